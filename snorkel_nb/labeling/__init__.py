@@ -1,0 +1,20 @@
+"""Labeling functions, appliers and LF analysis (Snorkel 0.9 compatible names)."""
+
+from snorkel_nb.labeling.lf import (
+    LabelingFunction,
+    Preprocessor,
+    labeling_function,
+    preprocessor,
+)
+from snorkel_nb.labeling.matrix import ABSTAIN, check_label_matrix
+from snorkel_nb.labeling.model import MajorityLabelVoter
+
+__all__ = [
+    "ABSTAIN",
+    "LabelingFunction",
+    "MajorityLabelVoter",
+    "Preprocessor",
+    "check_label_matrix",
+    "labeling_function",
+    "preprocessor",
+]

@@ -1,0 +1,142 @@
+"""The shared surface of every label model: predict and score live here only."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from snorkel_nb.labeling.matrix import ABSTAIN, check_gold, check_label_matrix
+
+TIE_BREAK_POLICIES = ("abstain", "random", "true-random")
+_TOL = 1e-5
+
+
+def probs_to_preds(
+    probs: np.ndarray, tie_break_policy: str = "abstain", seed: int = 0
+) -> np.ndarray:
+    """Turn [n, k] probabilities into hard labels.
+
+    Ties (classes within 1e-5 of the row's maximum) are broken by
+    ``tie_break_policy``: ``"abstain"`` returns -1, ``"random"`` picks one of
+    the tied classes deterministically (same row -> same choice, as Snorkel),
+    ``"true-random"`` draws afresh each call.
+
+    Examples
+    --------
+    >>> probs_to_preds(np.array([[0.7, 0.3], [0.5, 0.5]]))
+    array([ 0, -1])
+    """
+    if tie_break_policy not in TIE_BREAK_POLICIES:
+        raise ValueError(
+            f"tie_break_policy must be one of {TIE_BREAK_POLICIES}; "
+            f"got {tie_break_policy!r}."
+        )
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[1] < 2:
+        raise ValueError(f"probs must be [n, k] with k >= 2; got shape {probs.shape}.")
+    tied = np.abs(probs - probs.max(axis=1, keepdims=True)) < _TOL
+    n_tied = tied.sum(axis=1)
+    preds = np.argmax(probs, axis=1).astype(np.int64)
+    multi = n_tied > 1
+    if multi.any():
+        if tie_break_policy == "abstain":
+            preds[multi] = ABSTAIN
+        else:
+            rows = np.nonzero(multi)[0]
+            if tie_break_policy == "random":
+                # Deterministic per row: a hash of the row's content and seed.
+                r = (np.round(probs[rows] * 1e6).astype(np.int64).sum(axis=1) * 2654435761
+                     + rows * 40503 + seed) % 2**31
+            else:
+                r = np.random.default_rng().integers(0, 2**31, size=len(rows))
+            choice = r % n_tied[rows]
+            cum = np.cumsum(tied[rows], axis=1)
+            preds[rows] = np.argmax(cum > choice[:, None], axis=1)
+    return preds
+
+
+def _metric(name: str, Y: np.ndarray, preds: np.ndarray, probs: np.ndarray | None,
+            k: int) -> float:
+    from sklearn import metrics as skm
+
+    if name == "coverage":
+        return float(np.mean(preds != ABSTAIN))
+    keep = (Y != ABSTAIN) & (preds != ABSTAIN)
+    y, p = Y[keep], preds[keep]
+    if len(y) == 0:
+        return float("nan")
+    if name == "accuracy":
+        return float(np.mean(y == p))
+    if name == "f1":
+        return float(skm.f1_score(y, p, pos_label=1, zero_division=0))
+    if name == "precision":
+        return float(skm.precision_score(y, p, pos_label=1, zero_division=0))
+    if name == "recall":
+        return float(skm.recall_score(y, p, pos_label=1, zero_division=0))
+    if name in ("f1_micro", "f1_macro"):
+        return float(skm.f1_score(y, p, average=name[3:], labels=np.arange(k),
+                                  zero_division=0))
+    if name == "roc_auc":
+        if probs is None:
+            raise ValueError("roc_auc needs probabilities.")
+        yy = Y[Y != ABSTAIN]
+        pp = probs[Y != ABSTAIN]
+        if len(np.unique(yy)) < 2:
+            return float("nan")
+        if k == 2:
+            return float(skm.roc_auc_score(yy, pp[:, 1]))
+        return float(skm.roc_auc_score(yy, pp, multi_class="ovr", labels=np.arange(k)))
+    raise ValueError(
+        f"Unknown metric {name!r}; choose from accuracy, f1, precision, recall, "
+        "f1_micro, f1_macro, roc_auc, coverage."
+    )
+
+
+class BaseLabeler:
+    """Base class: subclasses implement ``fit`` and ``predict_proba``.
+
+    ``predict`` and ``score`` are written once here and never overridden.
+    """
+
+    cardinality: int
+
+    def __init__(self, cardinality: int = 2, **kwargs: Any) -> None:
+        if not isinstance(cardinality, (int, np.integer)) or cardinality < 2:
+            raise ValueError(f"cardinality must be an integer >= 2; got {cardinality!r}.")
+        self.cardinality = int(cardinality)
+
+    def _check_L(self, L: Any, **kw: Any) -> np.ndarray:
+        return check_label_matrix(L, cardinality=self.cardinality, **kw)
+
+    def predict_proba(self, L: Any) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def predict(
+        self,
+        L: Any,
+        return_probs: bool = False,
+        tie_break_policy: str = "abstain",
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Hard labels for each row of ``L`` ([n] ints; -1 where abstaining)."""
+        probs = self.predict_proba(L)
+        preds = probs_to_preds(probs, tie_break_policy)
+        return (preds, probs) if return_probs else preds
+
+    def score(
+        self,
+        L: Any,
+        Y: Any,
+        metrics: Sequence[str] | None = ("accuracy",),
+        tie_break_policy: str = "abstain",
+    ) -> dict[str, float]:
+        """Score predictions against gold ``Y``.
+
+        As in Snorkel, points predicted as abstain (e.g. ties under the
+        ``"abstain"`` policy) and points with gold -1 are left out of every
+        metric except ``coverage``.
+        """
+        preds, probs = self.predict(L, return_probs=True,
+                                    tie_break_policy=tie_break_policy)
+        Y = check_gold(Y, len(preds), self.cardinality)
+        return {m: _metric(m, Y, preds, probs, self.cardinality) for m in (metrics or ["accuracy"])}
