@@ -27,7 +27,11 @@ def check_label_matrix(
     allow_empty: bool = False,
     name: str = "L",
 ) -> np.ndarray:
-    """Validate a label matrix and return it as a dense ``int64`` numpy array.
+    """Validate a label matrix and return it as a dense signed-integer numpy array.
+
+    Signed integer input keeps its dtype (an int8 matrix stays int8 and is not
+    copied); floats and unsigned integers are converted to the smallest signed
+    type that holds them.
 
     Accepts numpy arrays, array-likes and ``scipy.sparse`` matrices. In a sparse
     matrix, *stored* entries are votes and implicit zeros are abstains, so a
@@ -107,7 +111,9 @@ def check_label_matrix(
             )
     elif L.dtype.kind not in "iu":
         raise ValueError(f"{name} has dtype {L.dtype}; expected integer labels.")
-    L = L.astype(np.int64, copy=False)
+    if L.dtype.kind != "i":  # floats and unsigned ints: smallest signed type that fits
+        top = int(L.max()) if L.size else 0
+        L = L.astype(np.int8 if top < 127 else np.int64)
     if n:
         low = L < ABSTAIN
         if low.any():
