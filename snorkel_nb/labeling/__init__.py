@@ -1,5 +1,7 @@
 """Labeling functions, appliers and LF analysis (Snorkel 0.9 compatible names)."""
 
+from snorkel_nb.labeling.analysis import LFAnalysis
+from snorkel_nb.labeling.apply import LFApplyError, LFErrorRecord, PandasLFApplier
 from snorkel_nb.labeling.lf import (
     LabelingFunction,
     Preprocessor,
@@ -11,6 +13,10 @@ from snorkel_nb.labeling.model import MajorityLabelVoter
 
 __all__ = [
     "ABSTAIN",
+    "LFAnalysis",
+    "LFApplyError",
+    "LFErrorRecord",
+    "PandasLFApplier",
     "LabelingFunction",
     "MajorityLabelVoter",
     "Preprocessor",
