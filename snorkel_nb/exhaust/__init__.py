@@ -1,0 +1,1 @@
+"""Developer exhaust: predict untrained models' performance from past training logs."""
