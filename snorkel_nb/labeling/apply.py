@@ -133,15 +133,17 @@ class _ErrorCollector:
         self.record: LFErrorRecord | None = None
 
     def add(self, row: int, exc: BaseException) -> None:
+        label = self.index[row]
+        label = label.item() if isinstance(label, np.generic) else label
         if self.fail_fast:
             raise LFApplyError(
                 f"LF {self.lf.name!r} failed on row {row} "
-                f"(index {self.index[row]!r}): {exc!r}"
+                f"(index {label!r}): {exc!r}"
             ) from exc
         if self.record is None:
             self.record = LFErrorRecord(
                 lf=self.lf.name, n_failed=1, first_row=row,
-                first_index=self.index[row], first_error=repr(exc),
+                first_index=label, first_error=repr(exc),
                 traceback="".join(traceback.format_exception(exc)),
             )
         else:

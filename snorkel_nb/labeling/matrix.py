@@ -110,7 +110,8 @@ def check_label_matrix(
                 f"{name} has non-integer value {L[r, c]!r} at row {r}, column {c}."
             )
     elif L.dtype.kind not in "iu":
-        raise ValueError(f"{name} has dtype {L.dtype}; expected integer labels.")
+        kind = " (non-numeric)" if L.dtype.kind in "USOV" else ""
+        raise ValueError(f"{name} has dtype {L.dtype}{kind}; expected integer labels.")
     if L.dtype.kind != "i":  # floats and unsigned ints: smallest signed type that fits
         top = int(L.max()) if L.size else 0
         L = L.astype(np.int8 if top < 127 else np.int64)
