@@ -2,6 +2,7 @@
 
 from snorkel_nb.labeling.analysis import LFAnalysis
 from snorkel_nb.labeling.apply import LFApplyError, LFErrorRecord, PandasLFApplier
+from snorkel_nb.labeling.builders import keyword_lf, lookup_lf, model_lf, regex_lf
 from snorkel_nb.labeling.lf import (
     LabelingFunction,
     Preprocessor,
@@ -21,6 +22,10 @@ __all__ = [
     "MajorityLabelVoter",
     "Preprocessor",
     "check_label_matrix",
+    "keyword_lf",
+    "lookup_lf",
+    "model_lf",
+    "regex_lf",
     "labeling_function",
     "preprocessor",
 ]
