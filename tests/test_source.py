@@ -94,6 +94,23 @@ def test_lambda_lf_cannot_be_exported():
         lf_source(lf)
 
 
+def test_builder_lfs_round_trip():
+    builders = pytest.importorskip("snorkel_nb.labeling.builders")
+    lfs = [builders.keyword_lf(["check", "subscribe"], label=1),
+           builders.regex_lf(r"\bsong\b", label=0, flags=0),
+           builders.regex_lf(r"HTTP", label=1),
+           builders.lookup_lf("text", {"great song": 0}),
+           compile_lf(CODE_A)]
+    text = export_lfs(lfs)
+    assert "regex_lf(pattern='HTTP', label=1, field='text', name='regex_http', " \
+        "flags=re.IGNORECASE)" in text
+    back = import_lfs(text)
+    assert [lf.name for lf in back] == [lf.name for lf in lfs]
+    assert [lf.spec for lf in back[:4]] == [lf.spec for lf in lfs[:4]]
+    np.testing.assert_array_equal(PandasLFApplier(lfs).apply(DF, progress_bar=False),
+                                  PandasLFApplier(back).apply(DF, progress_bar=False))
+
+
 def test_builder_spec_export():
     lf = LabelingFunction("kw", lambda x: ABSTAIN)
     lf.spec = {"builder": "keyword_lf", "args": {"words": ["a", "b"], "label": 1}}

@@ -154,6 +154,26 @@ def compile_lf(code: str, namespace: dict[str, Any] | None = None) -> LabelingFu
     return lf
 
 
+def _arg_source(key: str, value: Any) -> str:
+    if key == "flags" and isinstance(value, (list, tuple)):  # regex_lf flag names
+        return " | ".join(f"re.{f}" for f in value) or "0"
+    return repr(value)
+
+
+def spec_call(spec: dict[str, Any]) -> str:
+    """``builder(arg=value, ...)`` source for a builder LF's ``spec``.
+
+    Examples
+    --------
+    >>> spec_call({"builder": "regex_lf", "args": {"pattern": "a+", "label": 1,
+    ...            "flags": ["IGNORECASE"]}})
+    "regex_lf(pattern='a+', label=1, flags=re.IGNORECASE)"
+    """
+    args = ", ".join(f"{k}={_arg_source(k, v)}"
+                     for k, v in spec.get("args", {}).items())
+    return f"{spec['builder']}({args})"
+
+
 def _identifier(name: str) -> str:
     ident = re.sub(r"\W", "_", name)
     return ident if ident and not ident[0].isdigit() else f"lf_{ident}"
@@ -173,9 +193,11 @@ def lf_source(lf: LabelingFunction) -> str:
         return src.strip("\n") + "\n"
     spec = getattr(lf, "spec", None)
     if spec:
-        builder = spec["builder"]
-        args = ", ".join(f"{k}={v!r}" for k, v in spec.get("args", {}).items())
-        return f"{_identifier(lf.name)} = {builder}({args})\n"
+        if not spec.get("exportable", True):
+            raise LFSourceError(
+                f"cannot export LF {lf.name!r}: its {spec['builder']} spec is not "
+                "exportable (it wraps an in-memory object such as a model)")
+        return f"{_identifier(lf.name)} = {spec_call(spec)}\n"
     f = getattr(lf, "_f", None)
     try:
         text = textwrap.dedent(inspect.getsource(f))
@@ -275,4 +297,5 @@ __all__ = [
     "export_lfs",
     "import_lfs",
     "lf_source",
+    "spec_call",
 ]
