@@ -1,0 +1,627 @@
+"""Predict an untrained (or barely trained) model's outcome from past runs.
+
+Every predictor speaks the same interface: hyper-parameters in the constructor
+(including ``target`` and ``max_epochs_seen``), ``fit(runs)`` returning
+``self``, and ``predict(runs_or_architectures, epochs_seen=0)`` returning a 1-d
+array. ``epochs_seen=k`` lets the predictor look at the first ``k`` logged
+epochs of each query run (``0`` = architecture and hyper-parameters only).
+
+Targets (see :func:`target_values`): ``final_acc`` (last validation accuracy,
+a fraction), ``best_acc`` (best validation accuracy), ``overfit`` (final
+train - validation accuracy gap) and ``train_time`` (seconds).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from snorkel_nb.exhaust.arch import (
+    MAX_ARGS,
+    ArchFeaturizer,
+    EditCosts,
+    edit_distance_matrix,
+    parse_token,
+)
+from snorkel_nb.exhaust.logs import CURVES, make_runs_table
+
+__all__ = [
+    "TARGETS",
+    "BoostedPredictor",
+    "ClosestLayersPredictor",
+    "EditDistanceKNN",
+    "ExhaustPredictor",
+    "LSTMPredictor",
+    "as_runs",
+    "default_predictors",
+    "target_values",
+]
+
+TARGETS = ("final_acc", "best_acc", "overfit", "train_time")
+_ACC_TARGETS = ("final_acc", "best_acc")
+_STANDARD = {"run_id", "source", "arch", *CURVES, "n_epochs", "train_time",
+             "final_val_acc"}
+_LEAKY = ("acc", "loss", "time", "top1", "top5", "score", "metric", "epoch")
+
+
+def _last_finite(a: np.ndarray) -> float:
+    f = a[np.isfinite(a)]
+    return float(f[-1]) if f.size else math.nan
+
+
+def target_values(runs: pd.DataFrame, target: str) -> np.ndarray:
+    """The observed value of ``target`` for every run (NaN where not logged).
+
+    Examples
+    --------
+    >>> from snorkel_nb.exhaust.logs import make_runs_table
+    >>> t = make_runs_table([{"val_acc": [0.5, 0.7, 0.6], "train_acc": [0.5, 0.8, 0.9]}])
+    >>> target_values(t, "final_acc").tolist(), target_values(t, "best_acc").tolist()
+    ([0.6], [0.7])
+    """
+    if target not in TARGETS:
+        raise ValueError(f"Unknown target {target!r}; choose one of {TARGETS}.")
+    out = np.full(len(runs), np.nan)
+    for i, row in enumerate(runs.itertuples(index=False)):
+        va = np.asarray(row.val_acc, float)
+        fixed = float(getattr(row, "final_val_acc", math.nan))
+        if target == "final_acc":
+            out[i] = fixed if np.isfinite(fixed) else _last_finite(va)
+        elif target == "best_acc":
+            cands = [v for v in (np.nanmax(va) if np.isfinite(va).any() else math.nan,
+                                 fixed) if np.isfinite(v)]
+            out[i] = max(cands) if cands else math.nan
+        elif target == "overfit":
+            ta = np.asarray(row.train_acc, float)
+            both = np.isfinite(va) & np.isfinite(ta)
+            out[i] = float((ta - va)[both][-1]) if both.any() else math.nan
+        else:
+            out[i] = float(row.train_time)
+    return out
+
+
+def as_runs(runs_or_archs: Any) -> pd.DataFrame:
+    """A runs table from a runs table, or from a list of architectures.
+
+    Raises
+    ------
+    ValueError
+        If it is empty.
+    """
+    if isinstance(runs_or_archs, pd.DataFrame):
+        runs = runs_or_archs
+        if "arch" not in runs.columns:
+            raise ValueError("A runs table needs an 'arch' column (see make_runs_table).")
+    else:
+        runs = make_runs_table([{"arch": a} for a in runs_or_archs])
+    if len(runs) == 0:
+        raise ValueError("The runs table is empty.")
+    return runs.reset_index(drop=True)
+
+
+def _early_curve(runs: pd.DataFrame, metric: str, k: int) -> np.ndarray:
+    """``[n, k]`` first ``k`` epochs of ``metric`` (NaN-padded)."""
+    out = np.full((len(runs), k), np.nan)
+    if k == 0 or metric not in runs.columns:
+        return out
+    for i, c in enumerate(runs[metric]):
+        c = np.asarray(c, float)[:k]
+        out[i, : c.size] = c
+    return out
+
+
+def _meta_columns(runs: pd.DataFrame) -> list[str]:
+    """Numeric scalar columns known before training (no outcome leaks)."""
+    cols = [c for c in ("num_params", "macs", "lr") if c in runs.columns]
+    for c in runs.columns:
+        if c in _STANDARD or c in cols or any(s in c.lower() for s in _LEAKY):
+            continue
+        if pd.api.types.is_numeric_dtype(runs[c]) and not pd.api.types.is_bool_dtype(
+            runs[c]
+        ):
+            cols.append(c)
+    return [c for c in cols
+            if np.isfinite(pd.to_numeric(runs[c], errors="coerce").to_numpy(float)).any()]
+
+
+class ExhaustPredictor:
+    """Base class: target checks, ``epochs_seen`` checks and ``score``.
+
+    Parameters
+    ----------
+    target
+        One of :data:`TARGETS`.
+    max_epochs_seen
+        Largest ``epochs_seen`` that ``predict`` will accept.
+    """
+
+    uses_curve = True
+
+    def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3) -> None:
+        self.target = target
+        self.max_epochs_seen = max_epochs_seen
+
+    # -- helpers ---------------------------------------------------------
+    def _prepare_fit(self, runs: Any) -> tuple[pd.DataFrame, np.ndarray]:
+        if self.target not in TARGETS:
+            raise ValueError(f"Unknown target {self.target!r}; choose one of {TARGETS}.")
+        runs = as_runs(runs)
+        y = target_values(runs, self.target)
+        keep = np.isfinite(y)
+        if not keep.any():
+            raise ValueError(
+                f"Target {self.target!r} is not logged in any of the {len(runs)} runs."
+            )
+        runs = runs[keep].reset_index(drop=True)
+        self.n_train_ = int(keep.sum())
+        self.log_target_ = self.target == "train_time"
+        return runs, y[keep]
+
+    def _check_k(self, epochs_seen: int) -> int:
+        k = int(epochs_seen)
+        if k < 0 or k > self.max_epochs_seen:
+            raise ValueError(
+                f"epochs_seen={epochs_seen} is outside 0..max_epochs_seen="
+                f"{self.max_epochs_seen}; refit with a larger max_epochs_seen."
+            )
+        if not hasattr(self, "n_train_"):
+            raise ValueError(f"This {type(self).__name__} is not fitted; call fit first.")
+        return k
+
+    def fit(self, runs: Any) -> "ExhaustPredictor":
+        raise NotImplementedError
+
+    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        raise NotImplementedError
+
+    def score(self, runs: Any, epochs_seen: int = 0) -> float:
+        """Negative mean absolute error on runs whose target is logged."""
+        runs = as_runs(runs)
+        y = target_values(runs, self.target)
+        keep = np.isfinite(y)
+        return -float(np.mean(np.abs(self.predict(runs[keep], epochs_seen) - y[keep])))
+
+    def __repr__(self) -> str:
+        keys = [k for k in self.__init__.__code__.co_varnames[1:]  # type: ignore[misc]
+                if k in self.__dict__]
+        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in keys)
+        return f"{type(self).__name__}({args})"
+
+
+class ClosestLayersPredictor(ExhaustPredictor):
+    """Baseline: the mean target of the past runs with the closest number of layers.
+
+    Ignores curves and hyper-parameters (``epochs_seen`` is accepted and unused).
+
+    Examples
+    --------
+    >>> from snorkel_nb.exhaust.datasets import load_metaqnn
+    >>> runs = load_metaqnn("cifar10")
+    >>> p = ClosestLayersPredictor().fit(runs)
+    >>> p.predict([["C(64,3,1)", "SM(10)"]]).shape
+    (1,)
+    """
+
+    uses_curve = False
+
+    def fit(self, runs: Any) -> "ClosestLayersPredictor":
+        runs, y = self._prepare_fit(runs)
+        depth = np.array([len(a) for a in runs["arch"]])
+        s = pd.Series(y).groupby(depth).mean()
+        self.depths_ = s.index.to_numpy(float)
+        self.means_ = s.to_numpy(float)
+        return self
+
+    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        self._check_k(epochs_seen)
+        runs = as_runs(runs)
+        d = np.array([len(a) for a in runs["arch"]], float)
+        gap = np.abs(d[:, None] - self.depths_[None, :])
+        closest = gap == gap.min(axis=1, keepdims=True)
+        return (closest * self.means_).sum(1) / closest.sum(1)
+
+
+# a tiny cache so predictors of several targets on the same folds share distances
+_DIST_CACHE: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
+
+
+def _cached_distances(q: list, r: list, costs: Any) -> np.ndarray:
+    key = (tuple(map(tuple, q)), tuple(map(tuple, r)), repr(costs))
+    if key in _DIST_CACHE:
+        _DIST_CACHE.move_to_end(key)
+        return _DIST_CACHE[key]
+    d = edit_distance_matrix(q, r, costs=costs)
+    _DIST_CACHE[key] = d
+    while len(_DIST_CACHE) > 4:
+        _DIST_CACHE.popitem(last=False)
+    return d
+
+
+class EditDistanceKNN(ExhaustPredictor):
+    """k nearest past runs under the (weighted) edit distance between architectures.
+
+    With ``epochs_seen=k > 0`` the distance adds ``curve_weight`` times the
+    mean absolute gap (in accuracy points) between the first ``k`` epochs of the
+    two validation curves, and accuracy targets are predicted as the query's
+    last seen accuracy plus the neighbours' mean remaining gain.
+
+    Parameters
+    ----------
+    n_neighbors
+        Neighbours averaged (inverse-distance weights).
+    costs
+        ``"unit"``, ``"weighted"`` or an :class:`EditCosts`.
+    curve_weight
+        Weight of one accuracy point of curve gap vs. one edit.
+
+    Examples
+    --------
+    >>> from snorkel_nb.exhaust.datasets import load_metaqnn
+    >>> runs = load_metaqnn("cifar10")
+    >>> knn = EditDistanceKNN(n_neighbors=5).fit(runs.iloc[:200])
+    >>> knn.predict(runs.iloc[200:], epochs_seen=3).shape
+    (100,)
+    """
+
+    def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3,
+                 n_neighbors: int = 7, costs: "str | EditCosts" = "weighted",
+                 curve_weight: float = 1.0) -> None:
+        super().__init__(target, max_epochs_seen)
+        self.n_neighbors = n_neighbors
+        self.costs = costs
+
+        self.curve_weight = curve_weight
+
+    def fit(self, runs: Any) -> "EditDistanceKNN":
+        runs, y = self._prepare_fit(runs)
+        self.archs_ = [list(a) for a in runs["arch"]]
+        self.y_ = y
+        self.curve_ = _early_curve(runs, "val_acc", self.max_epochs_seen)
+        return self
+
+    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        k = self._check_k(epochs_seen)
+        runs = as_runs(runs)
+        d = _cached_distances([list(a) for a in runs["arch"]], self.archs_,
+                              self.costs).copy()
+        qc = _early_curve(runs, "val_acc", k)
+        rc = self.curve_[:, :k]
+        use_curve = k > 0 and np.isfinite(rc).all(1).mean() > 0.5
+        q_ok = np.isfinite(qc).all(1) if k else np.zeros(len(runs), bool)
+        if use_curve:
+            gap = np.abs(100 * qc[:, None, :] - 100 * rc[None, :, :]).mean(-1)
+            gap = np.where(np.isfinite(gap), gap, np.nanmax(gap[np.isfinite(gap)],
+                                                            initial=100.0))
+            d = np.where(q_ok[:, None], d + self.curve_weight * gap, d)
+        nn = min(self.n_neighbors, d.shape[1])
+        idx = np.argpartition(d, nn - 1, axis=1)[:, :nn]
+        dist = np.take_along_axis(d, idx, 1)
+        w = 1.0 / (dist + 0.5)
+        w /= w.sum(1, keepdims=True)
+        y = np.log(self.y_) if self.log_target_ else self.y_
+        ny = y[idx]
+        if use_curve and self.target in _ACC_TARGETS:
+            r_last = rc[:, -1][idx]
+            gain = np.where(np.isfinite(r_last), ny - r_last, np.nan)
+            resid = np.nansum(w * np.nan_to_num(gain), 1) / np.maximum(
+                (w * np.isfinite(gain)).sum(1), 1e-12)
+            pred_curve = qc[:, -1] + resid
+            pred = np.where(q_ok, pred_curve, (w * ny).sum(1))
+        else:
+            pred = (w * ny).sum(1)
+        return np.exp(pred) if self.log_target_ else pred
+
+
+class _Features:
+    """Architecture + hyper-parameter + early-curve features for tabular models."""
+
+    def fit(self, runs: pd.DataFrame, max_k: int) -> "_Features":
+        self.arch_ = ArchFeaturizer().fit(runs["arch"])
+        self.meta_ = _meta_columns(runs)
+        self.metrics_ = [m for m in ("val_acc", "train_acc", "train_loss", "val_loss",
+                                     "epoch_time")
+                         if np.isfinite(_early_curve(runs, m, max_k)).any()]
+        return self
+
+    def transform(self, runs: pd.DataFrame, k: int) -> np.ndarray:
+        parts = [self.arch_.transform(runs["arch"]).to_numpy(float)]
+        meta = np.column_stack([
+            pd.to_numeric(runs[c], errors="coerce").to_numpy(float)
+            if c in runs.columns else np.full(len(runs), np.nan) for c in self.meta_
+        ]) if self.meta_ else np.zeros((len(runs), 0))
+        for j, c in enumerate(self.meta_):
+            if c in ("num_params", "macs", "lr"):
+                meta[:, j] = np.log(np.maximum(meta[:, j], 1e-12))
+        parts.append(meta)
+        for m in self.metrics_:
+            c = _early_curve(runs, m, k)
+            parts.append(c)
+            if k >= 2:
+                parts.append(c[:, -1:] - c[:, -2:-1])
+        return np.column_stack(parts)
+
+
+def _base(runs: pd.DataFrame, k: int, target: str) -> np.ndarray:
+    """Residual base: last seen validation accuracy (accuracy targets, k>0)."""
+    if k == 0 or target not in _ACC_TARGETS:
+        return np.zeros(len(runs))
+    return _early_curve(runs, "val_acc", k)[:, -1]
+
+
+class BoostedPredictor(ExhaustPredictor):
+    """Gradient-boosted trees on architecture features (+ the first k epochs).
+
+    One :class:`~sklearn.ensemble.HistGradientBoostingRegressor` per
+    ``epochs_seen`` in ``0..max_epochs_seen``. Features: layer-type counts and
+    argument statistics (:class:`ArchFeaturizer`), pre-training scalars
+    (params, MACs, learning rate, other numeric hyper-parameters), and the
+    first ``k`` values of every logged curve. With ``k > 0``, accuracy targets
+    are learned as the gain over the last seen accuracy; ``train_time`` is
+    learned in log space.
+
+    Examples
+    --------
+    >>> from snorkel_nb.exhaust.datasets import load_metaqnn
+    >>> runs = load_metaqnn("svhn")
+    >>> gb = BoostedPredictor(max_epochs_seen=1, max_iter=50).fit(runs.iloc[:200])
+    >>> gb.predict(runs.iloc[200:], epochs_seen=1).shape
+    (100,)
+    """
+
+    def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3,
+                 max_iter: int = 400, learning_rate: float = 0.04,
+                 max_leaf_nodes: int = 15, min_samples_leaf: int = 10,
+                 l2_regularization: float = 1.0, random_state: int = 0) -> None:
+        super().__init__(target, max_epochs_seen)
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.random_state = random_state
+
+    def fit(self, runs: Any) -> "BoostedPredictor":
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        runs, y = self._prepare_fit(runs)
+        self.features_ = _Features().fit(runs, self.max_epochs_seen)
+        yt = np.log(y) if self.log_target_ else y
+        self.models_ = []
+        for k in range(self.max_epochs_seen + 1):
+            base = _base(runs, k, self.target)
+            ok = np.isfinite(base)
+            model = HistGradientBoostingRegressor(
+                max_iter=self.max_iter, learning_rate=self.learning_rate,
+                max_leaf_nodes=self.max_leaf_nodes,
+                min_samples_leaf=min(self.min_samples_leaf, max(1, ok.sum() // 4)),
+                l2_regularization=self.l2_regularization,
+                random_state=self.random_state,
+            )
+            if ok.sum() < 2:  # curve not logged: fall back to architecture only
+                self.models_.append(self.models_[0] if self.models_ else None)
+                continue
+            X = self.features_.transform(runs[ok].reset_index(drop=True), k)
+            model.fit(X, (yt - base)[ok])
+            self.models_.append((model, k))
+        return self
+
+    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        k = self._check_k(epochs_seen)
+        runs = as_runs(runs)
+        model, k_used = self.models_[k]
+        base = _base(runs, k_used, self.target)
+        pred = np.empty(len(runs))
+        ok = np.isfinite(base)
+        if ok.any():
+            pred[ok] = model.predict(self.features_.transform(
+                runs[ok].reset_index(drop=True), k_used)) + base[ok]
+        if (~ok).any():  # query lacks the early curve: architecture only
+            m0, _ = self.models_[0]
+            pred[~ok] = m0.predict(self.features_.transform(
+                runs[~ok].reset_index(drop=True), 0))
+        return np.exp(pred) if self.log_target_ else pred
+
+
+class LSTMPredictor(ExhaustPredictor):
+    """An LSTM over layer tokens, joined with hyper-parameters and the early curve.
+
+    Each layer is its type embedding plus its log-scaled numeric arguments; the
+    last LSTM state is concatenated with standardised pre-training scalars and
+    the first ``k`` epochs of the validation curve (masked to ``k`` drawn at
+    random per example during training, so one network serves every
+    ``epochs_seen``) and fed to a small MLP. Seeded, CPU-fast.
+
+    Parameters
+    ----------
+    hidden
+        LSTM and MLP width.
+    epochs, lr, batch_size, weight_decay
+        Adam training settings.
+    seed
+        Torch seed (weights and batch order).
+    verbose
+        Show a tqdm progress bar while training.
+
+    Examples
+    --------
+    >>> from snorkel_nb.exhaust.datasets import load_metaqnn
+    >>> runs = load_metaqnn("svhn")
+    >>> m = LSTMPredictor(epochs=3).fit(runs.iloc[:200])
+    >>> m.predict(runs.iloc[200:], epochs_seen=2).shape
+    (100,)
+    """
+
+    def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3,
+                 hidden: int = 48, epochs: int = 60, lr: float = 3e-3,
+                 batch_size: int = 64, weight_decay: float = 1e-4, seed: int = 0,
+                 verbose: bool = False) -> None:
+        super().__init__(target, max_epochs_seen)
+        self.hidden = hidden
+        self.epochs = epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.weight_decay = weight_decay
+        self.seed = seed
+        self.verbose = verbose
+
+    # -- encoding ----------------------------------------------------------
+    def _encode(self, runs: pd.DataFrame) -> tuple[Any, ...]:
+        import torch
+
+        n = len(runs)
+        lens = np.array([len(a) for a in runs["arch"]])
+        T = max(1, int(lens.max()) if n else 1)
+        types = np.zeros((n, T), np.int64)
+        args = np.zeros((n, T, MAX_ARGS), np.float32)
+        for i, arch in enumerate(runs["arch"]):
+            for j, tok in enumerate(arch):
+                kind, a = parse_token(tok)
+                types[i, j] = self.vocab_.get(kind, 1)
+                a = np.log1p(np.abs(np.asarray(a[:MAX_ARGS], float)))
+                args[i, j, : a.size] = a
+        args = (args - self.arg_mu_) / self.arg_sd_
+        meta = self._meta(runs)
+        curve = _early_curve(runs, "val_acc", self.max_epochs_seen)
+        return (torch.from_numpy(types), torch.from_numpy(args.astype(np.float32)),
+                torch.from_numpy(np.maximum(lens, 1)), torch.from_numpy(meta),
+                torch.from_numpy(curve.astype(np.float32)))
+
+    def _meta(self, runs: pd.DataFrame) -> np.ndarray:
+        cols = []
+        for c in self.meta_cols_:
+            v = pd.to_numeric(runs[c], errors="coerce").to_numpy(float) \
+                if c in runs.columns else np.full(len(runs), np.nan)
+            if c in ("num_params", "macs", "lr"):
+                v = np.log(np.maximum(v, 1e-12))
+            cols.append(v)
+        cols.append(np.array([len(a) for a in runs["arch"]], float))
+        m = np.column_stack(cols)
+        if not hasattr(self, "meta_mu_"):
+            self.meta_mu_ = np.nanmean(m, 0)
+            self.meta_sd_ = np.nanstd(m, 0) + 1e-6
+            self.meta_mu_ = np.nan_to_num(self.meta_mu_)
+        m = (m - self.meta_mu_) / self.meta_sd_
+        return np.nan_to_num(m).astype(np.float32)
+
+    def _net(self) -> Any:
+        import torch
+        from torch import nn
+
+        h, K = self.hidden, self.max_epochs_seen
+
+        class Net(nn.Module):
+            def __init__(s, n_types: int, n_meta: int) -> None:
+                super().__init__()
+                s.emb = nn.Embedding(n_types, 16)
+                s.lstm = nn.LSTM(16 + MAX_ARGS, h, batch_first=True)
+                s.head = nn.Sequential(nn.Linear(h + n_meta + 2 * K + 1, h), nn.ReLU(),
+                                       nn.Linear(h, h), nn.ReLU(), nn.Linear(h, 1))
+
+            def forward(s, types, args, lens, meta, curve, mask, k):
+                x = torch.cat([s.emb(types), args], -1)
+                out, _ = s.lstm(x)
+                last = out[torch.arange(out.shape[0]), lens - 1]
+                side = torch.cat([meta, torch.nan_to_num(curve) * mask, mask,
+                                  k[:, None] / max(K, 1)], -1)
+                return s.head(torch.cat([last, side], -1)).squeeze(-1)
+
+        return Net(len(self.vocab_) + 2, len(self.meta_cols_) + 1)
+
+    def _side(self, curve: Any, k: Any) -> tuple[Any, Any]:
+        import torch
+
+        K = self.max_epochs_seen
+        pos = torch.arange(K)[None, :]
+        mask = ((pos < k[:, None]) & torch.isfinite(curve)).float()
+        base = torch.zeros(len(k))  # offset in standardised target space
+        if self.target in _ACC_TARGETS and K > 0:
+            idx = (k - 1).clamp(min=0)
+            last = curve[torch.arange(len(k)), idx]
+            has = (k > 0) & torch.isfinite(last)
+            base = torch.where(has, (torch.nan_to_num(last) - self.y_mu_) / self.y_sd_,
+                               base)
+        c = (curve - self.y_mu_) / self.y_sd_ if self.target in _ACC_TARGETS else curve
+        return torch.nan_to_num(c) * mask, mask, base
+
+    def fit(self, runs: Any) -> "LSTMPredictor":
+        import torch
+        from tqdm.auto import tqdm
+
+        runs, y = self._prepare_fit(runs)
+        for a in ("meta_mu_", "meta_sd_"):
+            self.__dict__.pop(a, None)
+        kinds = sorted({parse_token(t)[0] for a in runs["arch"] for t in a})
+        self.vocab_ = {k: i + 2 for i, k in enumerate(kinds)}  # 0 pad, 1 unknown
+        a = np.array([np.log1p(np.abs(np.asarray(parse_token(t)[1][:MAX_ARGS] +
+                                                (0.0,) * MAX_ARGS)[:MAX_ARGS]))
+                      for arch in runs["arch"] for t in arch] or [[0.0] * MAX_ARGS])
+        self.arg_mu_ = a.mean(0).astype(np.float32)
+        self.arg_sd_ = (a.std(0) + 1e-6).astype(np.float32)
+        self.meta_cols_ = _meta_columns(runs)
+        yt = np.log(y) if self.log_target_ else y
+        self.y_mu_, self.y_sd_ = float(yt.mean()), float(yt.std() + 1e-6)
+        types, args, lens, meta, curve = self._encode(runs)
+        target = torch.tensor(yt, dtype=torch.float32)
+        has_curve = torch.isfinite(curve).all(1)
+        torch.manual_seed(self.seed)
+        gen = torch.Generator().manual_seed(self.seed)
+        net = self._net()
+        opt = torch.optim.Adam(net.parameters(), lr=self.lr,
+                               weight_decay=self.weight_decay)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, self.epochs))
+        n = len(target)
+        net.train()
+        for _ in tqdm(range(self.epochs), desc="LSTM", disable=not self.verbose):
+            perm = torch.randperm(n, generator=gen)
+            for s in range(0, n, self.batch_size):
+                b = perm[s : s + self.batch_size]
+                k = torch.randint(0, self.max_epochs_seen + 1, (len(b),), generator=gen)
+                k = torch.where(has_curve[b], k, torch.zeros_like(k))
+                c, mask, base = self._side(curve[b], k)
+                out = net(types[b], args[b], lens[b], meta[b], c, mask, k.float())
+                pred = base + out
+                goal = (target[b] - self.y_mu_) / self.y_sd_
+                loss = torch.nn.functional.smooth_l1_loss(pred, goal, beta=0.5)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            sched.step()
+        net.eval()
+        self.net_ = net
+        return self
+
+    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        import torch
+
+        k = self._check_k(epochs_seen)
+        runs = as_runs(runs)
+        types, args, lens, meta, curve = self._encode(runs)
+        kk = torch.full((len(runs),), k, dtype=torch.long)
+        kk = torch.where(torch.isfinite(curve[:, :k]).all(1), kk, torch.zeros_like(kk))
+        with torch.no_grad():
+            c, mask, base = self._side(curve, kk)
+            out = self.net_(types, args, lens, meta, c, mask, kk.float()).numpy()
+        pred = (base.numpy() + out) * self.y_sd_ + self.y_mu_
+        return np.exp(pred) if self.log_target_ else pred
+
+
+def default_predictors(target: str = "final_acc", max_epochs_seen: int = 3,
+                       lstm_epochs: int = 60) -> dict[str, ExhaustPredictor]:
+    """One of each predictor, keyed by a short display name.
+
+    Examples
+    --------
+    >>> sorted(default_predictors())
+    ['boosted', 'closest-layers', 'edit-knn', 'lstm']
+    """
+    return {
+        "closest-layers": ClosestLayersPredictor(target, max_epochs_seen),
+        "edit-knn": EditDistanceKNN(target, max_epochs_seen),
+        "boosted": BoostedPredictor(target, max_epochs_seen),
+        "lstm": LSTMPredictor(target, max_epochs_seen, epochs=lstm_epochs),
+    }
+
