@@ -1,0 +1,343 @@
+"""Altair chart builders: one function per chart, tidy DataFrame in, chart out.
+
+Nothing here displays anything or computes LF statistics; builders only shape
+data for drawing (folding LFs beyond the top K, binning probabilities) so that
+every chart stays far below altair's 5000-row limit, which is never disabled.
+Colour domains are fixed in :data:`COLORS` so a colour means the same thing in
+every chart.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+#: Fixed colour domains, shared by every chart.
+COLORS: dict[str, dict[str, Any]] = {
+    # sequential schemes for pairwise fractions; the domain is always [0, 1]
+    "overlap": {"scheme": "blues", "domain": [0.0, 1.0]},
+    "conflict": {"scheme": "reds", "domain": [0.0, 1.0]},
+    "coverage": {"scheme": "greens", "domain": [0.0, 1.0]},
+    # categorical: where a prediction / label comes from
+    "source": {
+        "domain": ["label model", "majority vote", "dev gold"],
+        "range": ["#4c78a8", "#f58518", "#54a24b"],
+    },
+    # categorical: classes (up to 10) and abstain
+    "label": {
+        "domain": ["abstain"] + [str(c) for c in range(10)],
+        "range": ["#bab0ac", "#4c78a8", "#e45756", "#54a24b", "#f58518", "#b279a2",
+                  "#72b7b2", "#eeca3b", "#ff9da6", "#9d755d", "#79706e"],
+    },
+}
+#: Colour scale exponent for pairwise fractions (small overlaps stay visible).
+SQRT = 0.5
+OTHER = "other"
+#: Default cap on LFs drawn in an m x m heatmap (31^2 = 961 rows << 5000).
+MAX_LFS = 30
+ALTAIR_MAX_ROWS = 5000
+
+
+def enable_offline() -> bool:
+    """Load Vega JS from vl-convert instead of a CDN (works without internet).
+
+    Returns False (and leaves altair as it is) when vl-convert is unavailable.
+    """
+    try:
+        alt.JupyterChart.enable_offline()
+    except Exception:  # noqa: BLE001 - vl-convert missing or too old
+        return False
+    return True
+
+
+def _scale(kind: str) -> alt.Scale:
+    c = COLORS[kind]
+    if "scheme" in c:
+        return alt.Scale(scheme=c["scheme"], domain=c["domain"], type="pow",
+                         exponent=SQRT)
+    return alt.Scale(domain=c["domain"], range=c["range"])
+
+
+def top_k_lfs(df: pd.DataFrame, k: int = MAX_LFS, by: str = "value") -> pd.DataFrame:
+    """Keep the ``k`` LFs with the largest diagonal ``by`` (coverage); fold the rest.
+
+    ``df`` is tidy pairwise data (``lf_a, lf_b, count, value, ...``). Folded LFs
+    become one ``"other"`` row/column holding the *maximum* over the folded
+    pairs, and ``n_folded`` says how many pairs each cell stands for. With at
+    most ``k`` LFs, ``df`` comes back unchanged (plus ``n_folded = 1``).
+
+    Examples
+    --------
+    >>> names = [f"lf{i}" for i in range(4)]
+    >>> df = pd.DataFrame([(a, b, 1, (i + 1) / 10 if a == b else 0.0)
+    ...                    for i, a in enumerate(names) for b in names],
+    ...                   columns=["lf_a", "lf_b", "count", "value"])
+    >>> sorted(top_k_lfs(df, 2)["lf_a"].unique())
+    ['lf2', 'lf3', 'other']
+    """
+    order = list(dict.fromkeys(df["lf_a"]))
+    out = df.copy()
+    out["n_folded"] = 1
+    if len(order) <= k:
+        return out
+    diag = df[df["lf_a"] == df["lf_b"]].set_index("lf_a")[by]
+    keep = set(diag.sort_values(ascending=False, kind="stable").index[:k])
+    out["lf_a"] = [a if a in keep else OTHER for a in out["lf_a"]]
+    out["lf_b"] = [b if b in keep else OTHER for b in out["lf_b"]]
+    aggs = {c: "max" for c in out.columns if c not in ("lf_a", "lf_b", "n_folded")
+            and pd.api.types.is_numeric_dtype(out[c])}
+    aggs.update({c: "first" for c in out.columns if c not in aggs
+                 and c not in ("lf_a", "lf_b", "n_folded")})
+    aggs["n_folded"] = "sum"
+    folded = out.groupby(["lf_a", "lf_b"], sort=False, as_index=False).agg(aggs)
+    rank = {n: i for i, n in enumerate([n for n in order if n in keep] + [OTHER])}
+    folded = folded.sort_values(["lf_a", "lf_b"], key=lambda s: s.map(rank),
+                                kind="stable").reset_index(drop=True)
+    return folded
+
+
+def heatmap(
+    df: pd.DataFrame,
+    kind: str | None = None,
+    max_lfs: int = MAX_LFS,
+    select: bool = True,
+    size: int | None = None,
+) -> alt.LayerChart:
+    """m x m heatmap of a tidy pairwise table, with values and tooltips.
+
+    Parameters
+    ----------
+    df
+        ``lf_a, lf_b, count, value, kind`` (as from ``LFAnalysis.pairwise_overlaps``).
+    kind
+        ``overlap``, ``conflict`` or ``coverage`` (colour scheme); default from
+        ``df["kind"]``.
+    max_lfs
+        LFs beyond this many (by coverage) are folded into ``"other"``.
+    select
+        Add a point selection ``cell`` over ``lf_a, lf_b`` (click a cell).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"lf_a": ["a", "a", "b", "b"], "lf_b": ["a", "b", "a", "b"],
+    ...                    "count": [2, 1, 1, 3], "value": [.2, .1, .1, .3],
+    ...                    "kind": "overlap"})
+    >>> heatmap(df).to_dict()["layer"][0]["mark"]["type"]
+    'rect'
+    """
+    if kind is None:
+        kind = str(df["kind"].iloc[0]) if "kind" in df and len(df) else "overlap"
+    data = top_k_lfs(df, max_lfs)
+    order = list(dict.fromkeys(data["lf_a"]))
+    m = len(order)
+    side = size or max(160, min(640, 28 * m))
+    data = data.assign(label=[f"{v:.2f}" if v >= 0.005 else "" for v in data["value"]])
+    base = alt.Chart(data).encode(
+        x=alt.X("lf_b:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("lf_a:N", sort=order, title=None),
+    )
+    tooltip = [alt.Tooltip("lf_a:N", title="LF a"), alt.Tooltip("lf_b:N", title="LF b"),
+               alt.Tooltip("count:Q", title="points"),
+               alt.Tooltip("value:Q", title=f"{kind} (fraction)", format=".3f")]
+    if (data["n_folded"] > 1).any():
+        tooltip.append(alt.Tooltip("n_folded:Q", title="pairs folded (max shown)"))
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color("value:Q", scale=_scale(kind),
+                        legend=alt.Legend(title=f"{kind} (fraction of points)")),
+        tooltip=tooltip,
+    )
+    if select:
+        cell = alt.selection_point(fields=["lf_a", "lf_b"], name="cell", on="click")
+        rect = rect.add_params(cell).encode(
+            strokeWidth=alt.condition(cell, alt.value(2), alt.value(0.5)))
+    text = base.mark_text(fontSize=9 if m > 15 else 11).encode(
+        text="label:N",
+        color=alt.condition(alt.datum.value > 0.4, alt.value("white"),
+                            alt.value("black")),
+    )
+    title = {"overlap": "Overlaps (diagonal: coverage)",
+             "conflict": "Conflicts (points where both vote, differently)",
+             "coverage": "Coverage"}.get(kind, kind)
+    return alt.layer(rect, text).properties(width=side, height=side, title=title)
+
+
+def coverage_bars(df: pd.DataFrame, max_lfs: int = 60) -> alt.Chart:
+    """Horizontal bars of per-LF coverage; ``df`` has ``lf, coverage``.
+
+    Examples
+    --------
+    >>> coverage_bars(pd.DataFrame({"lf": ["a"], "coverage": [.3]})).mark
+    'bar'
+    """
+    data = df.sort_values("coverage", ascending=False).head(max_lfs)
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("lf:N", sort=list(data["lf"]), title=None),
+        x=alt.X("coverage:Q", scale=alt.Scale(domain=[0, 1]), title="coverage"),
+        color=alt.Color("coverage:Q", scale=_scale("coverage"), legend=None),
+        tooltip=["lf:N", alt.Tooltip("coverage:Q", format=".3f")],
+    ).properties(width=300, height=max(60, 16 * len(data)), title="Coverage")
+
+
+def accuracy_scatter(df: pd.DataFrame) -> alt.LayerChart:
+    """Estimated vs empirical LF accuracy, with CI bars where given.
+
+    ``df``: ``lf, estimated, empirical, ci_low, ci_high, coverage`` (NaNs allowed;
+    LFs missing either accuracy are not drawn).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"lf": ["a"], "estimated": [.8], "empirical": [.9],
+    ...                    "ci_low": [.7], "ci_high": [.85], "coverage": [.1]})
+    >>> len(accuracy_scatter(df).to_dict()["layer"])
+    3
+    """
+    data = df.dropna(subset=["estimated", "empirical"])
+    base = alt.Chart(data).encode(
+        x=alt.X("empirical:Q", scale=alt.Scale(domain=[0, 1]),
+                title="empirical accuracy (covered dev points)"),
+    )
+    diag = alt.Chart(pd.DataFrame({"a": [0.0, 1.0]})).mark_line(
+        strokeDash=[4, 4], color="#999").encode(x="a:Q", y="a:Q")
+    ci = base.transform_filter("isValid(datum.ci_low) && isFinite(datum.ci_low)") \
+        .mark_rule(color=COLORS["source"]["range"][0]).encode(
+            y=alt.Y("ci_low:Q"), y2="ci_high:Q")
+    pts = base.mark_circle(color=COLORS["source"]["range"][0], opacity=0.8).encode(
+        y=alt.Y("estimated:Q", scale=alt.Scale(domain=[0, 1]),
+                title="estimated accuracy (label model)"),
+        size=alt.Size("coverage:Q", scale=alt.Scale(domain=[0, 1], range=[20, 400]),
+                      legend=None),
+        tooltip=["lf:N", alt.Tooltip("estimated:Q", format=".3f"),
+                 alt.Tooltip("empirical:Q", format=".3f"),
+                 alt.Tooltip("ci_low:Q", format=".3f"),
+                 alt.Tooltip("ci_high:Q", format=".3f"),
+                 alt.Tooltip("coverage:Q", format=".3f")],
+    )
+    return alt.layer(diag, ci, pts).properties(
+        width=280, height=280, title="Estimated vs empirical LF accuracy")
+
+
+def prob_histogram(df: pd.DataFrame, bins: int = 20) -> alt.Chart:
+    """Histogram of predicted probabilities; ``df`` has a ``prob`` column.
+
+    The rows are binned here (numpy), so the chart holds ``bins`` rows whatever
+    the number of points.
+
+    Examples
+    --------
+    >>> len(prob_histogram(pd.DataFrame({"prob": np.linspace(0, 1, 10_000)})).data)
+    20
+    """
+    p = np.clip(df["prob"].to_numpy(float), 0, 1)
+    counts, edges = np.histogram(p, bins=bins, range=(0, 1))
+    data = pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "count": counts})
+    return alt.Chart(data).mark_bar(color=COLORS["source"]["range"][0]).encode(
+        x=alt.X("lo:Q", bin="binned", title="predicted probability"),
+        x2="hi:Q",
+        y=alt.Y("count:Q", title="points"),
+        tooltip=[alt.Tooltip("lo:Q", format=".2f"), alt.Tooltip("hi:Q", format=".2f"),
+                 "count:Q"],
+    ).properties(width=280, height=180, title="Predicted probabilities")
+
+
+def calibration(df: pd.DataFrame) -> alt.LayerChart:
+    """Reliability diagram: ``mean_prob`` vs ``frac_positive`` per bin (``count``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"bin_mid": [.25, .75], "mean_prob": [.2, .8],
+    ...                    "frac_positive": [.3, .7], "count": [5, 5]})
+    >>> len(calibration(df).to_dict()["layer"])
+    2
+    """
+    diag = alt.Chart(pd.DataFrame({"a": [0.0, 1.0]})).mark_line(
+        strokeDash=[4, 4], color="#999").encode(x="a:Q", y="a:Q")
+    line = alt.Chart(df).mark_line(point=True, color=COLORS["source"]["range"][0]) \
+        .encode(
+            x=alt.X("mean_prob:Q", scale=alt.Scale(domain=[0, 1]),
+                    title="mean predicted probability"),
+            y=alt.Y("frac_positive:Q", scale=alt.Scale(domain=[0, 1]),
+                    title="observed frequency (dev)"),
+            tooltip=[alt.Tooltip("mean_prob:Q", format=".3f"),
+                     alt.Tooltip("frac_positive:Q", format=".3f"), "count:Q"],
+        )
+    return alt.layer(diag, line).properties(width=280, height=280,
+                                            title="Calibration on the dev split")
+
+
+def class_balance(df: pd.DataFrame) -> alt.Chart:
+    """Grouped bars: ``class, source, fraction``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"class": [0, 1], "source": "label model", "fraction": [.6, .4]})
+    >>> class_balance(df).mark
+    'bar'
+    """
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X("class:N", title="class"),
+        xOffset="source:N",
+        y=alt.Y("fraction:Q", title="fraction of points"),
+        color=alt.Color("source:N", scale=_scale("source")),
+        tooltip=["class:N", "source:N", alt.Tooltip("fraction:Q", format=".3f")],
+    ).properties(width=220, height=180, title="Class balance")
+
+
+def dependency_graph(df: pd.DataFrame, lfs: list[str] | None = None) -> alt.LayerChart:
+    """LFs on a circle, learned dependency edges ``lf_a, lf_b, weight`` as lines.
+
+    Examples
+    --------
+    >>> g = dependency_graph(pd.DataFrame({"lf_a": ["a"], "lf_b": ["b"], "weight": [1.]}),
+    ...                      ["a", "b", "c"])
+    >>> len(g.to_dict()["layer"])
+    3
+    """
+    names = list(dict.fromkeys(list(lfs or []) + list(df["lf_a"]) + list(df["lf_b"])))
+    m = max(1, len(names))
+    pos = {n: (math.cos(2 * math.pi * i / m), math.sin(2 * math.pi * i / m))
+           for i, n in enumerate(names)}
+    nodes = pd.DataFrame({"lf": names, "x": [pos[n][0] for n in names],
+                          "y": [pos[n][1] for n in names]})
+    edges = pd.DataFrame({
+        "lf_a": df["lf_a"], "lf_b": df["lf_b"],
+        "weight": df["weight"].astype(float) if "weight" in df else 1.0,
+        "x": [pos[a][0] for a in df["lf_a"]], "y": [pos[a][1] for a in df["lf_a"]],
+        "x2": [pos[b][0] for b in df["lf_b"]], "y2": [pos[b][1] for b in df["lf_b"]],
+    })
+    ax = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
+    sc = alt.Scale(domain=[-1.35, 1.35])
+    e = alt.Chart(edges).mark_rule(color="#e45756",
+                                   opacity=0.7).encode(
+        x=alt.X("x:Q", axis=ax, scale=sc), y=alt.Y("y:Q", axis=ax, scale=sc),
+        x2="x2:Q", y2="y2:Q",
+        strokeWidth=alt.StrokeWidth("weight:Q", legend=None,
+                                    scale=alt.Scale(range=[1, 5])),
+        tooltip=["lf_a:N", "lf_b:N", alt.Tooltip("weight:Q", format=".3f")],
+    )
+    v = alt.Chart(nodes).mark_circle(size=120, color="#4c78a8").encode(
+        x=alt.X("x:Q", axis=ax, scale=sc), y=alt.Y("y:Q", axis=ax, scale=sc),
+        tooltip=["lf:N"])
+    t = alt.Chart(nodes).mark_text(dy=-10, fontSize=10).encode(
+        x=alt.X("x:Q", axis=ax, scale=sc), y=alt.Y("y:Q", axis=ax, scale=sc),
+        text="lf:N")
+    title = "Learned LF dependencies" + ("" if len(edges) else " (none)")
+    return alt.layer(e, v, t).properties(width=300, height=300, title=title)
+
+
+__all__ = [
+    "COLORS",
+    "MAX_LFS",
+    "accuracy_scatter",
+    "calibration",
+    "class_balance",
+    "coverage_bars",
+    "dependency_graph",
+    "enable_offline",
+    "heatmap",
+    "prob_histogram",
+    "top_k_lfs",
+]

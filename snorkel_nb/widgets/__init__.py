@@ -1,0 +1,7 @@
+"""Jupyter widgets for the LF loop: LF studio, LF matrices, label-model diagnostics."""
+
+from snorkel_nb.widgets.diagnostics import LabelModelDiagnostics
+from snorkel_nb.widgets.matrices import LFMatrices
+from snorkel_nb.widgets.studio import LFStudio
+
+__all__ = ["LFMatrices", "LFStudio", "LabelModelDiagnostics"]

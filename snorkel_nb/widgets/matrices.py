@@ -1,0 +1,189 @@
+"""Coverage / overlap / conflict matrices of an LF set, with click-to-inspect cells."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import altair as alt
+import ipywidgets as W
+import pandas as pd
+import traitlets
+
+from snorkel_nb.labeling.analysis import LFAnalysis
+from snorkel_nb.labeling.session import LFSession
+from snorkel_nb.viz import charts
+from snorkel_nb.widgets import _html
+
+KINDS = ("overlap", "conflict", "coverage")
+
+
+class LFMatrices(W.VBox):
+    """m x m overlap and conflict heatmaps (and coverage bars) of an LF set.
+
+    Clicking a heatmap cell lists the points behind it (both LFs' votes). Given
+    an :class:`LFSession`, the view follows the session live: every
+    ``upsert``/``remove`` redraws the chart in place.
+
+    Parameters
+    ----------
+    source
+        An :class:`LFSession` (live) or an :class:`LFAnalysis` (static; pass
+        ``df`` to show the points' data).
+    df
+        Data behind an :class:`LFAnalysis` (ignored for a session).
+    kind
+        Initial view: ``overlap``, ``conflict`` or ``coverage``.
+    max_lfs
+        LFs beyond this many (by coverage) are folded into ``other``.
+    n_points
+        Points listed for a clicked cell.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> L = np.array([[0, 0, -1], [1, 0, -1], [-1, -1, 1]])
+    >>> m = LFMatrices(LFAnalysis(L, ["a", "b", "c"]))
+    >>> m.show_cell("a", "b", "conflict").index.tolist()
+    [1]
+    """
+
+    kind = traitlets.Enum(KINDS, default_value="overlap")
+    selected_cell = traitlets.Dict()
+    max_lfs = traitlets.Int(charts.MAX_LFS)
+
+    def __init__(
+        self,
+        source: LFSession | LFAnalysis,
+        df: pd.DataFrame | None = None,
+        kind: str = "overlap",
+        max_lfs: int = charts.MAX_LFS,
+        n_points: int = 20,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        charts.enable_offline()
+        self.source = source
+        self.df = df
+        self.n_points = n_points
+        self._cell_callbacks: list[Callable[..., None]] = []
+        self.kind_buttons = W.ToggleButtons(options=list(KINDS), value=kind,
+                                            description="matrix")
+        self.chart = alt.JupyterChart(alt.Chart(pd.DataFrame()).mark_point())
+        self.chart.observe(self._on_chart_selection, names="_vl_selections")
+        self.caption = W.HTML()
+        self.points = W.HTML(_html.STYLE + "<i>Click a cell to list its points.</i>")
+        self.children = [self.kind_buttons, self.chart, self.caption, self.points]
+        self.set_trait("max_lfs", max_lfs)
+        self.kind_buttons.observe(self._on_kind_changed, names="value")
+        self.set_trait("kind", kind)
+        if isinstance(source, LFSession):
+            source.on_change(self._on_session_change)
+        self.refresh()
+
+    # -- callbacks ---------------------------------------------------------
+    def on_cell_click(self, callback: Callable[[str, str, str, pd.DataFrame], None],
+                      remove: bool = False) -> None:
+        """Call ``callback(lf_a, lf_b, kind, points)`` when a cell is shown."""
+        if remove:
+            self._cell_callbacks.remove(callback)
+        else:
+            self._cell_callbacks.append(callback)
+
+    # -- data access (engine calls only) ----------------------------------
+    @property
+    def analysis(self) -> LFAnalysis | None:
+        if isinstance(self.source, LFSession):
+            return self.source.analysis if self.source.L is not None else None
+        return self.source
+
+    def tidy(self, kind: str | None = None) -> pd.DataFrame:
+        """The tidy table the current chart is drawn from."""
+        kind = kind or self.kind
+        an = self.analysis
+        if an is None:
+            return pd.DataFrame(columns=["lf_a", "lf_b", "count", "value", "kind"])
+        if kind == "overlap":
+            return an.pairwise_overlaps()
+        if kind == "conflict":
+            return an.pairwise_conflicts()
+        return pd.DataFrame({"lf": an.names, "coverage": an.lf_coverages()})
+
+    def build_chart(self, kind: str | None = None) -> alt.TopLevelMixin:
+        """The altair chart for ``kind`` (not displayed)."""
+        kind = kind or self.kind
+        data = self.tidy(kind)
+        if kind == "coverage":
+            return charts.coverage_bars(data)
+        return charts.heatmap(data, kind=kind, max_lfs=self.max_lfs)
+
+    # -- handlers ------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw the chart in place from the current engine state."""
+        an = self.analysis
+        if an is None:
+            self.caption.value = "<i>No LFs yet.</i>"
+            self.chart.chart = alt.Chart(pd.DataFrame({"x": []})).mark_point()
+            return
+        self.chart.chart = self.build_chart()
+        folded = max(0, an.m - self.max_lfs) if self.kind != "coverage" else 0
+        self.caption.value = (
+            f"{an.m} LFs, {an.n} points"
+            + (f"; {folded} LFs with the lowest coverage folded into 'other'"
+               if folded else ""))
+
+    def _on_kind_changed(self, change: dict) -> None:
+        self.kind = change["new"]
+        self.refresh()
+
+    @traitlets.observe("max_lfs")
+    def _on_max_lfs(self, change: dict) -> None:
+        if hasattr(self, "chart"):
+            self.refresh()
+
+    def _on_session_change(self, change: dict) -> None:
+        self.refresh()
+        cell = self.selected_cell
+        if cell and cell.get("lf_a") in self.source.names \
+                and cell.get("lf_b") in self.source.names:
+            self.show_cell(cell["lf_a"], cell["lf_b"], cell["kind"])
+
+    def _on_chart_selection(self, change: dict) -> None:
+        sel = getattr(self.chart.selections, "cell", None)
+        value = getattr(sel, "value", None)
+        if not value:
+            return
+        first = value[0] if isinstance(value, list) else value
+        a, b = first.get("lf_a"), first.get("lf_b")
+        if a is not None and b is not None:
+            self.show_cell(a, b, self.kind if self.kind != "coverage" else "overlap")
+
+    def show_cell(self, lf_a: str, lf_b: str, kind: str | None = None) -> pd.DataFrame:
+        """List the points behind cell (``lf_a``, ``lf_b``) and return them."""
+        kind = kind or (self.kind if self.kind != "coverage" else "overlap")
+        an = self.analysis
+        if an is None or charts.OTHER in (lf_a, lf_b):
+            self.points.value = _html.STYLE + (
+                "<i>'other' folds several LFs; call show_cell(lf_a, lf_b) with "
+                "two LF names.</i>" if an is not None else "<i>No LFs yet.</i>")
+            return pd.DataFrame()
+        try:
+            if isinstance(self.source, LFSession):
+                pts = self.source.pair_points(lf_a, lf_b, kind, n=None)
+            else:
+                rows = an.pair_points(lf_a, lf_b, kind)
+                base = (self.df.iloc[rows].copy() if self.df is not None
+                        else pd.DataFrame(index=rows))
+                for name in dict.fromkeys([lf_a, lf_b]):
+                    base[f"vote:{name}"] = an.L[rows, an._index(name)]
+                pts = base
+        except (KeyError, IndexError, ValueError) as exc:
+            self.points.value = _html.STYLE + _html.error_box(str(exc))
+            return pd.DataFrame()
+        self.selected_cell = {"lf_a": lf_a, "lf_b": lf_b, "kind": kind}
+        self.points.value = (
+            _html.STYLE + f"<b>{_html.esc(kind)}: {_html.esc(lf_a)} × "
+            f"{_html.esc(lf_b)} — {len(pts)} points</b>"
+            + _html.table(pts, max_rows=self.n_points))
+        for cb in list(self._cell_callbacks):
+            cb(lf_a, lf_b, kind, pts)
+        return pts
