@@ -5,6 +5,7 @@ from snorkel_nb.labeling.explain.compiler import (
     Explanation,
     ExplanationCompiler,
     ExplanationLF,
+    explanation_lf,
     lf_from_spec,
 )
 from snorkel_nb.labeling.explain.filter_bank import FilterBank, FilterResult
@@ -35,6 +36,6 @@ __all__ = [
     "SUPPORTED_FORMS", "And", "Candidate", "Contains", "Count", "EndsWith",
     "Explanation", "ExplanationCompiler", "ExplanationLF", "ExplanationParseError",
     "FilterBank", "FilterResult", "Matches", "Not", "Or", "Parse", "Predicate",
-    "StartsWith", "TextView", "UpperRatio", "Within", "lf_from_spec",
+    "StartsWith", "TextView", "UpperRatio", "Within", "explanation_lf", "lf_from_spec",
     "parse_explanation", "predicate_from_spec", "tokenize",
 ]

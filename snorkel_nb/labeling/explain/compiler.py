@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -18,6 +19,7 @@ from snorkel_nb.labeling.explain.predicates import (
     Predicate,
     TextView,
     predicate_from_spec,
+    single_regex,
 )
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.matrix import ABSTAIN
@@ -94,6 +96,13 @@ class ExplanationLF(LabelingFunction):
                   _field: str = field) -> np.ndarray:
             return np.where(_p.mask(TextView(df[_field])), _y, ABSTAIN).astype(np.int8)
 
+        pattern = single_regex(predicate)
+        self.builder_lf = None
+        if pattern is not None:  # it IS a regex LF: reuse the builder (group engine)
+            from snorkel_nb.labeling.builders import regex_lf
+
+            self.builder_lf = regex_lf(pattern, int(label), field=field, name=name)
+            f, batch = self.builder_lf._f, self.builder_lf.batch  # type: ignore[assignment]
         description = f"{label_name} because {field if field != 'text' else 'it'} " \
             f"{predicate.describe()}"
         super().__init__(name, f, batch=batch, description=description)
@@ -102,17 +111,44 @@ class ExplanationLF(LabelingFunction):
         self.label_name = label_name
         self.field = field
         self.explanation = explanation
-        self.batch_group = (("snorkel_nb.explain", field), _group_batch)
-        self.spec: dict[str, Any] = {
-            "builder": "explanation",
-            "args": {"text": explanation, "label": label_name, "label_id": int(label),
-                     "field": field, "name": name, "parse": predicate.to_spec()},
-        }
+        self.batch_group = (("snorkel_nb.explain", field), _group_batch) \
+            if self.builder_lf is None else self.builder_lf.batch_group
+        args = {"text": explanation, "label": label_name, "label_id": int(label),
+                "field": field, "name": name, "parse": predicate.to_spec()}
+        self.spec: dict[str, Any] = {"builder": "explanation_lf", "args": args}
+        ident = re.sub(r"\W", "_", name)
+        # read by snorkel_nb.labeling.source.export_lfs / import_lfs
+        self.source = (
+            "from snorkel_nb.labeling.explain import explanation_lf\n\n"
+            f"{ident} = explanation_lf(\n"
+            + "".join(f"    {k}={v!r},\n" for k, v in args.items()) + ")\n")
 
     def mask(self, texts: Any) -> np.ndarray:
         """Bool [n]: where this LF votes, for a column or a :class:`TextView`."""
         view = texts if isinstance(texts, TextView) else TextView(texts)
         return self.predicate.mask(view)
+
+
+def explanation_lf(text: str, label: str, label_id: int, field: str = "text",
+                   name: str | None = None, parse: Mapping[str, Any] | None = None
+                   ) -> ExplanationLF:
+    """Re-create an explanation LF (the form ``export_lfs`` writes).
+
+    With ``parse`` (a predicate spec) the reading is rebuilt exactly; without
+    it ``text`` is parsed again and its first reading used.
+
+    Examples
+    --------
+    >>> lf = explanation_lf("SPAM because it contains a link", "SPAM", 1)
+    >>> lf.name, lf.description
+    ('spam_has_links', 'SPAM because it contains at least one link')
+    """
+    if parse is not None:
+        pred = predicate_from_spec(dict(parse))
+    else:
+        pred = parse_explanation(text, {label: label_id})[0].predicate
+    name = name or f"{label.lower()}_{pred.slug()}"[:_MAX_NAME].rstrip("_")
+    return ExplanationLF(name, pred, label_id, label, field, text)
 
 
 def lf_from_spec(spec: Mapping[str, Any]) -> ExplanationLF:
@@ -125,9 +161,7 @@ def lf_from_spec(spec: Mapping[str, Any]) -> ExplanationLF:
     >>> lf_from_spec(lf.spec).fingerprint == lf.fingerprint
     True
     """
-    a = spec["args"]
-    return ExplanationLF(a["name"], predicate_from_spec(a["parse"]), a["label_id"],
-                         a["label"], a.get("field", "text"), a.get("text", ""))
+    return explanation_lf(**spec["args"])
 
 
 @dataclass

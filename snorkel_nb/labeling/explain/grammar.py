@@ -384,6 +384,14 @@ class _Parser:
                             out.append((Matches(self.t[k2].value), k2 + 1))
                         except re.error:
                             pass
+        j = self.w(i, "asks", "ask", "tells", "tell", "urges", "urge", "invites",
+                   "invite", "begs", "beg", "wants", "want")
+        if j is not None:
+            for k in self.opt(j, "people", "you", "viewers", "users", "others",
+                              "everyone", "readers", "us"):
+                k2 = self.w(k, "to")
+                if k2 is not None:
+                    out += self.term_object(k2)
         j = self.w(i, "talks", "talk", "refers", "refer", "asks", "ask")
         if j is not None and (k := self.w(j, "about", "to")) is not None:
             out += self.term_object(k)

@@ -70,6 +70,27 @@ def term_regex(term: str, mode: str) -> str:
     return body
 
 
+def _search(pattern: str, text: str) -> bool:
+    return re.search(pattern, text.lower(), re.IGNORECASE) is not None
+
+
+def single_regex(p: "Predicate") -> str | None:
+    """One regex equivalent to ``p`` (case-insensitive search), if there is one.
+
+    Predicates that are a regex search (contains, starts/ends with, matches,
+    within, and disjunctions of them) are built with
+    :func:`snorkel_nb.labeling.builders.regex_lf`; others (counts, negation,
+    conjunction) get their own vectorised implementation.
+    """
+    if isinstance(p, (Contains, StartsWith, EndsWith, Matches, Within)):
+        return p.pattern
+    if isinstance(p, Or):
+        parts = [single_regex(a) for a in p.args]
+        if all(parts):
+            return "|".join(f"(?:{x})" for x in parts)
+    return None
+
+
 def slugify(s: str, maxlen: int = 40) -> str:
     """Lower-case identifier fragment: ``"check out!" -> "check_out"``."""
     s = re.sub(r"[^0-9a-zA-Z]+", "_", s.lower()).strip("_")
@@ -108,8 +129,12 @@ class TextView:
         return self._cache[k]
 
     def search(self, pattern: str) -> np.ndarray:
-        """Bool [n]: ``re.search(pattern, lower_text)`` per row."""
-        rx = re.compile(pattern)
+        """Bool [n]: ``re.search(pattern, lower_text, re.IGNORECASE)`` per row.
+
+        Lower-casing plus ``IGNORECASE`` makes this agree with a
+        case-insensitive search of the raw text (what ``regex_lf`` does).
+        """
+        rx = re.compile(pattern, re.IGNORECASE)
         return self._memo("search", pattern, lambda: np.fromiter(
             (rx.search(t) is not None for t in self.lower), bool, len(self.lower)))
 
@@ -179,7 +204,7 @@ class Contains(Predicate):
         return term_regex(self.term, self.mode)
 
     def test(self, text: str) -> bool:
-        return re.search(self.pattern, text.lower()) is not None
+        return _search(self.pattern, text)
 
     def mask(self, view: TextView) -> np.ndarray:
         return view.search(self.pattern)
@@ -209,7 +234,7 @@ class StartsWith(Predicate):
         return r"\A\s*" + term_regex(self.term, self.mode).replace(r"(?<!\w)", "")
 
     def test(self, text: str) -> bool:
-        return re.search(self.pattern, text.lower()) is not None
+        return _search(self.pattern, text)
 
     def mask(self, view: TextView) -> np.ndarray:
         return view.search(self.pattern)
@@ -240,7 +265,7 @@ class EndsWith(Predicate):
         return body + r"[\s.!?\ufeff]*\Z"
 
     def test(self, text: str) -> bool:
-        return re.search(self.pattern, text.lower()) is not None
+        return _search(self.pattern, text)
 
     def mask(self, view: TextView) -> np.ndarray:
         return view.search(self.pattern)
@@ -266,7 +291,7 @@ class Matches(Predicate):
         re.compile(self.pattern)  # raise early on a bad pattern
 
     def test(self, text: str) -> bool:
-        return re.search(self.pattern, text.lower()) is not None
+        return _search(self.pattern, text)
 
     def mask(self, view: TextView) -> np.ndarray:
         return view.search(self.pattern)
@@ -303,7 +328,7 @@ class Within(Predicate):
         return {"before": fwd, "after": bwd}.get(self.order, f"(?:{fwd})|(?:{bwd})")
 
     def test(self, text: str) -> bool:
-        return re.search(self.pattern, text.lower()) is not None
+        return _search(self.pattern, text)
 
     def mask(self, view: TextView) -> np.ndarray:
         return view.search(self.pattern)
