@@ -9,10 +9,9 @@ current LFs' non-conflicting votes. Ties are broken by n-gram text, so the
 result is deterministic. A greedy pass skips n-grams that mostly re-cover
 targets already reached by a better suggestion.
 
-Every suggestion is itself an explanation (``"SPAM because it contains the
-word 'check out'"``) and compiles to an
-:class:`~snorkel_nb.labeling.explain.ExplanationLF`, so the coverage reported
-is the exact coverage of that LF.
+Every suggestion is a :func:`~snorkel_nb.labeling.builders.keyword_lf`
+(whole word, case-insensitive) and the coverage reported is that LF's exact
+coverage; ``Suggestion.explanation`` gives the same rule as an explanation.
 """
 
 from __future__ import annotations
@@ -24,9 +23,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from snorkel_nb.labeling.explain.compiler import ExplanationCompiler, ExplanationLF
 from snorkel_nb.labeling.explain.grammar import _norm_labels
-from snorkel_nb.labeling.explain.predicates import Contains, TextView
+from snorkel_nb.labeling.explain.predicates import TextView, slugify
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.matrix import ABSTAIN, check_gold, check_label_matrix
 
@@ -77,10 +75,9 @@ class Suggestion:
     def explanation(self) -> str:
         return f"{self.label_name} because it contains the word '{self.ngram}'"
 
-    def to_lf(self, field: str = "text") -> ExplanationLF:
-        """The suggestion as a labeling function."""
-        comp = ExplanationCompiler({self.label_name: self.label}, field=field)
-        return comp.compile(self.explanation)[0]
+    def to_lf(self, field: str = "text") -> LabelingFunction:
+        """The suggestion as a labeling function (a :func:`keyword_lf`)."""
+        return _keyword_lf(self.ngram, self.label, self.label_name, field)
 
 
 class Suggestions(list):
@@ -92,8 +89,18 @@ class Suggestions(list):
         cols = list(Suggestion.__dataclass_fields__)
         return pd.DataFrame([asdict(s) for s in self], columns=cols)
 
-    def lfs(self) -> list[ExplanationLF]:
+    def lfs(self) -> list[LabelingFunction]:
         return [s.to_lf(self.field) for s in self]
+
+
+def _keyword_lf(ngram: str, label: int, label_name: str, field: str
+                ) -> LabelingFunction:
+    from snorkel_nb.labeling.builders import keyword_lf
+
+    lf = keyword_lf([ngram], int(label), field=field,
+                    name=f"{label_name.lower()}_kw_{slugify(ngram)}")
+    lf.description = f"{label_name} because it contains the word '{ngram}' (suggested)"
+    return lf
 
 
 def _pseudo_labels(L: np.ndarray, k: int) -> np.ndarray:
@@ -288,7 +295,6 @@ def suggest_lfs(
     order = cand[np.lexsort((vocab[cand], -n_target[cand], -score))]
 
     reached = np.zeros(n, dtype=bool)
-    view = TextView(data[field])
     n_t = int(tmask.sum())
     weak_y = _pseudo_labels(L, k) if L is not None else None
     for j in order:
@@ -299,9 +305,10 @@ def suggest_lfs(
         if len(hit_t) == 0 or np.mean(~reached[hit_t]) < min_new:
             continue
         g = str(vocab[j])
-        m = Contains(g, "word").mask(view)  # exact coverage of the compiled LF
-        reached |= m & tmask
         y = int(label[j])
+        lf = _keyword_lf(g, y, names[y], field)
+        m = np.asarray(lf.batch(data)) != ABSTAIN  # exact coverage of the LF
+        reached |= m & tmask
         dprec, ndev = float("nan"), 0
         if dev_counts is not None:
             ndev = int(dev_counts[:, j].sum())
