@@ -1,0 +1,104 @@
+"""Predictors beat the closest-layers baseline on a synthetic known relationship."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from snorkel_nb.exhaust import (
+    BoostedPredictor,
+    ClosestLayersPredictor,
+    EditDistanceKNN,
+    LSTMPredictor,
+    find_shared_data,
+    load_metaqnn,
+    make_runs_table,
+    target_values,
+)
+
+
+def synthetic_runs(n=300, seed=0):
+    """Accuracy depends on conv widths and pooling, not on depth."""
+    rng = np.random.default_rng(seed)
+    recs = []
+    for i in range(n):
+        depth = int(rng.integers(3, 8))
+        arch, score = [], 0.0
+        for _ in range(depth):
+            if rng.random() < 0.7:
+                w = int(rng.choice([16, 32, 64, 128]))
+                arch.append(f"C({w},3,1)")
+                score += np.log2(w) / 30
+            else:
+                arch.append("P(2,2)")
+                score -= 0.05
+        final = float(np.clip(0.5 + score + rng.normal(0, 0.005), 0.05, 0.99))
+        curve = final * (1 - np.exp(-np.arange(1, 11) / 2.0))
+        epoch_time = np.full(10, 1.0 + sum(a.startswith("C") for a in arch))
+        recs.append({"run_id": f"s{i}", "arch": arch, "val_acc": curve,
+                     "train_acc": curve + 0.02 * len(arch) / 7, "epoch_time": epoch_time})
+    return make_runs_table(recs)
+
+
+@pytest.fixture(scope="module")
+def split():
+    runs = synthetic_runs()
+    return runs.iloc[:220].reset_index(drop=True), runs.iloc[220:].reset_index(drop=True)
+
+
+def mae(p, runs, k=0):
+    return float(np.mean(np.abs(p.predict(runs, k) - target_values(runs, p.target))))
+
+
+@pytest.mark.parametrize("make", [
+    lambda t: EditDistanceKNN(t, 3, n_neighbors=5),
+    lambda t: BoostedPredictor(t, 3, max_iter=150),
+    lambda t: LSTMPredictor(t, 3, epochs=40, hidden=32),
+])
+@pytest.mark.parametrize("target", ["final_acc", "train_time"])
+def test_beats_closest_layers(split, make, target):
+    train, test = split
+    base = mae(ClosestLayersPredictor(target).fit(train), test)
+    model = make(target).fit(train)
+    assert mae(model, test) < 0.8 * base
+    if target == "final_acc":  # early epochs help
+        assert mae(model, test, 3) < base
+
+
+def test_interface_and_errors(split):
+    train, test = split
+    p = BoostedPredictor(max_epochs_seen=1, max_iter=20)
+    assert p.fit(train) is p
+    assert p.predict([["C(64,3,1)", "P(2,2)"]]).shape == (1,)
+    with pytest.raises(ValueError, match="epochs_seen"):
+        p.predict(test, epochs_seen=2)
+    with pytest.raises(ValueError, match="Unknown target"):
+        BoostedPredictor("loss").fit(train)
+    with pytest.raises(ValueError, match="empty"):
+        ClosestLayersPredictor().fit(train.iloc[:0])
+    with pytest.raises(ValueError, match="not fitted"):
+        EditDistanceKNN().predict(test)
+    no_time = load_metaqnn("cifar10")
+    with pytest.raises(ValueError, match="not logged"):
+        ClosestLayersPredictor("train_time").fit(no_time)
+    assert np.isfinite(target_values(train, "overfit")).all()
+
+
+def test_lstm_is_seeded(split):
+    train, test = split
+    a = LSTMPredictor(epochs=3, seed=1).fit(train).predict(test)
+    b = LSTMPredictor(epochs=3, seed=1).fit(train).predict(test)
+    np.testing.assert_allclose(a, b)
+
+
+def test_shared_metaqnn_boosted_beats_baseline():
+    root = find_shared_data("exhaust")
+    if root is None:
+        pytest.skip("../shared/data/exhaust is absent (needs the MetaQNN CSVs)")
+    runs = load_metaqnn("cifar10", root / "metaqnn" / "metaqnn_cifar10.csv")
+    train, test = runs.iloc[:700], runs.iloc[700:]
+    base = mae(ClosestLayersPredictor().fit(train), test)
+    gb = BoostedPredictor(max_epochs_seen=3, max_iter=100).fit(train)
+    assert mae(gb, test, 3) < 0.5 * base
+    assert isinstance(runs, pd.DataFrame)
