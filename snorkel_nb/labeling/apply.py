@@ -372,7 +372,9 @@ class PandasLFApplier:
         errs = [_ErrorCollector(lf, index, fail_fast) for lf in lfs]
         plain = [(j, lf.label) for j, lf in enumerate(lfs) if not lf.pre]
         chained = [(j, lf) for j, lf in enumerate(lfs) if lf.pre]
-        step = max(1, n // 100)
+        step = max(1, min(10_000, n // 20))
+        rows_bar = tqdm(total=n, unit="row", desc=f"Row-wise LFs ({len(lfs)})",
+                        disable=bar.disable, leave=False)
         for i, vals in enumerate(values):
             x = make(vals)
             for j, f in plain:
@@ -388,7 +390,8 @@ class PandasLFApplier:
                     except Exception as exc:
                         errs[j].add(i, exc)
             if (i + 1) % step == 0:
-                bar.set_postfix_str(f"row-wise LFs: row {i + 1}/{n}")
+                rows_bar.update(step)
+        rows_bar.close()
         for j, lf in enumerate(lfs):
             self._store(lf, out[j], errs[j].record)
             bar.update(1)
