@@ -115,6 +115,26 @@ def test_fold_table_is_complete() -> None:
         equal = [a for a in map(chr, range(128)) if re.fullmatch(re.escape(a), c, re.I)]
         assert equal and all(fold_case(c) == a.lower() for a in equal), c
         assert c.lower() == equal[0].lower() or ord(c) in _SPECIAL_FOLD
+    # Conversely (needed for pure-literal patterns, which skip the regex run):
+    # an ASCII character produced by folding is one IGNORECASE equates with.
+    for c in allc:
+        f = fold_case(c)
+        if f != c and re.search(r"[\x00-\x7f]", f):
+            assert len(f) == 1 and re.fullmatch(re.escape(f), c, re.I), c
+
+
+def test_pure_literal_patterns_skip_regex_but_agree() -> None:
+    from snorkel_nb.labeling._multiregex import _analyse
+
+    cases = {("ab|cd", 0): True, ("ab", re.I): True, ("a[bc]", re.I): True,
+             ("(?-i:A)b", re.I): False, ("^ab", 0): False, ("ab", re.I | re.A): False,
+             (r"(?<!\w)ab", re.I): False, ("a?", 0): False}
+    values = ["AB", "ab", "xAc", "İ", "cd", "ſab", "K", None, "Ab", "zz"]
+    for (p, fl), pure in cases.items():
+        pat = re.compile(p, fl)
+        assert _analyse(pat)[1] is pure, p
+        np.testing.assert_array_equal(RegexSet([pat]).search_matrix(values),
+                                      _reference([pat], values))
 
 
 def test_separator_and_non_strings() -> None:

@@ -82,9 +82,13 @@ def fold_case(s: str) -> str:
     >>> fold_case("Straße İS ſo")
     'straße is so'
     """
+    t = s.lower()
     if s.isascii():
-        return s.lower()
-    return s.translate(_SPECIAL_FOLD).lower()
+        return t
+    # "İ".lower() is "i" + U+0307; "ı" and "ſ" are unchanged by lower().
+    if "\u0307" in t or "ı" in t or "ſ" in t:
+        return s.translate(_SPECIAL_FOLD).lower()
+    return t
 
 
 # --------------------------------------------------------------------------
@@ -97,39 +101,50 @@ class _Info:
 
     ``exact``: the finite set of strings it can match (or None if unknown or
     too large). ``clauses``: list of literal sets; every match contains at
-    least one literal of each set.
+    least one literal of each set. ``pure``: ``exact`` is exactly what the
+    sub-pattern matches, with no zero-width conditions and with the same case
+    semantics as a substring test in the scanned view of the text; a whole
+    pattern that is pure needs no regex run at all.
     """
 
-    __slots__ = ("exact", "clauses")
+    __slots__ = ("exact", "clauses", "pure")
 
     def __init__(
-        self, exact: frozenset[str] | None, clauses: list[frozenset[str]] | None = None
+        self,
+        exact: frozenset[str] | None,
+        clauses: list[frozenset[str]] | None = None,
+        pure: bool = False,
     ) -> None:
         self.exact = exact
         self.clauses = clauses or []
+        self.pure = pure and exact is not None
 
 
 _UNKNOWN = _Info(None)
-_EMPTY = _Info(frozenset({""}))
+_EMPTY = _Info(frozenset({""}))  # zero-width assertion: not pure
 
 
-def _char(c: str, icase: bool, folded: bool) -> str | None:
-    """The literal form of pattern character ``c``, or None if not modelled.
+def _char(c: str, icase: bool, folded: bool) -> tuple[str | None, bool]:
+    """The literal form of pattern character ``c`` (None if not modelled), and
+    whether a substring test on it is *exactly* what the regex does.
 
     ``icase``: the character is matched case-insensitively; ``folded``: literals
     are looked up in the :func:`fold_case` view of the text. Non-ASCII
     characters are not modelled in either case-insensitive setting.
     """
     if folded:
-        return c.lower() if c.isascii() else None
+        if not c.isascii():
+            return None, False
+        # A case-sensitive letter found in folded text may have had the other case.
+        return c.lower(), icase or not c.isalpha()
     if icase and (not c.isascii() or c.isalpha()):
-        return None
-    return c
+        return None, False
+    return c, True
 
 
 def _lit(ch: int, icase: bool, folded: bool) -> _Info:
-    c = _char(chr(ch), icase, folded)
-    return _UNKNOWN if c is None else _Info(frozenset({c}))
+    c, pure = _char(chr(ch), icase, folded)
+    return _UNKNOWN if c is None else _Info(frozenset({c}), pure=pure)
 
 
 def _class(items: list[tuple[Any, Any]], icase: bool, folded: bool) -> _Info:
@@ -146,10 +161,11 @@ def _class(items: list[tuple[Any, Any]], icase: bool, folded: bool) -> _Info:
             return _UNKNOWN
         if len(chars) > _MAX_CLASS:
             return _UNKNOWN
-    lits = {_char(c, icase, folded) for c in chars}
-    if None in lits:
+    forms = [_char(c, icase, folded) for c in chars]
+    if any(c is None for c, _ in forms):
         return _UNKNOWN
-    return _Info(frozenset(lits))  # type: ignore[arg-type]
+    lits = frozenset(c for c, _ in forms)
+    return _Info(lits, pure=all(p for _, p in forms))  # type: ignore[arg-type]
 
 
 def _best_clause(info: _Info) -> frozenset[str] | None:
@@ -177,8 +193,10 @@ def _seq(items: Iterable[tuple[Any, Any]], icase: bool, folded: bool) -> _Info:
     clauses: list[frozenset[str]] = []
     cur: frozenset[str] | None = frozenset({""})
     all_exact = True
+    pure = True
     for op, av in items:
         info = _node(op, av, icase, folded)
+        pure = pure and info.pure
         if info.exact is not None and cur is not None:
             joined = _cross(cur, info.exact)
             if joined is not None:
@@ -194,7 +212,7 @@ def _seq(items: Iterable[tuple[Any, Any]], icase: bool, folded: bool) -> _Info:
         else:
             cur = frozenset({""})
     if all_exact:
-        return _Info(cur, [])
+        return _Info(cur, [], pure=pure)
     if cur is not None and "" not in cur:
         clauses.append(cur)
     return _Info(None, clauses)
@@ -228,7 +246,7 @@ def _node(op: Any, av: Any, icase: bool, folded: bool) -> _Info:
         if exact is not None and len(exact) > _MAX_EXACT:
             exact = None
         if exact is not None:
-            return _Info(exact)
+            return _Info(exact, pure=all(i.pure for i in infos))
         union: set[str] = set()
         for i in infos:
             best = _best_clause(i)
@@ -259,7 +277,7 @@ def _node(op: Any, av: Any, icase: bool, folded: bool) -> _Info:
                     power = nxt
             else:
                 if len(out) <= _MAX_EXACT:
-                    return _Info(frozenset(out))
+                    return _Info(frozenset(out), pure=body.pure)
         if lo == 0:
             return _UNKNOWN
         best = _best_clause(body)
@@ -300,14 +318,27 @@ def required_literals(pattern: re.Pattern[str] | str, flags: int = 0) -> list[fr
     """
     if isinstance(pattern, str):
         pattern = re.compile(pattern, flags)
+    return _analyse(pattern)[0]
+
+
+def _analyse(pattern: re.Pattern[str]) -> tuple[list[frozenset[str]], bool]:
+    """(clauses, pure): pure means ``search`` succeeds iff the text (in its
+    scanned view) contains one of the single clause's literals."""
     if isinstance(pattern.pattern, bytes) or pattern.flags & re.LOCALE:
-        return []
+        return [], False
     icase = bool(pattern.flags & _IGNORECASE)
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # pragma: no cover - it compiled, so it parses
-        return []
+        return [], False
     info = _seq(list(parsed), icase, icase)
+    if (
+        info.pure
+        and info.exact
+        and "" not in info.exact
+        and not (icase and pattern.flags & re.ASCII)  # fold_case is Unicode-aware
+    ):
+        return [_minimise(info.exact)], True
     clauses = list(info.clauses)
     if info.exact is not None and "" not in info.exact:
         clauses.append(info.exact)
@@ -319,7 +350,7 @@ def required_literals(pattern: re.Pattern[str] | str, flags: int = 0) -> list[fr
     # Most selective first; single-character clauses (e.g. the space in
     # "how .* many") filter almost nothing, so keep one only if it is all we have.
     out.sort(key=_clause_score, reverse=True)
-    return [c for i, c in enumerate(out) if i == 0 or _clause_score(c)[0] > 1]
+    return [c for i, c in enumerate(out) if i == 0 or _clause_score(c)[0] > 1], False
 
 
 # --------------------------------------------------------------------------
@@ -378,26 +409,29 @@ def _find_rows(big: str, bounds: list[int], texts: list[str], lit: str) -> np.nd
     """Mask of rows containing ``lit``, searching the joined column ``big``.
 
     ``str.find`` skips quickly over rows without the literal; after a hit we
-    jump to the next row. Once hits are frequent (over 1 row in 8), a plain
-    per-row ``in`` test over the remaining rows is cheaper, so we switch.
+    jump past the next separator (``memchr``) to the next row. Once hits are
+    frequent (over 1 row in 8), a plain per-row ``in`` test over the remaining
+    rows is cheaper, so we switch.
     """
     m = len(texts)
     mask = np.zeros(m, bool)
     limit = max(64, m // 8)
     find = big.find
+    hits: list[int] = []
     pos = find(lit)
-    n_hits = 0
     while pos != -1:
-        r = bisect_right(bounds, pos) - 1
-        mask[r] = True
-        n_hits += 1
-        if r + 1 >= m:
-            return mask
-        if n_hits > limit:
-            rest = texts[r + 1 :]
-            mask[r + 1 :] = np.fromiter((lit in s for s in rest), bool, len(rest))
-            return mask
-        pos = find(lit, bounds[r + 1])
+        hits.append(pos)
+        nxt = find(_SEP, pos + len(lit))
+        if nxt == -1:
+            break
+        if len(hits) > limit:
+            r = bisect_right(bounds, nxt)  # first row starting after nxt
+            rest = texts[r:]
+            mask[r:] = np.fromiter((lit in s for s in rest), bool, len(rest))
+            break
+        pos = find(lit, nxt + 1)
+    if hits:
+        mask[np.searchsorted(bounds, hits, side="right") - 1] = True
     return mask
 
 
@@ -445,7 +479,9 @@ class RegexSet:
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns = list(patterns)
-        self.clauses = [required_literals(p) for p in self.patterns]
+        analysed = [_analyse(p) for p in self.patterns]
+        self.clauses = [a[0] for a in analysed]
+        self.pure = [a[1] for a in analysed]
         self.folded = [bool(p.flags & _IGNORECASE) for p in self.patterns]
 
     def search_matrix(self, values: Sequence[Any]) -> np.ndarray:
@@ -456,11 +492,14 @@ class RegexSet:
         col = _Column(values)
         out = np.zeros((col.n, len(self.patterns)), bool)
         texts = col.texts
-        for j, (pat, clauses, folded) in enumerate(
-            zip(self.patterns, self.clauses, self.folded)
+        for j, (pat, clauses, folded, pure) in enumerate(
+            zip(self.patterns, self.clauses, self.folded, self.pure)
         ):
             cand = _candidates(col, clauses, folded)
             if len(cand) == 0:
+                continue
+            if pure:  # a literal hit is a match
+                out[col.rows[cand], j] = True
                 continue
             search = pat.search
             hit = np.fromiter(
