@@ -132,8 +132,7 @@ def hand_coded_youtube() -> tuple[str, np.ndarray, np.ndarray]:
     try:
         from snorkel_nb import demo  # type: ignore[attr-defined]
 
-        lfs = getattr(demo, "youtube_lfs", None) or getattr(demo, "LFS", None)
-        lfs = lfs() if callable(lfs) else lfs
+        lfs = demo.spam_lfs()
         tr, _, te = load_youtube()
         ap = PandasLFApplier(lfs)
         return (f"snorkel_nb.demo ({len(lfs)} LFs)", ap.apply(tr, progress_bar=False),
