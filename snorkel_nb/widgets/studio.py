@@ -240,9 +240,13 @@ class LFStudio(W.VBox):
             return
         lf = self.session.get(name)
         spec = getattr(lf, "spec", None)
-        if spec and not getattr(lf, "source", None) and spec["builder"] in (
-                "keyword_lf", "regex_lf"):
-            args = spec["args"]
+        args = (spec or {}).get("args", {})
+        form_ok = spec is not None and (
+            (spec["builder"] == "keyword_lf" and not args.get("case_sensitive")
+             and args.get("whole_word", True))
+            or (spec["builder"] == "regex_lf"
+                and args.get("flags", ["IGNORECASE"]) == ["IGNORECASE"]))
+        if form_ok:  # the form holds every argument of this builder LF
             self.lf_name.value = args.get("name", name)
             self.label.value = int(args["label"])
             self.field.value = args.get("field", "text")
@@ -305,10 +309,11 @@ class LFStudio(W.VBox):
     # -- rendering -------------------------------------------------------------
     def _render_all(self) -> None:
         names = self.session.names
-        with self.lf_select.hold_trait_notifications():
+        current = self.current_lf
+        if tuple(self.lf_select.options) != tuple(names):
             self.lf_select.options = names
-            if self.current_lf in names:
-                self.lf_select.value = self.current_lf
+        if current in names:
+            self.lf_select.value = current
         self.summary.value = _html.STYLE + _html.table(self.session.summary(),
                                                        max_rows=200)
         self._render_lf()
