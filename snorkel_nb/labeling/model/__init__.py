@@ -1,6 +1,27 @@
 """Label models: learn LF accuracies without ground truth, output probabilistic labels."""
 
 from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
+from snorkel_nb.labeling.model.core import (
+    DegenerateFitWarning,
+    FactorLabeler,
+    IdentifiabilityWarning,
+)
+from snorkel_nb.labeling.model.dawid_skene import DawidSkene
+from snorkel_nb.labeling.model.label_model import LabelModel
 from snorkel_nb.labeling.model.majority import MajorityLabelVoter
+from snorkel_nb.labeling.model.stats import LabelStats
+from snorkel_nb.labeling.model.synthetic import SyntheticData, generate_synthetic
 
-__all__ = ["BaseLabeler", "MajorityLabelVoter", "probs_to_preds"]
+__all__ = [
+    "BaseLabeler",
+    "DawidSkene",
+    "DegenerateFitWarning",
+    "FactorLabeler",
+    "IdentifiabilityWarning",
+    "LabelModel",
+    "LabelStats",
+    "MajorityLabelVoter",
+    "SyntheticData",
+    "generate_synthetic",
+    "probs_to_preds",
+]

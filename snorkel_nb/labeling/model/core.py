@@ -1,0 +1,741 @@
+"""The shared engine of the probabilistic label models.
+
+Every model here (``LabelModel``, ``DawidSkene``, ``TripletLabelModel``) ends up
+with the same parameters: a class prior ``p(y)`` and, for each *factor* (one LF,
+or a clique of LFs declared dependent), a table ``P(values of the factor | y)``
+whose values include abstain. Under this model a point's posterior is
+
+    log p(y | row) = log p(y) + sum_f log P(codes_f(row) | y) + const,
+
+so prediction is ``m`` gathers and adds on an [n, k] array (no one-hot matrix
+is ever built), and EM runs on the unique voting patterns only. Factor value
+codes are ``sum_t (L[:, C_t] + 1) * (k+1)**t`` (0 = abstain, c + 1 = class c).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+import torch
+
+from snorkel_nb.io import load_artifact, save_artifact
+from snorkel_nb.labeling.matrix import check_gold, check_label_matrix
+from snorkel_nb.labeling.model.base import BaseLabeler
+from snorkel_nb.labeling.model.stats import LabelStats, as_int8
+
+_PRED_CHUNK = 16384
+MAX_FACTOR_CODES = 4096
+_EPS = 1e-12
+
+
+class DegenerateFitWarning(UserWarning):
+    """A fit looked degenerate and a safer estimate was used instead."""
+
+
+class IdentifiabilityWarning(UserWarning):
+    """The data cannot pin down some LF's parameters without gold labels."""
+
+
+def _resolve_device(device: str | torch.device | None) -> torch.device:
+    dev = torch.device(device if device is not None else "cpu")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={str(dev)!r} requested but CUDA is not available.")
+    return dev
+
+
+def check_dependencies(dependencies: Any, m: int) -> list[tuple[int, int]]:
+    """Validate ``[(i, j), ...]`` LF index pairs; returns sorted unique pairs."""
+    if dependencies is None:
+        return []
+    out = set()
+    for d in dependencies:
+        try:
+            i, j = (int(v) for v in d)
+        except (TypeError, ValueError) as e:
+            raise ValueError(
+                f"dependencies must be (i, j) pairs of LF indices; got {d!r}."
+            ) from e
+        if not (0 <= i < m and 0 <= j < m):
+            raise ValueError(f"dependency {d!r} names an LF outside 0..{m - 1}.")
+        if i == j:
+            raise ValueError(f"dependency {d!r} pairs an LF with itself.")
+        out.add((min(i, j), max(i, j)))
+    return sorted(out)
+
+
+def factors_from_dependencies(
+    dependencies: Sequence[tuple[int, int]], m: int, cardinality: int
+) -> list[tuple[int, ...]]:
+    """Group LFs into factors: connected components of the dependency graph.
+
+    A component whose joint table would exceed ``MAX_FACTOR_CODES`` values is
+    split into consecutive pieces of the largest allowed size (with a warning).
+    """
+    parent = list(range(m))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i, j in dependencies:
+        parent[find(i)] = find(j)
+    comps: dict[int, list[int]] = {}
+    for j in range(m):
+        comps.setdefault(find(j), []).append(j)
+    max_size = max(1, int(np.floor(np.log(MAX_FACTOR_CODES) / np.log(cardinality + 1))))
+    factors: list[tuple[int, ...]] = []
+    for comp in sorted(comps.values()):
+        if len(comp) > max_size:
+            warnings.warn(
+                f"Dependency clique {comp} has {len(comp)} LFs; with k={cardinality} "
+                f"at most {max_size} LFs can share a joint table. It is split into "
+                "pieces of that size.",
+                UserWarning,
+                stacklevel=3,
+            )
+        for s in range(0, len(comp), max_size):
+            factors.append(tuple(comp[s : s + max_size]))
+    return factors
+
+
+def factor_codes(Lt: torch.Tensor, factor: tuple[int, ...], k: int) -> torch.Tensor:
+    """[n] int64 value code of ``factor`` for each row of the int8 tensor ``Lt``."""
+    code = Lt[:, factor[0]].long() + 1
+    mult = k + 1
+    for c in factor[1:]:
+        code = code + (Lt[:, c].long() + 1) * mult
+        mult *= k + 1
+    return code
+
+
+def log_joint(
+    Lt: torch.Tensor, log_prior: torch.Tensor, factors: Sequence[tuple[int, ...]],
+    tables: Sequence[torch.Tensor],
+) -> torch.Tensor:
+    """[n, k] unnormalised log posterior of each row under the factor model."""
+    k = log_prior.shape[0]
+    out = log_prior.expand(Lt.shape[0], k).clone()
+    for f, C in zip(tables, factors):
+        out += f[factor_codes(Lt, C, k)]
+    return out
+
+
+def marginal_tables(
+    factors: Sequence[tuple[int, ...]], tables: Sequence[np.ndarray], m: int, k: int
+) -> np.ndarray:
+    """[m, k+1, k] per-LF conditional probabilities P(value | y) (value 0 = abstain)."""
+    out = np.zeros((m, k + 1, k))
+    for C, logt in zip(factors, tables):
+        s = len(C)
+        t = np.exp(logt).reshape((k + 1,) * s + (k,))
+        # code = sum_t v_t (k+1)^t: axis s-1-t of the reshaped table is LF C[t]
+        for ti, c in enumerate(C):
+            ax = s - 1 - ti
+            out[c] = t.sum(axis=tuple(a for a in range(s) if a != ax))
+    return out
+
+
+def _onehot(Lt: torch.Tensor, k: int, dtype: torch.dtype) -> torch.Tensor:
+    """[c, m*(k+1)] indicator of each LF's value (column j*(k+1) = LF j abstained)."""
+    c, m = Lt.shape
+    oh = torch.empty(c, m, k + 1, dtype=dtype, device=Lt.device)
+    for v in range(k + 1):
+        oh[:, :, v] = Lt == (v - 1)
+    return oh.reshape(c, m * (k + 1))
+
+
+def split_factors(
+    factors: Sequence[tuple[int, ...]], tabs: Sequence[torch.Tensor], m: int, k: int
+) -> tuple[torch.Tensor, list[tuple[tuple[int, ...], torch.Tensor]]]:
+    """Stack singleton tables into one [m*(k+1), k] matrix (zero rows for LFs
+    in cliques) and return the clique factors separately."""
+    ref = tabs[0] if len(tabs) else torch.zeros(1, dtype=torch.float64)
+    W = torch.zeros(m, k + 1, k, dtype=ref.dtype, device=ref.device)
+    cliques = []
+    for C, t in zip(factors, tabs):
+        if len(C) == 1:
+            W[C[0]] = t
+        else:
+            cliques.append((C, t))
+    return W.reshape(m * (k + 1), k), cliques
+
+
+def fast_log_joint(Lt: torch.Tensor, lp: torch.Tensor, W: torch.Tensor,
+                   cliques: list[tuple[tuple[int, ...], torch.Tensor]], k: int
+                   ) -> torch.Tensor:
+    """[c, k] log joint via one one-hot matmul plus a gather per clique."""
+    out = _onehot(Lt, k, W.dtype) @ W + lp
+    for C, t in cliques:
+        out += t[factor_codes(Lt, C, k)]
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelConfig:
+    """Hyper-parameters shared by the probabilistic label models (JSON-able)."""
+
+    cardinality: int = 2
+    seed: int = 0
+    device: str = "cpu"
+    guard: bool = True
+    progress_bar: bool = False
+
+
+class FactorLabeler(BaseLabeler):
+    """Base of the probabilistic label models (see the module docstring).
+
+    Subclasses implement ``_fit_stats(stats, class_balance, dependencies)`` that
+    sets ``self._log_prior`` ([k]), ``self._factors`` and ``self._tables``
+    (numpy log-probability tables).
+    """
+
+    config_cls: type = ModelConfig
+
+    def __init__(self, cardinality: int = 2, **kwargs: Any) -> None:
+        super().__init__(cardinality)
+        try:
+            self.config = self.config_cls(cardinality=int(cardinality), **kwargs)
+        except TypeError as e:
+            raise ValueError(f"{type(self).__name__}: {e}") from e
+        self._validate_config()
+        self.device = _resolve_device(self.config.device)
+        self._log_prior: np.ndarray | None = None
+        self._factors: list[tuple[int, ...]] = []
+        self._tables: list[np.ndarray] = []
+        self.n_lfs: int | None = None
+        self.dependencies: list[tuple[int, int]] = []
+        self.fit_report_: dict[str, Any] = {}
+
+    def _validate_config(self) -> None:
+        pass
+
+    # ---- fitting --------------------------------------------------------------
+    def fit(
+        self,
+        L_train: Any,
+        Y_dev: Any = None,
+        class_balance: Any = None,
+        dependencies: Sequence[tuple[int, int]] | None = None,
+    ) -> "FactorLabeler":
+        """Learn the LF parameters from the [n, m] label matrix ``L_train``.
+
+        Parameters
+        ----------
+        L_train
+            [n, m] matrix with values in {-1, ..., k-1} (numpy or scipy.sparse),
+            or a :class:`LabelStats`.
+        Y_dev
+            Optional gold labels of a dev set, used only to estimate the class
+            balance (as in Snorkel) when ``class_balance`` is not given.
+        class_balance
+            Optional [k] class prior. If neither this nor ``Y_dev`` is given the
+            prior is *estimated from the data* (never silently uniform).
+        dependencies
+            Optional ``[(i, j), ...]`` pairs of dependent LFs (see
+            :func:`~snorkel_nb.labeling.model.learn_structure`); each connected
+            group gets a joint conditional table.
+        """
+        if isinstance(L_train, LabelStats):
+            return self.fit_stats(L_train, Y_dev=Y_dev, class_balance=class_balance,
+                                  dependencies=dependencies)
+        L = as_int8(check_label_matrix(L_train, cardinality=self.cardinality))
+        want = self._needs_patterns(L)
+        stats = LabelStats.from_matrix(L, self.cardinality, patterns=want)
+        guard_stats = None
+        if not want:  # judge degeneracy on a strided sample of rows
+            step = max(1, L.shape[0] // 100000)
+            guard_stats = LabelStats.from_matrix(L[::step], self.cardinality, overlap=False)
+        return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance,
+                              dependencies=dependencies, _guard_stats=guard_stats)
+
+    def _needs_patterns(self, L: np.ndarray) -> bool:
+        return True
+
+    def fit_stats(
+        self,
+        stats: LabelStats,
+        Y_dev: Any = None,
+        class_balance: Any = None,
+        dependencies: Sequence[tuple[int, int]] | None = None,
+        _guard_stats: LabelStats | None = None,
+    ) -> "FactorLabeler":
+        """Fit from precomputed (e.g. chunk-summed) :class:`LabelStats`."""
+        if stats.cardinality != self.cardinality:
+            raise ValueError(
+                f"stats have cardinality {stats.cardinality}, model has {self.cardinality}."
+            )
+        if stats.n == 0:
+            raise ValueError("Cannot fit a label model on 0 rows.")
+        cb = self._class_balance(class_balance, Y_dev)
+        deps = check_dependencies(dependencies, stats.m)
+        torch.manual_seed(self.config.seed)
+        self.n_lfs = stats.m
+        self.dependencies = deps
+        self.fit_report_ = {"problems": [], "action": None}
+        self._warn_identifiability(stats)
+        self._fit_stats(stats, cb, deps)
+        gs = stats if stats.patterns is not None else _guard_stats
+        if self.config.guard and gs is not None:
+            self._guard(stats, gs, cb, deps)
+        return self
+
+    def _fit_stats(self, stats: LabelStats, class_balance: np.ndarray | None,
+                   deps: list[tuple[int, int]]) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _class_balance(self, class_balance: Any, Y_dev: Any) -> np.ndarray | None:
+        k = self.cardinality
+        if class_balance is not None:
+            cb = np.asarray(class_balance, dtype=np.float64)
+            if cb.shape != (k,) or np.any(~np.isfinite(cb)) or np.any(cb <= 0):
+                raise ValueError(
+                    f"class_balance must be {k} positive numbers; got {class_balance!r}."
+                )
+            if abs(cb.sum() - 1) > 1e-3:
+                raise ValueError(f"class_balance must sum to 1; it sums to {cb.sum():.4f}.")
+            return cb / cb.sum()
+        if Y_dev is not None:
+            Y = check_gold(Y_dev, len(np.asarray(Y_dev)), k, name="Y_dev")
+            Y = Y[Y >= 0]
+            if len(Y) == 0:
+                raise ValueError("Y_dev has no labelled points (all -1).")
+            cnt = np.bincount(Y, minlength=k) + 1.0
+            return cnt / cnt.sum()
+        return None
+
+    # ---- parameters -----------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if self._log_prior is None:
+            raise ValueError(f"This {type(self).__name__} is not fitted yet; call fit().")
+
+    def _torch_params(self) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        dt = torch.float64
+        lp = torch.as_tensor(self._log_prior, dtype=dt, device=self.device)
+        tabs = [torch.as_tensor(t, dtype=dt, device=self.device) for t in self._tables]
+        return lp, tabs
+
+    def predict_proba(self, L: Any) -> np.ndarray:
+        """[n, k] posterior class probabilities for each row of ``L``."""
+        self._check_fitted()
+        L = as_int8(self._check_L(L, n_lfs=self.n_lfs, allow_empty=True))
+        return self._proba_np(L)
+
+    def _proba_np(self, L: np.ndarray) -> np.ndarray:
+        lp, tabs = self._torch_params()
+        k = self.cardinality
+        W, cliques = split_factors(self._factors, tabs, self.n_lfs, k)
+        # Softmax ignores a constant per (LF, value) row: centre rows to log-odds
+        # so a float32 one-hot product loses nothing that matters.
+        W32 = (W - W.mean(1, keepdim=True)).float()
+        out = np.empty((L.shape[0], k))
+        for s in range(0, L.shape[0], _PRED_CHUNK):
+            Lt = torch.from_numpy(np.ascontiguousarray(L[s : s + _PRED_CHUNK])).to(self.device)
+            lj = (_onehot(Lt, k, torch.float32) @ W32).double() + lp
+            for C, t in cliques:
+                lj += t[factor_codes(Lt, C, k)]
+            out[s : s + _PRED_CHUNK] = torch.softmax(lj, dim=1).cpu().numpy()
+        return out
+
+    @property
+    def class_balance_(self) -> np.ndarray:
+        """[k] the class prior the model uses (estimated or given)."""
+        self._check_fitted()
+        return np.exp(self._log_prior)
+
+    def get_conditional_probs(self) -> np.ndarray:
+        """[m, k+1, k] P(LF j outputs value v | y); v = 0 abstain, v = c + 1 class c."""
+        self._check_fitted()
+        return marginal_tables(self._factors, self._tables, self.n_lfs, self.cardinality)
+
+    def get_weights(self) -> np.ndarray:
+        """[m] estimated accuracy of each LF on the points it votes on."""
+        return lf_accuracies(self.get_conditional_probs(), self.class_balance_)
+
+    # ---- save / load ------------------------------------------------------------
+    def save(self, path: Any) -> None:
+        """Save the JSON config and parameter arrays (no pickles); see ``load``."""
+        self._check_fitted()
+        cfg = dataclasses.asdict(self.config)
+        arrays = {"log_prior": self._log_prior}
+        arrays.update({f"table_{i}": t for i, t in enumerate(self._tables)})
+        meta = {"n_lfs": self.n_lfs, "factors": [list(f) for f in self._factors],
+                "dependencies": [list(d) for d in self.dependencies],
+                "fit_report": json.loads(json.dumps(self.fit_report_, default=str))}
+        save_artifact(path, type(self).__name__, cfg, arrays, meta)
+
+    @classmethod
+    def load(cls, path: Any, device: str | None = None) -> "FactorLabeler":
+        """Load a model saved with :meth:`save` (``device`` overrides the saved one)."""
+        cfg, arrays, meta = load_artifact(path, kind=cls.__name__)
+        if device is not None:
+            cfg["device"] = device
+        model = cls(**cfg)
+        model.n_lfs = int(meta["n_lfs"])
+        model._factors = [tuple(int(c) for c in f) for f in meta["factors"]]
+        model.dependencies = [tuple(d) for d in meta.get("dependencies", [])]
+        model.fit_report_ = meta.get("fit_report", {})
+        model._log_prior = arrays["log_prior"]
+        model._tables = [arrays[f"table_{i}"] for i in range(len(model._factors))]
+        return model
+
+    # ---- shared EM on patterns ---------------------------------------------------
+    def _em(
+        self,
+        stats: LabelStats,
+        log_prior: np.ndarray,
+        factors: list[tuple[int, ...]],
+        tables: list[np.ndarray],
+        pseudo: list[np.ndarray],
+        n_iter: int,
+        update: set[int] | None = None,
+        update_prior: bool = True,
+        prior_pseudo: float = 1.0,
+        independent_abstain: bool = False,
+        tol: float = 1e-7,
+    ) -> tuple[np.ndarray, list[np.ndarray], int, float]:
+        """EM over the unique patterns (weighted by their counts).
+
+        ``pseudo`` are Dirichlet pseudo-counts per table (MAP-EM); ``update``
+        restricts which factors are re-estimated.
+        """
+        dev, dt = self.device, torch.float64
+        k, m = self.cardinality, stats.m
+        Lt = torch.from_numpy(as_int8(stats.patterns)).to(dev)
+        u = Lt.shape[0]
+        w = torch.as_tensor(stats.counts, dtype=dt, device=dev)
+        lp = torch.as_tensor(log_prior, dtype=dt, device=dev)
+        tabs = [torch.as_tensor(t, dtype=dt, device=dev) for t in tables]
+        ps = [torch.as_tensor(a, dtype=dt, device=dev) for a in pseudo]
+        upd = set(range(len(factors))) if update is None else update
+        multi = [f for f, C in enumerate(factors) if len(C) > 1]
+        chunk = max(1, min(u, int(3e7 // max(m * (k + 1), 1))))
+        cache = [_onehot(Lt[s : s + chunk], k, dt) for s in range(0, u, chunk)] if (
+            u * m * (k + 1) <= 3e7) else None
+        mcodes = {f: factor_codes(Lt, factors[f], k) for f in multi}
+        prev = -np.inf
+        it = 0
+        bar = _progress(n_iter, self.config.progress_bar, type(self).__name__)
+        for it in range(1, n_iter + 1):
+            W, _ = split_factors(factors, tabs, m, k)
+            cnt_flat = torch.zeros(m * (k + 1), k, dtype=dt, device=dev)
+            lj = torch.empty(u, k, dtype=dt, device=dev)
+            for ci, s in enumerate(range(0, u, chunk)):
+                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], k, dt)
+                lj[s : s + chunk] = oh @ W
+            lj += lp
+            for f in multi:
+                lj += tabs[f][mcodes[f]]
+            ll = torch.logsumexp(lj, dim=1)
+            obj = float((w * ll).sum())
+            qw = torch.exp(lj - ll[:, None]) * w[:, None]
+            for ci, s in enumerate(range(0, u, chunk)):
+                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], k, dt)
+                cnt_flat += oh.T @ qw[s : s + chunk]
+            cnt3 = cnt_flat.reshape(m, k + 1, k)
+            for f in upd:
+                C = factors[f]
+                if len(C) == 1:
+                    cnt = cnt3[C[0]] + ps[f]
+                else:
+                    cnt = torch.zeros_like(tabs[f]).index_add_(0, mcodes[f], qw) + ps[f]
+                if independent_abstain and len(C) == 1:
+                    ab = cnt[0].sum() / cnt.sum()
+                    votes = cnt[1:] / cnt[1:].sum(0, keepdim=True).clamp_min(_EPS)
+                    tabs[f] = torch.log(torch.cat(
+                        [ab.expand(1, cnt.shape[1]), (1 - ab) * votes]).clamp_min(_EPS))
+                else:
+                    tabs[f] = torch.log(cnt / cnt.sum(0, keepdim=True))
+            if update_prior:
+                pc = qw.sum(0) + prior_pseudo
+                lp = torch.log(pc / pc.sum())
+            if bar is not None:
+                bar.update(1)
+            if abs(obj - prev) <= tol * abs(obj):
+                break
+            prev = obj
+        if bar is not None:
+            bar.close()
+        return lp.cpu().numpy(), [t.cpu().numpy() for t in tabs], it, obj
+
+    def _mv_tables(
+        self, stats: LabelStats, factors: list[tuple[int, ...]],
+        independent_abstain: bool = False, smoothing: float = 1.0,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """One M-step from soft majority-vote labels (a sensible, swap-free start)."""
+        k = self.cardinality
+        q = soft_majority(stats.patterns, k)
+        lp0 = np.log(np.full(k, 1.0 / k))
+        tabs0 = [np.zeros(((k + 1) ** len(C), k)) for C in factors]
+        pseudo = [np.full(t.shape, smoothing / t.shape[0]) for t in tabs0]
+        # one EM step whose E-step is replaced by majority vote
+        Lt = torch.from_numpy(as_int8(stats.patterns))
+        qw = torch.as_tensor(q * stats.counts[:, None])
+        tabs = []
+        for C, p in zip(factors, pseudo):
+            code = factor_codes(Lt, C, k)
+            cnt = torch.zeros(p.shape, dtype=torch.float64).index_add_(0, code, qw).numpy() + p
+            if independent_abstain and len(C) == 1:
+                ab = cnt[0].sum() / cnt.sum()
+                votes = cnt[1:] / np.maximum(cnt[1:].sum(0, keepdims=True), _EPS)
+                t = np.vstack([np.full((1, k), ab), (1 - ab) * votes])
+                tabs.append(np.log(np.maximum(t, _EPS)))
+            else:
+                tabs.append(np.log(cnt / cnt.sum(0, keepdims=True)))
+        pc = (q * stats.counts[:, None]).sum(0) + 1.0
+        del lp0, tabs0
+        return np.log(pc / pc.sum()), tabs
+
+    # ---- diagnostics -------------------------------------------------------------
+    def _warn_identifiability(self, stats: LabelStats) -> None:
+        msgs = identifiability_problems(stats)
+        self.fit_report_["identifiability"] = msgs
+        for msg in msgs:
+            warnings.warn(msg, IdentifiabilityWarning, stacklevel=4)
+
+    def _guard(self, stats: LabelStats, gs: LabelStats, cb: np.ndarray | None,
+               deps: list[tuple[int, int]]) -> None:
+        problems = degeneracy_problems(self, gs)
+        if not problems:
+            return
+        self.fit_report_["problems"] = problems
+        safe = self._fit_safe(stats, cb, deps)
+        again = degeneracy_problems(self, gs) if safe else problems
+        if safe and not again:
+            action = ("refit from the majority-vote start with a strong prior "
+                      "toward the majority-vote estimate")
+        else:
+            factors = factors_from_dependencies(deps, stats.m, self.cardinality)
+            self._log_prior, self._factors, self._tables = equal_accuracy_model(
+                gs, factors, cb)
+            action = ("fell back to majority vote (every LF weighted equally, ties "
+                      "broken by the estimated class balance)")
+        self.fit_report_["action"] = action
+        warnings.warn(
+            f"{type(self).__name__}: the fit looked degenerate ({'; '.join(problems)}); "
+            f"{action}. See model.fit_report_.",
+            DegenerateFitWarning,
+            stacklevel=4,
+        )
+
+    def _fit_safe(self, stats: LabelStats, cb: np.ndarray | None,
+                  deps: list[tuple[int, int]]) -> bool:
+        """Refit with safer settings; return False if the model has none."""
+        return False
+
+    def confidence_intervals(
+        self, L: Any, n_bootstrap: int = 50, alpha: float = 0.05, seed: int = 0
+    ) -> np.ndarray:
+        """[m, 2] bootstrap (over rows) interval for each LF's estimated accuracy.
+
+        Rows are resampled by drawing multinomial counts over the unique voting
+        patterns and the model is refit on each resample, so this costs
+        ``n_bootstrap`` fits on the patterns, never a copy of ``L``.
+        """
+        self._check_fitted()
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be in (0, 1); got {alpha}.")
+        if n_bootstrap < 2:
+            raise ValueError("n_bootstrap must be at least 2.")
+        stats = L if isinstance(L, LabelStats) else LabelStats.from_matrix(
+            L, self.cardinality)
+        rng = np.random.default_rng(seed)
+        params = (self._log_prior, self._factors, self._tables, self.fit_report_)
+        cb = None
+        if self.fit_report_.get("class_balance_given"):
+            cb = np.exp(self._log_prior)
+        w = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(n_bootstrap):
+                cnt = rng.multinomial(stats.n, stats.counts / stats.counts.sum())
+                keep = cnt > 0
+                bs = LabelStats.from_patterns(stats.patterns[keep], cnt[keep],
+                                              self.cardinality)
+                self._fit_stats(bs, cb, self.dependencies)
+                w.append(self.get_weights())
+        self._log_prior, self._factors, self._tables, self.fit_report_ = params
+        w = np.array(w)
+        return np.stack([np.quantile(w, alpha / 2, axis=0),
+                         np.quantile(w, 1 - alpha / 2, axis=0)], axis=1)
+
+
+def equal_accuracy_model(
+    stats: LabelStats, factors: list[tuple[int, ...]], cb: np.ndarray | None
+) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]]:
+    """Parameters under which the posterior mode *is* majority vote.
+
+    Every LF gets the same accuracy (its mean agreement with the majority of
+    the others, at least 1/k + 0.05) and a class-independent propensity, so the
+    abstain terms cancel and each vote adds the same log-odds.
+    """
+    k, m = stats.cardinality, stats.m
+    agree = _mv_agreement(stats.patterns, stats.counts, k)
+    a = float(np.clip(np.nanmean(agree) if np.isfinite(agree).any() else 0.7,
+                      1.0 / k + 0.05, 0.99))
+    if cb is None:
+        q = soft_majority(stats.patterns, k)
+        pc = (q * stats.counts[:, None]).sum(0) + 1.0
+        cb = pc / pc.sum()
+    # one vote must outweigh any prior ratio, so the mode is majority vote
+    # (the prior only breaks ties and labels uncovered points)
+    r = 2.0 * float(cb.max() / cb.min()) / (k - 1)
+    a = max(a, r / (1.0 + r))
+    cov = np.clip(stats.coverage(), 1e-6, 1 - 1e-6)
+    T = np.zeros((m, k + 1, k))
+    T[:, 0, :] = (1 - cov)[:, None]
+    T[:, 1:, :] = cov[:, None, None] * (1 - a) / (k - 1)
+    T[:, 1 + np.arange(k), np.arange(k)] = cov[:, None] * a
+    tables = []
+    for C in factors:
+        t = T[C[0]]
+        for c in C[1:]:
+            t = (T[c][:, None, :] * t[None, :, :]).reshape(-1, k)
+        tables.append(np.log(t))
+    return np.log(cb), factors, tables
+
+
+def _progress(total: int, enabled: bool, desc: str) -> Any:
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, leave=False)
+
+
+def lf_accuracies(cond: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """[m] P(vote == y | vote) from [m, k+1, k] conditionals and the [k] prior."""
+    k = cond.shape[2]
+    correct = np.einsum("jyy,y->j", cond[:, 1:, :], prior)
+    voted = ((1 - cond[:, 0, :]) * prior[None, :]).sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        acc = np.where(voted > _EPS, correct / np.maximum(voted, _EPS), np.nan)
+    del k
+    return acc
+
+
+def soft_majority(L: np.ndarray, k: int) -> np.ndarray:
+    """[n, k] majority vote spread over tied top classes (uniform if no votes)."""
+    counts = np.zeros((L.shape[0], k))
+    for y in range(k):
+        counts[:, y] = (L == y).sum(1)
+    top = counts == counts.max(1, keepdims=True)
+    return top / top.sum(1, keepdims=True)
+
+
+def identifiability_problems(stats: LabelStats, min_overlap: int = 10) -> list[str]:
+    """Why some LF parameters cannot be learned without gold (messages)."""
+    msgs = []
+    m, k = stats.m, stats.cardinality
+    votes = stats.vote_counts().sum(1)
+    never = np.nonzero(votes == 0)[0]
+    if len(never):
+        msgs.append(f"LFs {never.tolist()} never vote; their accuracy cannot be "
+                    "estimated (they are ignored).")
+    if m < 3:
+        msgs.append(f"Only {m} LFs: at least 3 conditionally independent LFs are "
+                    "needed to identify LF accuracies without gold labels.")
+    if stats.patterns is not None and len(stats.patterns):
+        nv = (stats.patterns >= 0).sum(1)
+        frac3 = float(stats.counts[nv >= 3].sum() / max(stats.n, 1))
+        frac2 = float(stats.counts[nv >= 2].sum() / max(stats.n, 1))
+        if m >= 3 and frac2 < 0.01:
+            msgs.append(f"Only {frac2:.1%} of points have 2 or more votes: LFs barely "
+                        "overlap, so their accuracies are poorly identified.")
+        elif m >= 3 and frac3 == 0:
+            msgs.append("No point has 3 or more votes: fewer than 3 LFs ever vote "
+                        "together, so accuracies rest on pairwise overlaps only.")
+    ov = stats.overlap.reshape(m, k, m, k).sum((1, 3))
+    np.fill_diagonal(ov, 0)
+    lonely = np.nonzero((ov.sum(1) < min_overlap) & (votes > 0))[0]
+    if len(lonely) and m >= 2:
+        msgs.append(f"LFs {lonely.tolist()} overlap with other LFs on fewer than "
+                    f"{min_overlap} points; their accuracy estimates are unreliable.")
+    return msgs
+
+
+def degeneracy_problems(model: FactorLabeler, stats: LabelStats) -> list[str]:
+    """Signs that a fit collapsed, judged against majority vote on the patterns."""
+    k = model.cardinality
+    pats, w = stats.patterns, stats.counts
+    probs = model._proba_np(as_int8(pats))
+    pred = probs.argmax(1)
+    mv = soft_majority(pats, k)
+    nvotes = (pats >= 0).sum(1)
+    covered = nvotes > 0
+    decided = covered & (mv.max(1) > 0.99)
+    problems = []
+    if decided.any():
+        wd = w[decided]
+        mv_freq = np.bincount(mv[decided].argmax(1), weights=wd, minlength=k) / wd.sum()
+        cov_w = w[covered]
+        md_freq = np.bincount(pred[covered], weights=cov_w, minlength=k) / cov_w.sum()
+        prior = np.exp(model._log_prior)
+        for c in range(k):
+            if mv_freq[c] >= 0.02 and (md_freq[c] < mv_freq[c] / 5 or prior[c] < mv_freq[c] / 10):
+                problems.append(
+                    f"class {c} collapsed: predicted on {md_freq[c]:.1%} of covered points "
+                    f"(prior {prior[c]:.3f}) vs {mv_freq[c]:.1%} by majority vote")
+        # unanimous votes of >= 2 LFs contradicted
+        vc = np.zeros((len(pats), k))
+        for y in range(k):
+            vc[:, y] = (pats == y).sum(1)
+        unan = (nvotes >= 2) & (vc.max(1) == nvotes)
+        if unan.any():
+            bad = float(w[unan & (pred != vc.argmax(1))].sum() / w[unan].sum())
+            if bad > 0.1:
+                problems.append(f"{bad:.0%} of points where 2+ LFs vote unanimously get "
+                                "another label")
+    acc = model.get_weights()
+    # LFs that agree with majority vote far more than chance but are rated below it
+    agree = _mv_agreement(pats, w, k)
+    low = np.nonzero((acc < 1.0 / k) & (agree > 1.0 / k + 0.15))[0]
+    if len(low):
+        problems.append(f"LFs {low.tolist()} estimated below chance although they agree "
+                        "with majority vote")
+    return problems
+
+
+def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+    """[m] how often each LF agrees with the majority vote of the *other* LFs."""
+    counts = np.zeros((len(pats), k))
+    for y in range(k):
+        counts[:, y] = (pats == y).sum(1)
+    out = np.full(pats.shape[1], np.nan)
+    for j in range(pats.shape[1]):
+        v = pats[:, j]
+        on = v >= 0
+        if not on.any():
+            continue
+        c = counts[on].copy()
+        c[np.arange(on.sum()), v[on]] -= 1
+        has = c.max(1) > 0
+        top = c.argmax(1)
+        uniq = (c == c.max(1, keepdims=True)).sum(1) == 1
+        sel = has & uniq
+        if w[on][sel].sum() > 0:
+            out[j] = float((w[on][sel] * (top[sel] == v[on][sel])).sum() / w[on][sel].sum())
+    return out
+
+
+def check_fit_gold(Y: Any, n: int, k: int) -> np.ndarray:
+    return check_gold(Y, n, k)
+
+
+__all__ = [
+    "DegenerateFitWarning",
+    "FactorLabeler",
+    "IdentifiabilityWarning",
+    "ModelConfig",
+    "check_dependencies",
+    "check_label_matrix",
+    "factors_from_dependencies",
+    "identifiability_problems",
+    "lf_accuracies",
+    "soft_majority",
+]

@@ -1,0 +1,267 @@
+"""LabelModel: learn LF conditionals from the overlap statistics (MeTaL-style)."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import torch
+from scipy.optimize import linear_sum_assignment
+
+from snorkel_nb.labeling.model.core import (
+    FactorLabeler,
+    ModelConfig,
+    factors_from_dependencies,
+)
+from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
+
+ABSTAIN_MODES = ("class", "independent")
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelModelConfig(ModelConfig):
+    """Hyper-parameters of :class:`LabelModel`.
+
+    n_epochs: maximum L-BFGS iterations on the moment objective. abstain:
+    ``"class"`` (abstention rates are learned per class, so an LF that fires
+    mostly on one class is informative when silent too) or ``"independent"``.
+    prior_strength: Dirichlet pseudo-counts per LF and class pulling each
+    conditional toward its starting value (a weak, majority-vote-centred
+    prior). em_steps: EM iterations over the unique patterns after the moment
+    fit (maximum-likelihood polish of the moment estimate; 0 = pure moment
+    estimator; dependency cliques always get a few). Skipped when the matrix is
+    big and its rows nearly all distinct (then the fit uses ``O`` only).
+    """
+
+    n_epochs: int = 200
+    abstain: str = "class"
+    prior_strength: float = 1.0
+    em_steps: int = 50
+
+
+class LabelModel(FactorLabeler):
+    """The matrix-completion label model of Snorkel MeTaL, for any cardinality.
+
+    Parameters are the class prior ``p(y)`` and, per LF, ``P(value | y)`` for
+    the k votes and abstain. They are learned **without gold** from the
+    overlap matrix ``O`` (pairwise vote co-occurrence counts, a sufficient
+    statistic that sums over chunks of rows): we maximise the pairwise
+    composite likelihood ``sum_{i<j} sum_{a,b} N_ij(a, b) log sum_y p(y)
+    P_i(a|y) P_j(b|y)``, i.e. we fit the model's second moments
+    ``mu diag(p) mu^T`` to the observed ones, as MeTaL does, but with a
+    likelihood weighting that stays accurate for rarely voting LFs.
+
+    * **Any k, no factorial loops**: the label-swap symmetry is broken by
+      starting from the majority-vote estimate and, after the fit, aligning
+      classes with one Hungarian assignment (O(k^3)).
+    * **Class balance is estimated** jointly with the LF parameters unless
+      given (``class_balance=`` or ``Y_dev=``).
+    * **Dependencies**: pairs declared dependent are left out of the
+      objective (they violate conditional independence) and each dependent
+      group gets a joint table, refined by EM over the unique patterns.
+    * A degeneracy guard (see ``fit_report_``) compares the fit to majority
+      vote and falls back to safer estimates with a ``DegenerateFitWarning``.
+
+    Examples
+    --------
+    >>> from snorkel_nb.labeling.model import generate_synthetic
+    >>> d = generate_synthetic(n=5000, m=10, k=4, seed=0)
+    >>> lm = LabelModel(cardinality=4).fit(d.L)
+    >>> bool(np.abs(lm.get_weights() - d.accuracies).max() < 0.1)
+    True
+    """
+
+    config_cls = LabelModelConfig
+
+    def _validate_config(self) -> None:
+        c = self.config
+        if c.abstain not in ABSTAIN_MODES:
+            raise ValueError(f"abstain must be one of {ABSTAIN_MODES}; got {c.abstain!r}.")
+        if c.n_epochs < 1:
+            raise ValueError(f"n_epochs must be >= 1; got {c.n_epochs}.")
+        if c.prior_strength < 0:
+            raise ValueError(f"prior_strength must be >= 0; got {c.prior_strength}.")
+        if c.em_steps < 0:
+            raise ValueError(f"em_steps must be >= 0; got {c.em_steps}.")
+
+    def _needs_patterns(self, L: np.ndarray) -> bool:
+        # Patterns serve the MV start, the EM polish, the degeneracy guard and
+        # dependency refinement. On big matrices whose rows are nearly all
+        # distinct they cost more than they give: fit from the overlap matrix.
+        n, m = L.shape
+        if n * m <= 2e7:
+            return True
+        sample = L[:: max(1, n // 20000)]
+        return len(unique_patterns(sample)[0]) < 0.2 * len(sample)
+
+    # ------------------------------------------------------------------------
+    def _fit_stats(self, stats: LabelStats, cb: np.ndarray | None,
+                   deps: list[tuple[int, int]], strength: float | None = None,
+                   independent: bool | None = None) -> None:
+        k, m = self.cardinality, stats.m
+        ind = self.config.abstain == "independent" if independent is None else independent
+        a = self.config.prior_strength if strength is None else strength
+        singles = [(j,) for j in range(m)]
+        if stats.patterns is not None:
+            lp0, t0 = self._mv_tables(stats, singles, independent_abstain=ind)
+            T0 = np.exp(np.stack(t0))
+        else:
+            lp0, T0 = _default_start(stats)
+        if cb is not None:
+            lp0 = np.log(cb)
+        lp, T, n_it = self._moment_fit(stats, T0, lp0, cb is not None, deps, ind, a)
+        factors = factors_from_dependencies(deps, m, k)
+        tables = _tables_for(factors, T, k)
+        if stats.patterns is not None and (deps or self.config.em_steps):
+            multi = {f for f, C in enumerate(factors) if len(C) > 1}
+            upd = None if self.config.em_steps else multi
+            steps = self.config.em_steps or 30
+            pseudo = [np.exp(t) * a for t in _tables_for(factors, T0, k)]
+            em = dict(update=upd, update_prior=bool(self.config.em_steps) and cb is None,
+                      independent_abstain=ind, tol=1e-8)
+            lp, tables, em_it, obj = self._em(stats, lp, factors, tables, pseudo, steps,
+                                              **em)
+            self.fit_report_["em_iter"] = em_it
+            self.fit_report_["start"] = "moments"
+            if self.config.em_steps:
+                # A second start from majority vote; keep the likelier fit (EM
+                # from moments and from MV can end in different local optima).
+                lp_mv, _ = self._mv_tables(stats, singles, independent_abstain=ind)
+                t_mv = _tables_for(factors, T0, k)
+                lp2, tab2, it2, obj2 = self._em(
+                    stats, np.log(cb) if cb is not None else lp_mv, factors, t_mv,
+                    pseudo, steps, **em)
+                if obj2 > obj:
+                    lp, tables, obj = lp2, tab2, obj2
+                    self.fit_report_["start"] = "majority vote"
+            self.fit_report_["log_likelihood"] = obj
+        self._log_prior, self._factors, self._tables = lp, factors, tables
+        self.fit_report_["n_iter"] = n_it
+        self.fit_report_["class_balance_given"] = cb is not None
+
+    def _moment_fit(self, stats: LabelStats, T0: np.ndarray, lp0: np.ndarray,
+                    fixed_prior: bool, deps: list[tuple[int, int]], ind: bool,
+                    strength: float) -> tuple[np.ndarray, np.ndarray, int]:
+        k, m, n = self.cardinality, stats.m, float(stats.n)
+        dev, dt = self.device, torch.float64
+        K1 = k + 1
+        Nnp = stats.pair_tables()  # [i, j, a, b]
+        for i, j in deps:
+            Nnp[i, j] = Nnp[j, i] = 0.0
+        iu = np.triu(np.ones((m, m)), 1)[:, :, None, None]
+        Nnp = (Nnp * iu).transpose(0, 2, 1, 3).reshape(m * K1, m * K1)
+        N = torch.as_tensor(Nnp, dtype=dt, device=dev)
+        nz = N > 0
+        Nv = N[nz]
+        # each LF appears in m-1 pairs: scale so each LF's data counts about once
+        scale = 2.0 / max(m - 1, 1) / n
+        marg = torch.as_tensor(
+            np.concatenate([(n - stats.vote_counts().sum(1))[:, None],
+                            stats.vote_counts()], 1), dtype=dt, device=dev)  # [m, k+1]
+        T0t = torch.as_tensor(np.clip(T0, 1e-6, 1.0), dtype=dt, device=dev)
+        T0t = T0t / T0t.sum(1, keepdim=True)
+        theta = torch.log(T0t).clone().requires_grad_(True)
+        phi = torch.as_tensor(lp0, dtype=dt, device=dev).clone().requires_grad_(not fixed_prior)
+        pseudo = strength * T0t  # [m, k+1, k]: Dirichlet centred on the start
+
+        def unpack() -> tuple[torch.Tensor, torch.Tensor]:
+            if ind:
+                ab = torch.sigmoid(theta[:, 0, :].mean(1, keepdim=True))  # [m,1]
+                votes = torch.softmax(theta[:, 1:, :], dim=1)
+                T = torch.cat([ab[:, :, None].expand(m, 1, k),
+                               (1 - ab)[:, :, None] * votes], dim=1)
+            else:
+                T = torch.softmax(theta, dim=1)
+            return T, torch.softmax(phi, dim=0)
+
+        if ind:  # re-parameterise the abstain logit as logit(P(abstain))
+            with torch.no_grad():
+                ab0 = T0t[:, 0, :].mean(1).clamp(1e-6, 1 - 1e-6)
+                theta[:, 0, :] = torch.log(ab0 / (1 - ab0))[:, None]
+
+        def objective() -> torch.Tensor:
+            T, p = unpack()
+            A = T.reshape(m * K1, k)
+            P = (A * p) @ A.T
+            nll = -(Nv * torch.log(P[nz].clamp_min(1e-300))).sum() * scale
+            Pm = torch.einsum("iay,y->ia", T, p)
+            nll = nll - (marg * torch.log(Pm.clamp_min(1e-300))).sum() / n
+            reg = -(pseudo * torch.log(T.clamp_min(1e-300))).sum() / n
+            if not fixed_prior:
+                reg = reg - torch.log(p).sum() / n  # Dirichlet(2) on the prior
+            return nll + reg
+
+        params = [theta] + ([phi] if not fixed_prior else [])
+        opt = torch.optim.LBFGS(params, lr=1.0, max_iter=self.config.n_epochs,
+                                tolerance_grad=1e-8, tolerance_change=1e-11,
+                                history_size=20, line_search_fn="strong_wolfe")
+
+        def closure() -> torch.Tensor:
+            opt.zero_grad()
+            loss = objective()
+            loss.backward()
+            return loss
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            opt.step(closure)
+        n_it = int(opt.state[opt._params[0]].get("n_iter", 0))
+        with torch.no_grad():
+            T, p = unpack()
+        T = T.cpu().numpy()
+        lp = np.log(np.maximum(p.cpu().numpy(), 1e-300))
+        T, lp = _align_classes(T, lp)
+        return lp, T, n_it
+
+    def _fit_safe(self, stats: LabelStats, cb: np.ndarray | None,
+                  deps: list[tuple[int, int]]) -> bool:
+        if stats.patterns is None:
+            return False
+        strength = max(10.0, 0.05 * stats.n / self.cardinality)
+        factors = factors_from_dependencies(deps, stats.m, self.cardinality)
+        lp0, tabs0 = self._mv_tables(stats, factors, independent_abstain=False)
+        if cb is not None:
+            lp0 = np.log(cb)
+        pseudo = [strength * np.exp(t) for t in tabs0]
+        lp, tabs, _, _ = self._em(stats, lp0, factors, tabs0, pseudo,
+                                  self.config.em_steps or 50, update_prior=cb is None)
+        self._log_prior, self._factors, self._tables = lp, factors, tabs
+        return True
+
+
+def _default_start(stats: LabelStats) -> tuple[np.ndarray, np.ndarray]:
+    """Start without patterns: every LF 70% accurate, prior = share of votes."""
+    k, m = stats.cardinality, stats.m
+    cov = stats.coverage()
+    T = np.zeros((m, k + 1, k))
+    T[:, 0, :] = (1 - cov)[:, None]
+    off = 0.3 / max(k - 1, 1)
+    T[:, 1:, :] = cov[:, None, None] * off
+    T[:, 1 + np.arange(k), np.arange(k)] = cov[:, None] * 0.7
+    share = stats.vote_counts().sum(0) + 1.0
+    return np.log(share / share.sum()), T
+
+
+def _align_classes(T: np.ndarray, lp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Relabel latent classes so LFs vote for class c mostly when y == c."""
+    k = T.shape[2]
+    votes = T[:, 1:, :].sum(0)  # [c, y]: expected votes for c given y
+    votes = votes / np.maximum(votes.sum(0, keepdims=True), 1e-12)
+    rows, cols = linear_sum_assignment(-votes)  # latent y=cols[i] -> label rows[i]
+    perm = np.empty(k, dtype=int)
+    perm[rows] = cols
+    if np.array_equal(perm, np.arange(k)):
+        return T, lp
+    return T[:, :, perm], lp[perm]
+
+
+def _tables_for(factors: list[tuple[int, ...]], T: np.ndarray, k: int) -> list[np.ndarray]:
+    """Log tables per factor; a clique starts as the product of its marginals."""
+    out = []
+    for C in factors:
+        t = T[C[0]]
+        for c in C[1:]:  # code = sum v_t (k+1)^t -> later LFs are more significant
+            t = (T[c][:, None, :] * t[None, :, :]).reshape(-1, k)
+        out.append(np.log(np.maximum(t, 1e-300)))
+    return out

@@ -1,0 +1,137 @@
+"""Synthetic label matrices with known LF accuracies, propensities and class balance."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Sequence
+
+import numpy as np
+
+from snorkel_nb.labeling.model.core import FactorLabeler
+
+
+class FixedLabelModel(FactorLabeler):
+    """A factor model with given parameters (used for the Bayes-optimal oracle)."""
+
+    def _fit_stats(self, stats, cb, deps) -> None:  # type: ignore[no-untyped-def]
+        raise ValueError("FixedLabelModel has fixed parameters; it cannot be fit.")
+
+
+@dataclasses.dataclass
+class SyntheticData:
+    """A generated data set and its true parameters.
+
+    Attributes
+    ----------
+    L
+        [n, m] int8 label matrix.
+    Y
+        [n] true labels.
+    accuracies, propensities
+        [m] P(vote correct | vote) and P(vote) of each LF.
+    class_balance
+        [k] class prior.
+    dependencies
+        ``(i, j)`` pairs where LF j copies LF i's output with probability
+        ``copy_prob`` (else it votes independently with its own parameters).
+    """
+
+    L: np.ndarray
+    Y: np.ndarray
+    accuracies: np.ndarray
+    propensities: np.ndarray
+    class_balance: np.ndarray
+    dependencies: list[tuple[int, int]]
+    copy_prob: float
+
+    @property
+    def cardinality(self) -> int:
+        return len(self.class_balance)
+
+    def oracle(self) -> FactorLabeler:
+        """The Bayes-optimal label model under the true generating parameters."""
+        k, m = self.cardinality, self.L.shape[1]
+        single = np.zeros((m, k + 1, k))
+        for j in range(m):
+            a, b = self.accuracies[j], self.propensities[j]
+            single[j, 0, :] = 1 - b
+            single[j, 1:, :] = b * (1 - a) / max(k - 1, 1)
+            single[j, 1 + np.arange(k), np.arange(k)] = b * a
+        paired = {j for _, j in self.dependencies} | {i for i, _ in self.dependencies}
+        factors, tables = [], []
+        for j in range(m):
+            if j not in paired:
+                factors.append((j,))
+                tables.append(np.log(np.maximum(single[j], 1e-300)))
+        rho = self.copy_prob
+        for i, j in self.dependencies:
+            t = np.zeros((k + 1, k + 1, k))  # [v_j, v_i, y]; code = v_i + v_j * (k+1)
+            for vi in range(k + 1):
+                for vj in range(k + 1):
+                    t[vj, vi] = single[i, vi] * (rho * (vi == vj) + (1 - rho) * single[j, vj])
+            factors.append((i, j))
+            tables.append(np.log(np.maximum(t.reshape((k + 1) ** 2, k), 1e-300)))
+        model = FixedLabelModel(cardinality=k)
+        model.n_lfs = m
+        model._log_prior = np.log(self.class_balance)
+        model._factors, model._tables = factors, tables
+        return model
+
+
+def generate_synthetic(
+    n: int = 10000,
+    m: int = 10,
+    k: int = 2,
+    accuracies: Sequence[float] | None = None,
+    propensities: Sequence[float] | None = None,
+    class_balance: Sequence[float] | None = None,
+    dependencies: Sequence[tuple[int, int]] | int = (),
+    copy_prob: float = 0.9,
+    seed: int = 0,
+) -> SyntheticData:
+    """Draw a label matrix from conditionally independent LFs (plus planted copies).
+
+    Each LF j votes with probability ``propensities[j]`` (independently of the
+    class); a vote is correct with probability ``accuracies[j]`` and otherwise
+    uniform over the other classes. For each dependency ``(i, j)``, LF j
+    outputs exactly what LF i output with probability ``copy_prob``.
+
+    Defaults: accuracies ~ U(0.55, 0.9), propensities ~ U(0.1, 0.6), class
+    balance ~ Dirichlet(5) (mildly imbalanced). ``dependencies=d`` (an int)
+    plants ``d`` disjoint pairs ``(j, m - 1 - j)``.
+
+    Examples
+    --------
+    >>> d = generate_synthetic(n=1000, m=5, k=3, seed=1)
+    >>> d.L.shape, d.L.dtype.name, sorted(set(d.L.ravel().tolist()))
+    ((1000, 5), 'int8', [-1, 0, 1, 2])
+    """
+    if n < 1 or m < 1 or k < 2:
+        raise ValueError(f"need n >= 1, m >= 1, k >= 2; got n={n}, m={m}, k={k}.")
+    rng = np.random.default_rng(seed)
+    acc = rng.uniform(0.55, 0.9, m) if accuracies is None else np.asarray(accuracies, float)
+    prop = rng.uniform(0.1, 0.6, m) if propensities is None else np.asarray(propensities, float)
+    cb = rng.dirichlet(np.full(k, 5.0)) if class_balance is None else np.asarray(
+        class_balance, float)
+    if acc.shape != (m,) or prop.shape != (m,) or cb.shape != (k,):
+        raise ValueError("accuracies/propensities need m entries, class_balance k.")
+    if np.any((acc < 0) | (acc > 1)) or np.any((prop < 0) | (prop > 1)):
+        raise ValueError("accuracies and propensities must lie in [0, 1].")
+    cb = cb / cb.sum()
+    if isinstance(dependencies, (int, np.integer)):
+        if 2 * dependencies > m:
+            raise ValueError(f"cannot plant {dependencies} disjoint pairs among {m} LFs.")
+        deps = [(j, m - 1 - j) for j in range(int(dependencies))]
+    else:
+        deps = [(int(i), int(j)) for i, j in dependencies]
+    Y = rng.choice(k, size=n, p=cb).astype(np.int64)
+    L = np.full((n, m), -1, dtype=np.int8)
+    for j in range(m):
+        vote = rng.random(n) < prop[j]
+        correct = rng.random(n) < acc[j]
+        wrong = (Y + rng.integers(1, k, size=n)) % k
+        L[:, j] = np.where(vote, np.where(correct, Y, wrong), -1)
+    for i, j in deps:
+        copy = rng.random(n) < copy_prob
+        L[copy, j] = L[copy, i]
+    return SyntheticData(L, Y, acc, prop, cb, deps, float(copy_prob))
