@@ -369,15 +369,16 @@ class _Column:
         is_str = np.fromiter((isinstance(v, str) for v in vals), bool, self.n)
         self.rows = np.flatnonzero(is_str)  # rows holding a string
         self.texts: list[str] = [v for v in vals if isinstance(v, str)]
-        self._views: dict[bool, tuple[list[str], str | None, list[int]]] = {}
+        self._views: dict[bool, tuple[list[str], str | None, list[int], np.ndarray]] = {}
         self._lit_cache: dict[tuple[bool, str], np.ndarray] = {}
 
-    def view(self, folded: bool) -> tuple[list[str], str | None, list[int]]:
+    def view(self, folded: bool) -> tuple[list[str], str | None, list[int], np.ndarray]:
         v = self._views.get(folded)
         if v is None:
             texts = [fold_case(s) for s in self.texts] if folded else self.texts
             big: str | None = None
             bounds: list[int] = []
+            starts = np.zeros(0, np.int64)
             if not any(_SEP in s for s in texts):
                 lens = np.fromiter(map(len, texts), np.int64, len(texts))
                 starts = np.zeros(len(texts), np.int64)
@@ -385,7 +386,7 @@ class _Column:
                     np.cumsum(lens[:-1] + 1, out=starts[1:])
                 big = _SEP.join(texts)
                 bounds = starts.tolist()
-            v = (texts, big, bounds)
+            v = (texts, big, bounds, starts)
             self._views[folded] = v
         return v
 
@@ -395,17 +396,19 @@ class _Column:
         hit = self._lit_cache.get(key)
         if hit is not None:
             return hit
-        texts, big, starts = self.view(folded)
+        texts, big, bounds, starts = self.view(folded)
         m = len(texts)
         if big is None or _SEP in lit:
             hit = np.fromiter((lit in s for s in texts), bool, m)
         else:
-            hit = _find_rows(big, starts, texts, lit)
+            hit = _find_rows(big, bounds, starts, texts, lit)
         self._lit_cache[key] = hit
         return hit
 
 
-def _find_rows(big: str, bounds: list[int], texts: list[str], lit: str) -> np.ndarray:
+def _find_rows(
+    big: str, bounds: list[int], starts: np.ndarray, texts: list[str], lit: str
+) -> np.ndarray:
     """Mask of rows containing ``lit``, searching the joined column ``big``.
 
     ``str.find`` skips quickly over rows without the literal; after a hit we
@@ -431,7 +434,8 @@ def _find_rows(big: str, bounds: list[int], texts: list[str], lit: str) -> np.nd
             break
         pos = find(lit, nxt + 1)
     if hits:
-        mask[np.searchsorted(bounds, hits, side="right") - 1] = True
+        pos = np.fromiter(hits, np.int64, len(hits))
+        mask[np.searchsorted(starts, pos, side="right") - 1] = True
     return mask
 
 
