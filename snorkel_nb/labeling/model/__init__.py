@@ -10,7 +10,9 @@ from snorkel_nb.labeling.model.dawid_skene import DawidSkene
 from snorkel_nb.labeling.model.label_model import LabelModel
 from snorkel_nb.labeling.model.majority import MajorityLabelVoter
 from snorkel_nb.labeling.model.stats import LabelStats
+from snorkel_nb.labeling.model.structure import Comparison, compare, learn_structure
 from snorkel_nb.labeling.model.synthetic import SyntheticData, generate_synthetic
+from snorkel_nb.labeling.model.triplet import TripletLabelModel
 
 __all__ = [
     "BaseLabeler",
@@ -22,6 +24,10 @@ __all__ = [
     "LabelStats",
     "MajorityLabelVoter",
     "SyntheticData",
+    "Comparison",
+    "compare",
+    "learn_structure",
+    "TripletLabelModel",
     "generate_synthetic",
     "probs_to_preds",
 ]

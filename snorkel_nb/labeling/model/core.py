@@ -681,6 +681,11 @@ def degeneracy_problems(model: FactorLabeler, stats: LabelStats) -> list[str]:
                 problems.append(
                     f"class {c} collapsed: predicted on {md_freq[c]:.1%} of covered points "
                     f"(prior {prior[c]:.3f}) vs {mv_freq[c]:.1%} by majority vote")
+        agree_mv = float((w[decided] * (pred[decided] == mv[decided].argmax(1))).sum()
+                         / w[decided].sum())
+        if agree_mv < 0.8:
+            problems.append(f"agrees with majority vote on only {agree_mv:.0%} of the "
+                            "points where majority vote is decided")
         # unanimous votes of >= 2 LFs contradicted
         vc = np.zeros((len(pats), k))
         for y in range(k):
