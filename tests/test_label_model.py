@@ -1,0 +1,199 @@
+"""Label models: recovery, edge cases, save/load, bad input, device."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from snorkel_nb.labeling.model import (
+    DawidSkene,
+    LabelModel,
+    LabelStats,
+    MajorityLabelVoter,
+    TripletLabelModel,
+    compare,
+    generate_synthetic,
+)
+
+MODELS = [LabelModel, DawidSkene, TripletLabelModel]
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 10])
+def test_recovers_accuracies_and_balance(k):
+    d = generate_synthetic(n=20000, m=10, k=k, seed=k)
+    lm = LabelModel(cardinality=k).fit(d.L)
+    # tolerances: 0.05 on each LF accuracy, 0.03 on each class prior
+    assert np.abs(lm.get_weights() - d.accuracies).max() < 0.05
+    assert np.abs(lm.class_balance_ - d.class_balance).max() < 0.03
+    acc = lm.score(d.L, d.Y, tie_break_policy="random")["accuracy"]
+    oracle = d.oracle().score(d.L, d.Y, tie_break_policy="random")["accuracy"]
+    assert acc > oracle - 0.01
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_all_models_beat_majority_on_synthetic(cls):
+    d = generate_synthetic(n=10000, m=10, k=2, seed=3)
+    mv = MajorityLabelVoter(2).score(d.L, d.Y, tie_break_policy="random")["accuracy"]
+    acc = cls(cardinality=2).fit(d.L).score(d.L, d.Y, tie_break_policy="random")
+    assert acc["accuracy"] > mv
+
+
+def test_stats_sum_over_chunks():
+    d = generate_synthetic(n=3000, m=6, k=3, seed=0)
+    whole = LabelStats.from_matrix(d.L, 3)
+    parts = LabelStats.from_matrix(d.L[:1000], 3) + LabelStats.from_matrix(d.L[1000:], 3)
+    np.testing.assert_allclose(whole.overlap, parts.overlap)
+    np.testing.assert_array_equal(whole.patterns, parts.patterns)
+    np.testing.assert_allclose(whole.counts, parts.counts)
+    a = LabelModel(3).fit(whole).predict_proba(d.L)
+    b = LabelModel(3).fit(parts).predict_proba(d.L)
+    np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_edge_cases(cls):
+    d = generate_synthetic(n=4000, m=6, k=2, seed=1)
+    L = d.L.copy()
+    L[:50] = -1  # all-abstain rows
+    L[:, 2] = -1  # an LF that never votes
+    L[:, 4] = 1  # a constant LF
+    L = np.hstack([L, L[:, [0]]])  # a perfectly correlated (duplicate) LF
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = cls(cardinality=2).fit(L)
+    P = m.predict_proba(L)
+    assert np.isfinite(P).all() and np.allclose(P.sum(1), 1)
+    assert np.allclose(P[0], P[1])  # all-abstain rows get the prior
+
+
+def test_never_voting_lf_warns():
+    d = generate_synthetic(n=2000, m=5, seed=0)
+    L = d.L.copy()
+    L[:, 1] = -1
+    with pytest.warns(UserWarning, match="never vote"):
+        LabelModel(2).fit(L)
+
+
+def test_few_lfs_warns():
+    d = generate_synthetic(n=2000, m=2, seed=0)
+    with pytest.warns(UserWarning, match="at least 3"):
+        LabelModel(2).fit(d.L)
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_save_load_round_trip(cls, tmp_path):
+    d = generate_synthetic(n=3000, m=8, k=3, dependencies=[(0, 7)], seed=2)
+    m = cls(cardinality=3, seed=1).fit(d.L, dependencies=[(0, 7)])
+    m.save(tmp_path / "m.json")
+    m2 = cls.load(tmp_path / "m.json")
+    np.testing.assert_array_equal(m.predict_proba(d.L), m2.predict_proba(d.L))
+    np.testing.assert_array_equal(m.get_weights(), m2.get_weights())
+
+
+def test_deterministic():
+    d = generate_synthetic(n=3000, m=8, k=3, seed=2)
+    a = LabelModel(3, seed=5).fit(d.L).predict_proba(d.L)
+    b = LabelModel(3, seed=5).fit(d.L).predict_proba(d.L)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_sparse_input():
+    import scipy.sparse as sp
+
+    d = generate_synthetic(n=2000, m=6, seed=0)
+    S = sp.csr_matrix(d.L.astype(np.int64) + 1)
+    a = LabelModel(2).fit(S).predict_proba(S)
+    b = LabelModel(2).fit(d.L).predict_proba(d.L)
+    np.testing.assert_allclose(a, b)
+
+
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.array([[0, 2], [1, 0]]), "outside"),
+        (np.array([[0.5, 1], [1, 0]]), "non-integer"),
+        (np.zeros((0, 3)), "empty"),
+        (np.array([0, 1, 1]), "2-dimensional"),
+        (np.array([[0, -2], [1, 0]]), "-1"),
+    ],
+)
+def test_bad_input(bad, match):
+    with pytest.raises(ValueError, match=match):
+        LabelModel(2).fit(bad)
+
+
+def test_bad_arguments():
+    d = generate_synthetic(n=500, m=4, seed=0)
+    with pytest.raises(ValueError, match="cardinality"):
+        LabelModel(cardinality=1)
+    with pytest.raises(ValueError, match="abstain"):
+        LabelModel(abstain="maybe")
+    with pytest.raises(ValueError, match="class_balance"):
+        LabelModel(2).fit(d.L, class_balance=[0.2, 0.2])
+    with pytest.raises(ValueError, match="dependency"):
+        LabelModel(2).fit(d.L, dependencies=[(0, 9)])
+    with pytest.raises(ValueError, match="not fitted"):
+        LabelModel(2).predict(d.L)
+    lm = LabelModel(2).fit(d.L)
+    with pytest.raises(ValueError, match="columns"):
+        lm.predict(d.L[:, :3])
+    with pytest.raises(ValueError, match="CUDA"):
+        if not torch.cuda.is_available():
+            LabelModel(2, device="cuda")
+        else:
+            raise ValueError("CUDA skip")
+
+
+def test_class_balance_given_is_used():
+    d = generate_synthetic(n=3000, m=6, seed=0)
+    lm = LabelModel(2).fit(d.L, class_balance=[0.3, 0.7])
+    np.testing.assert_allclose(lm.class_balance_, [0.3, 0.7])
+
+
+def test_device_cpu():
+    d = generate_synthetic(n=1000, m=5, seed=0)
+    lm = LabelModel(2, device="cpu").fit(d.L)
+    assert lm.device.type == "cpu"
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_device_gpu_matches_cpu():
+    d = generate_synthetic(n=5000, m=8, k=3, seed=0)
+    a = LabelModel(3, device="cuda").fit(d.L).predict_proba(d.L)
+    b = LabelModel(3, device="cpu").fit(d.L).predict_proba(d.L)
+    np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_degenerate_fit_is_guarded():
+    # real-looking LFs: each votes one class only and covers a minority of points
+    rng = np.random.default_rng(0)
+    n = 3000
+    Y = (rng.random(n) < 0.5).astype(int)
+    L = np.full((n, 8), -1, dtype=np.int8)
+    for j in range(8):
+        c = j % 2
+        fire = rng.random(n) < np.where(Y == c, 0.35, 0.05)
+        L[fire, j] = c
+    mv = MajorityLabelVoter(2).score(L, Y, tie_break_policy="random")["accuracy"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lm = LabelModel(2).fit(L)
+    assert lm.score(L, Y, tie_break_policy="random")["accuracy"] >= mv - 0.005
+
+
+def test_confidence_intervals_cover_truth():
+    d = generate_synthetic(n=5000, m=6, seed=4)
+    lm = LabelModel(2).fit(d.L)
+    ci = lm.confidence_intervals(d.L, n_bootstrap=20)
+    assert ci.shape == (6, 2) and (ci[:, 0] <= ci[:, 1]).all()
+    assert np.mean((ci[:, 0] - 0.03 <= d.accuracies) & (d.accuracies <= ci[:, 1] + 0.03)) >= 0.8
+
+
+def test_compare():
+    d = generate_synthetic(n=2000, m=6, seed=0)
+    c = compare(d.L, Y_dev=d.Y)
+    assert set(c.agreement.index) == {"MajorityLabelVoter", "LabelModel", "DawidSkene",
+                                      "TripletLabelModel"}
+    assert c.recommendation in c.models and "accuracy" in c.scores
