@@ -148,6 +148,8 @@ class LFStudio(W.VBox):
         self.tabs.observe(self._on_tab_changed, names="selected_index")
         self.lf_select.observe(self._on_lf_selected, names="value")
         session.on_change(self._on_session_change)
+        if session.names:
+            self.current_lf = session.names[0]
         self._render_all()
 
     # -- public callbacks -----------------------------------------------------
