@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -50,10 +51,10 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 __all__ = [
+    "RegexSet",
     "fold_case",
     "required_literals",
     "search_matrix",
-    "RegexSet",
 ]
 
 #: Largest set of alternative fixed strings tracked for one sub-pattern.
@@ -107,7 +108,7 @@ class _Info:
     pattern that is pure needs no regex run at all.
     """
 
-    __slots__ = ("exact", "clauses", "pure")
+    __slots__ = ("clauses", "exact", "pure")
 
     def __init__(
         self,
@@ -329,7 +330,7 @@ def _analyse(pattern: re.Pattern[str]) -> tuple[list[frozenset[str]], bool]:
     icase = bool(pattern.flags & _IGNORECASE)
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:  # pragma: no cover - it compiled, so it parses
+    except (re.error, RecursionError):  # pragma: no cover - it compiled
         return [], False
     info = _seq(list(parsed), icase, icase)
     if (

@@ -33,8 +33,9 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, Callable, Collection, Hashable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -125,14 +126,17 @@ def _field_value(x: Any, field: str, lf_name: str) -> Any:
         return x[field]
     except (KeyError, IndexError, TypeError):
         pass
-    try:
-        return getattr(x, field)
-    except AttributeError:
-        pass
+    # Attribute access only for plain objects: on a Series or namedtuple a
+    # missing field could silently hit a method (``x.count``).
+    if not isinstance(x, (pd.Series, Mapping, tuple)):
+        try:
+            return getattr(x, field)
+        except AttributeError:
+            pass
     if hasattr(x, "_fields"):
         available = list(x._fields)
     elif hasattr(x, "index"):
-        available = list(map(str, getattr(x, "index")))
+        available = list(map(str, x.index))
     elif hasattr(x, "keys"):
         available = list(map(str, x.keys()))
     else:
@@ -504,7 +508,7 @@ def lookup_lf(
             if normalize and (pd.api.types.is_string_dtype(col.dtype)):
                 keys = col.str.strip().str.lower()
                 if keys.dtype == object:  # mixed object column: keep non-strings
-                    keys = keys.where(col.map(type) == str, col)  # noqa: E721
+                    keys = keys.where(col.map(type) == str, col)
             else:
                 keys = col
             hit = keys.map(lut.get) if keys.dtype == object else keys.map(lut)
