@@ -258,3 +258,20 @@ def test_diagnostics_from_session(session):
     d = LabelModelDiagnostics.from_session(session, MajorityLabelVoter())
     assert d.report.accuracies["lf"].tolist() == ["check", "song", "sub"]
     assert d.report.accuracies["empirical"].tolist()[0] == 1.0
+
+
+def test_diagnostics_with_real_label_model():
+    model_mod = pytest.importorskip("snorkel_nb.labeling.model")
+    if not hasattr(model_mod, "LabelModel"):
+        pytest.skip("LabelModel not available")
+    data = model_mod.generate_synthetic(n=3000, m=6, dependencies=[(0, 5)], seed=0)
+    L, Y = data.L, data.Y
+    lm = model_mod.LabelModel(cardinality=2).fit(L)
+    deps = model_mod.learn_structure(L)
+    d = LabelModelDiagnostics(lm, L, [f"lf{j}" for j in range(L.shape[1])],
+                              L_dev=L[:500], Y_dev=Y[:500], dependencies=deps,
+                              n_bootstrap=5)
+    acc = d.report.accuracies
+    assert acc["estimated"].notna().all() and acc["ci_low"].notna().all()
+    assert (acc["ci_low"] <= acc["ci_high"]).all()
+    assert len(d.report.dependencies) == len(deps)

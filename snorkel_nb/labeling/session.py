@@ -435,6 +435,9 @@ def label_model_report(
     baseline: Any = None,
     n_bins: int = 10,
     max_disagreements: int = 200,
+    ci: Any = None,
+    dependencies: Any = None,
+    n_bootstrap: int = 0,
 ) -> LabelModelReport:
     """Compute everything the label-model diagnostics view draws.
 
@@ -453,6 +456,12 @@ def label_model_report(
         Optional dev matrix and gold labels for empirical accuracy and calibration.
     baseline
         The comparison model (default: :class:`MajorityLabelVoter`).
+    ci
+        Precomputed accuracy intervals (``(low, high)`` or [m, 2]); else, with
+        ``n_bootstrap > 0``, ``model.confidence_intervals(L, n_bootstrap=...)``.
+    dependencies
+        Learned dependent LF pairs (e.g. ``learn_structure(L)``): index or name
+        pairs, optionally with a weight.
 
     Examples
     --------
@@ -485,11 +494,15 @@ def label_model_report(
     except Exception as exc:  # models without weights (e.g. majority vote)
         w = np.full(m, np.nan)
         notes.append(f"no estimated LF accuracies: {exc}")
-    ci = None
     try:
-        ci = _as_ci(_call_optional(model, ("get_weights_ci", "weights_ci",
-                                           "confidence_intervals")), m)
-    except Exception as exc:
+        if ci is not None:
+            ci = _as_ci(ci, m)
+        elif n_bootstrap > 0 and callable(getattr(model, "confidence_intervals", None)):
+            ci = _as_ci(model.confidence_intervals(L, n_bootstrap=n_bootstrap), m)
+        else:
+            ci = _as_ci(_call_optional(model, ("get_weights_ci", "weights_ci")), m)
+    except Exception as exc:  # noqa: BLE001 - diagnostics degrade, never fail
+        ci = None
         notes.append(f"confidence intervals unavailable: {exc}")
     if ci is None:
         ci = (np.full(m, np.nan), np.full(m, np.nan))
@@ -552,9 +565,10 @@ def label_model_report(
             rows.append((label, "coverage", float(np.mean(pr != ABSTAIN))))
         scores = pd.DataFrame(rows, columns=["model", "metric", "value"])
 
-    struct = None
+    struct = dependencies
     try:
-        struct = _call_optional(model, ("get_dependencies", "learned_structure"))
+        if struct is None:
+            struct = _call_optional(model, ("get_dependencies", "learned_structure"))
         if struct is None:
             struct = getattr(model, "dependencies", None)
             if callable(struct):
@@ -563,7 +577,8 @@ def label_model_report(
         notes.append(f"dependency structure unavailable: {exc}")
     dependencies = _as_edges(struct, names)
     if struct is None:
-        notes.append("the model exposes no learned LF dependencies")
+        notes.append("no learned LF dependencies given (pass "
+                     "dependencies=learn_structure(L))")
 
     # disagreements between the label model and majority vote
     dis = np.nonzero(lm_pred != mv_pred)[0][:max_disagreements]

@@ -38,6 +38,9 @@ class LabelModelDiagnostics(W.VBox):
         Training data, to show the text of disagreement points.
     baseline
         Comparison model (default majority vote).
+    ci, dependencies, n_bootstrap
+        Accuracy intervals and learned dependencies (see
+        :func:`~snorkel_nb.labeling.session.label_model_report`).
 
     Examples
     --------
@@ -60,6 +63,9 @@ class LabelModelDiagnostics(W.VBox):
         df: pd.DataFrame | None = None,
         baseline: Any = None,
         max_rows: int = 20,
+        ci: Any = None,
+        dependencies: Any = None,
+        n_bootstrap: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -67,6 +73,7 @@ class LabelModelDiagnostics(W.VBox):
         self.model, self.L, self.names = model, L, list(names)
         self.L_dev, self.Y_dev, self.df, self.baseline = L_dev, Y_dev, df, baseline
         self.max_rows = max_rows
+        self.ci, self.dependencies, self.n_bootstrap = ci, dependencies, n_bootstrap
         self._callbacks: list[Callable[[LabelModelReport], None]] = []
         self.charts: dict[str, alt.JupyterChart] = {}
         self.scores = W.HTML()
@@ -104,7 +111,9 @@ class LabelModelDiagnostics(W.VBox):
 
     def _compute(self) -> LabelModelReport:
         return label_model_report(self.model, self.L, self.names, self.L_dev,
-                                  self.Y_dev, baseline=self.baseline)
+                                  self.Y_dev, baseline=self.baseline, ci=self.ci,
+                                  dependencies=self.dependencies,
+                                  n_bootstrap=self.n_bootstrap)
 
     def _chart(self, key: str) -> alt.TopLevelMixin:
         r = self.report
