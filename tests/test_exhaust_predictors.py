@@ -53,8 +53,8 @@ def mae(p, runs, k=0):
 
 @pytest.mark.parametrize("make", [
     lambda t: EditDistanceKNN(t, 3, n_neighbors=5),
-    lambda t: BoostedPredictor(t, 3, max_iter=150),
-    lambda t: LSTMPredictor(t, 3, epochs=40, hidden=32),
+    lambda t: BoostedPredictor(t, 3, max_iter=80),
+    lambda t: LSTMPredictor(t, 3, epochs=25, hidden=32),
 ])
 @pytest.mark.parametrize("target", ["final_acc", "train_time"])
 def test_beats_closest_layers(split, make, target):
@@ -99,6 +99,6 @@ def test_shared_metaqnn_boosted_beats_baseline():
     runs = load_metaqnn("cifar10", root / "metaqnn" / "metaqnn_cifar10.csv")
     train, test = runs.iloc[:700], runs.iloc[700:]
     base = mae(ClosestLayersPredictor().fit(train), test)
-    gb = BoostedPredictor(max_epochs_seen=3, max_iter=100).fit(train)
+    gb = BoostedPredictor(max_epochs_seen=3, max_iter=60).fit(train)
     assert mae(gb, test, 3) < 0.5 * base
     assert isinstance(runs, pd.DataFrame)

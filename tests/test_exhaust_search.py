@@ -26,7 +26,7 @@ def fitted():
     return pool, acc, tim, tim.predict(pool)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(q=st.floats(0.0, 1.0), k=st.integers(1, 5))
 def test_budget_never_exceeded(fitted, q, k):
     pool, acc, tim, t_pred = fitted

@@ -370,7 +370,7 @@ class ArchFeaturizer:
     Examples
     --------
     >>> f = ArchFeaturizer().fit([["C(64,3,1)", "P(2,2)"], ["C(32,5,1)"]])
-    >>> f.transform([["C(64,3,1)", "C(32,3,1)"]]).loc[0, "C_count"]
+    >>> float(f.transform([["C(64,3,1)", "C(32,3,1)"]]).loc[0, "C_count"])
     2.0
     """
 

@@ -72,7 +72,7 @@ def load_metaqnn(which: str = "cifar10", path: str | os.PathLike | None = None
     Examples
     --------
     >>> runs = load_metaqnn("cifar10")
-    >>> runs.shape[0], runs.loc[0, "n_epochs"]
+    >>> runs.shape[0], int(runs.loc[0, "n_epochs"])
     (300, 20)
     """
     if which not in ("cifar10", "svhn"):
@@ -118,7 +118,7 @@ def load_accel_nasbench(path: str | os.PathLike | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> runs = load_accel_nasbench()
-    >>> runs.shape[0], runs["final_val_acc"].between(0, 1).all()
+    >>> runs.shape[0], bool(runs["final_val_acc"].between(0, 1).all())
     (600, True)
     """
     p = Path(path) if path is not None else DATA_DIR / "accel_nasbench_sample.csv"

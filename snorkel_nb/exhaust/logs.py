@@ -105,7 +105,7 @@ def make_runs_table(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     --------
     >>> t = make_runs_table([{"run_id": "a", "arch": "[C(8,3,1), SM(10)]",
     ...                       "val_acc": [0.5, 0.6], "epoch_time": [2.0, 2.0]}])
-    >>> t.loc[0, "n_epochs"], t.loc[0, "train_time"]
+    >>> int(t.loc[0, "n_epochs"]), float(t.loc[0, "train_time"])
     (2, 4.0)
     """
     rows = []
@@ -596,8 +596,9 @@ def read_wide_csv(
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "runs.csv")
     >>> _ = open(p, "w").write('net,lr,acc_1,acc_2\\n"[C(8,3,1), SM(10)]",0.1,0.3,0.4\\n')
-    >>> read_wide_csv(p).loc[0, ["n_epochs", "lr"]].tolist()
-    [2, 0.1]
+    >>> t = read_wide_csv(p)
+    >>> int(t.loc[0, "n_epochs"]), float(t.loc[0, "lr"])
+    (2, 0.1)
     """
     p = Path(path)
     header, rows = _read_csv_rows(p)

@@ -14,8 +14,10 @@ train - validation accuracy gap) and ``train_time`` (seconds).
 from __future__ import annotations
 
 import math
+import sys
 from collections import OrderedDict
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -126,6 +128,26 @@ def _meta_columns(runs: pd.DataFrame) -> list[str]:
             cols.append(c)
     return [c for c in cols
             if np.isfinite(pd.to_numeric(runs[c], errors="coerce").to_numpy(float)).any()]
+
+
+@contextmanager
+def _limit_threads(n: int | None) -> Iterator[None]:
+    """Cap BLAS/OpenMP and torch threads (small models: oversubscription is slow)."""
+    if n is None:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
+    torch = sys.modules.get("torch")
+    prev = torch.get_num_threads() if torch is not None else None
+    try:
+        if torch is not None:
+            torch.set_num_threads(n)
+        with threadpool_limits(limits=n):
+            yield
+    finally:
+        if torch is not None and prev is not None:
+            torch.set_num_threads(prev)
 
 
 class ExhaustPredictor:
@@ -361,7 +383,8 @@ class BoostedPredictor(ExhaustPredictor):
     (params, MACs, learning rate, other numeric hyper-parameters), and the
     first ``k`` values of every logged curve. With ``k > 0``, accuracy targets
     are learned as the gain over the last seen accuracy; ``train_time`` is
-    learned in log space.
+    learned in log space. ``n_threads`` caps OpenMP threads (default 1: for
+    a few thousand runs more threads only add contention).
 
     Examples
     --------
@@ -375,8 +398,10 @@ class BoostedPredictor(ExhaustPredictor):
     def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3,
                  max_iter: int = 400, learning_rate: float = 0.04,
                  max_leaf_nodes: int = 15, min_samples_leaf: int = 10,
-                 l2_regularization: float = 1.0, random_state: int = 0) -> None:
+                 l2_regularization: float = 1.0, random_state: int = 0,
+                 n_threads: int | None = 1) -> None:
         super().__init__(target, max_epochs_seen)
+        self.n_threads = n_threads
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
@@ -385,6 +410,10 @@ class BoostedPredictor(ExhaustPredictor):
         self.random_state = random_state
 
     def fit(self, runs: Any) -> "BoostedPredictor":
+        with _limit_threads(self.n_threads):
+            return self._fit(runs)
+
+    def _fit(self, runs: Any) -> "BoostedPredictor":
         from sklearn.ensemble import HistGradientBoostingRegressor
 
         runs, y = self._prepare_fit(runs)
@@ -410,6 +439,10 @@ class BoostedPredictor(ExhaustPredictor):
         return self
 
     def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        with _limit_threads(self.n_threads):
+            return self._predict(runs, epochs_seen)
+
+    def _predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
         k = self._check_k(epochs_seen)
         runs = as_runs(runs)
         model, k_used = self.models_[k]
@@ -445,6 +478,9 @@ class LSTMPredictor(ExhaustPredictor):
         Torch seed (weights and batch order).
     verbose
         Show a tqdm progress bar while training.
+    n_threads
+        Torch threads while fitting/predicting (``None``: leave as is); one
+        is fastest for a model this small, especially on a busy machine.
 
     Examples
     --------
@@ -458,8 +494,9 @@ class LSTMPredictor(ExhaustPredictor):
     def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3,
                  hidden: int = 48, epochs: int = 60, lr: float = 3e-3,
                  batch_size: int = 64, weight_decay: float = 1e-4, seed: int = 0,
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, n_threads: int | None = 1) -> None:
         super().__init__(target, max_epochs_seen)
+        self.n_threads = n_threads
         self.hidden = hidden
         self.epochs = epochs
         self.lr = lr
@@ -548,6 +585,18 @@ class LSTMPredictor(ExhaustPredictor):
         return torch.nan_to_num(c) * mask, mask, base
 
     def fit(self, runs: Any) -> "LSTMPredictor":
+        import torch  # noqa: F401 - so that _limit_threads can cap its threads
+
+        with _limit_threads(self.n_threads):
+            return self._fit(runs)
+
+    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        import torch  # noqa: F401
+
+        with _limit_threads(self.n_threads):
+            return self._predict(runs, epochs_seen)
+
+    def _fit(self, runs: Any) -> "LSTMPredictor":
         import torch
         from tqdm.auto import tqdm
 
@@ -594,7 +643,7 @@ class LSTMPredictor(ExhaustPredictor):
         self.net_ = net
         return self
 
-    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+    def _predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
         import torch
 
         k = self._check_k(epochs_seen)
