@@ -20,7 +20,8 @@ cache); Snorkel is timed once. Snorkel at 1M rows would take 30-60 minutes
 per LF set on the shared 2-core machine, so by default its 1M time is
 *extrapolated* (10 x its measured 100k time, marked in the table) while our
 1M time is measured and our 1M ``L`` is still checked row by row against
-Snorkel's labels; ``--measure-all`` measures Snorkel at 1M too.
+Snorkel's labels; ``--measure-all`` (or ``--snorkel-1m plain,...``) measures
+Snorkel at 1M too.
 
 Run: ``python bench/apply_bench.py`` (``--quick``: 10k measured + 30k rows, for smoke
 runs). Writes ``bench/results/apply.md`` and prints it.
@@ -193,6 +194,9 @@ def main(argv: list[str] | None = None) -> str:
     ap.add_argument("--quick", action="store_true", help="10k and 30k rows (smoke run)")
     ap.add_argument("--measure-all", action="store_true",
                     help="also measure Snorkel at 1M rows (slow: tens of minutes)")
+    ap.add_argument("--snorkel-1m", default="",
+                    help="comma list of sets (keyword,regex,plain) whose Snorkel "
+                         "1M time is measured rather than extrapolated")
     ap.add_argument("--repeats", type=int, default=2, help="best-of for our side")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
@@ -225,7 +229,8 @@ def main(argv: list[str] | None = None) -> str:
                     df, progress_bar=False),
                 args.repeats if n <= 100_000 else 1)
             L_ours = np.asarray(L_ours)
-            if n == sizes[0] or args.measure_all:
+            measure = args.measure_all or kind in args.snorkel_1m.split(",")
+            if n == sizes[0] or measure:
                 slfs = snorkel_lfs(kind, trec_rules)
                 t_snorkel, L_s = time_it(
                     lambda slfs=slfs, df=df: SApplier(slfs).apply(
