@@ -102,3 +102,14 @@ def test_shared_metaqnn_boosted_beats_baseline():
     gb = BoostedPredictor(max_epochs_seen=3, max_iter=60).fit(train)
     assert mae(gb, test, 3) < 0.5 * base
     assert isinstance(runs, pd.DataFrame)
+
+
+def test_lstm_save_load_round_trip(split, tmp_path):
+    train, test = split
+    m = LSTMPredictor(epochs=2, seed=3).fit(train)
+    m.save(tmp_path / "lstm.json")
+    back = LSTMPredictor.load(tmp_path / "lstm.json")
+    np.testing.assert_allclose(back.predict(test, 2), m.predict(test, 2), rtol=1e-6)
+    (tmp_path / "lstm.json.npz").write_bytes(b"corrupt")
+    with pytest.raises(ValueError, match="Checksum"):
+        LSTMPredictor.load(tmp_path / "lstm.json")

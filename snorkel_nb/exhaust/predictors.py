@@ -13,11 +13,12 @@ train - validation accuracy gap) and ``train_time`` (seconds).
 
 from __future__ import annotations
 
+import copy
 import math
 import sys
 from collections import OrderedDict
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,7 @@ __all__ = [
     "BoostedPredictor",
     "ClosestLayersPredictor",
     "EditDistanceKNN",
+    "EnsemblePredictor",
     "ExhaustPredictor",
     "LSTMPredictor",
     "as_runs",
@@ -656,6 +658,99 @@ class LSTMPredictor(ExhaustPredictor):
             out = self.net_(types, args, lens, meta, c, mask, kk.float()).numpy()
         pred = (base.numpy() + out) * self.y_sd_ + self.y_mu_
         return np.exp(pred) if self.log_target_ else pred
+
+
+def _lstm_save(self: "LSTMPredictor", path: Any) -> Any:
+    """Save a fitted LSTM predictor with :func:`snorkel_nb.io.save_artifact`.
+
+    JSON config + NPZ arrays (state dict as numpy), atomic, checksummed; no
+    pickle. Restore with :meth:`LSTMPredictor.load`.
+    """
+    from snorkel_nb.io import save_artifact
+
+    if not hasattr(self, "net_"):
+        raise ValueError("Fit the LSTMPredictor before saving it.")
+    params = {k: getattr(self, k) for k in (
+        "target", "max_epochs_seen", "hidden", "epochs", "lr", "batch_size",
+        "weight_decay", "seed", "verbose", "n_threads")}
+    fitted = {"vocab_": self.vocab_, "meta_cols_": self.meta_cols_,
+              "y_mu_": self.y_mu_, "y_sd_": self.y_sd_, "n_train_": self.n_train_,
+              "log_target_": self.log_target_}
+    arrays = {f"state.{k}": v.detach().numpy() for k, v in self.net_.state_dict().items()}
+    for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
+        arrays[k] = np.asarray(getattr(self, k))
+    return save_artifact(path, "exhaust.LSTMPredictor", {"params": params,
+                                                         "fitted": fitted}, arrays)
+
+
+def _lstm_load(cls: type, path: Any) -> "LSTMPredictor":
+    """Load an :class:`LSTMPredictor` saved with :meth:`LSTMPredictor.save`."""
+    import torch
+
+    from snorkel_nb.io import load_artifact
+
+    config, arrays, _ = load_artifact(path, kind="exhaust.LSTMPredictor")
+    self = cls(**config["params"])
+    for k, v in config["fitted"].items():
+        setattr(self, k, v)
+    for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
+        setattr(self, k, arrays[k])
+    net = self._net()
+    net.load_state_dict({k[len("state."):]: torch.from_numpy(v)
+                         for k, v in arrays.items() if k.startswith("state.")})
+    net.eval()
+    self.net_ = net
+    return self
+
+
+LSTMPredictor.save = _lstm_save  # type: ignore[attr-defined]
+LSTMPredictor.load = classmethod(_lstm_load)  # type: ignore[attr-defined]
+
+
+class EnsemblePredictor(ExhaustPredictor):
+    """Weighted mean of several predictors of the same target.
+
+    Parameters
+    ----------
+    predictors
+        Unfitted predictors (copied in ``fit``); all must share ``target``.
+    weights
+        One weight per predictor (default equal).
+
+    Examples
+    --------
+    >>> from snorkel_nb.exhaust.datasets import load_metaqnn
+    >>> runs = load_metaqnn("svhn")
+    >>> ens = EnsemblePredictor([BoostedPredictor(max_iter=30), EditDistanceKNN()])
+    >>> ens.fit(runs.iloc[:200]).predict(runs.iloc[200:], epochs_seen=3).shape
+    (100,)
+    """
+
+    def __init__(self, predictors: Sequence[ExhaustPredictor],
+                 weights: Sequence[float] | None = None) -> None:
+        if not predictors:
+            raise ValueError("EnsemblePredictor needs at least one predictor.")
+        targets = {p.target for p in predictors}
+        if len(targets) != 1:
+            raise ValueError(f"All predictors must share one target, got {targets}.")
+        if weights is not None and len(weights) != len(predictors):
+            raise ValueError("weights must have one entry per predictor.")
+        super().__init__(predictors[0].target,
+                         min(p.max_epochs_seen for p in predictors))
+        self.predictors = predictors
+        self.weights = weights
+
+    def fit(self, runs: Any) -> "EnsemblePredictor":
+        self._prepare_fit(runs)
+        self.predictors_ = [copy.deepcopy(p).fit(runs) for p in self.predictors]
+        return self
+
+    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        self._check_k(epochs_seen)
+        w = np.ones(len(self.predictors_)) if self.weights is None else np.asarray(
+            self.weights, float)
+        preds = np.stack([p.predict(runs, epochs_seen) for p in self.predictors_])
+        return (w[:, None] * preds).sum(0) / w.sum()
 
 
 def default_predictors(target: str = "final_acc", max_epochs_seen: int = 3,
