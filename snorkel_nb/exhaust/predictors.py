@@ -660,51 +660,48 @@ class LSTMPredictor(ExhaustPredictor):
         return np.exp(pred) if self.log_target_ else pred
 
 
-def _lstm_save(self: "LSTMPredictor", path: Any) -> Any:
-    """Save a fitted LSTM predictor with :func:`snorkel_nb.io.save_artifact`.
+    def save(self, path: Any) -> Any:
+        """Save a fitted LSTM predictor with :func:`snorkel_nb.io.save_artifact`.
 
-    JSON config + NPZ arrays (state dict as numpy), atomic, checksummed; no
-    pickle. Restore with :meth:`LSTMPredictor.load`.
-    """
-    from snorkel_nb.io import save_artifact
+        JSON config + NPZ arrays (state dict as numpy), atomic, checksummed; no
+        pickle. Restore with :meth:`LSTMPredictor.load`.
+        """
+        from snorkel_nb.io import save_artifact
 
-    if not hasattr(self, "net_"):
-        raise ValueError("Fit the LSTMPredictor before saving it.")
-    params = {k: getattr(self, k) for k in (
-        "target", "max_epochs_seen", "hidden", "epochs", "lr", "batch_size",
-        "weight_decay", "seed", "verbose", "n_threads")}
-    fitted = {"vocab_": self.vocab_, "meta_cols_": self.meta_cols_,
-              "y_mu_": self.y_mu_, "y_sd_": self.y_sd_, "n_train_": self.n_train_,
-              "log_target_": self.log_target_}
-    arrays = {f"state.{k}": v.detach().numpy() for k, v in self.net_.state_dict().items()}
-    for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
-        arrays[k] = np.asarray(getattr(self, k))
-    return save_artifact(path, "exhaust.LSTMPredictor", {"params": params,
-                                                         "fitted": fitted}, arrays)
-
-
-def _lstm_load(cls: type, path: Any) -> "LSTMPredictor":
-    """Load an :class:`LSTMPredictor` saved with :meth:`LSTMPredictor.save`."""
-    import torch
-
-    from snorkel_nb.io import load_artifact
-
-    config, arrays, _ = load_artifact(path, kind="exhaust.LSTMPredictor")
-    self = cls(**config["params"])
-    for k, v in config["fitted"].items():
-        setattr(self, k, v)
-    for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
-        setattr(self, k, arrays[k])
-    net = self._net()
-    net.load_state_dict({k[len("state."):]: torch.from_numpy(v)
-                         for k, v in arrays.items() if k.startswith("state.")})
-    net.eval()
-    self.net_ = net
-    return self
+        if not hasattr(self, "net_"):
+            raise ValueError("Fit the LSTMPredictor before saving it.")
+        params = {k: getattr(self, k) for k in (
+            "target", "max_epochs_seen", "hidden", "epochs", "lr", "batch_size",
+            "weight_decay", "seed", "verbose", "n_threads")}
+        fitted = {"vocab_": self.vocab_, "meta_cols_": self.meta_cols_,
+                  "y_mu_": self.y_mu_, "y_sd_": self.y_sd_, "n_train_": self.n_train_,
+                  "log_target_": self.log_target_}
+        arrays = {f"state.{k}": v.detach().numpy() for k, v in self.net_.state_dict().items()}
+        for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
+            arrays[k] = np.asarray(getattr(self, k))
+        return save_artifact(path, "exhaust.LSTMPredictor", {"params": params,
+                                                             "fitted": fitted}, arrays)
 
 
-LSTMPredictor.save = _lstm_save  # type: ignore[attr-defined]
-LSTMPredictor.load = classmethod(_lstm_load)  # type: ignore[attr-defined]
+    @classmethod
+    def load(cls, path: Any) -> "LSTMPredictor":
+        """Load an :class:`LSTMPredictor` saved with :meth:`LSTMPredictor.save`."""
+        import torch
+
+        from snorkel_nb.io import load_artifact
+
+        config, arrays, _ = load_artifact(path, kind="exhaust.LSTMPredictor")
+        self = cls(**config["params"])
+        for k, v in config["fitted"].items():
+            setattr(self, k, v)
+        for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
+            setattr(self, k, arrays[k])
+        net = self._net()
+        net.load_state_dict({k[len("state."):]: torch.from_numpy(v)
+                             for k, v in arrays.items() if k.startswith("state.")})
+        net.eval()
+        self.net_ = net
+        return self
 
 
 class EnsemblePredictor(ExhaustPredictor):
