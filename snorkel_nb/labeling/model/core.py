@@ -211,6 +211,9 @@ class FactorLabeler(BaseLabeler):
         self.n_lfs: int | None = None
         self.dependencies: list[tuple[int, int]] = []
         self.fit_report_: dict[str, Any] = {}
+        # True when the guard chose majority vote: the tables then only label
+        # MV's decided points (equal weights) and the prior only uncovered ones.
+        self._mv_mode = False
 
     def _validate_config(self) -> None:
         pass
@@ -278,6 +281,7 @@ class FactorLabeler(BaseLabeler):
         self.n_lfs = stats.m
         self.dependencies = deps
         self.fit_report_ = {"problems": [], "action": None}
+        self._mv_mode = False
         self._warn_identifiability(stats)
         self._fit_stats(stats, cb, deps)
         gs = stats if stats.patterns is not None else _guard_stats
@@ -336,9 +340,14 @@ class FactorLabeler(BaseLabeler):
         out = np.empty((L.shape[0], k))
         for s in range(0, L.shape[0], _PRED_CHUNK):
             Lt = torch.from_numpy(np.ascontiguousarray(L[s : s + _PRED_CHUNK])).to(self.device)
-            lj = (_onehot(Lt, k, torch.float32) @ W32).double() + lp
+            lj = (_onehot(Lt, k, torch.float32) @ W32).double()
             for C, t in cliques:
                 lj += t[factor_codes(Lt, C, k)]
+            if self._mv_mode:  # majority vote; the prior labels uncovered rows only
+                unc = (Lt < 0).all(1)
+                lj = torch.where(unc[:, None], lp.expand_as(lj), lj - lj.mean(1, keepdim=True))
+            else:
+                lj += lp
             out[s : s + _PRED_CHUNK] = torch.softmax(lj, dim=1).cpu().numpy()
         return out
 
@@ -366,6 +375,7 @@ class FactorLabeler(BaseLabeler):
         arrays.update({f"table_{i}": t for i, t in enumerate(self._tables)})
         meta = {"n_lfs": self.n_lfs, "factors": [list(f) for f in self._factors],
                 "dependencies": [list(d) for d in self.dependencies],
+                "majority_vote_mode": bool(self._mv_mode),
                 "fit_report": json.loads(json.dumps(self.fit_report_, default=str))}
         save_artifact(path, type(self).__name__, cfg, arrays, meta)
 
@@ -380,6 +390,7 @@ class FactorLabeler(BaseLabeler):
         model._factors = [tuple(int(c) for c in f) for f in meta["factors"]]
         model.dependencies = [tuple(d) for d in meta.get("dependencies", [])]
         model.fit_report_ = meta.get("fit_report", {})
+        model._mv_mode = bool(meta.get("majority_vote_mode", False))
         model._log_prior = arrays["log_prior"]
         model._tables = [arrays[f"table_{i}"] for i in range(len(model._factors))]
         return model
@@ -500,25 +511,59 @@ class FactorLabeler(BaseLabeler):
 
     def _guard(self, stats: LabelStats, gs: LabelStats, cb: np.ndarray | None,
                deps: list[tuple[int, int]]) -> None:
+        """Keep the fit only if it looks sane *and* beats majority vote.
+
+        1. Degeneracy checks against majority vote (collapsed classes, unanimous
+           votes overruled, ...); if any fire, refit with a strong prior toward
+           the majority-vote estimate and check again.
+        2. A gold-free held-out test: each LF in turn is treated as a noisy
+           label, and the model's prediction from the *other* LFs is compared
+           with majority vote of the other LFs on the points where the LF votes
+           and at least one other LF votes too. A conditionally independent LF
+           that is better than chance agrees more often with the more accurate
+           predictor, so the fit is kept only if it agrees significantly more
+           (paired difference > 2 standard errors) than majority vote does.
+
+        Otherwise the model *becomes* majority vote: it reproduces majority
+        vote's decisions and ties exactly, and its class prior labels only the
+        points no LF covers.
+        """
         problems = degeneracy_problems(self, gs)
-        if not problems:
-            return
         self.fit_report_["problems"] = problems
-        safe = self._fit_safe(stats, cb, deps)
-        again = degeneracy_problems(self, gs) if safe else problems
-        if safe and not again:
-            action = ("refit from the majority-vote start with a strong prior "
-                      "toward the majority-vote estimate")
-        else:
-            factors = factors_from_dependencies(deps, stats.m, self.cardinality)
+        action = None
+        if problems:
+            safe = self._fit_safe(stats, cb, deps)
+            again = degeneracy_problems(self, gs) if safe else problems
+            if safe and not again:
+                action = ("refit from the majority-vote start with a strong prior "
+                          "toward the majority-vote estimate")
+            else:
+                problems = again
+        gain = se = float("nan")
+        if not problems or action:
+            gain, se = loo_gain_over_mv(self, gs)
+            self.fit_report_["held_out_lf_gain"] = {"mean": gain, "se": se}
+            if not (gain > 2 * se and gain > 0):
+                problems = list(problems) + [
+                    f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. {se:.2%}) "
+                    "more often than majority vote does, not significantly better"]
+                action = None
+            elif not action:
+                return
+        factors = factors_from_dependencies(deps, stats.m, self.cardinality)
+        if action is None:
             self._log_prior, self._factors, self._tables = equal_accuracy_model(
                 gs, factors, cb)
-            action = ("fell back to majority vote (every LF weighted equally, ties "
-                      "broken by the estimated class balance)")
+            self._mv_mode = True
+            action = ("fell back to majority vote (same decisions and ties; the "
+                      "estimated class balance labels only points no LF covers)")
+        self.fit_report_["problems"] = problems
         self.fit_report_["action"] = action
         warnings.warn(
-            f"{type(self).__name__}: the fit looked degenerate ({'; '.join(problems)}); "
-            f"{action}. See model.fit_report_.",
+            f"{type(self).__name__}: the fit looked degenerate or no better than "
+            f"majority vote ({'; '.join(problems)}); {action}. Duplicated or "
+            "correlated LFs that are not declared as dependencies can cause this "
+            "(see learn_structure). See model.fit_report_.",
             DegenerateFitWarning,
             stacklevel=4,
         )
@@ -545,7 +590,8 @@ class FactorLabeler(BaseLabeler):
         stats = L if isinstance(L, LabelStats) else LabelStats.from_matrix(
             L, self.cardinality)
         rng = np.random.default_rng(seed)
-        params = (self._log_prior, self._factors, self._tables, self.fit_report_)
+        params = (self._log_prior, self._factors, self._tables, self.fit_report_,
+                  self._mv_mode)
         cb = None
         if self.fit_report_.get("class_balance_given"):
             cb = np.exp(self._log_prior)
@@ -559,7 +605,8 @@ class FactorLabeler(BaseLabeler):
                                               self.cardinality)
                 self._fit_stats(bs, cb, self.dependencies)
                 w.append(self.get_weights())
-        self._log_prior, self._factors, self._tables, self.fit_report_ = params
+        (self._log_prior, self._factors, self._tables, self.fit_report_,
+         self._mv_mode) = params
         w = np.array(w)
         return np.stack([np.quantile(w, alpha / 2, axis=0),
                          np.quantile(w, 1 - alpha / 2, axis=0)], axis=1)
@@ -704,6 +751,65 @@ def degeneracy_problems(model: FactorLabeler, stats: LabelStats) -> list[str]:
         problems.append(f"LFs {low.tolist()} estimated below chance although they agree "
                         "with majority vote")
     return problems
+
+
+def loo_gain_over_mv(model: FactorLabeler, stats: LabelStats) -> tuple[float, float]:
+    """Held-out-LF agreement of ``model`` minus that of majority vote.
+
+    For each LF j and each pattern where j votes and some other LF votes too,
+    both predictors label the point from the other LFs only (the model drops
+    the factor holding j; majority vote drops j's vote; ties count as the
+    expected agreement of a random tie-break). Returns the count-weighted mean
+    of (model agreement - MV agreement) with j's vote, and its standard error.
+    """
+    k = model.cardinality
+    pats, w = as_int8(stats.patterns), stats.counts
+    Lt = torch.from_numpy(pats)
+    per = [(C, t[factor_codes(Lt, C, k).numpy()])
+           for C, t in zip(model._factors, model._tables)]
+    # The prior is left out: it is estimated from the same votes, so it would
+    # "predict" the most frequent LF's class. And both predictors choose among
+    # the classes the other LFs voted for: with LFs that each vote one class,
+    # "nobody else voted c" would otherwise leak the held-out vote through the
+    # abstain terms. What is tested is how the fit weighs and breaks ties
+    # between the votes it sees.
+    lj = sum(c for _, c in per) if per else np.zeros((len(pats), k))
+    vc = np.zeros((len(pats), k))
+    for y in range(k):
+        vc[:, y] = (pats == y).sum(1)
+    clique = {j: C for C in model._factors for j in C}
+    ds, ws = [], []
+    for j in range(pats.shape[1]):
+        # drop j's whole factor on both sides (its declared copies would
+        # otherwise vote for it)
+        Cj = list(clique.get(j, (j,)))
+        c_all = vc.copy()
+        for i in Cj:
+            for y in range(k):
+                c_all[:, y] -= pats[:, i] == y
+        on = np.nonzero((pats[:, j] >= 0) & (c_all.sum(1) >= 1))[0]
+        if not len(on):
+            continue
+        v = pats[on, j].astype(np.int64)
+        s = lj[on].copy()
+        for C, cc in per:
+            if j in C:
+                s -= cc[on]
+        c = c_all[on]
+        s[c == 0] = -np.inf
+        top = np.abs(s - s.max(1, keepdims=True)) < 1e-9
+        a_model = top[np.arange(len(on)), v] / top.sum(1)
+        top = c == c.max(1, keepdims=True)
+        a_mv = top[np.arange(len(on)), v] / top.sum(1)
+        ds.append(a_model - a_mv)
+        ws.append(w[on])
+    if not ds:
+        return 0.0, 0.0
+    d, ww = np.concatenate(ds), np.concatenate(ws)
+    W = ww.sum()
+    mean = float((ww * d).sum() / W)
+    var = float((ww * (d - mean) ** 2).sum() / W)
+    return mean, float(np.sqrt(var / max(W, 1.0)))
 
 
 def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
