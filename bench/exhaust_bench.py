@@ -24,6 +24,9 @@ Protocol
   candidates with PREDICTED time <= budget. True top-3: best true accuracy
   among those with TRUE time <= budget (score = |intersection| / min(3, #truly
   feasible); pools with no truly feasible run are skipped).
+* "ensemble" = equal-weight mean of the weighted edit-distance kNN, boosted
+  and LSTM out-of-fold predictions (geometric mean for times): what
+  ``EnsemblePredictor`` gives under the same folds, without refitting.
 * One thread each (``OMP_NUM_THREADS=1``, ``torch.set_num_threads(1)``).
 """
 
@@ -37,10 +40,10 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
-from snorkel_nb.exhaust import (  # noqa: E402
+from snorkel_nb.exhaust import (
     BoostedPredictor,
     ClosestLayersPredictor,
     EditDistanceKNN,
@@ -55,8 +58,10 @@ from snorkel_nb.exhaust import (  # noqa: E402
 
 # (data set, epochs_seen) -> (MAE bar, top-3 bar) from the issue
 BARS = {
-    ("MetaQNN CIFAR-10", 0): (5.0, None), ("MetaQNN CIFAR-10", 3): (2.3, 0.78),
-    ("MetaQNN SVHN", 0): (2.4, None), ("MetaQNN SVHN", 3): (1.6, 0.70),
+    ("MetaQNN CIFAR-10", 0): (5.0, None),
+    ("MetaQNN CIFAR-10", 3): (2.3, 0.78),
+    ("MetaQNN SVHN", 0): (2.4, None),
+    ("MetaQNN SVHN", 3): (1.6, 0.70),
     ("Accel-NASBench", 0): (0.5, 0.85),
 }
 BUDGET_BARS = {25: 0.74, 50: 0.78}
@@ -94,11 +99,23 @@ def main() -> None:
     if root is None:
         sys.exit("../shared/data/exhaust not found (set SNORKEL_NB_DATA).")
     sets = [
-        ("MetaQNN CIFAR-10", load_metaqnn("cifar10", root / "metaqnn/metaqnn_cifar10.csv"),
-         (0, 3)),
-        ("MetaQNN SVHN", load_metaqnn("svhn", root / "metaqnn/metaqnn_svhn.csv"), (0, 3)),
-        ("Accel-NASBench", load_accel_nasbench(
-            root / "accel_nasbench/accel_nasbench_mnasnet_imagenet.csv"), (0,)),
+        (
+            "MetaQNN CIFAR-10",
+            load_metaqnn("cifar10", root / "metaqnn/metaqnn_cifar10.csv"),
+            (0, 3),
+        ),
+        (
+            "MetaQNN SVHN",
+            load_metaqnn("svhn", root / "metaqnn/metaqnn_svhn.csv"),
+            (0, 3),
+        ),
+        (
+            "Accel-NASBench",
+            load_accel_nasbench(
+                root / "accel_nasbench/accel_nasbench_mnasnet_imagenet.csv"
+            ),
+            (0,),
+        ),
     ]
     rows = []
     budget_rows = []
@@ -107,6 +124,7 @@ def main() -> None:
         has_time = np.isfinite(target_values(runs, "train_time")).all()
         preds = predictors("final_acc", max(ks), len(runs), args.quick)
         tpreds = predictors("train_time", 0, len(runs), args.quick) if has_time else {}
+        store: dict = {}
         for pname, pred in preds.items():
             t0 = time.time()
             oof = cross_val_predict(runs, pred, ks, progress=False)
@@ -115,9 +133,19 @@ def main() -> None:
                 mae = 100 * float(np.mean(np.abs(oof[k] - y)))
                 top3 = top_k_overlap(y, oof[k], n_pools=args.pools)
                 mbar, tbar = BARS.get((name, k), (None, None))
-                rows.append((name, len(runs), k, pname, fmt_bar(mae, mbar, False),
-                             fmt_bar(top3, tbar, True), f"{secs:.0f}"))
+                rows.append(
+                    (
+                        name,
+                        len(runs),
+                        k,
+                        pname,
+                        fmt_bar(mae, mbar, False),
+                        fmt_bar(top3, tbar, True),
+                        f"{secs:.0f}",
+                    )
+                )
                 print(rows[-1], flush=True)
+            store[pname] = (oof, None)
             if pname in tpreds:
                 t0 = time.time()
                 tt = target_values(runs, "train_time")
@@ -127,29 +155,105 @@ def main() -> None:
                 cells = []
                 for q in (25, 50):
                     budget = float(np.percentile(tt, q))
-                    ov = top_k_overlap(y, oof[0], time_true=tt, time_pred=tp,
-                                       budget=budget, n_pools=args.pools)
+                    ov = top_k_overlap(
+                        y,
+                        oof[0],
+                        time_true=tt,
+                        time_pred=tp,
+                        budget=budget,
+                        n_pools=args.pools,
+                    )
                     cells.append(fmt_bar(ov, BUDGET_BARS[q], True))
                 budget_rows.append((name, pname, f"{mape:.1f}", *cells, f"{secs:.0f}"))
                 print(budget_rows[-1], flush=True)
-    md = ["# Developer-exhaust benchmark", "",
-          "5-fold CV; MAE of final validation accuracy in points; top-3 overlap over "
-          f"{args.pools} pools of 20 untrained candidates (protocol: "
-          "`bench/exhaust_bench.py` docstring). ✓/✗ = meets/misses the issue's bar."
-          + (" **--quick run.**" if args.quick else ""), "",
-          "| data set | runs | epochs seen | predictor | MAE (pts) | top-3 overlap "
-          "| CV seconds |", "|---|---|---|---|---|---|---|"]
+                store[pname] = (oof, tp)
+        # ensemble = equal-weight mean of members' out-of-fold predictions, which
+        # is exactly EnsemblePredictor's CV output (same folds, seeded members)
+        members = ["edit-knn (weighted)", "boosted", "lstm"]
+        ename = "ensemble (knn+boosted+lstm)"
+        for k in ks:
+            p = np.mean([store[m][0][k] for m in members], 0)
+            mae = 100 * float(np.mean(np.abs(p - y)))
+            top3 = top_k_overlap(y, p, n_pools=args.pools)
+            mbar, tbar = BARS.get((name, k), (None, None))
+            rows.append(
+                (
+                    name,
+                    len(runs),
+                    k,
+                    ename,
+                    fmt_bar(mae, mbar, False),
+                    fmt_bar(top3, tbar, True),
+                    "sum",
+                )
+            )
+            print(rows[-1], flush=True)
+        if has_time:
+            tt = target_values(runs, "train_time")
+            p = np.mean([store[m][0][0] for m in members], 0)
+            tp = np.exp(np.mean([np.log(store[m][1]) for m in members], 0))
+            mape = 100 * float(np.mean(np.abs(tp - tt) / tt))
+            cells = [
+                fmt_bar(
+                    top_k_overlap(
+                        y,
+                        p,
+                        time_true=tt,
+                        time_pred=tp,
+                        budget=float(np.percentile(tt, q)),
+                        n_pools=args.pools,
+                    ),
+                    BUDGET_BARS[q],
+                    True,
+                )
+                for q in (25, 50)
+            ]
+            budget_rows.append((name, ename, f"{mape:.1f}", *cells, "sum"))
+    intro = (
+        "5-fold CV; MAE of final validation accuracy in points; top-3 overlap over "
+        f"{args.pools} pools of 20 untrained candidates (protocol: "
+        "`bench/exhaust_bench.py` docstring). ✓/✗ = meets/misses the issue's bar."
+        + (" **--quick run.**" if args.quick else "")
+    )
+    header = (
+        "| data set | runs | epochs seen | predictor | MAE (pts) | top-3 overlap "
+        "| CV seconds |"
+    )
+    md = [
+        "# Developer-exhaust benchmark",
+        "",
+        intro,
+        "",
+        header,
+        "|---|---|---|---|---|---|---|",
+    ]
     md += ["| " + " | ".join(map(str, r)) + " |" for r in rows]
     if budget_rows:
-        md += ["", "## Accel-NASBench: search under a predicted training-time budget",
-               "", "Time predictor = same kind of predictor fitted on `train_time`. "
-               "Budget = 25th / 50th percentile of true training time.", "",
-               "| data set | predictor | time MAPE % | top-3 @ p25 budget "
-               "| top-3 @ p50 budget | CV seconds (time model) |",
-               "|---|---|---|---|---|---|"]
+        note = (
+            "Time predictor = same kind of predictor fitted on `train_time`. "
+            "Budget = 25th / 50th percentile of true training time."
+        )
+        head2 = (
+            "| data set | predictor | time MAPE % | top-3 @ p25 budget "
+            "| top-3 @ p50 budget | CV seconds (time model) |"
+        )
+        md += [
+            "",
+            "## Accel-NASBench: search under a predicted training-time budget",
+            "",
+            note,
+            "",
+            head2,
+            "|---|---|---|---|---|---|",
+        ]
         md += ["| " + " | ".join(map(str, r)) + " |" for r in budget_rows]
-    md += ["", f"Machine: {os.cpu_count()} cores shared, one thread; torch "
-           f"{torch.__version__}."]
+    md += [
+        "",
+        (
+            f"Machine: {os.cpu_count()} cores shared, one thread; torch "
+            f"{torch.__version__}."
+        ),
+    ]
     text = "\n".join(md) + "\n"
     out = Path(__file__).resolve().parent / "results" / "exhaust.md"
     out.parent.mkdir(parents=True, exist_ok=True)

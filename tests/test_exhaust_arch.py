@@ -15,8 +15,16 @@ from snorkel_nb.exhaust import (
     parse_token,
 )
 
-TOKENS = ["C(64,3,1)", "C(128,3,1)", "C(64,5,1)", "P(2,2)", "D(1,3)", "SM(10)", "relu",
-          "FC(512)"]
+TOKENS = [
+    "C(64,3,1)",
+    "C(128,3,1)",
+    "C(64,5,1)",
+    "P(2,2)",
+    "D(1,3)",
+    "SM(10)",
+    "relu",
+    "FC(512)",
+]
 
 
 def naive(a, b, sub, ins):
@@ -26,8 +34,11 @@ def naive(a, b, sub, ins):
     for i in range(1, len(a) + 1):
         d[i][0] = d[i - 1][0] + ins(a[i - 1])
         for j in range(1, len(b) + 1):
-            d[i][j] = min(d[i - 1][j] + ins(a[i - 1]), d[i][j - 1] + ins(b[j - 1]),
-                          d[i - 1][j - 1] + sub(a[i - 1], b[j - 1]))
+            d[i][j] = min(
+                d[i - 1][j] + ins(a[i - 1]),
+                d[i][j - 1] + ins(b[j - 1]),
+                d[i - 1][j - 1] + sub(a[i - 1], b[j - 1]),
+            )
     return d[-1][-1]
 
 
@@ -42,14 +53,23 @@ def test_matrix_matches_naive(qs, rs, weighted):
     sub, ins = costs.tables(vocab)
     ix = {t: i for i, t in enumerate(vocab)}
     got = edit_distance_matrix(qs, rs, costs=costs, max_cells=50)
-    want = np.array([[naive(a, b, lambda x, y: sub[ix[x], ix[y]],
-                            lambda x: ins[ix[x]]) for b in rs] for a in qs])
+    want = np.array(
+        [
+            [
+                naive(a, b, lambda x, y: sub[ix[x], ix[y]], lambda x: ins[ix[x]])
+                for b in rs
+            ]
+            for a in qs
+        ]
+    )
     np.testing.assert_allclose(got, want, atol=1e-4)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS), max_size=8),
-       st.lists(st.sampled_from(TOKENS), max_size=8))
+@given(
+    st.lists(st.sampled_from(TOKENS), max_size=8),
+    st.lists(st.sampled_from(TOKENS), max_size=8),
+)
 def test_unit_distance_is_levenshtein_and_symmetric(a, b):
     d = edit_distance(a, b)
     assert d == naive(a, b, lambda x, y: float(x != y), lambda x: 1.0)
@@ -65,7 +85,11 @@ def test_weighted_is_argument_aware():
 
 
 def test_parsing_forms():
-    assert parse_arch("[C(64, 3,1), P(2,2), SM(10)]") == ["C(64,3,1)", "P(2,2)", "SM(10)"]
+    assert parse_arch("[C(64, 3,1), P(2,2), SM(10)]") == [
+        "C(64,3,1)",
+        "P(2,2)",
+        "SM(10)",
+    ]
     assert parse_arch([{"type": "Dense", "units": 10}, "relu"]) == ["Dense(10)", "relu"]
     assert parse_token("Conv2d(3,64,3)") == ("Conv2d", (3.0, 64.0, 3.0))
     assert parse_arch(None) == []

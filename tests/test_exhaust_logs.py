@@ -119,7 +119,9 @@ def test_bundled_samples_load():
 
 
 def test_engine_does_not_import_ui():
-    code = ("import sys, snorkel_nb.exhaust; "
-            "bad = {'altair', 'ipywidgets', 'IPython'} & set(sys.modules); "
-            "assert not bad, bad")
+    code = (
+        "import sys, snorkel_nb.exhaust; "
+        "bad = {'altair', 'ipywidgets', 'IPython'} & set(sys.modules); "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -36,26 +36,38 @@ def synthetic_runs(n=300, seed=0):
         final = float(np.clip(0.5 + score + rng.normal(0, 0.005), 0.05, 0.99))
         curve = final * (1 - np.exp(-np.arange(1, 11) / 2.0))
         epoch_time = np.full(10, 1.0 + sum(a.startswith("C") for a in arch))
-        recs.append({"run_id": f"s{i}", "arch": arch, "val_acc": curve,
-                     "train_acc": curve + 0.02 * len(arch) / 7, "epoch_time": epoch_time})
+        recs.append(
+            {
+                "run_id": f"s{i}",
+                "arch": arch,
+                "val_acc": curve,
+                "train_acc": curve + 0.02 * len(arch) / 7,
+                "epoch_time": epoch_time,
+            }
+        )
     return make_runs_table(recs)
 
 
 @pytest.fixture(scope="module")
 def split():
     runs = synthetic_runs()
-    return runs.iloc[:220].reset_index(drop=True), runs.iloc[220:].reset_index(drop=True)
+    return runs.iloc[:220].reset_index(drop=True), runs.iloc[220:].reset_index(
+        drop=True
+    )
 
 
 def mae(p, runs, k=0):
     return float(np.mean(np.abs(p.predict(runs, k) - target_values(runs, p.target))))
 
 
-@pytest.mark.parametrize("make", [
-    lambda t: EditDistanceKNN(t, 3, n_neighbors=5),
-    lambda t: BoostedPredictor(t, 3, max_iter=80),
-    lambda t: LSTMPredictor(t, 3, epochs=25, hidden=32),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t: EditDistanceKNN(t, 3, n_neighbors=5),
+        lambda t: BoostedPredictor(t, 3, max_iter=80),
+        lambda t: LSTMPredictor(t, 3, epochs=25, hidden=32),
+    ],
+)
 @pytest.mark.parametrize("target", ["final_acc", "train_time"])
 def test_beats_closest_layers(split, make, target):
     train, test = split

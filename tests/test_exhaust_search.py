@@ -47,9 +47,17 @@ def test_no_feasible_candidate_says_so(fitted):
 
 def test_overfit_objective_minimises():
     from snorkel_nb.exhaust import make_runs_table
-    runs = make_runs_table([{"arch": ["C(8,3,1)"] * (i % 5 + 1),
-                             "val_acc": [0.5], "train_acc": [0.5 + 0.01 * (i % 5)]}
-                            for i in range(40)])
+
+    runs = make_runs_table(
+        [
+            {
+                "arch": ["C(8,3,1)"] * (i % 5 + 1),
+                "val_acc": [0.5],
+                "train_acc": [0.5 + 0.01 * (i % 5)],
+            }
+            for i in range(40)
+        ]
+    )
     p = ClosestLayersPredictor("overfit").fit(runs)
     top = search_models(runs, p, 3)
     assert top["predicted"].is_monotonic_increasing

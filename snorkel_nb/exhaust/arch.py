@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,8 +49,10 @@ def _dict_token(d: Mapping[str, Any]) -> str:
             args.append("1" if v else "0")
         elif isinstance(v, (int, float, np.integer, np.floating)):
             args.append(_fmt_num(float(v)))
-        elif isinstance(v, (list, tuple)) and v and all(
-            isinstance(x, (int, float)) for x in v
+        elif (
+            isinstance(v, (list, tuple))
+            and v
+            and all(isinstance(x, (int, float)) for x in v)
         ):
             args.append(_fmt_num(float(v[0])))
     return f"{kind}({','.join(args)})" if args else str(kind)
@@ -162,14 +165,14 @@ class EditCosts:
     arg_scale: float = 2.0
 
     @classmethod
-    def unit(cls) -> "EditCosts":
+    def unit(cls) -> EditCosts:
         """Unit costs: every insertion, deletion and substitution costs 1."""
         return cls(False)
 
     @classmethod
     def weighted(
         cls, type_weights: Mapping[str, float] | None = None, arg_scale: float = 2.0
-    ) -> "EditCosts":
+    ) -> EditCosts:
         """The weighted, argument-aware costs (see the class docstring)."""
         return cls(True, tuple(sorted((type_weights or {}).items())), arg_scale)
 
@@ -216,18 +219,21 @@ class EditCosts:
         return sub, ins
 
 
-def _resolve_costs(costs: "EditCosts | str | None") -> EditCosts:
+def _resolve_costs(costs: EditCosts | str | None) -> EditCosts:
     if costs is None or costs == "unit":
         return EditCosts(False)
     if costs == "weighted":
         return EditCosts.weighted()
     if isinstance(costs, EditCosts):
         return costs
-    raise ValueError(f"costs must be 'unit', 'weighted' or an EditCosts, got {costs!r}.")
+    raise ValueError(
+        f"costs must be 'unit', 'weighted' or an EditCosts, got {costs!r}."
+    )
 
 
-def _encode(seqs: Sequence[Sequence[str]], index: Mapping[str, int],
-            pad: int) -> tuple[np.ndarray, np.ndarray]:
+def _encode(
+    seqs: Sequence[Sequence[str]], index: Mapping[str, int], pad: int
+) -> tuple[np.ndarray, np.ndarray]:
     lens = np.array([len(s) for s in seqs], dtype=np.int64)
     width = int(lens.max()) if len(lens) else 0
     codes = np.full((len(seqs), width), pad, dtype=np.int64)
@@ -239,7 +245,7 @@ def _encode(seqs: Sequence[Sequence[str]], index: Mapping[str, int],
 def edit_distance_matrix(
     queries: Iterable[Any],
     references: Iterable[Any] | None = None,
-    costs: "EditCosts | str | None" = "unit",
+    costs: EditCosts | str | None = "unit",
     max_cells: int = 4_000_000,
 ) -> np.ndarray:
     """Edit distances between every query and every reference architecture.
@@ -343,7 +349,7 @@ def _dp(qs, rs, index, pad, sub, ins, max_cells) -> np.ndarray:
     return out
 
 
-def edit_distance(a: Any, b: Any, costs: "EditCosts | str | None" = "unit") -> float:
+def edit_distance(a: Any, b: Any, costs: EditCosts | str | None = "unit") -> float:
     """Edit distance between two architectures (see :func:`edit_distance_matrix`).
 
     Examples
@@ -377,7 +383,7 @@ class ArchFeaturizer:
     def __init__(self, max_types: int = 40) -> None:
         self.max_types = max_types
 
-    def fit(self, archs: Iterable[Any]) -> "ArchFeaturizer":
+    def fit(self, archs: Iterable[Any]) -> ArchFeaturizer:
         counts: dict[str, int] = {}
         nargs: dict[str, int] = {}
         for a in archs:

@@ -57,8 +57,9 @@ def find_shared_data(sub: str = "exhaust") -> Path | None:
     return None
 
 
-def load_metaqnn(which: str = "cifar10", path: str | os.PathLike | None = None
-                 ) -> pd.DataFrame:
+def load_metaqnn(
+    which: str = "cifar10", path: str | os.PathLike | None = None
+) -> pd.DataFrame:
     """MetaQNN runs as a runs table (arch tokens, 20-epoch ``val_acc`` curve, lr).
 
     Parameters
@@ -96,8 +97,11 @@ def accel_nasbench_arch(row: pd.Series | dict) -> list[str]:
     toks = []
     for b in range(7):
         se = row[f"block{b}_se"]
-        se = int(str(se).lower() in ("true", "1", "1.0")) if not isinstance(se, bool) \
+        se = (
+            int(str(se).lower() in ("true", "1", "1.0"))
+            if not isinstance(se, bool)
             else int(se)
+        )
         tok = f"MB{b}({int(row[f'block{b}_e'])},{int(row[f'block{b}_k'])},{se})"
         toks += [tok] * int(row[f"block{b}_l"])
     return toks
@@ -125,13 +129,15 @@ def load_accel_nasbench(path: str | os.PathLike | None = None) -> pd.DataFrame:
     df = pd.read_csv(p)
     recs = []
     for i, row in df.iterrows():
-        recs.append({
-            "run_id": f"anb-{row.get('result_id', i)}",
-            "source": str(p),
-            "arch": accel_nasbench_arch(row),
-            "final_val_acc": float(row["val_top1"]) / 100.0,
-            "train_time": float(row["train_time_s"]),
-            "num_params": float(row["params_M"]) * 1e6,
-            "macs": float(row["macs_M"]) * 1e6,
-        })
+        recs.append(
+            {
+                "run_id": f"anb-{row.get('result_id', i)}",
+                "source": str(p),
+                "arch": accel_nasbench_arch(row),
+                "final_val_acc": float(row["val_top1"]) / 100.0,
+                "train_time": float(row["train_time_s"]),
+                "num_params": float(row["params_M"]) * 1e6,
+                "macs": float(row["macs_M"]) * 1e6,
+            }
+        )
     return make_runs_table(recs)

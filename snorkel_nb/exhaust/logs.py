@@ -26,10 +26,11 @@ import math
 import os
 import re
 import warnings
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -180,8 +181,12 @@ def _read_csv_rows(path: PathLike) -> tuple[list[str], list[tuple[int, list[str]
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) != len(header):
-            _warn(path, lineno, f"expected {len(header)} fields, got {len(row)}; "
-                  "line skipped (truncated or malformed)")
+            _warn(
+                path,
+                lineno,
+                f"expected {len(header)} fields, got {len(row)}; "
+                "line skipped (truncated or malformed)",
+            )
             continue
         rows.append((lineno, row))
     return header, rows
@@ -260,9 +265,16 @@ def _read_simple_yaml(path: Path) -> dict[str, Any]:
 
 
 _META_ALIASES = {
-    "architecture": "arch", "net": "arch", "model": "arch", "layers": "arch",
-    "params": "num_params", "n_params": "num_params", "parameters": "num_params",
-    "total_params": "num_params", "learning_rate": "lr", "flops": "macs",
+    "architecture": "arch",
+    "net": "arch",
+    "model": "arch",
+    "layers": "arch",
+    "params": "num_params",
+    "n_params": "num_params",
+    "parameters": "num_params",
+    "total_params": "num_params",
+    "learning_rate": "lr",
+    "flops": "macs",
 }
 
 
@@ -291,7 +303,9 @@ def _keras_model_layers(model: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def read_keras_csv(path: PathLike, run_id: str | None = None, **meta: Any) -> pd.DataFrame:
+def read_keras_csv(
+    path: PathLike, run_id: str | None = None, **meta: Any
+) -> pd.DataFrame:
     """Read a Keras ``CSVLogger`` file (``epoch,accuracy,loss,val_accuracy,...``).
 
     Metadata comes from ``meta`` keywords and from a sidecar ``<stem>.json``
@@ -346,8 +360,9 @@ def read_lightning_csv(
     return _read_epoch_csv(path, run_id, meta, kind="lightning")
 
 
-def _read_epoch_csv(path: PathLike, run_id: str | None, meta: Mapping[str, Any],
-                    kind: str) -> pd.DataFrame:
+def _read_epoch_csv(
+    path: PathLike, run_id: str | None, meta: Mapping[str, Any], kind: str
+) -> pd.DataFrame:
     p = Path(path)
     try:
         header, rows = _read_csv_rows(p)
@@ -402,7 +417,9 @@ class LogPattern:
     """
 
     epoch: str | None = r"(?i)\bepoch\b[\s:=#\[]*(\d+)"
-    train_loss: str | None = _NOT_VAL + r"(?<![\w/])(?:train(?:ing)?[_ ])?loss\s*[:=]\s*" + _NUM
+    train_loss: str | None = (
+        _NOT_VAL + r"(?<![\w/])(?:train(?:ing)?[_ ])?loss\s*[:=]\s*" + _NUM
+    )
     val_loss: str | None = r"(?i)\b(?:val|valid|validation)[_ ]loss\s*[:=]\s*" + _NUM
     train_acc: str | None = (
         _NOT_VAL + r"(?<![\w/])(?:train(?:ing)?[_ ])?acc(?:uracy)?\s*[:=]\s*" + _NUM
@@ -411,7 +428,9 @@ class LogPattern:
         r"(?i)\b(?:val|valid|validation)[_ ]acc(?:uracy)?\s*[:=]\s*" + _NUM
     )
     lr: str | None = r"(?i)\b(?:lr|learning[_ ]rate)\s*[:=]\s*" + _NUM
-    epoch_time: str | None = r"(?i)\b(?:epoch[_ ]time|time)\s*[:=]\s*" + _NUM + r"\s*s\b"
+    epoch_time: str | None = (
+        r"(?i)\b(?:epoch[_ ]time|time)\s*[:=]\s*" + _NUM + r"\s*s\b"
+    )
     timestamp: str | None = r"^\[?(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)"
     time_format: str | None = None
     arch: str | None = r"(?i)\b(?:arch(?:itecture)?|net|model)\s*[:=]\s*(\[.*\])"
@@ -436,7 +455,9 @@ def _parse_time(s: str, fmt: str | None) -> float:
 
 
 def read_text_log(
-    path: PathLike, pattern: LogPattern | None = None, run_id: str | None = None,
+    path: PathLike,
+    pattern: LogPattern | None = None,
+    run_id: str | None = None,
     **meta: Any,
 ) -> pd.DataFrame:
     """Parse a plain-text training log with a :class:`LogPattern`.
@@ -595,7 +616,8 @@ def read_wide_csv(
     --------
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "runs.csv")
-    >>> _ = open(p, "w").write('net,lr,acc_1,acc_2\\n"[C(8,3,1), SM(10)]",0.1,0.3,0.4\\n')
+    >>> text = 'net,lr,acc_1,acc_2\\n"[C(8,3,1), SM(10)]",0.1,0.3,0.4\\n'
+    >>> _ = open(p, "w").write(text)
     >>> t = read_wide_csv(p)
     >>> int(t.loc[0, "n_epochs"]), float(t.loc[0, "lr"])
     (2, 0.1)
@@ -606,11 +628,17 @@ def read_wide_csv(
         raise ValueError(f"{p} is empty.")
     rename = dict(rename or {})
     if arch_col is None:
-        arch_col = next((h for h in header if _META_ALIASES.get(h.lower()) == "arch"
-                         or h.lower() == "arch"), None)
+        arch_col = next(
+            (
+                h
+                for h in header
+                if _META_ALIASES.get(h.lower()) == "arch" or h.lower() == "arch"
+            ),
+            None,
+        )
     curve_cols = sorted(
         (h for h in header if re.fullmatch(re.escape(curve_prefix) + r"\d+", h)),
-        key=lambda h: int(h[len(curve_prefix):]),
+        key=lambda h: int(h[len(curve_prefix) :]),
     )
     recs = []
     for lineno, row in rows:
@@ -681,8 +709,11 @@ def read_logs(
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.suffix.lower() in _LOG_SUFFIXES
-                            and f.is_file())
+            files += sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix.lower() in _LOG_SUFFIXES and f.is_file()
+            )
         elif p.exists():
             files.append(p)
         else:
@@ -700,7 +731,9 @@ def read_logs(
             else:
                 t = read_text_log(f, pattern)
         except Exception as exc:  # noqa: BLE001 - a bad file must never crash ingest
-            _warn(f, None, f"could not be parsed ({type(exc).__name__}: {exc}); skipped")
+            _warn(
+                f, None, f"could not be parsed ({type(exc).__name__}: {exc}); skipped"
+            )
             continue
         if len(t):
             tables.append(t)

@@ -17,8 +17,9 @@ import copy
 import math
 import sys
 from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,8 +48,15 @@ __all__ = [
 
 TARGETS = ("final_acc", "best_acc", "overfit", "train_time")
 _ACC_TARGETS = ("final_acc", "best_acc")
-_STANDARD = {"run_id", "source", "arch", *CURVES, "n_epochs", "train_time",
-             "final_val_acc"}
+_STANDARD = {
+    "run_id",
+    "source",
+    "arch",
+    *CURVES,
+    "n_epochs",
+    "train_time",
+    "final_val_acc",
+}
 _LEAKY = ("acc", "loss", "time", "top1", "top5", "score", "metric", "epoch")
 
 
@@ -63,7 +71,8 @@ def target_values(runs: pd.DataFrame, target: str) -> np.ndarray:
     Examples
     --------
     >>> from snorkel_nb.exhaust.logs import make_runs_table
-    >>> t = make_runs_table([{"val_acc": [0.5, 0.7, 0.6], "train_acc": [0.5, 0.8, 0.9]}])
+    >>> rec = {"val_acc": [0.5, 0.7, 0.6], "train_acc": [0.5, 0.8, 0.9]}
+    >>> t = make_runs_table([rec])
     >>> target_values(t, "final_acc").tolist(), target_values(t, "best_acc").tolist()
     ([0.6], [0.7])
     """
@@ -76,8 +85,11 @@ def target_values(runs: pd.DataFrame, target: str) -> np.ndarray:
         if target == "final_acc":
             out[i] = fixed if np.isfinite(fixed) else _last_finite(va)
         elif target == "best_acc":
-            cands = [v for v in (np.nanmax(va) if np.isfinite(va).any() else math.nan,
-                                 fixed) if np.isfinite(v)]
+            cands = [
+                v
+                for v in (np.nanmax(va) if np.isfinite(va).any() else math.nan, fixed)
+                if np.isfinite(v)
+            ]
             out[i] = max(cands) if cands else math.nan
         elif target == "overfit":
             ta = np.asarray(row.train_acc, float)
@@ -99,7 +111,9 @@ def as_runs(runs_or_archs: Any) -> pd.DataFrame:
     if isinstance(runs_or_archs, pd.DataFrame):
         runs = runs_or_archs
         if "arch" not in runs.columns:
-            raise ValueError("A runs table needs an 'arch' column (see make_runs_table).")
+            raise ValueError(
+                "A runs table needs an 'arch' column (see make_runs_table)."
+            )
     else:
         runs = make_runs_table([{"arch": a} for a in runs_or_archs])
     if len(runs) == 0:
@@ -128,8 +142,11 @@ def _meta_columns(runs: pd.DataFrame) -> list[str]:
             runs[c]
         ):
             cols.append(c)
-    return [c for c in cols
-            if np.isfinite(pd.to_numeric(runs[c], errors="coerce").to_numpy(float)).any()]
+    return [
+        c
+        for c in cols
+        if np.isfinite(pd.to_numeric(runs[c], errors="coerce").to_numpy(float)).any()
+    ]
 
 
 @contextmanager
@@ -172,7 +189,9 @@ class ExhaustPredictor:
     # -- helpers ---------------------------------------------------------
     def _prepare_fit(self, runs: Any) -> tuple[pd.DataFrame, np.ndarray]:
         if self.target not in TARGETS:
-            raise ValueError(f"Unknown target {self.target!r}; choose one of {TARGETS}.")
+            raise ValueError(
+                f"Unknown target {self.target!r}; choose one of {TARGETS}."
+            )
         runs = as_runs(runs)
         y = target_values(runs, self.target)
         keep = np.isfinite(y)
@@ -193,10 +212,12 @@ class ExhaustPredictor:
                 f"{self.max_epochs_seen}; refit with a larger max_epochs_seen."
             )
         if not hasattr(self, "n_train_"):
-            raise ValueError(f"This {type(self).__name__} is not fitted; call fit first.")
+            raise ValueError(
+                f"This {type(self).__name__} is not fitted; call fit first."
+            )
         return k
 
-    def fit(self, runs: Any) -> "ExhaustPredictor":
+    def fit(self, runs: Any) -> ExhaustPredictor:
         raise NotImplementedError
 
     def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
@@ -210,8 +231,11 @@ class ExhaustPredictor:
         return -float(np.mean(np.abs(self.predict(runs[keep], epochs_seen) - y[keep])))
 
     def __repr__(self) -> str:
-        keys = [k for k in self.__init__.__code__.co_varnames[1:]  # type: ignore[misc]
-                if k in self.__dict__]
+        keys = [
+            k
+            for k in self.__init__.__code__.co_varnames[1:]  # type: ignore[misc]
+            if k in self.__dict__
+        ]
         args = ", ".join(f"{k}={getattr(self, k)!r}" for k in keys)
         return f"{type(self).__name__}({args})"
 
@@ -232,7 +256,7 @@ class ClosestLayersPredictor(ExhaustPredictor):
 
     uses_curve = False
 
-    def fit(self, runs: Any) -> "ClosestLayersPredictor":
+    def fit(self, runs: Any) -> ClosestLayersPredictor:
         runs, y = self._prepare_fit(runs)
         depth = np.array([len(a) for a in runs["arch"]])
         s = pd.Series(y).groupby(depth).mean()
@@ -250,7 +274,7 @@ class ClosestLayersPredictor(ExhaustPredictor):
 
 
 # a tiny cache so predictors of several targets on the same folds share distances
-_DIST_CACHE: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
+_DIST_CACHE: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
 
 def _cached_distances(q: list, r: list, costs: Any) -> np.ndarray:
@@ -291,16 +315,21 @@ class EditDistanceKNN(ExhaustPredictor):
     (100,)
     """
 
-    def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3,
-                 n_neighbors: int = 7, costs: "str | EditCosts" = "weighted",
-                 curve_weight: float = 1.0) -> None:
+    def __init__(
+        self,
+        target: str = "final_acc",
+        max_epochs_seen: int = 3,
+        n_neighbors: int = 7,
+        costs: str | EditCosts = "weighted",
+        curve_weight: float = 1.0,
+    ) -> None:
         super().__init__(target, max_epochs_seen)
         self.n_neighbors = n_neighbors
         self.costs = costs
 
         self.curve_weight = curve_weight
 
-    def fit(self, runs: Any) -> "EditDistanceKNN":
+    def fit(self, runs: Any) -> EditDistanceKNN:
         runs, y = self._prepare_fit(runs)
         self.archs_ = [list(a) for a in runs["arch"]]
         self.y_ = y
@@ -310,16 +339,18 @@ class EditDistanceKNN(ExhaustPredictor):
     def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
         k = self._check_k(epochs_seen)
         runs = as_runs(runs)
-        d = _cached_distances([list(a) for a in runs["arch"]], self.archs_,
-                              self.costs).copy()
+        d = _cached_distances(
+            [list(a) for a in runs["arch"]], self.archs_, self.costs
+        ).copy()
         qc = _early_curve(runs, "val_acc", k)
         rc = self.curve_[:, :k]
         use_curve = k > 0 and np.isfinite(rc).all(1).mean() > 0.5
         q_ok = np.isfinite(qc).all(1) if k else np.zeros(len(runs), bool)
         if use_curve:
             gap = np.abs(100 * qc[:, None, :] - 100 * rc[None, :, :]).mean(-1)
-            gap = np.where(np.isfinite(gap), gap, np.nanmax(gap[np.isfinite(gap)],
-                                                            initial=100.0))
+            gap = np.where(
+                np.isfinite(gap), gap, np.nanmax(gap[np.isfinite(gap)], initial=100.0)
+            )
             d = np.where(q_ok[:, None], d + self.curve_weight * gap, d)
         nn = min(self.n_neighbors, d.shape[1])
         idx = np.argpartition(d, nn - 1, axis=1)[:, :nn]
@@ -332,7 +363,8 @@ class EditDistanceKNN(ExhaustPredictor):
             r_last = rc[:, -1][idx]
             gain = np.where(np.isfinite(r_last), ny - r_last, np.nan)
             resid = np.nansum(w * np.nan_to_num(gain), 1) / np.maximum(
-                (w * np.isfinite(gain)).sum(1), 1e-12)
+                (w * np.isfinite(gain)).sum(1), 1e-12
+            )
             pred_curve = qc[:, -1] + resid
             pred = np.where(q_ok, pred_curve, (w * ny).sum(1))
         else:
@@ -343,20 +375,30 @@ class EditDistanceKNN(ExhaustPredictor):
 class _Features:
     """Architecture + hyper-parameter + early-curve features for tabular models."""
 
-    def fit(self, runs: pd.DataFrame, max_k: int) -> "_Features":
+    def fit(self, runs: pd.DataFrame, max_k: int) -> _Features:
         self.arch_ = ArchFeaturizer().fit(runs["arch"])
         self.meta_ = _meta_columns(runs)
-        self.metrics_ = [m for m in ("val_acc", "train_acc", "train_loss", "val_loss",
-                                     "epoch_time")
-                         if np.isfinite(_early_curve(runs, m, max_k)).any()]
+        self.metrics_ = [
+            m
+            for m in ("val_acc", "train_acc", "train_loss", "val_loss", "epoch_time")
+            if np.isfinite(_early_curve(runs, m, max_k)).any()
+        ]
         return self
 
     def transform(self, runs: pd.DataFrame, k: int) -> np.ndarray:
         parts = [self.arch_.transform(runs["arch"]).to_numpy(float)]
-        meta = np.column_stack([
-            pd.to_numeric(runs[c], errors="coerce").to_numpy(float)
-            if c in runs.columns else np.full(len(runs), np.nan) for c in self.meta_
-        ]) if self.meta_ else np.zeros((len(runs), 0))
+        meta = (
+            np.column_stack(
+                [
+                    pd.to_numeric(runs[c], errors="coerce").to_numpy(float)
+                    if c in runs.columns
+                    else np.full(len(runs), np.nan)
+                    for c in self.meta_
+                ]
+            )
+            if self.meta_
+            else np.zeros((len(runs), 0))
+        )
         for j, c in enumerate(self.meta_):
             if c in ("num_params", "macs", "lr"):
                 meta[:, j] = np.log(np.maximum(meta[:, j], 1e-12))
@@ -397,11 +439,18 @@ class BoostedPredictor(ExhaustPredictor):
     (100,)
     """
 
-    def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3,
-                 max_iter: int = 400, learning_rate: float = 0.04,
-                 max_leaf_nodes: int = 15, min_samples_leaf: int = 10,
-                 l2_regularization: float = 1.0, random_state: int = 0,
-                 n_threads: int | None = 1) -> None:
+    def __init__(
+        self,
+        target: str = "final_acc",
+        max_epochs_seen: int = 3,
+        max_iter: int = 400,
+        learning_rate: float = 0.04,
+        max_leaf_nodes: int = 15,
+        min_samples_leaf: int = 10,
+        l2_regularization: float = 1.0,
+        random_state: int = 0,
+        n_threads: int | None = 1,
+    ) -> None:
         super().__init__(target, max_epochs_seen)
         self.n_threads = n_threads
         self.max_iter = max_iter
@@ -411,11 +460,11 @@ class BoostedPredictor(ExhaustPredictor):
         self.l2_regularization = l2_regularization
         self.random_state = random_state
 
-    def fit(self, runs: Any) -> "BoostedPredictor":
+    def fit(self, runs: Any) -> BoostedPredictor:
         with _limit_threads(self.n_threads):
             return self._fit(runs)
 
-    def _fit(self, runs: Any) -> "BoostedPredictor":
+    def _fit(self, runs: Any) -> BoostedPredictor:
         from sklearn.ensemble import HistGradientBoostingRegressor
 
         runs, y = self._prepare_fit(runs)
@@ -426,7 +475,8 @@ class BoostedPredictor(ExhaustPredictor):
             base = _base(runs, k, self.target)
             ok = np.isfinite(base)
             model = HistGradientBoostingRegressor(
-                max_iter=self.max_iter, learning_rate=self.learning_rate,
+                max_iter=self.max_iter,
+                learning_rate=self.learning_rate,
                 max_leaf_nodes=self.max_leaf_nodes,
                 min_samples_leaf=min(self.min_samples_leaf, max(1, ok.sum() // 4)),
                 l2_regularization=self.l2_regularization,
@@ -452,12 +502,17 @@ class BoostedPredictor(ExhaustPredictor):
         pred = np.empty(len(runs))
         ok = np.isfinite(base)
         if ok.any():
-            pred[ok] = model.predict(self.features_.transform(
-                runs[ok].reset_index(drop=True), k_used)) + base[ok]
+            pred[ok] = (
+                model.predict(
+                    self.features_.transform(runs[ok].reset_index(drop=True), k_used)
+                )
+                + base[ok]
+            )
         if (~ok).any():  # query lacks the early curve: architecture only
             m0, _ = self.models_[0]
-            pred[~ok] = m0.predict(self.features_.transform(
-                runs[~ok].reset_index(drop=True), 0))
+            pred[~ok] = m0.predict(
+                self.features_.transform(runs[~ok].reset_index(drop=True), 0)
+            )
         return np.exp(pred) if self.log_target_ else pred
 
 
@@ -493,10 +548,19 @@ class LSTMPredictor(ExhaustPredictor):
     (100,)
     """
 
-    def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3,
-                 hidden: int = 48, epochs: int = 60, lr: float = 3e-3,
-                 batch_size: int = 64, weight_decay: float = 1e-4, seed: int = 0,
-                 verbose: bool = False, n_threads: int | None = 1) -> None:
+    def __init__(
+        self,
+        target: str = "final_acc",
+        max_epochs_seen: int = 3,
+        hidden: int = 48,
+        epochs: int = 60,
+        lr: float = 3e-3,
+        batch_size: int = 64,
+        weight_decay: float = 1e-4,
+        seed: int = 0,
+        verbose: bool = False,
+        n_threads: int | None = 1,
+    ) -> None:
         super().__init__(target, max_epochs_seen)
         self.n_threads = n_threads
         self.hidden = hidden
@@ -525,15 +589,22 @@ class LSTMPredictor(ExhaustPredictor):
         args = (args - self.arg_mu_) / self.arg_sd_
         meta = self._meta(runs)
         curve = _early_curve(runs, "val_acc", self.max_epochs_seen)
-        return (torch.from_numpy(types), torch.from_numpy(args.astype(np.float32)),
-                torch.from_numpy(np.maximum(lens, 1)), torch.from_numpy(meta),
-                torch.from_numpy(curve.astype(np.float32)))
+        return (
+            torch.from_numpy(types),
+            torch.from_numpy(args.astype(np.float32)),
+            torch.from_numpy(np.maximum(lens, 1)),
+            torch.from_numpy(meta),
+            torch.from_numpy(curve.astype(np.float32)),
+        )
 
     def _meta(self, runs: pd.DataFrame) -> np.ndarray:
         cols = []
         for c in self.meta_cols_:
-            v = pd.to_numeric(runs[c], errors="coerce").to_numpy(float) \
-                if c in runs.columns else np.full(len(runs), np.nan)
+            v = (
+                pd.to_numeric(runs[c], errors="coerce").to_numpy(float)
+                if c in runs.columns
+                else np.full(len(runs), np.nan)
+            )
             if c in ("num_params", "macs", "lr"):
                 v = np.log(np.maximum(v, 1e-12))
             cols.append(v)
@@ -557,15 +628,27 @@ class LSTMPredictor(ExhaustPredictor):
                 super().__init__()
                 s.emb = nn.Embedding(n_types, 16)
                 s.lstm = nn.LSTM(16 + MAX_ARGS, h, batch_first=True)
-                s.head = nn.Sequential(nn.Linear(h + n_meta + 2 * K + 1, h), nn.ReLU(),
-                                       nn.Linear(h, h), nn.ReLU(), nn.Linear(h, 1))
+                s.head = nn.Sequential(
+                    nn.Linear(h + n_meta + 2 * K + 1, h),
+                    nn.ReLU(),
+                    nn.Linear(h, h),
+                    nn.ReLU(),
+                    nn.Linear(h, 1),
+                )
 
             def forward(s, types, args, lens, meta, curve, mask, k):
                 x = torch.cat([s.emb(types), args], -1)
                 out, _ = s.lstm(x)
                 last = out[torch.arange(out.shape[0]), lens - 1]
-                side = torch.cat([meta, torch.nan_to_num(curve) * mask, mask,
-                                  k[:, None] / max(K, 1)], -1)
+                side = torch.cat(
+                    [
+                        meta,
+                        torch.nan_to_num(curve) * mask,
+                        mask,
+                        k[:, None] / max(K, 1),
+                    ],
+                    -1,
+                )
                 return s.head(torch.cat([last, side], -1)).squeeze(-1)
 
         return Net(len(self.vocab_) + 2, len(self.meta_cols_) + 1)
@@ -581,12 +664,13 @@ class LSTMPredictor(ExhaustPredictor):
             idx = (k - 1).clamp(min=0)
             last = curve[torch.arange(len(k)), idx]
             has = (k > 0) & torch.isfinite(last)
-            base = torch.where(has, (torch.nan_to_num(last) - self.y_mu_) / self.y_sd_,
-                               base)
+            base = torch.where(
+                has, (torch.nan_to_num(last) - self.y_mu_) / self.y_sd_, base
+            )
         c = (curve - self.y_mu_) / self.y_sd_ if self.target in _ACC_TARGETS else curve
         return torch.nan_to_num(c) * mask, mask, base
 
-    def fit(self, runs: Any) -> "LSTMPredictor":
+    def fit(self, runs: Any) -> LSTMPredictor:
         import torch  # noqa: F401 - so that _limit_threads can cap its threads
 
         with _limit_threads(self.n_threads):
@@ -598,7 +682,7 @@ class LSTMPredictor(ExhaustPredictor):
         with _limit_threads(self.n_threads):
             return self._predict(runs, epochs_seen)
 
-    def _fit(self, runs: Any) -> "LSTMPredictor":
+    def _fit(self, runs: Any) -> LSTMPredictor:
         import torch
         from tqdm.auto import tqdm
 
@@ -607,9 +691,20 @@ class LSTMPredictor(ExhaustPredictor):
             self.__dict__.pop(a, None)
         kinds = sorted({parse_token(t)[0] for a in runs["arch"] for t in a})
         self.vocab_ = {k: i + 2 for i, k in enumerate(kinds)}  # 0 pad, 1 unknown
-        a = np.array([np.log1p(np.abs(np.asarray(parse_token(t)[1][:MAX_ARGS] +
-                                                (0.0,) * MAX_ARGS)[:MAX_ARGS]))
-                      for arch in runs["arch"] for t in arch] or [[0.0] * MAX_ARGS])
+        a = np.array(
+            [
+                np.log1p(
+                    np.abs(
+                        np.asarray(parse_token(t)[1][:MAX_ARGS] + (0.0,) * MAX_ARGS)[
+                            :MAX_ARGS
+                        ]
+                    )
+                )
+                for arch in runs["arch"]
+                for t in arch
+            ]
+            or [[0.0] * MAX_ARGS]
+        )
         self.arg_mu_ = a.mean(0).astype(np.float32)
         self.arg_sd_ = (a.std(0) + 1e-6).astype(np.float32)
         self.meta_cols_ = _meta_columns(runs)
@@ -621,8 +716,9 @@ class LSTMPredictor(ExhaustPredictor):
         torch.manual_seed(self.seed)
         gen = torch.Generator().manual_seed(self.seed)
         net = self._net()
-        opt = torch.optim.Adam(net.parameters(), lr=self.lr,
-                               weight_decay=self.weight_decay)
+        opt = torch.optim.Adam(
+            net.parameters(), lr=self.lr, weight_decay=self.weight_decay
+        )
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, self.epochs))
         n = len(target)
         net.train()
@@ -659,7 +755,6 @@ class LSTMPredictor(ExhaustPredictor):
         pred = (base.numpy() + out) * self.y_sd_ + self.y_mu_
         return np.exp(pred) if self.log_target_ else pred
 
-
     def save(self, path: Any) -> Any:
         """Save a fitted LSTM predictor with :func:`snorkel_nb.io.save_artifact`.
 
@@ -670,21 +765,40 @@ class LSTMPredictor(ExhaustPredictor):
 
         if not hasattr(self, "net_"):
             raise ValueError("Fit the LSTMPredictor before saving it.")
-        params = {k: getattr(self, k) for k in (
-            "target", "max_epochs_seen", "hidden", "epochs", "lr", "batch_size",
-            "weight_decay", "seed", "verbose", "n_threads")}
-        fitted = {"vocab_": self.vocab_, "meta_cols_": self.meta_cols_,
-                  "y_mu_": self.y_mu_, "y_sd_": self.y_sd_, "n_train_": self.n_train_,
-                  "log_target_": self.log_target_}
-        arrays = {f"state.{k}": v.detach().numpy() for k, v in self.net_.state_dict().items()}
+        params = {
+            k: getattr(self, k)
+            for k in (
+                "target",
+                "max_epochs_seen",
+                "hidden",
+                "epochs",
+                "lr",
+                "batch_size",
+                "weight_decay",
+                "seed",
+                "verbose",
+                "n_threads",
+            )
+        }
+        fitted = {
+            "vocab_": self.vocab_,
+            "meta_cols_": self.meta_cols_,
+            "y_mu_": self.y_mu_,
+            "y_sd_": self.y_sd_,
+            "n_train_": self.n_train_,
+            "log_target_": self.log_target_,
+        }
+        arrays = {
+            f"state.{k}": v.detach().numpy() for k, v in self.net_.state_dict().items()
+        }
         for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
             arrays[k] = np.asarray(getattr(self, k))
-        return save_artifact(path, "exhaust.LSTMPredictor", {"params": params,
-                                                             "fitted": fitted}, arrays)
-
+        return save_artifact(
+            path, "exhaust.LSTMPredictor", {"params": params, "fitted": fitted}, arrays
+        )
 
     @classmethod
-    def load(cls, path: Any) -> "LSTMPredictor":
+    def load(cls, path: Any) -> LSTMPredictor:
         """Load an :class:`LSTMPredictor` saved with :meth:`LSTMPredictor.save`."""
         import torch
 
@@ -697,8 +811,13 @@ class LSTMPredictor(ExhaustPredictor):
         for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
             setattr(self, k, arrays[k])
         net = self._net()
-        net.load_state_dict({k[len("state."):]: torch.from_numpy(v)
-                             for k, v in arrays.items() if k.startswith("state.")})
+        net.load_state_dict(
+            {
+                k[len("state.") :]: torch.from_numpy(v)
+                for k, v in arrays.items()
+                if k.startswith("state.")
+            }
+        )
         net.eval()
         self.net_ = net
         return self
@@ -723,8 +842,11 @@ class EnsemblePredictor(ExhaustPredictor):
     (100,)
     """
 
-    def __init__(self, predictors: Sequence[ExhaustPredictor],
-                 weights: Sequence[float] | None = None) -> None:
+    def __init__(
+        self,
+        predictors: Sequence[ExhaustPredictor],
+        weights: Sequence[float] | None = None,
+    ) -> None:
         if not predictors:
             raise ValueError("EnsemblePredictor needs at least one predictor.")
         targets = {p.target for p in predictors}
@@ -732,26 +854,31 @@ class EnsemblePredictor(ExhaustPredictor):
             raise ValueError(f"All predictors must share one target, got {targets}.")
         if weights is not None and len(weights) != len(predictors):
             raise ValueError("weights must have one entry per predictor.")
-        super().__init__(predictors[0].target,
-                         min(p.max_epochs_seen for p in predictors))
+        super().__init__(
+            predictors[0].target, min(p.max_epochs_seen for p in predictors)
+        )
         self.predictors = predictors
         self.weights = weights
 
-    def fit(self, runs: Any) -> "EnsemblePredictor":
+    def fit(self, runs: Any) -> EnsemblePredictor:
         self._prepare_fit(runs)
         self.predictors_ = [copy.deepcopy(p).fit(runs) for p in self.predictors]
         return self
 
     def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
         self._check_k(epochs_seen)
-        w = np.ones(len(self.predictors_)) if self.weights is None else np.asarray(
-            self.weights, float)
+        w = (
+            np.ones(len(self.predictors_))
+            if self.weights is None
+            else np.asarray(self.weights, float)
+        )
         preds = np.stack([p.predict(runs, epochs_seen) for p in self.predictors_])
         return (w[:, None] * preds).sum(0) / w.sum()
 
 
-def default_predictors(target: str = "final_acc", max_epochs_seen: int = 3,
-                       lstm_epochs: int = 60) -> dict[str, ExhaustPredictor]:
+def default_predictors(
+    target: str = "final_acc", max_epochs_seen: int = 3, lstm_epochs: int = 60
+) -> dict[str, ExhaustPredictor]:
     """One of each predictor, keyed by a short display name.
 
     Examples
@@ -765,4 +892,3 @@ def default_predictors(target: str = "final_acc", max_epochs_seen: int = 3,
         "boosted": BoostedPredictor(target, max_epochs_seen),
         "lstm": LSTMPredictor(target, max_epochs_seen, epochs=lstm_epochs),
     }
-

@@ -10,7 +10,8 @@ and the top-k overlap over random pools of untrained candidates.
 from __future__ import annotations
 
 import copy
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,15 +80,23 @@ def search_models(
         raise ValueError(f"k must be >= 1, got {k}.")
     cands = as_runs(candidates)
     pred = predictor.predict(cands, epochs_seen)
-    out = pd.DataFrame({"run_id": cands["run_id"].to_numpy(),
-                        "arch": cands["arch"].to_numpy(), "predicted": pred})
+    out = pd.DataFrame(
+        {
+            "run_id": cands["run_id"].to_numpy(),
+            "arch": cands["arch"].to_numpy(),
+            "predicted": pred,
+        }
+    )
     if budget is not None:
         if time_predictor is None:
-            raise ValueError("A budget needs a time_predictor fitted with "
-                             "target='train_time'.")
+            raise ValueError(
+                "A budget needs a time_predictor fitted with target='train_time'."
+            )
         if time_predictor.target != "train_time":
-            raise ValueError("time_predictor must have target='train_time', not "
-                             f"{time_predictor.target!r}.")
+            raise ValueError(
+                "time_predictor must have target='train_time', not "
+                f"{time_predictor.target!r}."
+            )
         out["predicted_time"] = time_predictor.predict(cands, epochs_seen)
         feasible = out["predicted_time"] <= budget
         if not feasible.any():
@@ -148,8 +157,9 @@ def cross_val_predict(
         raise ValueError(f"n_folds must be in 2..{len(runs)}, got {n_folds}.")
     out = {k: np.full(len(runs), np.nan) for k in epochs_seen}
     folds = KFold(n_folds, shuffle=True, random_state=seed).split(np.arange(len(runs)))
-    for tr, te in tqdm(list(folds), desc=type(predictor).__name__,
-                       disable=not progress):
+    for tr, te in tqdm(
+        list(folds), desc=type(predictor).__name__, disable=not progress
+    ):
         p = copy.deepcopy(predictor).fit(runs.iloc[tr])
         for k in epochs_seen:
             out[k][te] = p.predict(runs.iloc[te], k)
