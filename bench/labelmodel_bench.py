@@ -4,9 +4,12 @@ Usage::
 
     python bench/labelmodel_bench.py --quick   # real sets + small synthetic grid
     python bench/labelmodel_bench.py --full    # the issue grid, incl. 1M rows
+    python bench/labelmodel_bench.py --speed   # only n = 1M, m = 50, k = 2
 
-Every model runs in this process with ONE thread (set before numpy/torch are
-imported). Results go to ``bench/results/labelmodel.md`` and are printed.
+Every model runs in its own forked process with ONE thread (set before
+numpy/torch are imported); see ``HEADER`` for the scoring protocol and how
+time and memory are measured. Results go to ``bench/results/labelmodel.md``
+(``--out`` to change) and are printed.
 Real data come from ``../shared/data/ws``; the CDR pickles are unpickled here
 only (trusted conversion step), never in the package.
 """
@@ -19,29 +22,35 @@ os.environ["OMP_NUM_THREADS"] = "1"
 os.environ["MKL_NUM_THREADS"] = "1"
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-import re  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import tracemalloc  # noqa: E402
-import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import gc
+import json
+import logging
+import multiprocessing as mp
+import re
+import sys
+import time
+import warnings
+from pathlib import Path
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
 torch.set_num_threads(1)
 
-from snorkel_nb.labeling.model import (  # noqa: E402
+# Peers are imported up front so a forked child's memory counts the model only.
+from flyingsquid.label_model import LabelModel as FS
+from snorkel.labeling.model import LabelModel as SLM
+from snorkel.labeling.model import MajorityLabelVoter as SMV
+
+from snorkel_nb.labeling.model import (
     DawidSkene,
     LabelModel,
     MajorityLabelVoter,
+    TripletLabelModel,
     generate_synthetic,
 )
-from snorkel_nb.labeling.model.base import _metric, probs_to_preds  # noqa: E402
+from snorkel_nb.labeling.model.base import _metric, probs_to_preds
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT.parent.parent / "shared" / "data" / "ws"
@@ -88,8 +97,8 @@ def _cdr() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
     z = zipfile.ZipFile(DATA / "cdr" / "cdr_data.zip")
     # Trusted conversion step (MeTaL tutorial release): pickles only here.
-    L_train, L_dev = pickle.loads(z.read("Ls"))  # noqa: S301
-    Ys = pickle.loads(z.read("Ys"))  # noqa: S301
+    L_train, L_dev = pickle.loads(z.read("Ls"))
+    Ys = pickle.loads(z.read("Ys"))
 
     def conv(Lsp):  # MeTaL: 0 abstain, 1 = positive (causes), 2 = negative
         dense = np.asarray(Lsp.todense()).astype(np.int64)
@@ -124,3 +133,257 @@ def real_sets() -> list[dict]:
         Lt, Ld, _, Yd = _cdr()
         out.append(dict(name="cdr (dev)", k=2, L=Lt, Le=Ld, Ye=Yd, Yd=Yd))
     return out
+
+
+# ---------------------------------------------------------------- peers
+def plain_dawid_skene(L: np.ndarray, k: int, n_iter: int = 100) -> np.ndarray:
+    """Classic DS (abstain = missing), MV init, no guard: [n, k] probs."""
+    n, m = L.shape
+    q = np.zeros((n, k))
+    for y in range(k):
+        q[:, y] = (L == y).sum(1)
+    q = (q + 1e-9) / (q + 1e-9).sum(1, keepdims=True)
+    for _ in range(n_iter):
+        pri = q.mean(0) + 1e-12
+        lj = np.tile(np.log(pri), (n, 1))
+        for j in range(m):
+            on = L[:, j] >= 0
+            cm = np.zeros((k, k)) + 1e-2
+            np.add.at(cm.T, L[on, j], q[on])  # cm[y, v]
+            cm /= cm.sum(1, keepdims=True)
+            lj[on] += np.log(cm[:, L[on, j]]).T
+        q = np.exp(lj - lj.max(1, keepdims=True))
+        q /= q.sum(1, keepdims=True)
+    return q
+
+
+# ---------------------------------------------------------------- measuring
+def _status(key: str) -> int:
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _child(fn, conn) -> None:
+    """Runs in a forked process: fit + predict + score, report time and memory."""
+    try:
+        gc.collect()
+        # Reset the peak-RSS mark (Linux) so VmHWM - VmRSS is this model's peak.
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        rss0 = _status("VmRSS")
+        out = fn()
+        out["peak_mb"] = (_status("VmHWM") - rss0) / 2**20
+        conn.send(out)
+    except BaseException as e:  # report, don't die
+        conn.send({"note": f"error: {type(e).__name__}: {e!s:.60}"})
+    finally:
+        conn.close()
+
+
+def measured(fn, timeout: float) -> dict:
+    """Run ``fn`` in a fresh forked process (inherits the loaded data and the
+    imported libraries, so only the model's own allocations count)."""
+    ctx = mp.get_context("fork")
+    rx, tx = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_child, args=(fn, tx))
+    p.start()
+    tx.close()
+    if rx.poll(timeout):
+        out = rx.recv()
+    else:
+        out = {"note": f"skipped: still running after {timeout:.0f} s (killed)"}
+    p.join(5)
+    if p.is_alive():
+        p.kill()
+        p.join()
+    return out
+
+
+def evaluate(name, k, L, Le, Ye, Yd=None, cb_true=None, oracle=None, timeout=600.0,
+             skip=()):
+    """One row per model; ``skip`` maps model name -> reason it was not run."""
+    rows = []
+    mets = ["accuracy", "f1"] if k == 2 else ["accuracy"]
+    skip = dict(skip)
+
+    def score(probs):
+        preds = probs_to_preds(probs, "random", seed=0)
+        return {mm: _metric(mm, Ye, preds, probs, k) for mm in mets}
+
+    def add(model, fit, pred):
+        if model in skip:
+            rows.append(dict(data=name, model=model, note=skip[model]))
+            return
+
+        def job():
+            t = time.perf_counter()
+            obj = fit()
+            tf = time.perf_counter() - t
+            t = time.perf_counter()
+            probs = np.asarray(pred(obj), dtype=np.float64)
+            tp = time.perf_counter() - t
+            return dict(**score(probs), fit_s=tf, predict_s=tp)
+
+        print(f"  {model}", file=sys.stderr, flush=True)
+        out = measured(job, timeout)
+        rows.append(dict(data=name, model=model, **out))
+
+    if oracle is not None:
+        add("oracle (true params)", lambda: oracle, lambda o: o.predict_proba(Le))
+    add("MV (ours)", lambda: MajorityLabelVoter(k).fit(L), lambda o: o.predict_proba(Le))
+    add("snorkel_nb LabelModel", lambda: LabelModel(k).fit(L),
+        lambda o: o.predict_proba(Le))
+    add("snorkel_nb DawidSkene", lambda: DawidSkene(k).fit(L),
+        lambda o: o.predict_proba(Le))
+    add("snorkel_nb Triplet", lambda: TripletLabelModel(k).fit(L),
+        lambda o: o.predict_proba(Le))
+
+    def sfit(cb=None):
+        s = SLM(cardinality=k, verbose=False)
+        s.fit(L.astype(np.int64), n_epochs=100, seed=0, progress_bar=False,
+              class_balance=cb)
+        return s
+
+    def spred(o):
+        return o.predict_proba(Le.astype(np.int64))
+
+    add("snorkel LabelModel", sfit, spred)
+    cb = cb_true
+    if cb is None and Yd is not None:
+        cb = np.bincount(Yd, minlength=k) / len(Yd)
+    if cb is not None:
+        add("snorkel LabelModel +true balance", lambda: sfit(list(cb)), spred)
+    add("snorkel MajorityLabelVoter", lambda: SMV(cardinality=k),
+        lambda o: o.predict_proba(Le.astype(np.int64)))
+    if k == 2:
+        def fsconv(A):  # FlyingSquid: 0 abstain, +1 / -1
+            return np.where(A == -1, 0, np.where(A == 1, 1, -1)).astype(np.int64)
+
+        def fsfit():
+            f = FS(L.shape[1])
+            f.fit(fsconv(L))
+            return f
+
+        def fspred(f):
+            p1 = np.asarray(f.predict_proba_marginalized(fsconv(Le))).reshape(-1)
+            return np.stack([1 - p1, p1], 1)
+
+        add("flyingsquid", fsfit, fspred)
+    add("plain Dawid-Skene", lambda: None,
+        lambda o: plain_dawid_skene(Le, k) if Le is L else _ds_transfer(L, Le, k))
+    return rows
+
+
+def _ds_transfer(L, Le, k):
+    # plain DS is transductive: fit on train+eval rows, report the eval rows
+    both = np.vstack([L, Le])
+    return plain_dawid_skene(both, k)[len(L):]
+
+
+def to_markdown(rows):
+    cols = ["data", "model", "accuracy", "f1", "fit_s", "predict_s", "peak_mb", "L_mb",
+            "note"]
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        cells = []
+        for c in cols:
+            v = r.get(c, "")
+            if isinstance(v, float):
+                v = f"{100 * v:.2f}" if c in ("accuracy", "f1") else f"{v:.3g}"
+            cells.append(str(v))
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+HEADER = """# Label-model benchmark
+
+Generated by `python bench/labelmodel_bench.py {mode}`.
+
+**Scoring protocol (the same for every model).** Each model outputs [n, k]
+probabilities; they are turned into labels with
+`probs_to_preds(probs, tie_break_policy="random", seed=0)` (a deterministic,
+row-hashed random choice among tied classes, so a model that abstains or ties
+gets a random class exactly as majority vote does), and accuracy (and F1 of
+class 1 for binary sets) is computed over ALL evaluation points, in %.
+Real sets: fit on the train matrix without gold, scored on the split named
+(CDR: MeTaL train / dev matrices). `+true balance`: Snorkel given the class
+balance of the dev/valid gold (synthetic: the true one). Plain Dawid-Skene is
+transductive (fit on train + eval rows) and treats abstain as missing, so an LF
+that only ever votes one class carries no signal for it (hence its collapse on
+the real sets, whose LFs mostly vote one class). Synthetic: `generate_synthetic(seed=0)`,
+fit and scored on the same rows; the oracle uses the true parameters.
+
+**Time and memory.** One thread for everything (`OMP/MKL/OPENBLAS_NUM_THREADS=1`,
+`torch.set_num_threads(1)`). Each model runs in its own forked process (data
+and libraries already loaded); fit_s / predict_s are wall-clock seconds;
+peak_mb is the peak resident memory of that process during fit + predict
+above its resident memory at the start (Linux `VmHWM` after resetting it via
+`/proc/self/clear_refs`), so it counts numpy, torch and Python allocations
+alike. L_mb is the size of the int8 train matrix. The machine (2 cores) was
+shared with other jobs, so times are noisy (±30%).
+"""
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--quick", action="store_true",
+                   help="real sets + synthetic n=10k, m in {10, 50}, k in {2, 4}")
+    g.add_argument("--full", action="store_true",
+                   help="also n in {100k, 1M} and m = 200")
+    g.add_argument("--speed", action="store_true",
+                   help="only the speed bar: n = 1M, m = 50, k = 2")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds per model before it is killed (quick: 180, else 600)")
+    ap.add_argument("--out", default=str(ROOT / "results" / "labelmodel.md"))
+    args = ap.parse_args(argv)
+    mode = "--full" if args.full else "--speed" if args.speed else "--quick"
+    timeout = args.timeout or (180.0 if mode == "--quick" else 600.0)
+    logging.disable(logging.WARNING)
+    warnings.simplefilter("ignore")
+    t0 = time.perf_counter()
+    rows = []
+    if mode != "--speed":
+        for d in real_sets():
+            print("running", d["name"], file=sys.stderr, flush=True)
+            r = evaluate(d["name"], d["k"], d["L"], d["Le"], d["Ye"], d["Yd"],
+                         timeout=timeout)
+            for x in r:
+                x["L_mb"] = d["L"].nbytes / 2**20
+            rows += r
+    if mode == "--quick":
+        grid = [(10_000, m, k) for m in (10, 50) for k in (2, 4)]
+    elif mode == "--full":
+        grid = [(n, m, k) for n in (10_000, 100_000, 1_000_000) for m in (10, 50, 200)
+                for k in (2, 4)]
+    else:
+        grid = [(1_000_000, 50, 2)]
+    slow: dict[tuple[str, int, int], str] = {}  # (model, m, k) -> why skipped
+    for n, m, k in grid:
+        print("running synthetic", n, m, k, file=sys.stderr, flush=True)
+        s = generate_synthetic(n=n, m=m, k=k, seed=0)
+        skip = {mod: why for (mod, mm, kk), why in slow.items() if (mm, kk) == (m, k)}
+        if n * m > 1e7:  # plain numpy DS: ~100 passes over a dense [n, k] per LF
+            skip.setdefault("plain Dawid-Skene", "skipped: projected > 10 min")
+        r = evaluate(f"synthetic n={n} m={m} k={k}", k, s.L, s.L, s.Y, None,
+                     cb_true=s.class_balance, oracle=s.oracle(), timeout=timeout,
+                     skip=skip)
+        for x in r:
+            x["L_mb"] = s.L.nbytes / 2**20
+            if "still running" in x.get("note", ""):
+                slow[(x["model"], m, k)] = (f"skipped: > {timeout:.0f} s already at "
+                                            f"n={n}")
+        rows += r
+        del s
+    md = (HEADER.format(mode=mode) + f"\nTotal benchmark wall time: "
+          f"{time.perf_counter() - t0:.0f} s.\n\n" + to_markdown(rows) + "\n")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

@@ -10,10 +10,22 @@ from snorkel_nb.labeling.lf import (
     preprocessor,
 )
 from snorkel_nb.labeling.matrix import ABSTAIN, check_label_matrix
-from snorkel_nb.labeling.model import MajorityLabelVoter
+from snorkel_nb.labeling.model import (
+    DawidSkene,
+    LabelModel,
+    MajorityLabelVoter,
+    TripletLabelModel,
+    compare,
+    learn_structure,
+)
 
 __all__ = [
     "ABSTAIN",
+    "DawidSkene",
+    "LabelModel",
+    "TripletLabelModel",
+    "compare",
+    "learn_structure",
     "LFAnalysis",
     "LFApplyError",
     "LFErrorRecord",

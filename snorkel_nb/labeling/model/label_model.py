@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import torch
-from scipy.optimize import linear_sum_assignment
+from scipy.optimize import linear_sum_assignment, minimize
 
 from snorkel_nb.labeling.model.core import (
     FactorLabeler,
@@ -192,21 +192,32 @@ class LabelModel(FactorLabeler):
                 reg = reg - torch.log(p).sum() / n  # Dirichlet(2) on the prior
             return nll + reg
 
+        # scipy's L-BFGS-B with torch autograd gradients: torch.optim's first
+        # step imports torch._dynamo (seconds), which small fits cannot afford.
         params = [theta] + ([phi] if not fixed_prior else [])
-        opt = torch.optim.LBFGS(params, lr=1.0, max_iter=self.config.n_epochs,
-                                tolerance_grad=1e-8, tolerance_change=1e-11,
-                                history_size=20, line_search_fn="strong_wolfe")
+        sizes = [t.numel() for t in params]
 
-        def closure() -> torch.Tensor:
-            opt.zero_grad()
+        def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
+            with torch.no_grad():
+                off = 0
+                for t, sz in zip(params, sizes):
+                    t.copy_(torch.as_tensor(x[off : off + sz]).view_as(t))
+                    off += sz
+            for t in params:
+                t.grad = None
             loss = objective()
             loss.backward()
-            return loss
+            g = np.concatenate([t.grad.detach().cpu().numpy().ravel() for t in params])
+            return float(loss), g
 
+        x0 = np.concatenate([t.detach().cpu().numpy().ravel() for t in params])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            opt.step(closure)
-        n_it = int(opt.state[opt._params[0]].get("n_iter", 0))
+            res = minimize(fun, x0, jac=True, method="L-BFGS-B",
+                           options={"maxiter": self.config.n_epochs, "maxcor": 20,
+                                    "ftol": 1e-12, "gtol": 1e-8})
+        fun(res.x)
+        n_it = int(res.nit)
         with torch.no_grad():
             T, p = unpack()
         T = T.cpu().numpy()
