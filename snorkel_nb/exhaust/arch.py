@@ -23,7 +23,6 @@ __all__ = [
     "EditCosts",
     "edit_distance",
     "edit_distance_matrix",
-    "normalize_arch",
     "parse_arch",
     "parse_token",
 ]
@@ -122,11 +121,6 @@ def parse_token(token: str) -> tuple[str, tuple[float, ...]]:
         if _NUM_RE.match(a):
             nums.append(float(a))
     return name, tuple(nums)
-
-
-def normalize_arch(arch: Any) -> list[str]:
-    """Alias of :func:`parse_arch` kept for readability at call sites."""
-    return parse_arch(arch)
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,6 @@ import pandas as pd
 from snorkel_nb.exhaust.predictors import (
     ExhaustPredictor,
     as_runs,
-    target_values,
 )
 
 __all__ = ["cross_val_predict", "search_models", "top_k_overlap"]
@@ -225,8 +224,3 @@ def top_k_overlap(
     if not scores:
         raise ValueError(f"No pool had a run with true time <= budget={budget}.")
     return float(np.mean(scores))
-
-
-def evaluate_targets(runs: pd.DataFrame, target: str) -> np.ndarray:
-    """Alias of :func:`target_values` (kept next to the protocol for readers)."""
-    return target_values(runs, target)
