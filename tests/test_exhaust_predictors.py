@@ -10,6 +10,7 @@ from snorkel_nb.exhaust import (
     BoostedPredictor,
     ClosestLayersPredictor,
     EditDistanceKNN,
+    KernelPredictor,
     LSTMPredictor,
     find_shared_data,
     load_metaqnn,
@@ -65,6 +66,7 @@ def mae(p, runs, k=0):
     [
         lambda t: EditDistanceKNN(t, 3, n_neighbors=5),
         lambda t: BoostedPredictor(t, 3, max_iter=80),
+        lambda t: KernelPredictor(t, 3),
         lambda t: LSTMPredictor(t, 3, epochs=25, hidden=32),
     ],
 )
@@ -125,3 +127,23 @@ def test_lstm_save_load_round_trip(split, tmp_path):
     (tmp_path / "lstm.json.npz").write_bytes(b"corrupt")
     with pytest.raises(ValueError, match="Checksum"):
         LSTMPredictor.load(tmp_path / "lstm.json")
+
+
+def test_kernel_curve_shape_and_fallback(split):
+    from snorkel_nb.exhaust.predictors import _curve_shape
+
+    c = np.array([[0.3, 0.4, 0.45], [0.5, np.nan, 0.6]])
+    f = _curve_shape(c, 20)
+    assert f.shape == (2, 11)
+    assert np.isfinite(f[0]).all()
+    # a log curve a + b*log(e) is extrapolated exactly by the log fit
+    e = np.log([1.0, 2.0, 3.0])
+    g = _curve_shape((0.3 + 0.1 * e)[None, :], 20)
+    np.testing.assert_allclose(g[0, 4], 0.1 * (np.log(20) - np.log(3)), atol=1e-9)
+    assert _curve_shape(np.zeros((2, 0)), 20).shape == (2, 0)
+    train, _ = split
+    p = KernelPredictor(max_epochs_seen=2).fit(train)
+    # queries without logged epochs fall back to the architecture-only model
+    bare = p.predict([["C(64,3,1)", "P(2,2)"]], epochs_seen=2)
+    np.testing.assert_allclose(bare, p.predict([["C(64,3,1)", "P(2,2)"]]))
+    assert p.horizon_ == 10

@@ -40,6 +40,7 @@ __all__ = [
     "EditDistanceKNN",
     "EnsemblePredictor",
     "ExhaustPredictor",
+    "KernelPredictor",
     "LSTMPredictor",
     "as_runs",
     "default_predictors",
@@ -516,6 +517,170 @@ class BoostedPredictor(ExhaustPredictor):
         return np.exp(pred) if self.log_target_ else pred
 
 
+def _fit_slope(x: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares ``z ≈ a + b·x`` per row of ``z`` (``x`` shared): ``(a, b)``."""
+    xc = x - x.mean()
+    b = (z - z.mean(1, keepdims=True)) @ xc / (xc @ xc)
+    return z.mean(1) - b * x.mean(), b
+
+
+def _curve_shape(c: np.ndarray, horizon: float) -> np.ndarray:
+    """Shape features of ``[n, k]`` early validation curves.
+
+    Last value; with ``k >= 2`` the last and mean epoch-to-epoch gains and three
+    parametric fits over ``log(epoch)`` -- accuracy, logit(accuracy) and
+    log(error), i.e. a log curve, a logistic-in-log-time curve and a power law
+    on the error -- each as its slope and its extrapolated gain at epoch
+    ``horizon`` over the last value; with ``k >= 3`` the curvature (change of
+    the gain) and the ratio of the last two gains.
+    """
+    n, k = c.shape
+    if k == 0:
+        return np.zeros((n, 0))
+    last = c[:, -1]
+    feats = [last]
+    if k >= 2:
+        d = np.diff(c, axis=1)
+        feats += [d[:, -1], d.mean(1)]
+        lx = np.log(np.arange(1, k + 1, dtype=float))
+        lh = math.log(max(horizon, k))
+        a, b = _fit_slope(lx, c)
+        feats += [b, a + b * lh - last]
+        p = np.clip(c, 1e-3, 1 - 1e-3)
+        a, b = _fit_slope(lx, np.log(p / (1 - p)))
+        feats += [b, 1 / (1 + np.exp(-(a + b * lh))) - last]
+        a, b = _fit_slope(lx, np.log(np.clip(1 - c, 1e-3, 1)))
+        feats += [b, 1 - np.exp(np.clip(a + b * lh, -10, 0)) - last]
+        if k >= 3:
+            feats += [d[:, -1] - d[:, -2], d[:, -1] / (np.abs(d[:, -2]) + 1e-3)]
+    return np.column_stack(feats)
+
+
+class KernelPredictor(ExhaustPredictor):
+    """RBF support-vector regression on architecture and curve-shape features.
+
+    One :class:`~sklearn.svm.SVR` per ``epochs_seen`` in
+    ``0..max_epochs_seen``, on standardised features: the
+    :class:`BoostedPredictor` ones (layer statistics, pre-training scalars,
+    first ``k`` values of every logged curve) plus shape features of the
+    early validation curve (slopes, curvature, and log / logistic / power-law
+    fits over ``log(epoch)`` extrapolated to the median logged length of the
+    training runs). Missing values are imputed with training means and
+    standardised features clipped to +-5. As in :class:`BoostedPredictor`,
+    accuracy targets are learned as the gain over the last seen accuracy
+    (``k > 0``) and ``train_time`` in log space; targets are standardised. The
+    smooth kernel interpolates between similar past runs and the
+    epsilon-insensitive loss ignores the few collapsed runs, which ranks the
+    top of a pool better than trees.
+
+    Parameters
+    ----------
+    C, epsilon
+        SVR regularisation and tube width (standardised target units).
+    gamma
+        RBF width, divided by the number of features.
+    n_threads
+        BLAS/OpenMP threads while fitting/predicting (``None``: leave as is).
+
+    Examples
+    --------
+    >>> from snorkel_nb.exhaust.datasets import load_metaqnn
+    >>> runs = load_metaqnn("svhn")
+    >>> kp = KernelPredictor(max_epochs_seen=3).fit(runs.iloc[:200])
+    >>> kp.predict(runs.iloc[200:], epochs_seen=3).shape
+    (100,)
+    """
+
+    def __init__(
+        self,
+        target: str = "final_acc",
+        max_epochs_seen: int = 3,
+        C: float = 1.0,
+        epsilon: float = 0.1,
+        gamma: float = 0.5,
+        n_threads: int | None = 1,
+    ) -> None:
+        super().__init__(target, max_epochs_seen)
+        self.C = C
+        self.epsilon = epsilon
+        self.gamma = gamma
+        self.n_threads = n_threads
+
+    def _X(self, runs: pd.DataFrame, k: int) -> np.ndarray:
+        X = self.features_.transform(runs, k)
+        if k:
+            X = np.column_stack(
+                [X, _curve_shape(_early_curve(runs, "val_acc", k), self.horizon_)]
+            )
+        return X
+
+    def _scale(self, X: np.ndarray, k: int) -> np.ndarray:
+        mu, sd = self.scalers_[k]
+        X = np.where(np.isfinite(X), X, mu)
+        return np.clip((X - mu) / sd, -5.0, 5.0)
+
+    def fit(self, runs: Any) -> KernelPredictor:
+        with _limit_threads(self.n_threads):
+            return self._fit(runs)
+
+    def _fit(self, runs: Any) -> KernelPredictor:
+        from sklearn.svm import SVR
+
+        runs, y = self._prepare_fit(runs)
+        self.features_ = _Features().fit(runs, self.max_epochs_seen)
+        lens = np.array(
+            [np.isfinite(np.asarray(c, float)).sum() for c in runs["val_acc"]]
+        )
+        self.horizon_ = float(np.median(lens)) if (lens > 0).any() else 1.0
+        yt = np.log(y) if self.log_target_ else y
+        self.models_: list = []
+        self.scalers_: list = []
+        for k in range(self.max_epochs_seen + 1):
+            base = _base(runs, k, self.target)
+            ok = np.isfinite(base)
+            if ok.sum() < 2:  # curve not logged: fall back to architecture only
+                self.models_.append(self.models_[0])
+                self.scalers_.append(self.scalers_[0])
+                continue
+            X = self._X(runs[ok].reset_index(drop=True), k)
+            with np.errstate(all="ignore"):
+                mu = np.nan_to_num(np.nanmean(np.where(np.isfinite(X), X, np.nan), 0))
+                Xi = np.where(np.isfinite(X), X, mu)
+                sd = Xi.std(0)
+            self.scalers_.append((mu, np.where(sd > 1e-12, sd, 1.0)))
+            r = (yt - base)[ok]
+            r_mu, r_sd = float(r.mean()), float(r.std() + 1e-12)
+            svr = SVR(
+                C=self.C, epsilon=self.epsilon, gamma=self.gamma / max(X.shape[1], 1)
+            )
+            svr.fit(self._scale(X, k), (r - r_mu) / r_sd)
+            self.models_.append((svr, k, r_mu, r_sd))
+        return self
+
+    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        with _limit_threads(self.n_threads):
+            return self._predict(runs, epochs_seen)
+
+    def _predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        k = self._check_k(epochs_seen)
+        runs = as_runs(runs)
+
+        def run(model: tuple, part: pd.DataFrame) -> np.ndarray:
+            svr, kk, r_mu, r_sd = model
+            X = self._scale(self._X(part, kk), kk)
+            return svr.predict(X) * r_sd + r_mu + _base(part, kk, self.target)
+
+        model = self.models_[k]
+        base = _base(runs, model[1], self.target)
+        ok = np.isfinite(base)
+        pred = np.empty(len(runs))
+        if ok.any():
+            pred[ok] = run(model, runs[ok].reset_index(drop=True))
+        if (~ok).any():  # query lacks the early curve: architecture only
+            pred[~ok] = run(self.models_[0], runs[~ok].reset_index(drop=True))
+        return np.exp(pred) if self.log_target_ else pred
+
+
 class LSTMPredictor(ExhaustPredictor):
     """An LSTM over layer tokens, joined with hyper-parameters and the early curve.
 
@@ -884,11 +1049,12 @@ def default_predictors(
     Examples
     --------
     >>> sorted(default_predictors())
-    ['boosted', 'closest-layers', 'edit-knn', 'lstm']
+    ['boosted', 'closest-layers', 'edit-knn', 'kernel', 'lstm']
     """
     return {
         "closest-layers": ClosestLayersPredictor(target, max_epochs_seen),
         "edit-knn": EditDistanceKNN(target, max_epochs_seen),
         "boosted": BoostedPredictor(target, max_epochs_seen),
+        "kernel": KernelPredictor(target, max_epochs_seen),
         "lstm": LSTMPredictor(target, max_epochs_seen, epochs=lstm_epochs),
     }
