@@ -48,6 +48,8 @@ def trec() -> None:
             if not line.strip():
                 continue
             label, text = line.split(":", 1)
+            if split == "test":  # test.txt is "COARSE:fine Original text": drop the
+                text = text.split(" ", 1)[1].lower()  # fine label, lower-case as train
             rows.append((text.strip(), TREC_CLASSES.index(label), label, split))
         frames.append(pd.DataFrame(rows, columns=["text", "label", "label_name", "split"]))
     pd.concat(frames, ignore_index=True).to_csv(out / "trec.csv", index=False)
