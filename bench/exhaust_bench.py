@@ -36,6 +36,8 @@ Protocol
   (geometric mean for times): what ``EnsemblePredictor`` gives under the same
   folds, without refitting. Two: weighted kNN + boosted + LSTM (the original
   one) and kernel + boosted + LSTM.
+* Robustness (MetaQNN, kernel predictor, 3 epochs seen): the same numbers
+  with CV shuffle seeds 0-2 x pool seeds 0-3.
 * One thread each (``OMP_NUM_THREADS=1``, ``torch.set_num_threads(1)``).
 """
 
@@ -140,6 +142,7 @@ def main() -> None:
     sets = [load() for key, load in loaders.items() if key in wanted]
     rows = []
     budget_rows = []
+    robust_rows = []
     for name, runs, ks in sets:
         y = target_values(runs, "final_acc")
         has_time = np.isfinite(target_values(runs, "train_time")).all()
@@ -234,6 +237,35 @@ def main() -> None:
                     for q in (25, 50)
                 ]
                 budget_rows.append((name, ename, f"{mape:.1f}", *cells, "sum"))
+        # robustness of the kernel predictor (newest, closest to the bars): other
+        # CV splits and other pool draws; the main table keeps seed 0 for both
+        if 3 in ks:
+            for cv_seed in (0, 1, 2):
+                oof = (
+                    store["kernel"][0]
+                    if cv_seed == 0
+                    else cross_val_predict(
+                        runs,
+                        KernelPredictor("final_acc", 3),
+                        (3,),
+                        seed=cv_seed,
+                    )
+                )
+                ov = [
+                    top_k_overlap(y, oof[3], n_pools=args.pools, seed=s)
+                    for s in range(4)
+                ]
+                mae = 100 * float(np.mean(np.abs(oof[3] - y)))
+                robust_rows.append(
+                    (
+                        name,
+                        cv_seed,
+                        f"{mae:.2f}",
+                        *(f"{v:.3f}" for v in ov),
+                        f"{np.mean(ov):.3f}",
+                    )
+                )
+                print(robust_rows[-1], flush=True)
     intro = (
         "5-fold CV; MAE of final validation accuracy in points; top-3 overlap over "
         f"{args.pools} pools of 20 untrained candidates (protocol: "
@@ -272,6 +304,29 @@ def main() -> None:
             "|---|---|---|---|---|---|",
         ]
         md += ["| " + " | ".join(map(str, r)) + " |" for r in budget_rows]
+    if robust_rows:
+        md += [
+            "",
+            "## Kernel predictor, 3 epochs seen: other CV splits and pool draws",
+            "",
+            (
+                "Same protocol with the CV shuffle seed and the pool-drawing seed "
+                "varied (the main table uses 0 / 0). Its family (RBF SVR) and "
+                "default hyper-parameters (C=1, epsilon=0.1, gamma=0.5/#features) "
+                "were chosen by looking at this 5-fold CV on the MetaQNN sets "
+                "(seed 0; ridge, kernel ridge and boosted trees on the same "
+                "features were worse), shared by all data sets and targets, not "
+                "tuned per data set -- read the margins over the bars with that "
+                "in mind."
+            ),
+            "",
+            (
+                "| data set | CV seed | MAE (pts) | top-3 pools seed 0 | seed 1 "
+                "| seed 2 | seed 3 | mean |"
+            ),
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        md += ["| " + " | ".join(map(str, r)) + " |" for r in robust_rows]
     md += [
         "",
         (
