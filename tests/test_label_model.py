@@ -197,3 +197,56 @@ def test_compare():
     assert set(c.agreement.index) == {"MajorityLabelVoter", "LabelModel", "DawidSkene",
                                       "TripletLabelModel"}
     assert c.recommendation in c.models and "accuracy" in c.scores
+
+
+def _competing_lfs(seed=0, n=3000, k=4):
+    """Each LF votes one class only and fires more on it: no learnable weights."""
+    rng = np.random.default_rng(seed)
+    Y = rng.integers(0, k, n)
+    L = np.full((n, k), -1, dtype=np.int8)
+    for j in range(k):
+        L[rng.random(n) < np.where(Y == j, 0.6, 0.15), j] = j
+    return L, Y
+
+
+def test_guard_falls_back_to_exact_majority_vote(tmp_path):
+    L, _ = _competing_lfs()
+    with pytest.warns(UserWarning, match="majority vote"):
+        lm = LabelModel(4).fit(L)
+    assert lm.fit_report_["action"].startswith("fell back to majority vote")
+    covered = (L >= 0).any(1)
+    mv = MajorityLabelVoter(4).predict_proba(L)
+    # same decisions and ties as majority vote wherever an LF votes
+    p = lm.predict_proba(L)
+    top = np.abs(p - p.max(1, keepdims=True)) < 1e-9
+    np.testing.assert_array_equal(top[covered], (mv > 0)[covered])
+    lm.save(tmp_path / "m")
+    back = LabelModel.load(tmp_path / "m")
+    np.testing.assert_allclose(back.predict_proba(L), lm.predict_proba(L), atol=1e-12)
+
+
+def test_guard_keeps_a_fit_that_beats_majority_vote():
+    d = generate_synthetic(n=5000, m=8, k=3, seed=2)
+    lm = LabelModel(3).fit(d.L)
+    assert lm.fit_report_["action"] is None
+    gain = lm.fit_report_["held_out_lf_gain"]
+    assert gain["mean"] > 2 * gain["se"]
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("snorkel_nb.datasets"),
+                    reason="no datasets")
+def test_youtube_not_below_majority_vote():
+    from snorkel_nb.datasets import load_youtube, load_youtube_weak_labels
+
+    try:
+        W = load_youtube_weak_labels()
+        _, _, test = load_youtube()
+    except (FileNotFoundError, OSError):
+        pytest.skip("shared data absent")
+    Y = test["label"].to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lm = LabelModel(2).fit(W["train"])
+    a = lm.score(W["test"], Y, tie_break_policy="random")["accuracy"]
+    mv = MajorityLabelVoter(2).score(W["test"], Y, tie_break_policy="random")["accuracy"]
+    assert a >= mv - 0.005

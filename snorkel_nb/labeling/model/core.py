@@ -14,6 +14,7 @@ codes are ``sum_t (L[:, C_t] + 1) * (k+1)**t`` (0 = abstain, c + 1 = class c).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import warnings
@@ -25,6 +26,7 @@ import torch
 from snorkel_nb.io import load_artifact, save_artifact
 from snorkel_nb.labeling.matrix import check_gold, check_label_matrix
 from snorkel_nb.labeling.model.base import BaseLabeler
+from snorkel_nb.labeling.model.majority import vote_counts
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
 
 _PRED_CHUNK = 16384
@@ -45,6 +47,35 @@ def _resolve_device(device: str | torch.device | None) -> torch.device:
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={str(dev)!r} requested but CUDA is not available.")
     return dev
+
+
+def _check_fast(L: Any, k: int) -> np.ndarray:
+    """``check_label_matrix`` without [n, m] temporaries for valid signed-int
+    numpy input (two reductions); anything else, or a bad value, goes through
+    the full check for its error message."""
+    if (isinstance(L, np.ndarray) and L.ndim == 2 and L.dtype.kind == "i"
+            and L.shape[0] > 0 and L.shape[1] > 0
+            and int(L.min()) >= -1 and int(L.max()) < k):
+        return L
+    return check_label_matrix(L, cardinality=k)
+
+
+@contextlib.contextmanager
+def _few_threads(work: float) -> Any:
+    """Run small torch work on one CPU thread (restored afterwards).
+
+    Intra-op threads only add synchronisation on tensors this small, and on a
+    busy machine spinning OpenMP workers made small fits ~10x slower.
+    """
+    before = torch.get_num_threads()
+    small = work < 5e6 and before > 1
+    if small:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if small:
+            torch.set_num_threads(before)
 
 
 def check_dependencies(dependencies: Any, m: int) -> list[tuple[int, int]]:
@@ -247,13 +278,14 @@ class FactorLabeler(BaseLabeler):
         if isinstance(L_train, LabelStats):
             return self.fit_stats(L_train, Y_dev=Y_dev, class_balance=class_balance,
                                   dependencies=dependencies)
-        L = as_int8(check_label_matrix(L_train, cardinality=self.cardinality))
+        L = as_int8(_check_fast(L_train, self.cardinality))
         want = self._needs_patterns(L)
-        stats = LabelStats.from_matrix(L, self.cardinality, patterns=want)
+        stats = LabelStats.from_matrix(L, self.cardinality, patterns=want, validate=False)
         guard_stats = None
-        if not want:  # judge degeneracy on a strided sample of rows
-            step = max(1, L.shape[0] // 100000)
-            guard_stats = LabelStats.from_matrix(L[::step], self.cardinality, overlap=False)
+        if not want:  # judge degeneracy on a strided sample of ~20k rows
+            step = max(1, L.shape[0] // 20000)
+            guard_stats = LabelStats.from_matrix(L[::step], self.cardinality, overlap=False,
+                                                 validate=False)
         return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance,
                               dependencies=dependencies, _guard_stats=guard_stats)
 
@@ -283,10 +315,12 @@ class FactorLabeler(BaseLabeler):
         self.fit_report_ = {"problems": [], "action": None}
         self._mv_mode = False
         self._warn_identifiability(stats)
-        self._fit_stats(stats, cb, deps)
-        gs = stats if stats.patterns is not None else _guard_stats
-        if self.config.guard and gs is not None:
-            self._guard(stats, gs, cb, deps)
+        u = len(stats.counts) if stats.patterns is not None else stats.m * self.cardinality
+        with _few_threads(u * stats.m * (self.cardinality + 1)):
+            self._fit_stats(stats, cb, deps)
+            gs = stats if stats.patterns is not None else _guard_stats
+            if self.config.guard and gs is not None:
+                self._guard(stats, gs, cb, deps)
         return self
 
     def _fit_stats(self, stats: LabelStats, class_balance: np.ndarray | None,
@@ -327,8 +361,12 @@ class FactorLabeler(BaseLabeler):
     def predict_proba(self, L: Any) -> np.ndarray:
         """[n, k] posterior class probabilities for each row of ``L``."""
         self._check_fitted()
-        L = as_int8(self._check_L(L, n_lfs=self.n_lfs, allow_empty=True))
-        return self._proba_np(L)
+        if not (isinstance(L, np.ndarray) and L.ndim == 2 and L.shape[1] == self.n_lfs
+                and L.shape[0] > 0 and _check_fast(L, self.cardinality) is L):
+            L = self._check_L(L, n_lfs=self.n_lfs, allow_empty=True)
+        L = as_int8(L)
+        with _few_threads(L.size * (self.cardinality + 1)):
+            return self._proba_np(L)
 
     def _proba_np(self, L: np.ndarray) -> np.ndarray:
         lp, tabs = self._torch_params()
@@ -337,16 +375,20 @@ class FactorLabeler(BaseLabeler):
         # Softmax ignores a constant per (LF, value) row: centre rows to log-odds
         # so a float32 one-hot product loses nothing that matters.
         W32 = (W - W.mean(1, keepdim=True)).float()
+        mv_w = float(self._tables[0][1, 0] - self._tables[0][1, 1]) if self._mv_mode else 0.0
         out = np.empty((L.shape[0], k))
         for s in range(0, L.shape[0], _PRED_CHUNK):
             Lt = torch.from_numpy(np.ascontiguousarray(L[s : s + _PRED_CHUNK])).to(self.device)
-            lj = (_onehot(Lt, k, torch.float32) @ W32).double()
-            for C, t in cliques:
-                lj += t[factor_codes(Lt, C, k)]
             if self._mv_mode:  # majority vote; the prior labels uncovered rows only
-                unc = (Lt < 0).all(1)
-                lj = torch.where(unc[:, None], lp.expand_as(lj), lj - lj.mean(1, keepdim=True))
+                cnt = torch.from_numpy(vote_counts(L[s : s + _PRED_CHUNK], k)).to(lp)
+                unc = cnt.sum(1, keepdim=True) == 0
+                # equal-accuracy log-odds per vote (exact integers times one
+                # weight, so ties stay exact ties)
+                lj = torch.where(unc, lp.expand_as(cnt), cnt * mv_w)
             else:
+                lj = (_onehot(Lt, k, torch.float32) @ W32).double()
+                for C, t in cliques:
+                    lj += t[factor_codes(Lt, C, k)]
                 lj += lp
             out[s : s + _PRED_CHUNK] = torch.softmax(lj, dim=1).cpu().numpy()
         return out
@@ -544,9 +586,10 @@ class FactorLabeler(BaseLabeler):
             gain, se = loo_gain_over_mv(self, gs)
             self.fit_report_["held_out_lf_gain"] = {"mean": gain, "se": se}
             if not (gain > 2 * se and gain > 0):
-                problems = list(problems) + [
-                    f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. {se:.2%}) "
-                    "more often than majority vote does, not significantly better"]
+                msg = (f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. "
+                       f"{se:.2%}) more often than majority vote does, not "
+                       "significantly better")
+                problems = [*problems, msg]
                 action = None
             elif not action:
                 return
@@ -579,8 +622,10 @@ class FactorLabeler(BaseLabeler):
         """[m, 2] bootstrap (over rows) interval for each LF's estimated accuracy.
 
         Rows are resampled by drawing multinomial counts over the unique voting
-        patterns and the model is refit on each resample, so this costs
-        ``n_bootstrap`` fits on the patterns, never a copy of ``L``.
+        patterns and the parameters are re-estimated on each resample by EM
+        started from the fitted ones (a warm-started bootstrap: it measures
+        sampling noise around this fit, not the spread over local optima), on
+        the patterns only, never a copy of ``L``.
         """
         self._check_fitted()
         if not 0 < alpha < 1:
@@ -596,14 +641,22 @@ class FactorLabeler(BaseLabeler):
         if self.fit_report_.get("class_balance_given"):
             cb = np.exp(self._log_prior)
         w = []
-        with warnings.catch_warnings():
+        strength = float(getattr(self.config, "prior_strength", 1.0))
+        with warnings.catch_warnings(), _few_threads(
+                len(stats.counts) * stats.m * (self.cardinality + 1)):
             warnings.simplefilter("ignore")
             for _ in range(n_bootstrap):
                 cnt = rng.multinomial(stats.n, stats.counts / stats.counts.sum())
                 keep = cnt > 0
                 bs = LabelStats.from_patterns(stats.patterns[keep], cnt[keep],
                                               self.cardinality)
-                self._fit_stats(bs, cb, self.dependencies)
+                # warm start: EM on the resample from the fitted parameters
+                # (a full refit per resample costs ~n_bootstrap fits)
+                pseudo = [np.exp(t) * strength for t in params[2]]
+                lp, tabs, _, _ = self._em(bs, params[0], list(params[1]),
+                                          list(params[2]), pseudo, 30,
+                                          update_prior=cb is None, tol=1e-6)
+                self._log_prior, self._tables = lp, tabs
                 w.append(self.get_weights())
         (self._log_prior, self._factors, self._tables, self.fit_report_,
          self._mv_mode) = params

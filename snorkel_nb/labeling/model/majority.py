@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from snorkel_nb.labeling.matrix import ABSTAIN
 from snorkel_nb.labeling.model.base import BaseLabeler
 
 
@@ -14,8 +13,10 @@ def vote_counts(L: np.ndarray, cardinality: int) -> np.ndarray:
     """[n, k] count of votes per class (abstains ignored), vectorised."""
     n, _ = L.shape
     counts = np.zeros((n, cardinality), dtype=np.float64)
-    rows, cols = np.nonzero(L != ABSTAIN)
-    np.add.at(counts, (rows, L[rows, cols]), 1.0)
+    for s in range(0, n, 65536):  # chunks: no [n, m] temporaries
+        Lc = L[s : s + 65536]
+        for y in range(cardinality):
+            counts[s : s + 65536, y] = (Lc == y).sum(1)
     return counts
 
 

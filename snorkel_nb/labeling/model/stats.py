@@ -132,14 +132,17 @@ class LabelStats:
 
     @classmethod
     def from_matrix(
-        cls, L: Any, cardinality: int, patterns: bool = True, overlap: bool = True
+        cls, L: Any, cardinality: int, patterns: bool = True, overlap: bool = True,
+        validate: bool = True,
     ) -> "LabelStats":
-        """Compute the statistics of ``L`` (validated with ``check_label_matrix``).
+        """Compute the statistics of ``L`` (validated with ``check_label_matrix``
+        unless ``validate=False``, for callers that already did).
 
         ``patterns=False`` skips the unique-pattern pass (the overlap matrix is
         all that :class:`~snorkel_nb.labeling.model.LabelModel` needs to fit).
         """
-        L = check_label_matrix(L, cardinality=cardinality, allow_empty=True)
+        if validate:
+            L = check_label_matrix(L, cardinality=cardinality, allow_empty=True)
         if L.dtype.itemsize > 1 and cardinality < 127:
             L = L.astype(np.int8)
         n, m = L.shape

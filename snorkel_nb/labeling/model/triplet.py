@@ -65,6 +65,13 @@ class TripletLabelModel(FactorLabeler):
     combined into k-class conditional tables. Propensities are class
     independent, as in FlyingSquid.
 
+    Known limitation (k > 2): a one-vs-rest problem counts a vote for the
+    wrong "other" class as correct, so the combined per-LF accuracies
+    (``get_weights``) overstate the true k-class accuracies, by more the more
+    evenly an LF's errors spread over classes. Predictions are less affected
+    (all LFs are overstated alike); use :class:`LabelModel` when the accuracy
+    estimates themselves matter.
+
     Examples
     --------
     >>> from snorkel_nb.labeling.model import generate_synthetic
