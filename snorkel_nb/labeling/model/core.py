@@ -282,8 +282,8 @@ class FactorLabeler(BaseLabeler):
         want = self._needs_patterns(L)
         stats = LabelStats.from_matrix(L, self.cardinality, patterns=want, validate=False)
         guard_stats = None
-        if not want:  # judge degeneracy on a strided sample of ~20k rows
-            step = max(1, L.shape[0] // 20000)
+        if not want:  # judge degeneracy on a strided sample of ~10k rows
+            step = max(1, L.shape[0] // 10000)
             guard_stats = LabelStats.from_matrix(L[::step], self.cardinality, overlap=False,
                                                  validate=False)
         return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance,
