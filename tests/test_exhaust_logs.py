@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -116,12 +114,3 @@ def test_bundled_samples_load():
     assert a.shape[0] == 600 and a["train_time"].gt(0).all()
     with pytest.raises(ValueError, match="cifar10"):
         load_metaqnn("mnist")
-
-
-def test_engine_does_not_import_ui():
-    code = (
-        "import sys, snorkel_nb.exhaust; "
-        "bad = {'altair', 'ipywidgets', 'IPython'} & set(sys.modules); "
-        "assert not bad, bad"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)

@@ -265,14 +265,3 @@ def test_compile_all_collects_errors():
                            errors="collect")
     assert len(res.lfs) == 1 and len(res.parse_errors) == 1
     assert "UNPARSED ('spammy')" in res.summary()
-
-
-def test_engine_does_not_import_ui():
-    import subprocess
-    import sys
-
-    code = ("import sys, snorkel_nb.labeling.explain, snorkel_nb.labeling.suggest, "
-            "snorkel_nb.labeling.crowd; "
-            "print([m for m in ('ipywidgets', 'altair', 'IPython') if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.stdout.strip() == "[]", out.stderr
