@@ -131,20 +131,22 @@ class LFSession:
 
     def set_lfs(self, lfs: Iterable[LabelingFunction]) -> None:
         """Replace the whole LF set (unchanged LFs keep their cached columns)."""
-        lfs = list(lfs)
+        self._switch(list(lfs))
+        self._notify(SessionChange("set", ""))
+
+    def _switch(self, lfs: list[LabelingFunction]) -> None:
+        """Move both appliers to ``lfs`` and refresh; on failure restore the old set."""
+        appliers = [a for a in (self._applier, self._dev_applier) if a is not None]
         old = self._applier.lfs
-        self._applier.set_lfs(lfs)
-        if self._dev_applier is not None:
-            self._dev_applier.set_lfs(lfs)
+        for a in appliers:
+            a.set_lfs(lfs)
         try:
             self._refresh()
         except Exception:
-            self._applier.set_lfs(old)
-            if self._dev_applier is not None:
-                self._dev_applier.set_lfs(old)
+            for a in appliers:
+                a.set_lfs(old)
             self._refresh()
             raise
-        self._notify(SessionChange("set", ""))
 
     def upsert(self, lf: LabelingFunction) -> SessionChange:
         """Add ``lf``, or replace the LF of the same name; only its column is run.
@@ -160,28 +162,18 @@ class LFSession:
                 " (decorate plain functions with @labeling_function())"
             )
         op = "replace" if lf.name in self.names else "add"
-        old = self._applier.lfs
-        self._applier.add(lf)
-        if self._dev_applier is not None:
-            self._dev_applier.add(lf)
-        try:
-            self._refresh()
-        except Exception:
-            self._applier.set_lfs(old)
-            if self._dev_applier is not None:
-                self._dev_applier.set_lfs(old)
-            self._refresh()
-            raise
+        lfs = {f.name: f for f in self._applier.lfs}
+        lfs[lf.name] = lf  # a replacement keeps its position
+        self._switch(list(lfs.values()))
         change = SessionChange(op, lf.name, self.errors.get(lf.name))
         self._notify(change)
         return change
 
     def remove(self, name: str) -> SessionChange:
         """Remove the LF called ``name`` (its column is dropped, nothing re-run)."""
-        self._applier.remove(name)
-        if self._dev_applier is not None:
-            self._dev_applier.remove(name)
-        self._refresh()
+        if name not in self.names:
+            raise KeyError(f"no LF named {name!r}; LFs: {self.names}")
+        self._switch([f for f in self._applier.lfs if f.name != name])
         change = SessionChange("remove", name)
         self._notify(change)
         return change
