@@ -203,7 +203,7 @@ def bench_suggest() -> list[str]:
     dt = time.perf_counter() - t0
     print(f"\n== suggest_lfs on {len(big)} rows: {dt:.2f} s")
     print(sug.to_frame().head(5).to_string())
-    return [f"### LF suggestions", "", f"`suggest_lfs` on {len(big)} rows (YouTube train "
+    return ["### LF suggestions", "", f"`suggest_lfs` on {len(big)} rows (YouTube train "
             f"repeated), 4 LFs, dev gold = valid: {dt:.2f} s (warm; shared 2-core machine).",
             ""]
 

@@ -105,7 +105,7 @@ def test_empty_session(df):
     s = LFSession(df)
     assert s.L is None and s.summary().empty
     with pytest.raises(ValueError):
-        s.analysis
+        _ = s.analysis
 
 
 class Weighted:

@@ -1,5 +1,3 @@
-import numpy as np
-
 from snorkel_nb.labeling.model import LabelModel, generate_synthetic, learn_structure
 
 

@@ -508,7 +508,7 @@ def lookup_lf(
             if normalize and (pd.api.types.is_string_dtype(col.dtype)):
                 keys = col.str.strip().str.lower()
                 if keys.dtype == object:  # mixed object column: keep non-strings
-                    keys = keys.where(col.map(type) == str, col)
+                    keys = keys.where(col.map(lambda v: isinstance(v, str)), col)
             else:
                 keys = col
             hit = keys.map(lut.get) if keys.dtype == object else keys.map(lut)

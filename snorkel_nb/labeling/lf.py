@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from snorkel_nb.labeling.matrix import ABSTAIN
+from snorkel_nb.labeling.matrix import ABSTAIN  # noqa: F401  (used by doctests)
 
 BatchFn = Callable[[pd.DataFrame], np.ndarray]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from snorkel_nb.labeling.explain.predicates import (
     single_regex,
 )
 from snorkel_nb.labeling.lf import LabelingFunction
+
+if TYPE_CHECKING:
+    from snorkel_nb.labeling.explain.filter_bank import FilterResult
 from snorkel_nb.labeling.matrix import ABSTAIN
 
 _MAX_NAME = 64
