@@ -376,15 +376,20 @@ class FactorLabeler(BaseLabeler):
         # so a float32 one-hot product loses nothing that matters.
         W32 = (W - W.mean(1, keepdim=True)).float()
         mv_w = float(self._tables[0][1, 0] - self._tables[0][1, 1]) if self._mv_mode else 0.0
+        # In majority-vote mode an *estimated* prior came from a fit judged
+        # unreliable, and points no LF covers are often exactly the classes the
+        # LFs miss: label them uniformly (a tie, as majority vote does) unless
+        # the user gave the class balance.
+        unc_lp = lp if self.fit_report_.get("class_balance_given") else torch.zeros_like(lp)
         out = np.empty((L.shape[0], k))
         for s in range(0, L.shape[0], _PRED_CHUNK):
             Lt = torch.from_numpy(np.ascontiguousarray(L[s : s + _PRED_CHUNK])).to(self.device)
-            if self._mv_mode:  # majority vote; the prior labels uncovered rows only
+            if self._mv_mode:  # majority vote exactly, uncovered rows included
                 cnt = torch.from_numpy(vote_counts(L[s : s + _PRED_CHUNK], k)).to(lp)
                 unc = cnt.sum(1, keepdim=True) == 0
                 # equal-accuracy log-odds per vote (exact integers times one
                 # weight, so ties stay exact ties)
-                lj = torch.where(unc, lp.expand_as(cnt), cnt * mv_w)
+                lj = torch.where(unc, unc_lp.expand_as(cnt), cnt * mv_w)
             else:
                 lj = (_onehot(Lt, k, torch.float32) @ W32).double()
                 for C, t in cliques:
@@ -567,8 +572,9 @@ class FactorLabeler(BaseLabeler):
            (paired difference > 2 standard errors) than majority vote does.
 
         Otherwise the model *becomes* majority vote: it reproduces majority
-        vote's decisions and ties exactly, and its class prior labels only the
-        points no LF covers.
+        vote's decisions and ties exactly; points no LF covers are labelled by
+        the class balance only when the user gave it (else they are ties, as in
+        majority vote).
         """
         problems = degeneracy_problems(self, gs)
         self.fit_report_["problems"] = problems
@@ -598,8 +604,8 @@ class FactorLabeler(BaseLabeler):
             self._log_prior, self._factors, self._tables = equal_accuracy_model(
                 gs, factors, cb)
             self._mv_mode = True
-            action = ("fell back to majority vote (same decisions and ties; the "
-                      "estimated class balance labels only points no LF covers)")
+            action = ("fell back to majority vote (same decisions and ties; a "
+                      "given class balance labels the points no LF covers)")
         self.fit_report_["problems"] = problems
         self.fit_report_["action"] = action
         warnings.warn(
