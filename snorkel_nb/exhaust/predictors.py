@@ -13,6 +13,8 @@ train - validation accuracy gap) and ``train_time`` (seconds).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import copy
 import math
 import sys
@@ -170,7 +172,7 @@ def _limit_threads(n: int | None) -> Iterator[None]:
             torch.set_num_threads(prev)
 
 
-class ExhaustPredictor:
+class ExhaustPredictor(ABC):
     """Base class: target checks, ``epochs_seen`` checks and ``score``.
 
     Parameters
@@ -218,11 +220,13 @@ class ExhaustPredictor:
             )
         return k
 
+    @abstractmethod
     def fit(self, runs: Any) -> ExhaustPredictor:
-        raise NotImplementedError
+        """Learn from a runs table; returns self."""
 
+    @abstractmethod
     def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
-        raise NotImplementedError
+        """Predict the target for runs or architectures."""
 
     def score(self, runs: Any, epochs_seen: int = 0) -> float:
         """Negative mean absolute error on runs whose target is logged."""

@@ -20,6 +20,8 @@ ASCII letters that are uppercase.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import operator
 import re
 from dataclasses import dataclass
@@ -164,28 +166,30 @@ def _count_all(view: TextView, unit: str) -> np.ndarray:
     return view.count(UNIT_PATTERNS[unit], raw=unit == "uppercase letters")
 
 
-class Predicate:
+class Predicate(ABC):
     """Base class: a boolean condition on one text."""
 
     kind: ClassVar[str] = ""
 
-    def test(self, text: str) -> bool:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def test(self, text: str) -> bool:
+        """Whether one text satisfies the condition (row-wise path)."""
 
-    def mask(self, view: TextView) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def mask(self, view: TextView) -> np.ndarray:
+        """Boolean [n] mask over a whole column (vectorised path)."""
 
-    def describe(self) -> str:  # pragma: no cover - abstract
+    @abstractmethod
+    def describe(self) -> str:
         """Normalised English, e.g. ``contains the word 'subscribe'``."""
-        raise NotImplementedError
 
-    def slug(self) -> str:  # pragma: no cover - abstract
+    @abstractmethod
+    def slug(self) -> str:
         """Identifier fragment used in LF names."""
-        raise NotImplementedError
 
-    def to_spec(self) -> dict[str, Any]:  # pragma: no cover - abstract
+    @abstractmethod
+    def to_spec(self) -> dict[str, Any]:
         """JSON-able description (``{"kind": ..., ...}``)."""
-        raise NotImplementedError
 
     def __str__(self) -> str:
         return self.describe()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from typing import Any, Sequence
 
 import numpy as np
@@ -93,7 +95,7 @@ def _metric(name: str, Y: np.ndarray, preds: np.ndarray, probs: np.ndarray | Non
     )
 
 
-class BaseLabeler:
+class BaseLabeler(ABC):
     """Base class: subclasses implement ``fit`` and ``predict_proba``.
 
     ``predict`` and ``score`` are written once here and never overridden.
@@ -109,8 +111,9 @@ class BaseLabeler:
     def _check_L(self, L: Any, **kw: Any) -> np.ndarray:
         return check_label_matrix(L, cardinality=self.cardinality, **kw)
 
-    def predict_proba(self, L: Any) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def predict_proba(self, L: Any) -> np.ndarray:
+        """[n, k] class probabilities for each row of ``L``."""
 
     def predict(
         self,

@@ -14,6 +14,8 @@ codes are ``sum_t (L[:, C_t] + 1) * (k+1)**t`` (0 = abstain, c + 1 = class c).
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 import contextlib
 import dataclasses
 import json
@@ -323,9 +325,10 @@ class FactorLabeler(BaseLabeler):
                 self._guard(stats, gs, cb, deps)
         return self
 
+    @abstractmethod
     def _fit_stats(self, stats: LabelStats, class_balance: np.ndarray | None,
-                   deps: list[tuple[int, int]]) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+                   deps: list[tuple[int, int]]) -> None:
+        """Set the model's parameters from the sufficient statistics."""
 
     def _class_balance(self, class_balance: Any, Y_dev: Any) -> np.ndarray | None:
         k = self.cardinality
