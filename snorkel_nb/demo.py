@@ -117,6 +117,8 @@ def main() -> None:
         s = lm.score(L_test, test["label"], metrics=["accuracy", "f1"],
                      tie_break_policy="random")
         print(f"  label model:   accuracy {s['accuracy']:.3f}, F1 {s['f1']:.3f}")
+        if lm.fit_report_.get("action"):
+            print(f"  (label model's guard: {lm.fit_report_['action']})")
 
     print("\nErrors recorded while applying LFs (the run went on; those rows abstained):")
     for record in applier.errors.values():
