@@ -32,6 +32,8 @@ from snorkel_nb.labeling.model.majority import vote_counts
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
 
 _PRED_CHUNK = 16384
+# How abstains are modelled: one rate per LF, or per LF and class.
+ABSTAIN_MODES = ("class", "independent")
 MAX_FACTOR_CODES = 4096
 _EPS = 1e-12
 
@@ -249,7 +251,14 @@ class FactorLabeler(BaseLabeler):
         self._mv_mode = False
 
     def _validate_config(self) -> None:
-        pass
+        """Check the settings the EM-based models share (abstain mode, epochs, prior)."""
+        c = self.config
+        if hasattr(c, "abstain") and c.abstain not in ABSTAIN_MODES:
+            raise ValueError(f"abstain must be one of {ABSTAIN_MODES}; got {c.abstain!r}.")
+        if getattr(c, "n_epochs", 1) < 1:
+            raise ValueError(f"n_epochs must be >= 1; got {c.n_epochs}.")
+        if getattr(c, "prior_strength", 0) < 0:
+            raise ValueError(f"prior_strength must be >= 0; got {c.prior_strength}.")
 
     # ---- fitting --------------------------------------------------------------
     def fit(

@@ -13,7 +13,6 @@ from snorkel_nb.labeling.model.core import (
 )
 from snorkel_nb.labeling.model.stats import LabelStats
 
-ABSTAIN_MODES = ("independent", "class")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,15 +50,6 @@ class DawidSkene(FactorLabeler):
     """
 
     config_cls = DawidSkeneConfig
-
-    def _validate_config(self) -> None:
-        c = self.config
-        if c.abstain not in ABSTAIN_MODES:
-            raise ValueError(f"abstain must be one of {ABSTAIN_MODES}; got {c.abstain!r}.")
-        if c.n_epochs < 1:
-            raise ValueError(f"n_epochs must be >= 1; got {c.n_epochs}.")
-        if c.prior_strength < 0:
-            raise ValueError(f"prior_strength must be >= 0; got {c.prior_strength}.")
 
     def _fit_stats(self, stats: LabelStats, cb: np.ndarray | None,
                    deps: list[tuple[int, int]], strength: float | None = None,

@@ -16,7 +16,6 @@ from snorkel_nb.labeling.model.core import (
 )
 from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
 
-ABSTAIN_MODES = ("class", "independent")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,13 +74,8 @@ class LabelModel(FactorLabeler):
     config_cls = LabelModelConfig
 
     def _validate_config(self) -> None:
+        super()._validate_config()
         c = self.config
-        if c.abstain not in ABSTAIN_MODES:
-            raise ValueError(f"abstain must be one of {ABSTAIN_MODES}; got {c.abstain!r}.")
-        if c.n_epochs < 1:
-            raise ValueError(f"n_epochs must be >= 1; got {c.n_epochs}.")
-        if c.prior_strength < 0:
-            raise ValueError(f"prior_strength must be >= 0; got {c.prior_strength}.")
         if c.em_steps < 0:
             raise ValueError(f"em_steps must be >= 0; got {c.em_steps}.")
 

@@ -17,7 +17,7 @@ from snorkel_nb.labeling.model.stats import LabelStats, as_int8
 
 def _pair_misfit(model: Any, stats: LabelStats) -> tuple[np.ndarray, np.ndarray]:
     """G statistic and excess agreement of every LF pair vs the fitted model."""
-    k, m, n = stats.cardinality, stats.m, stats.n
+    k, n = stats.cardinality, stats.n
     N = stats.pair_tables()  # [i, j, a, b]
     T = model.get_conditional_probs()  # [m, k+1, k]
     p = model.class_balance_
