@@ -245,6 +245,28 @@ class ExhaustPredictor(ABC):
         return f"{type(self).__name__}({args})"
 
 
+class _ThreadCappedPredictor(ExhaustPredictor):
+    """Runs ``_fit`` / ``_predict`` with BLAS, OpenMP and torch capped at ``n_threads``."""
+
+    n_threads: int | None = 1
+
+    def fit(self, runs: Any) -> ExhaustPredictor:
+        with _limit_threads(self.n_threads):
+            return self._fit(runs)
+
+    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        with _limit_threads(self.n_threads):
+            return self._predict(runs, epochs_seen)
+
+    @abstractmethod
+    def _fit(self, runs: Any) -> ExhaustPredictor:
+        """Fit with threads capped."""
+
+    @abstractmethod
+    def _predict(self, runs: Any, epochs_seen: int) -> np.ndarray:
+        """Predict with threads capped."""
+
+
 class ClosestLayersPredictor(ExhaustPredictor):
     """Baseline: the mean target of the past runs with the closest number of layers.
 
@@ -423,7 +445,7 @@ def _base(runs: pd.DataFrame, k: int, target: str) -> np.ndarray:
     return _early_curve(runs, "val_acc", k)[:, -1]
 
 
-class BoostedPredictor(ExhaustPredictor):
+class BoostedPredictor(_ThreadCappedPredictor):
     """Gradient-boosted trees on architecture features (+ the first k epochs).
 
     One :class:`~sklearn.ensemble.HistGradientBoostingRegressor` per
@@ -465,10 +487,6 @@ class BoostedPredictor(ExhaustPredictor):
         self.l2_regularization = l2_regularization
         self.random_state = random_state
 
-    def fit(self, runs: Any) -> BoostedPredictor:
-        with _limit_threads(self.n_threads):
-            return self._fit(runs)
-
     def _fit(self, runs: Any) -> BoostedPredictor:
         from sklearn.ensemble import HistGradientBoostingRegressor
 
@@ -494,10 +512,6 @@ class BoostedPredictor(ExhaustPredictor):
             model.fit(X, (yt - base)[ok])
             self.models_.append((model, k))
         return self
-
-    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
-        with _limit_threads(self.n_threads):
-            return self._predict(runs, epochs_seen)
 
     def _predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
         k = self._check_k(epochs_seen)
@@ -560,7 +574,7 @@ def _curve_shape(c: np.ndarray, horizon: float) -> np.ndarray:
     return np.column_stack(feats)
 
 
-class KernelPredictor(ExhaustPredictor):
+class KernelPredictor(_ThreadCappedPredictor):
     """RBF support-vector regression on architecture and curve-shape features.
 
     One :class:`~sklearn.svm.SVR` per ``epochs_seen`` in
@@ -623,10 +637,6 @@ class KernelPredictor(ExhaustPredictor):
         X = np.where(np.isfinite(X), X, mu)
         return np.clip((X - mu) / sd, -5.0, 5.0)
 
-    def fit(self, runs: Any) -> KernelPredictor:
-        with _limit_threads(self.n_threads):
-            return self._fit(runs)
-
     def _fit(self, runs: Any) -> KernelPredictor:
         from sklearn.svm import SVR
 
@@ -661,10 +671,6 @@ class KernelPredictor(ExhaustPredictor):
             self.models_.append((svr, k, r_mu, r_sd))
         return self
 
-    def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
-        with _limit_threads(self.n_threads):
-            return self._predict(runs, epochs_seen)
-
     def _predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
         k = self._check_k(epochs_seen)
         runs = as_runs(runs)
@@ -685,7 +691,7 @@ class KernelPredictor(ExhaustPredictor):
         return np.exp(pred) if self.log_target_ else pred
 
 
-class LSTMPredictor(ExhaustPredictor):
+class LSTMPredictor(_ThreadCappedPredictor):
     """An LSTM over layer tokens, joined with hyper-parameters and the early curve.
 
     Each layer is its type embedding plus its log-scaled numeric arguments; the
@@ -840,16 +846,14 @@ class LSTMPredictor(ExhaustPredictor):
         return torch.nan_to_num(c) * mask, mask, base
 
     def fit(self, runs: Any) -> LSTMPredictor:
-        import torch  # noqa: F401 - so that _limit_threads can cap its threads
+        import torch  # noqa: F401 - imported first so that its threads get capped
 
-        with _limit_threads(self.n_threads):
-            return self._fit(runs)
+        return super().fit(runs)
 
     def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
-        import torch  # noqa: F401
+        import torch  # noqa: F401 - imported first so that its threads get capped
 
-        with _limit_threads(self.n_threads):
-            return self._predict(runs, epochs_seen)
+        return super().predict(runs, epochs_seen)
 
     def _fit(self, runs: Any) -> LSTMPredictor:
         import torch
