@@ -250,3 +250,31 @@ def test_youtube_not_below_majority_vote():
     a = lm.score(W["test"], Y, tie_break_policy="random")["accuracy"]
     mv = MajorityLabelVoter(2).score(W["test"], Y, tie_break_policy="random")["accuracy"]
     assert a >= mv - 0.005
+
+
+def test_stats_without_overlap_keep_vote_counts():
+    # The big-matrix guard works on a row sample without the overlap matrix;
+    # coverage there once came out NaN and the majority-vote fallback then
+    # predicted NaN probabilities.
+    d = generate_synthetic(n=2000, m=5, k=3, seed=4)
+    full = LabelStats.from_matrix(d.L, 3)
+    thin = LabelStats.from_matrix(d.L, 3, overlap=False)
+    np.testing.assert_array_equal(thin.vote_counts(), full.vote_counts())
+    np.testing.assert_allclose(thin.coverage(), full.coverage())
+
+
+def test_big_matrix_path_keeps_a_good_fit_on_imbalanced_classes():
+    # n * m > 2e7 with distinct rows: the fit uses the overlap matrix only and
+    # the guard judges it on a row sample. With a 0.2 / 0.8 balance the
+    # held-out test once left the prior out and rejected a fit that beats
+    # majority vote.
+    d = generate_synthetic(n=410_000, m=50, k=2, class_balance=[0.2, 0.8], seed=0)
+    lm = LabelModel(2).fit(d.L)
+    assert lm.fit_report_["action"] is None
+    p = lm.predict_proba(d.L[:50_000])
+    assert np.isfinite(p).all()
+    Y = d.Y[:50_000]
+    acc = lm.score(d.L[:50_000], Y, tie_break_policy="random")["accuracy"]
+    oracle = d.oracle().score(d.L[:50_000], Y, tie_break_policy="random")["accuracy"]
+    mv = MajorityLabelVoter(2).score(d.L[:50_000], Y, tie_break_policy="random")["accuracy"]
+    assert acc > mv and acc > oracle - 0.005

@@ -139,7 +139,9 @@ class LabelStats:
         unless ``validate=False``, for callers that already did).
 
         ``patterns=False`` skips the unique-pattern pass (the overlap matrix is
-        all that :class:`~snorkel_nb.labeling.model.LabelModel` needs to fit).
+        all that :class:`~snorkel_nb.labeling.model.LabelModel` needs to fit);
+        ``overlap=False`` keeps only its diagonal (the vote counts), for
+        pattern-only uses such as the degeneracy guard's row sample.
         """
         if validate:
             L = check_label_matrix(L, cardinality=cardinality, allow_empty=True)
@@ -149,8 +151,10 @@ class LabelStats:
         pats = cnts = None
         if patterns:
             pats, cnts = unique_patterns(L)
-        if not overlap:
+        if not overlap:  # only the diagonal (vote counts): coverage still works
             O = np.full((m * cardinality, m * cardinality), np.nan)
+            votes = np.stack([(L == y).sum(0) for y in range(cardinality)], 1)
+            np.fill_diagonal(O, votes.reshape(-1).astype(np.float64))
         elif pats is not None and len(pats) < n // 2:
             O = overlap_matrix(pats, cardinality, cnts)
         else:
