@@ -278,3 +278,10 @@ def test_big_matrix_path_keeps_a_good_fit_on_imbalanced_classes():
     oracle = d.oracle().score(d.L[:50_000], Y, tie_break_policy="random")["accuracy"]
     mv = MajorityLabelVoter(2).score(d.L[:50_000], Y, tie_break_policy="random")["accuracy"]
     assert acc > mv and acc > oracle - 0.005
+
+
+def test_guard_says_when_there_is_no_held_out_evidence():
+    L, _ = _competing_lfs()  # one LF per class: no vote is ever confirmed
+    with pytest.warns(UserWarning, match="no held-out evidence"):
+        lm = LabelModel(4).fit(L)
+    assert lm.fit_report_["held_out_lf_gain"]["se"] == 0

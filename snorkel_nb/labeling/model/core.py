@@ -607,6 +607,11 @@ class FactorLabeler(BaseLabeler):
                 msg = (f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. "
                        f"{se:.2%}) more often than majority vote does, not "
                        "significantly better")
+                if se == 0:  # e.g. one LF per class: no vote is ever confirmed
+                    msg = ("no held-out evidence: no LF's vote is ever matched by "
+                           "another LF's vote where the fit and majority vote "
+                           "differ (e.g. each class has a single LF), so learned "
+                           "weights cannot be checked without gold")
                 problems = [*problems, msg]
                 action = None
             elif not action:
