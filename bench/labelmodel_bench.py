@@ -221,8 +221,11 @@ def measured(fn, timeout: float) -> dict:
 
 
 def evaluate(name, k, L, Le, Ye, Yd=None, cb_true=None, oracle=None, timeout=600.0,
-             skip=(), only=()):
-    """One row per model; ``skip`` maps model name -> reason it was not run."""
+             skip=(), only=(), keep_preds=False):
+    """One row per model; ``skip`` maps model name -> reason it was not run.
+
+    ``keep_preds``: also return each model's eval-set predictions (row key
+    ``preds``) for the paired comparison of small real sets."""
     rows = []
     mets = ["accuracy", "f1"] if k == 2 else ["accuracy"]
     skip = dict(skip)
@@ -247,7 +250,10 @@ def evaluate(name, k, L, Le, Ye, Yd=None, cb_true=None, oracle=None, timeout=600
             probs = np.asarray(pred(obj), dtype=np.float64)
             tp = time.perf_counter() - t
             partial({"fit_s": tf, "predict_s": tp})
-            return dict(**score(probs), fit_s=tf, predict_s=tp)
+            out = dict(**score(probs), fit_s=tf, predict_s=tp)
+            if keep_preds:
+                out["preds"] = probs_to_preds(probs, "random", seed=0)
+            return out
 
         print(f"  {model}", file=sys.stderr, flush=True)
         out = measured(job, timeout)
@@ -256,8 +262,14 @@ def evaluate(name, k, L, Le, Ye, Yd=None, cb_true=None, oracle=None, timeout=600
     if oracle is not None:
         add("oracle (true params)", lambda: oracle, lambda o: o.predict_proba(Le))
     add("MV (ours)", lambda: MajorityLabelVoter(k).fit(L), lambda o: o.predict_proba(Le))
+    cb = cb_true
+    if cb is None and Yd is not None:
+        cb = np.bincount(Yd, minlength=k) / len(Yd)
     add("snorkel_nb LabelModel", lambda: LabelModel(k).fit(L),
         lambda o: o.predict_proba(Le))
+    if cb is not None:
+        add("snorkel_nb LabelModel +true balance",
+            lambda: LabelModel(k).fit(L, class_balance=cb), lambda o: o.predict_proba(Le))
     add("snorkel_nb DawidSkene", lambda: DawidSkene(k).fit(L),
         lambda o: o.predict_proba(Le))
     add("snorkel_nb Triplet", lambda: TripletLabelModel(k).fit(L),
@@ -273,9 +285,6 @@ def evaluate(name, k, L, Le, Ye, Yd=None, cb_true=None, oracle=None, timeout=600
         return o.predict_proba(Le.astype(np.int64))
 
     add("snorkel LabelModel", sfit, spred)
-    cb = cb_true
-    if cb is None and Yd is not None:
-        cb = np.bincount(Yd, minlength=k) / len(Yd)
     if cb is not None:
         add("snorkel LabelModel +true balance", lambda: sfit(list(cb)), spred)
     add("snorkel MajorityLabelVoter", lambda: SMV(cardinality=k),
@@ -305,6 +314,97 @@ def _ds_transfer(L, Le, k):
     return plain_dawid_skene(both, k)[len(L):]
 
 
+PEERS = ("snorkel LabelModel", "snorkel LabelModel +true balance",
+         "snorkel MajorityLabelVoter", "flyingsquid", "plain Dawid-Skene")
+
+
+def _paired_diff(pa: np.ndarray, pb: np.ndarray, Y: np.ndarray, n_boot: int = 10000,
+                 seed: int = 0) -> tuple[float, float, float]:
+    """Accuracy difference a - b in points with a paired bootstrap 95% interval
+    (the same resampled rows for both; the eval sets have 250-900 rows, so a
+    0.5-point gap is 1-5 rows)."""
+    ca = (pa == Y).astype(np.float64)
+    cb = (pb == Y).astype(np.float64)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(Y), size=(n_boot, len(Y)))
+    d = (ca[idx] - cb[idx]).mean(1) * 100
+    return float((ca - cb).mean() * 100), *np.quantile(d, [0.025, 0.975]).tolist()
+
+
+def paired_table(rows: list[dict], gold: dict[str, np.ndarray]) -> str:
+    """Ours vs the best peer on each real set, and like-for-like with the true
+    class balance, with paired bootstrap intervals."""
+    out = ["| data | ours | best peer | ours - best peer [95% CI] | ours +true balance "
+           "| Snorkel +true balance | difference [95% CI] |", "|" + "---|" * 7]
+
+    def fmt(d):
+        return f"{d[0]:+.2f} [{d[1]:+.2f}, {d[2]:+.2f}]"
+
+    for name, Y in gold.items():
+        by = {r["model"]: r for r in rows if r["data"] == name and "preds" in r}
+        ours, ours_cb = by.get("snorkel_nb LabelModel"), by.get(
+            "snorkel_nb LabelModel +true balance")
+        peers = [by[p] for p in PEERS if p in by]
+        if ours is None or not peers:
+            continue
+        best = max(peers, key=lambda r: r["accuracy"])
+        cells = [name, f"{100 * ours['accuracy']:.2f}",
+                 f"{best['model']} {100 * best['accuracy']:.2f}",
+                 fmt(_paired_diff(ours["preds"], best["preds"], Y))]
+        scb = by.get("snorkel LabelModel +true balance")
+        if ours_cb is not None and scb is not None:
+            cells += [f"{100 * ours_cb['accuracy']:.2f}", f"{100 * scb['accuracy']:.2f}",
+                      fmt(_paired_diff(ours_cb["preds"], scb["preds"], Y))]
+        else:
+            cells += ["", "", ""]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def from_markdown(text: str) -> list[dict]:
+    """Rows of a results table written by :func:`to_markdown` (for ``--merge``)."""
+    lines = [ln for ln in text.splitlines() if ln.startswith("| ")]
+    cols = [c.strip() for c in lines[0].strip("|").split("|")]
+    rows = []
+    for ln in lines[1:]:
+        cells = [c.strip() for c in ln.strip().strip("|").split("|")]
+        if len(cells) != len(cols) or cells[0] == cols[0]:
+            continue
+        r = {}
+        for c, v in zip(cols, cells):
+            if v == "":
+                continue
+            if c in ("accuracy", "f1"):
+                r[c] = float(v) / 100
+            elif c in ("fit_s", "predict_s", "peak_mb", "L_mb"):
+                r[c] = float(v)
+            else:
+                r[c] = v
+        rows.append(r)
+    return rows
+
+
+MODEL_ORDER = ("oracle (true params)", "MV (ours)", "snorkel_nb LabelModel",
+               "snorkel_nb LabelModel +true balance", "snorkel_nb DawidSkene",
+               "snorkel_nb Triplet", "snorkel LabelModel",
+               "snorkel LabelModel +true balance", "snorkel MajorityLabelVoter",
+               "flyingsquid", "plain Dawid-Skene")
+
+
+def merge_rows(tables: list[list[dict]]) -> list[dict]:
+    """Combine tables of runs that each ran some of the models (later wins)."""
+    merged: dict[tuple[str, str], dict] = {}
+    data_order: list[str] = []
+    for rows in tables:
+        for r in rows:
+            if r["data"] not in data_order:
+                data_order.append(r["data"])
+            merged[(r["data"], r["model"])] = r
+    rank = {m: i for i, m in enumerate(MODEL_ORDER)}
+    return sorted(merged.values(), key=lambda r: (data_order.index(r["data"]),
+                                                  rank.get(r["model"], len(rank))))
+
+
 def to_markdown(rows):
     cols = ["data", "model", "accuracy", "f1", "fit_s", "predict_s", "peak_mb", "L_mb",
             "note"]
@@ -331,8 +431,8 @@ row-hashed random choice among tied classes, so a model that abstains or ties
 gets a random class exactly as majority vote does), and accuracy (and F1 of
 class 1 for binary sets) is computed over ALL evaluation points, in %.
 Real sets: fit on the train matrix without gold, scored on the split named
-(CDR: MeTaL train / dev matrices). `+true balance`: Snorkel given the class
-balance of the dev/valid gold (synthetic: the true one). Plain Dawid-Skene is
+(CDR: MeTaL train / dev matrices). `+true balance`: the model is given the
+class balance of the dev/valid gold (synthetic: the true one). Plain Dawid-Skene is
 transductive (fit on train + eval rows) and treats abstain as missing, so an LF
 that only ever votes one class carries no signal for it (hence its collapse on
 the real sets, whose LFs mostly vote one class). Synthetic: `generate_synthetic(seed=0)`,
@@ -364,21 +464,34 @@ def main(argv=None):
     ap.add_argument("--out", default=str(ROOT / "results" / "labelmodel.md"))
     ap.add_argument("--models", nargs="*", default=(),
                     help="run only these models (names as in the table)")
+    ap.add_argument("--merge", nargs="+", default=None, metavar="TABLE",
+                    help="run nothing: merge results tables of runs that each ran some "
+                         "models (e.g. peers and ours) into --out")
     args = ap.parse_args(argv)
+    if args.merge:
+        rows = merge_rows([from_markdown(Path(f).read_text()) for f in args.merge])
+        md = HEADER.format(mode="--full (merged runs: " + ", ".join(
+            Path(f).name for f in args.merge) + ")") + "\n" + to_markdown(rows) + "\n"
+        Path(args.out).write_text(md)
+        print(md)
+        return
     mode = "--full" if args.full else "--speed" if args.speed else "--quick"
     timeout = args.timeout or (180.0 if mode == "--quick" else 600.0)
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
     t0 = time.perf_counter()
     rows = []
+    gold = {}
     if mode != "--speed":
         for d in real_sets():
             print("running", d["name"], file=sys.stderr, flush=True)
             r = evaluate(d["name"], d["k"], d["L"], d["Le"], d["Ye"], d["Yd"],
-                         timeout=timeout, only=set(args.models))
+                         timeout=timeout, only=set(args.models), keep_preds=True)
             for x in r:
                 x["L_mb"] = d["L"].nbytes / 2**20
             rows += r
+            gold[d["name"]] = d["Ye"]
+    paired = paired_table(rows, gold) if gold else ""
     if mode == "--quick":
         grid = [(10_000, m, k) for m in (10, 50) for k in (2, 4)]
     elif mode == "--full":
@@ -409,6 +522,10 @@ def main(argv=None):
         del s
     md = (HEADER.format(mode=mode) + f"\nTotal benchmark wall time: "
           f"{time.perf_counter() - t0:.0f} s.\n\n" + to_markdown(rows) + "\n")
+    if paired:
+        md += ("\n## Real sets: ours vs the best peer, paired\n\nAccuracy points; "
+               "95% intervals from a paired bootstrap over the eval rows (10,000 "
+               "resamples).\n\n" + paired + "\n")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(md)
