@@ -32,6 +32,9 @@ from snorkel_nb.labeling.model.majority import vote_counts
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
 
 _PRED_CHUNK = 16384
+# Rows in the strided sample whose patterns stand in for the full ones on big
+# matrices (EM polish of the moment fit, degeneracy guard).
+SAMPLE_ROWS = 10000
 # How abstains are modelled: one rate per LF, or per LF and class.
 ABSTAIN_MODES = ("class", "independent")
 MAX_FACTOR_CODES = 4096
@@ -246,6 +249,7 @@ class FactorLabeler(BaseLabeler):
         self.n_lfs: int | None = None
         self.dependencies: list[tuple[int, int]] = []
         self.fit_report_: dict[str, Any] = {}
+        self._row_sample: LabelStats | None = None  # set during fit_stats only
         # True when the guard chose majority vote: the tables then only label
         # MV's decided points (equal weights) and the prior only uncovered ones.
         self._mv_mode = False
@@ -292,13 +296,13 @@ class FactorLabeler(BaseLabeler):
         L = as_int8(_check_fast(L_train, self.cardinality))
         want = self._needs_patterns(L)
         stats = LabelStats.from_matrix(L, self.cardinality, patterns=want, validate=False)
-        guard_stats = None
-        if not want:  # judge degeneracy on a strided sample of ~10k rows
-            step = max(1, L.shape[0] // 10000)
-            guard_stats = LabelStats.from_matrix(L[::step], self.cardinality, overlap=False,
-                                                 validate=False)
+        sample = None
+        if not want:  # patterns of a strided row sample: EM polish and guard
+            step = max(1, L.shape[0] // SAMPLE_ROWS)
+            sample = LabelStats.from_matrix(L[::step], self.cardinality, overlap=False,
+                                            validate=False)
         return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance,
-                              dependencies=dependencies, _guard_stats=guard_stats)
+                              dependencies=dependencies, _row_sample=sample)
 
     def _needs_patterns(self, L: np.ndarray) -> bool:
         return True
@@ -309,9 +313,13 @@ class FactorLabeler(BaseLabeler):
         Y_dev: Any = None,
         class_balance: Any = None,
         dependencies: Sequence[tuple[int, int]] | None = None,
-        _guard_stats: LabelStats | None = None,
+        _row_sample: LabelStats | None = None,
     ) -> "FactorLabeler":
-        """Fit from precomputed (e.g. chunk-summed) :class:`LabelStats`."""
+        """Fit from precomputed (e.g. chunk-summed) :class:`LabelStats`.
+
+        ``_row_sample``: statistics *with patterns* of a row sample, used when
+        ``stats`` has none (big matrices whose rows are nearly all distinct).
+        """
         if stats.cardinality != self.cardinality:
             raise ValueError(
                 f"stats have cardinality {stats.cardinality}, model has {self.cardinality}."
@@ -327,9 +335,11 @@ class FactorLabeler(BaseLabeler):
         self._mv_mode = False
         self._warn_identifiability(stats)
         u = len(stats.counts) if stats.patterns is not None else stats.m * self.cardinality
+        self._row_sample = _row_sample if stats.patterns is None else None
         with _few_threads(u * stats.m * (self.cardinality + 1)):
             self._fit_stats(stats, cb, deps)
-            gs = stats if stats.patterns is not None else _guard_stats
+            gs = stats if stats.patterns is not None else _row_sample
+            self._row_sample = None
             if self.config.guard and gs is not None:
                 self._guard(stats, gs, cb, deps)
         return self
@@ -592,7 +602,7 @@ class FactorLabeler(BaseLabeler):
         self.fit_report_["problems"] = problems
         action = None
         if problems:
-            safe = self._fit_safe(stats, cb, deps)
+            safe = self._fit_safe(gs, cb, deps)
             again = degeneracy_problems(self, gs) if safe else problems
             if safe and not again:
                 action = ("refit from the majority-vote start with a strong prior "

@@ -29,8 +29,10 @@ class LabelModelConfig(ModelConfig):
     conditional toward its starting value (a weak, majority-vote-centred
     prior). em_steps: EM iterations over the unique patterns after the moment
     fit (maximum-likelihood polish of the moment estimate; 0 = pure moment
-    estimator; dependency cliques always get a few). Skipped when the matrix is
-    big and its rows nearly all distinct (then the fit uses ``O`` only).
+    estimator; dependency cliques always get a few). When the matrix is big
+    and its rows nearly all distinct, EM runs on the patterns of a strided
+    sample of ``SAMPLE_ROWS`` rows instead (and is skipped when fitting from
+    statistics without patterns).
     """
 
     n_epochs: int = 200
@@ -107,18 +109,25 @@ class LabelModel(FactorLabeler):
         lp, T, n_it = self._moment_fit(stats, T0, lp0, cb is not None, deps, ind, a)
         factors = factors_from_dependencies(deps, m, k)
         tables = _tables_for(factors, T, k)
-        if stats.patterns is not None and (deps or self.config.em_steps):
+        # EM over the unique patterns; on big matrices without patterns, over
+        # those of a strided row sample (the moment fit weakly identifies the
+        # class balance: at 1M x 50 with a 0.2 / 0.8 balance, 99.05% vs the
+        # oracle's 99.41%; a 10k-row polish reaches 99.40% in ~0.1 s).
+        em_stats = stats if stats.patterns is not None else self._row_sample
+        if em_stats is not None and (deps or self.config.em_steps):
             multi = {f for f, C in enumerate(factors) if len(C) > 1}
             upd = None if self.config.em_steps else multi
             steps = self.config.em_steps or 30
             pseudo = [np.exp(t) * a for t in _tables_for(factors, T0, k)]
             em = dict(update=upd, update_prior=bool(self.config.em_steps) and cb is None,
                       independent_abstain=ind, tol=1e-8)
-            lp, tables, em_it, obj = self._em(stats, lp, factors, tables, pseudo, steps,
+            lp, tables, em_it, obj = self._em(em_stats, lp, factors, tables, pseudo, steps,
                                               **em)
             self.fit_report_["em_iter"] = em_it
             self.fit_report_["start"] = "moments"
-            if self.config.em_steps:
+            if em_stats is not stats:
+                self.fit_report_["em_rows"] = int(em_stats.n)
+            elif self.config.em_steps:
                 # A second start from majority vote; keep the likelier fit (EM
                 # from moments and from MV can end in different local optima).
                 lp_mv, _ = self._mv_tables(stats, singles, independent_abstain=ind)
