@@ -337,9 +337,11 @@ class FactorLabeler(BaseLabeler):
         u = len(stats.counts) if stats.patterns is not None else stats.m * self.cardinality
         self._row_sample = _row_sample if stats.patterns is None else None
         with _few_threads(u * stats.m * (self.cardinality + 1)):
-            self._fit_stats(stats, cb, deps)
+            try:
+                self._fit_stats(stats, cb, deps)
+            finally:
+                self._row_sample = None
             gs = stats if stats.patterns is not None else _row_sample
-            self._row_sample = None
             if self.config.guard and gs is not None:
                 self._guard(stats, gs, cb, deps)
         return self
