@@ -285,3 +285,14 @@ def test_guard_says_when_there_is_no_held_out_evidence():
     with pytest.warns(UserWarning, match="no held-out evidence"):
         lm = LabelModel(4).fit(L)
     assert lm.fit_report_["held_out_lf_gain"]["se"] == 0
+
+
+def test_mv_agreement_hand_computed():
+    from snorkel_nb.labeling.model.core import _mv_agreement
+
+    pats = np.array([[0, 0, 1], [0, 1, 1], [1, 1, 1]], dtype=np.int8)
+    w = np.array([1.0, 1.0, 2.0])
+    # LF0: row 0 tie (skipped), row 1 others say 1 (disagree, w 1), row 2 agree (w 2)
+    # LF1: rows 0-1 tie, row 2 agree; LF2: row 0 others say 0 (w 1), row 2 agree (w 2)
+    np.testing.assert_allclose(_mv_agreement(pats, w, 2), [2 / 3, 1.0, 2 / 3])
+    assert np.isnan(_mv_agreement(np.array([[0, -1]], dtype=np.int8), np.ones(1), 2)).all()

@@ -903,24 +903,21 @@ def loo_gain_over_mv(model: FactorLabeler, stats: LabelStats) -> tuple[float, fl
 
 
 def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
-    """[m] how often each LF agrees with the majority vote of the *other* LFs."""
-    counts = np.zeros((len(pats), k))
-    for y in range(k):
-        counts[:, y] = (pats == y).sum(1)
-    out = np.full(pats.shape[1], np.nan)
-    for j in range(pats.shape[1]):
-        v = pats[:, j]
-        on = v >= 0
-        if not on.any():
-            continue
-        c = counts[on].copy()
-        c[np.arange(on.sum()), v[on]] -= 1
-        has = c.max(1) > 0
-        top = c.argmax(1)
-        uniq = (c == c.max(1, keepdims=True)).sum(1) == 1
-        sel = has & uniq
-        if w[on][sel].sum() > 0:
-            out[j] = float((w[on][sel] * (top[sel] == v[on][sel])).sum() / w[on][sel].sum())
+    """[m] how often each LF agrees with the majority vote of the *other* LFs
+    (count-weighted over the patterns where that majority is unique)."""
+    u, m = pats.shape
+    counts = np.stack([(pats == y).sum(1) for y in range(k)], 1)  # [u, k]
+    out = np.full(m, np.nan)
+    block = max(1, int(4e6 // max(u * k, 1)))  # LFs per [u, block, k] slab
+    for s in range(0, m, block):
+        V = pats[:, s : s + block].astype(np.int64)  # [u, b]
+        c = counts[:, None, :] - (V[:, :, None] == np.arange(k))  # others' votes
+        mx = c.max(2)
+        uniq = (c == mx[:, :, None]).sum(2) == 1
+        W = w[:, None] * ((V >= 0) & (mx > 0) & uniq)
+        tot = W.sum(0)
+        agree = (W * (c.argmax(2) == V)).sum(0)
+        out[s : s + V.shape[1]] = np.where(tot > 0, agree / np.maximum(tot, 1e-300), np.nan)
     return out
 
 
