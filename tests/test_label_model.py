@@ -264,13 +264,18 @@ def test_stats_without_overlap_keep_vote_counts():
 
 
 def test_big_matrix_path_keeps_a_good_fit_on_imbalanced_classes():
-    # n * m > 2e7 with distinct rows: the fit uses the overlap matrix only and
-    # the guard judges it on a row sample. With a 0.2 / 0.8 balance the
-    # held-out test once left the prior out and rejected a fit that beats
-    # majority vote.
-    d = generate_synthetic(n=410_000, m=50, k=2, class_balance=[0.2, 0.8], seed=0)
+    # > 50k rows, nearly all distinct: the fit uses the overlap matrix, then EM
+    # and the guard run on the patterns of a strided row sample. With a
+    # 0.2 / 0.8 balance the held-out test once left the prior out and rejected
+    # a fit that beats majority vote; moments alone under-estimated the
+    # imbalance (the sample polish fixes that).
+    from snorkel_nb.labeling.model.core import SAMPLE_ROWS
+
+    d = generate_synthetic(n=120_000, m=50, k=2, class_balance=[0.2, 0.8], seed=0)
     lm = LabelModel(2).fit(d.L)
     assert lm.fit_report_["action"] is None
+    assert SAMPLE_ROWS <= lm.fit_report_["em_rows"] <= 2 * SAMPLE_ROWS
+    assert abs(lm.class_balance_[0] - 0.2) < 0.01
     p = lm.predict_proba(d.L[:50_000])
     assert np.isfinite(p).all()
     Y = d.Y[:50_000]
