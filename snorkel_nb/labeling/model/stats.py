@@ -151,10 +151,8 @@ class LabelStats:
         pats = cnts = None
         if patterns:
             pats, cnts = unique_patterns(L)
-        if not overlap:  # only the diagonal (vote counts): coverage still works
-            O = np.full((m * cardinality, m * cardinality), np.nan)
-            votes = np.stack([(L == y).sum(0) for y in range(cardinality)], 1)
-            np.fill_diagonal(O, votes.reshape(-1).astype(np.float64))
+        if not overlap:
+            O = _diagonal_only(L, np.ones(n), cardinality)
         elif pats is not None and len(pats) < n // 2:
             O = overlap_matrix(pats, cardinality, cnts)
         else:
@@ -163,14 +161,19 @@ class LabelStats:
 
     @classmethod
     def from_patterns(
-        cls, patterns: np.ndarray, counts: np.ndarray, cardinality: int
+        cls, patterns: np.ndarray, counts: np.ndarray, cardinality: int,
+        overlap: bool = True,
     ) -> "LabelStats":
-        """Statistics of a matrix given as unique rows and their counts."""
+        """Statistics of a matrix given as unique rows and their counts
+        (``overlap=False``: only the vote counts, as in :meth:`from_matrix`)."""
         patterns = check_label_matrix(patterns, cardinality=cardinality, allow_empty=True)
         counts = np.asarray(counts, dtype=np.float64)
         if counts.shape != (patterns.shape[0],) or (counts < 0).any():
             raise ValueError("counts must be a non-negative vector, one per pattern.")
-        O = overlap_matrix(patterns, cardinality, counts)
+        if overlap:
+            O = overlap_matrix(patterns, cardinality, counts)
+        else:
+            O = _diagonal_only(patterns, counts, cardinality)
         return cls(int(round(counts.sum())), patterns.shape[1], int(cardinality), O,
                    patterns, counts)
 
@@ -217,6 +220,19 @@ class LabelStats:
         idx = np.arange(m)
         T[idx, idx] = 0.0
         return np.maximum(T, 0.0)
+
+
+def _diagonal_only(L: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+    """An overlap matrix holding only its diagonal (weighted vote counts; the
+    rest NaN): enough for coverage and vote counts, O(n m) to build."""
+    m = L.shape[1]
+    O = np.full((m * k, m * k), np.nan)
+    votes = np.zeros((m, k))
+    for s in range(0, L.shape[0], 8192):  # row chunks: no [n, m] float temporary
+        for y in range(k):
+            votes[:, y] += w[s : s + 8192] @ (L[s : s + 8192] == y)
+    np.fill_diagonal(O, votes.reshape(-1).astype(np.float64))
+    return O
 
 
 def as_int8(L: np.ndarray) -> np.ndarray:
