@@ -301,3 +301,23 @@ def test_mv_agreement_hand_computed():
     # LF1: rows 0-1 tie, row 2 agree; LF2: row 0 others say 0 (w 1), row 2 agree (w 2)
     np.testing.assert_allclose(_mv_agreement(pats, w, 2), [2 / 3, 1.0, 2 / 3])
     assert np.isnan(_mv_agreement(np.array([[0, -1]], dtype=np.int8), np.ones(1), 2)).all()
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_overlap_matrix_matches_naive_counts(k):
+    from snorkel_nb.labeling.model.stats import overlap_matrix
+
+    rng = np.random.default_rng(k)
+    L = rng.integers(-1, k, size=(20000, 4)).astype(np.int8)  # > one row chunk
+    w = rng.random(len(L))
+    naive = np.zeros((4 * k, 4 * k))
+    naive_w = np.zeros((4 * k, 4 * k))
+    for i in range(4):
+        for a in range(k):
+            for j in range(4):
+                for b in range(k):
+                    hit = (L[:, i] == a) & (L[:, j] == b)
+                    naive[i * k + a, j * k + b] = hit.sum()
+                    naive_w[i * k + a, j * k + b] = w[hit].sum()
+    np.testing.assert_array_equal(overlap_matrix(L, k), naive)
+    np.testing.assert_allclose(overlap_matrix(L, k, w), naive_w)
