@@ -16,7 +16,7 @@ def synthetic(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     ham = ["great song", "love melody", "nice voice", "good lyrics"]
     filler = ["the", "a", "today", "really", "video", "this"]
     rows = []
-    for i in range(n):
+    for _ in range(n):
         y = int(rng.integers(0, 2))
         key = (spam if y else ham)[int(rng.integers(0, 4))]
         words = list(rng.choice(filler, 3)) + [key]

@@ -263,7 +263,7 @@ class ExplanationCompiler:
         -------
         FilterResult
         """
-        from snorkel_nb.labeling.explain.filter_bank import FilterBank, FilterResult
+        from snorkel_nb.labeling.explain.filter_bank import FilterBank
 
         if errors not in ("raise", "collect"):
             raise ValueError(f"errors must be 'raise' or 'collect'; got {errors!r}.")

@@ -518,7 +518,7 @@ class _Parser:
             if k is not None:
                 nouns.append(("substring", k))
             for mode, k in nouns:
-                for terms, conj, end in self.term_list(k):
+                for terms, _conj, end in self.term_list(k):
                     modes = [mode] if mode else ["word", "substring"]
                     for md in modes:
                         atoms = [cls(t, md) for t in terms]

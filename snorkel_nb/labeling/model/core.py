@@ -509,7 +509,7 @@ class FactorLabeler(BaseLabeler):
         prev = -np.inf
         it = 0
         bar = _progress(n_iter, self.config.progress_bar, type(self).__name__)
-        for it in range(1, n_iter + 1):
+        for it in range(1, n_iter + 1):  # noqa: B007 (returned below)
             W, _ = split_factors(factors, tabs, m, k)
             cnt_flat = torch.zeros(m * (k + 1), k, dtype=dt, device=dev)
             lj = torch.empty(u, k, dtype=dt, device=dev)
