@@ -342,13 +342,13 @@ class FactorLabeler(BaseLabeler):
             finally:
                 self._row_sample = None
             gs = stats if stats.patterns is not None else _row_sample
-            if gs is not None and len(gs.counts) > 5 * SAMPLE_ROWS:
-                # judge on a strided subset of the (hash-ordered) patterns with
-                # their counts: the guard's loops cost O(patterns x LFs)
-                step = len(gs.counts) // (5 * SAMPLE_ROWS)
-                gs = LabelStats.from_patterns(gs.patterns[::step], gs.counts[::step],
-                                              self.cardinality, overlap=False)
             if self.config.guard and gs is not None:
+                if len(gs.counts) > 5 * SAMPLE_ROWS:
+                    # judge on a strided subset of the (hash-ordered) patterns
+                    # with their counts: the guard costs O(patterns x LFs)
+                    step = len(gs.counts) // (5 * SAMPLE_ROWS)
+                    gs = LabelStats.from_patterns(gs.patterns[::step], gs.counts[::step],
+                                                  self.cardinality, overlap=False)
                 self._guard(stats, gs, cb, deps)
         return self
 
