@@ -94,6 +94,28 @@ def predictors(target: str, max_k: int, n_runs: int, quick: bool) -> dict:
     }
 
 
+def accuracy_row(name, runs, y, k, label, pred, secs, pools) -> tuple:
+    """One row of the final-accuracy table: MAE and top-3 overlap vs their bars."""
+    mae = 100 * float(np.mean(np.abs(pred - y)))
+    top3 = top_k_overlap(y, pred, n_pools=pools)
+    mbar, tbar = BARS.get((name, k), (None, None))
+    return (name, len(runs), k, label, fmt_bar(mae, mbar, False),
+            fmt_bar(top3, tbar, True), secs)
+
+
+def budget_row(name, label, y, pred, tt, tp, secs, pools) -> tuple:
+    """One row of the time-budget table: time MAPE and top-3 overlap under the
+    25th / 50th percentile training-time budgets."""
+    mape = 100 * float(np.mean(np.abs(tp - tt) / tt))
+    cells = [
+        fmt_bar(top_k_overlap(y, pred, time_true=tt, time_pred=tp,
+                              budget=float(np.percentile(tt, q)), n_pools=pools),
+                BUDGET_BARS[q], True)
+        for q in (25, 50)
+    ]
+    return (name, label, f"{mape:.1f}", *cells, secs)
+
+
 def fmt_bar(value: float, bar: float | None, higher_is_better: bool) -> str:
     if bar is None:
         return f"{value:.3f}" if higher_is_better else f"{value:.2f}"
@@ -154,20 +176,8 @@ def main() -> None:
             oof = cross_val_predict(runs, pred, ks, progress=False)
             secs = time.time() - t0
             for k in ks:
-                mae = 100 * float(np.mean(np.abs(oof[k] - y)))
-                top3 = top_k_overlap(y, oof[k], n_pools=args.pools)
-                mbar, tbar = BARS.get((name, k), (None, None))
-                rows.append(
-                    (
-                        name,
-                        len(runs),
-                        k,
-                        pname,
-                        fmt_bar(mae, mbar, False),
-                        fmt_bar(top3, tbar, True),
-                        f"{secs:.0f}",
-                    )
-                )
+                rows.append(accuracy_row(name, runs, y, k, pname, oof[k], f"{secs:.0f}",
+                                         args.pools))
                 print(rows[-1], flush=True)
             store[pname] = (oof, None)
             if pname in tpreds:
@@ -175,20 +185,8 @@ def main() -> None:
                 tt = target_values(runs, "train_time")
                 tp = cross_val_predict(runs, tpreds[pname], (0,))[0]
                 secs = time.time() - t0
-                mape = 100 * float(np.mean(np.abs(tp - tt) / tt))
-                cells = []
-                for q in (25, 50):
-                    budget = float(np.percentile(tt, q))
-                    ov = top_k_overlap(
-                        y,
-                        oof[0],
-                        time_true=tt,
-                        time_pred=tp,
-                        budget=budget,
-                        n_pools=args.pools,
-                    )
-                    cells.append(fmt_bar(ov, BUDGET_BARS[q], True))
-                budget_rows.append((name, pname, f"{mape:.1f}", *cells, f"{secs:.0f}"))
+                budget_rows.append(budget_row(name, pname, y, oof[0], tt, tp,
+                                              f"{secs:.0f}", args.pools))
                 print(budget_rows[-1], flush=True)
                 store[pname] = (oof, tp)
         # ensemble = equal-weight mean of members' out-of-fold predictions, which
@@ -201,42 +199,13 @@ def main() -> None:
             ename = f"ensemble ({'+'.join(short)})"
             for k in ks:
                 p = np.mean([store[m][0][k] for m in members], 0)
-                mae = 100 * float(np.mean(np.abs(p - y)))
-                top3 = top_k_overlap(y, p, n_pools=args.pools)
-                mbar, tbar = BARS.get((name, k), (None, None))
-                rows.append(
-                    (
-                        name,
-                        len(runs),
-                        k,
-                        ename,
-                        fmt_bar(mae, mbar, False),
-                        fmt_bar(top3, tbar, True),
-                        "sum",
-                    )
-                )
+                rows.append(accuracy_row(name, runs, y, k, ename, p, "sum", args.pools))
                 print(rows[-1], flush=True)
             if has_time:
                 tt = target_values(runs, "train_time")
                 p = np.mean([store[m][0][0] for m in members], 0)
                 tp = np.exp(np.mean([np.log(store[m][1]) for m in members], 0))
-                mape = 100 * float(np.mean(np.abs(tp - tt) / tt))
-                cells = [
-                    fmt_bar(
-                        top_k_overlap(
-                            y,
-                            p,
-                            time_true=tt,
-                            time_pred=tp,
-                            budget=float(np.percentile(tt, q)),
-                            n_pools=args.pools,
-                        ),
-                        BUDGET_BARS[q],
-                        True,
-                    )
-                    for q in (25, 50)
-                ]
-                budget_rows.append((name, ename, f"{mape:.1f}", *cells, "sum"))
+                budget_rows.append(budget_row(name, ename, y, p, tt, tp, "sum", args.pools))
         # robustness of the kernel predictor (newest, closest to the bars): other
         # CV splits and other pool draws; the main table keeps seed 0 for both
         if 3 in ks:

@@ -558,9 +558,8 @@ class FactorLabeler(BaseLabeler):
         """One M-step from soft majority-vote labels (a sensible, swap-free start)."""
         k = self.cardinality
         q = soft_majority(stats.patterns, k)
-        lp0 = np.log(np.full(k, 1.0 / k))
-        tabs0 = [np.zeros(((k + 1) ** len(C), k)) for C in factors]
-        pseudo = [np.full(t.shape, smoothing / t.shape[0]) for t in tabs0]
+        pseudo = [np.full(((k + 1) ** len(C), k), smoothing / (k + 1) ** len(C))
+                  for C in factors]
         # one EM step whose E-step is replaced by majority vote
         Lt = torch.from_numpy(as_int8(stats.patterns))
         qw = torch.as_tensor(q * stats.counts[:, None])
@@ -576,7 +575,6 @@ class FactorLabeler(BaseLabeler):
             else:
                 tabs.append(np.log(cnt / cnt.sum(0, keepdims=True)))
         pc = (q * stats.counts[:, None]).sum(0) + 1.0
-        del lp0, tabs0
         return np.log(pc / pc.sum()), tabs
 
     # ---- diagnostics -------------------------------------------------------------
@@ -751,12 +749,10 @@ def _progress(total: int, enabled: bool, desc: str) -> Any:
 
 def lf_accuracies(cond: np.ndarray, prior: np.ndarray) -> np.ndarray:
     """[m] P(vote == y | vote) from [m, k+1, k] conditionals and the [k] prior."""
-    k = cond.shape[2]
     correct = np.einsum("jyy,y->j", cond[:, 1:, :], prior)
     voted = ((1 - cond[:, 0, :]) * prior[None, :]).sum(1)
     with np.errstate(invalid="ignore", divide="ignore"):
         acc = np.where(voted > _EPS, correct / np.maximum(voted, _EPS), np.nan)
-    del k
     return acc
 
 
@@ -934,10 +930,6 @@ def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
         agree = (W * (c.argmax(2) == V)).sum(0)
         out[s : s + V.shape[1]] = np.where(tot > 0, agree / np.maximum(tot, 1e-300), np.nan)
     return out
-
-
-def check_fit_gold(Y: Any, n: int, k: int) -> np.ndarray:
-    return check_gold(Y, n, k)
 
 
 __all__ = [
