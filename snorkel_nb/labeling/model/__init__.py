@@ -11,7 +11,11 @@ from snorkel_nb.labeling.model.label_model import LabelModel
 from snorkel_nb.labeling.model.majority import MajorityLabelVoter
 from snorkel_nb.labeling.model.stats import LabelStats
 from snorkel_nb.labeling.model.structure import Comparison, compare, learn_structure
-from snorkel_nb.labeling.model.synthetic import SyntheticData, generate_synthetic
+from snorkel_nb.labeling.model.synthetic import (
+    SyntheticData,
+    generate_single_class,
+    generate_synthetic,
+)
 from snorkel_nb.labeling.model.triplet import TripletLabelModel
 
 __all__ = [
@@ -28,6 +32,7 @@ __all__ = [
     "compare",
     "learn_structure",
     "TripletLabelModel",
+    "generate_single_class",
     "generate_synthetic",
     "probs_to_preds",
 ]

@@ -47,15 +47,27 @@ def probs_to_preds(
         else:
             rows = np.nonzero(multi)[0]
             if tie_break_policy == "random":
-                # Deterministic per row: a hash of the row's content and seed.
-                r = (np.round(probs[rows] * 1e6).astype(np.int64).sum(axis=1) * 2654435761
-                     + rows * 40503 + seed) % 2**31
+                # Deterministic per row: a hash of the row index and seed only,
+                # so two models that tie the same classes on a row pick the
+                # same one (a hash of the probabilities made a model that
+                # reproduces majority vote's ties score differently from it).
+                r = _mix(rows.astype(np.uint64) + np.uint64(seed) * np.uint64(0x9E3779B1))
+                r = (r % np.uint64(2**31)).astype(np.int64)
             else:
                 r = np.random.default_rng().integers(0, 2**31, size=len(rows))
             choice = r % n_tied[rows]
             cum = np.cumsum(tied[rows], axis=1)
             preds[rows] = np.argmax(cum > choice[:, None], axis=1)
     return preds
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: well-spread uint64 hashes of consecutive integers."""
+    with np.errstate(over="ignore"):
+        x = x + np.uint64(0x9E3779B97F4A7C15)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
 
 
 def _metric(name: str, Y: np.ndarray, preds: np.ndarray, probs: np.ndarray | None,

@@ -28,18 +28,27 @@ class LabelModelConfig(ModelConfig):
     mostly on one class is informative when silent too) or ``"independent"``.
     prior_strength: Dirichlet pseudo-counts per LF and class pulling each
     conditional toward its starting value (a weak, majority-vote-centred
-    prior). em_steps: EM iterations over the unique patterns after the moment
-    fit (maximum-likelihood polish of the moment estimate; 0 = pure moment
-    estimator; dependency cliques always get a few). When the matrix is big
-    and its rows nearly all distinct, EM runs on the patterns of a strided
-    sample of ``SAMPLE_ROWS`` rows instead (and is skipped when fitting from
-    statistics without patterns).
+    prior). em_steps: at most this many EM iterations over the unique
+    patterns after the moment fit (maximum-likelihood polish of the moment
+    estimate; it stops when the likelihood settles, within 50 steps on the
+    synthetic grid, but weakly identified fits such as single-class LFs need
+    ~150-250; 0 = pure moment estimator; dependency cliques always get a
+    few). When the matrix is big and its rows nearly all distinct, EM runs on
+    the patterns of a strided sample of ``SAMPLE_ROWS`` rows instead (and is
+    skipped when fitting from statistics without patterns). share_off_target: with ``abstain="class"``,
+    an LF that only ever votes one class c fires at one rate when y == c and at
+    one *shared* rate for every other class (the usual keyword/regex LF). Its
+    separate rates per other class are not identified by the overlaps, and EM
+    left free stalls in poor optima: on ``generate_single_class(k=5)`` given
+    the true balance (seeds 0-11) it ended 1.6-11.9 points below the
+    Bayes-optimal accuracy, vs within 0.6 on 11 of 12 with the rates shared.
     """
 
     n_epochs: int = 200
     abstain: str = "class"
     prior_strength: float = 1.0
-    em_steps: int = 50
+    em_steps: int = 300
+    share_off_target: bool = True
 
 
 class LabelModel(FactorLabeler):
@@ -122,7 +131,8 @@ class LabelModel(FactorLabeler):
             steps = self.config.em_steps or 30
             pseudo = [np.exp(t) * a for t in _tables_for(factors, T0, k)]
             em = dict(update=upd, update_prior=bool(self.config.em_steps) and cb is None,
-                      independent_abstain=ind, tol=1e-8)
+                      independent_abstain=ind, tol=1e-8,
+                      tied=self._single_class_factors(stats, factors))
             lp, tables, em_it, obj = self._em(em_stats, lp, factors, tables, pseudo, steps,
                                               **em)
             self.fit_report_["em_iter"] = em_it
@@ -230,6 +240,16 @@ class LabelModel(FactorLabeler):
         T, lp = _align_classes(T, lp)
         return lp, T, n_it
 
+    def _single_class_factors(self, stats: LabelStats,
+                              factors: list[tuple[int, ...]]) -> dict[int, int]:
+        """{factor index: class} for single-LF factors whose LF votes one class."""
+        c = self.config
+        if not c.share_off_target or c.abstain != "class":
+            return {}
+        votes = stats.vote_counts() > 0  # [m, k]
+        return {f: int(votes[C[0]].argmax()) for f, C in enumerate(factors)
+                if len(C) == 1 and votes[C[0]].sum() == 1}
+
     def _fit_safe(self, stats: LabelStats, cb: np.ndarray | None,
                   deps: list[tuple[int, int]]) -> bool:
         if stats.patterns is None:
@@ -241,7 +261,8 @@ class LabelModel(FactorLabeler):
             lp0 = np.log(cb)
         pseudo = [strength * np.exp(t) for t in tabs0]
         lp, tabs, _, _ = self._em(stats, lp0, factors, tabs0, pseudo,
-                                  self.config.em_steps or 50, update_prior=cb is None)
+                                  self.config.em_steps or 50, update_prior=cb is None,
+                                  tied=self._single_class_factors(stats, factors))
         self._log_prior, self._factors, self._tables = lp, factors, tabs
         return True
 

@@ -43,6 +43,7 @@ class SyntheticData:
     class_balance: np.ndarray
     dependencies: list[tuple[int, int]]
     copy_prob: float
+    conditionals: np.ndarray | None = None  # [m, k+1, k] P(value | y), if not symmetric
 
     @property
     def cardinality(self) -> int:
@@ -57,6 +58,8 @@ class SyntheticData:
             single[j, 0, :] = 1 - b
             single[j, 1:, :] = b * (1 - a) / max(k - 1, 1)
             single[j, 1 + np.arange(k), np.arange(k)] = b * a
+        if self.conditionals is not None:
+            single = self.conditionals
         paired = {j for _, j in self.dependencies} | {i for i, _ in self.dependencies}
         factors, tables = [], []
         for j in range(m):
@@ -135,3 +138,54 @@ def generate_synthetic(
         copy = rng.random(n) < copy_prob
         L[copy, j] = L[copy, i]
     return SyntheticData(L, Y, acc, prop, cb, deps, float(copy_prob))
+
+
+def generate_single_class(
+    n: int = 10000,
+    k: int = 5,
+    lfs_per_class: int = 1,
+    tpr: Sequence[float] | None = None,
+    fpr: Sequence[float] | None = None,
+    class_balance: Sequence[float] | None = None,
+    seed: int = 0,
+) -> SyntheticData:
+    """LFs that each vote one class, like keyword or regex LFs.
+
+    LF j votes class ``j // lfs_per_class`` (and abstains otherwise); it fires
+    with probability ``tpr[j]`` on points of that class and ``fpr[j]`` on all
+    others, independently given the class. Defaults: tpr ~ U(0.3, 0.9), fpr ~
+    U(0.01, 0.25), class balance ~ Dirichlet(3). With one LF per class no vote
+    is ever confirmed by another, the case where the class balance is not
+    identifiable without gold.
+
+    Examples
+    --------
+    >>> d = generate_single_class(n=1000, k=3, seed=0)
+    >>> [sorted(set(d.L[:, j].tolist())) for j in range(3)]
+    [[-1, 0], [-1, 1], [-1, 2]]
+    """
+    if n < 1 or k < 2 or lfs_per_class < 1:
+        raise ValueError(f"need n >= 1, k >= 2, lfs_per_class >= 1; got {n}, {k}, "
+                         f"{lfs_per_class}.")
+    rng = np.random.default_rng(seed)
+    m = k * lfs_per_class
+    cb = rng.dirichlet(np.full(k, 3.0)) if class_balance is None else np.asarray(
+        class_balance, float)
+    a = rng.uniform(0.3, 0.9, m) if tpr is None else np.asarray(tpr, float)
+    b = rng.uniform(0.01, 0.25, m) if fpr is None else np.asarray(fpr, float)
+    if a.shape != (m,) or b.shape != (m,) or cb.shape != (k,):
+        raise ValueError(f"tpr/fpr need {m} entries, class_balance {k}.")
+    if np.any((a < 0) | (a > 1)) or np.any((b < 0) | (b > 1)):
+        raise ValueError("tpr and fpr must lie in [0, 1].")
+    cb = cb / cb.sum()
+    target = np.arange(m) // lfs_per_class
+    Y = rng.choice(k, size=n, p=cb).astype(np.int64)
+    rate = np.where(target[None, :] == Y[:, None], a[None, :], b[None, :])  # [n, m]
+    L = np.where(rng.random((n, m)) < rate, target[None, :], -1).astype(np.int8)
+    cond = np.zeros((m, k + 1, k))
+    fire = np.where(target[:, None] == np.arange(k)[None, :], a[:, None], b[:, None])
+    cond[:, 0, :] = 1 - fire
+    cond[np.arange(m), 1 + target, :] = fire
+    prop = fire @ cb
+    acc = a * cb[target] / np.maximum(prop, 1e-12)
+    return SyntheticData(L, Y, acc, prop, cb, [], 0.0, conditionals=cond)
