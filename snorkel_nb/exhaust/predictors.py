@@ -13,11 +13,10 @@ train - validation accuracy gap) and ``train_time`` (seconds).
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-
 import copy
 import math
 import sys
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager

@@ -22,10 +22,10 @@ from snorkel_nb.labeling.explain.predicates import (
     single_regex,
 )
 from snorkel_nb.labeling.lf import LabelingFunction
+from snorkel_nb.labeling.matrix import ABSTAIN
 
 if TYPE_CHECKING:
     from snorkel_nb.labeling.explain.filter_bank import FilterResult
-from snorkel_nb.labeling.matrix import ABSTAIN
 
 _MAX_NAME = 64
 

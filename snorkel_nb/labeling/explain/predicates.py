@@ -20,10 +20,9 @@ ASCII letters that are uppercase.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-
 import operator
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 

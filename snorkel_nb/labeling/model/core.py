@@ -14,12 +14,11 @@ codes are ``sum_t (L[:, C_t] + 1) * (k+1)**t`` (0 = abstain, c + 1 = class c).
 
 from __future__ import annotations
 
-from abc import abstractmethod
-
 import contextlib
 import dataclasses
 import json
 import warnings
+from abc import abstractmethod
 from typing import Any, Sequence
 
 import numpy as np
@@ -37,6 +36,8 @@ _PRED_CHUNK = 16384
 SAMPLE_ROWS = 10000
 # How abstains are modelled: one rate per LF, or per LF and class.
 ABSTAIN_MODES = ("class", "independent")
+# What predict does (set by the guard; see FactorLabeler.__init__).
+PREDICT_MODES = ("fit", "majority_vote", "tie_break")
 MAX_FACTOR_CODES = 4096
 _EPS = 1e-12
 
@@ -478,7 +479,7 @@ class FactorLabeler(BaseLabeler):
         model.fit_report_ = meta.get("fit_report", {})
         legacy = "majority_vote" if meta.get("majority_vote_mode") else "fit"
         model._mode = str(meta.get("mode", legacy))
-        if model._mode not in ("fit", "majority_vote", "tie_break"):
+        if model._mode not in PREDICT_MODES:
             raise ValueError(f"{path}: unknown prediction mode {model._mode!r}.")
         model._log_prior = arrays["log_prior"]
         model._tables = [arrays[f"table_{i}"] for i in range(len(model._factors))]
@@ -664,6 +665,8 @@ class FactorLabeler(BaseLabeler):
                     action = None
                     if verdict == "tie_break":
                         self._mode = "tie_break"
+                        self._vote_weight = _vote_weight(
+                            equal_accuracy_model(gs, self._factors, cb)[2])
                         action = ("kept majority vote's decisions; the fit only breaks "
                                   "its ties between voted classes (pass class_balance= "
                                   "or Y_dev= to use the whole fit)")
@@ -674,10 +677,8 @@ class FactorLabeler(BaseLabeler):
                 action = None
             elif not action:
                 return
-        factors = factors_from_dependencies(deps, stats.m, self.cardinality)
-        if self._mode == "tie_break":
-            self._vote_weight = _vote_weight(equal_accuracy_model(gs, factors, cb)[2])
-        elif action is None:
+        if action is None:
+            factors = factors_from_dependencies(deps, stats.m, self.cardinality)
             self._log_prior, self._factors, self._tables = equal_accuracy_model(
                 gs, factors, cb)
             self._mode = "majority_vote"

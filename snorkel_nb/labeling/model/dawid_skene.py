@@ -14,7 +14,6 @@ from snorkel_nb.labeling.model.core import (
 from snorkel_nb.labeling.model.stats import LabelStats
 
 
-
 @dataclasses.dataclass(frozen=True)
 class DawidSkeneConfig(ModelConfig):
     """Hyper-parameters of :class:`DawidSkene`.

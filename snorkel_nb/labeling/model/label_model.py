@@ -18,7 +18,6 @@ from snorkel_nb.labeling.model.core import (
 from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
 
 
-
 @dataclasses.dataclass(frozen=True)
 class LabelModelConfig(ModelConfig):
     """Hyper-parameters of :class:`LabelModel`.
@@ -35,11 +34,11 @@ class LabelModelConfig(ModelConfig):
     ~150-250; 0 = pure moment estimator; dependency cliques always get a
     few). When the matrix is big and its rows nearly all distinct, EM runs on
     the patterns of a strided sample of ``SAMPLE_ROWS`` rows instead (and is
-    skipped when fitting from statistics without patterns). share_off_target: with ``abstain="class"``,
-    an LF that only ever votes one class c fires at one rate when y == c and at
-    one *shared* rate for every other class (the usual keyword/regex LF). Its
-    separate rates per other class are not identified by the overlaps, and EM
-    left free stalls in poor optima: on ``generate_single_class(k=5)`` given
+    skipped when fitting from statistics without patterns). share_off_target:
+    with ``abstain="class"``, an LF that only ever votes one class c fires at
+    one rate when y == c and at one *shared* rate for every other class (the
+    usual keyword/regex LF). Its separate rates per other class are not
+    identified by the overlaps, and EM left free stalls in poor optima: on ``generate_single_class(k=5)`` given
     the true balance (seeds 0-11) it ended 1.6-11.9 points below the
     Bayes-optimal accuracy, vs within 0.6 on 11 of 12 with the rates shared.
     """
