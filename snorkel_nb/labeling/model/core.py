@@ -638,7 +638,8 @@ class FactorLabeler(BaseLabeler):
             again = degeneracy_problems(self, gs) if safe else problems
             if safe and not again:
                 action = ("refit from the majority-vote start with a strong prior "
-                          "toward the majority-vote estimate")
+                          "toward the majority-vote estimate and per-class abstain "
+                          "rates")
             else:
                 problems = again
         gain = se = float("nan")

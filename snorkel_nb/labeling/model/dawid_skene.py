@@ -21,7 +21,9 @@ class DawidSkeneConfig(ModelConfig):
     n_epochs: maximum EM iterations. tol: relative change of the log-likelihood
     that stops EM. abstain: ``"independent"`` (classic Dawid–Skene: whether an
     LF abstains does not depend on the class) or ``"class"`` (abstention rates
-    are learned per class). prior_strength: Dirichlet pseudo-counts per class
+    are learned per class; the guard's safe refit always uses these, since
+    under ``"independent"`` an LF that votes one class carries no information).
+    prior_strength: Dirichlet pseudo-counts per class
     column, centred on the majority-vote estimate (MAP-EM).
     """
 

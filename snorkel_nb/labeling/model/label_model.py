@@ -24,7 +24,10 @@ class LabelModelConfig(ModelConfig):
 
     n_epochs: maximum L-BFGS iterations on the moment objective. abstain:
     ``"class"`` (abstention rates are learned per class, so an LF that fires
-    mostly on one class is informative when silent too) or ``"independent"``.
+    mostly on one class is informative when silent too) or ``"independent"``
+    (silence says nothing about y, so an LF that only ever votes one class
+    carries no information; the guard's safe refit always learns per-class
+    rates).
     prior_strength: Dirichlet pseudo-counts per LF and class pulling each
     conditional toward its starting value (a weak, majority-vote-centred
     prior). em_steps: at most this many EM iterations over the unique
