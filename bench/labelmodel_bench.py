@@ -436,8 +436,9 @@ models with the same tied classes on a row get the same one), and accuracy (and 
 class 1 for binary sets) is computed over ALL evaluation points, in %.
 Real sets: fit on the train matrix without gold, scored on the split named
 (CDR: MeTaL train / dev matrices); `(train, fit rows)`: the same fit scored on
-the train rows themselves against their gold labels (used for scoring only). `+true balance`: the model is given the
-class balance of the dev/valid gold (synthetic: the true one). Plain Dawid-Skene is
+the train rows themselves against their gold labels (used for scoring only).
+`+true balance`: the model is given the class balance of the dev/valid gold
+(synthetic: the true one). Plain Dawid-Skene is
 transductive (fit on train + eval rows) and treats abstain as missing, so an LF
 that only ever votes one class carries no signal for it (hence its collapse on
 the real sets, whose LFs mostly vote one class). Synthetic: `generate_synthetic(seed=0)`,

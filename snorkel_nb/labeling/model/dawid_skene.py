@@ -23,8 +23,8 @@ class DawidSkeneConfig(ModelConfig):
     LF abstains does not depend on the class) or ``"class"`` (abstention rates
     are learned per class; the guard's safe refit always uses these, since
     under ``"independent"`` an LF that votes one class carries no information).
-    prior_strength: Dirichlet pseudo-counts per class
-    column, centred on the majority-vote estimate (MAP-EM).
+    prior_strength: Dirichlet pseudo-counts per class column, centred on the
+    majority-vote estimate (MAP-EM).
     """
 
     n_epochs: int = 100
