@@ -834,9 +834,7 @@ def lf_accuracies(cond: np.ndarray, prior: np.ndarray) -> np.ndarray:
 
 def soft_majority(L: np.ndarray, k: int) -> np.ndarray:
     """[n, k] majority vote spread over tied top classes (uniform if no votes)."""
-    counts = np.zeros((L.shape[0], k))
-    for y in range(k):
-        counts[:, y] = (L == y).sum(1)
+    counts = vote_counts(L, k)
     top = counts == counts.max(1, keepdims=True)
     return top / top.sum(1, keepdims=True)
 
@@ -905,9 +903,7 @@ def degeneracy_problems(model: FactorLabeler, stats: LabelStats) -> list[str]:
             problems.append(f"agrees with majority vote on only {agree_mv:.0%} of the "
                             "points where majority vote is decided")
         # unanimous votes of >= 2 LFs contradicted
-        vc = np.zeros((len(pats), k))
-        for y in range(k):
-            vc[:, y] = (pats == y).sum(1)
+        vc = vote_counts(pats, k)
         unan = (nvotes >= 2) & (vc.max(1) == nvotes)
         if unan.any():
             bad = float(w[unan & (pred != vc.argmax(1))].sum() / w[unan].sum())
@@ -954,9 +950,7 @@ def loo_gain_over_mv(model: FactorLabeler, stats: LabelStats) -> tuple[float, fl
         lj[s0 : s0 + chunk] = fast_log_joint(Lt[s0 : s0 + chunk], lp_t.cpu(), W, cliques,
                                              k).numpy()
     factor_of = {j: f for f, C in enumerate(model._factors) for j in C}
-    vc = np.zeros((len(pats), k))
-    for y in range(k):
-        vc[:, y] = (pats == y).sum(1)
+    vc = vote_counts(pats, k)
     clique = {j: C for C in model._factors for j in C}
     # running weighted sums of d and d^2 (a list of per-point differences
     # grew to ~1 GB at 1M distinct rows x 200 LFs)
@@ -1008,7 +1002,7 @@ def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
     """[m] how often each LF agrees with the majority vote of the *other* LFs
     (count-weighted over the patterns where that majority is unique)."""
     u, m = pats.shape
-    counts = np.stack([(pats == y).sum(1) for y in range(k)], 1)  # [u, k]
+    counts = vote_counts(pats, k)  # [u, k]
     out = np.full(m, np.nan)
     block = max(1, int(4e6 // max(u * k, 1)))  # LFs per [u, block, k] slab
     for s in range(0, m, block):

@@ -24,6 +24,8 @@ from snorkel_nb.labeling.matrix import ABSTAIN, check_label_matrix
 
 _HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
 _CHUNK = 65536
+# rows per one-hot chunk: a float32 [8192, k*m] slab stays cache-friendly
+_OH_CHUNK = 8192
 
 
 def _row_hash(L: np.ndarray) -> np.ndarray:
@@ -87,9 +89,8 @@ def overlap_matrix(
     k = cardinality
     O = np.zeros((k * m, k * m), dtype=np.float64)
     dt = np.float32 if weights is None else np.float64
-    chunk = 8192
-    for s in range(0, n, chunk):
-        Lc = L[s : s + chunk]
+    for s in range(0, n, _OH_CHUNK):
+        Lc = L[s : s + _OH_CHUNK]
         oh = np.empty((Lc.shape[0], k, m), dtype=dt)
         for y in range(k):
             np.equal(Lc, y, out=oh[:, y, :])
@@ -97,7 +98,7 @@ def overlap_matrix(
         if weights is None:
             O += oh.T @ oh
         else:
-            O += (oh * weights[s : s + chunk, None]).T @ oh
+            O += (oh * weights[s : s + _OH_CHUNK, None]).T @ oh
     # class-major (y, j) -> the documented LF-major (j, y) order
     return O.reshape(k, m, k, m).transpose(1, 0, 3, 2).reshape(m * k, m * k)
 
@@ -232,9 +233,9 @@ def _diagonal_only(L: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
     m = L.shape[1]
     O = np.full((m * k, m * k), np.nan)
     votes = np.zeros((m, k))
-    for s in range(0, L.shape[0], 8192):  # row chunks: no [n, m] float temporary
+    for s in range(0, L.shape[0], _OH_CHUNK):  # row chunks: no [n, m] float temporary
         for y in range(k):
-            votes[:, y] += w[s : s + 8192] @ (L[s : s + 8192] == y)
+            votes[:, y] += w[s : s + _OH_CHUNK] @ (L[s : s + _OH_CHUNK] == y)
     np.fill_diagonal(O, votes.reshape(-1).astype(np.float64))
     return O
 
