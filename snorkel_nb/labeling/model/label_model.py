@@ -75,6 +75,11 @@ class LabelModel(FactorLabeler):
       group gets a joint table, refined by EM over the unique patterns.
     * A degeneracy guard (see ``fit_report_``) compares the fit to majority
       vote and falls back to safer estimates with a ``DegenerateFitWarning``.
+      When the prior is pinned (given, or from the guard's safe refit) it
+      also keeps the pure moment estimate instead of the EM polish if that
+      predicts held-out LFs better (``fit_report_["moment_alternative"]``):
+      dependent LFs distort the full likelihood more than the pairwise
+      moments.
 
     Examples
     --------
@@ -108,9 +113,24 @@ class LabelModel(FactorLabeler):
     def _fit_stats(self, stats: LabelStats, cb: np.ndarray | None,
                    deps: list[tuple[int, int]], strength: float | None = None,
                    independent: bool | None = None) -> None:
+        em_stats = stats if stats.patterns is not None else self._row_sample
+        lp, factors, tables, report = self._fit_params(stats, em_stats, cb, deps, strength,
+                                                       independent, polish=True)
+        self._log_prior, self._factors, self._tables = lp, factors, tables
+        self.fit_report_.update(report)
+        self.fit_report_["class_balance_given"] = cb is not None
+
+    def _fit_params(self, stats: LabelStats, em_stats: LabelStats | None,
+                    cb: np.ndarray | None, deps: list[tuple[int, int]],
+                    strength: float | None, independent: bool | None, polish: bool
+                    ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray], dict]:
+        """(log prior, factors, log tables, report): the moment fit, then (if
+        ``polish`` and ``em_steps``) the EM polish on ``em_stats``' patterns."""
         k, m = self.cardinality, stats.m
         ind = self.config.abstain == "independent" if independent is None else independent
         a = self.config.prior_strength if strength is None else strength
+        em_steps = self.config.em_steps if polish else 0
+        report: dict = {}
         singles = [(j,) for j in range(m)]
         if stats.patterns is not None:
             lp0, t0 = self._mv_tables(stats, singles, independent_abstain=ind)
@@ -120,28 +140,28 @@ class LabelModel(FactorLabeler):
         if cb is not None:
             lp0 = np.log(cb)
         lp, T, n_it = self._moment_fit(stats, T0, lp0, cb is not None, deps, ind, a)
+        report["n_iter"] = n_it
         factors = factors_from_dependencies(deps, m, k)
         tables = _tables_for(factors, T, k)
         # EM over the unique patterns; on big matrices without patterns, over
         # those of a strided row sample (the moment fit weakly identifies the
         # class balance: at 1M x 50 with a 0.2 / 0.8 balance, 99.05% vs the
         # oracle's 99.41%; a 10k-row polish reaches 99.40% in ~0.1 s).
-        em_stats = stats if stats.patterns is not None else self._row_sample
-        if em_stats is not None and (deps or self.config.em_steps):
+        if em_stats is not None and (deps or em_steps):
             multi = {f for f, C in enumerate(factors) if len(C) > 1}
-            upd = None if self.config.em_steps else multi
-            steps = self.config.em_steps or 30
+            upd = None if em_steps else multi
+            steps = em_steps or 30
             pseudo = [np.exp(t) * a for t in _tables_for(factors, T0, k)]
-            em = dict(update=upd, update_prior=bool(self.config.em_steps) and cb is None,
+            em = dict(update=upd, update_prior=bool(em_steps) and cb is None,
                       independent_abstain=ind, tol=1e-8,
                       tied=self._single_class_factors(stats, factors))
             lp, tables, em_it, obj = self._em(em_stats, lp, factors, tables, pseudo, steps,
                                               **em)
-            self.fit_report_["em_iter"] = em_it
-            self.fit_report_["start"] = "moments"
+            report["em_iter"] = em_it
+            report["start"] = "moments"
             if em_stats is not stats:
-                self.fit_report_["em_rows"] = int(em_stats.n)
-            elif self.config.em_steps:
+                report["em_rows"] = int(em_stats.n)
+            elif em_steps:
                 # A second start from majority vote; keep the likelier fit (EM
                 # from moments and from MV can end in different local optima).
                 lp_mv, _ = self._mv_tables(stats, singles, independent_abstain=ind)
@@ -151,11 +171,26 @@ class LabelModel(FactorLabeler):
                     pseudo, steps, **em)
                 if obj2 > obj:
                     lp, tables, obj = lp2, tab2, obj2
-                    self.fit_report_["start"] = "majority vote"
-            self.fit_report_["log_likelihood"] = obj
-        self._log_prior, self._factors, self._tables = lp, factors, tables
-        self.fit_report_["n_iter"] = n_it
-        self.fit_report_["class_balance_given"] = cb is not None
+                    report["start"] = "majority vote"
+            report["log_likelihood"] = obj
+        return lp, factors, tables, report
+
+    def _moment_alternative(self, stats: LabelStats, gs: LabelStats,
+                            deps: list[tuple[int, int]], independent: bool | None
+                            ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]] | None:
+        """The pure moment estimate (no EM polish) at the current prior.
+
+        The EM polish maximises the full likelihood, which LF dependence the
+        model does not know about distorts more than it does the pairwise
+        moments: on YouTube given the class balance, the moment fit labels
+        83.80% of the fit rows right vs 82.41% after the polish.
+        """
+        if not self.config.em_steps:
+            return None  # the fit already is the moment estimate
+        em_stats = stats if stats.patterns is not None else gs
+        lp, factors, tables, _ = self._fit_params(
+            stats, em_stats, np.exp(self._log_prior), deps, None, independent, polish=False)
+        return lp, factors, tables
 
     def _moment_fit(self, stats: LabelStats, T0: np.ndarray, lp0: np.ndarray,
                     fixed_prior: bool, deps: list[tuple[int, int]], ind: bool,
