@@ -728,6 +728,9 @@ class FactorLabeler(BaseLabeler):
         if not better:
             self._log_prior, self._factors, self._tables = (
                 current._log_prior, current._factors, current._tables)
+        else:  # the EM polish's figures no longer describe the model
+            for key in ("em_iter", "start", "log_likelihood", "em_rows"):
+                self.fit_report_.pop(key, None)
         return better
 
     def _moment_alternative(self, stats: LabelStats, gs: LabelStats,
