@@ -223,6 +223,8 @@ def test_guard_falls_back_to_exact_majority_vote(tmp_path):
     p = lm.predict_proba(L)
     top = np.abs(p - p.max(1, keepdims=True)) < 1e-9
     np.testing.assert_array_equal(top[covered], (mv > 0)[covered])
+    # points no LF covers stay ties, as in majority vote
+    np.testing.assert_allclose(p[~covered], 0.25)
     lm.save(tmp_path / "m")
     back = LabelModel.load(tmp_path / "m")
     np.testing.assert_allclose(back.predict_proba(L), lm.predict_proba(L), atol=1e-12)
@@ -342,6 +344,22 @@ def test_guard_says_when_there_is_no_held_out_evidence():
 
 def _acc(model, d):
     return model.score(d.L, d.Y, tie_break_policy="random")["accuracy"]
+
+
+def test_fallback_leaves_uncovered_points_tied_unless_balance_given():
+    # Majority vote's class frequencies are no estimate for the points no LF
+    # covers (used for them, DawidSkene lost 2.2 points to ties on this data
+    # at n=20000), so the majority-vote fallback keeps them tied; a given
+    # balance labels them.
+    d = generate_single_class(n=5000, k=5, seed=1)
+    with pytest.warns(UserWarning, match="fell back to majority vote"):
+        ds = DawidSkene(5).fit(d.L)
+    uncovered = (d.L < 0).all(1)
+    np.testing.assert_allclose(ds.predict_proba(d.L)[uncovered], 0.2)
+    given = DawidSkene(5).fit(d.L, class_balance=d.class_balance)
+    assert given.fit_report_["action"].startswith("fell back")
+    np.testing.assert_allclose(given.predict_proba(d.L)[uncovered], np.tile(
+        d.class_balance, (uncovered.sum(), 1)))
 
 
 @pytest.mark.parametrize("seed", [0, 3, 4])
