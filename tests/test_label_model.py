@@ -145,6 +145,8 @@ def test_bad_arguments():
             LabelModel(2, device="cuda")
         else:
             raise ValueError("CUDA skip")
+    with pytest.raises(ValueError, match="not a torch device"):
+        LabelModel(2, device="tpu")
 
 
 def test_class_balance_given_is_used():

@@ -52,7 +52,11 @@ class IdentifiabilityWarning(UserWarning):
 
 
 def _resolve_device(device: str | torch.device | None) -> torch.device:
-    dev = torch.device(device if device is not None else "cpu")
+    try:
+        dev = torch.device(device if device is not None else "cpu")
+    except (RuntimeError, TypeError) as e:
+        raise ValueError(f"device={device!r} is not a torch device; use e.g. 'cpu', "
+                         "'cuda' or 'cuda:1'.") from e
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={str(dev)!r} requested but CUDA is not available.")
     return dev
