@@ -263,6 +263,9 @@ class FactorLabeler(BaseLabeler):
         # classes). _vote_weight: the log-odds one vote adds in the last two.
         self._mode = "fit"
         self._vote_weight = 0.0
+        # Scratch space for one fit (LabelModel reuses a moment fit there);
+        # emptied when fit_stats returns.
+        self._fit_cache: dict[Any, Any] = {}
 
     def _validate_config(self) -> None:
         """Check the settings the EM-based models share (abstain mode, epochs, prior)."""
@@ -346,20 +349,25 @@ class FactorLabeler(BaseLabeler):
         self._warn_identifiability(stats)
         u = len(stats.counts) if stats.patterns is not None else stats.m * self.cardinality
         self._row_sample = _row_sample if stats.patterns is None else None
+        self._fit_cache = {}
         with _few_threads(u * stats.m * (self.cardinality + 1)):
             try:
-                self._fit_stats(stats, cb, deps)
+                try:
+                    self._fit_stats(stats, cb, deps)
+                finally:
+                    self._row_sample = None
+                gs = stats if stats.patterns is not None else _row_sample
+                if self.config.guard and gs is not None:
+                    if len(gs.counts) > 5 * SAMPLE_ROWS:
+                        # judge on a strided subset of the (hash-ordered) patterns
+                        # with their counts: the guard costs O(patterns x LFs)
+                        step = len(gs.counts) // (5 * SAMPLE_ROWS)
+                        gs = LabelStats.from_patterns(gs.patterns[::step],
+                                                      gs.counts[::step],
+                                                      self.cardinality, overlap=False)
+                    self._guard(stats, gs, cb, deps)
             finally:
-                self._row_sample = None
-            gs = stats if stats.patterns is not None else _row_sample
-            if self.config.guard and gs is not None:
-                if len(gs.counts) > 5 * SAMPLE_ROWS:
-                    # judge on a strided subset of the (hash-ordered) patterns
-                    # with their counts: the guard costs O(patterns x LFs)
-                    step = len(gs.counts) // (5 * SAMPLE_ROWS)
-                    gs = LabelStats.from_patterns(gs.patterns[::step], gs.counts[::step],
-                                                  self.cardinality, overlap=False)
-                self._guard(stats, gs, cb, deps)
+                self._fit_cache = {}
         return self
 
     @abstractmethod
@@ -658,8 +666,9 @@ class FactorLabeler(BaseLabeler):
                 problems = again
         gain = se = float("nan")
         if not problems or action:
+            prior = cb if cb is not None else np.exp(self._log_prior)
             if (cb is not None or action) and self._choose_moment_alternative(
-                    stats, gs, deps, independent=False if action else None) and action:
+                    stats, gs, deps, False if action else None, prior) and action:
                 action += ("; its LF tables re-estimated from the pairwise moments at "
                            "that prior, which predict held-out LFs better")
             gain, se = loo_gain_over_mv(self, gs)
@@ -716,8 +725,8 @@ class FactorLabeler(BaseLabeler):
         )
 
     def _choose_moment_alternative(self, stats: LabelStats, gs: LabelStats,
-                                   deps: list[tuple[int, int]], independent: bool | None
-                                   ) -> bool:
+                                   deps: list[tuple[int, int]], independent: bool | None,
+                                   prior: np.ndarray) -> bool:
         """Switch to the model's alternative fit at the same prior (see
         ``_moment_alternative``) if it passes the degeneracy checks and predicts
         held-out LFs better than the current fit (paired, on the same points).
@@ -727,7 +736,7 @@ class FactorLabeler(BaseLabeler):
         YouTube the unpolished fit with its own estimated prior, 0.68 / 0.32
         against a true 0.48 / 0.52, scores 73.6% but passes the test).
         """
-        alt = self._moment_alternative(stats, gs, deps, independent)
+        alt = self._moment_alternative(stats, gs, deps, independent, prior)
         if alt is None:
             return False
         current = copy.copy(self)
@@ -744,9 +753,11 @@ class FactorLabeler(BaseLabeler):
         return better
 
     def _moment_alternative(self, stats: LabelStats, gs: LabelStats,
-                            deps: list[tuple[int, int]], independent: bool | None
+                            deps: list[tuple[int, int]], independent: bool | None,
+                            prior: np.ndarray
                             ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]] | None:
-        """An alternative fit at the current prior; None if the model has none."""
+        """An alternative fit at the pinned ``prior`` (the given class balance
+        or the safe refit's); None if the model has none."""
         return None
 
     def _trust_without_evidence(self, gs: LabelStats, cb: np.ndarray | None) -> str:

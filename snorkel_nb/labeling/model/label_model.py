@@ -139,7 +139,14 @@ class LabelModel(FactorLabeler):
             lp0, T0 = _default_start(stats)
         if cb is not None:
             lp0 = np.log(cb)
-        lp, T, n_it = self._moment_fit(stats, T0, lp0, cb is not None, deps, ind, a)
+        # The guard's moment alternative at a given balance repeats this exact
+        # fit (same statistics, start and prior): reuse it.
+        key = (id(stats), lp0.tobytes(), cb is not None, tuple(deps), ind, a)
+        if key not in self._fit_cache:
+            self._fit_cache[key] = self._moment_fit(stats, T0, lp0, cb is not None, deps,
+                                                    ind, a)
+        lp, T, n_it = (x.copy() if isinstance(x, np.ndarray) else x
+                       for x in self._fit_cache[key])
         report["n_iter"] = n_it
         factors = factors_from_dependencies(deps, m, k)
         tables = _tables_for(factors, T, k)
@@ -176,9 +183,10 @@ class LabelModel(FactorLabeler):
         return lp, factors, tables, report
 
     def _moment_alternative(self, stats: LabelStats, gs: LabelStats,
-                            deps: list[tuple[int, int]], independent: bool | None
+                            deps: list[tuple[int, int]], independent: bool | None,
+                            prior: np.ndarray
                             ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]] | None:
-        """The pure moment estimate (no EM polish) at the current prior.
+        """The pure moment estimate (no EM polish) at the pinned ``prior``.
 
         The EM polish maximises the full likelihood, which LF dependence the
         model does not know about distorts more than it does the pairwise
@@ -189,7 +197,7 @@ class LabelModel(FactorLabeler):
             return None  # the fit already is the moment estimate
         em_stats = stats if stats.patterns is not None else gs
         lp, factors, tables, _ = self._fit_params(
-            stats, em_stats, np.exp(self._log_prior), deps, None, independent, polish=False)
+            stats, em_stats, prior, deps, None, independent, polish=False)
         return lp, factors, tables
 
     def _moment_fit(self, stats: LabelStats, T0: np.ndarray, lp0: np.ndarray,
