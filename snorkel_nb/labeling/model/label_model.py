@@ -133,12 +133,11 @@ class LabelModel(FactorLabeler):
         report: dict = {}
         singles = [(j,) for j in range(m)]
         if stats.patterns is not None:
-            lp0, t0 = self._mv_tables(stats, singles, independent_abstain=ind)
+            lp_start, t0 = self._mv_tables(stats, singles, independent_abstain=ind)
             T0 = np.exp(np.stack(t0))
         else:
-            lp0, T0 = _default_start(stats)
-        if cb is not None:
-            lp0 = np.log(cb)
+            lp_start, T0 = _default_start(stats)
+        lp0 = np.log(cb) if cb is not None else lp_start
         # The guard's moment alternative at a given balance repeats this exact
         # fit (same statistics, start and prior): reuse it.
         key = (id(stats), lp0.tobytes(), cb is not None, tuple(deps), ind, a)
@@ -158,7 +157,8 @@ class LabelModel(FactorLabeler):
             multi = {f for f, C in enumerate(factors) if len(C) > 1}
             upd = None if em_steps else multi
             steps = em_steps or 30
-            pseudo = [np.exp(t) * a for t in _tables_for(factors, T0, k)]
+            start = _tables_for(factors, T0, k)
+            pseudo = [np.exp(t) * a for t in start]
             em = dict(update=upd, update_prior=bool(em_steps) and cb is None,
                       independent_abstain=ind, tol=1e-8,
                       tied=self._single_class_factors(stats, factors))
@@ -171,11 +171,9 @@ class LabelModel(FactorLabeler):
             elif em_steps:
                 # A second start from majority vote; keep the likelier fit (EM
                 # from moments and from MV can end in different local optima).
-                lp_mv, _ = self._mv_tables(stats, singles, independent_abstain=ind)
-                t_mv = _tables_for(factors, T0, k)
-                lp2, tab2, it2, obj2 = self._em(
-                    stats, np.log(cb) if cb is not None else lp_mv, factors, t_mv,
-                    pseudo, steps, **em)
+                # (with patterns, the start above *is* majority vote's estimate)
+                lp2, tab2, it2, obj2 = self._em(stats, lp0, factors, start, pseudo, steps,
+                                                **em)
                 if obj2 > obj:
                     lp, tables, obj = lp2, tab2, obj2
                     report["start"] = "majority vote"

@@ -52,14 +52,15 @@ class SyntheticData:
     def oracle(self) -> FactorLabeler:
         """The Bayes-optimal label model under the true generating parameters."""
         k, m = self.cardinality, self.L.shape[1]
-        single = np.zeros((m, k + 1, k))
-        for j in range(m):
-            a, b = self.accuracies[j], self.propensities[j]
-            single[j, 0, :] = 1 - b
-            single[j, 1:, :] = b * (1 - a) / max(k - 1, 1)
-            single[j, 1 + np.arange(k), np.arange(k)] = b * a
         if self.conditionals is not None:
             single = self.conditionals
+        else:  # symmetric: accuracy a, propensity b
+            single = np.zeros((m, k + 1, k))
+            for j in range(m):
+                a, b = self.accuracies[j], self.propensities[j]
+                single[j, 0, :] = 1 - b
+                single[j, 1:, :] = b * (1 - a) / max(k - 1, 1)
+                single[j, 1 + np.arange(k), np.arange(k)] = b * a
         paired = {j for _, j in self.dependencies} | {i for i, _ in self.dependencies}
         factors, tables = [], []
         for j in range(m):
