@@ -266,8 +266,9 @@ def test_diagnostics_with_real_label_model():
         pytest.skip("LabelModel not available")
     data = model_mod.generate_synthetic(n=3000, m=6, dependencies=[(0, 5)], seed=0)
     L, Y = data.L, data.Y
-    lm = model_mod.LabelModel(cardinality=2).fit(L)
     deps = model_mod.learn_structure(L)
+    lm = model_mod.LabelModel(cardinality=2).fit(L, dependencies=deps)
+    assert lm.fit_report_["action"] is None  # the fit itself, not a fallback
     d = LabelModelDiagnostics(lm, L, [f"lf{j}" for j in range(L.shape[1])],
                               L_dev=L[:500], Y_dev=Y[:500], dependencies=deps,
                               n_bootstrap=5)
