@@ -17,6 +17,11 @@ from snorkel_nb.labeling.model import (
     generate_synthetic,
     probs_to_preds,
 )
+from snorkel_nb.labeling.model.core import (
+    equal_accuracy_model,
+    lf_accuracies,
+    marginal_tables,
+)
 
 MODELS = [LabelModel, DawidSkene, TripletLabelModel]
 
@@ -378,6 +383,45 @@ def test_fallback_leaves_uncovered_points_tied_unless_balance_given():
     assert given.fit_report_["action"].startswith("fell back")
     np.testing.assert_allclose(given.predict_proba(d.L)[uncovered], np.tile(
         d.class_balance, (uncovered.sum(), 1)))
+
+
+def test_majority_vote_fallback_reports_one_honest_accuracy():
+    # Undeclared copies make this fit fall back to majority vote. Its weights
+    # are then one shared accuracy (how often a vote agrees with the others'
+    # majority), its probabilities say the same, and its bootstrap intervals
+    # are around that estimate. Before, the accuracy was raised until one vote
+    # outweighed a skewed prior (see the next test) and the intervals came
+    # from EM drifting back to the rejected fit (they missed the estimate).
+    rng = np.random.default_rng(4)
+    d = generate_synthetic(n=5000, m=8, k=3, class_balance=rng.dirichlet(np.ones(3) * 2),
+                           propensities=rng.uniform(0.05, 0.3, 8),
+                           accuracies=rng.uniform(0.4, 0.8, 8), dependencies=3, seed=4)
+    with pytest.warns(UserWarning, match="fell back to majority vote"):
+        lm = LabelModel(3).fit(d.L)
+    w = lm.get_weights()
+    assert np.ptp(w) < 1e-12
+    true = (d.L == d.Y[:, None]).sum() / (d.L >= 0).sum()  # 0.710 here
+    assert abs(w[0] - true) < 0.08  # 0.771: the copies agree with each other
+    single = (d.L >= 0).sum(1) == 1
+    np.testing.assert_allclose(lm.predict_proba(d.L)[single].max(1), w[0])
+    ci = lm.confidence_intervals(d.L, n_bootstrap=20)
+    assert ((ci[:, 0] <= w) & (w <= ci[:, 1])).all()
+    assert (ci[:, 1] - ci[:, 0] < 0.05).all()
+
+
+def test_equal_accuracy_model_is_pooled_agreement_hand_computed():
+    # Votes that agree with the majority of the other LFs (rows where that
+    # majority is unique): LF0 80 + 6 + 4 of 110, LF1 80 of 100, LF2 10 of 10,
+    # so 180 of 220. Majority vote decides class 0 18x as often as class 2;
+    # the old code raised the accuracy to 0.948 so one vote outweighed that
+    # ratio (and averaged the three rates, letting rare LFs weigh as much).
+    L = np.array([[0, 0, -1]] * 80 + [[0, 1, -1]] * 20 + [[1, -1, 1]] * 6
+                 + [[2, -1, 2]] * 4)
+    stats = LabelStats.from_matrix(L, 3)
+    factors = [(0,), (1,), (2,)]
+    lp, _, tables = equal_accuracy_model(stats, factors, None)
+    acc = lf_accuracies(marginal_tables(factors, tables, 3, 3), np.exp(lp))
+    np.testing.assert_allclose(acc, 180 / 220)
 
 
 @pytest.mark.parametrize("seed", [0, 3, 4])

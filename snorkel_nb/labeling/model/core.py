@@ -801,7 +801,10 @@ class FactorLabeler(BaseLabeler):
         patterns and the parameters are re-estimated on each resample by EM
         started from the fitted ones (a warm-started bootstrap: it measures
         sampling noise around this fit, not the spread over local optima), on
-        the patterns only, never a copy of ``L``.
+        the patterns only, never a copy of ``L``. After a fallback to majority
+        vote the weights are one shared accuracy, so that estimate is redone
+        on each resample instead (EM from it would drift back toward the fit
+        the guard rejected).
         """
         self._check_fitted()
         if not 0 < alpha < 1:
@@ -826,6 +829,11 @@ class FactorLabeler(BaseLabeler):
                 keep = cnt > 0
                 bs = LabelStats.from_patterns(stats.patterns[keep], cnt[keep],
                                               self.cardinality)
+                if self._mode == "majority_vote":
+                    self._log_prior, _, self._tables = equal_accuracy_model(
+                        bs, list(params[1]), cb)
+                    w.append(self.get_weights())
+                    continue
                 # warm start: EM on the resample from the fitted parameters
                 # (a full refit per resample costs ~n_bootstrap fits)
                 pseudo = [np.exp(t) * strength for t in params[2]]
@@ -848,22 +856,26 @@ def equal_accuracy_model(
 ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]]:
     """Parameters under which the posterior mode *is* majority vote.
 
-    Every LF gets the same accuracy (its mean agreement with the majority of
-    the others, at least 1/k + 0.05) and a class-independent propensity, so the
-    abstain terms cancel and each vote adds the same log-odds.
+    Every LF gets the same accuracy, the share of all votes that agree with
+    the majority of the other LFs (at least 1/k + 0.05), and a
+    class-independent propensity, so the abstain terms cancel and each vote
+    adds the same log-odds. In majority-vote mode ``predict_proba`` scores a
+    covered point by its vote counts times that log-odds alone (the prior
+    labels only points no LF covers), so a lone vote gets that accuracy as its
+    probability and ``get_weights`` reports it for every LF. Pooled over votes
+    rather than averaged over LFs: the average let rarely voting LFs pull
+    TREC's explanation-compiled LFs to 0.31 (Brier score on covered test and
+    fit points 0.55 vs 0.16 pooled); the old rule of raising the accuracy
+    until one vote outweighed the prior gave TREC 0.96 (Brier 0.75 vs 0.62).
     """
     k, m = stats.cardinality, stats.m
-    agree = _mv_agreement(stats.patterns, stats.counts, k)
-    a = float(np.clip(np.nanmean(agree) if np.isfinite(agree).any() else 0.7,
-                      1.0 / k + 0.05, 0.99))
+    agree, tot = _mv_agreement(stats.patterns, stats.counts, k, return_totals=True)
+    pooled = float((np.nan_to_num(agree) * tot).sum() / tot.sum()) if tot.sum() > 0 else 0.7
+    a = float(np.clip(pooled, 1.0 / k + 0.05, 0.99))
     if cb is None:
         q = soft_majority(stats.patterns, k)
         pc = (q * stats.counts[:, None]).sum(0) + 1.0
         cb = pc / pc.sum()
-    # one vote must outweigh any prior ratio, so the mode is majority vote
-    # (the prior only breaks ties and labels uncovered points)
-    r = 2.0 * float(cb.max() / cb.min()) / (k - 1)
-    a = max(a, r / (1.0 + r))
     cov = np.clip(stats.coverage(), 1e-6, 1 - 1e-6)
     T = np.zeros((m, k + 1, k))
     T[:, 0, :] = (1 - cov)[:, None]
@@ -1079,12 +1091,15 @@ def _co_votes(stats: LabelStats) -> bool:
     return bool(((stats.patterns >= 0).sum(1) >= 2).any())
 
 
-def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int,
+                  return_totals: bool = False) -> Any:
     """[m] how often each LF agrees with the majority vote of the *other* LFs
-    (count-weighted over the patterns where that majority is unique)."""
+    (count-weighted over the patterns where that majority is unique); with
+    ``return_totals`` also the [m] weight of those patterns."""
     u, m = pats.shape
     counts = vote_counts(pats, k)  # [u, k]
     out = np.full(m, np.nan)
+    totals = np.zeros(m)
     block = max(1, int(4e6 // max(u * k, 1)))  # LFs per [u, block, k] slab
     for s in range(0, m, block):
         V = pats[:, s : s + block].astype(np.int64)  # [u, b]
@@ -1095,7 +1110,8 @@ def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
         tot = W.sum(0)
         agree = (W * (c.argmax(2) == V)).sum(0)
         out[s : s + V.shape[1]] = np.where(tot > 0, agree / np.maximum(tot, 1e-300), np.nan)
-    return out
+        totals[s : s + V.shape[1]] = tot
+    return (out, totals) if return_totals else out
 
 
 __all__ = [
