@@ -854,7 +854,8 @@ class FactorLabeler(BaseLabeler):
 def equal_accuracy_model(
     stats: LabelStats, factors: list[tuple[int, ...]], cb: np.ndarray | None
 ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]]:
-    """Parameters under which the posterior mode *is* majority vote.
+    """Tables that give every vote the same log-odds, so vote counts rank classes
+    exactly as majority vote does.
 
     Every LF gets the same accuracy, the share of all votes that agree with
     the majority of the other LFs (at least 1/k + 0.05), and a
