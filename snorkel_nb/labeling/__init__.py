@@ -18,6 +18,7 @@ from snorkel_nb.labeling.model import (
     compare,
     learn_structure,
 )
+from snorkel_nb.labeling.utils import filter_unlabeled_dataframe
 
 __all__ = [
     "ABSTAIN",
@@ -34,6 +35,7 @@ __all__ = [
     "MajorityLabelVoter",
     "Preprocessor",
     "check_label_matrix",
+    "filter_unlabeled_dataframe",
     "keyword_lf",
     "lookup_lf",
     "model_lf",
