@@ -69,8 +69,8 @@ def third_moment_balance(L: np.ndarray) -> float:
     T = np.einsum("ni,nj,nl->ijl", C, C, C) / n
     P = np.einsum("i,j,l->ijl", s, s, s)
     i = np.arange(m)
-    distinct = ((i[:, None, None] != i[None, :, None]) & (i[:, None, None] != i[None, None, :])
-                & (i[None, :, None] != i[None, None, :]))
+    a, b, c = i[:, None, None], i[None, :, None], i[None, None, :]
+    distinct = (a != b) & (a != c) & (b != c)
     t = (T[distinct] * P[distinct]).sum() / (P[distinct] ** 2).sum()
     # the sign of s (hence of t) is fixed by the class-1 votes: s = d sqrt(pi(1-pi))
     # with d = E[z | y=1] - E[z | y=0] > 0 for better-than-chance LFs
@@ -80,16 +80,20 @@ def third_moment_balance(L: np.ndarray) -> float:
     return float(0.5 - half if t > 0 else 0.5 + half)
 
 
+def _accuracy(probs: np.ndarray, Y: np.ndarray) -> float:
+    return 100 * float((probs_to_preds(probs, tie_break_policy="random") == Y).mean())
+
+
 def profile(L: np.ndarray, Y: np.ndarray, Le: np.ndarray, Ye: np.ndarray) -> list[dict]:
+    """One row per pinned prior: mean posterior, log-likelihood, accuracies."""
     rows = []
     for p0 in PRIORS:
         lm = LabelModel(cardinality=2, guard=False).fit(L, class_balance=[p0, 1 - p0])
         post = lm.predict_proba(L)
-        acc = lambda P, G: 100 * float(  # noqa: E731
-            (probs_to_preds(P, tie_break_policy="random") == G).mean())
         rows.append(dict(p0=p0, q0=float(post[:, 0].mean()),
                          ll=lm.fit_report_["log_likelihood"] / len(L),
-                         fit=acc(post, Y), eval=acc(lm.predict_proba(Le), Ye)))
+                         fit=_accuracy(post, Y),
+                         eval=_accuracy(lm.predict_proba(Le), Ye)))
     return rows
 
 
@@ -115,17 +119,18 @@ def main() -> None:
         out += [f"## {name}", "",
                 f"True p(y=0) on the fit rows: {true0:.3f}. Third-moment estimate: "
                 f"{1 - est1:.3f}.", "",
-                "| pinned p(y=0) | mean posterior p(y=0) | log-lik / row | accuracy, fit "
-                "rows | accuracy, eval |", "|---|---|---|---|---|"]
+                "| pinned p(y=0) | mean posterior p(y=0) | log-lik / row "
+                "| accuracy, fit rows | accuracy, eval |", "|---|---|---|---|---|"]
         for r in profile(L, Y, Le, Ye):
-            out.append(f"| {r['p0']:.2f} | {r['q0']:.3f} | {r['ll']:.4f} | {r['fit']:.2f} "
-                       f"| {r['eval']:.2f} |")
+            out.append(f"| {r['p0']:.2f} | {r['q0']:.3f} | {r['ll']:.4f} "
+                       f"| {r['fit']:.2f} | {r['eval']:.2f} |")
         out.append("")
     out += ["## Third-moment estimate on more synthetic sets (n = 20k, m = 10)", "",
             "| seed | true p(y=1) | estimate |", "|---|---|---|"]
     for seed in range(3):
         for b in (0.2, 0.5, 0.7):
-            g = generate_synthetic(n=20_000, m=10, k=2, class_balance=[1 - b, b], seed=seed)
+            g = generate_synthetic(n=20_000, m=10, k=2, class_balance=[1 - b, b],
+                                   seed=seed)
             out.append(f"| {seed} | {b:.1f} | {third_moment_balance(g.L):.3f} |")
     out += ["", f"Total wall time: {time.perf_counter() - t0:.0f} s."]
     md = "\n".join(out) + "\n"

@@ -43,17 +43,22 @@ def test_on_youtube_every_kept_row_has_a_vote_and_none_is_lost():
 
 def test_numpy_data_and_all_abstain_matrix():
     X = np.arange(6).reshape(3, 2)
-    X_kept, y_kept = filter_unlabeled_dataframe(X, np.zeros((3, 2)), np.full((3, 4), -1))
+    L = np.full((3, 4), -1)
+    X_kept, y_kept = filter_unlabeled_dataframe(X, np.zeros((3, 2)), L)
     assert X_kept.shape == (0, 2) and y_kept.shape == (0, 2)
+
+
+ONE, TWO = pd.DataFrame({"a": [1]}), pd.DataFrame({"a": [1, 2]})
+VOTES1, VOTES3 = np.zeros((1, 1), int), np.zeros((3, 1), int)
 
 
 @pytest.mark.parametrize(
     "X, y, L, match",
     [
-        (pd.DataFrame({"a": [1, 2]}), np.zeros(3), np.zeros((3, 1), int), "X has 2 rows"),
-        (pd.DataFrame({"a": [1, 2]}), np.zeros(2), np.zeros((3, 1), int), "L has 3"),
-        (pd.DataFrame({"a": [1]}), np.zeros((1, 2, 2)), np.zeros((1, 1), int), "y must be"),
-        (pd.DataFrame({"a": [1]}), np.zeros(1), np.array([[-2]]), "L"),
+        (TWO, np.zeros(3), VOTES3, "X has 2"),
+        (TWO, np.zeros(2), VOTES3, "L has 3"),
+        (ONE, np.zeros((1, 2, 2)), VOTES1, "y must"),
+        (ONE, np.zeros(1), np.array([[-2]]), "L"),
     ],
 )
 def test_bad_input_is_named(X, y, L, match):

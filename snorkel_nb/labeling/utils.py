@@ -24,7 +24,7 @@ def filter_unlabeled_dataframe(
     Parameters
     ----------
     X
-        The data, one row per row of ``L`` (a DataFrame; a numpy array works too).
+        The data, one row per row of ``L`` (a DataFrame; numpy arrays work too).
     y
         Labels for those rows: ``[n]`` predictions or ``[n, k]`` probabilities.
     L
@@ -55,8 +55,8 @@ def filter_unlabeled_dataframe(
         )
     if len(X) != n or len(y) != n:
         raise ValueError(
-            f"X has {len(X)} rows, y has {len(y)} and L has {n}: they must describe the "
-            "same rows, in the same order."
+            f"X has {len(X)} rows, y has {len(y)} and L has {n}: they must "
+            "describe the same rows, in the same order."
         )
     covered = (L != ABSTAIN).any(axis=1)
     if isinstance(X, (pd.DataFrame, pd.Series)):
