@@ -15,6 +15,7 @@ from snorkel_nb.labeling.model.synthetic import (
     SyntheticData,
     generate_single_class,
     generate_synthetic,
+    simulate_workers,
 )
 from snorkel_nb.labeling.model.triplet import TripletLabelModel
 
@@ -34,5 +35,6 @@ __all__ = [
     "TripletLabelModel",
     "generate_single_class",
     "generate_synthetic",
+    "simulate_workers",
     "probs_to_preds",
 ]

@@ -478,9 +478,14 @@ class FactorLabeler(BaseLabeler):
                                                       gs.counts[::step],
                                                       self.cardinality, overlap=False)
                     self._guard(stats, gs, cb, deps)
+                if stats.patterns is not None and self.vote_sets_ is None and not deps:
+                    self._select(stats, cb)
             finally:
                 self._fit_cache = {}
         return self
+
+    def _select(self, stats: LabelStats, cb: np.ndarray | None) -> None:
+        """Gold-free choice among candidate fits (see ``selection``); none here."""
 
     @abstractmethod
     def _fit_stats(self, stats: LabelStats, class_balance: np.ndarray | None,

@@ -28,7 +28,7 @@ _CHUNK = 65536
 _OH_CHUNK = 8192
 
 
-def _row_hash(L: np.ndarray) -> np.ndarray:
+def row_hash(L: np.ndarray) -> np.ndarray:
     """A 64-bit polynomial hash of each row (one pass per column, O(n) memory)."""
     h = np.full(L.shape[0], 0xCBF29CE484222325, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -55,7 +55,7 @@ def unique_patterns(
     if n == 0:
         empty = (L[:0].copy(), np.zeros(0, dtype=np.float64))
         return empty + ((np.zeros(0, dtype=np.int64),) if return_inverse else ())
-    h = _row_hash(L)
+    h = row_hash(L)
     _, first, inv = np.unique(h, return_index=True, return_inverse=True)
     pats = L[first]
     ok = True
@@ -247,4 +247,5 @@ def as_int8(L: np.ndarray) -> np.ndarray:
     return L
 
 
-__all__ = ["ABSTAIN", "LabelStats", "overlap_matrix", "unique_patterns", "as_int8"]
+__all__ = ["ABSTAIN", "LabelStats", "overlap_matrix", "unique_patterns", "as_int8",
+           "row_hash"]

@@ -190,3 +190,55 @@ def generate_single_class(
     prop = fire @ cb
     acc = a * cb[target] / np.maximum(prop, 1e-12)
     return SyntheticData(L, Y, acc, prop, cb, [], 0.0, conditionals=cond)
+
+
+def simulate_workers(
+    Y: Sequence[int], cardinality: int = 2, n_workers: int = 30, per_item: int = 5,
+    seed: int = 0,
+) -> np.ndarray:
+    """Crowd votes on items with known labels ``Y``, from simulated workers
+    with asymmetric confusions: the regime where a full-confusion model
+    (Dawid-Skene) should beat majority vote.
+
+    Each worker has its own [k, k] confusion matrix: the diagonal is drawn
+    from Beta(6, 2) per class (so a worker may be good on one class and poor
+    on another); the first 4 workers call almost everything class
+    ``k - 1`` and the next 2 confuse class ``k - 1`` with class 0 most of
+    the time. Every item is labelled by ``per_item`` random workers.
+
+    Returns an [n, n_workers] int8 label matrix (-1 = not labelled).
+
+    Examples
+    --------
+    >>> L = simulate_workers([0, 1, 1, 0], n_workers=6, per_item=3, seed=1)
+    >>> L.shape, int((L >= 0).sum(1).max())
+    ((4, 6), 3)
+    """
+    Y = np.asarray(Y, dtype=np.int64)
+    k = int(cardinality)
+    if Y.ndim != 1 or len(Y) == 0 or Y.min() < 0 or Y.max() >= k:
+        raise ValueError(f"Y must be a non-empty vector of labels in 0..{k - 1}.")
+    if not 1 <= per_item <= n_workers:
+        raise ValueError(f"per_item must be in 1..n_workers={n_workers}; got {per_item}.")
+    rng = np.random.default_rng(seed)
+    conf = np.zeros((n_workers, k, k))  # [worker, true, said]
+    for w in range(n_workers):
+        diag = rng.beta(6, 2, k)
+        for y in range(k):
+            off = rng.dirichlet(np.ones(k - 1)) * (1 - diag[y])
+            conf[w, y] = np.insert(off, y, diag[y])
+    for w in range(min(4, n_workers)):  # call almost everything class k-1
+        conf[w] = 0.1 / k
+        conf[w, :, k - 1] += 0.9
+    for w in range(4, min(6, n_workers)):  # miss most of class k-1
+        conf[w, k - 1] = 0.05 / k
+        conf[w, k - 1, 0] += 0.65
+        conf[w, k - 1, k - 1] += 0.3
+    conf /= conf.sum(2, keepdims=True)
+    n = len(Y)
+    L = np.full((n, n_workers), -1, dtype=np.int8)
+    who = np.argsort(rng.random((n, n_workers)), axis=1)[:, :per_item]
+    for i in range(n):
+        for w in who[i]:
+            L[i, w] = rng.choice(k, p=conf[w, Y[i]])
+    return L

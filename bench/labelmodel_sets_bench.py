@@ -1,0 +1,296 @@
+"""Label models on every shared real label matrix, against the peers, in one run.
+
+Usage::
+
+    python bench/labelmodel_sets_bench.py            # 9 sets + speed checks
+    python bench/labelmodel_sets_bench.py --no-speed  # the sets only
+
+Protocol (the same for every model; gold is used for scoring only):
+
+* every model gets the same input, the fit matrix ``L`` alone (no class
+  balance, no dev labels);
+* fit on ``L``, predict the evaluation matrix (WRENCH sets: the test split;
+  CDR: MeTaL's dev matrix; crowd sets: the same items, transductively);
+* scored on the evaluation rows some LF (worker) voted on and that have gold,
+  with ties broken by ``probs_to_preds(..., "random", seed=0)`` (a hash of
+  the row index, the same for every model);
+* the score is WRENCH's metric for the set (F1 of class 1 for CDR and
+  Basketball, accuracy elsewhere); Brier score and expected calibration error
+  (15 bins, on the top-class probability) on the same rows;
+* one thread for everyone (``OMP/MKL/OPENBLAS_NUM_THREADS=1``,
+  ``torch.set_num_threads(1)``), models run one after another in this
+  process; times are wall-clock on a shared 2-core machine (noisy, +-30%).
+
+Writes ``bench/results/labelmodel_sets.md``.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["MKL_NUM_THREADS"] = "1"
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+import argparse
+import logging
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+torch.set_num_threads(1)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import label_sets  # noqa: E402
+import peers  # noqa: E402
+from sklearn.metrics import f1_score  # noqa: E402
+
+from snorkel_nb.labeling.model import (  # noqa: E402
+    DawidSkene,
+    LabelModel,
+    MajorityLabelVoter,
+    generate_synthetic,
+)
+from snorkel_nb.labeling.model.base import probs_to_preds  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "results" / "labelmodel_sets.md"
+
+
+def ours(cls, **kw):
+    def run(L, Le, k):
+        m = cls(k, **kw).fit(L)
+        return m.predict_proba(Le), m
+
+    return run
+
+
+def wrap(fn):
+    def run(L, Le, k):
+        return fn(L, Le, k), None
+
+    return run
+
+
+MODELS = {
+    "majority vote": lambda L, Le, k: (MajorityLabelVoter(k).predict_proba(Le), None),
+    "LabelModel (ours, default)": ours(LabelModel),
+    "DawidSkene (ours)": ours(DawidSkene),
+    **{name: wrap(fn) for name, fn in peers.PEERS.items()},
+}
+GOLD_FREE_PEERS = ("Snorkel LabelModel", "FlyingSquid", "Dawid-Skene (plain)", "HLM",
+                   "majority vote")
+
+
+def calibration(P: np.ndarray, Y: np.ndarray, bins: int = 15) -> tuple[float, float]:
+    """(Brier score, expected calibration error of the top class)."""
+    k = P.shape[1]
+    brier = float(((P - np.eye(k)[Y]) ** 2).sum(1).mean())
+    conf, pred = P.max(1), P.argmax(1)
+    edges = np.linspace(0, 1, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inb = (conf > lo) & (conf <= hi)
+        if inb.any():
+            ece += inb.mean() * abs((pred[inb] == Y[inb]).mean() - conf[inb].mean())
+    return brier, float(ece)
+
+
+def evaluate(d: dict) -> list[dict]:
+    Y, Le, k = d["Ye"], d["Le"], d["k"]
+    keep = (Y >= 0) & (Le >= 0).any(1)
+    rows = []
+    for name, run in MODELS.items():
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            P, model = run(d["L"], Le, k)
+        secs = time.perf_counter() - t
+        if P is None:
+            continue
+        P = np.asarray(P, dtype=np.float64)
+        P = P / P.sum(1, keepdims=True)
+        pr = probs_to_preds(P, "random", seed=0)[keep]
+        y = Y[keep]
+        score = f1_score(y, pr) if d["metric"] == "f1" else (pr == y).mean()
+        brier, ece = calibration(P[keep], y)
+        ties = ((np.abs(P - P.max(1, keepdims=True)) < 1e-5).sum(1) > 1)[keep].mean()
+        chosen = ""
+        if model is not None and hasattr(model, "fit_report_"):
+            rep = model.fit_report_
+            chosen = rep.get("selection", {}).get("chosen", "")
+            if chosen == "label model" and rep.get("action"):
+                chosen = ("majority vote" if rep["action"].startswith("fell back")
+                          else "label model (guarded refit)")
+        rows.append(dict(set=d["name"], model=name, score=100 * score, brier=brier,
+                         ece=ece, ties=ties, secs=secs, chosen=chosen,
+                         n=int(d["L"].shape[0]), m=int(d["L"].shape[1])))
+        print(f"  {d['name']:30s} {name:28s} {100 * score:6.2f}  {secs:6.2f}s {chosen}",
+              flush=True)
+    return rows
+
+
+def fit_time(n: int, m: int, k: int, reps: int = 3) -> tuple[float, float]:
+    """(median fit seconds, median predict seconds on 10k rows) of the default."""
+    d = generate_synthetic(n=n, m=m, k=k, seed=0)
+    fits, preds = [], []
+    for _ in range(reps):
+        t = time.perf_counter()
+        lm = LabelModel(k).fit(d.L)
+        fits.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        lm.predict_proba(d.L[:10000])
+        preds.append(time.perf_counter() - t)
+    return float(np.median(fits)), float(np.median(preds))
+
+
+def snorkel_fit_time(n: int, m: int, k: int) -> float:
+    from snorkel.labeling.model import LabelModel as SLM
+
+    d = generate_synthetic(n=n, m=m, k=k, seed=0)
+    t = time.perf_counter()
+    SLM(cardinality=k, verbose=False).fit(d.L.astype(np.int64), seed=0,
+                                          progress_bar=False)
+    return time.perf_counter() - t
+
+
+def table(rows: list[dict]) -> str:
+    sets = list(dict.fromkeys(r["set"] for r in rows))
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    by = {(r["set"], r["model"]): r for r in rows}
+    head = "| set | n x m | " + " | ".join(models) + " | ours chose |"
+    lines = [head, "|" + "---|" * (len(models) + 3)]
+    for s in sets:
+        r0 = next(r for r in rows if r["set"] == s)
+        cells = []
+        best = max(by[(s, mm)]["score"] for mm in models if (s, mm) in by)
+        for mm in models:
+            r = by.get((s, mm))
+            if r is None:
+                cells.append("—")
+                continue
+            txt = f"{r['score']:.1f}"
+            cells.append(f"**{txt}**" if r["score"] == best else txt)
+        chosen = by[(s, "LabelModel (ours, default)")]["chosen"]
+        lines.append(f"| {s} | {r0['n']} x {r0['m']} | " + " | ".join(cells)
+                     + f" | {chosen} |")
+    means = []
+    for mm in models:
+        vals = [by[(s, mm)]["score"] for s in sets if (s, mm) in by]
+        means.append(f"{np.mean(vals):.2f}" + ("" if len(vals) == len(sets)
+                                               else f" ({len(vals)} sets)"))
+    lines.append("| **mean** | | " + " | ".join(means) + " | |")
+    return "\n".join(lines)
+
+
+def calib_table(rows: list[dict]) -> str:
+    sets = list(dict.fromkeys(r["set"] for r in rows))
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    by = {(r["set"], r["model"]): r for r in rows}
+    lines = ["| set | " + " | ".join(models) + " |", "|" + "---|" * (len(models) + 1)]
+    for s in sets:
+        cells = []
+        for mm in models:
+            r = by.get((s, mm))
+            cells.append("—" if r is None else
+                         f"{r['brier']:.3f} / {r['ece']:.3f} / {100 * r['ties']:.0f}%")
+        lines.append(f"| {s} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def time_table(rows: list[dict]) -> str:
+    sets = list(dict.fromkeys(r["set"] for r in rows))
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    by = {(r["set"], r["model"]): r for r in rows}
+    lines = ["| set | " + " | ".join(models) + " |", "|" + "---|" * (len(models) + 1)]
+    for s in sets:
+        cells = [("—" if (s, mm) not in by else f"{by[(s, mm)]['secs']:.2f}")
+                 for mm in models]
+        lines.append(f"| {s} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def goals(rows: list[dict]) -> str:
+    sets = list(dict.fromkeys(r["set"] for r in rows))
+    by = {(r["set"], r["model"]): r["score"] for r in rows}
+    us = "LabelModel (ours, default)"
+    gains = [by[(s, us)] - by[(s, "majority vote")] for s in sets]
+    peer_names = [p for p in GOLD_FREE_PEERS if p != "majority vote"]
+    peer_means = {p: np.mean([by[(s, p)] for s in sets if (s, p) in by])
+                  for p in peer_names if all((s, p) in by for s in sets)}
+    best_peer = max(peer_means, key=peer_means.get) if peer_means else None
+    gaps = []
+    for s in sets:
+        best = max((by[(s, p)], p) for p in GOLD_FREE_PEERS if (s, p) in by)
+        gaps.append((by[(s, us)] - best[0], s, best[1]))
+    worst_mv = min(zip(gains, sets))
+    worst_gap = min(gaps)
+    ok = lambda b: "yes" if b else "**no**"  # noqa: E731
+    lines = [
+        "| goal | result | met? |", "|---|---|---|",
+        f"| never below majority vote (0.5 tolerance) | worst {worst_mv[0]:+.2f} "
+        f"({worst_mv[1]}) | {ok(worst_mv[0] >= -0.5)} |",
+        f"| mean gain over majority vote >= 1.5 | {np.mean(gains):+.2f} | "
+        f"{ok(np.mean(gains) >= 1.5)} |",
+    ]
+    if best_peer:
+        lines.append(f"| mean >= best gold-free peer's mean | ours "
+                     f"{np.mean([by[(s, us)] for s in sets]):.2f} vs {best_peer} "
+                     f"{peer_means[best_peer]:.2f} | "
+                     f"{ok(np.mean([by[(s, us)] for s in sets]) >= peer_means[best_peer])} |")
+    lines.append(f"| each set within 1.0 of the best peer | worst {worst_gap[0]:+.2f} "
+                 f"({worst_gap[1]} vs {worst_gap[2]}); "
+                 + ", ".join(f"{s} {g:+.1f}" for g, s, _ in gaps if g < -1.0)
+                 + f" | {ok(worst_gap[0] >= -1.0)} |")
+    return "\n".join(lines)
+
+
+def speed_section() -> str:
+    lines = ["| fit | ours | goal | Snorkel (same run) |", "|---|---|---|---|"]
+    f1, p1 = fit_time(10000, 20, 2)
+    lines.append(f"| 10k x 20, k = 2 (default, selection included) | {f1 * 1e3:.0f} ms "
+                 "| <= 100 ms | |")
+    f2, _ = fit_time(100000, 30, 2, reps=2)
+    lines.append(f"| 100k x 30, k = 2 | {f2 * 1e3:.0f} ms | <= 300 ms | |")
+    lines.append(f"| predict 10k rows (m = 20) | {p1 * 1e3:.1f} ms | <= 10 ms | |")
+    f3, _ = fit_time(1000000, 50, 2, reps=1)
+    s3 = snorkel_fit_time(1000000, 50, 2)
+    lines.append(f"| 1M x 50, k = 2 | {f3:.2f} s | >= 10x faster than Snorkel | "
+                 f"{s3:.2f} s ({s3 / f3:.1f}x) |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    logging.getLogger("pgmpy").setLevel(logging.ERROR)
+    rows = []
+    for d in label_sets.available():
+        rows.extend(evaluate(d))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    text = [f"# Label models on the shared real sets\n\nGenerated by "
+            f"`python bench/labelmodel_sets_bench.py` at {commit} (plus uncommitted "
+            "changes, if any, of the session that ran it).\n",
+            __doc__.split("Protocol", 1)[1].split("Writes")[0].strip().join(
+                ["**Protocol**", ""]),
+            "\n## Scores (% on covered rows; bold = best)\n", table(rows),
+            "\n## Goals\n", goals(rows),
+            "\n## Calibration on the same rows: Brier / ECE / share of exact ties\n",
+            calib_table(rows), "\n## Fit + predict seconds (one thread)\n",
+            time_table(rows)]
+    if not args.no_speed:
+        text += ["\n## Speed (synthetic, default settings)\n", speed_section()]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(text) + "\n")
+    print("\n".join(text))
+
+
+if __name__ == "__main__":
+    main()

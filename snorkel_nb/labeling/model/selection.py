@@ -1,0 +1,141 @@
+"""Gold-free choice between candidate label models, by held-out votes.
+
+The criterion: split the rows into folds (each voting pattern's count is
+split multinomially, so this works on :class:`LabelStats` alone), fit every
+candidate on the other folds and, on the held-out fold, predict each LF's
+vote from the *other* LFs' votes: ``log sum_y P(y | L_-j) P(v_j | y, j
+votes)``. Every fold takes a turn; the score is the mean over (row, LF)
+pairs.
+
+Only LFs that cast two or more different votes count. For an LF that only
+ever votes one class, ``P(v_j | j votes) = 1`` under every candidate, so its
+pairs carry no evidence (that regime, keyword and regex LFs, is what the
+degeneracy guard inside the fit handles). Crowd workers, who vote every
+class, are where the criterion is informative, and where a full-confusion
+model (Dawid-Skene) can beat the class-symmetric fit and majority vote.
+
+A challenger replaces the incumbent fit only if its held-out score is higher
+by more than ``z`` paired standard errors, so without evidence nothing moves.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from snorkel_nb.labeling.model.core import factor_codes, log_joint
+from snorkel_nb.labeling.model.stats import LabelStats, as_int8
+
+# at least this many informative held-out pairs before the criterion is used
+MIN_PAIRS = 200
+# ... and at least this share of all held-out pairs
+MIN_SHARE = 0.3
+
+
+def multi_vote_lfs(stats: LabelStats) -> np.ndarray:
+    """[m] bool: LFs that cast two or more different votes."""
+    return (stats.vote_counts() > 0).sum(1) >= 2
+
+
+def held_out_vote_loglik(model: Any, patterns: np.ndarray, counts: np.ndarray,
+                         lfs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per (pattern, LF) log-likelihood of LF j's vote given the other LFs,
+    for the LFs in ``lfs`` (bool [m]) on patterns where j votes and another
+    LF votes too. Returns ``(values, weights)`` flattened over those pairs.
+
+    ``model`` is a fitted :class:`FactorLabeler` whose factors are single LFs.
+    """
+    a = model.vote_cardinality
+    Lt = torch.from_numpy(as_int8(patterns))
+    lp = torch.as_tensor(model._log_prior, dtype=torch.float64)
+    tabs = [torch.as_tensor(t, dtype=torch.float64) for t in model._tables]
+    lj = log_joint(Lt, lp, model._factors, tabs, a)
+    nvotes = (Lt >= 0).sum(1)
+    vals, wts = [], []
+    for f, C in enumerate(model._factors):
+        if len(C) != 1 or not lfs[C[0]]:
+            continue
+        j = C[0]
+        on = (Lt[:, j] >= 0) & (nvotes >= 2)
+        if not bool(on.any()):
+            continue
+        own = tabs[f][factor_codes(Lt[on], C, a)]
+        post = torch.softmax(lj[on] - own, dim=1)  # P(y | other LFs)
+        t = torch.exp(tabs[f][1:])  # [a, k] P(v, voted | y)
+        pv = t / t.sum(0, keepdim=True).clamp_min(1e-300)  # P(v | y, voted)
+        p = (post * pv[Lt[on, j].long()]).sum(1).clamp_min(1e-12)
+        vals.append(torch.log(p).numpy())
+        wts.append(counts[on.numpy()])
+    if not vals:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(vals), np.concatenate(wts)
+
+
+def split_stats(stats: LabelStats, folds: int, seed: int
+                ) -> list[tuple[LabelStats, LabelStats]]:
+    """``folds`` (train, held-out) pairs of row sets: each pattern's count is
+    split multinomially into folds, so no row is needed, only patterns."""
+    rng = np.random.default_rng(seed)
+    c = np.round(stats.counts).astype(np.int64)
+    parts = rng.multinomial(c, np.full(folds, 1.0 / folds)) if len(c) else np.zeros(
+        (0, folds), np.int64)
+    out = []
+    for f in range(folds):
+        held = parts[:, f]
+        train = c - held
+        pair = []
+        for cnt in (train, held):
+            keep = cnt > 0
+            pair.append(LabelStats.from_patterns(stats.patterns[keep], cnt[keep],
+                                                 stats.cardinality))
+        out.append((pair[0], pair[1]))
+    return out
+
+
+def compare_candidates(
+    stats: LabelStats, fitters: dict[str, Callable[[LabelStats], Any]],
+    folds: int = 5, seed: int = 0,
+) -> dict[str, Any]:
+    """Held-out vote scores of each candidate (see the module docstring).
+
+    ``fitters`` maps a name to a function fitting that candidate on
+    statistics with patterns. Returns ``{"pairs", "share", "scores":
+    {name: mean}, "diffs": {name: (mean diff vs the first, s.e.)}}``; the
+    first candidate is the incumbent. ``scores`` is empty when there is too
+    little evidence (fewer than ``MIN_PAIRS`` informative pairs or under
+    ``MIN_SHARE`` of all pairs).
+    """
+    lfs = multi_vote_lfs(stats)
+    pats, cnt = stats.patterns, stats.counts
+    nv = (pats >= 0).sum(1)
+    pair_w = ((pats >= 0) & (nv >= 2)[:, None]) * cnt[:, None]
+    total, informative = float(pair_w.sum()), float(pair_w[:, lfs].sum())
+    out: dict[str, Any] = {"pairs": informative,
+                           "share": informative / total if total else 0.0,
+                           "scores": {}, "diffs": {}}
+    if informative < MIN_PAIRS or out["share"] < MIN_SHARE:
+        return out
+    per: dict[str, list[np.ndarray]] = {name: [] for name in fitters}
+    weights: list[np.ndarray] = []
+    for fit_on, score_on in split_stats(stats, folds, seed):
+        for name, fit in fitters.items():
+            model = fit(fit_on)
+            v, w = held_out_vote_loglik(model, score_on.patterns, score_on.counts, lfs)
+            per[name].append(v)
+        weights.append(w)
+    w = np.concatenate(weights)
+    vals = {name: np.concatenate(v) for name, v in per.items()}
+    base = next(iter(fitters))
+    for name, v in vals.items():
+        out["scores"][name] = float((w * v).sum() / w.sum())
+        d = v - vals[base]
+        mean = float((w * d).sum() / w.sum())
+        var = float((w * (d - mean) ** 2).sum() / w.sum())
+        out["diffs"][name] = (mean, float(np.sqrt(var / w.sum())))
+    return out
+
+
+__all__ = ["compare_candidates", "held_out_vote_loglik", "multi_vote_lfs",
+           "split_stats"]
