@@ -289,6 +289,100 @@ def test_local_schedulers_give_the_same_result():
     np.testing.assert_array_equal(np.asarray(L), ref)
 
 
+LF_FILE = """
+from snorkel_nb.labeling import ABSTAIN, keyword_lf, labeling_function
+
+CARDINALITY = 2
+spam = keyword_lf(["check", "subscribe"], label=1)
+ham = keyword_lf(["love", "nice"], label=0)
+
+
+@labeling_function()
+def short(x):
+    return 0 if x.n <= 2 else ABSTAIN
+
+
+@labeling_function()
+def mentions_song(x):
+    return 1 if "song" in x.text and x.n > 3 else ABSTAIN
+"""
+
+
+def write_parquet_set(tmp_path, n_files=3, rows=80):
+    data = tmp_path / "data"
+    data.mkdir()
+    frames = [make_df(rows, seed=i) for i in range(n_files)]
+    for i, f in enumerate(frames):
+        f.index = f.index + i * 10_000
+        f.to_parquet(data / f"part{i}.parquet")
+    lfs = tmp_path / "my_lfs.py"
+    lfs.write_text(LF_FILE)
+    return data, lfs, pd.concat(frames)
+
+
+def test_pipeline_cli_end_to_end(client, tmp_path, capsys):
+    from snorkel_nb.pipeline import load_lfs, main
+
+    data, lf_file, df = write_parquet_set(tmp_path)
+    out = tmp_path / "labels.parquet"
+    rc = main(["--lfs", str(lf_file), "--data", str(data / "*.parquet"), "--out",
+               str(out), "--scheduler", client.scheduler.address, "--no-progress"])
+    assert rc == 0, capsys.readouterr().err
+    lfs, k = load_lfs(str(lf_file))
+    L, _ = in_memory(df, lfs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = LabelModel(cardinality=k).fit(L)
+    got = pd.read_parquet(out)
+    pd.testing.assert_index_equal(got.index, df.index)
+    np.testing.assert_allclose(got[["prob_0", "prob_1"]].to_numpy(),
+                               ref.predict_proba(L), atol=1e-8)
+    np.testing.assert_array_equal(got["label"].to_numpy(), ref.predict(L))
+    np.testing.assert_array_equal(pd.read_parquet(tmp_path / "labels_L.parquet")
+                                  .to_numpy(), L)
+    summary = pd.read_csv(tmp_path / "labels_lf_summary.csv", index_col=0)
+    assert list(summary.index) == [lf.name for lf in lfs]
+    np.testing.assert_allclose(summary["Coverage"], LFAnalysis(L).lf_coverages())
+    assert (summary["Errors"] == 0).all() and "Learned Weight" in summary
+    assert LabelModel.load(tmp_path / "labels_model.json").n_lfs == len(lfs)
+
+
+def test_pipeline_function_starts_a_local_cluster(tmp_path):
+    from snorkel_nb.pipeline import run_pipeline
+
+    data, lf_file, df = write_parquet_set(tmp_path, n_files=2, rows=40)
+    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+        res = run_pipeline(str(lf_file), str(data), str(tmp_path / "out.parquet"),
+                           model="MajorityLabelVoter", n_workers=1, progress_bar=False)
+    L = pd.read_parquet(res.L_path).to_numpy()
+    got = pd.read_parquet(res.out)
+    np.testing.assert_array_equal(got["label"], MajorityLabelVoter().predict(L))
+    assert res.n == len(df) and res.model_path is None
+
+
+def test_pipeline_bad_inputs_give_clear_errors(client, tmp_path, capsys, monkeypatch):
+    from snorkel_nb.pipeline import main, run_pipeline
+
+    data, lf_file, df = write_parquet_set(tmp_path, n_files=1, rows=20)
+    addr = client.scheduler.address
+    # a builder LF on a missing field, and a plain LF reading a missing attribute
+    with pytest.raises(ValueError, match="'title'"):
+        run_pipeline([keyword_lf(["x"], label=1, field="title")], str(data),
+                     str(tmp_path / "o1"), scheduler=client)
+    title_lf = LabelingFunction("reads_title", lambda x: 1 if x.title else -1)
+    with pytest.raises(ValueError, match="'reads_title' reads a column.*'title'"):
+        run_pipeline([title_lf], str(data), str(tmp_path / "o2"), scheduler=client)
+    csv = tmp_path / "data.csv"
+    df.to_csv(csv)
+    assert main(["--lfs", str(lf_file), "--data", str(csv), "--out",
+                 str(tmp_path / "o3"), "--scheduler", addr]) == 2
+    assert f"{str(csv)!r} is not a Parquet file" in capsys.readouterr().err
+    monkeypatch.setattr(dask_apply, "CONNECT_TIMEOUT", "1s")
+    assert main(["--lfs", str(lf_file), "--data", str(data), "--out",
+                 str(tmp_path / "o4"), "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "Dask scheduler at 'tcp://127.0.0.1:9'" in capsys.readouterr().err
+
+
 def _kill_marker_lf(marker: str) -> LabelingFunction:
     def f(x):
         if x.n == 5 and not os.path.exists(marker):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 
@@ -16,8 +17,6 @@ ENGINE = [
     "snorkel_nb.labeling.apply",
     "snorkel_nb.labeling.apply.core",
     "snorkel_nb.labeling.apply.pandas",
-    "snorkel_nb.labeling.apply.dask",
-    "snorkel_nb.labeling.dask_stats",
     "snorkel_nb.pipeline",
     "snorkel_nb.labeling.builders",
     "snorkel_nb.labeling.crowd",
@@ -28,6 +27,8 @@ ENGINE = [
     "snorkel_nb.labeling.suggest",
     "snorkel_nb.exhaust",
 ]
+if importlib.util.find_spec("dask") is not None:  # the optional Dask backend
+    ENGINE += ["snorkel_nb.labeling.apply.dask", "snorkel_nb.labeling.dask_stats"]
 UI = ("ipywidgets", "altair", "IPython", "anywidget", "vl_convert")
 
 
