@@ -208,11 +208,15 @@ def run_pipeline(
     [0, 1, 0]
     """
     import dask
-    import dask.dataframe as dd
     from dask.distributed import Client, LocalCluster
 
     from snorkel_nb.labeling import dask_stats
-    from snorkel_nb.labeling.apply.dask import DaskLFApplier, _prepare_dir, connect
+    from snorkel_nb.labeling.apply.dask import (
+        DaskLFApplier,
+        _prepare_dir,
+        connect,
+        read_parquet,
+    )
 
     k_file = None
     if isinstance(lfs, (str, os.PathLike)):
@@ -220,7 +224,7 @@ def run_pipeline(
     k = int(cardinality or k_file or 2)
     files = parquet_files(data)
     try:
-        ddf = dd.read_parquet(files)
+        ddf = read_parquet(files)
     except Exception as e:
         raise ValueError(f"--data {data!r}: could not read as Parquet: {e}") from e
     check_columns(lfs, ddf.head(20, npartitions=1), f"--data {data!r}")

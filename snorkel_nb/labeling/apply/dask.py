@@ -77,8 +77,38 @@ class DaskApplyResult:
     names: list[str] = field(default_factory=list)
 
     def read(self) -> dd.DataFrame:
-        """The written label matrix as a lazy Dask DataFrame (one int8 column per LF)."""
-        return dd.read_parquet(self.path)
+        """The written label matrix as a lazy Dask DataFrame (one int8 column per
+        LF, one partition per file, index as written)."""
+        return read_parquet(sorted(
+            os.path.join(self.path, f) for f in os.listdir(self.path)
+            if _PART_RE.match(f)))
+
+
+def _read_one(path: str, columns: list[str] | None) -> pd.DataFrame:
+    return pd.read_parquet(path, columns=columns)
+
+
+def read_parquet(files: Sequence[str], columns: list[str] | None = None) -> dd.DataFrame:
+    """One partition per Parquet file, read by pandas on the workers.
+
+    Used instead of ``dd.read_parquet``, which in dask 2026.8 with pandas 3
+    fails on files whose index is a named ``RangeIndex`` (stored as metadata,
+    as ``DataFrame.to_parquet`` writes it). The index is kept as written.
+    """
+    import pyarrow.parquet as pq
+
+    files = [os.fspath(f) for f in files]
+    if not files:
+        raise ValueError("no Parquet files to read")
+    meta = pq.read_schema(files[0]).empty_table().to_pandas()
+    if columns is not None:
+        missing = [c for c in columns if c not in meta.columns]
+        if missing:
+            raise ValueError(f"{files[0]!r} has no column(s) {missing}; "
+                             f"columns: {list(meta.columns)}")
+        meta = meta[columns]
+    return dd.from_map(_read_one, files, columns=columns, meta=meta,
+                       enforce_metadata=False)
 
 
 def connect(scheduler: Scheduler) -> tuple[Client | None, str | None]:
@@ -321,4 +351,5 @@ def _tree_sum(client: Client, futures: list[Any]) -> LabelStats | None:
     return client.gather(futures[0]) if futures else None
 
 
-__all__ = ["DaskApplyResult", "DaskLFApplier", "PartitionResult", "connect"]
+__all__ = ["DaskApplyResult", "DaskLFApplier", "PartitionResult", "connect",
+           "read_parquet"]
