@@ -34,6 +34,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from snorkel_nb.labeling.analysis import LFAnalysis
 from snorkel_nb.labeling.apply.core import LFErrorRecord, label_rows, row_type
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.model import (
@@ -243,13 +244,17 @@ def run_pipeline(
     L_path, summary_path = f"{stem}_L.parquet", f"{stem}_lf_summary.csv"
     try:
         applier = DaskLFApplier(lfs)
+        # one pass: L written to Parquet, statistics summed on the workers
         res = applier.apply_to_parquet(ddf, L_path, scheduler=scheduler,
-                                       progress_bar=progress_bar)
+                                       cardinality=k, progress_bar=progress_bar)
         L = res.read()
-        model = dask_stats.fit(model, L, scheduler=scheduler,
-                               class_balance=class_balance)
-        analysis = dask_stats.analysis(L, applier.names, cardinality=k,
-                                       scheduler=scheduler)
+        model = dask_stats.fit(model, L, scheduler=scheduler, stats=res.stats,
+                               lengths=res.lengths, class_balance=class_balance)
+        if res.stats is not None and res.stats.patterns is not None:
+            analysis = LFAnalysis.from_stats(res.stats, applier.names)
+        else:
+            analysis = dask_stats.analysis(L, applier.names, cardinality=k,
+                                           scheduler=scheduler)
         _prepare_dir(os.fspath(out))
         ref = dask.delayed(model, pure=True)  # one copy of the model in the graph
         tasks = [dask.delayed(_write_labels, pure=False)(p, ref, os.fspath(out), i)

@@ -254,6 +254,21 @@ def test_big_matrix_fits_from_overlap_and_the_same_row_sample(client):
                                ref.predict_proba(d.L[:2000]), atol=1e-8)
 
 
+def test_too_many_patterns_are_dropped_and_the_fit_uses_the_sample(monkeypatch):
+    d = generate_synthetic(n=25_000, m=8, k=2, seed=4)
+    L = da.from_array(d.L, chunks=(6_999, 8))
+    monkeypatch.setattr(dask_apply, "MAX_PATTERNS", 10)  # in-process: sync scheduler
+    stats, sample = dask_stats.label_stats(L, 2, scheduler="sync", return_sample=True)
+    assert stats.patterns is None and sample.patterns is not None
+    np.testing.assert_array_equal(stats.overlap, LabelStats.from_matrix(d.L, 2).overlap)
+    assert sample.n == len(d.L[::2])  # the same rows as in-memory L[::n // 10000]
+    np.testing.assert_array_equal(sample.counts, LabelStats.from_matrix(d.L[::2], 2).counts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = dask_stats.fit(LabelModel(), L, scheduler="sync")
+    assert model.score(d.L, d.Y)["accuracy"] > 0.8
+
+
 def test_analysis_from_partition_stats_equals_in_memory(client):
     d = generate_synthetic(n=2000, m=5, k=3, seed=2)
     names = [f"lf_{j}" for j in range(5)]

@@ -29,13 +29,11 @@ import numpy as np
 import pandas as pd
 
 from snorkel_nb.labeling.analysis import LFAnalysis
-from snorkel_nb.labeling.apply.dask import Scheduler, connect
+from snorkel_nb.labeling.apply.dask import MAX_PATTERNS, Scheduler, _sum_stats, connect
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.model.base import BaseLabeler
 from snorkel_nb.labeling.model.core import SAMPLE_ROWS, FactorLabeler
 from snorkel_nb.labeling.model.stats import LabelStats
-
-MAX_PATTERNS = 2_000_000  # beyond this the summed patterns are dropped
 
 
 @dataclass
@@ -82,30 +80,23 @@ def _part_stats(block: np.ndarray, k: int, patterns: bool, offset: int,
 
 
 def _merge(parts: Sequence[_Part]) -> _Part:
-    stats = _add(p.stats for p in parts)
-    samples = [p.sample for p in parts if p.sample is not None]
-    return _Part(stats, _add(samples) if samples else None)
-
-
-def _add(items: Any) -> LabelStats:
-    items = list(items)
-    total = items[0]
-    for s in items[1:]:
-        total = total + s
-    if total.patterns is not None and len(total.counts) > MAX_PATTERNS:
-        total.patterns = total.counts = None  # bounded memory: fit from the sample
-    return total
+    """Sum partition statistics (patterns beyond MAX_PATTERNS dropped: the fit
+    then uses the row sample, which stays small by construction)."""
+    return _Part(_sum_stats([p.stats for p in parts]),
+                 _sum_stats([p.sample for p in parts], cap=False))
 
 
 def label_stats(
     L: Any, cardinality: int, patterns: bool = True, scheduler: Scheduler = None,
-    return_sample: bool = False,
+    return_sample: bool = False, lengths: Sequence[int] | None = None,
 ) -> LabelStats | tuple[LabelStats, LabelStats | None]:
     """Sum of the per-partition :class:`LabelStats` of ``L``, computed on the workers.
 
     ``return_sample=True`` also returns the statistics (patterns, vote counts)
     of the strided row sample ``L[::max(1, n // 10000)]``, which
-    :meth:`FactorLabeler.fit` uses when the patterns are too many.
+    :meth:`FactorLabeler.fit` uses when the patterns are too many. ``lengths``
+    (rows per partition, e.g. ``DaskApplyResult.lengths``) saves the pass that
+    counts them when ``L`` is a Dask DataFrame.
 
     Examples
     --------
@@ -115,9 +106,13 @@ def label_stats(
     (3, [[0, -1], [0, 1]], [1.0, 2.0])
     """
     client, local = connect(scheduler)
-    blocks, lengths = _blocks(L)
+    blocks, known = _blocks(L)
     if not blocks:
         raise ValueError("L has no partitions")
+    if lengths is None:
+        lengths = known
+    elif len(lengths) != len(blocks):
+        raise ValueError(f"{len(lengths)} lengths given for {len(blocks)} partitions")
     if lengths is None:
         lengths = _lengths(blocks, client, local)
     n = int(sum(lengths))
@@ -144,6 +139,7 @@ def label_stats(
 def fit(
     model: BaseLabeler, L: Any, Y_dev: Any = None, class_balance: Any = None,
     dependencies: Sequence[tuple[int, int]] | None = None, scheduler: Scheduler = None,
+    stats: LabelStats | None = None, lengths: Sequence[int] | None = None,
 ) -> BaseLabeler:
     """Fit ``model`` from statistics summed over the partitions of ``L``.
 
@@ -151,6 +147,10 @@ def fit(
     decides: n <= 50,000 or under 20% distinct rows); otherwise the model fits
     from the overlap matrix and a strided row sample, as ``model.fit(L)`` does
     on big matrices. Returns the fitted model.
+
+    ``stats``: statistics already summed (e.g. ``DaskApplyResult.stats`` from
+    the apply pass); used as they are when they qualify for the pattern fit,
+    which saves a pass over ``L``.
 
     Examples
     --------
@@ -165,16 +165,23 @@ def fit(
         if L is not None:  # majority vote: nothing to learn; validate the width
             _blocks(L)
         return model.fit(None)
-    stats, sample = label_stats(L, model.cardinality, patterns=True,
-                                scheduler=scheduler, return_sample=True)
-    if stats.patterns is not None and stats.n > 5 * SAMPLE_ROWS and (
-            len(stats.counts) >= 0.2 * stats.n):
+    if stats is None or not _pattern_fit(stats):
+        stats, sample = label_stats(L, model.cardinality, patterns=True,
+                                    scheduler=scheduler, return_sample=True,
+                                    lengths=lengths)
+    if not _pattern_fit(stats):
         stats = LabelStats(stats.n, stats.m, stats.cardinality, stats.overlap)
     if stats.patterns is not None:
         return model.fit(stats, Y_dev=Y_dev, class_balance=class_balance,
                          dependencies=dependencies)
     return model.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance,
                            dependencies=dependencies, _row_sample=sample)
+
+
+def _pattern_fit(stats: LabelStats) -> bool:
+    """Fit on the patterns? The in-memory rule: few rows or few distinct rows."""
+    return stats.patterns is not None and (
+        stats.n <= 5 * SAMPLE_ROWS or len(stats.counts) < 0.2 * stats.n)
 
 
 def _proba(block: np.ndarray, model: BaseLabeler) -> np.ndarray:

@@ -48,6 +48,7 @@ from snorkel_nb.labeling.model.stats import LabelStats
 Scheduler = Union[str, Client, None]
 LOCAL_SCHEDULERS = ("threads", "processes", "sync", "synchronous", "single-threaded")
 CONNECT_TIMEOUT = "5s"
+MAX_PATTERNS = 2_000_000  # summed patterns beyond this are dropped (bounded memory)
 _PART_RE = re.compile(r"^part\.\d{5}\.parquet$")
 
 
@@ -334,13 +335,18 @@ def _stats_of(r: PartitionResult) -> LabelStats | None:
     return r.stats
 
 
-def _sum_stats(parts: Sequence[LabelStats | None]) -> LabelStats | None:
-    """Sum statistics pairwise (a balanced tree keeps pattern merges cheap)."""
+def _sum_stats(parts: Sequence[LabelStats | None], cap: bool = True) -> LabelStats | None:
+    """Sum statistics pairwise (a balanced tree keeps pattern merges cheap);
+    with ``cap``, more than :data:`MAX_PATTERNS` distinct patterns are dropped."""
     items = [p for p in parts if p is not None]
     while len(items) > 1:
         items = [items[i] + items[i + 1] if i + 1 < len(items) else items[i]
                  for i in range(0, len(items), 2)]
-    return items[0] if items else None
+    total = items[0] if items else None
+    if cap and total is not None and total.patterns is not None and (
+            len(total.counts) > MAX_PATTERNS):
+        total = LabelStats(total.n, total.m, total.cardinality, total.overlap)
+    return total
 
 
 def _tree_sum(client: Client, futures: list[Any]) -> LabelStats | None:
