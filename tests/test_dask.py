@@ -222,34 +222,38 @@ def test_parquet_output_is_partitioned_like_input_with_index(client, tmp_path):
         DaskLFApplier(lfs).apply_to_parquet(ddf, tmp_path / "other", scheduler=client)
 
 
-@pytest.mark.parametrize("chunks", [3000, 701, (1, 400, 2599)])
-def test_label_models_from_partition_stats_equal_in_memory(client, chunks):
+def test_label_models_from_partition_stats_equal_in_memory(client):
     d = generate_synthetic(n=3000, m=6, k=2, seed=3)
-    L = da.from_array(d.L, chunks=(chunks, 6))
-    stats = dask_stats.label_stats(L, 2, scheduler=client)
+    models = (LabelModel, DawidSkene, TripletLabelModel, MajorityLabelVoter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        refs = [make(cardinality=2).fit(d.L).predict_proba(d.L) for make in models]
     want = LabelStats.from_matrix(d.L, 2)
-    np.testing.assert_array_equal(stats.overlap, want.overlap)
-    np.testing.assert_array_equal(stats.counts, want.counts)
-    for make in (LabelModel, DawidSkene, TripletLabelModel, MajorityLabelVoter):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ref = make(cardinality=2).fit(d.L)
-            model = dask_stats.fit(make(cardinality=2), L, scheduler=client)
-        probs = dask_stats.predict_proba(model, L)
-        assert probs.chunks[0] == L.chunks[0]
-        np.testing.assert_allclose(probs.compute(), ref.predict_proba(d.L), atol=1e-8)
+    for chunks in (701, (1, 400, 2599)):  # uneven, and a one-row partition
+        L = da.from_array(d.L, chunks=(chunks, 6))
+        stats = dask_stats.label_stats(L, 2, scheduler=client)
+        np.testing.assert_array_equal(stats.overlap, want.overlap)
+        np.testing.assert_array_equal(stats.patterns, want.patterns)
+        np.testing.assert_array_equal(stats.counts, want.counts)
+        for make, ref in zip(models, refs):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = dask_stats.fit(make(cardinality=2), L, scheduler=client)
+            probs = dask_stats.predict_proba(model, L)
+            assert probs.chunks[0] == L.chunks[0]
+            np.testing.assert_allclose(probs.compute(), ref, atol=1e-8)
 
 
 def test_big_matrix_fits_from_overlap_and_the_same_row_sample(client):
-    # 60k rows, nearly all distinct: in memory the fit drops the patterns and
-    # polishes on L[::6]; the partitioned fit must collect that same sample.
-    d = generate_synthetic(n=60_000, m=24, k=2, seed=1)
-    L = da.from_array(d.L, chunks=(7_001, 24))
+    # 55k rows, nearly all distinct: in memory the fit drops the patterns and
+    # polishes on L[::5]; the partitioned fit must collect that same sample.
+    d = generate_synthetic(n=55_000, m=20, k=2, seed=1)
+    L = da.from_array(d.L, chunks=(7_001, 20))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = LabelModel().fit(d.L)
         model = dask_stats.fit(LabelModel(), L, scheduler=client)
-    assert ref.fit_report_.get("em_rows") == model.fit_report_.get("em_rows")
+    assert ref.fit_report_["em_rows"] == model.fit_report_["em_rows"] == len(d.L[::5])
     np.testing.assert_allclose(model.predict_proba(d.L[:2000]),
                                ref.predict_proba(d.L[:2000]), atol=1e-8)
 
