@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 
@@ -14,6 +15,9 @@ ENGINE = [
     "snorkel_nb.labeling",
     "snorkel_nb.labeling.analysis",
     "snorkel_nb.labeling.apply",
+    "snorkel_nb.labeling.apply.core",
+    "snorkel_nb.labeling.apply.pandas",
+    "snorkel_nb.pipeline",
     "snorkel_nb.labeling.builders",
     "snorkel_nb.labeling.crowd",
     "snorkel_nb.labeling.explain",
@@ -23,6 +27,8 @@ ENGINE = [
     "snorkel_nb.labeling.suggest",
     "snorkel_nb.exhaust",
 ]
+if importlib.util.find_spec("dask") is not None:  # the optional Dask backend
+    ENGINE += ["snorkel_nb.labeling.apply.dask", "snorkel_nb.labeling.dask_stats"]
 UI = ("ipywidgets", "altair", "IPython", "anywidget", "vl_convert")
 
 

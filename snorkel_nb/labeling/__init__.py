@@ -1,7 +1,13 @@
 """Labeling functions, appliers and LF analysis (Snorkel 0.9 compatible names)."""
 
 from snorkel_nb.labeling.analysis import LFAnalysis
-from snorkel_nb.labeling.apply import LFApplyError, LFErrorRecord, PandasLFApplier
+from snorkel_nb.labeling.apply import (
+    ApplierMetadata,
+    LFApplier,
+    LFApplyError,
+    LFErrorRecord,
+    PandasLFApplier,
+)
 from snorkel_nb.labeling.builders import keyword_lf, lookup_lf, model_lf, regex_lf
 from snorkel_nb.labeling.lf import (
     LabelingFunction,
@@ -22,6 +28,8 @@ from snorkel_nb.labeling.utils import filter_unlabeled_dataframe
 
 __all__ = [
     "ABSTAIN",
+    "ApplierMetadata",
+    "LFApplier",
     "DawidSkene",
     "LabelModel",
     "TripletLabelModel",

@@ -1,9 +1,12 @@
 """LF statistics: coverage, overlaps, conflicts, empirical accuracy, pairwise views.
 
 Everything is computed from vectorised counts (``np.bincount`` over the
-non-abstain entries and chunked matrix products for the pairwise matrices),
-never Python loops over LF pairs. Pairwise counts are sums over row chunks,
-so they can be accumulated over partitions of a larger data set.
+non-abstain entries), never Python loops over LF pairs. The pairwise matrices
+come from :class:`~snorkel_nb.labeling.model.LabelStats`, the one counting
+engine the label models also use; since those statistics add up over
+partitions, :meth:`LFAnalysis.from_stats` gives the same summary and pairwise
+matrices for data that never sits in one process (see
+:mod:`snorkel_nb.labeling.dask_stats`).
 """
 
 from __future__ import annotations
@@ -15,28 +18,13 @@ import pandas as pd
 
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.matrix import ABSTAIN, check_gold, check_label_matrix
-
-_CHUNK = 65_536
+from snorkel_nb.labeling.model.stats import LabelStats
 
 
 def pair_counts(L: np.ndarray, cardinality: int) -> tuple[np.ndarray, np.ndarray]:
-    """[m, m] counts of points both LFs label, and of points where they agree.
-
-    Computed as chunked float32 products of indicator matrices; the diagonal of
-    the first is each LF's number of votes. Both are sums over row chunks.
-    """
-    n, m = L.shape
-    both = np.zeros((m, m), dtype=np.float64)
-    agree = np.zeros((m, m), dtype=np.float64)
-    for s in range(0, n, _CHUNK):
-        block = L[s:s + _CHUNK]
-        V = (block != ABSTAIN).astype(np.float32)
-        both += V.T @ V
-        for c in range(cardinality):
-            E = (block == c).astype(np.float32)
-            if E.any():
-                agree += E.T @ E
-    return both, agree
+    """[m, m] counts of points both LFs label, and of points where they agree
+    (diagonals: each LF's votes); :meth:`LabelStats.pair_counts` of ``L``."""
+    return LabelStats.from_matrix(L, cardinality, patterns=False).pair_counts()
 
 
 class LFAnalysis:
@@ -61,7 +49,42 @@ class LFAnalysis:
 
     def __init__(self, L: Any, lfs: Sequence[LabelingFunction | str] | None = None) -> None:
         self.L = check_label_matrix(L)
+        self.cardinality = max(2, int(self.L.max()) + 1) if self.L.size else 2
+        self._setup(lfs, self.L.shape[0], None, None)
+
+    @classmethod
+    def from_stats(
+        cls, stats: LabelStats, lfs: Sequence[LabelingFunction | str] | None = None
+    ) -> "LFAnalysis":
+        """Analysis from (e.g. partition-summed) statistics with patterns.
+
+        Summary and pairwise outputs equal those of ``LFAnalysis(L)``; methods
+        that need individual rows (gold-based accuracies, :meth:`pair_points`)
+        raise, since the statistics keep only the distinct voting patterns.
+
+        Examples
+        --------
+        >>> L = np.array([[0, 0, -1], [1, 0, -1], [-1, -1, 1], [0, 0, -1]])
+        >>> a = LFAnalysis.from_stats(LabelStats.from_matrix(L, 2))
+        >>> bool((a.lf_summary() == LFAnalysis(L).lf_summary()).all().all())
+        True
+        """
+        if not isinstance(stats, LabelStats) or stats.patterns is None:
+            raise ValueError("LFAnalysis.from_stats needs LabelStats with patterns "
+                             "(LabelStats.from_matrix(L, k, patterns=True))")
+        self = cls.__new__(cls)
+        self.L = stats.patterns
+        self.cardinality = stats.cardinality
+        self._setup(lfs, stats.n, np.asarray(stats.counts, dtype=np.float64), stats)
+        return self
+
+    def _setup(self, lfs: Sequence[LabelingFunction | str] | None, n_rows: int,
+               weights: np.ndarray | None, stats: LabelStats | None) -> None:
+        """Per-vote index arrays; ``weights``: how many rows each row of L stands for."""
         n, m = self.L.shape
+        self._n = int(n_rows)
+        self._w = weights
+        self._stats = stats
         if lfs is None:
             self.names = [f"lf{j}" for j in range(m)]
         else:
@@ -70,7 +93,6 @@ class LFAnalysis:
             self.names = [lf if isinstance(lf, str) else lf.name for lf in lfs]
             if len(set(self.names)) != m:
                 raise ValueError("LF names must be unique.")
-        self.cardinality = max(2, int(self.L.max()) + 1)
         self._rows, self._cols = np.nonzero(self.L != ABSTAIN)
         self._labels = self.L[self._rows, self._cols].astype(np.int64)
         self._row_votes = np.bincount(self._rows, minlength=n)
@@ -78,7 +100,18 @@ class LFAnalysis:
 
     @property
     def n(self) -> int:
-        return self.L.shape[0]
+        return self._n
+
+    def _mean(self, flags: np.ndarray) -> float:
+        """Share of rows where ``flags`` (one per row of L) holds."""
+        if self._w is None:
+            return float(np.mean(flags))
+        return float(self._w @ flags / max(self._n, 1))
+
+    def _need_rows(self, what: str) -> None:
+        if self._w is not None:
+            raise ValueError(f"{what} needs the label matrix's rows; this analysis "
+                             "was built from statistics (LFAnalysis.from_stats)")
 
     @property
     def m(self) -> int:
@@ -87,21 +120,22 @@ class LFAnalysis:
     # -- label-level (over points) ----------------------------------------
     def label_coverage(self) -> float:
         """Fraction of points with at least one vote."""
-        return float(np.mean(self._row_votes > 0))
+        return self._mean(self._row_votes > 0)
 
     def label_overlap(self) -> float:
         """Fraction of points with at least two votes."""
-        return float(np.mean(self._row_votes > 1))
+        return self._mean(self._row_votes > 1)
 
     def label_conflict(self) -> float:
         """Fraction of points with votes for two or more different labels."""
-        return float(np.mean(self._row_distinct() > 1))
+        return self._mean(self._row_distinct() > 1)
 
     def _row_distinct(self) -> np.ndarray:
         k = self.cardinality
-        seen = np.zeros(self.n * k, dtype=bool)
+        rows = self.L.shape[0]
+        seen = np.zeros(rows * k, dtype=bool)
         seen[self._rows * k + self._labels] = True
-        return seen.reshape(self.n, k).sum(axis=1)
+        return seen.reshape(rows, k).sum(axis=1)
 
     # -- LF-level -----------------------------------------------------------
     def lf_polarities(self) -> list[list[int]]:
@@ -113,7 +147,8 @@ class LFAnalysis:
         return [list(np.nonzero(r)[0].tolist()) for r in seen]
 
     def _per_lf(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self._cols[mask], minlength=self.m).astype(np.float64)
+        w = None if self._w is None else self._w[self._rows[mask]]
+        return np.bincount(self._cols[mask], weights=w, minlength=self.m).astype(np.float64)
 
     def lf_coverages(self) -> np.ndarray:
         """Fraction of points each LF labels."""
@@ -130,7 +165,7 @@ class LFAnalysis:
     def lf_conflicts(self, normalize_by_overlaps: bool = False) -> np.ndarray:
         """Fraction of points where an LF and some other LF vote differently."""
         k = self.cardinality
-        same = np.bincount(self._rows * k + self._labels, minlength=self.n * k)
+        same = np.bincount(self._rows * k + self._labels, minlength=self.L.shape[0] * k)
         others_differ = self._row_votes[self._rows] - same[self._rows * k + self._labels] > 0
         c = self._per_lf(others_differ) / self.n
         if normalize_by_overlaps:
@@ -139,6 +174,7 @@ class LFAnalysis:
         return c
 
     def _gold(self, Y: Any) -> np.ndarray:
+        self._need_rows("Comparing with gold labels")
         return check_gold(Y, self.n)
 
     def lf_correct_incorrect(self, Y: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -201,7 +237,10 @@ class LFAnalysis:
     # -- pairwise -----------------------------------------------------------
     def _pair(self) -> tuple[np.ndarray, np.ndarray]:
         if self._pairs is None:
-            self._pairs = pair_counts(self.L, self.cardinality)
+            if self._stats is None:
+                self._stats = LabelStats.from_matrix(self.L, self.cardinality,
+                                                     patterns=False, validate=False)
+            self._pairs = self._stats.pair_counts()
         return self._pairs
 
     def overlap_matrix(self) -> np.ndarray:
@@ -239,6 +278,7 @@ class LFAnalysis:
 
     def pair_points(self, lf_a: str | int, lf_b: str | int, kind: str = "overlap") -> np.ndarray:
         """Row indices behind one heatmap cell (``kind`` = overlap or conflict)."""
+        self._need_rows("pair_points")
         a = self._index(lf_a)
         b = self._index(lf_b)
         va, vb = self.L[:, a], self.L[:, b]

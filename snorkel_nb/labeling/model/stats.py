@@ -210,6 +210,25 @@ class LabelStats:
         """[m] fraction of rows each LF votes on."""
         return self.vote_counts().sum(1) / max(self.n, 1)
 
+    def pair_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """[m, m] counts of rows both LFs vote on, and of rows where they vote
+        the same class (both diagonals: each LF's vote count); what
+        :class:`~snorkel_nb.labeling.LFAnalysis` shows as overlaps and conflicts.
+
+        Examples
+        --------
+        >>> s = LabelStats.from_matrix(np.array([[0, 0], [0, 1], [1, -1]]), 2)
+        >>> both, agree = s.pair_counts()
+        >>> both.tolist(), agree.tolist()
+        ([[3.0, 2.0], [2.0, 2.0]], [[3.0, 1.0], [1.0, 2.0]])
+        """
+        if np.isnan(self.overlap).any():
+            raise ValueError("these LabelStats hold only vote counts (overlap=False); "
+                             "pairwise counts need the full overlap matrix")
+        m, k = self.m, self.cardinality
+        O = self.overlap.reshape(m, k, m, k)
+        return O.sum((1, 3)), np.einsum("iaja->ij", O).copy()
+
     def pair_tables(self) -> np.ndarray:
         """[m, m, k+1, k+1] joint counts of (LF i value, LF j value), value 0 =
         abstain and value ``c + 1`` = vote for class ``c``; the diagonal blocks
