@@ -132,9 +132,19 @@ class BaseLabeler(ABC):
         return_probs: bool = False,
         tie_break_policy: str = "abstain",
     ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-        """Hard labels for each row of ``L`` ([n] ints; -1 where abstaining)."""
+        """Hard labels for each row of ``L`` ([n] ints; -1 where abstaining).
+
+        Under the default ``tie_break_policy="abstain"`` a row on which no LF
+        voted predicts -1, as in Snorkel, even where the model's probabilities
+        for it are not a tie (a model with class-conditional abstain rates can
+        be confident there; ``predict_proba`` keeps that, and the "random"
+        policy uses it).
+        """
         probs = self.predict_proba(L)
         preds = probs_to_preds(probs, tie_break_policy)
+        if tie_break_policy == "abstain" and len(preds):
+            votes = check_label_matrix(L, cardinality=127, allow_empty=True)
+            preds[~(votes >= 0).any(1)] = ABSTAIN
         return (preds, probs) if return_probs else preds
 
     def score(

@@ -41,6 +41,31 @@ ABSTAIN_MODES = ("class", "independent")
 PREDICT_MODES = ("fit", "majority_vote", "tie_break")
 MAX_FACTOR_CODES = 4096
 _EPS = 1e-12
+# Snorkel 0.9's LabelModel.fit keyword arguments (its TrainConfig fields).
+SNORKEL_TRAIN_ARGS = frozenset({
+    "n_epochs", "lr", "l2", "optimizer", "optimizer_config", "lr_scheduler",
+    "lr_scheduler_config", "prec_init", "seed", "log_freq", "mu_eps"})
+
+
+class _instance_or_class:  # noqa: N801 (used as a decorator)
+    """A method that is a classmethod on the class and, called on an
+    instance, updates that instance in place from the classmethod's result."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj: Any, cls: type) -> Any:
+        if obj is None:
+            return lambda *a, **kw: self.fn(cls, *a, **kw)
+
+        def bound(*a: Any, **kw: Any) -> Any:
+            new = self.fn(type(obj), *a, **kw)
+            obj.__dict__.update(new.__dict__)
+            return obj
+
+        bound.__doc__ = self.fn.__doc__
+        return bound
 
 
 class DegenerateFitWarning(UserWarning):
@@ -268,6 +293,9 @@ class ModelConfig:
     device: str = "cpu"
     guard: bool = True
     progress_bar: bool = False
+    # accepted for Snorkel 0.9 (LabelModel(verbose=...)); the fit's account of
+    # itself is always in fit_report_
+    verbose: bool = False
 
 
 class FactorLabeler(BaseLabeler):
@@ -353,8 +381,11 @@ class FactorLabeler(BaseLabeler):
         L_train: Any,
         Y_dev: Any = None,
         class_balance: Any = None,
+        progress_bar: bool | None = None,
+        *,
         dependencies: Sequence[tuple[int, int]] | None = None,
         vote_sets: Sequence[Any] | None = None,
+        **train_config: Any,
     ) -> "FactorLabeler":
         """Learn the LF parameters from the [n, m] label matrix ``L_train``.
 
@@ -381,7 +412,14 @@ class FactorLabeler(BaseLabeler):
             own alphabet (e.g. a coarse-task LF under a fine latent label
             set). Not combined with ``dependencies``; the degeneracy guard is
             skipped (its checks compare votes with classes one to one).
+        progress_bar, train_config
+            Snorkel 0.9's ``fit`` arguments, all accepted. ``progress_bar``,
+            ``n_epochs`` and ``seed`` are honoured (they update the model's
+            config, as Snorkel's train config persists); the optimiser
+            settings (``lr``, ``l2``, ``optimizer``, ``lr_scheduler``, ...)
+            mean nothing to this fit and give one warning saying so.
         """
+        self._apply_train_config(progress_bar, train_config)
         if vote_sets is not None:
             return self._fit_vote_sets(L_train, vote_sets, Y_dev, class_balance,
                                        dependencies)
@@ -399,6 +437,31 @@ class FactorLabeler(BaseLabeler):
                                             validate=False)
         return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance,
                               dependencies=dependencies, _row_sample=sample)
+
+    def _apply_train_config(self, progress_bar: bool | None,
+                            train_config: dict[str, Any]) -> None:
+        """Honour Snorkel's fit-time settings that map onto ours; warn once
+        about those that have no effect here; reject unknown names."""
+        unknown = sorted(set(train_config) - SNORKEL_TRAIN_ARGS)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.fit() got unexpected keyword "
+                            f"argument(s) {unknown}.")
+        changes: dict[str, Any] = {}
+        if progress_bar is not None:
+            changes["progress_bar"] = bool(progress_bar)
+        for name in ("n_epochs", "seed"):
+            if name in train_config and hasattr(self.config, name):
+                changes[name] = int(train_config[name])
+        ignored = sorted(n for n in train_config if n not in changes)
+        if ignored:
+            warnings.warn(
+                f"{type(self).__name__}.fit: {', '.join(ignored)} have no effect here "
+                "(this model is fitted from moment statistics and EM, not by "
+                "gradient descent); see 'Differences from Snorkel'.",
+                UserWarning, stacklevel=3)
+        if changes:
+            self.config = dataclasses.replace(self.config, **changes)
+            self._validate_config()
 
     def _fit_vote_sets(self, L_train: Any, vote_sets: Sequence[Any], Y_dev: Any,
                        class_balance: Any, dependencies: Any) -> "FactorLabeler":
@@ -613,9 +676,14 @@ class FactorLabeler(BaseLabeler):
                 "fit_report": json.loads(json.dumps(self.fit_report_, default=str))}
         save_artifact(path, type(self).__name__, cfg, arrays, meta)
 
-    @classmethod
+    @_instance_or_class
     def load(cls, path: Any, device: str | None = None) -> "FactorLabeler":
-        """Load a model saved with :meth:`save` (``device`` overrides the saved one)."""
+        """Load a model saved with :meth:`save` (``device`` overrides the saved one).
+
+        Works both as ``LabelModel.load(path)`` (returns a new model) and, as
+        Snorkel users write it, ``lm.load(path)`` on an instance (which then
+        becomes the loaded model and is returned too).
+        """
         cfg, arrays, meta = load_artifact(path, kind=cls.__name__)
         if device is not None:
             cfg["device"] = device

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from typing import Any
 
 import numpy as np
 import torch
@@ -57,6 +58,28 @@ class LabelModelConfig(ModelConfig):
     em_steps: int = 300
     share_off_target: bool = True
     select: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """Snorkel 0.9's fit-time settings, by name, for code that builds them.
+
+    ``LabelModel.fit(L, **dataclasses.asdict(TrainConfig(...)))`` works;
+    ``n_epochs`` and ``seed`` are honoured, the optimiser settings have no
+    effect here (one warning says so; see ``FactorLabeler.fit``).
+    """
+
+    n_epochs: int = 100
+    lr: float = 0.01
+    l2: float = 0.0
+    optimizer: str = "sgd"
+    optimizer_config: Any = None
+    lr_scheduler: str = "constant"
+    lr_scheduler_config: Any = None
+    prec_init: Any = 0.7
+    seed: int = 0
+    log_freq: int = 10
+    mu_eps: float | None = None
 
 
 class LabelModel(FactorLabeler):
