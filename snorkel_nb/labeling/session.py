@@ -249,7 +249,8 @@ class LFSession:
             c, i = dev.lf_correct_incorrect(self.Y_dev)
             out["Correct"] = c.astype(np.int64)
             out["Incorrect"] = i.astype(np.int64)
-            out["Emp. Acc."] = dev.lf_empirical_accuracies(self.Y_dev)
+            out["Emp. Acc."] = dev.lf_empirical_accuracies(
+                self.Y_dev, zero_coverage=np.nan)
         out["Errors"] = [self.errors[n].n_failed if n in self.errors else 0
                          for n in self.names]
         return out
@@ -503,7 +504,8 @@ def label_model_report(
     Y = None
     if L_dev is not None and Y_dev is not None:
         Y = check_gold(np.asarray(Y_dev), len(L_dev), k)
-        emp = LFAnalysis(np.asarray(L_dev), names).lf_empirical_accuracies(Y)
+        emp = LFAnalysis(np.asarray(L_dev), names).lf_empirical_accuracies(
+            Y, zero_coverage=np.nan)
     accuracies = pd.DataFrame({
         "lf": names, "estimated": w, "empirical": emp,
         "ci_low": ci[0], "ci_high": ci[1], "coverage": an.lf_coverages(),
