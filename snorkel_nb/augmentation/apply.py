@@ -18,6 +18,13 @@ from snorkel_nb.types import DataPoint, DataPoints
 from snorkel_nb.utils.data_operators import check_unique_names
 
 
+def _field(x: Any, column: Any) -> Any:
+    """One field of a TF's output point (a row dict, Series or namespace)."""
+    if isinstance(x, (dict, pd.Series)):
+        return x[column]
+    return getattr(x, column)
+
+
 class BaseTFApplier:
     """Shared part of the TF appliers.
 
@@ -102,7 +109,9 @@ class PandasTFApplier(BaseTFApplier):
     """Augment a DataFrame; each output row keeps its original's index.
 
     TFs receive each row as a dict with attribute access
-    (:class:`~snorkel_nb.map.core.DictRow`) rather than a ``pd.Series``.
+    (:class:`~snorkel_nb.map.core.DictRow`) rather than a ``pd.Series``; the
+    output has the input's columns (fields a TF or its preprocessors add are
+    dropped, as Snorkel drops attributes set on a Series).
 
     Examples
     --------
@@ -122,11 +131,13 @@ class PandasTFApplier(BaseTFApplier):
 
     def _frame(self, rows: list[Any], index: list[Any], like: pd.DataFrame
                ) -> pd.DataFrame:
-        out = pd.DataFrame.from_records(
-            [dict(r) for r in rows], index=pd.Index(index, name=like.index.name)
+        # the input's columns only: fields that TFs or their preprocessors
+        # add (a parsed doc, a word list) are working state, not data
+        columns = list(like.columns)
+        out = pd.DataFrame(
+            [[_field(r, c) for c in columns] for r in rows],
+            columns=like.columns, index=pd.Index(index, name=like.index.name),
         )
-        if not len(rows):
-            out = pd.DataFrame(columns=like.columns, index=pd.Index(index))
         return out.infer_objects()
 
     def _augment(self, df: pd.DataFrame, progress_bar: bool) -> Iterator[tuple]:
