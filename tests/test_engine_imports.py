@@ -22,6 +22,17 @@ ENGINE = [
     "snorkel_nb.labeling.source",
     "snorkel_nb.labeling.suggest",
     "snorkel_nb.exhaust",
+    "snorkel_nb.analysis",
+    "snorkel_nb.augmentation",
+    "snorkel_nb.labeling.lf.nlp",
+    "snorkel_nb.map",
+    "snorkel_nb.preprocess",
+    "snorkel_nb.preprocess.nlp",
+    "snorkel_nb.slicing",
+    "snorkel_nb.slicing.sf.nlp",
+    "snorkel_nb.synthetic",
+    "snorkel_nb.types",
+    "snorkel_nb.utils",
 ]
 UI = ("ipywidgets", "altair", "IPython", "anywidget", "vl_convert")
 

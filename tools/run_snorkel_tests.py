@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extra-path", action="append", default=[],
                     help="folder appended to sys.path (e.g. optional spaCy)")
     ap.add_argument("-k", default=None, help="pytest -k expression")
-    ap.add_argument("--against", choices=["snorkel_nb", "snorkel"], default="snorkel_nb",
+    ap.add_argument("--against", choices=["snorkel_nb", "snorkel"],
+                    default="snorkel_nb",
                     help="'snorkel' runs the tests unchanged against an installed "
                     "Snorkel: a baseline that shows which tests hold there")
     ap.add_argument("--timeout", type=int, default=900)
@@ -144,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         junit = Path(tmp) / "junit.xml"
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-               "-o", "addopts=", "--rootdir", tmp, "--continue-on-collection-errors", f"--junitxml={junit}",
+               "-o", "addopts=", "--rootdir", tmp,
+               "--continue-on-collection-errors", f"--junitxml={junit}",
                "-W", "ignore::DeprecationWarning", str(dst)]
         if args.k:
             cmd += ["-k", args.k]

@@ -132,7 +132,9 @@ class MeanFieldPolicy(Policy):
                 raise ValueError(f"p must be a probability distribution; got {p}")
         self.sequence_length = int(sequence_length)
         self._p = p
-        super().__init__(n_tfs, n_per_original=n_per_original, keep_original=keep_original)
+        super().__init__(
+            n_tfs, n_per_original=n_per_original, keep_original=keep_original
+        )
 
     def generate(self) -> list[int]:
         return np.random.choice(self.n, size=self.sequence_length, p=self._p).tolist()

@@ -91,8 +91,9 @@ class PandasSFApplier(SFApplier):
     [1, 0]
     """
 
-    def apply(self, df: pd.DataFrame, progress_bar: bool = True,  # type: ignore[override]
-              fault_tolerant: bool = False) -> np.recarray:
+    def apply(  # type: ignore[override]
+        self, df: pd.DataFrame, progress_bar: bool = True, fault_tolerant: bool = False
+    ) -> np.recarray:
         """[len(df)] record array with one int field (0/1) per SF."""
         if not isinstance(df, pd.DataFrame):
             raise ValueError(

@@ -9,7 +9,9 @@ from snorkel_nb.slicing.apply import PandasSFApplier
 from snorkel_nb.slicing.sf.core import SlicingFunction
 
 
-def slice_dataframe(df: pd.DataFrame, slicing_function: SlicingFunction) -> pd.DataFrame:
+def slice_dataframe(
+    df: pd.DataFrame, slicing_function: SlicingFunction
+) -> pd.DataFrame:
     """The rows of ``df`` in the slice (original index and order kept).
 
     Examples

@@ -113,7 +113,8 @@ def test_first_lfs_coverage_and_buckets(spam):
     # points "check" labels that "check out" misses
     buckets = get_label_buckets(L_train[:, 0], L_train[:, 1])
     only_check = df_train.iloc[buckets[(ABSTAIN, SPAM)]]
-    expected = np.nonzero(_contains(df_train, "check") & ~_contains(df_train, "check out"))
+    only = _contains(df_train, "check") & ~_contains(df_train, "check out")
+    expected = np.nonzero(only)
     assert only_check.index.tolist() == expected[0].tolist()
     assert all("check" in t.lower() for t in only_check.sample(5, random_state=1).text)
 
@@ -129,7 +130,8 @@ def test_first_lfs_coverage_and_buckets(spam):
 def test_lf_summary_has_snorkels_columns_and_matches_the_votes(labeled):
     df_train, df_dev, _, L_train, L_dev, _ = labeled
     summary = LFAnalysis(L=L_train, lfs=LFS).lf_summary()
-    assert list(summary.columns) == ["j", "Polarity", "Coverage", "Overlaps", "Conflicts"]
+    assert list(summary.columns) == [
+        "j", "Polarity", "Coverage", "Overlaps", "Conflicts"]
     assert list(summary.index) == [lf.name for lf in LFS]
     np.testing.assert_allclose(summary["Coverage"], (L_train != ABSTAIN).mean(axis=0))
     assert summary.loc["keyword_song", "Polarity"] in ([HAM], [])

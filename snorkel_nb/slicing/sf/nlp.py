@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from snorkel_nb.labeling.lf.nlp import BaseNLPLabelingFunction, base_nlp_labeling_function
+from snorkel_nb.labeling.lf.nlp import (
+    BaseNLPLabelingFunction,
+    base_nlp_labeling_function,
+)
 
 
 class NLPSlicingFunction(BaseNLPLabelingFunction):
