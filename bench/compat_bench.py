@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -201,7 +202,10 @@ def main(argv: list[str] | None = None) -> str:
         f"Python {platform.python_version()}, snorkel {snorkel.__version__}. "
         f"YouTube comments replicated to {len(df):,} rows. Outputs checked equal. "
         f"Ours: best of {args.repeats}; Snorkel: one run. "
-        "`python bench/compat_bench.py`" + (" --quick" if args.quick else ""),
+        "`python bench/compat_bench.py " + " ".join(argv if argv is not None
+                                                    else sys.argv[1:]) + "`; "
+        f"load average at the end {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores (shared machine).",
         "",
         "| case | rows | snorkel_nb s | Snorkel s | speed-up |",
         "| --- | ---: | ---: | ---: | ---: |",
