@@ -67,10 +67,9 @@ def summarise(junit: Path) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for case in ET.parse(junit).getroot().iter("testcase"):
         classname = case.get("classname", "")
-        if classname:
-            module = classname.rsplit(".", 1)[0]
-            if module.split(".")[-1].startswith("Test") or "Test" in module[-30:]:
-                module = module.rsplit(".", 1)[0] if "." in module else module
+        if classname:  # "pkg.test_mod.TestClass" or, for a function, "pkg.test_mod"
+            head, _, last = classname.rpartition(".")
+            module = classname if last.startswith("test") else head
         else:  # a module that failed to import
             module = case.get("name", "?")
         if case.find("skipped") is not None:

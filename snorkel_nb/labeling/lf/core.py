@@ -185,9 +185,8 @@ class LabelingFunction:
                 _code_digest(_pre_code(q), h)
         return h.hexdigest()
 
-    def __repr__(self) -> str:
-        pre = f", Preprocessors: {[p.name for p in self._pre]}" if self._pre else ""
-        return f"{type(self).__name__} {self.name}{pre}"
+    def __repr__(self) -> str:  # Snorkel's format
+        return f"{type(self).__name__} {self.name}, Preprocessors: {self._pre}"
 
 
 def labeling_function(

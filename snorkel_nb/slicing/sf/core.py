@@ -16,7 +16,7 @@ class SlicingFunction(LabelingFunction):
     >>> from types import SimpleNamespace
     >>> sf = SlicingFunction("big", lambda x: x.a > 42)
     >>> sf(SimpleNamespace(a=90)), sf
-    (True, SlicingFunction big)
+    (True, SlicingFunction big, Preprocessors: [])
     """
 
 
