@@ -69,6 +69,11 @@ def load_spacy(language: str = EN_CORE_WEB_SM, disable: Sequence[str] = ()) -> A
     return nlp
 
 
+def clear_spacy_pipelines() -> None:
+    """Forget the loaded pipelines (the next load reloads, and warns again)."""
+    _PIPELINES.clear()
+
+
 class SpacyPreprocessor(Preprocessor):
     """Parse a text field with spaCy and store the ``Doc`` in another field.
 

@@ -216,3 +216,38 @@ def test_lf_errors_are_snorkels_when_asked(spam):
     with pytest.warns(RuntimeWarning):  # deliberate difference: abstain + record
         L = PandasLFApplier([broken]).apply(df, progress_bar=False)
     assert (L == ABSTAIN).all()
+
+
+def test_nlp_labeling_function_falls_back_to_a_blank_pipeline(spam):
+    spacy = pytest.importorskip("spacy")
+    import warnings
+
+    from snorkel_nb.labeling.lf.nlp import NLPLabelingFunction, nlp_labeling_function
+    from snorkel_nb.preprocess.nlp import SpacyModelMissingWarning, clear_spacy_pipelines
+
+    if spacy.util.is_package("en_core_web_sm"):
+        pytest.skip("en_core_web_sm is installed: the fallback is not exercised")
+
+    class TutorialNLPLF(NLPLabelingFunction):  # its own shared parser
+        pass
+
+    class tutorial_nlp_lf(nlp_labeling_function):
+        _lf_cls = TutorialNLPLF
+
+    clear_spacy_pipelines()
+    with pytest.warns(SpacyModelMissingWarning, match="blank 'en' pipeline"):
+
+        @tutorial_nlp_lf()
+        def has_person_nlp(x):
+            if len(x.doc) < 20 and any(ent.label_ == "PERSON" for ent in x.doc.ents):
+                return HAM
+            return ABSTAIN
+
+    df_dev = spam[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no further warning per row
+        L = PandasLFApplier(lfs=[has_person_nlp]).apply(df=df_dev, progress_bar=False)
+    # a blank pipeline finds no entities: the LF abstains everywhere
+    assert (L == ABSTAIN).all()
+    # memoised by content: one parse per distinct row
+    assert len(TutorialNLPLF._nlp_config.nlp._cache) == len(df_dev.drop_duplicates())
