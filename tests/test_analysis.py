@@ -60,11 +60,22 @@ def test_gold_with_unknowns_and_weights():
     assert s["Learned Weight"].tolist() == [0.9, 0.8, 0.7]
 
 
-def test_lf_that_never_votes_has_nan_accuracy():
+def test_lf_that_never_votes_has_zero_accuracy_as_snorkel_or_nan_on_request():
     Lz = np.array([[0, -1], [1, -1]])
     s = LFAnalysis(Lz).lf_summary([0, 1])
     assert s["Coverage"].tolist() == [1.0, 0.0]
-    assert np.isnan(s["Emp. Acc."].iloc[1])
+    assert s["Emp. Acc."].iloc[1] == 0.0 and s["Correct"].iloc[1] == 0
+    acc = LFAnalysis(Lz).lf_empirical_accuracies([0, 1], zero_coverage=np.nan)
+    assert acc[0] == 1.0 and np.isnan(acc[1])
+
+
+def test_summary_without_lfs_has_snorkels_shape():
+    s = LFAnalysis(L).lf_summary(Y)
+    assert list(s.index) == [0, 1, 2] and "j" not in s.columns
+    assert list(s.columns) == ["Polarity", "Coverage", "Overlaps", "Conflicts",
+                               "Correct", "Incorrect", "Emp. Acc."]
+    named = LFAnalysis(L, ["a", "b", "c"]).lf_summary()
+    assert list(named.index) == ["a", "b", "c"] and named["j"].tolist() == [0, 1, 2]
 
 
 def test_bad_inputs():

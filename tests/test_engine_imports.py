@@ -26,6 +26,17 @@ ENGINE = [
     "snorkel_nb.labeling.source",
     "snorkel_nb.labeling.suggest",
     "snorkel_nb.exhaust",
+    "snorkel_nb.analysis",
+    "snorkel_nb.augmentation",
+    "snorkel_nb.labeling.lf.nlp",
+    "snorkel_nb.map",
+    "snorkel_nb.preprocess",
+    "snorkel_nb.preprocess.nlp",
+    "snorkel_nb.slicing",
+    "snorkel_nb.slicing.sf.nlp",
+    "snorkel_nb.synthetic",
+    "snorkel_nb.types",
+    "snorkel_nb.utils",
 ]
 if importlib.util.find_spec("dask") is not None:  # the optional Dask backend
     ENGINE += ["snorkel_nb.labeling.apply.dask", "snorkel_nb.labeling.dask_stats"]

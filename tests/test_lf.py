@@ -14,16 +14,31 @@ def test_decorator_name_resources_and_call():
     assert lf_words(pd.Series({"text": "ham"})) == ABSTAIN
 
 
-def test_bare_decorator_and_custom_name():
-    @labeling_function
-    def bare(x):
-        return 0
+def test_bare_decorator_refused_as_snorkel_does_and_custom_name():
+    with pytest.raises(ValueError, match="missing parentheses"):
+
+        @labeling_function
+        def bare(x):
+            return 0
 
     @labeling_function(name="custom")
     def other(x):
         return 0
 
-    assert bare.name == "bare" and other.name == "custom"
+    assert other.name == "custom"
+
+
+def test_preprocessor_returning_none_is_an_error_naming_it():
+    @preprocessor()
+    def drop(x):
+        return None
+
+    @labeling_function(pre=[drop])
+    def lf(x):
+        return 0
+
+    with pytest.raises(ValueError, match="'drop' returned None"):
+        lf(pd.Series({"text": "a"}))
 
 
 def test_preprocessors_run_in_order():

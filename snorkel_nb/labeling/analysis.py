@@ -40,11 +40,15 @@ class LFAnalysis:
     Examples
     --------
     >>> L = np.array([[0, 0, -1], [1, 0, -1], [-1, -1, 1], [-1, -1, -1]])
-    >>> LFAnalysis(L).lf_summary()[["Coverage", "Overlaps", "Conflicts"]]
-         Coverage  Overlaps  Conflicts
-    lf0      0.50       0.5       0.25
-    lf1      0.50       0.5       0.25
-    lf2      0.25       0.0       0.00
+    >>> summary = LFAnalysis(L, ["a", "b", "c"]).lf_summary()
+    >>> summary[["Coverage", "Overlaps", "Conflicts"]]
+       Coverage  Overlaps  Conflicts
+    a      0.50       0.5       0.25
+    b      0.50       0.5       0.25
+    c      0.25       0.0       0.00
+
+    Without LFs the summary has Snorkel's shape: rows 0..m-1 and no ``j``
+    column (pairwise views still call the columns ``lf0``, ``lf1``, ...).
     """
 
     def __init__(self, L: Any, lfs: Sequence[LabelingFunction | str] | None = None) -> None:
@@ -85,11 +89,16 @@ class LFAnalysis:
         self._n = int(n_rows)
         self._w = weights
         self._stats = stats
+        self._lfs_given = lfs is not None
         if lfs is None:
             self.names = [f"lf{j}" for j in range(m)]
         else:
             if len(lfs) != m:
-                raise ValueError(f"L has {m} columns but {len(lfs)} LFs were given.")
+                raise ValueError(
+                    f"Number of LFs ({len(lfs)}) and number of LF matrix columns "
+                    f"({m}) are different: L has {m} columns but {len(lfs)} LFs "
+                    "were given."
+                )
             self.names = [lf if isinstance(lf, str) else lf.name for lf in lfs]
             if len(set(self.names)) != m:
                 raise ValueError("LF names must be unique.")
@@ -184,14 +193,19 @@ class LFAnalysis:
         right = known & (Y[self._rows] == self._labels)
         return self._per_lf(right), self._per_lf(known & ~right)
 
-    def lf_empirical_accuracies(self, Y: Any) -> np.ndarray:
+    def lf_empirical_accuracies(
+        self, Y: Any, zero_coverage: float = 0.0
+    ) -> np.ndarray:
         """Empirical accuracy (on covered points): correct / (correct + incorrect).
 
-        NaN for an LF that labels no point with known gold.
+        An LF that labels no point with known gold gets ``zero_coverage``: 0 by
+        default, as in Snorkel; pass ``np.nan`` to tell "no evidence" apart
+        from "always wrong".
         """
         c, i = self.lf_correct_incorrect(Y)
         tot = c + i
-        return np.divide(c, tot, out=np.full(self.m, np.nan), where=tot > 0)
+        return np.divide(c, tot, out=np.full(self.m, float(zero_coverage)),
+                         where=tot > 0)
 
     def lf_empirical_probs(self, Y: Any, k: int) -> np.ndarray:
         """[m, k+1, k] estimate of P(LF vote = a - 1 | Y = y) (a = 0 is abstain)."""
@@ -213,15 +227,15 @@ class LFAnalysis:
         *empirical accuracy on covered points* (agreement with gold over the
         points the LF votes on, ignoring points whose gold is -1). With
         ``est_weights`` (e.g. ``label_model.get_weights()``) a ``Learned Weight``
-        column.
+        column. Rows are the LF names (no LFs given: 0..m-1 and no ``j``).
         """
-        d: dict[str, Any] = {
-            "j": np.arange(self.m),
+        d: dict[str, Any] = {"j": np.arange(self.m)} if self._lfs_given else {}
+        d.update({
             "Polarity": self.lf_polarities(),
             "Coverage": self.lf_coverages(),
             "Overlaps": self.lf_overlaps(),
             "Conflicts": self.lf_conflicts(),
-        }
+        })
         if Y is not None:
             c, i = self.lf_correct_incorrect(Y)
             d["Correct"] = c.astype(np.int64)
@@ -232,7 +246,8 @@ class LFAnalysis:
             if w.shape != (self.m,):
                 raise ValueError(f"est_weights must have shape ({self.m},); got {w.shape}")
             d["Learned Weight"] = w
-        return pd.DataFrame(d, index=self.names)
+        index = self.names if self._lfs_given else pd.RangeIndex(self.m)
+        return pd.DataFrame(d, index=index)
 
     # -- pairwise -----------------------------------------------------------
     def _pair(self) -> tuple[np.ndarray, np.ndarray]:

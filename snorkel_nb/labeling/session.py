@@ -256,7 +256,8 @@ class LFSession:
             c, i = dev.lf_correct_incorrect(self.Y_dev)
             out["Correct"] = c.astype(np.int64)
             out["Incorrect"] = i.astype(np.int64)
-            out["Emp. Acc."] = dev.lf_empirical_accuracies(self.Y_dev)
+            out["Emp. Acc."] = dev.lf_empirical_accuracies(
+                self.Y_dev, zero_coverage=np.nan)
         out["Errors"] = [self.errors[n].n_failed if n in self.errors else 0
                          for n in self.names]
         return out

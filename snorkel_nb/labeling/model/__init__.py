@@ -1,6 +1,7 @@
 """Label models: learn LF accuracies without ground truth, output probabilistic labels."""
 
 from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
+from snorkel_nb.labeling.model.baselines import MajorityClassVoter, RandomVoter
 from snorkel_nb.labeling.model.core import (
     DegenerateFitWarning,
     FactorLabeler,
@@ -27,7 +28,9 @@ __all__ = [
     "IdentifiabilityWarning",
     "LabelModel",
     "LabelStats",
+    "MajorityClassVoter",
     "MajorityLabelVoter",
+    "RandomVoter",
     "SyntheticData",
     "Comparison",
     "compare",

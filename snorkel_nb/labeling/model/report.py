@@ -196,7 +196,8 @@ def label_model_report(
     Y = None
     if L_dev is not None and Y_dev is not None:
         Y = check_gold(np.asarray(Y_dev), len(L_dev), k)
-        emp = LFAnalysis(np.asarray(L_dev), names).lf_empirical_accuracies(Y)
+        emp = LFAnalysis(np.asarray(L_dev), names).lf_empirical_accuracies(
+            Y, zero_coverage=np.nan)
     accuracies = pd.DataFrame({
         "lf": names, "estimated": w, "empirical": emp,
         "ci_low": ci[0], "ci_high": ci[1], "coverage": an.lf_coverages(),

@@ -1,4 +1,4 @@
-"""Labeling functions (Snorkel 0.9 compatible) and memoised preprocessors.
+"""Labeling functions (Snorkel 0.9 compatible).
 
 An LF maps one data point to a label in {0..k-1} or ``ABSTAIN`` (-1). LFs made
 by the builders (:mod:`snorkel_nb.labeling.builders`) also carry a *batch*
@@ -15,48 +15,47 @@ import numpy as np
 import pandas as pd
 
 from snorkel_nb.labeling.matrix import ABSTAIN  # noqa: F401  (used by doctests)
+from snorkel_nb.preprocess.core import BasePreprocessor, Preprocessor, preprocessor
 
 BatchFn = Callable[[pd.DataFrame], np.ndarray]
 
 
-class Preprocessor:
-    """A function ``x -> x'`` run before LFs; the applier runs it once per row.
+class _RowShared:
+    """How the appliers see a preprocessor that may be shared within a row.
 
-    Memoisation: within one :meth:`PandasLFApplier.apply` call each
-    preprocessor runs at most once per row however many LFs use it.
+    The appliers run a preprocessor flagged ``memoize`` once per row and hand
+    its output to every LF of that row. Snorkel's ``memoize`` (default False)
+    means a cache across calls; sharing within one row is safe for any
+    deterministic preprocessor, so it stays on unless the preprocessor sets
+    ``share_within_row = False``. One view per preprocessor, so that the
+    applier, which keys its row memo by ``id``, shares across LFs.
     """
 
-    def __init__(self, name: str, f: Callable[[Any], Any], memoize: bool = True):
-        self.name = name
-        self.f = f
-        self.memoize = memoize
+    memoize = True
+
+    def __init__(self, base: BasePreprocessor) -> None:
+        self.base = base
+        self.name = base.name
 
     def __call__(self, x: Any) -> Any:
-        return self.f(x)
+        return self.base(x)
 
     def __repr__(self) -> str:
-        return f"Preprocessor {self.name}"
+        return repr(self.base)
 
 
-def preprocessor(
-    name: str | None = None, memoize: bool = True
-) -> Callable[[Callable[[Any], Any]], Preprocessor]:
-    """Decorator turning ``f(x) -> x'`` into a :class:`Preprocessor`.
+def _applier_view(p: BasePreprocessor) -> Any:
+    if p.memoize or not getattr(p, "share_within_row", True):
+        return p
+    view = p.__dict__.get("_row_view")
+    if view is None:
+        view = p.__dict__["_row_view"] = _RowShared(p)
+    return view
 
-    Examples
-    --------
-    >>> @preprocessor()
-    ... def lower(x):
-    ...     x.text = x.text.lower()
-    ...     return x
-    >>> lower.name
-    'lower'
-    """
 
-    def wrap(f: Callable[[Any], Any]) -> Preprocessor:
-        return Preprocessor(name or f.__name__, f, memoize=memoize)
-
-    return wrap
+def _pre_code(p: Any) -> Any:
+    """The function whose code identifies a preprocessor in a fingerprint."""
+    return getattr(p, "f", None) or getattr(type(p), "run", None) or type(p)
 
 
 def _code_digest(obj: Any, h: "hashlib._Hash", depth: int = 0) -> None:
@@ -121,7 +120,7 @@ class LabelingFunction:
         name: str,
         f: Callable[..., int],
         resources: Mapping[str, Any] | None = None,
-        pre: Sequence[Preprocessor] | None = None,
+        pre: Sequence[BasePreprocessor] | None = None,
         batch: BatchFn | None = None,
         description: str = "",
     ) -> None:
@@ -135,8 +134,9 @@ class LabelingFunction:
         self.description = description or (inspect.getdoc(f) or "")
 
     @property
-    def pre(self) -> list[Preprocessor]:
-        return list(self._pre)
+    def pre(self) -> list[Any]:
+        """The preprocessors, as the appliers run them (see ``_RowShared``)."""
+        return [_applier_view(p) for p in self._pre]
 
     @property
     def resources(self) -> dict[str, Any]:
@@ -146,10 +146,19 @@ class LabelingFunction:
         """Vote on an already-preprocessed point (no preprocessors run)."""
         return self._f(x, **self._resources)
 
-    def __call__(self, x: Any) -> int:
+    def _preprocess(self, x: Any) -> Any:
         for p in self._pre:
             x = p(x)
-        return self._f(x, **self._resources)
+            if x is None:
+                raise ValueError(
+                    f"LF {self.name!r}: preprocessor {p.name!r} returned None; "
+                    "a preprocessor must return the (modified) data point"
+                )
+        return x
+
+    def __call__(self, x: Any) -> int:
+        """Run the preprocessors, then vote on ``x``."""
+        return self._f(self._preprocess(x), **self._resources)
 
     @property
     def fingerprint(self) -> str:
@@ -170,18 +179,20 @@ class LabelingFunction:
                 h.update(str(id(self._resources[k])).encode())
         for p in self._pre:
             h.update(p.name.encode())
-            _code_digest(p.f, h)
+            _code_digest(_pre_code(p), h)
+            for q in getattr(p, "_pre", ()):
+                h.update(q.name.encode())
+                _code_digest(_pre_code(q), h)
         return h.hexdigest()
 
-    def __repr__(self) -> str:
-        pre = f", Preprocessors: {[p.name for p in self._pre]}" if self._pre else ""
-        return f"{type(self).__name__} {self.name}{pre}"
+    def __repr__(self) -> str:  # Snorkel's format
+        return f"{type(self).__name__} {self.name}, Preprocessors: {self._pre}"
 
 
 def labeling_function(
     name: str | None = None,
     resources: Mapping[str, Any] | None = None,
-    pre: Sequence[Preprocessor] | None = None,
+    pre: Sequence[BasePreprocessor] | None = None,
 ) -> Callable[[Callable[..., int]], LabelingFunction]:
     """Decorator making a :class:`LabelingFunction` from ``f(x) -> label``.
 
@@ -193,11 +204,19 @@ def labeling_function(
     >>> lf_check_out.name
     'lf_check_out'
     """
-    if callable(name):  # used bare: @labeling_function
-        f = name
-        return LabelingFunction(f.__name__, f)  # type: ignore[return-value]
+    if callable(name):  # used bare: @labeling_function (as Snorkel, refuse it)
+        raise ValueError("Looks like this decorator is missing parentheses!")
 
     def wrap(f: Callable[..., int]) -> LabelingFunction:
         return LabelingFunction(name or f.__name__, f, resources=resources, pre=pre)
 
     return wrap
+
+
+__all__ = [
+    "BasePreprocessor",
+    "LabelingFunction",
+    "Preprocessor",
+    "labeling_function",
+    "preprocessor",
+]
