@@ -1,0 +1,9 @@
+"""Multi-task weak supervision: task graphs, multi-task LFs, label model, network.
+
+Nothing outside this package imports it except ``snorkel_nb.widgets``,
+``bench/`` and tests (``tests/test_multitask_imports.py`` checks it).
+"""
+
+from snorkel_nb.multitask.graph import NOT_APPLICABLE, TaskGraph, TaskGraphError
+
+__all__ = ["NOT_APPLICABLE", "TaskGraph", "TaskGraphError"]
