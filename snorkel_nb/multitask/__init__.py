@@ -5,5 +5,13 @@ Nothing outside this package imports it except ``snorkel_nb.widgets``,
 """
 
 from snorkel_nb.multitask.graph import NOT_APPLICABLE, TaskGraph, TaskGraphError
+from snorkel_nb.multitask.lfs import MultiTaskLF, MultiTaskLFApplier, multitask_lf
 
-__all__ = ["NOT_APPLICABLE", "TaskGraph", "TaskGraphError"]
+__all__ = [
+    "NOT_APPLICABLE",
+    "MultiTaskLF",
+    "MultiTaskLFApplier",
+    "TaskGraph",
+    "TaskGraphError",
+    "multitask_lf",
+]
