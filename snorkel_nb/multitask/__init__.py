@@ -6,11 +6,13 @@ Nothing outside this package imports it except ``snorkel_nb.widgets``,
 
 from snorkel_nb.multitask.graph import NOT_APPLICABLE, TaskGraph, TaskGraphError
 from snorkel_nb.multitask.lfs import MultiTaskLF, MultiTaskLFApplier, multitask_lf
+from snorkel_nb.multitask.model import MultitaskModel
 
 __all__ = [
     "NOT_APPLICABLE",
     "MultiTaskLF",
     "MultiTaskLFApplier",
+    "MultitaskModel",
     "TaskGraph",
     "TaskGraphError",
     "multitask_lf",
