@@ -22,6 +22,9 @@ ENGINE = [
     "snorkel_nb.labeling.source",
     "snorkel_nb.labeling.suggest",
     "snorkel_nb.exhaust",
+    "snorkel_nb.classification",
+    "snorkel_nb.multitask",
+    "snorkel_nb.multitask.trec",
 ]
 UI = ("ipywidgets", "altair", "IPython", "anywidget", "vl_convert")
 
