@@ -149,7 +149,8 @@ def factors_from_dependencies(
 
 
 def factor_codes(Lt: torch.Tensor, factor: tuple[int, ...], k: int) -> torch.Tensor:
-    """[n] int64 value code of ``factor`` for each row of the int8 tensor ``Lt``."""
+    """[n] int64 value code of ``factor`` for each row of the int8 tensor ``Lt``
+    (``k``: the size of the LFs' vote alphabet)."""
     code = Lt[:, factor[0]].long() + 1
     mult = k + 1
     for c in factor[1:]:
@@ -160,24 +161,29 @@ def factor_codes(Lt: torch.Tensor, factor: tuple[int, ...], k: int) -> torch.Ten
 
 def log_joint(
     Lt: torch.Tensor, log_prior: torch.Tensor, factors: Sequence[tuple[int, ...]],
-    tables: Sequence[torch.Tensor],
+    tables: Sequence[torch.Tensor], vote_card: int | None = None,
 ) -> torch.Tensor:
-    """[n, k] unnormalised log posterior of each row under the factor model."""
+    """[n, k] unnormalised log posterior of each row under the factor model
+    (``vote_card``: the vote alphabet's size, default k)."""
     k = log_prior.shape[0]
+    a = k if vote_card is None else vote_card
     out = log_prior.expand(Lt.shape[0], k).clone()
     for f, C in zip(tables, factors):
-        out += f[factor_codes(Lt, C, k)]
+        out += f[factor_codes(Lt, C, a)]
     return out
 
 
 def marginal_tables(
-    factors: Sequence[tuple[int, ...]], tables: Sequence[np.ndarray], m: int, k: int
+    factors: Sequence[tuple[int, ...]], tables: Sequence[np.ndarray], m: int, k: int,
+    vote_card: int | None = None,
 ) -> np.ndarray:
-    """[m, k+1, k] per-LF conditional probabilities P(value | y) (value 0 = abstain)."""
-    out = np.zeros((m, k + 1, k))
+    """[m, a+1, k] per-LF conditional probabilities P(value | y) (value 0 =
+    abstain; ``a = vote_card``, the vote alphabet's size, default k)."""
+    a = k if vote_card is None else vote_card
+    out = np.zeros((m, a + 1, k))
     for C, logt in zip(factors, tables):
         s = len(C)
-        t = np.exp(logt).reshape((k + 1,) * s + (k,))
+        t = np.exp(logt).reshape((a + 1,) * s + (k,))
         # code = sum_t v_t (k+1)^t: axis s-1-t of the reshaped table is LF C[t]
         for ti, c in enumerate(C):
             ax = s - 1 - ti
@@ -195,28 +201,61 @@ def _onehot(Lt: torch.Tensor, k: int, dtype: torch.dtype) -> torch.Tensor:
 
 
 def split_factors(
-    factors: Sequence[tuple[int, ...]], tabs: Sequence[torch.Tensor], m: int, k: int
+    factors: Sequence[tuple[int, ...]], tabs: Sequence[torch.Tensor], m: int, k: int,
+    vote_card: int | None = None,
 ) -> tuple[torch.Tensor, list[tuple[tuple[int, ...], torch.Tensor]]]:
-    """Stack singleton tables into one [m*(k+1), k] matrix (zero rows for LFs
-    in cliques) and return the clique factors separately."""
+    """Stack singleton tables into one [m*(a+1), k] matrix (zero rows for LFs
+    in cliques; ``a = vote_card``, default k) and return the clique factors
+    separately."""
+    a = k if vote_card is None else vote_card
     ref = tabs[0] if len(tabs) else torch.zeros(1, dtype=torch.float64)
-    W = torch.zeros(m, k + 1, k, dtype=ref.dtype, device=ref.device)
+    W = torch.zeros(m, a + 1, k, dtype=ref.dtype, device=ref.device)
     cliques = []
     for C, t in zip(factors, tabs):
         if len(C) == 1:
             W[C[0]] = t
         else:
             cliques.append((C, t))
-    return W.reshape(m * (k + 1), k), cliques
+    return W.reshape(m * (a + 1), k), cliques
 
 
 def fast_log_joint(Lt: torch.Tensor, lp: torch.Tensor, W: torch.Tensor,
                    cliques: list[tuple[tuple[int, ...], torch.Tensor]], k: int
                    ) -> torch.Tensor:
-    """[c, k] log joint via one one-hot matmul plus a gather per clique."""
+    """[c, k] log joint via one one-hot matmul plus a gather per clique
+    (``k``: the vote alphabet's size)."""
     out = _onehot(Lt, k, W.dtype) @ W + lp
     for C, t in cliques:
         out += t[factor_codes(Lt, C, k)]
+    return out
+
+
+def check_vote_sets(vote_sets: Any, m: int, k: int) -> np.ndarray:
+    """Validate per-LF vote alphabets; returns a [m, a, k] boolean array.
+
+    ``vote_sets[j]`` is an [a_j, k] boolean matrix: entry (v, y) says LF j's
+    vote ``v`` (in 0..a_j-1) is consistent with latent class ``y``. ``a`` is
+    the largest a_j; rows past a_j are all False (values LF j never casts).
+    This is how an LF over a coarse task votes on a fine latent label set.
+    """
+    if len(vote_sets) != m:
+        raise ValueError(f"vote_sets has {len(vote_sets)} entries for {m} LFs.")
+    mats = []
+    for j, vs in enumerate(vote_sets):
+        a = np.asarray(vs)
+        if a.ndim != 2 or a.shape[1] != k or a.shape[0] < 1:
+            raise ValueError(f"vote_sets[{j}] must be an [a_j, {k}] boolean matrix; "
+                             f"got shape {a.shape}.")
+        a = a.astype(bool)
+        empty = np.nonzero(~a.any(1))[0]
+        if len(empty):
+            raise ValueError(f"vote_sets[{j}]: vote(s) {empty.tolist()} are consistent "
+                             "with no latent class.")
+        mats.append(a)
+    A = max(a.shape[0] for a in mats)
+    out = np.zeros((m, A, k), dtype=bool)
+    for j, a in enumerate(mats):
+        out[j, : a.shape[0]] = a
     return out
 
 
@@ -266,6 +305,37 @@ class FactorLabeler(BaseLabeler):
         # Scratch space for one fit (LabelModel reuses a moment fit there);
         # emptied when fit_stats returns.
         self._fit_cache: dict[Any, Any] = {}
+        # Per-LF vote alphabets ([m, a, k] consistency of vote v with class y);
+        # None: every LF votes the k classes themselves (vote c <=> y == c).
+        self.vote_sets_: np.ndarray | None = None
+
+    @property
+    def vote_cardinality(self) -> int:
+        """Size of the LFs' vote alphabet (k unless ``vote_sets`` were given)."""
+        return self.cardinality if self.vote_sets_ is None else self.vote_sets_.shape[1]
+
+    def _compat(self) -> np.ndarray:
+        """[m, a, k] vote/class consistency (the identity without vote_sets)."""
+        if self.vote_sets_ is not None:
+            return self.vote_sets_
+        return np.broadcast_to(np.eye(self.cardinality, dtype=bool),
+                               (self.n_lfs, self.cardinality, self.cardinality))
+
+    def _latent_votes(self, pats: np.ndarray) -> np.ndarray:
+        """[u, k] how many votes in each row are consistent with each class."""
+        if self.vote_sets_ is None:
+            return vote_counts(pats, self.cardinality)
+        out = np.zeros((pats.shape[0], self.cardinality))
+        for j in range(pats.shape[1]):
+            on = pats[:, j] >= 0
+            out[on] += self.vote_sets_[j][pats[on, j].astype(np.int64)]
+        return out
+
+    def _soft_majority(self, pats: np.ndarray) -> np.ndarray:
+        """[u, k] majority vote in the latent label set (ties spread evenly)."""
+        counts = self._latent_votes(pats)
+        top = counts == counts.max(1, keepdims=True)
+        return top / top.sum(1, keepdims=True)
 
     def _validate_config(self) -> None:
         """Check the settings the EM-based models share (abstain mode, epochs, prior)."""
@@ -284,6 +354,7 @@ class FactorLabeler(BaseLabeler):
         Y_dev: Any = None,
         class_balance: Any = None,
         dependencies: Sequence[tuple[int, int]] | None = None,
+        vote_sets: Sequence[Any] | None = None,
     ) -> "FactorLabeler":
         """Learn the LF parameters from the [n, m] label matrix ``L_train``.
 
@@ -302,7 +373,19 @@ class FactorLabeler(BaseLabeler):
             Optional ``[(i, j), ...]`` pairs of dependent LFs (see
             :func:`~snorkel_nb.labeling.model.learn_structure`); each connected
             group gets a joint conditional table.
+        vote_sets
+            Optional per-LF vote alphabets: ``vote_sets[j]`` is an [a_j, k]
+            boolean matrix, True where LF j's vote ``v`` is consistent with
+            latent class ``y``; column j of ``L`` then takes values in
+            {-1, 0, ..., a_j - 1}. Each LF gets a table P(vote | y) over its
+            own alphabet (e.g. a coarse-task LF under a fine latent label
+            set). Not combined with ``dependencies``; the degeneracy guard is
+            skipped (its checks compare votes with classes one to one).
         """
+        if vote_sets is not None:
+            return self._fit_vote_sets(L_train, vote_sets, Y_dev, class_balance,
+                                       dependencies)
+        self.vote_sets_ = None
         if isinstance(L_train, LabelStats):
             return self.fit_stats(L_train, Y_dev=Y_dev, class_balance=class_balance,
                                   dependencies=dependencies)
@@ -316,6 +399,34 @@ class FactorLabeler(BaseLabeler):
                                             validate=False)
         return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance,
                               dependencies=dependencies, _row_sample=sample)
+
+    def _fit_vote_sets(self, L_train: Any, vote_sets: Sequence[Any], Y_dev: Any,
+                       class_balance: Any, dependencies: Any) -> "FactorLabeler":
+        """``fit`` with per-LF vote alphabets (see ``fit``)."""
+        if dependencies:
+            raise ValueError("vote_sets cannot be combined with dependencies yet.")
+        if isinstance(L_train, LabelStats):
+            raise ValueError("fit with vote_sets takes a label matrix, not LabelStats.")
+        L0 = np.asarray(L_train)
+        if L0.ndim != 2:
+            raise ValueError(f"L_train must be a 2-D [n, m] matrix; got shape {L0.shape}.")
+        compat = check_vote_sets(vote_sets, L0.shape[1], self.cardinality)
+        L = as_int8(self._check_alphabets(L_train, compat))
+        self.vote_sets_ = compat
+        stats = LabelStats.from_matrix(L, compat.shape[1], validate=False)
+        return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance)
+
+    def _check_alphabets(self, L: Any, compat: np.ndarray) -> np.ndarray:
+        """Validate ``L`` against per-LF alphabets; errors name the column."""
+        # shape, dtype and NaN checks here; the range is checked per column below
+        L = check_label_matrix(L, cardinality=127)
+        sizes = compat.any(2).sum(1)
+        bad = np.nonzero(L.max(0) >= sizes)[0] if L.shape[0] else []
+        if len(bad):
+            j = int(bad[0])
+            raise ValueError(f"column {j} of L has vote {int(L[:, j].max())}, outside "
+                             f"its alphabet 0..{int(sizes[j]) - 1} (vote_sets[{j}]).")
+        return L
 
     def _needs_patterns(self, L: np.ndarray) -> bool:
         return True
@@ -333,7 +444,7 @@ class FactorLabeler(BaseLabeler):
         ``_row_sample``: statistics *with patterns* of a row sample, used when
         ``stats`` has none (big matrices whose rows are nearly all distinct).
         """
-        if stats.cardinality != self.cardinality:
+        if stats.cardinality != self.vote_cardinality:
             raise ValueError(
                 f"stats have cardinality {stats.cardinality}, model has {self.cardinality}."
             )
@@ -350,14 +461,15 @@ class FactorLabeler(BaseLabeler):
         u = len(stats.counts) if stats.patterns is not None else stats.m * self.cardinality
         self._row_sample = _row_sample if stats.patterns is None else None
         self._fit_cache = {}
-        with _few_threads(u * stats.m * (self.cardinality + 1)):
+        guard = self.config.guard and self.vote_sets_ is None
+        with _few_threads(u * stats.m * (self.vote_cardinality + 1)):
             try:
                 try:
                     self._fit_stats(stats, cb, deps)
                 finally:
                     self._row_sample = None
                 gs = stats if stats.patterns is not None else _row_sample
-                if self.config.guard and gs is not None:
+                if guard and gs is not None:
                     if len(gs.counts) > 5 * SAMPLE_ROWS:
                         # judge on a strided subset of the (hash-ordered) patterns
                         # with their counts: the guard costs O(patterns x LFs)
@@ -409,17 +521,22 @@ class FactorLabeler(BaseLabeler):
     def predict_proba(self, L: Any) -> np.ndarray:
         """[n, k] posterior class probabilities for each row of ``L``."""
         self._check_fitted()
-        if not (isinstance(L, np.ndarray) and L.ndim == 2 and L.shape[1] == self.n_lfs
-                and L.shape[0] > 0 and _check_fast(L, self.cardinality) is L):
+        if self.vote_sets_ is not None:
+            L = self._check_alphabets(L, self.vote_sets_)
+            if L.shape[1] != self.n_lfs:
+                raise ValueError(f"L has {L.shape[1]} columns; the model has "
+                                 f"{self.n_lfs} LFs.")
+        elif not (isinstance(L, np.ndarray) and L.ndim == 2 and L.shape[1] == self.n_lfs
+                  and L.shape[0] > 0 and _check_fast(L, self.cardinality) is L):
             L = self._check_L(L, n_lfs=self.n_lfs, allow_empty=True)
         L = as_int8(L)
-        with _few_threads(L.size * (self.cardinality + 1)):
+        with _few_threads(L.size * (self.vote_cardinality + 1)):
             return self._proba_np(L)
 
     def _proba_np(self, L: np.ndarray) -> np.ndarray:
         lp, tabs = self._torch_params()
-        k = self.cardinality
-        W, cliques = split_factors(self._factors, tabs, self.n_lfs, k)
+        k, a = self.cardinality, self.vote_cardinality
+        W, cliques = split_factors(self._factors, tabs, self.n_lfs, k, a)
         # Softmax ignores a constant per (LF, value) row: centre rows to log-odds
         # so a float32 one-hot product loses nothing that matters.
         W32 = (W - W.mean(1, keepdim=True)).float()
@@ -439,9 +556,9 @@ class FactorLabeler(BaseLabeler):
         for s in range(0, L.shape[0], _PRED_CHUNK):
             Lt = torch.from_numpy(np.ascontiguousarray(L[s : s + _PRED_CHUNK])).to(self.device)
             if self._mode != "majority_vote":
-                lj = (_onehot(Lt, k, torch.float32) @ W32).double()
+                lj = (_onehot(Lt, a, torch.float32) @ W32).double()
                 for C, t in cliques:
-                    lj += t[factor_codes(Lt, C, k)]
+                    lj += t[factor_codes(Lt, C, a)]
                 lj += lp
             if self._mode != "fit":  # majority vote's decisions, uncovered rows too
                 cnt = torch.from_numpy(vote_counts(L[s : s + _PRED_CHUNK], k)).to(lp)
@@ -464,13 +581,17 @@ class FactorLabeler(BaseLabeler):
         return np.exp(self._log_prior)
 
     def get_conditional_probs(self) -> np.ndarray:
-        """[m, k+1, k] P(LF j outputs value v | y); v = 0 abstain, v = c + 1 class c."""
+        """[m, a+1, k] P(LF j outputs value v | y); v = 0 abstain, v = c + 1 vote
+        c (a = k: the vote for class c; with ``vote_sets``, LF j's vote c)."""
         self._check_fitted()
-        return marginal_tables(self._factors, self._tables, self.n_lfs, self.cardinality)
+        return marginal_tables(self._factors, self._tables, self.n_lfs, self.cardinality,
+                               self.vote_cardinality)
 
     def get_weights(self) -> np.ndarray:
-        """[m] estimated accuracy of each LF on the points it votes on."""
-        return lf_accuracies(self.get_conditional_probs(), self.class_balance_)
+        """[m] estimated accuracy of each LF on the points it votes on (with
+        ``vote_sets``: the chance its vote is consistent with the true class)."""
+        return lf_accuracies(self.get_conditional_probs(), self.class_balance_,
+                             self.vote_sets_)
 
     # ---- save / load ------------------------------------------------------------
     def save(self, path: Any) -> None:
@@ -482,6 +603,8 @@ class FactorLabeler(BaseLabeler):
         meta = {"n_lfs": self.n_lfs, "factors": [list(f) for f in self._factors],
                 "dependencies": [list(d) for d in self.dependencies],
                 "mode": self._mode, "vote_weight": self._vote_weight,
+                "vote_sets": None if self.vote_sets_ is None else
+                self.vote_sets_.astype(int).tolist(),
                 "fit_report": json.loads(json.dumps(self.fit_report_, default=str))}
         save_artifact(path, type(self).__name__, cfg, arrays, meta)
 
@@ -500,6 +623,8 @@ class FactorLabeler(BaseLabeler):
         model._mode = str(meta.get("mode", legacy))
         if model._mode not in PREDICT_MODES:
             raise ValueError(f"{path}: unknown prediction mode {model._mode!r}.")
+        vs = meta.get("vote_sets")
+        model.vote_sets_ = None if vs is None else np.asarray(vs, dtype=bool)
         model._log_prior = arrays["log_prior"]
         model._tables = [arrays[f"table_{i}"] for i in range(len(model._factors))]
         model._vote_weight = float(meta.get("vote_weight", _vote_weight(model._tables)
@@ -531,7 +656,7 @@ class FactorLabeler(BaseLabeler):
         """
         tied = tied or {}
         dev, dt = self.device, torch.float64
-        k, m = self.cardinality, stats.m
+        k, m, a = self.cardinality, stats.m, stats.cardinality
         Lt = torch.from_numpy(as_int8(stats.patterns)).to(dev)
         u = Lt.shape[0]
         w = torch.as_tensor(stats.counts, dtype=dt, device=dev)
@@ -540,19 +665,19 @@ class FactorLabeler(BaseLabeler):
         ps = [torch.as_tensor(a, dtype=dt, device=dev) for a in pseudo]
         upd = set(range(len(factors))) if update is None else update
         multi = [f for f, C in enumerate(factors) if len(C) > 1]
-        chunk = max(1, min(u, int(4e6 // max(m * (k + 1), 1))))  # ~32 MB one-hot
-        cache = [_onehot(Lt[s : s + chunk], k, dt) for s in range(0, u, chunk)] if (
-            u * m * (k + 1) <= 1e7) else None
-        mcodes = {f: factor_codes(Lt, factors[f], k) for f in multi}
+        chunk = max(1, min(u, int(4e6 // max(m * (a + 1), 1))))  # ~32 MB one-hot
+        cache = [_onehot(Lt[s : s + chunk], a, dt) for s in range(0, u, chunk)] if (
+            u * m * (a + 1) <= 1e7) else None
+        mcodes = {f: factor_codes(Lt, factors[f], a) for f in multi}
         prev = -np.inf
         it = 0
         bar = _progress(n_iter, self.config.progress_bar, type(self).__name__)
         for it in range(1, n_iter + 1):  # noqa: B007 (returned below)
-            W, _ = split_factors(factors, tabs, m, k)
-            cnt_flat = torch.zeros(m * (k + 1), k, dtype=dt, device=dev)
+            W, _ = split_factors(factors, tabs, m, k, a)
+            cnt_flat = torch.zeros(m * (a + 1), k, dtype=dt, device=dev)
             lj = torch.empty(u, k, dtype=dt, device=dev)
             for ci, s in enumerate(range(0, u, chunk)):
-                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], k, dt)
+                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], a, dt)
                 lj[s : s + chunk] = oh @ W
             lj += lp
             for f in multi:
@@ -561,9 +686,9 @@ class FactorLabeler(BaseLabeler):
             obj = float((w * ll).sum())
             qw = torch.exp(lj - ll[:, None]) * w[:, None]
             for ci, s in enumerate(range(0, u, chunk)):
-                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], k, dt)
+                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], a, dt)
                 cnt_flat += oh.T @ qw[s : s + chunk]
-            cnt3 = cnt_flat.reshape(m, k + 1, k)
+            cnt3 = cnt_flat.reshape(m, a + 1, k)
             for f in upd:
                 C = factors[f]
                 if len(C) == 1:
@@ -600,16 +725,16 @@ class FactorLabeler(BaseLabeler):
         independent_abstain: bool = False, smoothing: float = 1.0,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """One M-step from soft majority-vote labels (a sensible, swap-free start)."""
-        k = self.cardinality
-        q = soft_majority(stats.patterns, k)
-        pseudo = [np.full(((k + 1) ** len(C), k), smoothing / (k + 1) ** len(C))
+        k, a = self.cardinality, stats.cardinality
+        q = self._soft_majority(stats.patterns)
+        pseudo = [np.full(((a + 1) ** len(C), k), smoothing / (a + 1) ** len(C))
                   for C in factors]
         # one EM step whose E-step is replaced by majority vote
         Lt = torch.from_numpy(as_int8(stats.patterns))
         qw = torch.as_tensor(q * stats.counts[:, None])
         tabs = []
         for C, p in zip(factors, pseudo):
-            code = factor_codes(Lt, C, k)
+            code = factor_codes(Lt, C, a)
             cnt = torch.zeros(p.shape, dtype=torch.float64).index_add_(0, code, qw).numpy() + p
             if independent_abstain and len(C) == 1:
                 ab = cnt[0].sum() / cnt.sum()
@@ -899,9 +1024,14 @@ def _progress(total: int, enabled: bool, desc: str) -> Any:
     return tqdm(total=total, desc=desc, leave=False)
 
 
-def lf_accuracies(cond: np.ndarray, prior: np.ndarray) -> np.ndarray:
-    """[m] P(vote == y | vote) from [m, k+1, k] conditionals and the [k] prior."""
-    correct = np.einsum("jyy,y->j", cond[:, 1:, :], prior)
+def lf_accuracies(cond: np.ndarray, prior: np.ndarray,
+                  vote_sets: np.ndarray | None = None) -> np.ndarray:
+    """[m] P(vote consistent with y | vote) from [m, a+1, k] conditionals and
+    the [k] prior (``vote_sets``: [m, a, k] consistency; default vote == y)."""
+    if vote_sets is None:
+        correct = np.einsum("jyy,y->j", cond[:, 1:, :], prior)
+    else:
+        correct = np.einsum("jvy,jvy,y->j", cond[:, 1:, :], vote_sets, prior)
     voted = ((1 - cond[:, 0, :]) * prior[None, :]).sum(1)
     with np.errstate(invalid="ignore", divide="ignore"):
         acc = np.where(voted > _EPS, correct / np.maximum(voted, _EPS), np.nan)

@@ -137,6 +137,9 @@ class LabelModel(FactorLabeler):
             T0 = np.exp(np.stack(t0))
         else:
             lp_start, T0 = _default_start(stats)
+        if self.vote_sets_ is not None:  # values an LF never casts stay at ~0
+            T0 = np.where(np.concatenate([np.ones((m, 1, k), bool), self.vote_sets_.any(
+                2, keepdims=True).repeat(k, 2)], 1), T0, 1e-9)
         lp0 = np.log(cb) if cb is not None else lp_start
         # The guard's moment alternative at a given balance repeats this exact
         # fit (same statistics, start and prior): reuse it.
@@ -203,7 +206,7 @@ class LabelModel(FactorLabeler):
                     strength: float) -> tuple[np.ndarray, np.ndarray, int]:
         k, m, n = self.cardinality, stats.m, float(stats.n)
         dev, dt = self.device, torch.float64
-        K1 = k + 1
+        K1 = stats.cardinality + 1  # vote alphabet + abstain
         Nnp = stats.pair_tables()  # [i, j, a, b]
         for i, j in deps:
             Nnp[i, j] = Nnp[j, i] = 0.0
@@ -280,14 +283,14 @@ class LabelModel(FactorLabeler):
             T, p = unpack()
         T = T.cpu().numpy()
         lp = np.log(np.maximum(p.cpu().numpy(), 1e-300))
-        T, lp = _align_classes(T, lp)
+        T, lp = _align_classes(T, lp, self.vote_sets_)
         return lp, T, n_it
 
     def _single_class_factors(self, stats: LabelStats,
                               factors: list[tuple[int, ...]]) -> dict[int, int]:
         """{factor index: class} for single-LF factors whose LF votes one class."""
         c = self.config
-        if not c.share_off_target or c.abstain != "class":
+        if not c.share_off_target or c.abstain != "class" or self.vote_sets_ is not None:
             return {}
         votes = stats.vote_counts() > 0  # [m, k]
         return {f: int(votes[C[0]].argmax()) for f, C in enumerate(factors)
@@ -311,7 +314,8 @@ class LabelModel(FactorLabeler):
 
 
 def _default_start(stats: LabelStats) -> tuple[np.ndarray, np.ndarray]:
-    """Start without patterns: every LF 70% accurate, prior = share of votes."""
+    """Start without patterns: every LF 70% accurate, prior = share of votes
+    (vote alphabet = classes)."""
     k, m = stats.cardinality, stats.m
     cov = stats.coverage()
     T = np.zeros((m, k + 1, k))
@@ -323,10 +327,15 @@ def _default_start(stats: LabelStats) -> tuple[np.ndarray, np.ndarray]:
     return np.log(share / share.sum()), T
 
 
-def _align_classes(T: np.ndarray, lp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Relabel latent classes so LFs vote for class c mostly when y == c."""
+def _align_classes(T: np.ndarray, lp: np.ndarray, vote_sets: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Relabel latent classes so LFs vote for class c mostly when y == c
+    (with ``vote_sets``: cast votes consistent with c mostly when y == c)."""
     k = T.shape[2]
-    votes = T[:, 1:, :].sum(0)  # [c, y]: expected votes for c given y
+    if vote_sets is None:
+        votes = T[:, 1:, :].sum(0)  # [c, y]: expected votes for c given y
+    else:  # [c, y]: expected votes consistent with c given y
+        votes = np.einsum("jvy,jvc->cy", T[:, 1:, :], vote_sets.astype(float))
     votes = votes / np.maximum(votes.sum(0, keepdims=True), 1e-12)
     rows, cols = linear_sum_assignment(-votes)  # latent y=cols[i] -> label rows[i]
     perm = np.empty(k, dtype=int)
