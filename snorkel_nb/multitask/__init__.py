@@ -5,6 +5,7 @@ Nothing outside this package imports it except ``snorkel_nb.widgets``,
 """
 
 from snorkel_nb.multitask.graph import NOT_APPLICABLE, TaskGraph, TaskGraphError
+from snorkel_nb.multitask.label_model import MultiTaskLabelModel
 from snorkel_nb.multitask.lfs import MultiTaskLF, MultiTaskLFApplier, multitask_lf
 from snorkel_nb.multitask.model import MultitaskModel
 
@@ -12,6 +13,7 @@ __all__ = [
     "NOT_APPLICABLE",
     "MultiTaskLF",
     "MultiTaskLFApplier",
+    "MultiTaskLabelModel",
     "MultitaskModel",
     "TaskGraph",
     "TaskGraphError",
