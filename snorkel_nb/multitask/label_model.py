@@ -58,6 +58,19 @@ def joint_prior(states: np.ndarray, tasks: Sequence[str], graph: TaskGraph,
     return p
 
 
+def _compress(L: np.ndarray, alphabets: Sequence[np.ndarray]) -> np.ndarray:
+    """Votes -> positions in each LF's alphabet; votes outside it abstain (an
+    LF's table has no entry for a label it never voted while fitting)."""
+    out = np.full(L.shape, -1, dtype=np.int8 if max(map(len, alphabets)) < 127
+                  else np.int32)
+    for j, a in enumerate(alphabets):
+        pos = np.searchsorted(a, L[:, j])
+        ok = (L[:, j] >= 0) & (pos < len(a))
+        ok[ok] = a[pos[ok]] == L[ok, j]
+        out[ok, j] = pos[ok]
+    return out
+
+
 class MultiTaskLabelModel:
     """Multi-task label model over a :class:`TaskGraph`.
 
@@ -93,6 +106,7 @@ class MultiTaskLabelModel:
         self.components = graph.components()
         self.models_: list[LabelModel] | None = None
         self.columns_: dict[str, int] | None = None
+        self.alphabets_: list[list[np.ndarray]] = []
 
     # -- input checks ----------------------------------------------------------
     def _check_L(self, L_dict: Mapping[str, Any], fitting: bool = False
@@ -148,6 +162,7 @@ class MultiTaskLabelModel:
         """
         L = self._check_L(L_dict, fitting=True)
         models = []
+        self.alphabets_ = []
         for comp in tqdm(self.components, disable=not progress_bar, desc="components"):
             tasks, states = self.graph.feasible_set(comp)
             if sum(L[t].shape[1] for t in tasks) == 0:
@@ -159,9 +174,16 @@ class MultiTaskLabelModel:
                 lm.fit(L[tasks[0]], class_balance=cb)
             else:
                 Lc = np.hstack([L[t] for t in tasks])
-                vs = [_vote_sets(states, i, self.graph.cardinality(t))
-                      for i, t in enumerate(tasks) for _ in range(L[t].shape[1])]
-                lm.fit(Lc, class_balance=cb, vote_sets=vs)
+                # Each LF's alphabet = the labels it votes in the training data
+                # (a keyword LF voting one fine label gets a 1-vote alphabet,
+                # not all 50: the engine's cost grows with the alphabets).
+                owner = [i for i, t in enumerate(tasks) for _ in range(L[t].shape[1])]
+                alphabets = [np.unique(Lc[:, j][Lc[:, j] >= 0]) for j in range(Lc.shape[1])]
+                alphabets = [a if len(a) else np.array([0]) for a in alphabets]
+                vs = [_vote_sets(states, owner[j], self.graph.cardinality(
+                    tasks[owner[j]]))[a] for j, a in enumerate(alphabets)]
+                lm.fit(_compress(Lc, alphabets), class_balance=cb, vote_sets=vs)
+                self.alphabets_.append(alphabets)
             models.append(lm)
         self.models_ = models
         self.columns_ = {t: m.shape[1] for t, m in L.items()}
@@ -203,9 +225,13 @@ class MultiTaskLabelModel:
         models = self._fitted()
         L = self._check_L(L_dict)
         out = []
+        multi = iter(self.alphabets_)
         for comp, lm in zip(self.components, models):
             tasks, states = self.graph.feasible_set(comp)
-            Lc = L[tasks[0]] if len(tasks) == 1 else np.hstack([L[t] for t in tasks])
+            if len(tasks) == 1:
+                Lc = L[tasks[0]]
+            else:
+                Lc = _compress(np.hstack([L[t] for t in tasks]), next(multi))
             out.append((tasks, states, lm.predict_proba(Lc)))
         return out
 
@@ -271,6 +297,8 @@ class MultiTaskLabelModel:
         save_artifact(path, KIND, {"graph": self.graph.to_dict(),
                                    "label_model_kwargs": self.label_model_kwargs,
                                    "columns": self.columns_,
+                                   "alphabets": [[a.tolist() for a in comp]
+                                                 for comp in self.alphabets_],
                                    "n_components": len(models)})
 
     @classmethod
@@ -281,4 +309,6 @@ class MultiTaskLabelModel:
         m.models_ = [LabelModel.load(path.with_name(f"{path.name}.component{i}"))
                      for i in range(config["n_components"])]
         m.columns_ = dict(config["columns"])
+        m.alphabets_ = [[np.asarray(a, dtype=np.int64) for a in comp]
+                        for comp in config["alphabets"]]
         return m
