@@ -56,6 +56,7 @@ from snorkel_nb.multitask.trec import (  # noqa: E402
 
 OUT = Path(__file__).parent / "results" / "multitask.md"
 TASKS = ("coarse", "fine")
+SETTINGS = [{}, {"em_steps": 0}, {"prior_strength": 100.0, "em_steps": 0}]
 
 
 class Step:
@@ -113,11 +114,24 @@ def trec(lines: list[str], epochs: int) -> None:
     rows.append(("(b) independent label models", acc(pred["coarse"], Yt["coarse"]),
                  acc(pred["fine"], Yt["fine"]), s.seconds, s.peak_mb))
 
-    with Step() as s:
-        mt = MultiTaskLabelModel(g).fit(L["train"], Y_dev=Yd)
-    pred = mt.predict(L["test"])
-    rows.append(("(c) multi-task label model", acc(pred["coarse"], Yt["coarse"]),
-                 acc(pred["fine"], Yt["fine"]), s.seconds, s.peak_mb))
+    # LabelModel settings for (c), chosen by mean DEV accuracy (never test);
+    # the engine's defaults (EM polish) are reported too.
+    best = None
+    for kw in SETTINGS:
+        with Step() as s:
+            cand = MultiTaskLabelModel(g, **kw).fit(L["train"], Y_dev=Yd)
+        pd_ = cand.predict(L["dev"])
+        dev_acc = np.mean([acc(pd_[t], Yd[t]) for t in TASKS])
+        pt = cand.predict(L["test"])
+        name = "(c) multi-task label model, " + (", ".join(
+            f"{k}={v}" for k, v in kw.items()) or "engine defaults")
+        rows.append((name + f" [dev mean {dev_acc:.3f}]", acc(pt["coarse"], Yt["coarse"]),
+                     acc(pt["fine"], Yt["fine"]), s.seconds, s.peak_mb))
+        if best is None or dev_acc > best[0]:
+            best = (dev_acc, cand, kw)
+    mt = best[1]
+    lines.append(f"(c) used downstream: {best[2] or 'engine defaults'} (best dev mean).")
+    lines.append("")
 
     P = mt.predict_proba(L["train"])
     voted = np.zeros(len(tr), bool)
@@ -125,7 +139,7 @@ def trec(lines: list[str], epochs: int) -> None:
         voted |= (L["train"][t] >= 0).any(1)
     texts = tr["text"].tolist()
     Ytrain = {t: P[t][voted] for t in TASKS}
-    kw = dict(trunk="text", hidden=(256,), emb_dim=256, n_epochs=epochs, lr=2e-3,
+    kw = dict(trunk="text", hidden=(128,), emb_dim=128, n_epochs=epochs, lr=2e-3,
               batch_size=64, patience=5, progress_bar=False, seed=0,
               tfidf={"min_df": 2})
     for name, extra in (("(d) MultitaskModel on (c)", {}),
@@ -149,7 +163,7 @@ def trec(lines: list[str], epochs: int) -> None:
         lines.append(f"| {r[0]} | {r[1]:.3f} | {r[2]:.3f} | {(r[1] + r[2]) / 2:.3f} | "
                      f"{r[3]:.1f} | {r[4]:.0f} |")
     lines.append("")
-    print("\n".join(lines[-len(rows) - 3:]), flush=True)
+    print("\n".join(lines), flush=True)
 
 
 def synthetic(lines: list[str], n: int, seeds: int) -> None:
@@ -227,9 +241,9 @@ def main() -> None:
              + (f" --scale-rows {a.scale_rows}" if a.scale_rows else "") + "`; "
              "one thread (OMP/MKL/OPENBLAS = 1, torch.set_num_threads(1)) on a shared "
              "2-core machine, so times are upper bounds.", "",
-             (__doc__ or "").split("\n\n", 2)[2].strip(), ""]
+             (__doc__ or "")[(__doc__ or "").index("TREC (test"):].strip(), ""]
     if not a.skip_trec:
-        trec(lines, epochs=20 if a.quick else 30)
+        trec(lines, epochs=10 if a.quick else 20)
     synthetic(lines, n=5000 if a.quick else 20000, seeds=2 if a.quick else 3)
     multilabel(lines, n=5000 if a.quick else 20000)
     if a.scale_rows:
