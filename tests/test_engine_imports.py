@@ -37,6 +37,9 @@ ENGINE = [
     "snorkel_nb.synthetic",
     "snorkel_nb.types",
     "snorkel_nb.utils",
+    "snorkel_nb.classification",
+    "snorkel_nb.multitask",
+    "snorkel_nb.multitask.trec",
 ]
 if importlib.util.find_spec("dask") is not None:  # the optional Dask backend
     ENGINE += ["snorkel_nb.labeling.apply.dask", "snorkel_nb.labeling.dask_stats"]

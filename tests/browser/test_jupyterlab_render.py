@@ -130,6 +130,7 @@ def test_widgets_render_in_jupyterlab(lab):
             ctx.close()
     assert any("Run" in b for b in buttons), buttons
     assert any("Remove" in b for b in buttons), buttons
+    assert any("push TaskGraph" in b for b in buttons), buttons
     assert textareas >= 1
     assert rects > 0, "heatmap not drawn"
     assert summary >= 1

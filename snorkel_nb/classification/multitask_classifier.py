@@ -1,0 +1,236 @@
+"""MultitaskClassifier (Snorkel 0.9 name): one network, many tasks, shared modules."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from collections import defaultdict
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+from snorkel_nb.classification.data import DictDataLoader
+from snorkel_nb.classification.scorer import Scorer
+from snorkel_nb.classification.task import Operation, Task
+from snorkel_nb.io import atomic_write_bytes
+
+log = logging.getLogger(__name__)
+
+
+def resolve_device(device: int | str | torch.device) -> torch.device:
+    """``-1``/``"cpu"`` -> CPU; ``k``/``"cuda:k"`` -> that GPU, CPU if none exists."""
+    if isinstance(device, torch.device):
+        return device
+    if isinstance(device, (int, np.integer)):
+        if device < 0:
+            return torch.device("cpu")
+        device = f"cuda:{int(device)}"
+    if str(device).startswith("cuda") and not torch.cuda.is_available():
+        log.info("No cuda device available; using cpu.")
+        return torch.device("cpu")
+    return torch.device(device)
+
+
+def move_to_device(obj: Any, device: torch.device) -> Any:
+    if isinstance(obj, torch.Tensor):
+        return obj.to(device)
+    if isinstance(obj, dict):
+        return {k: move_to_device(v, device) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(move_to_device(v, device) for v in obj)
+    return obj
+
+
+def metrics_dict_to_dataframe(metrics: Mapping[str, float]) -> pd.DataFrame:
+    rows = [dict(zip(["label", "dataset", "split", "metric"], k.split("/")), score=v)
+            for k, v in metrics.items()]
+    return pd.DataFrame(rows)
+
+
+class MultitaskClassifier(nn.Module):
+    r"""A network built from :class:`Task`\ s; same-named modules are shared.
+
+    Parameters
+    ----------
+    tasks
+        The tasks (unique names).
+    name
+        Model name.
+    device
+        ``-1`` or ``"cpu"`` for CPU, a GPU index or ``"cuda:k"`` (falls back
+        to CPU when no GPU is present, as in Snorkel).
+    dataparallel
+        Accepted for Snorkel compatibility; modules are never wrapped (the
+        state dict keys stay plain).
+
+    Examples
+    --------
+    >>> from snorkel_nb.classification import Operation, Task
+    >>> pool = nn.ModuleDict({"trunk": nn.Linear(2, 4), "head": nn.Linear(4, 2)})
+    >>> t = Task("t", pool, [Operation("trunk", [("_input_", "x")]),
+    ...                      Operation("head", ["trunk"])])
+    >>> m = MultitaskClassifier([t], device=-1)
+    >>> m.forward({"x": torch.zeros(3, 2)}, ["t"])["head"].shape
+    torch.Size([3, 2])
+    """
+
+    def __init__(self, tasks: Sequence[Task], name: str | None = None,
+                 device: int | str = 0, dataparallel: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__()
+        if kwargs:
+            raise ValueError(f"unknown MultitaskClassifier options {sorted(kwargs)}")
+        self.name = name or type(self).__name__
+        self.config = {"device": device, "dataparallel": dataparallel}
+        self.device = resolve_device(device)
+        self.module_pool = nn.ModuleDict()
+        self.task_names: set[str] = set()
+        self.op_sequences: dict[str, list[Operation]] = {}
+        self.loss_funcs: dict[str, Any] = {}
+        self.output_funcs: dict[str, Any] = {}
+        self.scorers: dict[str, Scorer] = {}
+        for task in tasks:
+            if not isinstance(task, Task):
+                raise ValueError(f"Unrecognized task type {task}.")
+            if task.name in self.task_names:
+                raise ValueError(f"Found duplicate task {task.name}, different task "
+                                 "should use different task name.")
+            self.add_task(task)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name})"
+
+    def add_task(self, task: Task) -> None:
+        """Add a task; its modules join the pool (existing names are shared)."""
+        for key, module in task.module_pool.items():
+            if key in self.module_pool:
+                task.module_pool[key] = self.module_pool[key]
+            else:
+                self.module_pool[key] = module
+        self.task_names.add(task.name)
+        self.op_sequences[task.name] = task.op_sequence
+        self.loss_funcs[task.name] = task.loss_func
+        self.output_funcs[task.name] = task.output_func
+        self.scorers[task.name] = task.scorer
+        self.to(self.device)
+
+    def forward(self, X_dict: Mapping[str, Any], task_names: Iterable[str]
+                ) -> dict[str, Any]:
+        """Run every operation the tasks need (each once); return all outputs."""
+        outputs: dict[str, Any] = {"_input_": move_to_device(dict(X_dict), self.device)}
+        for task_name in task_names:
+            for op in self.op_sequences[task_name]:
+                if op.name in outputs:
+                    continue
+                try:
+                    module = self.module_pool[op.module_name]
+                    if op.inputs:
+                        args = [outputs[i[0]][i[1]] if isinstance(i, tuple)
+                                else outputs[i] for i in op.inputs]
+                        outputs[op.name] = module(*args)
+                    else:
+                        outputs[op.name] = module(outputs)
+                except Exception as e:
+                    raise ValueError(f"Unsuccessful operation {op}: {e!r}.") from e
+        return outputs
+
+    def calculate_loss(self, X_dict: Mapping[str, Any],
+                       Y_dict: Mapping[str, torch.Tensor]
+                       ) -> tuple[dict[str, torch.Tensor], dict[str, int]]:
+        """Per-task loss over rows with a label (-1 rows are masked) and their counts."""
+        loss_dict, count_dict = {}, {}
+        labels_to_tasks = self._get_labels_to_tasks(Y_dict.keys())
+        outputs = self.forward(X_dict, labels_to_tasks.values())
+        for label_name, task_name in labels_to_tasks.items():
+            Y = Y_dict[label_name]
+            active = (Y.detach() != -1) if Y.dim() == 1 else (Y.detach() != -1).any(1)
+            if not active.any():
+                continue
+            count_dict[label_name] = int(active.sum())
+            logits = outputs[self.op_sequences[task_name][-1].name]
+            if not active.all():
+                logits, Y = logits[active.to(logits.device)], Y[active]
+            loss_dict[label_name] = self.loss_funcs[task_name](
+                logits, move_to_device(Y, self.device))
+        return loss_dict, count_dict
+
+    @torch.no_grad()
+    def _calculate_probs(self, X_dict: Mapping[str, Any], task_names: Iterable[str]
+                         ) -> dict[str, np.ndarray]:
+        self.eval()
+        task_names = list(task_names)
+        outputs = self.forward(X_dict, task_names)
+        return {t: self.output_funcs[t](outputs[self.op_sequences[t][-1].name]
+                                        ).cpu().numpy() for t in task_names}
+
+    @torch.no_grad()
+    def predict(self, dataloader: DictDataLoader, return_preds: bool = False,
+                remap_labels: Mapping[str, str | None] = {}) -> dict[str, dict]:
+        """``{"golds": {label: ...}, "probs": {...}[, "preds": {...}]}`` as numpy."""
+        self.eval()
+        golds: dict[str, list] = defaultdict(list)
+        probs: dict[str, list] = defaultdict(list)
+        l2t = self._get_labels_to_tasks(dataloader.dataset.Y_dict.keys(), remap_labels)
+        for X, Y in dataloader:
+            p = self._calculate_probs(X, set(l2t.values()))
+            for label_name, task_name in l2t.items():
+                probs[label_name].append(p[task_name])
+                golds[label_name].append(Y[label_name].cpu().numpy())
+        out: dict[str, dict] = {
+            "golds": {k: np.concatenate(v) for k, v in golds.items()},
+            "probs": {k: np.concatenate(v) for k, v in probs.items()},
+        }
+        if return_preds:
+            out["preds"] = {k: v.argmax(1) for k, v in out["probs"].items()}
+        return out
+
+    @torch.no_grad()
+    def score(self, dataloaders: Sequence[DictDataLoader],
+              remap_labels: Mapping[str, str | None] = {},
+              as_dataframe: bool = False) -> dict[str, float] | pd.DataFrame:
+        """Metrics keyed ``"label/dataset/split/metric"``."""
+        scores: dict[str, float] = {}
+        for dl in dataloaders:
+            l2t = self._get_labels_to_tasks(dl.dataset.Y_dict.keys(), remap_labels)
+            res = self.predict(dl, return_preds=True, remap_labels=remap_labels)
+            for label_name, task_name in l2t.items():
+                golds = res["golds"][label_name]
+                if golds.ndim != 1:  # probabilistic labels: score their argmax
+                    golds = np.where((golds == -1).all(1), -1, golds.argmax(1))
+                if (golds == -1).all():
+                    continue
+                m = self.scorers[task_name].score(golds, res["preds"][label_name],
+                                                  res["probs"][label_name])
+                for metric, v in m.items():
+                    key = "/".join([label_name, dl.dataset.name, dl.dataset.split,
+                                    metric])
+                    scores[key] = v
+        return metrics_dict_to_dataframe(scores) if as_dataframe else scores
+
+    def _get_labels_to_tasks(self, label_names: Iterable[str],
+                             remap_labels: Mapping[str, str | None] = {}
+                             ) -> dict[str, str]:
+        out = {}
+        for label in label_names:
+            if label in remap_labels:
+                if remap_labels[label] is not None:
+                    out[label] = remap_labels[label]
+            elif label in self.op_sequences:
+                out[label] = label
+        return out
+
+    def save(self, model_path: str | os.PathLike) -> None:
+        """Write the state dict atomically (``torch.save`` format, tensors only)."""
+        buf = io.BytesIO()
+        torch.save(self.state_dict(), buf)
+        atomic_write_bytes(model_path, buf.getvalue())
+
+    def load(self, model_path: str | os.PathLike) -> None:
+        """Load a state dict saved by :meth:`save` (``weights_only=True``: no
+        arbitrary objects are unpickled)."""
+        state = torch.load(model_path, map_location=self.device, weights_only=True)
+        self.load_state_dict(state)

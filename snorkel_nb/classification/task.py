@@ -1,0 +1,74 @@
+"""Operation and Task (Snorkel 0.9 names): a task is a path through shared modules."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from snorkel_nb.classification.scorer import Scorer
+
+
+class Operation:
+    """Run module ``module_name`` on the outputs of earlier operations.
+
+    ``inputs`` lists operation names (their whole output) or ``(name, key)``
+    pairs (``outputs[name][key]``); ``"_input_"`` is the batch's ``X_dict``.
+    With several inputs the module is called as ``module(*inputs)``.
+
+    Examples
+    --------
+    >>> Operation("head", ["trunk"]).name
+    'head'
+    """
+
+    def __init__(self, module_name: str, inputs: Sequence[str | tuple[str, object]],
+                 name: str | None = None) -> None:
+        self.name = name or module_name
+        self.module_name = module_name
+        self.inputs = inputs
+
+    def __repr__(self) -> str:
+        return (f"Operation(name={self.name}, module_name={self.module_name}, "
+                f"inputs={self.inputs})")
+
+
+class Task:
+    """A named task: modules, the operation sequence through them, loss and scorer.
+
+    Modules with the same name in several tasks are shared by the model.
+    ``loss_func(logits, Y)`` defaults to ``F.cross_entropy``; use
+    :func:`~snorkel_nb.classification.cross_entropy_with_probs` for
+    probabilistic labels. ``output_func`` defaults to softmax over dim 1.
+
+    Examples
+    --------
+    >>> t = Task("t", nn.ModuleDict({"lin": nn.Linear(2, 2)}),
+    ...          [Operation("lin", [("_input_", "x")])])
+    >>> t
+    Task(name=t)
+    """
+
+    def __init__(self, name: str, module_pool: nn.ModuleDict,
+                 op_sequence: Sequence[Operation], scorer: Scorer | None = None,
+                 loss_func: Callable[..., torch.Tensor] | None = None,
+                 output_func: Callable[..., torch.Tensor] | None = None) -> None:
+        if not op_sequence:
+            raise ValueError(f"task {name!r} needs a non-empty op_sequence")
+        for op in op_sequence:
+            if op.module_name not in module_pool:
+                raise ValueError(f"task {name!r}: operation {op.name!r} uses module "
+                                 f"{op.module_name!r}, not in its module_pool "
+                                 f"{list(module_pool)}")
+        self.name = name
+        self.module_pool = module_pool
+        self.op_sequence = list(op_sequence)
+        self.scorer = scorer if scorer is not None else Scorer(metrics=["accuracy"])
+        self.loss_func = loss_func or F.cross_entropy
+        self.output_func = output_func or partial(F.softmax, dim=1)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name})"

@@ -1,0 +1,167 @@
+"""Trainer (Snorkel 0.9 name): fit a MultitaskClassifier on DictDataLoaders.
+
+Beyond Snorkel's loop it keeps a per-epoch ``history`` (train loss per task,
+valid metrics per task) and can stop early on a valid metric, restoring the
+best epoch's weights.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import random
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from snorkel_nb.classification.data import DictDataLoader
+from snorkel_nb.classification.multitask_classifier import MultitaskClassifier
+
+
+@dataclasses.dataclass
+class TrainerConfig:
+    """Settings (Snorkel's names). ``checkpoint_metric`` (e.g.
+    ``"circle_task/CircleDataset/valid/accuracy"``, or ``"model/all/valid/accuracy"``
+    for the mean over tasks) with ``checkpoint_metric_mode`` ``"max"``/``"min"``
+    picks the epoch whose weights are kept; ``patience`` epochs without
+    improvement stop training early (0 = never stop early)."""
+
+    seed: int | None = None
+    n_epochs: int = 1
+    lr: float = 0.01
+    l2: float = 0.0
+    grad_clip: float | None = 1.0
+    train_split: str = "train"
+    valid_split: str = "valid"
+    test_split: str = "test"
+    progress_bar: bool = True
+    optimizer: str = "adam"
+    batch_scheduler: str = "shuffled"
+    checkpoint_metric: str | None = None
+    checkpoint_metric_mode: str = "max"
+    patience: int = 0
+
+
+def set_seed(seed: int) -> None:
+    """Seed python, numpy and torch (Snorkel's ``snorkel.utils.set_seed``)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+class Trainer:
+    """Train a :class:`MultitaskClassifier` on the ``train_split`` dataloaders.
+
+    Examples
+    --------
+    >>> Trainer(n_epochs=3, lr=0.1).config.n_epochs
+    3
+    """
+
+    def __init__(self, name: str | None = None, **kwargs: Any) -> None:
+        fields = {f.name for f in dataclasses.fields(TrainerConfig)}
+        unknown = sorted(set(kwargs) - fields)
+        if unknown:
+            raise ValueError(f"unknown Trainer options {unknown}; known: {sorted(fields)}")
+        self.config = TrainerConfig(**kwargs)
+        if self.config.optimizer not in ("adam", "sgd", "adamax"):
+            raise ValueError(f"Unrecognized optimizer option '{self.config.optimizer}'")
+        if self.config.batch_scheduler not in ("shuffled", "sequential"):
+            raise ValueError(f"Unrecognized batch scheduler option "
+                             f"'{self.config.batch_scheduler}'")
+        if self.config.checkpoint_metric_mode not in ("max", "min"):
+            raise ValueError("checkpoint_metric_mode must be 'max' or 'min'")
+        self.name = name or type(self).__name__
+        self.history: list[dict[str, float]] = []
+        self.best_epoch: int | None = None
+
+    def fit(self, model: MultitaskClassifier, dataloaders: Sequence[DictDataLoader]
+            ) -> None:
+        c = self.config
+        train = [dl for dl in dataloaders if dl.dataset.split == c.train_split]
+        valid = [dl for dl in dataloaders if dl.dataset.split == c.valid_split]
+        if not train:
+            raise ValueError(f"Cannot find any dataloaders with split matching train "
+                             f"split: {c.train_split}.")
+        if c.seed is not None:
+            set_seed(c.seed)
+        opt_cls = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD,
+                   "adamax": torch.optim.Adamax}[c.optimizer]
+        self.optimizer = opt_cls(model.parameters(), lr=c.lr, weight_decay=c.l2)
+        n_batches = sum(len(dl) for dl in train)
+        self.history, self.best_epoch = [], None
+        best, best_state, stale = None, None, 0
+        for epoch in range(c.n_epochs):
+            model.train()
+            sums: dict[str, float] = {}
+            counts: dict[str, int] = {}
+            bar = tqdm(self._batches(train), total=n_batches, disable=not c.progress_bar,
+                       desc=f"Epoch {epoch}:", leave=False)
+            for (X, Y), dl in bar:
+                self.optimizer.zero_grad()
+                loss_dict, count_dict = model.calculate_loss(X, Y)
+                if not loss_dict:
+                    continue
+                for t, v in loss_dict.items():
+                    key = f"{t}/{dl.dataset.name}/{dl.dataset.split}/loss"
+                    sums[key] = sums.get(key, 0.0) + v.item() * count_dict[t]
+                    counts[key] = counts.get(key, 0) + count_dict[t]
+                loss = torch.stack(list(loss_dict.values())).sum()
+                loss.backward()
+                if c.grad_clip:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), c.grad_clip)
+                self.optimizer.step()
+                bar.set_postfix(loss=f"{loss.item():.4f}")
+            row: dict[str, float] = {"epoch": epoch}
+            row.update({k: sums[k] / counts[k] for k in sums})
+            row["model/all/train/loss"] = (sum(sums.values())
+                                           / max(1, sum(counts.values())))
+            if valid:
+                row.update(_with_means(model.score(valid), c.valid_split))
+            self.history.append(row)
+            if c.progress_bar:
+                shown = {k: round(v, 4) for k, v in row.items() if k != "epoch"}
+                tqdm.write(f"epoch {epoch}: {shown}")
+            if c.checkpoint_metric is not None:
+                if c.checkpoint_metric not in row:
+                    raise ValueError(f"checkpoint_metric {c.checkpoint_metric!r} was not "
+                                     f"computed; available: {sorted(row)}")
+                v = row[c.checkpoint_metric]
+                sign = 1 if c.checkpoint_metric_mode == "max" else -1
+                if best is None or sign * v > sign * best:
+                    best, stale, self.best_epoch = v, 0, epoch
+                    best_state = copy.deepcopy(model.state_dict())
+                else:
+                    stale += 1
+                    if c.patience and stale >= c.patience:
+                        break
+        if best_state is not None:
+            model.load_state_dict(best_state)
+
+    def _batches(self, dataloaders: Sequence[DictDataLoader]
+                 ) -> Iterator[tuple[Any, DictDataLoader]]:
+        if self.config.batch_scheduler == "sequential":
+            for dl in dataloaders:
+                for b in dl:
+                    yield b, dl
+            return
+        order = [i for i, dl in enumerate(dataloaders) for _ in range(len(dl))]
+        random.shuffle(order)
+        its = [iter(dl) for dl in dataloaders]
+        for i in order:
+            yield next(its[i]), dataloaders[i]
+
+
+def _with_means(scores: dict[str, float], split: str) -> dict[str, float]:
+    """Add ``model/all/<split>/<metric>``: the mean of a metric over tasks."""
+    out = dict(scores)
+    by_metric: dict[str, list[float]] = {}
+    for k, v in scores.items():
+        parts = k.split("/")
+        if parts[2] == split:
+            by_metric.setdefault(parts[3], []).append(v)
+    for m, vs in by_metric.items():
+        out[f"model/all/{split}/{m}"] = float(np.mean(vs))
+    return out

@@ -1,0 +1,21 @@
+"""Multi-task weak supervision: task graphs, multi-task LFs, label model, network.
+
+Nothing outside this package imports it except ``snorkel_nb.widgets``,
+``bench/`` and tests (``tests/test_multitask_imports.py`` checks it).
+"""
+
+from snorkel_nb.multitask.graph import NOT_APPLICABLE, TaskGraph, TaskGraphError
+from snorkel_nb.multitask.label_model import MultiTaskLabelModel
+from snorkel_nb.multitask.lfs import MultiTaskLF, MultiTaskLFApplier, multitask_lf
+from snorkel_nb.multitask.model import MultitaskModel
+
+__all__ = [
+    "NOT_APPLICABLE",
+    "MultiTaskLF",
+    "MultiTaskLFApplier",
+    "MultiTaskLabelModel",
+    "MultitaskModel",
+    "TaskGraph",
+    "TaskGraphError",
+    "multitask_lf",
+]

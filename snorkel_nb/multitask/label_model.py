@@ -1,0 +1,314 @@
+"""MultiTaskLabelModel: the project's LabelModel over a graph's feasible joint set.
+
+Per connected component of the TaskGraph, one
+:class:`~snorkel_nb.labeling.model.LabelModel` is fitted with the latent
+variable ranging over the component's **feasible joint label set** and each
+LF's own vote alphabet (its task's labels), via the engine's ``vote_sets``:
+vote v of an LF on task t is consistent with joint state s iff s gives t the
+label v. So a fine LF informs the coarse task and coarse LFs narrow the fine
+one, with no second label-model implementation. Components are independent:
+an edgeless graph (multi-label) is t separate models, never a 2^t joint set;
+a one-task component is the plain single-task LabelModel fit.
+
+Task marginals are sums of joint-state probabilities, so they agree with the
+graph: a parent label's probability equals the sum over its child labels
+(plus the child's N/A mass where the parent label is not refined).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from snorkel_nb.io import load_artifact, save_artifact
+from snorkel_nb.labeling.model import LabelModel
+from snorkel_nb.multitask.graph import NOT_APPLICABLE, TaskGraph
+
+KIND = "snorkel_nb.multitask.MultiTaskLabelModel"
+
+
+def _vote_sets(states: np.ndarray, col: int, k: int) -> np.ndarray:
+    """[k, J]: label v of the task in column ``col`` is consistent with state s."""
+    return states[None, :, col] == np.arange(k)[:, None]
+
+
+def joint_prior(states: np.ndarray, tasks: Sequence[str], graph: TaskGraph,
+                marginals: Mapping[str, np.ndarray], n_iter: int = 200) -> np.ndarray:
+    """[J] prior over joint states matching the given per-task marginals (IPF).
+
+    A task's marginal over its labels may sum to < 1; the rest is its N/A mass.
+    """
+    p = np.full(len(states), 1.0 / len(states))
+    for _ in range(n_iter):
+        for i, t in enumerate(tasks):
+            if t not in marginals:
+                continue
+            k = graph.cardinality(t)
+            target = np.asarray(marginals[t], dtype=float)
+            cats = np.where(states[:, i] == NOT_APPLICABLE, k, states[:, i])
+            want = np.append(target, max(0.0, 1 - target.sum()))
+            have = np.bincount(cats, weights=p, minlength=k + 1)
+            ratio = np.divide(want, have, out=np.zeros_like(want), where=have > 0)
+            p = p * ratio[cats]
+            p /= p.sum()
+    return p
+
+
+def _compress(L: np.ndarray, alphabets: Sequence[np.ndarray]) -> np.ndarray:
+    """Votes -> positions in each LF's alphabet; votes outside it abstain (an
+    LF's table has no entry for a label it never voted while fitting)."""
+    out = np.full(L.shape, -1, dtype=np.int8 if max(map(len, alphabets)) < 127
+                  else np.int32)
+    for j, a in enumerate(alphabets):
+        pos = np.searchsorted(a, L[:, j])
+        ok = (L[:, j] >= 0) & (pos < len(a))
+        ok[ok] = a[pos[ok]] == L[ok, j]
+        out[ok, j] = pos[ok]
+    return out
+
+
+class MultiTaskLabelModel:
+    """Multi-task label model over a :class:`TaskGraph`.
+
+    Parameters
+    ----------
+    graph
+        Tasks and refinements.
+    **label_model_kwargs
+        Passed to every component's :class:`LabelModel` (e.g. ``seed``).
+
+    Examples
+    --------
+    >>> from snorkel_nb.multitask.synthetic import generate_hierarchical
+    >>> d = generate_hierarchical(n=3000, seed=0)
+    >>> mt = MultiTaskLabelModel(d.graph).fit(d.L)
+    >>> P = mt.predict_proba(d.L)
+    >>> P["coarse"].shape, P["fine"].shape
+    ((3000, 3), (3000, 9))
+    >>> parent = [d.graph.labels("coarse").index(d.graph.parent_label(
+    ...     "coarse", "fine", f)) for f in d.graph.labels("fine")]
+    >>> summed = np.stack([P["fine"][:, np.equal(parent, c)].sum(1)
+    ...                    for c in range(3)], 1)
+    >>> bool(np.allclose(summed, P["coarse"]))
+    True
+    """
+
+    def __init__(self, graph: TaskGraph, **label_model_kwargs: Any) -> None:
+        if not isinstance(graph, TaskGraph):
+            raise TypeError(f"graph must be a TaskGraph, got {type(graph).__name__}")
+        graph.validate()
+        self.graph = graph
+        self.label_model_kwargs = dict(label_model_kwargs)
+        self.components = graph.components()
+        self.models_: list[LabelModel] | None = None
+        self.columns_: dict[str, int] | None = None
+        self.alphabets_: list[list[np.ndarray]] = []
+
+    # -- input checks ----------------------------------------------------------
+    def _check_L(self, L_dict: Mapping[str, Any], fitting: bool = False
+                 ) -> dict[str, np.ndarray]:
+        if not isinstance(L_dict, Mapping):
+            raise TypeError(f"L_dict must be a {{task: L_t}} dict, got "
+                            f"{type(L_dict).__name__}")
+        missing = [t for t in self.graph.tasks if t not in L_dict]
+        if missing:
+            raise ValueError(f"L_dict is missing task(s) {missing}; give every task "
+                             "a matrix (an [n, 0] one if no LF votes on it)")
+        extra = [t for t in L_dict if t not in self.graph.tasks]
+        if extra:
+            raise ValueError(f"L_dict has unknown task(s) {extra}; tasks are "
+                             f"{self.graph.tasks}")
+        out, rows = {}, {}
+        for t in self.graph.tasks:
+            L = np.asarray(L_dict[t])
+            if L.ndim != 2:
+                raise ValueError(f"L_dict[{t!r}] must be a 2-D [n, m] matrix; got "
+                                 f"shape {L.shape}")
+            if L.size and not np.issubdtype(L.dtype, np.integer):
+                if np.isnan(L.astype(float)).any():
+                    raise ValueError(f"L_dict[{t!r}] contains NaN")
+                if (L != np.round(L)).any():
+                    raise ValueError(f"L_dict[{t!r}] must hold integer labels")
+            L = L.astype(np.int8 if self.graph.cardinality(t) < 127 else np.int32)
+            k = self.graph.cardinality(t)
+            if L.size and (L.min() < -1 or L.max() >= k):
+                j = int(np.nonzero((L < -1).any(0) | (L >= k).any(0))[0][0])
+                raise ValueError(f"L_dict[{t!r}] column {j} votes outside -1..{k - 1} "
+                                 f"(task {t!r} has labels {list(self.graph.labels(t))})")
+            out[t], rows[t] = L, L.shape[0]
+        if len(set(rows.values())) > 1:
+            raise ValueError(f"the task matrices have different row counts {rows}")
+        if self.columns_ is not None and not fitting:
+            cols = {t: L.shape[1] for t, L in out.items()}
+            if cols != self.columns_:
+                raise ValueError(f"LF columns per task {cols} differ from those the "
+                                 f"model was fitted with {self.columns_}")
+        return out
+
+    # -- fitting -------------------------------------------------------------------
+    def fit(self, L_dict: Mapping[str, Any],
+            class_balance: Mapping[str, Any] | None = None,
+            Y_dev: Mapping[str, Any] | None = None,
+            progress_bar: bool = False) -> "MultiTaskLabelModel":
+        """Learn every LF's conditionals over its component's joint set, no gold.
+
+        ``class_balance``: optional ``{task: [k_t] prior}``; ``Y_dev``: optional
+        ``{task: gold labels}`` (-1 = unknown) used only for the class balance,
+        as in ``LabelModel``.
+        """
+        L = self._check_L(L_dict, fitting=True)
+        models = []
+        self.alphabets_ = []
+        for comp in tqdm(self.components, disable=not progress_bar, desc="components"):
+            tasks, states = self.graph.feasible_set(comp)
+            if sum(L[t].shape[1] for t in tasks) == 0:
+                raise ValueError(f"no LF votes on task(s) {list(tasks)}; a label model "
+                                 "needs at least one LF per connected component")
+            cb = self._component_balance(tasks, states, class_balance, Y_dev)
+            lm = LabelModel(cardinality=len(states), **self.label_model_kwargs)
+            if len(tasks) == 1:
+                lm.fit(L[tasks[0]], class_balance=cb)
+            else:
+                Lc = np.hstack([L[t] for t in tasks])
+                # Each LF's alphabet = the labels it votes in the training data
+                # (a keyword LF voting one fine label gets a 1-vote alphabet,
+                # not all 50: the engine's cost grows with the alphabets).
+                owner = [i for i, t in enumerate(tasks) for _ in range(L[t].shape[1])]
+                alphabets = [np.unique(Lc[:, j][Lc[:, j] >= 0]) for j in range(Lc.shape[1])]
+                alphabets = [a if len(a) else np.array([0]) for a in alphabets]
+                vs = [_vote_sets(states, owner[j], self.graph.cardinality(
+                    tasks[owner[j]]))[a] for j, a in enumerate(alphabets)]
+                lm.fit(_compress(Lc, alphabets), class_balance=cb, vote_sets=vs)
+                self.alphabets_.append(alphabets)
+            models.append(lm)
+        self.models_ = models
+        self.columns_ = {t: m.shape[1] for t, m in L.items()}
+        return self
+
+    def _component_balance(self, tasks: Sequence[str], states: np.ndarray,
+                           class_balance: Mapping[str, Any] | None,
+                           Y_dev: Mapping[str, Any] | None) -> np.ndarray | None:
+        marg: dict[str, np.ndarray] = {}
+        for t in tasks:
+            k = self.graph.cardinality(t)
+            if class_balance is not None and t in class_balance:
+                cb = np.asarray(class_balance[t], dtype=float)
+                if cb.shape != (k,) or (cb < 0).any() or cb.sum() > 1 + 1e-6:
+                    raise ValueError(f"class_balance[{t!r}] must be [{k}] probabilities"
+                                     f" (summing to <= 1); got {cb}")
+                marg[t] = cb
+            elif Y_dev is not None and t in Y_dev:
+                y = np.asarray(Y_dev[t]).reshape(-1)
+                y = y[y >= 0]
+                if len(y) and y.max() >= k:
+                    raise ValueError(f"Y_dev[{t!r}] has labels outside 0..{k - 1}")
+                if len(y):
+                    marg[t] = np.bincount(y, minlength=k) / len(y)
+        if not marg:
+            return None
+        p = joint_prior(states, tasks, self.graph, marg)
+        return np.clip(p, 1e-6, None) / np.clip(p, 1e-6, None).sum()
+
+    # -- prediction ----------------------------------------------------------------
+    def _fitted(self) -> list[LabelModel]:
+        if self.models_ is None:
+            raise ValueError("MultiTaskLabelModel is not fitted; call fit first")
+        return self.models_
+
+    def predict_proba_joint(self, L_dict: Mapping[str, Any]
+                            ) -> list[tuple[tuple[str, ...], np.ndarray, np.ndarray]]:
+        """Per component ``(tasks, states [J, t], probs [n, J])``."""
+        models = self._fitted()
+        L = self._check_L(L_dict)
+        out = []
+        multi = iter(self.alphabets_)
+        for comp, lm in zip(self.components, models):
+            tasks, states = self.graph.feasible_set(comp)
+            if len(tasks) == 1:
+                Lc = L[tasks[0]]
+            else:
+                Lc = _compress(np.hstack([L[t] for t in tasks]), next(multi))
+            out.append((tasks, states, lm.predict_proba(Lc)))
+        return out
+
+    def predict_proba(self, L_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """``{task: [n, k_t]}`` marginals of the joint posterior (rows sum to
+        1 minus the task's N/A probability)."""
+        out = {}
+        for tasks, states, P in self.predict_proba_joint(L_dict):
+            for i, t in enumerate(tasks):
+                out[t] = P @ _vote_sets(states, i, self.graph.cardinality(t)).T
+        return {t: out[t] for t in self.graph.tasks}
+
+    def predict(self, L_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """Each task's label in the most probable joint state (-1 where N/A),
+        so predictions obey the graph."""
+        out = {}
+        for tasks, states, P in self.predict_proba_joint(L_dict):
+            best = states[P.argmax(1)]
+            for i, t in enumerate(tasks):
+                out[t] = best[:, i]
+        return {t: out[t] for t in self.graph.tasks}
+
+    def score(self, L_dict: Mapping[str, Any], Y: Mapping[str, Any],
+              metrics: Sequence[str] = ("accuracy",)) -> dict[str, dict[str, float]]:
+        """``{task: {metric: value}}`` for the tasks in ``Y`` (gold -1 rows skipped)."""
+        from snorkel_nb.classification.scorer import Scorer
+
+        preds = self.predict(L_dict)
+        probs = self.predict_proba(L_dict)
+        scorer = Scorer(metrics=list(metrics))
+        out = {}
+        for t, y in Y.items():
+            if t not in preds:
+                raise ValueError(f"Y names unknown task {t!r}")
+            y = np.asarray(y).reshape(-1)
+            if len(y) != len(preds[t]):
+                raise ValueError(f"Y[{t!r}] has {len(y)} rows; L has {len(preds[t])}")
+            keep = y >= 0
+            p = np.where(preds[t] < 0, -2, preds[t])  # N/A counts as wrong
+            out[t] = scorer.score(y[keep], p[keep], probs[t][keep])
+        return out
+
+    def get_weights(self) -> dict[str, np.ndarray]:
+        """``{task: [m_t]}`` estimated accuracy of each LF where it votes."""
+        out: dict[str, list[np.ndarray]] = {t: [] for t in self.graph.tasks}
+        assert self.columns_ is not None
+        for comp, lm in zip(self.components, self._fitted()):
+            tasks, _ = self.graph.feasible_set(comp)
+            w = lm.get_weights()
+            s = 0
+            for t in tasks:
+                out[t].append(w[s:s + self.columns_[t]])
+                s += self.columns_[t]
+        return {t: np.concatenate(v) for t, v in out.items()}
+
+    # -- persistence -----------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> None:
+        """One artefact for the graph plus one per component LabelModel."""
+        models = self._fitted()
+        path = Path(path)
+        for i, lm in enumerate(models):
+            lm.save(path.with_name(f"{path.name}.component{i}"))
+        save_artifact(path, KIND, {"graph": self.graph.to_dict(),
+                                   "label_model_kwargs": self.label_model_kwargs,
+                                   "columns": self.columns_,
+                                   "alphabets": [[a.tolist() for a in comp]
+                                                 for comp in self.alphabets_],
+                                   "n_components": len(models)})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "MultiTaskLabelModel":
+        config, _, _ = load_artifact(path, kind=KIND)
+        path = Path(path)
+        m = cls(TaskGraph.from_dict(config["graph"]), **config["label_model_kwargs"])
+        m.models_ = [LabelModel.load(path.with_name(f"{path.name}.component{i}"))
+                     for i in range(config["n_components"])]
+        m.columns_ = dict(config["columns"])
+        m.alphabets_ = [[np.asarray(a, dtype=np.int64) for a in comp]
+                        for comp in config["alphabets"]]
+        return m

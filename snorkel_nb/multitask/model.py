@@ -1,0 +1,374 @@
+"""MultitaskModel: a TaskGraph compiled into one MultitaskClassifier.
+
+The network is built from the ``snorkel_nb.classification`` pieces (one
+implementation): a shared trunk module, one head module per task, and per
+task an ``Operation`` sequence. A child task's head receives the trunk
+features **concatenated** with its parents' head outputs (softmax
+probabilities), so coarse predictions inform fine ones and the fine loss
+trains the coarse head too (MeTaL's version of this wiring was silently
+broken by a ``torch.stack``/``torch.cat`` swap; ``tests/test_mt_model.py``
+checks that the gradient reaches the parent head).
+
+Training targets are probabilistic labels per task (e.g. from the
+multi-task label model) under a soft cross-entropy; rows without a label for
+a task and N/A mass are masked out of that task's loss.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from snorkel_nb.classification import (
+    DictDataLoader,
+    DictDataset,
+    MultitaskClassifier,
+    Operation,
+    Scorer,
+    Task,
+    Trainer,
+    cross_entropy_with_probs,
+    set_seed,
+)
+from snorkel_nb.io import load_artifact, save_artifact
+from snorkel_nb.multitask.graph import TaskGraph
+from snorkel_nb.multitask.text import TfidfIds
+
+KIND = "snorkel_nb.multitask.MultitaskModel"
+
+
+def soft_or_hard_cross_entropy(logits: torch.Tensor, target: torch.Tensor
+                               ) -> torch.Tensor:
+    """Soft cross-entropy for [n, k] probabilities, plain one for int labels."""
+    if target.dim() == 1:
+        return F.cross_entropy(logits, target.long())
+    return cross_entropy_with_probs(logits, target)
+
+
+class MLPTrunk(nn.Module):
+    """Dense features -> hidden representation."""
+
+    def __init__(self, in_dim: int, hidden: Sequence[int], dropout: float) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        d = in_dim
+        for h in hidden:
+            layers += [nn.Linear(d, h), nn.ReLU(), nn.Dropout(dropout)]
+            d = h
+        self.net = nn.Sequential(*layers)
+        self.out_dim = d
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+
+class TextTrunk(nn.Module):
+    """TF-IDF-weighted bag of embeddings (= TF-IDF @ W) -> MLP."""
+
+    def __init__(self, vocab_size: int, emb_dim: int, hidden: Sequence[int],
+                 dropout: float) -> None:
+        super().__init__()
+        self.bag = nn.EmbeddingBag(vocab_size, emb_dim, mode="sum", padding_idx=0)
+        self.mlp = MLPTrunk(emb_dim, hidden, dropout)
+        self.out_dim = self.mlp.out_dim if hidden else emb_dim
+
+    def forward(self, ids: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        return self.mlp(torch.relu(self.bag(ids, per_sample_weights=w)))
+
+
+class ChildHead(nn.Module):
+    """Linear head over ``cat([trunk features, softmax(parent logits)...], dim=1)``."""
+
+    def __init__(self, in_dim: int, parent_dims: Sequence[int], k: int) -> None:
+        super().__init__()
+        self.linear = nn.Linear(in_dim + sum(parent_dims), k)
+
+    def forward(self, h: torch.Tensor, *parent_logits: torch.Tensor) -> torch.Tensor:
+        feats = [h] + [F.softmax(p, dim=1) for p in parent_logits]
+        return self.linear(torch.cat(feats, dim=1))
+
+
+class MultitaskModel:
+    """One head per task of a TaskGraph over a shared trunk; sklearn-like.
+
+    Parameters
+    ----------
+    graph
+        The tasks and their refinements.
+    trunk
+        ``"mlp"`` (``X`` is a float matrix) or ``"text"`` (``X`` is a
+        sequence of strings; TF-IDF ids + bag of embeddings).
+    hidden, emb_dim, dropout
+        Trunk sizes.
+    parent_wiring
+        Feed each parent head's output into its children's heads (the
+        hierarchy); ``False`` gives independent heads on the shared trunk.
+    n_epochs, lr, l2, batch_size, patience
+        Training; with dev data, the epoch with the best mean dev accuracy is
+        kept and training stops after ``patience`` epochs without gain.
+    seed
+        Seeds weights, shuffling and dropout: equal seeds, equal models.
+    device
+        ``"cpu"``, ``"cuda"``, ``"cuda:k"`` or a Snorkel-style int (-1 = CPU).
+
+    Examples
+    --------
+    >>> g = TaskGraph({"c": ["a", "b"], "f": ["a1", "a2", "b1"]})
+    >>> _ = g.add_edge("c", "f", {"a1": "a", "a2": "a", "b1": "b"})
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(300, 4)).astype("float32")
+    >>> f = np.where(X[:, 0] > 0, np.where(X[:, 1] > 0, 0, 1), 2)
+    >>> m = MultitaskModel(g, n_epochs=30, lr=0.02, progress_bar=False)
+    >>> _ = m.fit(X, {"c": (f == 2).astype(int), "f": f})
+    >>> m.score(X, {"c": (f == 2).astype(int), "f": f})["f"] > 0.9
+    True
+    """
+
+    def __init__(self, graph: TaskGraph, trunk: str = "mlp",
+                 hidden: Sequence[int] = (128,), emb_dim: int = 128,
+                 dropout: float = 0.1, parent_wiring: bool = True,
+                 n_epochs: int = 20, lr: float = 1e-3, l2: float = 0.0,
+                 batch_size: int = 64, patience: int = 5, seed: int = 0,
+                 device: str | int = "cpu", progress_bar: bool = True,
+                 tfidf: Mapping[str, Any] | None = None) -> None:
+        if not isinstance(graph, TaskGraph):
+            raise TypeError(f"graph must be a TaskGraph, got {type(graph).__name__}")
+        graph.validate()
+        if trunk not in ("mlp", "text"):
+            raise ValueError(f"trunk must be 'mlp' or 'text'; got {trunk!r}")
+        self.graph = graph
+        self.params = dict(trunk=trunk, hidden=list(hidden), emb_dim=emb_dim,
+                           dropout=dropout, parent_wiring=parent_wiring,
+                           n_epochs=n_epochs, lr=lr, l2=l2, batch_size=batch_size,
+                           patience=patience, seed=seed, progress_bar=progress_bar,
+                           tfidf=dict(tfidf or {}))
+        self.device = device
+        self.network: MultitaskClassifier | None = None
+        self.featurizer: TfidfIds | None = None
+        self.in_dim: int | None = None
+        self.history_: list[dict[str, float]] = []
+
+    # -- building --------------------------------------------------------------
+    def _compile(self) -> MultitaskClassifier:
+        p, g = self.params, self.graph
+        if p["trunk"] == "text":
+            assert self.featurizer is not None
+            trunk: nn.Module = TextTrunk(self.featurizer.vocab_size, p["emb_dim"],
+                                         p["hidden"], p["dropout"])
+            trunk_op = Operation("trunk", [("_input_", "ids"), ("_input_", "w")])
+        else:
+            assert self.in_dim is not None
+            trunk = MLPTrunk(self.in_dim, p["hidden"], p["dropout"])
+            trunk_op = Operation("trunk", [("_input_", "X")])
+        d = trunk.out_dim
+        heads: dict[str, nn.Module] = {}
+        ops: dict[str, Operation] = {}
+        order = g.topological_order()
+        for t in order:
+            parents = g.parents(t) if p["parent_wiring"] else []
+            if parents:
+                heads[t] = ChildHead(d, [g.cardinality(q) for q in parents],
+                                     g.cardinality(t))
+                ops[t] = Operation(f"{t}_head", ["trunk"] + [f"{q}_head" for q in parents])
+            else:
+                heads[t] = nn.Linear(d, g.cardinality(t))
+                ops[t] = Operation(f"{t}_head", ["trunk"])
+        tasks = []
+        for t in order:
+            need = self._ancestors(t) if p["parent_wiring"] else set()
+            seq = [trunk_op] + [ops[a] for a in order if a in need] + [ops[t]]
+            pool = nn.ModuleDict({"trunk": trunk,
+                                  **{f"{a}_head": heads[a] for a in need | {t}}})
+            tasks.append(Task(t, pool, seq, scorer=Scorer(metrics=["accuracy"]),
+                              loss_func=soft_or_hard_cross_entropy))
+        return MultitaskClassifier(tasks, name="MultitaskModel", device=self.device)
+
+    def _ancestors(self, t: str) -> set[str]:
+        out: set[str] = set()
+        todo = list(self.graph.parents(t))
+        while todo:
+            a = todo.pop()
+            if a not in out:
+                out.add(a)
+                todo.extend(self.graph.parents(a))
+        return out
+
+    # -- data --------------------------------------------------------------------
+    def _features(self, X: Any, fit: bool = False) -> dict[str, torch.Tensor]:
+        if self.params["trunk"] == "text":
+            if isinstance(X, str) or not hasattr(X, "__len__"):
+                raise ValueError("a text trunk needs a sequence of strings as X")
+            texts = list(X)
+            if fit:
+                self.featurizer = TfidfIds(**self.params["tfidf"]).fit(texts)
+            if self.featurizer is None:
+                raise ValueError("the model is not fitted; call fit first")
+            ids, w = self.featurizer.transform(texts)
+            return {"ids": torch.from_numpy(ids), "w": torch.from_numpy(w)}
+        X = np.asarray(X, dtype=np.float32)
+        if X.ndim != 2:
+            raise ValueError(f"X must be a 2-D feature matrix; got shape {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("X contains NaN or infinite values")
+        if fit:
+            self.in_dim = X.shape[1]
+        elif X.shape[1] != self.in_dim:
+            raise ValueError(f"X has {X.shape[1]} features; the model was fitted on "
+                             f"{self.in_dim}")
+        return {"X": torch.from_numpy(X)}
+
+    def _targets(self, Y: Mapping[str, Any], n: int, soft: bool
+                 ) -> dict[str, torch.Tensor]:
+        if not isinstance(Y, Mapping) or not Y:
+            raise ValueError("Y must be a non-empty {task: labels} dict")
+        out = {}
+        for t, y in Y.items():
+            if t not in self.graph.tasks:
+                raise ValueError(f"Y names unknown task {t!r}; tasks are "
+                                 f"{self.graph.tasks}")
+            k = self.graph.cardinality(t)
+            y = np.asarray(y)
+            if len(y) != n:
+                raise ValueError(f"Y[{t!r}] has {len(y)} rows; X has {n}")
+            if y.ndim == 1:
+                if not np.issubdtype(y.dtype, np.integer):
+                    raise ValueError(f"Y[{t!r}] must be int labels (-1 = none) or "
+                                     f"[n, {k}] probabilities; got dtype {y.dtype}")
+                if y.max(initial=-1) >= k or y.min(initial=0) < -1:
+                    raise ValueError(f"Y[{t!r}] has labels outside -1..{k - 1}")
+                if not soft:
+                    out[t] = torch.from_numpy(y.astype(np.int64))
+                    continue
+                P = np.zeros((n, k), dtype=np.float32)
+                P[np.arange(n)[y >= 0], y[y >= 0]] = 1
+                P[y < 0] = -1
+            elif y.ndim == 2 and y.shape[1] == k:
+                P = y.astype(np.float32).copy()
+                none = np.isnan(P).any(1) | (P <= 0).all(1) | (P == -1).all(1)
+                P[none] = -1
+                if (P[~none] < -1e-6).any() or (P[~none].sum(1) > 1 + 1e-4).any():
+                    raise ValueError(f"Y[{t!r}] rows must be probabilities (>= 0, sum "
+                                     "<= 1; a sum < 1 leaves mass to N/A)")
+                if not soft:
+                    hard = np.where(none, -1, P.argmax(1))
+                    out[t] = torch.from_numpy(hard.astype(np.int64))
+                    continue
+            else:
+                raise ValueError(f"Y[{t!r}] must have shape [n] or [n, {k}]; got "
+                                 f"{y.shape}")
+            out[t] = torch.from_numpy(P)
+        return out
+
+    # -- sklearn-like API ----------------------------------------------------------
+    def fit(self, X: Any, Y: Mapping[str, Any], X_dev: Any = None,
+            Y_dev: Mapping[str, Any] | None = None) -> "MultitaskModel":
+        """Train on ``Y = {task: probs [n, k_t] or int labels [n]}`` (-1 / NaN /
+        zero rows: no label for that task); dev metrics and early stopping use
+        ``(X_dev, Y_dev)`` when given."""
+        p = self.params
+        set_seed(p["seed"])
+        Xd = self._features(X, fit=True)
+        n = len(next(iter(Xd.values())))
+        train = DictDataset("data", "train", Xd, self._targets(Y, n, soft=True))
+        gen = torch.Generator().manual_seed(p["seed"])
+        loaders = [DictDataLoader(train, batch_size=p["batch_size"], shuffle=True,
+                                  generator=gen)]
+        if X_dev is not None and Y_dev is not None:
+            Xv = self._features(X_dev)
+            nv = len(next(iter(Xv.values())))
+            valid = DictDataset("data", "valid", Xv, self._targets(Y_dev, nv, False))
+            loaders.append(DictDataLoader(valid, batch_size=512))
+        self.network = self._compile()
+        has_dev = len(loaders) > 1
+        trainer = Trainer(n_epochs=p["n_epochs"], lr=p["lr"], l2=p["l2"],
+                          seed=p["seed"], progress_bar=p["progress_bar"],
+                          checkpoint_metric="model/all/valid/accuracy" if has_dev
+                          else None, patience=p["patience"] if has_dev else 0)
+        trainer.fit(self.network, loaders)
+        self.network.eval()
+        self.history_ = trainer.history
+        self.best_epoch_ = trainer.best_epoch
+        return self
+
+    def _check_fitted(self) -> MultitaskClassifier:
+        if self.network is None:
+            raise ValueError("the model is not fitted; call fit first")
+        return self.network
+
+    def predict_proba(self, X: Any, task: str | None = None,
+                      batch_size: int = 1024) -> np.ndarray | dict[str, np.ndarray]:
+        """[n, k_task] probabilities, or ``{task: probs}`` for every task."""
+        net = self._check_fitted()
+        tasks = self.graph.tasks if task is None else [task]
+        for t in tasks:
+            if t not in self.graph.tasks:
+                raise ValueError(f"unknown task {t!r}; tasks are {self.graph.tasks}")
+        Xd = self._features(X)
+        n = len(next(iter(Xd.values())))
+        parts: dict[str, list[np.ndarray]] = {t: [] for t in tasks}
+        for s in range(0, n, batch_size):
+            probs = net._calculate_probs({k: v[s:s + batch_size] for k, v in Xd.items()},
+                                         tasks)
+            for t in tasks:
+                parts[t].append(probs[t])
+        out = {t: (np.concatenate(v) if v else
+                   np.zeros((0, self.graph.cardinality(t)), np.float32))
+               for t, v in parts.items()}
+        return out[task] if task is not None else out
+
+    def predict(self, X: Any, task: str | None = None
+                ) -> np.ndarray | dict[str, np.ndarray]:
+        P = self.predict_proba(X, task)
+        if isinstance(P, dict):
+            return {t: v.argmax(1) for t, v in P.items()}
+        return P.argmax(1)
+
+    def score(self, X: Any, Y: Mapping[str, Any], metrics: Sequence[str] = ("accuracy",)
+              ) -> dict[str, float] | dict[str, dict[str, float]]:
+        """``{task: accuracy}`` (or ``{task: {metric: value}}`` for several
+        metrics) over rows with a gold label (-1 rows ignored)."""
+        P = self.predict_proba(X)
+        assert isinstance(P, dict)
+        n = len(next(iter(P.values())))
+        gold = self._targets(Y, n, soft=False)
+        scorer = Scorer(metrics=list(metrics))
+        out: dict[str, Any] = {}
+        for t, y in gold.items():
+            s = scorer.score(y.numpy(), P[t].argmax(1), P[t])
+            out[t] = s[metrics[0]] if len(metrics) == 1 else s
+        return out
+
+    # -- persistence -----------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> None:
+        """JSON config + the state dict's tensors as .npz, atomic and checksummed."""
+        net = self._check_fitted()
+        arrays = {f"param/{k}": v.detach().cpu().numpy()
+                  for k, v in net.state_dict().items()}
+        config = {"graph": self.graph.to_dict(), "params": self.params,
+                  "in_dim": self.in_dim}
+        if self.featurizer is not None:
+            config["tfidf_config"] = self.featurizer.to_config()
+            arrays.update(self.featurizer.to_arrays())
+        save_artifact(path, KIND, config, arrays,
+                      meta={"history": self.history_})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, device: str | int = "cpu"
+             ) -> "MultitaskModel":
+        config, arrays, meta = load_artifact(path, kind=KIND)
+        p = dict(config["params"])
+        m = cls(TaskGraph.from_dict(config["graph"]), device=device, **p)
+        m.in_dim = config["in_dim"]
+        if "tfidf_config" in config:
+            m.featurizer = TfidfIds.from_saved(config["tfidf_config"], arrays)
+        net = m._compile()
+        state = {k[len("param/"):]: torch.from_numpy(v) for k, v in arrays.items()
+                 if k.startswith("param/")}
+        net.load_state_dict(state)
+        m.network, m.history_ = net, meta.get("history", [])
+        return m
