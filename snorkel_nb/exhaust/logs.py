@@ -887,6 +887,9 @@ def read_logs(
     if not tables:
         return make_runs_table([])
     out = pd.concat(tables, ignore_index=True)
+    out.attrs[PARSED_FIELDS] = sorted(
+        {f for t in tables for f in t.attrs.get(PARSED_FIELDS, [])}
+    )
     dup = out["run_id"].duplicated(keep=False)
     if dup.any():
         out.loc[dup, "run_id"] = [

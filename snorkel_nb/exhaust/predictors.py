@@ -32,6 +32,7 @@ from snorkel_nb.exhaust.arch import (
     edit_distance_matrix,
     parse_token,
 )
+from snorkel_nb.exhaust.features import CurveBase, feature_columns, fit_curve_prior
 from snorkel_nb.exhaust.logs import CURVES, make_runs_table
 
 __all__ = [
@@ -134,21 +135,11 @@ def _early_curve(runs: pd.DataFrame, metric: str, k: int) -> np.ndarray:
     return out
 
 
-def _meta_columns(runs: pd.DataFrame) -> list[str]:
-    """Numeric scalar columns known before training (no outcome leaks)."""
-    cols = [c for c in ("num_params", "macs", "lr") if c in runs.columns]
-    for c in runs.columns:
-        if c in _STANDARD or c in cols or any(s in c.lower() for s in _LEAKY):
-            continue
-        if pd.api.types.is_numeric_dtype(runs[c]) and not pd.api.types.is_bool_dtype(
-            runs[c]
-        ):
-            cols.append(c)
-    return [
-        c
-        for c in cols
-        if np.isfinite(pd.to_numeric(runs[c], errors="coerce").to_numpy(float)).any()
-    ]
+def _meta_columns(
+    runs: pd.DataFrame, features: Sequence[str] | None = None
+) -> list[str]:
+    """Scalar feature columns: the whitelist of :func:`feature_columns`."""
+    return feature_columns(runs, features)
 
 
 @contextmanager
@@ -183,10 +174,32 @@ class ExhaustPredictor(ABC):
     """
 
     uses_curve = True
+    #: scalar feature columns (``None``: see :func:`feature_columns`)
+    features: Sequence[str] | None = None
 
     def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3) -> None:
         self.target = target
         self.max_epochs_seen = max_epochs_seen
+
+    def _fit_bases(self, runs: pd.DataFrame, y: np.ndarray) -> None:
+        """Per-``k`` residual bases (:class:`CurveBase`) for accuracy targets."""
+        lens = np.array(
+            [np.isfinite(np.asarray(c, float)).sum() for c in runs["val_acc"]]
+        )
+        self.horizon_ = float(np.median(lens)) if (lens > 0).any() else 1.0
+        self.bases_: dict[int, CurveBase] = {}
+        if self.target not in _ACC_TARGETS:
+            return
+        prior = fit_curve_prior(runs["val_acc"])
+        for k in range(1, self.max_epochs_seen + 1):
+            c = _early_curve(runs, "val_acc", k)
+            self.bases_[k] = CurveBase().fit(c, y, self.horizon_, prior)
+
+    def _base(self, runs: pd.DataFrame, k: int) -> np.ndarray:
+        """The residual base of each run: 0 without epochs, NaN without a curve."""
+        if k == 0 or self.target not in _ACC_TARGETS:
+            return np.zeros(len(runs))
+        return self.bases_[k].predict(_early_curve(runs, "val_acc", k))
 
     # -- helpers ---------------------------------------------------------
     def _prepare_fit(self, runs: Any) -> tuple[pd.DataFrame, np.ndarray]:
@@ -401,9 +414,11 @@ class EditDistanceKNN(ExhaustPredictor):
 class _Features:
     """Architecture + hyper-parameter + early-curve features for tabular models."""
 
-    def fit(self, runs: pd.DataFrame, max_k: int) -> _Features:
+    def fit(
+        self, runs: pd.DataFrame, max_k: int, features: Sequence[str] | None = None
+    ) -> _Features:
         self.arch_ = ArchFeaturizer().fit(runs["arch"])
-        self.meta_ = _meta_columns(runs)
+        self.meta_ = _meta_columns(runs, features)
         self.metrics_ = [
             m
             for m in ("val_acc", "train_acc", "train_loss", "val_loss", "epoch_time")
@@ -435,13 +450,6 @@ class _Features:
             if k >= 2:
                 parts.append(c[:, -1:] - c[:, -2:-1])
         return np.column_stack(parts)
-
-
-def _base(runs: pd.DataFrame, k: int, target: str) -> np.ndarray:
-    """Residual base: last seen validation accuracy (accuracy targets, k>0)."""
-    if k == 0 or target not in _ACC_TARGETS:
-        return np.zeros(len(runs))
-    return _early_curve(runs, "val_acc", k)[:, -1]
 
 
 class BoostedPredictor(_ThreadCappedPredictor):
@@ -476,8 +484,10 @@ class BoostedPredictor(_ThreadCappedPredictor):
         l2_regularization: float = 1.0,
         random_state: int = 0,
         n_threads: int | None = 1,
+        features: Sequence[str] | None = None,
     ) -> None:
         super().__init__(target, max_epochs_seen)
+        self.features = features
         self.n_threads = n_threads
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -490,11 +500,12 @@ class BoostedPredictor(_ThreadCappedPredictor):
         from sklearn.ensemble import HistGradientBoostingRegressor
 
         runs, y = self._prepare_fit(runs)
-        self.features_ = _Features().fit(runs, self.max_epochs_seen)
+        self.features_ = _Features().fit(runs, self.max_epochs_seen, self.features)
+        self._fit_bases(runs, y)
         yt = np.log(y) if self.log_target_ else y
         self.models_ = []
         for k in range(self.max_epochs_seen + 1):
-            base = _base(runs, k, self.target)
+            base = self._base(runs, k)
             ok = np.isfinite(base)
             model = HistGradientBoostingRegressor(
                 max_iter=self.max_iter,
@@ -516,7 +527,7 @@ class BoostedPredictor(_ThreadCappedPredictor):
         k = self._check_k(epochs_seen)
         runs = as_runs(runs)
         model, k_used = self.models_[k]
-        base = _base(runs, k_used, self.target)
+        base = self._base(runs, k_used)
         pred = np.empty(len(runs))
         ok = np.isfinite(base)
         if ok.any():
@@ -616,8 +627,10 @@ class KernelPredictor(_ThreadCappedPredictor):
         epsilon: float = 0.1,
         gamma: float = 0.5,
         n_threads: int | None = 1,
+        features: Sequence[str] | None = None,
     ) -> None:
         super().__init__(target, max_epochs_seen)
+        self.features = features
         self.C = C
         self.epsilon = epsilon
         self.gamma = gamma
@@ -640,16 +653,13 @@ class KernelPredictor(_ThreadCappedPredictor):
         from sklearn.svm import SVR
 
         runs, y = self._prepare_fit(runs)
-        self.features_ = _Features().fit(runs, self.max_epochs_seen)
-        lens = np.array(
-            [np.isfinite(np.asarray(c, float)).sum() for c in runs["val_acc"]]
-        )
-        self.horizon_ = float(np.median(lens)) if (lens > 0).any() else 1.0
+        self.features_ = _Features().fit(runs, self.max_epochs_seen, self.features)
+        self._fit_bases(runs, y)
         yt = np.log(y) if self.log_target_ else y
         self.models_: list = []
         self.scalers_: list = []
         for k in range(self.max_epochs_seen + 1):
-            base = _base(runs, k, self.target)
+            base = self._base(runs, k)
             ok = np.isfinite(base)
             if ok.sum() < 2:  # curve not logged: fall back to architecture only
                 self.models_.append(self.models_[0])
@@ -677,10 +687,10 @@ class KernelPredictor(_ThreadCappedPredictor):
         def run(model: tuple, part: pd.DataFrame) -> np.ndarray:
             svr, kk, r_mu, r_sd = model
             X = self._scale(self._X(part, kk), kk)
-            return svr.predict(X) * r_sd + r_mu + _base(part, kk, self.target)
+            return svr.predict(X) * r_sd + r_mu + self._base(part, kk)
 
         model = self.models_[k]
-        base = _base(runs, model[1], self.target)
+        base = self._base(runs, model[1])
         ok = np.isfinite(base)
         pred = np.empty(len(runs))
         if ok.any():
@@ -734,8 +744,10 @@ class LSTMPredictor(_ThreadCappedPredictor):
         seed: int = 0,
         verbose: bool = False,
         n_threads: int | None = 1,
+        features: Sequence[str] | None = None,
     ) -> None:
         super().__init__(target, max_epochs_seen)
+        self.features = features
         self.n_threads = n_threads
         self.hidden = hidden
         self.epochs = epochs
@@ -879,7 +891,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
         )
         self.arg_mu_ = a.mean(0).astype(np.float32)
         self.arg_sd_ = (a.std(0) + 1e-6).astype(np.float32)
-        self.meta_cols_ = _meta_columns(runs)
+        self.meta_cols_ = _meta_columns(runs, self.features)
         yt = np.log(y) if self.log_target_ else y
         self.y_mu_, self.y_sd_ = float(yt.mean()), float(yt.std() + 1e-6)
         types, args, lens, meta, curve = self._encode(runs)
@@ -950,6 +962,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
                 "seed",
                 "verbose",
                 "n_threads",
+                "features",
             )
         }
         fitted = {
