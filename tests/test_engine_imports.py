@@ -22,6 +22,11 @@ ENGINE = [
     "snorkel_nb.labeling.source",
     "snorkel_nb.labeling.suggest",
     "snorkel_nb.exhaust",
+    "snorkel_nb.exhaust.features",
+    "snorkel_nb.exhaust.layers",
+    "snorkel_nb.exhaust.models",
+    "snorkel_nb.exhaust.recommend",
+    "snorkel_nb.exhaust.synthetic",
 ]
 UI = ("ipywidgets", "altair", "IPython", "anywidget", "vl_convert")
 

@@ -150,8 +150,8 @@ class StructuredFeaturizer:
 
     Features: depth; a count per layer type; per numeric attribute (``width``,
     ``kernel_size``, ... or ``a0``, ``a1`` for token layers) its mean, min,
-    max, first and last value, the mean over the first / middle / last third
-    of the network and its slope over relative depth (the width profile);
+    max, first and last value and its least-squares slope over relative
+    depth (the width profile: does the network widen or narrow);
     and, for the first ``max_positions`` layers, the type code and every
     attribute at that position (NaN past the end). Types and attributes are
     learned in ``fit``; unseen ones are ignored.
@@ -188,10 +188,7 @@ class StructuredFeaturizer:
         self.positions_ = min(depth, self.max_positions)
         names = ["depth"] + [f"n_{t}" for t in self.types_]
         for a in self.attrs_:
-            names += [
-                f"{a}_{s}"
-                for s in ("mean", "min", "max", "first", "last", "t1", "t2", "t3")
-            ]
+            names += [f"{a}_{s}" for s in ("mean", "min", "max", "first", "last")]
             names.append(f"{a}_slope")
         for p in range(self.positions_):
             names.append(f"p{p}_type")
@@ -212,13 +209,15 @@ class StructuredFeaturizer:
                 v = np.array([d.get(a, np.nan) for d in layers], float)
                 ok = np.isfinite(v)
                 if not ok.any():
-                    x += [math.nan] * 9
+                    x += [math.nan] * 6
                     continue
                 w, r = v[ok], rel[ok]
-                thirds = [w[(r >= lo) & (r < lo + 1 / 3)] for lo in (0, 1 / 3, 2 / 3)]
                 x += [w.mean(), w.min(), w.max(), w[0], w[-1]]
-                x += [t.mean() if t.size else math.nan for t in thirds]
-                x.append(float(np.polyfit(r, w, 1)[0]) if w.size >= 2 else 0.0)
+                if w.size >= 2 and np.ptp(r) > 0:  # profile: slope over depth
+                    rc = r - r.mean()
+                    x.append(float(rc @ (w - w.mean()) / (rc @ rc)))
+                else:
+                    x.append(0.0)
             for p in range(self.positions_):
                 if p < n:
                     x.append(float(tcode.get(layers[p]["type"], -1)))

@@ -123,8 +123,8 @@ class StructuredBoostedPredictor(_PerKPredictor):
         self,
         target: str = "final_acc",
         max_epochs_seen: int = 3,
-        max_iter: int = 200,
-        learning_rate: float = 0.06,
+        max_iter: int = 100,
+        learning_rate: float = 0.1,
         max_leaf_nodes: int = 15,
         min_samples_leaf: int = 10,
         l2_regularization: float = 1.0,
@@ -143,7 +143,7 @@ class StructuredBoostedPredictor(_PerKPredictor):
         self.features = features
 
     def _setup(self, runs: pd.DataFrame, y: np.ndarray) -> None:
-        self.struct_ = StructuredFeaturizer().fit(layers_of(runs))
+        self.struct_ = StructuredFeaturizer(max_positions=12).fit(layers_of(runs))
         self.tokens_ = _Features().fit(runs, 0, self.features)
         self.scalars_ = self.tokens_.meta_
         self.other_ = [

@@ -120,7 +120,10 @@ def as_runs(runs_or_archs: Any) -> pd.DataFrame:
     else:
         runs = make_runs_table([{"arch": a} for a in runs_or_archs])
     if len(runs) == 0:
-        raise ValueError("The runs table is empty.")
+        raise ValueError(
+            "The runs table is empty (if it came from read_logs: no log had an "
+            "epoch with metrics; the LogParseWarnings name each skipped file)."
+        )
     return runs.reset_index(drop=True)
 
 
@@ -212,7 +215,9 @@ class ExhaustPredictor(ABC):
         keep = np.isfinite(y)
         if not keep.any():
             raise ValueError(
-                f"Target {self.target!r} is not logged in any of the {len(runs)} runs."
+                f"Target {self.target!r} is not logged in any of the {len(runs)} "
+                "runs (accuracy targets need a val_acc curve or final_val_acc; "
+                "train_time needs epoch times or train_time)."
             )
         runs = runs[keep].reset_index(drop=True)
         self.n_train_ = int(keep.sum())
@@ -458,10 +463,12 @@ class BoostedPredictor(_ThreadCappedPredictor):
     One :class:`~sklearn.ensemble.HistGradientBoostingRegressor` per
     ``epochs_seen`` in ``0..max_epochs_seen``. Features: layer-type counts and
     argument statistics (:class:`ArchFeaturizer`), pre-training scalars
-    (params, MACs, learning rate, other numeric hyper-parameters), and the
-    first ``k`` values of every logged curve. With ``k > 0``, accuracy targets
-    are learned as the gain over the last seen accuracy; ``train_time`` is
-    learned in log space. ``n_threads`` caps OpenMP threads (default 1: for
+    (the whitelist of :func:`~snorkel_nb.exhaust.features.feature_columns`),
+    and the first ``k`` values of every logged curve. With ``k > 0``, accuracy
+    targets are learned as the residual over a ridge fit on the early curve
+    (:class:`~snorkel_nb.exhaust.features.CurveBase`; not the gain over the
+    last seen accuracy, which hurts when epoch ``k`` is far below the final
+    value); ``train_time`` is learned in log space. ``n_threads`` caps OpenMP threads (default 1: for
     a few thousand runs more threads only add contention).
 
     Examples
@@ -595,7 +602,7 @@ class KernelPredictor(_ThreadCappedPredictor):
     fits over ``log(epoch)`` extrapolated to the median logged length of the
     training runs). Missing values are imputed with training means and
     standardised features clipped to +-5. As in :class:`BoostedPredictor`,
-    accuracy targets are learned as the gain over the last seen accuracy
+    accuracy targets are learned as the residual over the ridge curve base
     (``k > 0``) and ``train_time`` in log space; targets are standardised. The
     smooth kernel interpolates between similar past runs and the
     epsilon-insensitive loss ignores the few collapsed runs, which ranks the

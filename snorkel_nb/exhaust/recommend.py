@@ -36,28 +36,38 @@ from snorkel_nb.exhaust.predictors import (
 __all__ = ["RecommendedPredictor", "default_candidates", "recommend_predictor"]
 
 
+#: above this many runs the kernel (SVR, O(n^2) memory and time) is left out
+KERNEL_MAX_RUNS = 3000
+
+
 def default_candidates(
-    target: str = "final_acc", max_epochs_seen: int = 3
+    target: str = "final_acc", max_epochs_seen: int = 3, n_runs: int = 0
 ) -> dict[str, ExhaustPredictor]:
     """The candidates :func:`recommend_predictor` compares by default.
 
-    Structured gradient boosting, the RBF kernel model, the learning-curve
-    fit and the plain GBR baseline: all fit in seconds, so inner CV stays
-    cheap. (Pass an :class:`~snorkel_nb.exhaust.LSTMPredictor` in
-    ``candidates`` to include it; it costs minutes.)
+    Structured gradient boosting, the RBF kernel model (up to
+    :data:`KERNEL_MAX_RUNS` runs), the learning-curve fit and the plain GBR
+    baseline: all fit in seconds, so inner CV stays cheap. (Pass an
+    :class:`~snorkel_nb.exhaust.LSTMPredictor` in ``candidates`` to include
+    it; it costs minutes.)
 
     Examples
     --------
     >>> sorted(default_candidates())
     ['curve-fit', 'kernel', 'plain-gbr', 'structured-gbr']
+    >>> "kernel" in default_candidates(n_runs=5000)
+    False
     """
     k = max_epochs_seen
-    return {
+    out: dict[str, ExhaustPredictor] = {
         "structured-gbr": StructuredBoostedPredictor(target, k),
         "kernel": KernelPredictor(target, k),
         "curve-fit": CurveFitPredictor(target, k),
         "plain-gbr": SimpleGBRPredictor(target, k),
     }
+    if n_runs > KERNEL_MAX_RUNS:
+        del out["kernel"]
+    return out
 
 
 class RecommendedPredictor(ExhaustPredictor):
@@ -113,11 +123,11 @@ class RecommendedPredictor(ExhaustPredictor):
         self.seed = seed
         self.progress = progress
 
-    def _candidates(self) -> dict[str, ExhaustPredictor]:
+    def _candidates(self, n_runs: int) -> dict[str, ExhaustPredictor]:
         cands = dict(
             self.candidates
             if self.candidates is not None
-            else default_candidates(self.target, self.max_epochs_seen)
+            else default_candidates(self.target, self.max_epochs_seen, n_runs)
         )
         if not cands:
             raise ValueError("RecommendedPredictor needs at least one candidate.")
@@ -134,7 +144,7 @@ class RecommendedPredictor(ExhaustPredictor):
         from snorkel_nb.exhaust.search import cross_val_predict
 
         runs, y = self._prepare_fit(runs)
-        cands = self._candidates()
+        cands = self._candidates(len(runs))
         ks = tuple(range(self.max_epochs_seen + 1))
         n_inner = min(self.n_inner, len(runs))
         oof = {
