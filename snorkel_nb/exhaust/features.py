@@ -47,6 +47,9 @@ class FeatureNotice(UserWarning):
     """Columns of the runs table were not used as features (names them)."""
 
 
+_NOTICED: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+
+
 def _is_numeric(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
@@ -110,7 +113,9 @@ def feature_columns(
             and c not in KNOWN_SCALARS
             and _is_numeric(runs[c])
         ]
-        if ignored:
+        key = (tuple(cols), tuple(ignored))
+        if ignored and key not in _NOTICED:  # once per set of columns, not per fold
+            _NOTICED.add(key)
             warnings.warn(
                 f"Features used: architecture, early curves and {cols or 'no scalars'};"
                 f" ignored columns {ignored} (name them in features=[...] to use them).",
@@ -420,3 +425,33 @@ class CurveBase:
         if ok.any():
             out[ok] = self.model_.predict(self._design(c[ok]))
         return out
+
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """JSON-able config and arrays (for artifacts; no pickle)."""
+        cfg = {"alpha": self.alpha, "horizon": self.horizon_, "prior": self.prior_}
+        if self.model_ is None:
+            return cfg, {}
+        coef = np.asarray(self.model_.coef_, float)
+        return cfg, {"coef": coef, "intercept": np.atleast_1d(self.model_.intercept_)}
+
+    @classmethod
+    def from_state(
+        cls, cfg: dict[str, Any], arrays: dict[str, np.ndarray]
+    ) -> CurveBase:
+        """Inverse of :meth:`state`."""
+        self = cls(cfg["alpha"])
+        self.horizon_, self.prior_ = cfg["horizon"], cfg["prior"]
+        self.model_ = (
+            _Linear(arrays["coef"], float(arrays["intercept"][0]))
+            if "coef" in arrays
+            else None
+        )
+        return self
+
+
+class _Linear:
+    def __init__(self, coef: np.ndarray, intercept: float) -> None:
+        self.coef_, self.intercept_ = coef, intercept
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.coef_ + self.intercept_

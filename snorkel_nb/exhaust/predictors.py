@@ -846,20 +846,25 @@ class LSTMPredictor(_ThreadCappedPredictor):
 
         return Net(len(self.vocab_) + 2, len(self.meta_cols_) + 1)
 
-    def _side(self, curve: Any, k: Any) -> tuple[Any, Any]:
+    def _base_table(self, runs: pd.DataFrame) -> Any:
+        """``[n, K+1]`` residual bases (ridge curve base), standardised; 0 if none."""
+        import torch
+
+        K = self.max_epochs_seen
+        t = np.zeros((len(runs), K + 1), np.float32)
+        if self.target in _ACC_TARGETS and getattr(self, "bases_", None):
+            for k in range(1, K + 1):
+                b = (self._base(runs, k) - self.y_mu_) / self.y_sd_
+                t[:, k] = np.nan_to_num(b)
+        return torch.from_numpy(t)
+
+    def _side(self, curve: Any, k: Any, table: Any) -> tuple[Any, Any, Any]:
         import torch
 
         K = self.max_epochs_seen
         pos = torch.arange(K)[None, :]
         mask = ((pos < k[:, None]) & torch.isfinite(curve)).float()
-        base = torch.zeros(len(k))  # offset in standardised target space
-        if self.target in _ACC_TARGETS and K > 0:
-            idx = (k - 1).clamp(min=0)
-            last = curve[torch.arange(len(k)), idx]
-            has = (k > 0) & torch.isfinite(last)
-            base = torch.where(
-                has, (torch.nan_to_num(last) - self.y_mu_) / self.y_sd_, base
-            )
+        base = table[torch.arange(len(k)), k]  # offset in standardised target space
         c = (curve - self.y_mu_) / self.y_sd_ if self.target in _ACC_TARGETS else curve
         return torch.nan_to_num(c) * mask, mask, base
 
@@ -902,6 +907,8 @@ class LSTMPredictor(_ThreadCappedPredictor):
         yt = np.log(y) if self.log_target_ else y
         self.y_mu_, self.y_sd_ = float(yt.mean()), float(yt.std() + 1e-6)
         types, args, lens, meta, curve = self._encode(runs)
+        self._fit_bases(runs, y)
+        table = self._base_table(runs)
         target = torch.tensor(yt, dtype=torch.float32)
         has_curve = torch.isfinite(curve).all(1)
         torch.manual_seed(self.seed)
@@ -919,7 +926,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
                 b = perm[s : s + self.batch_size]
                 k = torch.randint(0, self.max_epochs_seen + 1, (len(b),), generator=gen)
                 k = torch.where(has_curve[b], k, torch.zeros_like(k))
-                c, mask, base = self._side(curve[b], k)
+                c, mask, base = self._side(curve[b], k, table[b])
                 out = net(types[b], args[b], lens[b], meta[b], c, mask, k.float())
                 pred = base + out
                 goal = (target[b] - self.y_mu_) / self.y_sd_
@@ -941,7 +948,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
         kk = torch.full((len(runs),), k, dtype=torch.long)
         kk = torch.where(torch.isfinite(curve[:, :k]).all(1), kk, torch.zeros_like(kk))
         with torch.no_grad():
-            c, mask, base = self._side(curve, kk)
+            c, mask, base = self._side(curve, kk, self._base_table(runs))
             out = self.net_(types, args, lens, meta, c, mask, kk.float()).numpy()
         pred = (base.numpy() + out) * self.y_sd_ + self.y_mu_
         return np.exp(pred) if self.log_target_ else pred
@@ -979,12 +986,18 @@ class LSTMPredictor(_ThreadCappedPredictor):
             "y_sd_": self.y_sd_,
             "n_train_": self.n_train_,
             "log_target_": self.log_target_,
+            "horizon_": self.horizon_,
+            "bases_": {},
         }
         arrays = {
             f"state.{k}": v.detach().numpy() for k, v in self.net_.state_dict().items()
         }
         for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
             arrays[k] = np.asarray(getattr(self, k))
+        for k, base in self.bases_.items():
+            cfg, arr = base.state()
+            fitted["bases_"][str(k)] = cfg
+            arrays.update({f"base{k}.{name}": v for name, v in arr.items()})
         return save_artifact(
             path, "exhaust.LSTMPredictor", {"params": params, "fitted": fitted}, arrays
         )
@@ -999,7 +1012,19 @@ class LSTMPredictor(_ThreadCappedPredictor):
         config, arrays, _ = load_artifact(path, kind="exhaust.LSTMPredictor")
         self = cls(**config["params"])
         for k, v in config["fitted"].items():
-            setattr(self, k, v)
+            if k != "bases_":
+                setattr(self, k, v)
+        self.bases_ = {
+            int(k): CurveBase.from_state(
+                cfg,
+                {
+                    name[len(f"base{k}.") :]: v
+                    for name, v in arrays.items()
+                    if name.startswith(f"base{k}.")
+                },
+            )
+            for k, cfg in config["fitted"].get("bases_", {}).items()
+        }
         for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
             setattr(self, k, arrays[k])
         net = self._net()
