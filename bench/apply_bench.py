@@ -39,8 +39,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-           "NUMEXPR_NUM_THREADS"):
+for _v in (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+):
     os.environ[_v] = "1"
 
 import numpy as np
@@ -79,8 +83,11 @@ def many_exclaims(x: Any) -> int:
 
 def shouting(x: Any) -> int:
     letters = [c for c in x.text if c.isalpha()]
-    return SPAM if len(letters) > 10 and sum(c.isupper() for c in letters) > 0.6 * len(
-        letters) else ABSTAIN
+    return (
+        SPAM
+        if len(letters) > 10 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+        else ABSTAIN
+    )
 
 
 def has_digits_run(x: Any) -> int:
@@ -97,7 +104,11 @@ def long_comment(x: Any) -> int:
 
 def mentions_artist(x: Any) -> int:
     t = x.text.lower()
-    return HAM if ("katy" in t or "psy" in t or "eminem" in t or "shakira" in t) else ABSTAIN
+    return (
+        HAM
+        if ("katy" in t or "psy" in t or "eminem" in t or "shakira" in t)
+        else ABSTAIN
+    )
 
 
 def asks_to_visit(x: Any) -> int:
@@ -118,8 +129,18 @@ def question(x: Any) -> int:
     return HAM if x.text.rstrip().endswith("?") else ABSTAIN
 
 
-PLAIN = [short_comment, many_exclaims, shouting, has_digits_run, long_comment,
-         mentions_artist, asks_to_visit, emoji_or_heart, first_person_pitch, question]
+PLAIN = [
+    short_comment,
+    many_exclaims,
+    shouting,
+    has_digits_run,
+    long_comment,
+    mentions_artist,
+    asks_to_visit,
+    emoji_or_heart,
+    first_person_pitch,
+    question,
+]
 
 
 # --------------------------------------------------------------------------
@@ -135,9 +156,13 @@ def load_trec() -> tuple[list[str], list[tuple[str, int]]]:
     rules = [ln.split("\t") for ln in lines if ln.strip()]
     names = sorted({r[0] for r in rules})
     label_of = {n: i for i, n in enumerate(names)}
-    qs = [ln.split(":", 1)[1] for ln in
-          (DATA / "trec" / "train.txt").read_text(encoding="latin-1").splitlines()
-          if ":" in ln]
+    qs = [
+        ln.split(":", 1)[1]
+        for ln in (DATA / "trec" / "train.txt")
+        .read_text(encoding="latin-1")
+        .splitlines()
+        if ":" in ln
+    ]
     return qs, [(r[1], label_of[r[0]]) for r in rules]
 
 
@@ -151,16 +176,23 @@ def snorkel_lfs(kind: str, trec_rules: list[tuple[str, int]]) -> list:
     from snorkel.labeling import labeling_function
 
     if kind == "keyword":
+
         def kw(x: Any, words: list[str], label: int) -> int:
             return label if any(w in x.text.lower() for w in words) else ABSTAIN
-        return [SLF(name, kw, resources={"words": [w.lower() for w in words],
-                                         "label": lab})
-                for name, words, lab in KEYWORDS]
+
+        return [
+            SLF(name, kw, resources={"words": [w.lower() for w in words], "label": lab})
+            for name, words, lab in KEYWORDS
+        ]
     if kind == "regex":
+
         def rx(x: Any, pattern: str, label: int) -> int:
             return label if re.search(pattern, x.text) else ABSTAIN
-        return [SLF(f"rule_{j}", rx, resources={"pattern": p, "label": lab})
-                for j, (p, lab) in enumerate(trec_rules)]
+
+        return [
+            SLF(f"rule_{j}", rx, resources={"pattern": p, "label": lab})
+            for j, (p, lab) in enumerate(trec_rules)
+        ]
     return [labeling_function(name=f.__name__)(f) for f in PLAIN]
 
 
@@ -168,11 +200,15 @@ def our_lfs(kind: str, trec_rules: list[tuple[str, int]]) -> list:
     from snorkel_nb.labeling import keyword_lf, labeling_function, regex_lf
 
     if kind == "keyword":
-        return [keyword_lf(words, lab, name=name, whole_word=False)
-                for name, words, lab in KEYWORDS]
+        return [
+            keyword_lf(words, lab, name=name, whole_word=False)
+            for name, words, lab in KEYWORDS
+        ]
     if kind == "regex":
-        return [regex_lf(p, lab, name=f"rule_{j}", flags=0)
-                for j, (p, lab) in enumerate(trec_rules)]
+        return [
+            regex_lf(p, lab, name=f"rule_{j}", flags=0)
+            for j, (p, lab) in enumerate(trec_rules)
+        ]
     return [labeling_function(name=f.__name__)(f) for f in PLAIN]
 
 
@@ -192,11 +228,17 @@ def fmt_rate(r: float) -> str:
 def main(argv: list[str] | None = None) -> str:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="10k and 30k rows (smoke run)")
-    ap.add_argument("--measure-all", action="store_true",
-                    help="also measure Snorkel at 1M rows (slow: tens of minutes)")
-    ap.add_argument("--snorkel-1m", default="",
-                    help="comma list of sets (keyword,regex,plain) whose Snorkel "
-                         "1M time is measured rather than extrapolated")
+    ap.add_argument(
+        "--measure-all",
+        action="store_true",
+        help="also measure Snorkel at 1M rows (slow: tens of minutes)",
+    )
+    ap.add_argument(
+        "--snorkel-1m",
+        default="",
+        help="comma list of sets (keyword,regex,plain) whose Snorkel "
+        "1M time is measured rather than extrapolated",
+    )
     ap.add_argument("--repeats", type=int, default=2, help="best-of for our side")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
@@ -213,8 +255,11 @@ def main(argv: list[str] | None = None) -> str:
     trec_q, trec_rules = load_trec()
     sizes = [10_000, 30_000] if args.quick else [100_000, 1_000_000]
     goals = {"keyword": 20.0, "regex": 20.0, "plain": 3.0}
-    titles = {"keyword": "(a) 10 keyword LFs", "regex": "(b) 68 TREC regex LFs",
-              "plain": "(c) 10 plain Python LFs"}
+    titles = {
+        "keyword": "(a) 10 keyword LFs",
+        "regex": "(b) 68 TREC regex LFs",
+        "plain": "(c) 10 plain Python LFs",
+    }
     rows: list[list[str]] = []
     snorkel_small: dict[str, np.ndarray] = {}  # Snorkel's L at the first size
     snorkel_time: dict[str, float] = {}
@@ -226,15 +271,20 @@ def main(argv: list[str] | None = None) -> str:
             ours = our_lfs(kind, trec_rules)
             t_ours, L_ours = time_it(
                 lambda ours=ours, df=df: PandasLFApplier(ours).apply(
-                    df, progress_bar=False),
-                args.repeats if n <= 100_000 else 1)
+                    df, progress_bar=False
+                ),
+                args.repeats if n <= 100_000 else 1,
+            )
             L_ours = np.asarray(L_ours)
             measure = args.measure_all or kind in args.snorkel_1m.split(",")
             if n == sizes[0] or measure:
                 slfs = snorkel_lfs(kind, trec_rules)
                 t_snorkel, L_s = time_it(
                     lambda slfs=slfs, df=df: SApplier(slfs).apply(
-                        df, progress_bar=False), 1)
+                        df, progress_bar=False
+                    ),
+                    1,
+                )
                 same = np.array_equal(L_ours, L_s)
                 note = "measured"
                 if n == sizes[0]:
@@ -245,32 +295,54 @@ def main(argv: list[str] | None = None) -> str:
                 t_snorkel = snorkel_time[kind] * n / sizes[0]
                 L_s = snorkel_small[kind][np.arange(n) % len(base)]
                 same = np.array_equal(L_ours, L_s)
-                note = (f"Snorkel extrapolated ({n // sizes[0]} x its measured "
-                        f"{sizes[0] // 1000}k time); L checked on all rows")
+                note = (
+                    f"Snorkel extrapolated ({n // sizes[0]} x its measured "
+                    f"{sizes[0] // 1000}k time); L checked on all rows"
+                )
             speed = t_snorkel / t_ours
             met = speed >= goals[kind] and same
             all_met &= met
-            rows.append([titles[kind], f"{n:,}", fmt_rate(n / t_ours),
-                         fmt_rate(n / t_snorkel), f"{speed:.1f}x",
-                         f">= {goals[kind]:g}x", "yes" if met else "NO",
-                         "yes" if same else "NO", note])
+            rows.append(
+                [
+                    titles[kind],
+                    f"{n:,}",
+                    fmt_rate(n / t_ours),
+                    fmt_rate(n / t_snorkel),
+                    f"{speed:.1f}x",
+                    f">= {goals[kind]:g}x",
+                    "yes" if met else "NO",
+                    "yes" if same else "NO",
+                    note,
+                ]
+            )
             print(" | ".join(rows[-1]), flush=True)
 
     # LFAnalysis.lf_summary on a random [n, 50] matrix.
     n_an = 10_000 if args.quick else 1_000_000
     rng = np.random.default_rng(0)
-    L = np.where(rng.random((n_an, 50)) < 0.1, rng.integers(0, 3, (n_an, 50)),
-                 ABSTAIN).astype(np.int8)
+    L = np.where(
+        rng.random((n_an, 50)) < 0.1, rng.integers(0, 3, (n_an, 50)), ABSTAIN
+    ).astype(np.int8)
     t_ours, s_ours = time_it(lambda: LFAnalysis(L).lf_summary(), args.repeats)
-    t_snorkel, s_snorkel = time_it(lambda: SLFAnalysis(L.astype(np.int64)).lf_summary(), 1)
-    same = all(np.allclose(s_ours[c].to_numpy(float), s_snorkel[c].to_numpy(float))
-               for c in ("Coverage", "Overlaps", "Conflicts"))
+    t_snorkel, s_snorkel = time_it(
+        lambda: SLFAnalysis(L.astype(np.int64)).lf_summary(), 1
+    )
+    same = all(
+        np.allclose(s_ours[c].to_numpy(float), s_snorkel[c].to_numpy(float))
+        for c in ("Coverage", "Overlaps", "Conflicts")
+    )
     speed = t_snorkel / t_ours
     met = speed >= 5.0 and same
     all_met &= met
-    an_row = [f"LFAnalysis.lf_summary, {n_an:,} x 50", f"{t_ours * 1e3:,.0f} ms",
-              f"{t_snorkel * 1e3:,.0f} ms", f"{speed:.1f}x", ">= 5x",
-              "yes" if met else "NO", "yes" if same else "NO"]
+    an_row = [
+        f"LFAnalysis.lf_summary, {n_an:,} x 50",
+        f"{t_ours * 1e3:,.0f} ms",
+        f"{t_snorkel * 1e3:,.0f} ms",
+        f"{speed:.1f}x",
+        ">= 5x",
+        "yes" if met else "NO",
+        "yes" if same else "NO",
+    ]
     print(" | ".join(an_row), flush=True)
 
     import snorkel
@@ -289,8 +361,10 @@ def main(argv: list[str] | None = None) -> str:
             "with the load of the shared 2-core machine."
         ),
         "",
-        ("| LF set | rows | ours rows/s | Snorkel rows/s | speed-up | goal | met? "
-         "| L equal | note |"),
+        (
+            "| LF set | rows | ours rows/s | Snorkel rows/s | speed-up | goal | met? "
+            "| L equal | note |"
+        ),
         "|---|---:|---:|---:|---:|---|---|---|---|",
         *("| " + " | ".join(r) + " |" for r in rows),
         "",

@@ -57,8 +57,14 @@ ROOT = Path(__file__).resolve().parent
 SINGLE_CLASS_SEEDS = 5
 DATA = ROOT.parent.parent / "shared" / "data" / "ws"
 TREC_LABELS = ["ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"]
-TREC_RULE = {"ABBREVIATION": "ABBR", "DESCRIPTION": "DESC", "ENTITY": "ENTY",
-             "HUMAN": "HUM", "LOCATION": "LOC", "NUMERIC": "NUM"}
+TREC_RULE = {
+    "ABBREVIATION": "ABBR",
+    "DESCRIPTION": "DESC",
+    "ENTITY": "ENTY",
+    "HUMAN": "HUM",
+    "LOCATION": "LOC",
+    "NUMERIC": "NUM",
+}
 
 
 # ---------------------------------------------------------------- real data
@@ -77,7 +83,9 @@ def _trec(split: str) -> tuple[np.ndarray, np.ndarray]:
         lab, pat = line.split("\t")[:2]
         rules.append((TREC_LABELS.index(TREC_RULE[lab.strip()]), re.compile(pat)))
     texts, Y = [], []
-    for line in (DATA / "trec" / f"{split}.txt").read_text(encoding="latin-1").splitlines():
+    for line in (
+        (DATA / "trec" / f"{split}.txt").read_text(encoding="latin-1").splitlines()
+    ):
         if ":" not in line:
             continue
         lab, text = line.split(":", 1)
@@ -223,8 +231,20 @@ def measured(fn, timeout: float) -> dict:
     return out
 
 
-def evaluate(name, k, L, Le, Ye, Yd=None, cb_true=None, oracle=None, timeout=600.0,
-             skip=(), only=(), keep_preds=False):
+def evaluate(
+    name,
+    k,
+    L,
+    Le,
+    Ye,
+    Yd=None,
+    cb_true=None,
+    oracle=None,
+    timeout=600.0,
+    skip=(),
+    only=(),
+    keep_preds=False,
+):
     """One row per model; ``skip`` maps model name -> reason it was not run.
 
     ``keep_preds``: also return each model's eval-set predictions (row key
@@ -264,24 +284,43 @@ def evaluate(name, k, L, Le, Ye, Yd=None, cb_true=None, oracle=None, timeout=600
 
     if oracle is not None:
         add("oracle (true params)", lambda: oracle, lambda o: o.predict_proba(Le))
-    add("MV (ours)", lambda: MajorityLabelVoter(k).fit(L), lambda o: o.predict_proba(Le))
+    add(
+        "MV (ours)", lambda: MajorityLabelVoter(k).fit(L), lambda o: o.predict_proba(Le)
+    )
     cb = cb_true
     if cb is None and Yd is not None:
         cb = np.bincount(Yd, minlength=k) / len(Yd)
-    add("snorkel_nb LabelModel", lambda: LabelModel(k).fit(L),
-        lambda o: o.predict_proba(Le))
+    add(
+        "snorkel_nb LabelModel",
+        lambda: LabelModel(k).fit(L),
+        lambda o: o.predict_proba(Le),
+    )
     if cb is not None:
-        add("snorkel_nb LabelModel +true balance",
-            lambda: LabelModel(k).fit(L, class_balance=cb), lambda o: o.predict_proba(Le))
-    add("snorkel_nb DawidSkene", lambda: DawidSkene(k).fit(L),
-        lambda o: o.predict_proba(Le))
-    add("snorkel_nb Triplet", lambda: TripletLabelModel(k).fit(L),
-        lambda o: o.predict_proba(Le))
+        add(
+            "snorkel_nb LabelModel +true balance",
+            lambda: LabelModel(k).fit(L, class_balance=cb),
+            lambda o: o.predict_proba(Le),
+        )
+    add(
+        "snorkel_nb DawidSkene",
+        lambda: DawidSkene(k).fit(L),
+        lambda o: o.predict_proba(Le),
+    )
+    add(
+        "snorkel_nb Triplet",
+        lambda: TripletLabelModel(k).fit(L),
+        lambda o: o.predict_proba(Le),
+    )
 
     def sfit(cb=None):
         s = SLM(cardinality=k, verbose=False)
-        s.fit(L.astype(np.int64), n_epochs=100, seed=0, progress_bar=False,
-              class_balance=cb)
+        s.fit(
+            L.astype(np.int64),
+            n_epochs=100,
+            seed=0,
+            progress_bar=False,
+            class_balance=cb,
+        )
         return s
 
     def spred(o):
@@ -290,9 +329,13 @@ def evaluate(name, k, L, Le, Ye, Yd=None, cb_true=None, oracle=None, timeout=600
     add("snorkel LabelModel", sfit, spred)
     if cb is not None:
         add("snorkel LabelModel +true balance", lambda: sfit(list(cb)), spred)
-    add("snorkel MajorityLabelVoter", lambda: SMV(cardinality=k),
-        lambda o: o.predict_proba(Le.astype(np.int64)))
+    add(
+        "snorkel MajorityLabelVoter",
+        lambda: SMV(cardinality=k),
+        lambda o: o.predict_proba(Le.astype(np.int64)),
+    )
     if k == 2:
+
         def fsconv(A):  # FlyingSquid: 0 abstain, +1 / -1
             return np.where(A == -1, 0, np.where(A == 1, 1, -1)).astype(np.int64)
 
@@ -306,23 +349,32 @@ def evaluate(name, k, L, Le, Ye, Yd=None, cb_true=None, oracle=None, timeout=600
             return np.stack([1 - p1, p1], 1)
 
         add("flyingsquid", fsfit, fspred)
-    add("plain Dawid-Skene", lambda: None,
-        lambda o: plain_dawid_skene(Le, k) if Le is L else _ds_transfer(L, Le, k))
+    add(
+        "plain Dawid-Skene",
+        lambda: None,
+        lambda o: plain_dawid_skene(Le, k) if Le is L else _ds_transfer(L, Le, k),
+    )
     return rows
 
 
 def _ds_transfer(L, Le, k):
     # plain DS is transductive: fit on train+eval rows, report the eval rows
     both = np.vstack([L, Le])
-    return plain_dawid_skene(both, k)[len(L):]
+    return plain_dawid_skene(both, k)[len(L) :]
 
 
-PEERS = ("snorkel LabelModel", "snorkel LabelModel +true balance",
-         "snorkel MajorityLabelVoter", "flyingsquid", "plain Dawid-Skene")
+PEERS = (
+    "snorkel LabelModel",
+    "snorkel LabelModel +true balance",
+    "snorkel MajorityLabelVoter",
+    "flyingsquid",
+    "plain Dawid-Skene",
+)
 
 
-def _paired_diff(pa: np.ndarray, pb: np.ndarray, Y: np.ndarray, n_boot: int = 10000,
-                 seed: int = 0) -> tuple[float, float, float]:
+def _paired_diff(
+    pa: np.ndarray, pb: np.ndarray, Y: np.ndarray, n_boot: int = 10000, seed: int = 0
+) -> tuple[float, float, float]:
     """Accuracy difference a - b in points with a paired bootstrap 95% interval
     (the same resampled rows for both; the eval sets have 250-900 rows, so a
     0.5-point gap is 1-5 rows)."""
@@ -334,35 +386,46 @@ def _paired_diff(pa: np.ndarray, pb: np.ndarray, Y: np.ndarray, n_boot: int = 10
     return float((ca - cb).mean() * 100), *np.quantile(d, [0.025, 0.975]).tolist()
 
 
-def paired_table(rows: list[dict], gold: dict[str, np.ndarray],
-                 covered: dict[str, np.ndarray]) -> str:
+def paired_table(
+    rows: list[dict], gold: dict[str, np.ndarray], covered: dict[str, np.ndarray]
+) -> str:
     """Ours vs the best peer on each real set (on all rows, and on the rows
     some LF votes on, where the prior does not decide), and like-for-like with
     the true class balance, with paired bootstrap intervals."""
-    out = ["| data | ours | best peer | ours - best peer [95% CI] | same, rows an LF "
-           "votes on | ours +true balance | Snorkel +true balance | difference [95% CI] |",
-           "|" + "---|" * 8]
+    out = [
+        "| data | ours | best peer | ours - best peer [95% CI] | same, rows an LF "
+        "votes on | ours +true balance | Snorkel +true balance | difference [95% CI] |",
+        "|" + "---|" * 8,
+    ]
 
     def fmt(d):
         return f"{d[0]:+.2f} [{d[1]:+.2f}, {d[2]:+.2f}]"
 
     for name, Y in gold.items():
         by = {r["model"]: r for r in rows if r["data"] == name and "preds" in r}
-        ours, ours_cb = by.get("snorkel_nb LabelModel"), by.get(
-            "snorkel_nb LabelModel +true balance")
+        ours, ours_cb = (
+            by.get("snorkel_nb LabelModel"),
+            by.get("snorkel_nb LabelModel +true balance"),
+        )
         peers = [by[p] for p in PEERS if p in by]
         if ours is None or not peers:
             continue
         best = max(peers, key=lambda r: r["accuracy"])
-        cells = [name, f"{100 * ours['accuracy']:.2f}",
-                 f"{best['model']} {100 * best['accuracy']:.2f}",
-                 fmt(_paired_diff(ours["preds"], best["preds"], Y))]
+        cells = [
+            name,
+            f"{100 * ours['accuracy']:.2f}",
+            f"{best['model']} {100 * best['accuracy']:.2f}",
+            fmt(_paired_diff(ours["preds"], best["preds"], Y)),
+        ]
         cov = covered[name]
         cells.append(fmt(_paired_diff(ours["preds"][cov], best["preds"][cov], Y[cov])))
         scb = by.get("snorkel LabelModel +true balance")
         if ours_cb is not None and scb is not None:
-            cells += [f"{100 * ours_cb['accuracy']:.2f}", f"{100 * scb['accuracy']:.2f}",
-                      fmt(_paired_diff(ours_cb["preds"], scb["preds"], Y))]
+            cells += [
+                f"{100 * ours_cb['accuracy']:.2f}",
+                f"{100 * scb['accuracy']:.2f}",
+                fmt(_paired_diff(ours_cb["preds"], scb["preds"], Y)),
+            ]
         else:
             cells += ["", "", ""]
         out.append("| " + " | ".join(cells) + " |")
@@ -392,11 +455,19 @@ def from_markdown(text: str) -> list[dict]:
     return rows
 
 
-MODEL_ORDER = ("oracle (true params)", "MV (ours)", "snorkel_nb LabelModel",
-               "snorkel_nb LabelModel +true balance", "snorkel_nb DawidSkene",
-               "snorkel_nb Triplet", "snorkel LabelModel",
-               "snorkel LabelModel +true balance", "snorkel MajorityLabelVoter",
-               "flyingsquid", "plain Dawid-Skene")
+MODEL_ORDER = (
+    "oracle (true params)",
+    "MV (ours)",
+    "snorkel_nb LabelModel",
+    "snorkel_nb LabelModel +true balance",
+    "snorkel_nb DawidSkene",
+    "snorkel_nb Triplet",
+    "snorkel LabelModel",
+    "snorkel LabelModel +true balance",
+    "snorkel MajorityLabelVoter",
+    "flyingsquid",
+    "plain Dawid-Skene",
+)
 
 
 def merge_rows(tables: list[list[dict]]) -> list[dict]:
@@ -409,13 +480,24 @@ def merge_rows(tables: list[list[dict]]) -> list[dict]:
                 data_order.append(r["data"])
             merged[(r["data"], r["model"])] = r
     rank = {m: i for i, m in enumerate(MODEL_ORDER)}
-    return sorted(merged.values(), key=lambda r: (data_order.index(r["data"]),
-                                                  rank.get(r["model"], len(rank))))
+    return sorted(
+        merged.values(),
+        key=lambda r: (data_order.index(r["data"]), rank.get(r["model"], len(rank))),
+    )
 
 
 def to_markdown(rows):
-    cols = ["data", "model", "accuracy", "f1", "fit_s", "predict_s", "peak_mb", "L_mb",
-            "note"]
+    cols = [
+        "data",
+        "model",
+        "accuracy",
+        "f1",
+        "fit_s",
+        "predict_s",
+        "peak_mb",
+        "L_mb",
+        "note",
+    ]
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         cells = []
@@ -467,25 +549,51 @@ shared with other jobs, so times are noisy (±30%).
 def main(argv=None):
     ap = argparse.ArgumentParser()
     g = ap.add_mutually_exclusive_group()
-    g.add_argument("--quick", action="store_true",
-                   help="real sets + synthetic n=10k, m in {10, 50}, k in {2, 4}")
-    g.add_argument("--full", action="store_true",
-                   help="also n in {100k, 1M} and m = 200")
-    g.add_argument("--speed", action="store_true",
-                   help="only the speed bar: n = 1M, m = 50, k = 2")
-    ap.add_argument("--timeout", type=float, default=None,
-                    help="seconds per model before it is killed (quick: 180, else 600)")
+    g.add_argument(
+        "--quick",
+        action="store_true",
+        help="real sets + synthetic n=10k, m in {10, 50}, k in {2, 4}",
+    )
+    g.add_argument(
+        "--full", action="store_true", help="also n in {100k, 1M} and m = 200"
+    )
+    g.add_argument(
+        "--speed", action="store_true", help="only the speed bar: n = 1M, m = 50, k = 2"
+    )
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds per model before it is killed (quick: 180, else 600)",
+    )
     ap.add_argument("--out", default=str(ROOT / "results" / "labelmodel.md"))
-    ap.add_argument("--models", nargs="*", default=(),
-                    help="run only these models (names as in the table)")
-    ap.add_argument("--merge", nargs="+", default=None, metavar="TABLE",
-                    help="run nothing: merge results tables of runs that each ran some "
-                         "models (e.g. peers and ours) into --out")
+    ap.add_argument(
+        "--models",
+        nargs="*",
+        default=(),
+        help="run only these models (names as in the table)",
+    )
+    ap.add_argument(
+        "--merge",
+        nargs="+",
+        default=None,
+        metavar="TABLE",
+        help="run nothing: merge results tables of runs that each ran some "
+        "models (e.g. peers and ours) into --out",
+    )
     args = ap.parse_args(argv)
     if args.merge:
         rows = merge_rows([from_markdown(Path(f).read_text()) for f in args.merge])
-        md = HEADER.format(mode="--full (merged runs: " + ", ".join(
-            Path(f).name for f in args.merge) + ")") + "\n" + to_markdown(rows) + "\n"
+        md = (
+            HEADER.format(
+                mode="--full (merged runs: "
+                + ", ".join(Path(f).name for f in args.merge)
+                + ")"
+            )
+            + "\n"
+            + to_markdown(rows)
+            + "\n"
+        )
         Path(args.out).write_text(md)
         print(md)
         return
@@ -502,11 +610,21 @@ def main(argv=None):
         # the very rows it was fit on (5-30x more rows than the eval splits)
         evals = [(d["name"], d["Le"], d["Ye"], d) for d in sets] + [
             (d["name"].split(" (")[0] + " (train, fit rows)", d["L"], d["Yt"], d)
-            for d in sets]
+            for d in sets
+        ]
         for name, Le, Ye, d in evals:
             print("running", name, file=sys.stderr, flush=True)
-            r = evaluate(name, d["k"], d["L"], Le, Ye, d["Yd"],
-                         timeout=timeout, only=set(args.models), keep_preds=True)
+            r = evaluate(
+                name,
+                d["k"],
+                d["L"],
+                Le,
+                Ye,
+                d["Yd"],
+                timeout=timeout,
+                only=set(args.models),
+                keep_preds=True,
+            )
             for x in r:
                 x["L_mb"] = d["L"].nbytes / 2**20
             rows += r
@@ -519,16 +637,30 @@ def main(argv=None):
             name = f"single-class k=5 seed={seed}"
             print("running", name, file=sys.stderr, flush=True)
             s = generate_single_class(n=20_000, k=5, seed=seed)
-            r = evaluate(name, 5, s.L, s.L, s.Y, None, cb_true=s.class_balance,
-                         oracle=s.oracle(), timeout=timeout, only=set(args.models))
+            r = evaluate(
+                name,
+                5,
+                s.L,
+                s.L,
+                s.Y,
+                None,
+                cb_true=s.class_balance,
+                oracle=s.oracle(),
+                timeout=timeout,
+                only=set(args.models),
+            )
             for x in r:
                 x["L_mb"] = s.L.nbytes / 2**20
             rows += r
     if mode == "--quick":
         grid = [(10_000, m, k) for m in (10, 50) for k in (2, 4)]
     elif mode == "--full":
-        grid = [(n, m, k) for n in (10_000, 100_000, 1_000_000) for m in (10, 50, 200)
-                for k in (2, 4)]
+        grid = [
+            (n, m, k)
+            for n in (10_000, 100_000, 1_000_000)
+            for m in (10, 50, 200)
+            for k in (2, 4)
+        ]
     else:
         grid = [(1_000_000, 50, 2)]
     slow: dict[tuple[str, int, int], str] = {}  # (model, m, k) -> why skipped
@@ -539,25 +671,43 @@ def main(argv=None):
         if n * m > 1e7:  # plain numpy DS: ~100 passes over a dense [n, k] per LF
             skip.setdefault("plain Dawid-Skene", "skipped: projected > 10 min")
         if mode == "--speed":  # only the models the speed bars name
-            for mod in ("snorkel_nb DawidSkene", "snorkel LabelModel +true balance",
-                        "snorkel MajorityLabelVoter"):
+            for mod in (
+                "snorkel_nb DawidSkene",
+                "snorkel LabelModel +true balance",
+                "snorkel MajorityLabelVoter",
+            ):
                 skip.setdefault(mod, "not run in --speed (see --full)")
-        r = evaluate(f"synthetic n={n} m={m} k={k}", k, s.L, s.L, s.Y, None,
-                     cb_true=s.class_balance, oracle=s.oracle(), timeout=timeout,
-                     skip=skip, only=set(args.models))
+        r = evaluate(
+            f"synthetic n={n} m={m} k={k}",
+            k,
+            s.L,
+            s.L,
+            s.Y,
+            None,
+            cb_true=s.class_balance,
+            oracle=s.oracle(),
+            timeout=timeout,
+            skip=skip,
+            only=set(args.models),
+        )
         for x in r:
             x["L_mb"] = s.L.nbytes / 2**20
             if "still running" in x.get("note", "") and "fit_s" not in x:
-                slow[(x["model"], m, k)] = (f"skipped: > {timeout:.0f} s already at "
-                                            f"n={n}")
+                slow[(x["model"], m, k)] = (
+                    f"skipped: > {timeout:.0f} s already at n={n}"
+                )
         rows += r
         del s
-    md = (HEADER.format(mode=mode) + f"\nTotal benchmark wall time: "
-          f"{time.perf_counter() - t0:.0f} s.\n\n" + to_markdown(rows) + "\n")
+    md = (
+        HEADER.format(mode=mode) + f"\nTotal benchmark wall time: "
+        f"{time.perf_counter() - t0:.0f} s.\n\n" + to_markdown(rows) + "\n"
+    )
     if paired:
-        md += ("\n## Real sets: ours vs the best peer, paired\n\nAccuracy points; "
-               "95% intervals from a paired bootstrap over the eval rows (10,000 "
-               "resamples).\n\n" + paired + "\n")
+        md += (
+            "\n## Real sets: ours vs the best peer, paired\n\nAccuracy points; "
+            "95% intervals from a paired bootstrap over the eval rows (10,000 "
+            "resamples).\n\n" + paired + "\n"
+        )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(md)

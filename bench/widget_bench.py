@@ -33,6 +33,7 @@ def make_df(n: int, seed: int = 0) -> pd.DataFrame:
 def plain_lf(j: int, word: str) -> LabelingFunction:
     def f(x, word=word, lab=j % 2):
         return lab if word in x.text else ABSTAIN
+
     return LabelingFunction(f"plain_{j}", f)
 
 
@@ -45,10 +46,13 @@ def main() -> None:
     s.summary(), s.pairwise("overlap"), s.pairwise("conflict")
     cold = time.perf_counter() - t0
     rows = []
-    for kind, make in (("keyword LF (batch)",
-                        lambda r: keyword_lf([WORDS[50 + r]], label=1, name="kw_3")),
-                       ("plain Python LF (row-wise)",
-                        lambda r: plain_lf(0, WORDS[150 + r]))):
+    for kind, make in (
+        (
+            "keyword LF (batch)",
+            lambda r: keyword_lf([WORDS[50 + r]], label=1, name="kw_3"),
+        ),
+        ("plain Python LF (row-wise)", lambda r: plain_lf(0, WORDS[150 + r])),
+    ):
         times = []
         for r in range(REPEATS):
             lf = make(r)
@@ -57,19 +61,23 @@ def main() -> None:
             s.summary(), s.pairwise("overlap"), s.pairwise("conflict")
             times.append(time.perf_counter() - t0)
         rows.append((kind, float(np.median(times)), float(np.max(times))))
-    lines = [
-        "# LF studio: edit-to-updated-numbers",
-        "",
-        f"{N:,} rows, {M} LFs (25 keyword, 5 plain Python); one LF edited, then "
-        "summary + overlap + conflict tables recomputed. One thread.",
-        "",
-        "| edit | median (s) | max (s) |",
-        "|---|---|---|",
-    ] + [f"| {k} | {med:.3f} | {mx:.3f} |" for k, med, mx in rows] + [
-        "",
-        f"Cold start (all {M} LFs applied + tables): {cold:.2f} s.",
-        "",
-    ]
+    lines = (
+        [
+            "# LF studio: edit-to-updated-numbers",
+            "",
+            f"{N:,} rows, {M} LFs (25 keyword, 5 plain Python); one LF edited, then "
+            "summary + overlap + conflict tables recomputed. One thread.",
+            "",
+            "| edit | median (s) | max (s) |",
+            "|---|---|---|",
+        ]
+        + [f"| {k} | {med:.3f} | {mx:.3f} |" for k, med, mx in rows]
+        + [
+            "",
+            f"Cold start (all {M} LFs applied + tables): {cold:.2f} s.",
+            "",
+        ]
+    )
     text = "\n".join(lines)
     print(text)
     out = Path(__file__).parent / "results" / "widgets.md"

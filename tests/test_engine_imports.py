@@ -40,6 +40,11 @@ ENGINE = [
     "snorkel_nb.classification",
     "snorkel_nb.multitask",
     "snorkel_nb.multitask.trec",
+    "snorkel_nb.exhaust.features",
+    "snorkel_nb.exhaust.layers",
+    "snorkel_nb.exhaust.models",
+    "snorkel_nb.exhaust.recommend",
+    "snorkel_nb.exhaust.synthetic",
 ]
 if importlib.util.find_spec("dask") is not None:  # the optional Dask backend
     ENGINE += ["snorkel_nb.labeling.apply.dask", "snorkel_nb.labeling.dask_stats"]

@@ -39,21 +39,11 @@ def _fmt_num(v: float) -> str:
 
 
 def _dict_token(d: Mapping[str, Any]) -> str:
-    kind = d.get("type", d.get("name", d.get("class_name", "layer")))
-    args = []
-    for k, v in d.items():
-        if k in ("type", "name", "class_name"):
-            continue
-        if isinstance(v, bool):
-            args.append("1" if v else "0")
-        elif isinstance(v, (int, float, np.integer, np.floating)):
-            args.append(_fmt_num(float(v)))
-        elif (
-            isinstance(v, (list, tuple))
-            and v
-            and all(isinstance(x, (int, float)) for x in v)
-        ):
-            args.append(_fmt_num(float(v[0])))
+    from snorkel_nb.exhaust.layers import layer_from_mapping
+
+    layer = layer_from_mapping(d)
+    kind = layer.pop("type")
+    args = [_fmt_num(v) for v in layer.values()]
     return f"{kind}({','.join(args)})" if args else str(kind)
 
 
@@ -77,10 +67,17 @@ def parse_arch(arch: Any) -> list[str]:
     ['C(64,3,1)', 'P(2,2)', 'SM(10)']
     >>> parse_arch([{"type": "conv", "filters": 32, "kernel": 3}, "relu"])
     ['conv(32,3)', 'relu']
+    >>> parse_arch('[{"kernel_size": 3, "width": 64, "residual": false}]')
+    ['layer(3,64,0)']
     """
     if arch is None or (isinstance(arch, float) and math.isnan(arch)):
         return []
     if isinstance(arch, str):
+        from snorkel_nb.exhaust.layers import decode_literal
+
+        decoded = decode_literal(arch)
+        if isinstance(decoded, (list, tuple, Mapping)):
+            return parse_arch(decoded)
         out = []
         for name, args in _TOKEN_RE.findall(arch.strip().strip("[]")):
             if args:
@@ -94,6 +91,8 @@ def parse_arch(arch: Any) -> list[str]:
     for tok in arch:
         if isinstance(tok, Mapping):
             out.append(_dict_token(tok))
+        elif isinstance(tok, (list, tuple)):
+            out.extend(parse_arch(list(tok)))
         else:
             out.extend(parse_arch(str(tok)))
     return out

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from snorkel_nb.exhaust.logs import make_runs_table, read_wide_csv
+from snorkel_nb.exhaust.logs import PARSED_FIELDS, make_runs_table, read_wide_csv
 
 __all__ = [
     "accel_nasbench_arch",
@@ -81,6 +81,8 @@ def load_metaqnn(
     p = Path(path) if path is not None else DATA_DIR / f"metaqnn_{which}_sample.csv"
     runs = read_wide_csv(p, arch_col="net", curve_prefix="acc_")
     runs["run_id"] = [f"metaqnn-{which}-{i}" for i in range(len(runs))]
+    # the CSV's depth is an architecture fact known before training: a feature
+    runs.attrs[PARSED_FIELDS] = ["depth"]
     return runs
 
 

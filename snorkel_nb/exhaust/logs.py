@@ -27,7 +27,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,9 +36,11 @@ import numpy as np
 import pandas as pd
 
 from snorkel_nb.exhaust.arch import parse_arch
+from snorkel_nb.exhaust.layers import decode_literal, parse_layers
 
 __all__ = [
     "CURVES",
+    "PARSED_FIELDS",
     "LogParseWarning",
     "LogPattern",
     "make_runs_table",
@@ -52,6 +54,11 @@ __all__ = [
 #: per-epoch curve columns of the runs table
 CURVES = ("val_acc", "train_acc", "val_loss", "train_loss", "lr_curve", "epoch_time")
 _SCALARS = ("num_params", "macs", "lr", "train_time", "final_val_acc")
+#: ``DataFrame.attrs`` key listing the extra fields a parser was told to read
+#: (``LogPattern.extra``); with the standard pre-training scalars they are the
+#: only columns predictors use as features unless the user names others.
+PARSED_FIELDS = "exhaust_parsed_fields"
+_FIELDS_KEY = "__parsed_fields__"
 PathLike = str | os.PathLike
 
 
@@ -115,6 +122,7 @@ def make_runs_table(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         row["run_id"] = str(rec.get("run_id", i))
         row.setdefault("source", "")
         row["arch"] = parse_arch(rec.get("arch"))
+        row["layers"] = parse_layers(rec.get("arch"))
         n = 0
         for c in CURVES:
             v = rec.get(c)
@@ -136,12 +144,16 @@ def make_runs_table(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         if not np.isfinite(row["lr"]) and np.isfinite(row["lr_curve"]).any():
             row["lr"] = float(row["lr_curve"][np.isfinite(row["lr_curve"])][0])
         rows.append(row)
-    cols = ["run_id", "source", "arch", *CURVES, "n_epochs", *_SCALARS]
+    cols = ["run_id", "source", "arch", "layers", *CURVES, "n_epochs", *_SCALARS]
+    fields = sorted({f for r in rows for f in r.pop(_FIELDS_KEY, ())})
     df = pd.DataFrame(rows)
     if df.empty:
-        return pd.DataFrame(columns=cols)
-    extra = [c for c in df.columns if c not in cols]
-    return df[cols + extra].reset_index(drop=True)
+        df = pd.DataFrame(columns=cols)
+    else:
+        extra = [c for c in df.columns if c not in cols]
+        df = df[cols + extra].reset_index(drop=True)
+    df.attrs[PARSED_FIELDS] = fields
+    return df
 
 
 # --------------------------------------------------------------------------
@@ -400,23 +412,41 @@ class LogPattern:
 
     Each regex has one capture group holding the value. A line matching
     ``epoch`` starts (or continues) that epoch; metrics found on it or on the
-    following lines belong to the current epoch. ``timestamp`` + ``time_format``
-    (``None`` = ISO 8601) give per-epoch wall-clock times as the difference of
-    the last timestamps seen in consecutive epochs; ``epoch_time`` captures a
-    logged duration in seconds directly. ``arch`` captures a whole
-    architecture on one line; ``layer`` captures one layer per line (as in a
-    printed PyTorch module: ``(0): Conv2d(3, 64, kernel_size=(3, 3))``), its
-    first group the type and its second the arguments. Set a field to ``None``
-    to disable it.
+    following lines belong to the current epoch. A line that looks like an
+    epoch marker (``epoch_loose``) but whose number is garbled (``Epoch 3O,``),
+    repeats an epoch already logged, or goes back in time is skipped with a
+    :class:`LogParseWarning` naming file and line, and so are the metric lines
+    after it until the next good marker: one epoch's values never overwrite
+    another's. ``timestamp`` + ``time_format`` (``None`` = ISO 8601) give
+    per-epoch wall-clock times as the difference of the last timestamps seen
+    in consecutive epochs; ``epoch_time`` captures a logged duration in
+    seconds directly. ``arch`` captures a whole architecture on one line:
+    tokens (``[C(64,3,1), P(2,2)]``) or a JSON / Python literal (a list of
+    layer dicts or strings), decoded into structured layers; ``layer``
+    captures one layer per line (as in a printed PyTorch module: ``(0):
+    Conv2d(3, 64, kernel_size=(3, 3))``), its first group the type and its
+    second the arguments. Set a field to ``None`` to disable it.
+
+    ``extra`` declares any other field a log prints: ``name -> regex`` or
+    ``name -> (regex, type)`` or ``name -> (regex, type, "epoch")``. Types
+    are ``float`` (default; ``1.2G``, ``3,400``, ``45%`` understood), ``int``,
+    ``str`` or any callable on the captured text. Run-level fields keep their
+    first match and become a column (``num_params``, ``macs`` and ``lr`` fill
+    the standard ones); ``"epoch"`` fields become a per-epoch curve column.
+    Numeric extra fields are used as features by the predictors.
 
     Examples
     --------
-    >>> pat = LogPattern(val_acc=r"top1=([\\d.]+)")
+    >>> pat = LogPattern(val_acc=r"top1=([\\d.]+)",
+    ...                  extra={"macs": r"#MACs:\\s*([\\d.]+[kMG]?)"})
     >>> bool(pat.compiled()["val_acc"].search("epoch 3 top1=71.2"))
     True
+    >>> pat.extra_fields()[0][:2]
+    ('macs', '#MACs:\\\\s*([\\\\d.]+[kMG]?)')
     """
 
-    epoch: str | None = r"(?i)\bepoch\b[\s:=#\[]*(\d+)"
+    epoch: str | None = r"(?i)\bepoch\b[\s:=#\[]*(\d+)(?![\w.])"
+    epoch_loose: str | None = r"(?i)\bepoch\b[\s:=#\[]*(\d[^\s,;:/\])]*)"
     train_loss: str | None = (
         _NOT_VAL + r"(?<![\w/])(?:train(?:ing)?[_ ])?loss\s*[:=]\s*" + _NUM
     )
@@ -433,19 +463,70 @@ class LogPattern:
     )
     timestamp: str | None = r"^\[?(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)"
     time_format: str | None = None
-    arch: str | None = r"(?i)\b(?:arch(?:itecture)?|net|model)\s*[:=]\s*(\[.*\])"
+    arch: str | None = (
+        r"(?i)\b(?:arch(?:itecture)?|net(?:work)?(?:[ _](?:scheme|config))?"
+        r"|model|scheme|layers)\s*[:=]\s*(\[.*\])"
+    )
     layer: str | None = r"^\s*\([\w.]+\):\s*([A-Z]\w*)\((.*)\)\s*$"
     num_params: str | None = (
         r"(?i)\b(?:total[_ ])?(?:num[_ ])?param(?:eter)?s\s*[:=]\s*([\d,.]+[kKMG]?)"
     )
     run_id: str | None = r"(?i)\brun[_ ]?id\s*[:=]\s*(\S+)"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.extra_fields()  # validate early: a bad spec fails at construction
+
+    def extra_fields(self) -> list[tuple[str, str, Any, str]]:
+        """``(name, regex, type, scope)`` per declared extra field."""
+        out = []
+        for name, spec in dict(self.extra).items():
+            if isinstance(spec, str):
+                spec = (spec,)
+            if not isinstance(spec, (tuple, list)) or not 1 <= len(spec) <= 3:
+                raise ValueError(
+                    f"LogPattern.extra[{name!r}] must be a regex, (regex, type) or "
+                    f"(regex, type, 'run'|'epoch'); got {spec!r}."
+                )
+            rx = spec[0]
+            typ = spec[1] if len(spec) > 1 else float
+            scope = spec[2] if len(spec) > 2 else "run"
+            if scope not in ("run", "epoch"):
+                raise ValueError(
+                    f"LogPattern.extra[{name!r}] scope must be 'run' or 'epoch', "
+                    f"got {scope!r}."
+                )
+            if not callable(typ):
+                raise ValueError(
+                    f"LogPattern.extra[{name!r}] type must be callable, got {typ!r}."
+                )
+            try:
+                n_groups = re.compile(rx).groups
+            except re.error as exc:
+                raise ValueError(
+                    f"LogPattern.extra[{name!r}]: bad regex ({exc})."
+                ) from exc
+            if n_groups < 1:
+                raise ValueError(
+                    f"LogPattern.extra[{name!r}] regex needs a capture group: {rx!r}."
+                )
+            out.append((str(name), rx, typ, scope))
+        return out
 
     def compiled(self) -> dict[str, re.Pattern[str]]:
         out = {}
         for k, v in self.__dict__.items():
-            if k != "time_format" and v is not None:
+            if k not in ("time_format", "extra") and v is not None:
                 out[k] = re.compile(v)
         return out
+
+
+def _convert(raw: str, typ: Any) -> Any:
+    if typ is float:
+        return _to_float(raw)
+    if typ is int:
+        return int(round(_to_float(raw)))
+    return typ(raw.strip())
 
 
 def _parse_time(s: str, fmt: str | None) -> float:
@@ -467,9 +548,10 @@ def read_text_log(
     path
         The log file.
     pattern
-        Field regexes; the default understands ``Epoch 3/20``, ``loss: 0.4``,
-        ``val_acc=0.81``, ``lr: 1e-3``, ISO timestamps, ``arch: [...]`` lines
-        and printed PyTorch modules.
+        Field regexes; the default understands ``Epoch 3/20``, ``Epoch 3,``,
+        ``loss: 0.4``, ``val_acc=0.81``, ``lr: 1e-3``, ISO timestamps,
+        ``arch: [...]`` / ``Network scheme: [{...}, ...]`` lines and printed
+        PyTorch modules.
     run_id
         Defaults to a logged ``run_id`` or the file stem.
     **meta
@@ -478,7 +560,8 @@ def read_text_log(
     Returns
     -------
     pandas.DataFrame
-        A one-row runs table (empty if no epoch was found).
+        A one-row runs table; empty, with a :class:`LogParseWarning` saying
+        why, when the log has no epoch with metrics.
 
     Examples
     --------
@@ -495,15 +578,17 @@ def read_text_log(
     p = Path(path)
     pat = pattern or LogPattern()
     rx = pat.compiled()
+    extras = [(n, re.compile(r), t, s) for n, r, t, s in pat.extra_fields()]
     try:
         text = p.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         _warn(p, None, f"unreadable ({exc}); file skipped")
         return make_runs_table([])
-    epochs: dict[int, dict[str, float]] = {}
+    epochs: dict[int, dict[str, Any]] = {}
     last_ts: dict[int, float] = {}
     first_ts: float | None = None
     current: int | None = None
+    skipping = False  # inside a block after a rejected epoch marker
     rec: dict[str, Any] = {}
     layers: list[str] = []
     metric_keys = ("train_loss", "val_loss", "train_acc", "val_acc", "lr", "epoch_time")
@@ -519,7 +604,7 @@ def read_text_log(
             if "timestamp" in rx and (m := rx["timestamp"].search(line)):
                 ts = _parse_time(m.group(1), pat.time_format)
             if "arch" in rx and (m := rx["arch"].search(line)):
-                rec["arch"] = m.group(1)
+                rec["arch"] = _arch_value(m.group(1))
                 continue
             if "layer" in rx and (m := rx["layer"].search(line)):
                 nums = re.findall(r"[-+]?\d+\.?\d*", m.group(2))
@@ -529,14 +614,59 @@ def read_text_log(
                 rec["num_params"] = _to_float(m.group(1))
             if "run_id" in rx and (m := rx["run_id"].search(line)):
                 rec.setdefault("run_id", m.group(1))
-            if "epoch" in rx and (m := rx["epoch"].search(line)):
-                current = int(m.group(1))
-            found: dict[str, float] = {}
+            marker = rx["epoch"].search(line) if "epoch" in rx else None
+            loose = rx["epoch_loose"].search(line) if "epoch_loose" in rx else None
+            found: dict[str, Any] = {}
             for k in metric_keys:
                 if k in rx and (m := rx[k].search(line)):
                     found[k] = _to_float(m.group(1))
-        except (ValueError, OverflowError) as exc:
+            run_level: dict[str, Any] = {}
+            for name, erx, typ, scope in extras:
+                if m := erx.search(line):
+                    v = _convert(m.group(1), typ)
+                    (found if scope == "epoch" else run_level)[name] = v
+        except (ValueError, OverflowError, TypeError) as exc:
             _warn(p, lineno, f"malformed value ({exc}); line skipped")
+            continue
+        for name, v in run_level.items():
+            rec.setdefault(name, v)
+        if marker is not None:
+            e = int(marker.group(1))
+            done = max((x for x in epochs if epochs[x]), default=None)
+            if e == current and not skipping:
+                pass  # the same epoch again (a header line, then its metrics)
+            elif e in epochs and epochs[e]:
+                _warn(
+                    p,
+                    lineno,
+                    f"epoch {e} is logged again; this block is "
+                    f"skipped (epoch {e} keeps its first values)",
+                )
+                skipping = True
+                continue
+            elif done is not None and e < done:
+                _warn(
+                    p,
+                    lineno,
+                    f"epoch {e} comes after epoch {done} (out of "
+                    "order); this block is skipped",
+                )
+                skipping = True
+                continue
+            else:
+                current, skipping = e, False
+        elif loose is not None and has_markers:
+            after = f" after epoch {current}" if current is not None else ""
+            _warn(
+                p,
+                lineno,
+                f"garbled epoch marker {loose.group(0).strip()!r}"
+                f"{after}; its metrics are skipped, not merged into another "
+                "epoch",
+            )
+            skipping = True
+            continue
+        if skipping:
             continue
         if ts is not None:
             if current is None:
@@ -557,12 +687,22 @@ def read_text_log(
         elif current is not None:
             epochs.setdefault(current, {})
     if not epochs or not any(epochs.values()):
-        _warn(p, None, "no epoch with metrics found; file skipped")
+        why = (
+            "no line matched the epoch pattern"
+            if not has_markers
+            else "epoch markers found but no metric on any epoch"
+        )
+        _warn(
+            p,
+            None,
+            f"no epoch with metrics found ({why}; check the LogPattern); file skipped",
+        )
         return make_runs_table([])
     eps = sorted(e for e in epochs if epochs[e])
     start = eps[0]
     n = eps[-1] - start + 1
-    curves: dict[str, list[float]] = {c: [math.nan] * n for c in CURVES}
+    curve_names = list(CURVES) + [nm for nm, _, _, sc in extras if sc == "epoch"]
+    curves: dict[str, list[Any]] = {c: [math.nan] * n for c in curve_names}
     name = {"lr": "lr_curve"}
     for e in eps:
         for k, v in epochs[e].items():
@@ -580,7 +720,14 @@ def read_text_log(
     rec.update(curves)
     rec["run_id"] = run_id or rec.get("run_id") or p.stem
     rec["source"] = str(p)
+    rec[_FIELDS_KEY] = [nm for nm, _, _, _ in extras]
     return make_runs_table([rec])
+
+
+def _arch_value(text: str) -> Any:
+    """The architecture as logged: a decoded literal if it is one, else text."""
+    decoded = decode_literal(text)
+    return decoded if isinstance(decoded, (list, tuple)) else text
 
 
 # --------------------------------------------------------------------------
@@ -740,6 +887,9 @@ def read_logs(
     if not tables:
         return make_runs_table([])
     out = pd.concat(tables, ignore_index=True)
+    out.attrs[PARSED_FIELDS] = sorted(
+        {f for t in tables for f in t.attrs.get(PARSED_FIELDS, [])}
+    )
     dup = out["run_id"].duplicated(keep=False)
     if dup.any():
         out.loc[dup, "run_id"] = [

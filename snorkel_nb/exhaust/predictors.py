@@ -32,6 +32,7 @@ from snorkel_nb.exhaust.arch import (
     edit_distance_matrix,
     parse_token,
 )
+from snorkel_nb.exhaust.features import CurveBase, feature_columns, fit_curve_prior
 from snorkel_nb.exhaust.logs import CURVES, make_runs_table
 
 __all__ = [
@@ -119,7 +120,10 @@ def as_runs(runs_or_archs: Any) -> pd.DataFrame:
     else:
         runs = make_runs_table([{"arch": a} for a in runs_or_archs])
     if len(runs) == 0:
-        raise ValueError("The runs table is empty.")
+        raise ValueError(
+            "The runs table is empty (if it came from read_logs: no log had an "
+            "epoch with metrics; the LogParseWarnings name each skipped file)."
+        )
     return runs.reset_index(drop=True)
 
 
@@ -134,21 +138,11 @@ def _early_curve(runs: pd.DataFrame, metric: str, k: int) -> np.ndarray:
     return out
 
 
-def _meta_columns(runs: pd.DataFrame) -> list[str]:
-    """Numeric scalar columns known before training (no outcome leaks)."""
-    cols = [c for c in ("num_params", "macs", "lr") if c in runs.columns]
-    for c in runs.columns:
-        if c in _STANDARD or c in cols or any(s in c.lower() for s in _LEAKY):
-            continue
-        if pd.api.types.is_numeric_dtype(runs[c]) and not pd.api.types.is_bool_dtype(
-            runs[c]
-        ):
-            cols.append(c)
-    return [
-        c
-        for c in cols
-        if np.isfinite(pd.to_numeric(runs[c], errors="coerce").to_numpy(float)).any()
-    ]
+def _meta_columns(
+    runs: pd.DataFrame, features: Sequence[str] | None = None
+) -> list[str]:
+    """Scalar feature columns: the whitelist of :func:`feature_columns`."""
+    return feature_columns(runs, features)
 
 
 @contextmanager
@@ -183,10 +177,32 @@ class ExhaustPredictor(ABC):
     """
 
     uses_curve = True
+    #: scalar feature columns (``None``: see :func:`feature_columns`)
+    features: Sequence[str] | None = None
 
     def __init__(self, target: str = "final_acc", max_epochs_seen: int = 3) -> None:
         self.target = target
         self.max_epochs_seen = max_epochs_seen
+
+    def _fit_bases(self, runs: pd.DataFrame, y: np.ndarray) -> None:
+        """Per-``k`` residual bases (:class:`CurveBase`) for accuracy targets."""
+        lens = np.array(
+            [np.isfinite(np.asarray(c, float)).sum() for c in runs["val_acc"]]
+        )
+        self.horizon_ = float(np.median(lens)) if (lens > 0).any() else 1.0
+        self.bases_: dict[int, CurveBase] = {}
+        if self.target not in _ACC_TARGETS:
+            return
+        prior = fit_curve_prior(runs["val_acc"])
+        for k in range(1, self.max_epochs_seen + 1):
+            c = _early_curve(runs, "val_acc", k)
+            self.bases_[k] = CurveBase().fit(c, y, self.horizon_, prior)
+
+    def _base(self, runs: pd.DataFrame, k: int) -> np.ndarray:
+        """The residual base of each run: 0 without epochs, NaN without a curve."""
+        if k == 0 or self.target not in _ACC_TARGETS:
+            return np.zeros(len(runs))
+        return self.bases_[k].predict(_early_curve(runs, "val_acc", k))
 
     # -- helpers ---------------------------------------------------------
     def _prepare_fit(self, runs: Any) -> tuple[pd.DataFrame, np.ndarray]:
@@ -199,7 +215,9 @@ class ExhaustPredictor(ABC):
         keep = np.isfinite(y)
         if not keep.any():
             raise ValueError(
-                f"Target {self.target!r} is not logged in any of the {len(runs)} runs."
+                f"Target {self.target!r} is not logged in any of the {len(runs)} "
+                "runs (accuracy targets need a val_acc curve or final_val_acc; "
+                "train_time needs epoch times or train_time)."
             )
         runs = runs[keep].reset_index(drop=True)
         self.n_train_ = int(keep.sum())
@@ -401,9 +419,11 @@ class EditDistanceKNN(ExhaustPredictor):
 class _Features:
     """Architecture + hyper-parameter + early-curve features for tabular models."""
 
-    def fit(self, runs: pd.DataFrame, max_k: int) -> _Features:
+    def fit(
+        self, runs: pd.DataFrame, max_k: int, features: Sequence[str] | None = None
+    ) -> _Features:
         self.arch_ = ArchFeaturizer().fit(runs["arch"])
-        self.meta_ = _meta_columns(runs)
+        self.meta_ = _meta_columns(runs, features)
         self.metrics_ = [
             m
             for m in ("val_acc", "train_acc", "train_loss", "val_loss", "epoch_time")
@@ -437,23 +457,18 @@ class _Features:
         return np.column_stack(parts)
 
 
-def _base(runs: pd.DataFrame, k: int, target: str) -> np.ndarray:
-    """Residual base: last seen validation accuracy (accuracy targets, k>0)."""
-    if k == 0 or target not in _ACC_TARGETS:
-        return np.zeros(len(runs))
-    return _early_curve(runs, "val_acc", k)[:, -1]
-
-
 class BoostedPredictor(_ThreadCappedPredictor):
     """Gradient-boosted trees on architecture features (+ the first k epochs).
 
     One :class:`~sklearn.ensemble.HistGradientBoostingRegressor` per
     ``epochs_seen`` in ``0..max_epochs_seen``. Features: layer-type counts and
     argument statistics (:class:`ArchFeaturizer`), pre-training scalars
-    (params, MACs, learning rate, other numeric hyper-parameters), and the
-    first ``k`` values of every logged curve. With ``k > 0``, accuracy targets
-    are learned as the gain over the last seen accuracy; ``train_time`` is
-    learned in log space. ``n_threads`` caps OpenMP threads (default 1: for
+    (the whitelist of :func:`~snorkel_nb.exhaust.features.feature_columns`),
+    and the first ``k`` values of every logged curve. With ``k > 0``, accuracy
+    targets are learned as the residual over a ridge fit on the early curve
+    (:class:`~snorkel_nb.exhaust.features.CurveBase`; not the gain over the
+    last seen accuracy, which hurts when epoch ``k`` is far below the final
+    value); ``train_time`` is learned in log space. ``n_threads`` caps OpenMP threads (default 1: for
     a few thousand runs more threads only add contention).
 
     Examples
@@ -476,8 +491,10 @@ class BoostedPredictor(_ThreadCappedPredictor):
         l2_regularization: float = 1.0,
         random_state: int = 0,
         n_threads: int | None = 1,
+        features: Sequence[str] | None = None,
     ) -> None:
         super().__init__(target, max_epochs_seen)
+        self.features = features
         self.n_threads = n_threads
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -490,11 +507,12 @@ class BoostedPredictor(_ThreadCappedPredictor):
         from sklearn.ensemble import HistGradientBoostingRegressor
 
         runs, y = self._prepare_fit(runs)
-        self.features_ = _Features().fit(runs, self.max_epochs_seen)
+        self.features_ = _Features().fit(runs, self.max_epochs_seen, self.features)
+        self._fit_bases(runs, y)
         yt = np.log(y) if self.log_target_ else y
         self.models_ = []
         for k in range(self.max_epochs_seen + 1):
-            base = _base(runs, k, self.target)
+            base = self._base(runs, k)
             ok = np.isfinite(base)
             model = HistGradientBoostingRegressor(
                 max_iter=self.max_iter,
@@ -516,7 +534,7 @@ class BoostedPredictor(_ThreadCappedPredictor):
         k = self._check_k(epochs_seen)
         runs = as_runs(runs)
         model, k_used = self.models_[k]
-        base = _base(runs, k_used, self.target)
+        base = self._base(runs, k_used)
         pred = np.empty(len(runs))
         ok = np.isfinite(base)
         if ok.any():
@@ -584,7 +602,7 @@ class KernelPredictor(_ThreadCappedPredictor):
     fits over ``log(epoch)`` extrapolated to the median logged length of the
     training runs). Missing values are imputed with training means and
     standardised features clipped to +-5. As in :class:`BoostedPredictor`,
-    accuracy targets are learned as the gain over the last seen accuracy
+    accuracy targets are learned as the residual over the ridge curve base
     (``k > 0``) and ``train_time`` in log space; targets are standardised. The
     smooth kernel interpolates between similar past runs and the
     epsilon-insensitive loss ignores the few collapsed runs, which ranks the
@@ -616,8 +634,10 @@ class KernelPredictor(_ThreadCappedPredictor):
         epsilon: float = 0.1,
         gamma: float = 0.5,
         n_threads: int | None = 1,
+        features: Sequence[str] | None = None,
     ) -> None:
         super().__init__(target, max_epochs_seen)
+        self.features = features
         self.C = C
         self.epsilon = epsilon
         self.gamma = gamma
@@ -640,16 +660,13 @@ class KernelPredictor(_ThreadCappedPredictor):
         from sklearn.svm import SVR
 
         runs, y = self._prepare_fit(runs)
-        self.features_ = _Features().fit(runs, self.max_epochs_seen)
-        lens = np.array(
-            [np.isfinite(np.asarray(c, float)).sum() for c in runs["val_acc"]]
-        )
-        self.horizon_ = float(np.median(lens)) if (lens > 0).any() else 1.0
+        self.features_ = _Features().fit(runs, self.max_epochs_seen, self.features)
+        self._fit_bases(runs, y)
         yt = np.log(y) if self.log_target_ else y
         self.models_: list = []
         self.scalers_: list = []
         for k in range(self.max_epochs_seen + 1):
-            base = _base(runs, k, self.target)
+            base = self._base(runs, k)
             ok = np.isfinite(base)
             if ok.sum() < 2:  # curve not logged: fall back to architecture only
                 self.models_.append(self.models_[0])
@@ -677,10 +694,10 @@ class KernelPredictor(_ThreadCappedPredictor):
         def run(model: tuple, part: pd.DataFrame) -> np.ndarray:
             svr, kk, r_mu, r_sd = model
             X = self._scale(self._X(part, kk), kk)
-            return svr.predict(X) * r_sd + r_mu + _base(part, kk, self.target)
+            return svr.predict(X) * r_sd + r_mu + self._base(part, kk)
 
         model = self.models_[k]
-        base = _base(runs, model[1], self.target)
+        base = self._base(runs, model[1])
         ok = np.isfinite(base)
         pred = np.empty(len(runs))
         if ok.any():
@@ -734,8 +751,10 @@ class LSTMPredictor(_ThreadCappedPredictor):
         seed: int = 0,
         verbose: bool = False,
         n_threads: int | None = 1,
+        features: Sequence[str] | None = None,
     ) -> None:
         super().__init__(target, max_epochs_seen)
+        self.features = features
         self.n_threads = n_threads
         self.hidden = hidden
         self.epochs = epochs
@@ -827,20 +846,25 @@ class LSTMPredictor(_ThreadCappedPredictor):
 
         return Net(len(self.vocab_) + 2, len(self.meta_cols_) + 1)
 
-    def _side(self, curve: Any, k: Any) -> tuple[Any, Any]:
+    def _base_table(self, runs: pd.DataFrame) -> Any:
+        """``[n, K+1]`` residual bases (ridge curve base), standardised; 0 if none."""
+        import torch
+
+        K = self.max_epochs_seen
+        t = np.zeros((len(runs), K + 1), np.float32)
+        if self.target in _ACC_TARGETS and getattr(self, "bases_", None):
+            for k in range(1, K + 1):
+                b = (self._base(runs, k) - self.y_mu_) / self.y_sd_
+                t[:, k] = np.nan_to_num(b)
+        return torch.from_numpy(t)
+
+    def _side(self, curve: Any, k: Any, table: Any) -> tuple[Any, Any, Any]:
         import torch
 
         K = self.max_epochs_seen
         pos = torch.arange(K)[None, :]
         mask = ((pos < k[:, None]) & torch.isfinite(curve)).float()
-        base = torch.zeros(len(k))  # offset in standardised target space
-        if self.target in _ACC_TARGETS and K > 0:
-            idx = (k - 1).clamp(min=0)
-            last = curve[torch.arange(len(k)), idx]
-            has = (k > 0) & torch.isfinite(last)
-            base = torch.where(
-                has, (torch.nan_to_num(last) - self.y_mu_) / self.y_sd_, base
-            )
+        base = table[torch.arange(len(k)), k]  # offset in standardised target space
         c = (curve - self.y_mu_) / self.y_sd_ if self.target in _ACC_TARGETS else curve
         return torch.nan_to_num(c) * mask, mask, base
 
@@ -879,10 +903,12 @@ class LSTMPredictor(_ThreadCappedPredictor):
         )
         self.arg_mu_ = a.mean(0).astype(np.float32)
         self.arg_sd_ = (a.std(0) + 1e-6).astype(np.float32)
-        self.meta_cols_ = _meta_columns(runs)
+        self.meta_cols_ = _meta_columns(runs, self.features)
         yt = np.log(y) if self.log_target_ else y
         self.y_mu_, self.y_sd_ = float(yt.mean()), float(yt.std() + 1e-6)
         types, args, lens, meta, curve = self._encode(runs)
+        self._fit_bases(runs, y)
+        table = self._base_table(runs)
         target = torch.tensor(yt, dtype=torch.float32)
         has_curve = torch.isfinite(curve).all(1)
         torch.manual_seed(self.seed)
@@ -900,7 +926,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
                 b = perm[s : s + self.batch_size]
                 k = torch.randint(0, self.max_epochs_seen + 1, (len(b),), generator=gen)
                 k = torch.where(has_curve[b], k, torch.zeros_like(k))
-                c, mask, base = self._side(curve[b], k)
+                c, mask, base = self._side(curve[b], k, table[b])
                 out = net(types[b], args[b], lens[b], meta[b], c, mask, k.float())
                 pred = base + out
                 goal = (target[b] - self.y_mu_) / self.y_sd_
@@ -922,7 +948,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
         kk = torch.full((len(runs),), k, dtype=torch.long)
         kk = torch.where(torch.isfinite(curve[:, :k]).all(1), kk, torch.zeros_like(kk))
         with torch.no_grad():
-            c, mask, base = self._side(curve, kk)
+            c, mask, base = self._side(curve, kk, self._base_table(runs))
             out = self.net_(types, args, lens, meta, c, mask, kk.float()).numpy()
         pred = (base.numpy() + out) * self.y_sd_ + self.y_mu_
         return np.exp(pred) if self.log_target_ else pred
@@ -950,6 +976,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
                 "seed",
                 "verbose",
                 "n_threads",
+                "features",
             )
         }
         fitted = {
@@ -959,12 +986,18 @@ class LSTMPredictor(_ThreadCappedPredictor):
             "y_sd_": self.y_sd_,
             "n_train_": self.n_train_,
             "log_target_": self.log_target_,
+            "horizon_": self.horizon_,
+            "bases_": {},
         }
         arrays = {
             f"state.{k}": v.detach().numpy() for k, v in self.net_.state_dict().items()
         }
         for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
             arrays[k] = np.asarray(getattr(self, k))
+        for k, base in self.bases_.items():
+            cfg, arr = base.state()
+            fitted["bases_"][str(k)] = cfg
+            arrays.update({f"base{k}.{name}": v for name, v in arr.items()})
         return save_artifact(
             path, "exhaust.LSTMPredictor", {"params": params, "fitted": fitted}, arrays
         )
@@ -979,7 +1012,19 @@ class LSTMPredictor(_ThreadCappedPredictor):
         config, arrays, _ = load_artifact(path, kind="exhaust.LSTMPredictor")
         self = cls(**config["params"])
         for k, v in config["fitted"].items():
-            setattr(self, k, v)
+            if k != "bases_":
+                setattr(self, k, v)
+        self.bases_ = {
+            int(k): CurveBase.from_state(
+                cfg,
+                {
+                    name[len(f"base{k}.") :]: v
+                    for name, v in arrays.items()
+                    if name.startswith(f"base{k}.")
+                },
+            )
+            for k, cfg in config["fitted"].get("bases_", {}).items()
+        }
         for k in ("arg_mu_", "arg_sd_", "meta_mu_", "meta_sd_"):
             setattr(self, k, arrays[k])
         net = self._net()
