@@ -26,7 +26,7 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from snorkel_nb.progress import progress_bar as tqdm  # one non-TTY-aware helper
 
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.matrix import ABSTAIN
