@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 # public name -> submodule (relative to this package) that defines it
 _LAZY = {
+    "AbstainExcludedWarning": "base",
     "BaseLabeler": "base",
     "probs_to_preds": "base",
     "DegenerateFitWarning": "core",
@@ -33,6 +34,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AbstainExcludedWarning",
     "BaseLabeler",
     "Comparison",
     "DawidSkene",
@@ -54,7 +56,11 @@ __all__ = [
 assert sorted(__all__) == sorted(_LAZY)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
+    from snorkel_nb.labeling.model.base import (
+        AbstainExcludedWarning,
+        BaseLabeler,
+        probs_to_preds,
+    )
     from snorkel_nb.labeling.model.core import (
         DegenerateFitWarning,
         FactorLabeler,
