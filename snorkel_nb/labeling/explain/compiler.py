@@ -12,7 +12,7 @@ import pandas as pd
 
 from snorkel_nb.labeling.explain.grammar import (
     ExplanationParseError,
-    _norm_labels,
+    normalize_labels,
     parse_explanation,
 )
 from snorkel_nb.labeling.explain.predicates import (
@@ -203,7 +203,7 @@ class ExplanationCompiler:
 
     def __init__(self, labels: Mapping[str, int] | Sequence[str], field: str = "text"
                  ) -> None:
-        self.labels = _norm_labels(labels)
+        self.labels = normalize_labels(labels)
         if not self.labels:
             raise ValueError("labels is empty; give the label names, e.g. "
                              "{'HAM': 0, 'SPAM': 1}.")

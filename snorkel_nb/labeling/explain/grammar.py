@@ -719,7 +719,17 @@ class Parse:
     rank: int
 
 
-def _norm_labels(labels: Mapping[str, int] | Sequence[str]) -> dict[str, int]:
+def normalize_labels(labels: Mapping[str, int] | Sequence[str]) -> dict[str, int]:
+    """Label names -> ids, from a mapping or a sequence (ids = positions).
+
+    Shared by the grammar, the compiler and the LF suggester so all three read
+    ``labels=`` the same way.
+
+    Examples
+    --------
+    >>> normalize_labels(["HAM", "SPAM"])
+    {'HAM': 0, 'SPAM': 1}
+    """
     if isinstance(labels, Mapping):
         return {str(k): int(v) for k, v in labels.items()}
     return {str(k): i for i, k in enumerate(labels)}
@@ -756,7 +766,7 @@ def parse_explanation(text: str, labels: Mapping[str, int] | Sequence[str]
     """
     if not isinstance(text, str) or not text.strip():
         raise ExplanationParseError(str(text), "the explanation is empty")
-    label_map = _norm_labels(labels)
+    label_map = normalize_labels(labels)
     lower_names = {k.lower(): k for k in label_map}
     toks = tokenize(text)
     if not toks:
