@@ -301,3 +301,16 @@ def test_phrase_offers_a_substring_reading_and_the_report_says_it_was_kept():
     assert kept["reading"].iloc[0].endswith("contains the substring 'call now'")
     dropped = res.report[~res.report["kept"]]
     assert dropped["reason"].str.contains("does not label its example").any()
+
+
+def test_filter_bank_and_types_do_not_import_the_compiler():
+    import ast
+    import pathlib
+
+    import snorkel_nb.labeling.explain as pkg
+
+    root = pathlib.Path(pkg.__file__).parent
+    for name in ("filter_bank.py", "types.py"):
+        tree = ast.parse((root / name).read_text())
+        mods = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert "snorkel_nb.labeling.explain.compiler" not in mods, name

@@ -6,6 +6,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from snorkel_nb.labeling.explain.filter_bank import FilterBank
 from snorkel_nb.labeling.explain.grammar import (
     ExplanationParseError,
     normalize_labels,
@@ -145,8 +146,6 @@ class ExplanationCompiler:
         -------
         FilterResult
         """
-        from snorkel_nb.labeling.explain.filter_bank import FilterBank
-
         if errors not in ("raise", "collect"):
             raise ValueError(f"errors must be 'raise' or 'collect'; got {errors!r}.")
         cands: list[Candidate] = []
