@@ -24,6 +24,7 @@ def test_majority_predict_on_empty_matrix_raises():
         MajorityLabelVoter().score(EMPTY, np.zeros(0, int))
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # the tiny fit may look degenerate
 @pytest.mark.parametrize("cls", [LabelModel, DawidSkene])
 def test_label_models_fit_predict_score_on_empty_matrix_raise(cls):
     with pytest.raises(ValueError, match="0 rows"):
