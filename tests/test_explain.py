@@ -265,3 +265,52 @@ def test_compile_all_collects_errors():
                            errors="collect")
     assert len(res.lfs) == 1 and len(res.parse_errors) == 1
     assert "UNPARSED ('spammy')" in res.summary()
+
+
+# ------------------------------------------------- forms from issue 24 (first ten minutes)
+def test_quoted_terms_may_hold_apostrophes():
+    parses = parse_explanation("SPAM because it contains 'i'll' or 'i'm'", YT)
+    assert parses[0].predicate == Or((Contains("i'll", "word"), Contains("i'm", "word")))
+    lf = explanation_lf("SPAM because it contains 'i'll' or 'i'm'", "SPAM", 1)
+    df = pd.DataFrame({"text": ["i'll be there", "ill health", "i'm here", "im"]})
+    assert lf.batch(df).tolist() == [1, -1, 1, -1]
+
+
+def test_quote_pairs_without_inner_apostrophe_still_split():
+    parses = parse_explanation("SPAM because it contains 'a' and 'b'", YT)
+    assert parses[0].predicate == And((Contains("a", "word"), Contains("b", "word")))
+
+
+def test_quoted_subject_is_in_the_message():
+    parses = parse_explanation("SPAM because 'guaranteed' is in the message", YT)
+    assert [p.predicate for p in parses][:2] == [Contains("guaranteed", "word"),
+                                                Contains("guaranteed", "substring")]
+
+
+def test_phrase_offers_a_substring_reading_and_the_report_says_it_was_kept():
+    exp = "SPAM because it contains the phrase 'call now'"
+    readings = [p.predicate for p in parse_explanation(exp, YT)]
+    assert readings[0] == Contains("call now", "word")  # most literal first
+    assert Contains("call now", "substring") in readings
+    df = pd.DataFrame({"text": ["call noworries about it", "call now!", "hello",
+                                "call me now"]})
+    res = ExplanationCompiler(YT).compile_all([(exp, "call noworries, free gift")],
+                                              data=df)
+    assert [lf.predicate for lf in res.lfs] == [Contains("call now", "substring")]
+    kept = res.report[res.report["kept"]]
+    assert kept["reading"].iloc[0].endswith("contains the substring 'call now'")
+    dropped = res.report[~res.report["kept"]]
+    assert dropped["reason"].str.contains("does not label its example").any()
+
+
+def test_filter_bank_and_types_do_not_import_the_compiler():
+    import ast
+    import pathlib
+
+    import snorkel_nb.labeling.explain as pkg
+
+    root = pathlib.Path(pkg.__file__).parent
+    for name in ("filter_bank.py", "types.py"):
+        tree = ast.parse((root / name).read_text())
+        mods = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert "snorkel_nb.labeling.explain.compiler" not in mods, name

@@ -14,7 +14,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from snorkel_nb.progress import progress_bar as tqdm
 
 from snorkel_nb.classification.data import DictDataLoader
 from snorkel_nb.classification.multitask_classifier import MultitaskClassifier

@@ -880,7 +880,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
 
     def _fit(self, runs: Any) -> LSTMPredictor:
         import torch
-        from tqdm.auto import tqdm
+        from snorkel_nb.progress import progress_bar as tqdm
 
         runs, y = self._prepare_fit(runs)
         for a in ("meta_mu_", "meta_sd_"):

@@ -149,7 +149,7 @@ def cross_val_predict(
     (300,)
     """
     from sklearn.model_selection import KFold
-    from tqdm.auto import tqdm
+    from snorkel_nb.progress import progress_bar as tqdm
 
     runs = as_runs(runs)
     if n_folds < 2 or n_folds > len(runs):

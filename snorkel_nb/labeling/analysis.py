@@ -294,8 +294,8 @@ class LFAnalysis:
     def pair_points(self, lf_a: str | int, lf_b: str | int, kind: str = "overlap") -> np.ndarray:
         """Row indices behind one heatmap cell (``kind`` = overlap or conflict)."""
         self._need_rows("pair_points")
-        a = self._index(lf_a)
-        b = self._index(lf_b)
+        a = self.lf_index(lf_a)
+        b = self.lf_index(lf_b)
         va, vb = self.L[:, a], self.L[:, b]
         mask = (va != ABSTAIN) & (vb != ABSTAIN)
         if kind == "conflict":
@@ -304,7 +304,15 @@ class LFAnalysis:
             raise ValueError(f"kind must be 'overlap' or 'conflict'; got {kind!r}")
         return np.nonzero(mask)[0]
 
-    def _index(self, lf: str | int) -> int:
+    def lf_index(self, lf: str | int) -> int:
+        """Column of ``L`` for an LF given by name or position.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> LFAnalysis(np.array([[0, -1]]), ["a", "b"]).lf_index("b")
+        1
+        """
         if isinstance(lf, (int, np.integer)):
             if not 0 <= lf < self.m:
                 raise IndexError(f"LF index {lf} out of range 0..{self.m - 1}")

@@ -194,6 +194,8 @@ def label_matrix_to_crowd(
     1     1      a      0
     2     1      b      0
     """
+    # Deliberate exception to "empty raises": a format conversion of zero
+    # items returns an empty table (round-trips with crowd_to_label_matrix).
     L = check_label_matrix(L, allow_empty=True)
     n, m = L.shape
     items_a = np.arange(n) if items is None else np.asarray(items)

@@ -7,10 +7,13 @@ means the LF did not vote.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # scipy.sparse costs ~0.3 s to import; only load it when used
+    import scipy.sparse as sp
 
 ABSTAIN: int = -1
 
@@ -65,7 +68,7 @@ def check_label_matrix(
     """
     if L is None:
         raise ValueError(f"{name} is None; expected an [n, m] label matrix.")
-    if sp.issparse(L):
+    if _is_sparse(L):
         L = _sparse_to_dense(L)
     elif not isinstance(L, np.ndarray):
         try:
@@ -134,7 +137,19 @@ def check_label_matrix(
     return L
 
 
+def _is_sparse(L: Any) -> bool:
+    """``scipy.sparse.issparse`` without importing scipy when nobody else has.
+
+    A sparse matrix can only exist once ``scipy.sparse`` is imported, so the
+    check costs nothing for dense input in a session that never used scipy.
+    """
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and sparse.issparse(L)
+
+
 def _sparse_to_dense(L: sp.spmatrix) -> np.ndarray:
+    import scipy.sparse as sp
+
     coo = sp.coo_matrix(L)
     if coo.nnz and (coo.data < 0).any():
         dense = np.full(coo.shape, ABSTAIN, dtype=np.int64)
@@ -180,6 +195,8 @@ def one_hot(L: np.ndarray, cardinality: int) -> sp.csr_matrix:
     LF-pair/label-pair co-occurrence counts in one sparse product, and such
     products sum over row chunks (the sufficient statistics of label models).
     """
+    import scipy.sparse as sp
+
     n, m = L.shape
     rows, cols = np.nonzero(L != ABSTAIN)
     data = np.ones(len(rows), dtype=np.float64)

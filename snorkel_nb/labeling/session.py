@@ -294,7 +294,7 @@ class LFSession:
         ``kind="conflicts"``: points where another LF votes a different label;
         the ``conflicts_with`` column lists those LFs and their votes.
         """
-        j = self.analysis._index(name)
+        j = self.analysis.lf_index(name)
         L = self.L
         col = L[:, j]
         voted = col != ABSTAIN

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from snorkel_nb.labeling.explain.grammar import _norm_labels
+from snorkel_nb.labeling.explain.grammar import normalize_labels
 from snorkel_nb.labeling.explain.predicates import TextView, slugify
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.matrix import ABSTAIN, check_gold, check_label_matrix
@@ -204,7 +204,7 @@ def suggest_lfs(
         L = check_label_matrix(L, name="L")
         if len(L) != n:
             raise ValueError(f"L has {len(L)} rows but data has {n}.")
-    label_map = _norm_labels(labels) if labels is not None else None
+    label_map = normalize_labels(labels) if labels is not None else None
     k_from = [max(label_map.values()) + 1] if label_map else []
     if L is not None and L.size:
         k_from.append(int(L.max()) + 1)

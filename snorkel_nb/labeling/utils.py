@@ -46,6 +46,8 @@ def filter_unlabeled_dataframe(
     >>> X_kept["text"].tolist(), probs_kept.tolist()
     (['a', 'c'], [[0.9, 0.1], [0.2, 0.8]])
     """
+    # Deliberate exception to "empty raises": filtering an empty split is a
+    # no-op that returns empty frames, not a modelling error.
     L = check_label_matrix(L, allow_empty=True)
     y = np.asarray(y)
     n = L.shape[0]

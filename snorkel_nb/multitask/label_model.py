@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-from tqdm.auto import tqdm
+from snorkel_nb.progress import progress_bar as tqdm
 
 from snorkel_nb.io import load_artifact, save_artifact
 from snorkel_nb.labeling.model import LabelModel

@@ -174,7 +174,7 @@ class LFMatrices(W.VBox):
                 base = (self.df.iloc[rows].copy() if self.df is not None
                         else pd.DataFrame(index=rows))
                 for name in dict.fromkeys([lf_a, lf_b]):
-                    base[f"vote:{name}"] = an.L[rows, an._index(name)]
+                    base[f"vote:{name}"] = an.L[rows, an.lf_index(name)]
                 pts = base
         except (KeyError, IndexError, ValueError) as exc:
             self.points.value = _html.STYLE + _html.error_box(str(exc))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Sequence
 
 import pandas as pd
-from tqdm.auto import tqdm
+from snorkel_nb.progress import progress_bar as tqdm
 
 from snorkel_nb.augmentation.policy.core import Policy
 from snorkel_nb.augmentation.tf import BaseTransformationFunction

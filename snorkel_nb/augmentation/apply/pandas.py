@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import pandas as pd
-from tqdm.auto import tqdm
+from snorkel_nb.progress import progress_bar as tqdm
 
 from snorkel_nb.augmentation.apply.core import BaseTFApplier, field_of
 from snorkel_nb.map.core import dataframe_rows

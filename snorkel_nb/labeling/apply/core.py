@@ -29,7 +29,7 @@ from typing import Any, Callable, Hashable, Iterable, Literal, NamedTuple, Seque
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from snorkel_nb.progress import progress_bar as tqdm
 
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.matrix import ABSTAIN

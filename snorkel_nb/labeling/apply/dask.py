@@ -29,7 +29,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 from dask.distributed import Client, as_completed
-from tqdm.auto import tqdm
+from snorkel_nb.progress import progress_bar as tqdm
 
 from snorkel_nb.labeling.apply.core import (
     ApplierMetadata,

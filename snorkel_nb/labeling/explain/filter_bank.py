@@ -13,57 +13,18 @@ Filters, in order, for each explanation's readings (most literal first):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
-from snorkel_nb.labeling.explain.compiler import (
+from snorkel_nb.labeling.explain.types import (
     Candidate,
-    Explanation,
     ExplanationLF,
-    _example_text,
+    FilterResult,
+    example_text,
 )
-from snorkel_nb.labeling.explain.grammar import ExplanationParseError
 from snorkel_nb.labeling.explain.predicates import TextView
-
-
-@dataclass
-class FilterResult:
-    """What the filter bank kept and why it dropped the rest.
-
-    Attributes
-    ----------
-    lfs
-        The kept labeling functions, in explanation order.
-    report
-        One row per candidate: ``explanation``, ``reading``, ``lf``, ``kept``,
-        ``reason`` and ``coverage`` (share of the data it labels; NaN without
-        data).
-    parse_errors
-        ``(index, explanation, error)`` for explanations that could not be
-        parsed (with ``errors="collect"``).
-    """
-
-    lfs: list[ExplanationLF]
-    report: pd.DataFrame
-    parse_errors: list[tuple[int, Explanation, ExplanationParseError]] = field(
-        default_factory=list)
-
-    def summary(self) -> str:
-        """One line per explanation: what was kept or why nothing was."""
-        lines = []
-        for exp, rows in self.report.groupby("explanation", sort=False):
-            kept = rows[rows["kept"]]
-            if len(kept):
-                names = ", ".join(kept["lf"])
-                lines.append(f"kept {names} ({len(rows) - len(kept)} dropped) <- {exp}")
-            else:
-                lines.append(f"NOTHING kept: {rows['reason'].iloc[-1]} <- {exp}")
-        for _, exp, err in self.parse_errors:
-            lines.append(f"UNPARSED ({err.unparsed!r}) <- {exp.text}")
-        return "\n".join(lines)
 
 
 class FilterBank:
@@ -81,7 +42,7 @@ class FilterBank:
 
     Examples
     --------
-    >>> from snorkel_nb.labeling.explain import ExplanationCompiler
+    >>> from snorkel_nb.labeling.explain import Explanation, ExplanationCompiler
     >>> c = ExplanationCompiler(["HAM", "SPAM"])
     >>> cands = c.candidates(Explanation("SPAM because it contains 'subscribe'",
     ...                                  example="pls subscribed to me"))
@@ -119,7 +80,7 @@ class FilterBank:
             lf = c.lf
             reason = ""
             cov = float("nan")
-            ex = _example_text(c.explanation.example, self.field)
+            ex = example_text(c.explanation.example, self.field)
             if ex is not None and not lf.predicate.test(ex):
                 reason = f"does not label its example as {lf.label_name}"
             if self.view is not None:

@@ -33,14 +33,16 @@ from snorkel_nb.labeling.explain.predicates import (
 
 SUPPORTED_FORMS = """\
 Supported explanation forms (LABEL is one of your label names; quoted terms use
-'single' or "double" quotes; numbers may be digits or words up to twenty):
+'single' or "double" quotes, and may hold apostrophes: 'i'll'; numbers may be
+digits or words up to twenty):
   Label LABEL because <condition>      LABEL because <condition>
   This is LABEL because <condition>    If <condition>, (then) label it LABEL
 Conditions (the subject - "the comment", "the question", "the text", "it" - is
 optional; combine with "and", "or", "but"; "and" binds tighter than "or"):
   contains / has / includes / mentions [the word|phrase|string] 'x'
   contains 'x' and 'y' | 'x' or 'y' | any of 'x', 'y', 'z' | both 'x' and 'y'
-  does not contain 'x' | has no 'x' | 'x' does not appear
+  contains the phrase 'x y' (read as the words, and as the characters anywhere)
+  does not contain 'x' | has no 'x' | 'x' does not appear | 'x' is in the message
   starts with 'x' | ends with 'x' | does not start with 'x'
   matches the pattern /regex/ | matches the regex 'regex'
   'x' appears within N words before|after|of 'y' | 'x' is followed by 'y'
@@ -74,7 +76,8 @@ class ExplanationParseError(ValueError):
 
 # ----------------------------------------------------------------------------- tokens
 _TOKEN = re.compile(
-    r"(?P<q>(?<![\w'])'(?P<q1>[^']+?)'(?![\w])|\"(?P<q2>[^\"]+)\"|“(?P<q3>[^”]+)”"
+    # 'single' quotes may hold apostrophes between letters: 'i'll', 'don't'
+    r"(?P<q>(?<![\w'])'(?P<q1>(?:[^']|(?<=\w)'(?=\w))+?)'(?![\w])|\"(?P<q2>[^\"]+)\"|“(?P<q3>[^”]+)”"
     r"|‘(?P<q4>[^’]+)’|`(?P<q5>[^`]+)`)"
     r"|(?P<re>(?<!\S)/(?P<rebody>(?:[^/\\]|\\.)+)/(?!\w))"
     r"|(?P<num>\d+(?:\.\d+)?%?)"
@@ -434,6 +437,11 @@ class _Parser:
             k = self.w(j, *TERM_NOUNS_WORD)
             if k is not None:
                 nouns.append(("word", k))
+                if self.t[k - 1].value in ("phrase", "phrases"):
+                    # "the phrase 'call now'" may mean the characters anywhere
+                    # ("call noworries"): offer the substring reading too; the
+                    # filter bank's report says which reading was kept.
+                    nouns.append(("substring", k))
             k = self.w(j, *TERM_NOUNS_SUB)
             if k is not None:
                 nouns.append(("substring", k))
@@ -696,6 +704,9 @@ class _Parser:
 
     def _in_subject(self, i: int) -> list[int]:
         out = [i]
+        if i > 0 and self.t[i - 1].value in ("in", "inside", "within"):
+            # "'guaranteed' is in the message": "is in" already read the "in"
+            out += [k for k in self.subject(i) if k > i]
         j = self.w(i, "in", "inside", "within")
         if j is not None:
             out += [k for k in self.subject(j) if k > j]
@@ -719,7 +730,17 @@ class Parse:
     rank: int
 
 
-def _norm_labels(labels: Mapping[str, int] | Sequence[str]) -> dict[str, int]:
+def normalize_labels(labels: Mapping[str, int] | Sequence[str]) -> dict[str, int]:
+    """Label names -> ids, from a mapping or a sequence (ids = positions).
+
+    Shared by the grammar, the compiler and the LF suggester so all three read
+    ``labels=`` the same way.
+
+    Examples
+    --------
+    >>> normalize_labels(["HAM", "SPAM"])
+    {'HAM': 0, 'SPAM': 1}
+    """
     if isinstance(labels, Mapping):
         return {str(k): int(v) for k, v in labels.items()}
     return {str(k): i for i, k in enumerate(labels)}
@@ -756,7 +777,7 @@ def parse_explanation(text: str, labels: Mapping[str, int] | Sequence[str]
     """
     if not isinstance(text, str) or not text.strip():
         raise ExplanationParseError(str(text), "the explanation is empty")
-    label_map = _norm_labels(labels)
+    label_map = normalize_labels(labels)
     lower_names = {k.lower(): k for k in label_map}
     toks = tokenize(text)
     if not toks:

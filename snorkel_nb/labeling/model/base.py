@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from typing import Any, Sequence
 
@@ -106,6 +107,10 @@ def _metric(name: str, Y: np.ndarray, preds: np.ndarray, probs: np.ndarray | Non
     )
 
 
+class AbstainExcludedWarning(UserWarning):
+    """``score`` left points without a prediction (or gold) out of a metric."""
+
+
 class BaseLabeler(ABC):
     """Base class: subclasses implement ``fit`` and ``predict_proba``.
 
@@ -121,6 +126,21 @@ class BaseLabeler(ABC):
 
     def _check_L(self, L: Any, **kw: Any) -> np.ndarray:
         return check_label_matrix(L, cardinality=self.cardinality, **kw)
+
+    @staticmethod
+    def _reject_empty(L: Any) -> None:
+        """Raise on a matrix with no rows, as every model entry point does.
+
+        A model asked about zero points is almost always a filtering bug
+        upstream (an empty split, a query that matched nothing), so it is
+        reported rather than answered with an empty array. Cheap: looks only
+        at the shape.
+        """
+        shape = getattr(L, "shape", None)
+        if shape is None:
+            shape = np.shape(L)
+        if len(shape) >= 1 and shape[0] == 0:
+            check_label_matrix(L)  # raises the shared "no rows" message
 
     @abstractmethod
     def predict_proba(self, L: Any) -> np.ndarray:
@@ -138,8 +158,9 @@ class BaseLabeler(ABC):
         voted predicts -1, as in Snorkel, even where the model's probabilities
         for it are not a tie (a model with class-conditional abstain rates can
         be confident there; ``predict_proba`` keeps that, and the "random"
-        policy uses it).
+        policy uses it). Raises ``ValueError`` on a matrix with no rows.
         """
+        self._reject_empty(L)
         probs = self.predict_proba(L)
         preds = probs_to_preds(probs, tie_break_policy)
         if tie_break_policy == "abstain" and len(preds):
@@ -158,9 +179,53 @@ class BaseLabeler(ABC):
 
         As in Snorkel, points predicted as abstain (e.g. ties under the
         ``"abstain"`` policy) and points with gold -1 are left out of every
-        metric except ``coverage``.
+        metric except ``coverage``. Because an accuracy over a subset reads
+        like one over all points, the first call that leaves points out warns
+        once per model (:class:`AbstainExcludedWarning`) with how many points
+        were scored; ask for ``"coverage"`` in ``metrics`` to get the fraction
+        of points with a prediction in the result instead (then no warning),
+        or use ``tie_break_policy="random"`` to score every point. The
+        returned dict keeps Snorkel's keys: only the metrics asked for.
+
+        Parameters
+        ----------
+        L
+            [n, m] label matrix (raises ``ValueError`` when it has no rows).
+        Y
+            [n] gold labels, -1 for unknown.
+        metrics
+            Names among accuracy, f1, precision, recall, f1_micro, f1_macro,
+            roc_auc, coverage.
+        tie_break_policy
+            ``"abstain"`` (Snorkel's default), ``"random"`` or ``"true-random"``.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling.model.majority import MajorityLabelVoter
+        >>> mv = MajorityLabelVoter()
+        >>> L = np.array([[1, 1], [0, 1], [0, 0], [-1, -1]])
+        >>> mv.score(L, [1, 1, 0, 0], metrics=["accuracy", "coverage"])
+        {'accuracy': 1.0, 'coverage': 0.5}
         """
+        self._reject_empty(L)
         preds, probs = self.predict(L, return_probs=True,
                                     tie_break_policy=tie_break_policy)
         Y = check_gold(Y, len(preds), self.cardinality)
-        return {m: _metric(m, Y, preds, probs, self.cardinality) for m in (metrics or ["accuracy"])}
+        names = list(metrics or ["accuracy"])
+        scored = int(np.sum((Y != ABSTAIN) & (preds != ABSTAIN)))
+        if ("coverage" not in names and scored < len(preds)
+                and not getattr(self, "_warned_excluded", False)):
+            self._warned_excluded = True
+            abstained = int(np.sum(preds == ABSTAIN))
+            warnings.warn(
+                f"{type(self).__name__}.score: {', '.join(names)} computed on "
+                f"{scored} of {len(preds)} points ({scored / len(preds):.1%}); "
+                f"{abstained} points with no prediction (abstain or tie) and "
+                f"{len(preds) - scored - abstained} more with gold -1 are left "
+                "out, as in Snorkel. Add 'coverage' to metrics to report it, or "
+                "pass tie_break_policy='random' to score every point. "
+                "(Shown once per model.)",
+                AbstainExcludedWarning,
+                stacklevel=2,
+            )
+        return {m: _metric(m, Y, preds, probs, self.cardinality) for m in names}

@@ -596,7 +596,7 @@ class FactorLabeler(BaseLabeler):
                                  f"{self.n_lfs} LFs.")
         elif not (isinstance(L, np.ndarray) and L.ndim == 2 and L.shape[1] == self.n_lfs
                   and L.shape[0] > 0 and _check_fast(L, self.cardinality) is L):
-            L = self._check_L(L, n_lfs=self.n_lfs, allow_empty=True)
+            L = self._check_L(L, n_lfs=self.n_lfs)
         L = as_int8(L)
         with _few_threads(L.size * (self.vote_cardinality + 1)):
             return self._proba_np(L)
@@ -1092,7 +1092,7 @@ def equal_accuracy_model(
 def _progress(total: int, enabled: bool, desc: str) -> Any:
     if not enabled:
         return None
-    from tqdm.auto import tqdm
+    from snorkel_nb.progress import progress_bar as tqdm
 
     return tqdm(total=total, desc=desc, leave=False)
 

@@ -40,7 +40,7 @@ class MajorityLabelVoter(BaseLabeler):
         return self
 
     def predict_proba(self, L: Any) -> np.ndarray:
-        L = self._check_L(L, allow_empty=True)
+        L = self._check_L(L)  # an empty matrix raises, as everywhere
         counts = vote_counts(L, self.cardinality)
         top = counts == counts.max(axis=1, keepdims=True)
         return top / top.sum(axis=1, keepdims=True)

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from snorkel_nb.progress import progress_bar as tqdm
 
 from snorkel_nb.labeling.lf.core import LabelingFunction
 from snorkel_nb.map.core import dataframe_rows
