@@ -22,6 +22,8 @@ ENGINE = [
     "snorkel_nb.labeling.source",
     "snorkel_nb.labeling.suggest",
     "snorkel_nb.exhaust",
+    "snorkel_nb.distill",
+    "snorkel_nb.distill.youtube",
 ]
 UI = ("ipywidgets", "altair", "IPython", "anywidget", "vl_convert")
 

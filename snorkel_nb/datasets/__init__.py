@@ -76,8 +76,8 @@ def load_youtube_authors() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     Examples
     --------
     >>> train, valid, test = load_youtube_authors()
-    >>> len(train), len(test), int(train["date"].isna().sum() + test["date"].isna().sum()
-    ...                             + valid["date"].isna().sum())
+    >>> len(train), len(test), sum(int(f["date"].isna().sum())
+    ...                            for f in (train, valid, test))
     (1586, 250, 245)
     """
     with _path("youtube", "youtube_authors.csv").open("rb") as fh:

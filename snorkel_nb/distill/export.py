@@ -146,7 +146,7 @@ def save_student(student: Student, path: str | os.PathLike) -> Path:
 
 
 def load_student(path: str | os.PathLike) -> Student:
-    """Load a student saved by :func:`save_student` (lineage restored as ``lineage_``)."""
+    """Load a student saved by :func:`save_student` (lineage back in ``lineage_``)."""
     config, arrays, meta = io.load_artifact(path, kind=ARTIFACT_KIND)
     params = {k: tuple(v) if isinstance(v, list) else v
               for k, v in config["params"].items()}

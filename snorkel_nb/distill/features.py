@@ -60,7 +60,8 @@ non-servable (known only in batch); a student may use only ['text'].
                     f"servable to let {what} use it (servable: {list(self.servable)}).")
 
     def to_dict(self) -> dict[str, list[str]]:
-        return {"servable": list(self.servable), "non_servable": list(self.non_servable)}
+        return {"servable": list(self.servable),
+                "non_servable": list(self.non_servable)}
 
 
 def servable_texts(X: Any, column: str, features: FeatureSet | None,

@@ -89,7 +89,8 @@ class Qualification:
             r = t.loc[t["candidate"] == self.best].iloc[0]
             return (f"{self.best} qualifies and is chosen (dev accuracy "
                     f"{r['dev_accuracy']:.3f}, agreement {r['agreement']:.3f}, p99 "
-                    f"{r['p99_ms_b1']:.3g} ms at batch 1, {int(r['size_bytes'])} bytes).")
+                    f"{r['p99_ms_b1']:.3g} ms at batch 1, "
+                    f"{int(r['size_bytes'])} bytes).")
         lines = [f"{r['candidate']}: {r['missed']}" for _, r in t.iterrows()]
         return "none qualifies: " + "; ".join(lines)
 
@@ -144,7 +145,8 @@ def measure_latency(model: OnnxStudent, texts: Sequence[str], batch_size: int = 
         if i >= warmup:
             wall.append((time.perf_counter() - t0) * 1e3)
             cpu.append((time.thread_time() - c0) * 1e3)
-    return {"p50": float(np.percentile(wall, 50)), "p99": float(np.percentile(wall, 99)),
+    return {"p50": float(np.percentile(wall, 50)),
+            "p99": float(np.percentile(wall, 99)),
             "cpu_p99": float(np.percentile(cpu, 99))}
 
 
@@ -159,7 +161,8 @@ def _f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
 def qualify(candidates: Mapping[str, Student], teacher: Any, X_train: Any, *,
             X_test: Any, Y_test: Any, X_dev: Any = None, Y_dev: Any = None,
             X_teacher_train: Any = None, X_teacher_test: Any = None,
-            constraints: Constraints = Constraints(), features: FeatureSet | None = None,
+            constraints: Constraints = Constraints(),
+            features: FeatureSet | None = None,
             temperature: float = 1.0, confidence_weight: bool = False,
             workdir: str | None = None, n_latency: int = 200,
             latency_batches: Sequence[int] = (1, 256)) -> Qualification:
@@ -189,9 +192,9 @@ def qualify(candidates: Mapping[str, Student], teacher: Any, X_train: Any, *,
     :class:`Qualification` with a table of the teacher and every student:
     ``accuracy``, ``f1`` (test), ``dev_accuracy``, ``agreement`` (with the
     teacher's arg-max on test), ``p50_ms_b1``, ``p99_ms_b1``, ``p50_ms_b256``,
-    ``p99_ms_b256`` (per batch; ``cpu_p99_ms_b*`` too), ``size_bytes`` (ONNX file), ``parity`` (max
-    absolute probability difference on every test row), ``qualifies`` and
-    ``missed``.
+    ``p99_ms_b256`` (per batch; ``cpu_p99_ms_b*`` too), ``size_bytes`` (ONNX
+    file), ``parity`` (max absolute probability difference on every test
+    row), ``qualifies`` and ``missed``.
     """
     t: Teacher = as_teacher(teacher)
     Y_test = np.asarray(Y_test)

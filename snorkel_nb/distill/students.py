@@ -254,8 +254,8 @@ class _HashedStudent(Student):
 
     def _preprocess(self) -> dict[str, Any]:
         c = self.config
-        return {"kind": "hashed", "n_buckets": c.n_buckets, "word_ngrams": c.word_ngrams,
-                "char_ngrams": list(c.char_ngrams), "output": "probs"}
+        return {"kind": "hashed", "n_buckets": c.n_buckets,
+                "word_ngrams": c.word_ngrams, "char_ngrams": list(c.char_ngrams), "output": "probs"}
 
     def _torch_module(self) -> Any:
         raise NotImplementedError
@@ -487,7 +487,8 @@ STUDENT_KINDS: dict[str, type[Student]] = {
 
 
 def make_student(kind: str, **params: Any) -> Student:
-    """A fresh student of ``kind`` (``tfidf_logreg``, ``hashed_linear``, ``torch_bag``)."""
+    """A fresh student: ``kind`` is tfidf_logreg, hashed_linear or torch_bag."""
     if kind not in STUDENT_KINDS:
-        raise ValueError(f"unknown student kind {kind!r}; known: {sorted(STUDENT_KINDS)}")
+        raise ValueError(f"unknown student kind {kind!r}; known: "
+                         f"{sorted(STUDENT_KINDS)}")
     return STUDENT_KINDS[kind](**params)
