@@ -255,7 +255,8 @@ class _HashedStudent(Student):
     def _preprocess(self) -> dict[str, Any]:
         c = self.config
         return {"kind": "hashed", "n_buckets": c.n_buckets,
-                "word_ngrams": c.word_ngrams, "char_ngrams": list(c.char_ngrams), "output": "probs"}
+                "word_ngrams": c.word_ngrams, "char_ngrams": list(c.char_ngrams),
+                "output": "probs"}
 
     def _torch_module(self) -> Any:
         raise NotImplementedError
