@@ -68,7 +68,7 @@ class Constraints:
                 out.append(f"{label} not measured")
             elif (v > limit) if is_max else (v < limit):
                 op = ">" if is_max else "<"
-                out.append(f"{label} {v:.3g}{unit} {op} {limit:g}{unit}")
+                out.append(f"{label} {v:.4g}{unit} {op} {limit:g}{unit}")
         return out
 
 
@@ -87,10 +87,13 @@ class Qualification:
         t = self.table[self.table["role"] == "student"]
         if self.best is not None:
             r = t.loc[t["candidate"] == self.best].iloc[0]
-            return (f"{self.best} qualifies and is chosen (dev accuracy "
-                    f"{r['dev_accuracy']:.3f}, agreement {r['agreement']:.3f}, p99 "
-                    f"{r['p99_ms_b1']:.3g} ms at batch 1, "
-                    f"{int(r['size_bytes'])} bytes).")
+            parts = [f"{label} {r[key]:{spec}}{unit}" for key, label, spec, unit in (
+                ("dev_accuracy", "dev accuracy", ".3f", ""),
+                ("agreement", "agreement", ".3f", ""),
+                ("p99_ms_b1", "p99", ".3g", " ms at batch 1"),
+                ("size_bytes", "size", ".0f", " bytes"))
+                if key in r and r[key] == r[key]]
+            return f"{self.best} qualifies and is chosen ({', '.join(parts)})."
         lines = [f"{r['candidate']}: {r['missed']}" for _, r in t.iterrows()]
         return "none qualifies: " + "; ".join(lines)
 
