@@ -22,6 +22,7 @@ os.environ["MKL_NUM_THREADS"] = "1"
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 import argparse
+import dataclasses
 import platform
 import tempfile
 import time
@@ -39,11 +40,13 @@ from snorkel_nb.distill import (
     Constraints,
     FeatureSet,
     HashedLinear,
+    Qualification,
     Teacher,
     TfidfLogReg,
     TorchBag,
     distill,
     qualify,
+    select,
 )
 from snorkel_nb.distill.youtube import (
     DEFAULT_FEATURE_LFS,
@@ -61,6 +64,8 @@ OUT = Path(__file__).parent / "results" / "distill.md"
 TEMPERATURE, CONFIDENCE_WEIGHT = 2.0, True
 CONSTRAINTS = Constraints(max_p99_ms_b1=1.0, max_size_bytes=32 * 2 ** 20,
                           min_agreement=0.8)
+#: The same limits judged on the serving thread's CPU time (see the header).
+CPU_CONSTRAINTS = dataclasses.replace(CONSTRAINTS, latency_clock="cpu")
 ANCHORS = pd.DataFrame([
     ("label model alone (WRENCH)", "majority vote", 84.0),
     ("label model alone (WRENCH)", "Snorkel / MeTaL", 84.0),
@@ -130,6 +135,28 @@ def soft_vs_hard(teacher, X_train, X_teacher, X_test, Y_test) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def verdicts(q: Qualification, teacher_acc: float) -> list[str]:
+    """The verdict on wall-clock latency, then on CPU time, with the goals."""
+    marked, best = select(q.table, CPU_CONSTRAINTS)
+    cpu = Qualification(marked, best, CPU_CONSTRAINTS, q.onnx_paths)
+    lines = []
+    for clock, v in (("wall-clock p99", q), ("CPU-time p99", cpu)):
+        lines += [f"**Verdict on {clock}:** {v.message}", ""]
+        if v.best is None:
+            continue
+        b = v.table.set_index("candidate").loc[v.best]
+        beats, acc = b["accuracy"] > teacher_acc, b["accuracy"] >= 0.92
+        lines += [f"Goals for `{v.best}`: beats its teacher ({b['accuracy']:.3f} vs "
+                  f"{teacher_acc:.3f}: {'yes' if beats else 'NO'})"
+                  f"; >= 0.92 test accuracy ({'yes' if acc else 'NO'})"
+                  f"; p99 batch-1 latency <= 1 ms ({b['p99_ms_b1']:.3f} ms wall: "
+                  f"{'yes' if b['p99_ms_b1'] <= 1 else 'NO'}; {b['cpu_p99_ms_b1']:.3f} "
+                  f"ms CPU: {'yes' if b['cpu_p99_ms_b1'] <= 1 else 'NO'}); parity "
+                  f"{b['parity']:.1e} on every test row; {int(b['size_bytes']):,} "
+                  "bytes.", ""]
+    return lines
+
+
 def youtube(workdir: Path) -> list[str]:
     tr, va, te = load_youtube_nonservable()
     fs = youtube_feature_set()
@@ -166,18 +193,8 @@ def youtube(workdir: Path) -> list[str]:
         "",
         fmt_table(q.table),
         "",
-        f"**Verdict:** {q.message}",
-        "",
+        *verdicts(q, teacher_acc),
     ]
-    if q.best is not None:
-        b = t.loc[q.best]
-        lines += [f"Goals for the chosen student `{q.best}`: beats its teacher "
-                  f"({b['accuracy']:.3f} vs {teacher_acc:.3f}: "
-                  f"{'yes' if b['accuracy'] > teacher_acc else 'NO'}); >= 0.92 test "
-                  f"accuracy ({'yes' if b['accuracy'] >= 0.92 else 'NO'}); p99 batch-1 "
-                  f"latency <= 1 ms ({b['p99_ms_b1']:.3f} ms wall, "
-                  f"{b['cpu_p99_ms_b1']:.3f} ms CPU); parity {b['parity']:.1e} on "
-                  "every test row.", ""]
     best_any = t[t["role"] == "student"]["accuracy"].idxmax()
     lines += [f"Most accurate student on test (reported, not selected on): "
               f"`{best_any}` {t.loc[best_any, 'accuracy']:.3f}. Qualification took "
@@ -221,7 +238,8 @@ def trec(workdir: Path) -> list[str]:
     return ["## TREC (6 classes; test n = 500; F1 is macro)", "",
             "Teacher: `LabelModel` over the 68 regex rules (no gold). Same students, "
             "settings and constraints.", "", fmt_table(q.table), "",
-            f"**Verdict:** {q.message} ({time.time() - t0:.0f} s)", ""]
+            *verdicts(q, float(q.table.iloc[0]["accuracy"])),
+            f"Qualification took {time.time() - t0:.0f} s.", ""]
 
 
 def main() -> None:

@@ -203,5 +203,12 @@ def test_select_picks_the_best_qualifying_and_names_what_each_missed():
     marked, best = select(table, strict)
     assert best is None and not marked["qualifies"].iloc[1:].any()
     assert "dev accuracy 0.99 < 0.995" in marked.loc[1, "missed"]
+    cpu = Constraints(max_p99_ms_b1=1.0, latency_clock="cpu")
+    with_cpu = table.assign(cpu_p99_ms_b1=[np.nan, 2.0, 0.5, 0.5, 0.5])
+    marked, best = select(with_cpu, cpu)
+    assert best == "slow"  # 5 ms wall but 0.5 ms CPU: judged on CPU time
+    assert marked.loc[1, "missed"] == "p99 CPU latency (batch 1) 2 ms > 1 ms"
+    with pytest.raises(ValueError, match="latency_clock"):
+        Constraints(latency_clock="gpu")
     unmeasured = table.assign(parity=np.nan)
     assert select(unmeasured, c)[1] is None

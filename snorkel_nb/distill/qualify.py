@@ -32,7 +32,12 @@ from snorkel_nb.distill.teachers import Teacher, as_teacher
 
 @dataclasses.dataclass(frozen=True)
 class Constraints:
-    """Deployment limits (``None`` = no limit). Latencies in milliseconds."""
+    """Deployment limits (``None`` = no limit). Latencies in milliseconds.
+
+    ``latency_clock``: ``"wall"`` (what a caller waits) or ``"cpu"`` (the
+    serving thread's CPU time, which leaves out waiting for a core; use it
+    to judge the model on a shared, overloaded machine and say so).
+    """
 
     max_p99_ms_b1: float | None = 1.0
     max_p99_ms_b256: float | None = None
@@ -40,6 +45,12 @@ class Constraints:
     min_agreement: float | None = None
     min_dev_accuracy: float | None = None
     max_parity: float = PARITY_ATOL
+    latency_clock: str = "wall"
+
+    def __post_init__(self) -> None:
+        if self.latency_clock not in ("wall", "cpu"):
+            raise ValueError(f"latency_clock must be 'wall' or 'cpu'; got "
+                             f"{self.latency_clock!r}.")
 
     def misses(self, row: Mapping[str, Any]) -> list[str]:
         """The constraints ``row`` (a measured candidate) misses, in words.
@@ -51,10 +62,12 @@ class Constraints:
         ['p99 latency (batch 1) 2.5 ms > 1 ms']
         """
         out = []
+        lat, clock = ("cpu_p99", " CPU") if self.latency_clock == "cpu" else ("p99", "")
         checks = [
-            ("p99_ms_b1", self.max_p99_ms_b1, "p99 latency (batch 1)", " ms", True),
-            ("p99_ms_b256", self.max_p99_ms_b256, "p99 latency (batch 256)", " ms",
+            (f"{lat}_ms_b1", self.max_p99_ms_b1, f"p99{clock} latency (batch 1)", " ms",
              True),
+            (f"{lat}_ms_b256", self.max_p99_ms_b256, f"p99{clock} latency (batch 256)",
+             " ms", True),
             ("size_bytes", self.max_size_bytes, "size", " bytes", True),
             ("agreement", self.min_agreement, "agreement with the teacher", "", False),
             ("dev_accuracy", self.min_dev_accuracy, "dev accuracy", "", False),

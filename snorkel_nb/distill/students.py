@@ -262,9 +262,13 @@ class _HashedStudent(Student):
         raise NotImplementedError
 
     def onnx_model(self) -> tuple[Any, dict[str, Any]]:
+        import logging
+
         import torch
 
         self._check_fitted()
+        # The exporter logs one warning per torchvision op it cannot register.
+        logging.getLogger("torch.onnx").setLevel(logging.ERROR)
         module = self._torch_module().eval()
         ids, w = self._encode(["a b c", "d"])
         batch, length = torch.export.Dim("batch"), torch.export.Dim("length")
