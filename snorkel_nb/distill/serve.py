@@ -179,8 +179,12 @@ def predict_texts(onnx_path: str, texts: Sequence[str]) -> np.ndarray:
 
     Examples
     --------
-    >>> predict_texts("missing.onnx", ["hi"])  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Texts are checked before the model is loaded:
+
+    >>> predict_texts("student.onnx", ["great song", " "])
     Traceback (most recent call last):
-    onnxruntime.capi.onnxruntime_pybind11_state.NoSuchFile: missing.onnx
+    ...
+    ValueError: texts has 1 empty or whitespace-only strings, at positions [1]; drop them or give them text.
     """
+    texts = check_texts(texts)
     return OnnxStudent(onnx_path).predict_proba(texts)
