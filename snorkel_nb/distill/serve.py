@@ -184,7 +184,8 @@ def predict_texts(onnx_path: str, texts: Sequence[str]) -> np.ndarray:
     >>> predict_texts("student.onnx", ["great song", " "])
     Traceback (most recent call last):
     ...
-    ValueError: texts has 1 empty or whitespace-only strings, at positions [1]; drop them or give them text.
+    ValueError: texts has 1 empty or whitespace-only strings, at positions [1]; \
+drop them or give them text.
     """
     texts = check_texts(texts)
     return OnnxStudent(onnx_path).predict_proba(texts)
