@@ -12,6 +12,7 @@ __all__ = [
     "TREC_CLASSES",
     "load_trec",
     "load_youtube",
+    "load_youtube_authors",
     "load_youtube_weak_labels",
     "small_data",
     "trec_rules",
@@ -62,6 +63,27 @@ def load_youtube_weak_labels() -> dict[str, np.ndarray]:
     with _path("youtube", "youtube_wrench_weak_labels.npz").open("rb") as fh:
         with np.load(fh, allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
+
+
+def load_youtube_authors() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Author, date and video of each YouTube comment (UCI files, CC BY 4.0).
+
+    Row-aligned with :func:`load_youtube` (train, valid, test). Columns:
+    ``comment_id``, ``author``, ``date`` (``datetime64``; NaT for the 245
+    Eminem comments without one), ``video`` and ``split``. These are batch-only
+    (non-servable) signals: a model serving one new comment does not know them.
+
+    Examples
+    --------
+    >>> train, valid, test = load_youtube_authors()
+    >>> len(train), len(test), sum(int(f["date"].isna().sum())
+    ...                            for f in (train, valid, test))
+    (1586, 250, 245)
+    """
+    with _path("youtube", "youtube_authors.csv").open("rb") as fh:
+        df = pd.read_csv(fh, keep_default_na=False, na_values={"date": [""]})
+    df["date"] = pd.to_datetime(df["date"], format="ISO8601")
+    return _splits(df.drop(columns="row"))
 
 
 def load_trec() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

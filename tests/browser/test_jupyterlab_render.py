@@ -113,7 +113,7 @@ def test_widgets_render_in_jupyterlab(lab):
             page.wait_for_function(
                 """() => {const p = [...document.querySelectorAll(
                     '.jp-CodeCell .jp-InputArea-prompt')];
-                   return p.length === 3 && p.every(e => /\\[\\d+\\]/.test(e.textContent));}""",
+                   return p.length === 4 && p.every(e => /\\[\\d+\\]/.test(e.textContent));}""",
                 timeout=90_000)
             page.wait_for_selector(".jupyter-widgets.widget-button", timeout=60_000)
             page.wait_for_selector(".vega-embed svg.marks, .vega-embed canvas",
@@ -131,6 +131,7 @@ def test_widgets_render_in_jupyterlab(lab):
     assert any("Run" in b for b in buttons), buttons
     assert any("Remove" in b for b in buttons), buttons
     assert any("push TaskGraph" in b for b in buttons), buttons
+    assert any("Export ONNX" in b for b in buttons), buttons
     assert textareas >= 1
     assert rects > 0, "heatmap not drawn"
     assert summary >= 1
