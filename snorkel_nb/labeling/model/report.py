@@ -306,6 +306,8 @@ def fit_notes(report: dict) -> list[str]:
         scores = ", ".join(f"{k} {v:.4f}" for k, v in sel["scores"].items())
         notes.append(f"Model selection ({sel.get('criterion', '')}): {scores}; "
                      f"chosen: {sel.get('chosen')}.")
+    elif sel.get("skipped"):
+        notes.append(f"Model selection not needed: {sel['skipped']}.")
     elif sel:
         notes.append("Model selection had no evidence (no LF casts two different "
                      "votes where another LF votes too); the fit was kept.")
