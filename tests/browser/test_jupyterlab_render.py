@@ -83,6 +83,11 @@ def lab(tmp_path):
         log.close()
 
 
+# every code cell of the smoke notebook must show an execution count
+N_CELLS = sum(c["cell_type"] == "code" for c in json.loads(
+    (HERE / "widgets_smoke.ipynb").read_text())["cells"])
+
+
 def test_widgets_render_in_jupyterlab(lab):
     sync_api = pytest.importorskip("playwright.sync_api")
     base, token = lab
@@ -113,7 +118,8 @@ def test_widgets_render_in_jupyterlab(lab):
             page.wait_for_function(
                 """() => {const p = [...document.querySelectorAll(
                     '.jp-CodeCell .jp-InputArea-prompt')];
-                   return p.length === 4 && p.every(e => /\\[\\d+\\]/.test(e.textContent));}""",
+                   return p.length === %d && p.every(e => /\\[\\d+\\]/.test(e.textContent));}"""
+                % N_CELLS,
                 timeout=90_000)
             page.wait_for_selector(".jupyter-widgets.widget-button", timeout=60_000)
             page.wait_for_selector(".vega-embed svg.marks, .vega-embed canvas",

@@ -357,5 +357,45 @@ def _tree_sum(client: Client, futures: list[Any]) -> LabelStats | None:
     return client.gather(futures[0]) if futures else None
 
 
-__all__ = ["DaskApplyResult", "DaskLFApplier", "PartitionResult", "connect",
-           "read_parquet"]
+class PandasParallelLFApplier(DaskLFApplier):
+    """Snorkel 0.9's parallel pandas applier: a pandas DataFrame split into
+    ``n_parallel`` Dask partitions, labelled in parallel, collected in row
+    order as an [n, m] numpy array.
+
+    Examples
+    --------
+    >>> from snorkel_nb.labeling import labeling_function
+    >>> @labeling_function()
+    ... def short(x):
+    ...     return 0 if len(x.text) < 4 else -1
+    >>> df = pd.DataFrame({"text": ["hi", "hello there", "ok"]})
+    >>> PandasParallelLFApplier([short]).apply(df, n_parallel=2, scheduler="sync",
+    ...                                        progress_bar=False).ravel().tolist()
+    [0, -1, 0]
+    """
+
+    def apply(  # type: ignore[override]
+        self,
+        df: pd.DataFrame,
+        n_parallel: int = 2,
+        scheduler: Scheduler = "processes",
+        fault_tolerant: bool | None = None,
+        progress_bar: bool = True,
+        return_meta: bool = False,
+        fail_fast: bool | None = None,
+    ) -> np.ndarray | tuple[np.ndarray, ApplierMetadata]:
+        """Label ``df`` with ``n_parallel`` (>= 2) partitions; see DaskLFApplier."""
+        if n_parallel < 2:
+            raise ValueError("n_parallel should be >= 2. For single process Pandas, "
+                             "use PandasLFApplier.")
+        ddf = dd.from_pandas(df, npartitions=n_parallel)
+        out = super().apply(ddf, scheduler=scheduler, fault_tolerant=fault_tolerant,
+                            progress_bar=progress_bar, return_meta=return_meta,
+                            fail_fast=fail_fast)
+        if return_meta:
+            return np.asarray(out[0].compute()), out[1]
+        return np.asarray(out.compute())
+
+
+__all__ = ["DaskApplyResult", "DaskLFApplier", "PandasParallelLFApplier",
+           "PartitionResult", "connect", "read_parquet"]
