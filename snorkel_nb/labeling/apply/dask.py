@@ -17,6 +17,8 @@ Importing this module needs ``dask[dataframe,distributed]`` (the ``dask`` extra)
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import os
 import re
 import shutil
@@ -287,28 +289,43 @@ class DaskLFApplier(BaseLFApplier):
         client, local = connect(scheduler)
         lfs = self.lfs
         parts = df.to_delayed()
-        if client is not None:
-            # one copy of the LFs and their resources per worker, not per task
-            ref: Any = client.scatter(lfs, broadcast=True, hash=False)
-        else:
-            ref = dask.delayed(lfs, pure=False)  # a single graph key
-        tasks = [
-            dask.delayed(_label_partition, pure=False)(
-                p, ref, mode, cardinality, keep_L, path, i, patterns)
-            for i, p in enumerate(parts)
-        ]
+        def build_tasks() -> list[Any]:
+            if client is not None:
+                # one copy of the LFs and their resources per worker, not per task
+                ref: Any = client.scatter(lfs, broadcast=True, hash=False)
+            else:
+                ref = dask.delayed(lfs, pure=False)  # a single graph key
+            return [
+                dask.delayed(_label_partition, pure=False)(
+                    p, ref, mode, cardinality, keep_L, path, i, patterns)
+                for i, p in enumerate(parts)
+            ]
+
+        tasks = build_tasks()
         stats: LabelStats | None = None
         if client is not None:
-            futures = client.compute(tasks)
-            info = [client.submit(_summary, f, pure=False) for f in futures]
-            with tqdm(total=len(tasks), unit="partition", desc="Applying LFs",
-                      disable=not progress_bar) as bar:
-                for _ in as_completed(info):
-                    bar.update(1)
-            small = client.gather(info)
-            if cardinality is not None:
-                stats = _tree_sum(client, [client.submit(_stats_of, f, pure=False)
-                                           for f in futures])
+            # A worker lost mid-apply is rescheduled by Dask; rarely a future
+            # that depended on it is cancelled instead ("already forgotten").
+            # Each partition task is idempotent (results in memory, Parquet
+            # parts written atomically), so the apply is then run again, with
+            # the LFs scattered afresh.
+            for attempt in range(_ATTEMPTS):
+                try:
+                    futures = client.compute(tasks)
+                    info = [client.submit(_summary, f, pure=False) for f in futures]
+                    with tqdm(total=len(tasks), unit="partition", desc="Applying LFs",
+                              disable=not progress_bar) as bar:
+                        for _ in as_completed(info):
+                            bar.update(1)
+                    small = client.gather(info)
+                    if cardinality is not None:
+                        stats = _tree_sum(client, [
+                            client.submit(_stats_of, f, pure=False) for f in futures])
+                    break
+                except _CANCELLED:
+                    if attempt == _ATTEMPTS - 1:
+                        raise
+                    tasks = build_tasks()  # the scattered LFs may be lost too
             results: list[Any] = futures
         else:
             from tqdm.dask import TqdmCallback
@@ -325,6 +342,15 @@ class DaskLFApplier(BaseLFApplier):
         warn_errors(self.errors.values())
         self._stats = stats
         return results, lengths
+
+
+_ATTEMPTS = 3
+try:  # the exception a cancelled future raises (a CancelledError subclass)
+    from distributed.client import FutureCancelledError as _FCE
+
+    _CANCELLED: tuple[type[BaseException], ...] = (_FCE, concurrent.futures.CancelledError)
+except ImportError:  # pragma: no cover - older distributed
+    _CANCELLED = (concurrent.futures.CancelledError,)
 
 
 def _summary(r: PartitionResult) -> tuple[int, dict[str, LFErrorRecord]]:
