@@ -342,13 +342,6 @@ class FactorLabeler(BaseLabeler):
         """Size of the LFs' vote alphabet (k unless ``vote_sets`` were given)."""
         return self.cardinality if self.vote_sets_ is None else self.vote_sets_.shape[1]
 
-    def _compat(self) -> np.ndarray:
-        """[m, a, k] vote/class consistency (the identity without vote_sets)."""
-        if self.vote_sets_ is not None:
-            return self.vote_sets_
-        return np.broadcast_to(np.eye(self.cardinality, dtype=bool),
-                               (self.n_lfs, self.cardinality, self.cardinality))
-
     def _latent_votes(self, pats: np.ndarray) -> np.ndarray:
         """[u, k] how many votes in each row are consistent with each class."""
         if self.vote_sets_ is None:
