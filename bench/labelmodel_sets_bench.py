@@ -187,31 +187,25 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def calib_table(rows: list[dict]) -> str:
+def _grid(rows: list[dict], cell) -> str:
+    """A set x model Markdown table with ``cell(row)`` in each cell."""
     sets = list(dict.fromkeys(r["set"] for r in rows))
     models = list(dict.fromkeys(r["model"] for r in rows))
     by = {(r["set"], r["model"]): r for r in rows}
     lines = ["| set | " + " | ".join(models) + " |", "|" + "---|" * (len(models) + 1)]
     for s in sets:
-        cells = []
-        for mm in models:
-            r = by.get((s, mm))
-            cells.append("—" if r is None else
-                         f"{r['brier']:.3f} / {r['ece']:.3f} / {100 * r['ties']:.0f}%")
+        cells = ["—" if (s, mm) not in by else cell(by[(s, mm)]) for mm in models]
         lines.append(f"| {s} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def calib_table(rows: list[dict]) -> str:
+    return _grid(rows, lambda r: f"{r['brier']:.3f} / {r['ece']:.3f} / "
+                                 f"{100 * r['ties']:.0f}%")
 
 
 def time_table(rows: list[dict]) -> str:
-    sets = list(dict.fromkeys(r["set"] for r in rows))
-    models = list(dict.fromkeys(r["model"] for r in rows))
-    by = {(r["set"], r["model"]): r for r in rows}
-    lines = ["| set | " + " | ".join(models) + " |", "|" + "---|" * (len(models) + 1)]
-    for s in sets:
-        cells = [("—" if (s, mm) not in by else f"{by[(s, mm)]['secs']:.2f}")
-                 for mm in models]
-        lines.append(f"| {s} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return _grid(rows, lambda r: f"{r['secs']:.2f}")
 
 
 def goals(rows: list[dict]) -> str:

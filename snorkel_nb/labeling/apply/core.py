@@ -29,10 +29,11 @@ from typing import Any, Callable, Hashable, Iterable, Literal, NamedTuple, Seque
 
 import numpy as np
 import pandas as pd
-from snorkel_nb.progress import progress_bar as tqdm
 
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.matrix import ABSTAIN
+from snorkel_nb.map.core import DictRow
+from snorkel_nb.progress import progress_bar as tqdm
 
 
 class LFApplyError(RuntimeError):
@@ -57,24 +58,9 @@ class LFErrorRecord:
         )
 
 
-class MutableRow(dict):
-    """A data point as a dict with attribute access; preprocessors may set fields."""
-
-    __slots__ = ()
-
-    def __getattr__(self, key: str) -> Any:
-        try:
-            return self[key]
-        except KeyError:
-            raise AttributeError(
-                f"data point has no field {key!r}; fields: {list(self)}"
-            ) from None
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        self[key] = value
-
-    def copy(self) -> "MutableRow":
-        return MutableRow(self)
+# A data point as a dict with attribute access; preprocessors may set fields.
+# One implementation with the TF and SF appliers' rows (snorkel_nb.map).
+MutableRow = DictRow
 
 
 def row_type(columns: Sequence[Any]) -> type:
