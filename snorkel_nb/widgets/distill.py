@@ -41,6 +41,7 @@ class TeacherStudentView(W.VBox):
 
     Examples
     --------
+    >>> import pandas as pd
     >>> from snorkel_nb.distill.qualify import Constraints, select
     >>> table = pd.DataFrame({"candidate": ["t", "s"], "role": ["teacher", "student"],
     ...                       "accuracy": [.8, .9], "agreement": [1., .5],
