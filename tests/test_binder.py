@@ -48,7 +48,7 @@ def test_clean_venv_from_binder_runs_quickstart(tmp_path):
     subprocess.run(
         [str(venv / "bin/jupyter"), "nbconvert", "--to", "notebook", "--execute",
          "--ExecutePreprocessor.timeout=600", "--output", str(out),
-         str(ROOT / "notebooks/quickstart.ipynb")],
+         str(ROOT / "tutorials/00_quickstart.ipynb")],
         check=True, env=env, cwd=tmp_path,
     )
     assert out.exists()
