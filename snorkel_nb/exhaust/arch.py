@@ -345,6 +345,18 @@ def _dp(qs, rs, index, pad, sub, ins, max_cells) -> np.ndarray:
 def edit_distance(a: Any, b: Any, costs: EditCosts | str | None = "unit") -> float:
     """Edit distance between two architectures (see :func:`edit_distance_matrix`).
 
+    Parameters
+    ----------
+    a, b : str or list
+        Architectures as strings (``"[C(64,3,1), SM(10)]"``) or layer lists.
+    costs : EditCosts, "unit", "weighted" or None
+        Per-operation costs; ``"unit"`` counts layer insertions, deletions and
+        substitutions.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> edit_distance("[C(64,3,1), P(2,2), SM(10)]", "[C(64,3,1), SM(10)]")

@@ -354,6 +354,20 @@ def curve_features(
     the least-squares slope over ``log(epoch)``, (``k >= 3``) the curvature
     (change of the gain) and the four :func:`extrapolate` outputs.
 
+    Parameters
+    ----------
+    c : numpy.ndarray
+        ``[n, k]`` early validation curves (NaN allowed).
+    horizon : float
+        The epoch to extrapolate to (the runs' full length).
+    prior : dict, optional
+        Curve-shape prior from :func:`fit_curve_prior`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n, n_features]`` floats.
+
     Examples
     --------
     >>> curve_features(np.array([[0.3, 0.4, 0.45]]), 20).shape

@@ -359,6 +359,20 @@ def read_lightning_csv(
     and ``*_step`` columns are ignored when an epoch-level one exists.
     ``hparams.yaml`` in the same folder is read for metadata.
 
+    Parameters
+    ----------
+    path : path
+        The ``metrics.csv`` file.
+    run_id : str, optional
+        The run's id; defaults to the folder name.
+    **meta
+        Extra metadata columns for the run (e.g. ``arch=...``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A one-row runs table.
+
     Examples
     --------
     >>> import tempfile, os
@@ -844,6 +858,20 @@ def read_logs(
     ``CSVLogger`` file, one with ``acc_1..`` columns a one-row-per-run table;
     anything else is a text log parsed with ``pattern``. Unparseable files are
     skipped with a :class:`LogParseWarning`. Run ids are made unique.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        Log files and folders.
+    pattern : LogPattern, optional
+        How to read text logs; the default understands the common
+        ``epoch ... acc ...`` line formats.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run (see :func:`make_runs_table`); empty, with a warning
+        per skipped file, when nothing could be read.
 
     Examples
     --------

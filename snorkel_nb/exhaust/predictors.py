@@ -71,6 +71,18 @@ def _last_finite(a: np.ndarray) -> float:
 def target_values(runs: pd.DataFrame, target: str) -> np.ndarray:
     """The observed value of ``target`` for every run (NaN where not logged).
 
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        A runs table (see :func:`~snorkel_nb.exhaust.logs.make_runs_table`).
+    target : str
+        One of :data:`TARGETS`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n_runs]`` floats.
+
     Examples
     --------
     >>> from snorkel_nb.exhaust.logs import make_runs_table
@@ -243,10 +255,39 @@ class ExhaustPredictor(ABC):
 
     @abstractmethod
     def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
-        """Predict the target for runs or architectures."""
+        """Predict the target for runs or architectures.
+
+        Parameters
+        ----------
+        runs : pandas.DataFrame, list of dict or list of str
+            A runs table, run records, or bare architectures (strings or layer
+            lists) for models that were never trained.
+        epochs_seen : int, default 0
+            How many of each query run's first logged epochs the predictor may
+            read (``0``: architecture and hyper-parameters only). At most
+            ``max_epochs_seen``.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[n_runs]`` predictions of ``target``.
+        """
 
     def score(self, runs: Any, epochs_seen: int = 0) -> float:
-        """Negative mean absolute error on runs whose target is logged."""
+        """Negative mean absolute error on runs whose target is logged.
+
+        Parameters
+        ----------
+        runs : pandas.DataFrame or list of dict
+            Runs with the target logged (others are ignored).
+        epochs_seen : int, default 0
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        float
+            ``-MAE`` (higher is better, as scikit-learn scorers expect).
+        """
         runs = as_runs(runs)
         y = target_values(runs, self.target)
         keep = np.isfinite(y)
@@ -1097,6 +1138,20 @@ def default_predictors(
     target: str = "final_acc", max_epochs_seen: int = 3, lstm_epochs: int = 60
 ) -> dict[str, ExhaustPredictor]:
     """One of each predictor, keyed by a short display name.
+
+    Parameters
+    ----------
+    target : str, default "final_acc"
+        One of :data:`TARGETS`, passed to every predictor.
+    max_epochs_seen : int, default 3
+        The most early epochs a query may show, passed to every predictor.
+    lstm_epochs : int, default 60
+        Training epochs of the :class:`LSTMPredictor`.
+
+    Returns
+    -------
+    dict of str to ExhaustPredictor
+        Unfitted predictors.
 
     Examples
     --------

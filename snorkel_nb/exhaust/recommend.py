@@ -51,6 +51,20 @@ def default_candidates(
     :class:`~snorkel_nb.exhaust.LSTMPredictor` in ``candidates`` to include
     it; it costs minutes.)
 
+    Parameters
+    ----------
+    target : str, default "final_acc"
+        The quantity to predict.
+    max_epochs_seen : int, default 3
+        The most early epochs a query may show.
+    n_runs : int, default 0
+        The training-set size; above :data:`KERNEL_MAX_RUNS` the kernel model is
+        left out (``0``: unknown, keep it).
+
+    Returns
+    -------
+    dict of str to ExhaustPredictor
+
     Examples
     --------
     >>> sorted(default_candidates())

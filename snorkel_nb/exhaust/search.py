@@ -188,6 +188,23 @@ def top_k_overlap(
     are skipped. ``y_pred`` should be out-of-fold (see
     :func:`cross_val_predict`), so the references are always the other runs.
 
+    Parameters
+    ----------
+    y_true, y_pred : numpy.ndarray
+        ``[n_runs]`` true and predicted accuracies (or any score).
+    k : int, default 3
+        How many of the best runs to compare.
+    pool_size, n_pools : int
+        The size and the number of random pools.
+    time_true, time_pred : numpy.ndarray, optional
+        ``[n_runs]`` true and predicted training times, needed with ``budget``.
+    budget : float, optional
+        Seconds a candidate may take; ``None`` for no limit.
+    seed : int, default 0
+        Seeds the pool draws.
+    maximise : bool, default True
+        ``False`` when lower scores are better.
+
     Returns
     -------
     float
@@ -247,6 +264,19 @@ def budget_regret(
     accuracy among the pool's runs whose true time is ``<= budget``. Regret =
     oracle - reachable (the oracle's value when nothing completed); pools where
     no run fits are skipped. Units are those of ``y_true``.
+
+    Parameters
+    ----------
+    y_true, y_pred : numpy.ndarray
+        ``[n_runs]`` true and predicted final accuracies.
+    time_true, time_pred : numpy.ndarray
+        ``[n_runs]`` true and predicted training times in seconds.
+    budget : float
+        Seconds of compute per pool.
+    pool_size, n_pools : int
+        The size and the number of random pools.
+    seed : int, default 0
+        Seeds the pool draws.
 
     Returns
     -------

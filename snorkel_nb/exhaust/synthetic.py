@@ -57,6 +57,17 @@ def synthetic_cnn_runs(
 ) -> list[dict[str, Any]]:
     """Runs with a planted final accuracy and slowly saturating curves.
 
+    Parameters
+    ----------
+    n : int, default 200
+        Number of runs.
+    n_epochs : int, default 30
+        Logged epochs per run.
+    seed : int, default 0
+        Seeds the architectures and the noise.
+    noise : float, default 0.004
+        Standard deviation of the per-epoch accuracy noise.
+
     Returns
     -------
     list of dict
