@@ -54,6 +54,34 @@ def save_artifact(
 
     The arrays file is written first, then the JSON that names its checksum;
     a reader therefore never sees a JSON pointing at a half-written array file.
+
+    Parameters
+    ----------
+    path : path
+        Where to write: ``path`` (``.json``) and an ``.npz`` beside it.
+    kind : str
+        The artefact's type (e.g. ``"label_model"``); :func:`load_artifact`
+        checks it.
+    config : mapping
+        JSON-able settings and small values.
+    arrays : mapping of str to numpy.ndarray, optional
+        Numeric arrays, stored without pickling.
+    meta : mapping, optional
+        JSON-able provenance (versions, dates).
+
+    Returns
+    -------
+    pathlib.Path
+        The JSON file written.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = save_artifact(os.path.join(tempfile.mkdtemp(), "m.json"), "demo",
+    ...                   {"k": 2}, {"w": np.arange(3.0)})
+    >>> cfg, arrs, _ = load_artifact(p, kind="demo")
+    >>> cfg["k"], arrs["w"].tolist()
+    (2, [0.0, 1.0, 2.0])
     """
     path = Path(path)
     buf = io.BytesIO()
@@ -75,6 +103,18 @@ def load_artifact(
     path: str | os.PathLike, kind: str | None = None
 ) -> tuple[dict[str, Any], dict[str, np.ndarray], dict[str, Any]]:
     """Load ``(config, arrays, meta)`` saved by :func:`save_artifact`.
+
+    Parameters
+    ----------
+    path : path
+        The JSON file :func:`save_artifact` returned.
+    kind : str, optional
+        The expected artefact type; ``None`` accepts any.
+
+    Returns
+    -------
+    tuple of (dict, dict of str to numpy.ndarray, dict)
+        The config, the arrays and the metadata.
 
     Raises
     ------

@@ -186,6 +186,21 @@ def label_matrix_to_crowd(
 
     Rows come out sorted by item row, then worker column.
 
+    Parameters
+    ----------
+    L : array-like
+        ``[n_items, n_workers]`` label matrix (``-1`` = no vote).
+    items, workers : sequence, optional
+        Item and worker ids for the rows and columns (default: positions).
+    item, worker, label : str
+        Output column names.
+    labels : sequence, optional
+        Label values to write instead of the integers (``labels[y]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+
     Examples
     --------
     >>> label_matrix_to_crowd(np.array([[1, -1], [0, 0]]), workers=["a", "b"])

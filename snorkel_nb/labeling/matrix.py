@@ -159,7 +159,24 @@ def _sparse_to_dense(L: sp.spmatrix) -> np.ndarray:
 
 
 def infer_cardinality(L: np.ndarray, Y: np.ndarray | None = None) -> int:
-    """Smallest ``k`` consistent with the labels seen (at least 2)."""
+    """Smallest ``k`` consistent with the labels seen (at least 2).
+
+    Parameters
+    ----------
+    L : numpy.ndarray
+        ``[n, m]`` label matrix (``-1`` = abstain).
+    Y : numpy.ndarray, optional
+        Gold labels, which may show a class no LF votes for.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> infer_cardinality(np.array([[0, -1], [2, 1]]))
+    3
+    """
     top = int(L.max()) if L.size else -1
     if Y is not None and len(Y):
         top = max(top, int(np.max(Y)))
@@ -167,7 +184,35 @@ def infer_cardinality(L: np.ndarray, Y: np.ndarray | None = None) -> int:
 
 
 def check_gold(Y: Any, n: int, cardinality: int | None = None, name: str = "Y") -> np.ndarray:
-    """Validate gold labels: a length-``n`` integer vector in 0..k-1 (-1 = unknown)."""
+    """Validate gold labels: a length-``n`` integer vector in 0..k-1 (-1 = unknown).
+
+    Parameters
+    ----------
+    Y : array-like
+        Gold labels.
+    n : int
+        The number of rows they must match.
+    cardinality : int, optional
+        ``k``; labels must lie in ``0..k-1`` when given.
+    name : str, default "Y"
+        The argument name used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n]`` int64 labels.
+
+    Raises
+    ------
+    ValueError
+        Naming the problem: wrong length or shape, non-integers, NaN, or a label
+        out of range.
+
+    Examples
+    --------
+    >>> check_gold([0, 1, -1], 3, cardinality=2).tolist()
+    [0, 1, -1]
+    """
     Y = np.asarray(Y)
     if Y.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional; got shape {Y.shape}.")
@@ -194,6 +239,23 @@ def one_hot(L: np.ndarray, cardinality: int) -> sp.csr_matrix:
     The building block of every pairwise statistic: ``O.T @ O`` gives all
     LF-pair/label-pair co-occurrence counts in one sparse product, and such
     products sum over row chunks (the sufficient statistics of label models).
+
+    Parameters
+    ----------
+    L : numpy.ndarray
+        ``[n, m]`` label matrix (``-1`` = abstain, which sets no column).
+    cardinality : int
+        ``k``.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        ``[n, m * k]`` float 0/1 entries.
+
+    Examples
+    --------
+    >>> one_hot(np.array([[1, -1]]), 2).toarray().tolist()
+    [[0.0, 1.0, 0.0, 0.0]]
     """
     import scipy.sparse as sp
 

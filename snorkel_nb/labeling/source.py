@@ -111,6 +111,17 @@ def compile_lf(code: str, namespace: dict[str, Any] | None = None) -> LabelingFu
     The namespace is :func:`base_namespace` plus ``namespace`` (e.g. resources).
     The LF remembers its source as ``lf.source`` so it can be exported.
 
+    Parameters
+    ----------
+    code : str
+        Python source defining one LF (decorated function or builder call).
+    namespace : dict, optional
+        Extra names the code may use (look-up tables, models).
+
+    Returns
+    -------
+    LabelingFunction
+
     Raises
     ------
     LFSourceError
@@ -214,6 +225,19 @@ def export_lfs(lfs: Iterable[LabelingFunction], path: Any = None) -> str:
     """Python module text defining ``lfs`` (one marked block each) and ``LFS``.
 
     Written to ``path`` when given. Builders used are imported explicitly.
+
+    Parameters
+    ----------
+    lfs : iterable of LabelingFunction
+        LFs with a known source (written in a notebook, compiled, or built by a
+        builder).
+    path : path, optional
+        Where to write the module (atomically).
+
+    Returns
+    -------
+    str
+        The module text.
 
     Examples
     --------

@@ -34,6 +34,25 @@ def explanation_lf(text: str, label: str, label_id: int, field: str = "text",
     With ``parse`` (a predicate spec) the reading is rebuilt exactly; without
     it ``text`` is parsed again and its first reading used.
 
+    Parameters
+    ----------
+    text : str
+        The explanation, e.g. ``"SPAM because it contains a link"``.
+    label : str
+        The class name the explanation votes for.
+    label_id : int
+        That class's integer label.
+    field : str, default "text"
+        The data column the predicates read.
+    name : str, optional
+        The LF's name; derived from the reading by default.
+    parse : mapping, optional
+        A saved predicate spec (``lf.parse``).
+
+    Returns
+    -------
+    ExplanationLF
+
     Examples
     --------
     >>> lf = explanation_lf("SPAM because it contains a link", "SPAM", 1)
@@ -95,6 +114,17 @@ class ExplanationCompiler:
     def candidates(self, explanation: str | Explanation, index: int = 0
                    ) -> list[Candidate]:
         """Every reading of one explanation, as unfiltered candidates.
+
+        Parameters
+        ----------
+        explanation : str or Explanation
+            The explanation text (``"LABEL because ..."``) or a parsed one.
+        index : int, default 0
+            The explanation's position, used in candidate names and reports.
+
+        Returns
+        -------
+        list of Candidate
 
         Raises
         ------

@@ -60,6 +60,17 @@ UNITS = ("words", "links", "characters", "exclamation marks", "question marks",
 def term_regex(term: str, mode: str) -> str:
     """Regex for a quoted term: ``mode`` is ``"word"`` or ``"substring"``.
 
+    Parameters
+    ----------
+    term : str
+        The quoted term; inner whitespace matches any run of whitespace.
+    mode : {"word", "substring"}
+        ``"word"`` anchors the term at word boundaries.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> term_regex("check out", "word")

@@ -196,6 +196,20 @@ def labeling_function(
 ) -> Callable[[Callable[..., int]], LabelingFunction]:
     """Decorator making a :class:`LabelingFunction` from ``f(x) -> label``.
 
+    Parameters
+    ----------
+    name : str, optional
+        The LF's name; defaults to the function's name.
+    resources : mapping, optional
+        Keyword arguments passed to ``f`` on every call (look-ups, models).
+    pre : sequence of BasePreprocessor, optional
+        Preprocessors run on each data point before ``f``.
+
+    Returns
+    -------
+    callable
+        A decorator turning ``f`` into a :class:`LabelingFunction`.
+
     Examples
     --------
     >>> @labeling_function()
