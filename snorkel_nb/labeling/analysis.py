@@ -23,7 +23,26 @@ from snorkel_nb.labeling.model.stats import LabelStats
 
 def pair_counts(L: np.ndarray, cardinality: int) -> tuple[np.ndarray, np.ndarray]:
     """[m, m] counts of points both LFs label, and of points where they agree
-    (diagonals: each LF's votes); :meth:`LabelStats.pair_counts` of ``L``."""
+    (diagonals: each LF's votes); :meth:`LabelStats.pair_counts` of ``L``.
+
+    Parameters
+    ----------
+    L : numpy.ndarray
+        ``[n, m]`` label matrix (``-1`` = abstain).
+    cardinality : int
+        ``k``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(both_vote, agree)``, each ``[m, m]`` float counts.
+
+    Examples
+    --------
+    >>> both, agree = pair_counts(np.array([[0, 0], [1, 0], [-1, 1]]), 2)
+    >>> both.tolist(), agree.tolist()
+    ([[2.0, 2.0], [2.0, 3.0]], [[2.0, 1.0], [1.0, 3.0]])
+    """
     return LabelStats.from_matrix(L, cardinality, patterns=False).pair_counts()
 
 
@@ -65,6 +84,18 @@ class LFAnalysis:
         Summary and pairwise outputs equal those of ``LFAnalysis(L)``; methods
         that need individual rows (gold-based accuracies, :meth:`pair_points`)
         raise, since the statistics keep only the distinct voting patterns.
+
+        Parameters
+        ----------
+        stats : LabelStats
+            Statistics with patterns (``LabelStats.from_matrix`` or summed
+            over partitions).
+        lfs : sequence of LabelingFunction or str, optional
+            The LFs (or their names) in column order.
+
+        Returns
+        -------
+        LFAnalysis
 
         Examples
         --------
@@ -201,6 +232,24 @@ class LFAnalysis:
         An LF that labels no point with known gold gets ``zero_coverage``: 0 by
         default, as in Snorkel; pass ``np.nan`` to tell "no evidence" apart
         from "always wrong".
+
+        Parameters
+        ----------
+        Y : array-like
+            ``[n]`` gold labels (``-1`` = unknown, ignored).
+        zero_coverage : float, default 0.0
+            The value for LFs with no voted point of known gold.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[m]`` floats.
+
+        Examples
+        --------
+        >>> L = np.array([[0, 1], [1, -1], [1, 1]])
+        >>> LFAnalysis(L).lf_empirical_accuracies([0, 0, 1]).tolist()
+        [0.6666666666666666, 0.5]
         """
         c, i = self.lf_correct_incorrect(Y)
         tot = c + i
@@ -208,7 +257,21 @@ class LFAnalysis:
                          where=tot > 0)
 
     def lf_empirical_probs(self, Y: Any, k: int) -> np.ndarray:
-        """[m, k+1, k] estimate of P(LF vote = a - 1 | Y = y) (a = 0 is abstain)."""
+        """[m, k+1, k] estimate of P(LF vote = a - 1 | Y = y) (a = 0 is abstain).
+
+        Parameters
+        ----------
+        Y : array-like
+            ``[n]`` gold labels.
+        k : int
+            The cardinality.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[m, k + 1, k]``; each ``[:, :, y]`` column sums to 1 where class
+            ``y`` occurs in ``Y``.
+        """
         Y = self._gold(Y)
         out = np.zeros((self.m, k + 1, k))
         for y in range(k):
@@ -228,6 +291,23 @@ class LFAnalysis:
         points the LF votes on, ignoring points whose gold is -1). With
         ``est_weights`` (e.g. ``label_model.get_weights()``) a ``Learned Weight``
         column. Rows are the LF names (no LFs given: 0..m-1 and no ``j``).
+
+        Parameters
+        ----------
+        Y : array-like, optional
+            ``[n]`` gold labels, for the accuracy columns.
+        est_weights : array-like, optional
+            ``[m]`` learned LF weights, for the ``Learned Weight`` column.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> L = np.array([[0, 0], [1, 0], [-1, 1]])
+        >>> LFAnalysis(L).lf_summary()["Coverage"].tolist()
+        [0.6666666666666666, 1.0]
         """
         d: dict[str, Any] = {"j": np.arange(self.m)} if self._lfs_given else {}
         d.update({
@@ -292,7 +372,20 @@ class LFAnalysis:
         return self._tidy(self.conflict_matrix(), "conflict")
 
     def pair_points(self, lf_a: str | int, lf_b: str | int, kind: str = "overlap") -> np.ndarray:
-        """Row indices behind one heatmap cell (``kind`` = overlap or conflict)."""
+        """Row indices behind one heatmap cell (``kind`` = overlap or conflict).
+
+        Parameters
+        ----------
+        lf_a, lf_b : str or int
+            The two LFs, by name or column.
+        kind : {"overlap", "conflict"}, default "overlap"
+            Rows both vote on, or rows where they vote differently.
+
+        Returns
+        -------
+        numpy.ndarray
+            Sorted row indices.
+        """
         self._need_rows("pair_points")
         a = self.lf_index(lf_a)
         b = self.lf_index(lf_b)
