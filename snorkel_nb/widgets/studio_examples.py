@@ -123,7 +123,9 @@ def examples_table(
         cells = [f"<td>{first_row + i + 1}</td>"]
         for c in df.columns:
             v = row[c]
-            if str(c).startswith("vote:") or c == "gold":
+            if c == "gold" and str(v) == str(ABSTAIN):
+                cell = "<i>unknown</i>"
+            elif str(c).startswith("vote:") or c == "gold":
                 cell = html.escape(class_label(v, class_names))
             elif isinstance(v, str):
                 cell = highlight(v, [*patterns.get(str(c), []), *extra])
