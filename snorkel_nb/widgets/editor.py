@@ -68,6 +68,8 @@ def _anywidget_editor() -> type | None:
 
         def _on_front_msg(self, _: Any, content: dict, buffers: Any) -> None:
             if isinstance(content, dict) and content.get("type") == "run":
+                if isinstance(content.get("value"), str):
+                    self.value = content["value"]  # newer than a throttled sync
                 self.request_run()
 
     return CodeEditor

@@ -48,6 +48,20 @@ EMPTY_HINT = (
     "examples appear below.</div>")
 
 
+def _fit(label: str) -> W.Layout:
+    """A button layout wide enough for its label and icon (``width="auto"``
+    lets a flex row squeeze the label to "R…")."""
+    return W.Layout(width=f"{len(label) * 8 + 44}px", min_width="fit-content")
+
+
+def _size_buttons(widget: W.Widget) -> None:
+    """Give every auto-width button under ``widget`` a width that fits its label."""
+    if isinstance(widget, W.Button) and widget.layout.width == "auto":
+        widget.layout = _fit(widget.description)
+    for child in getattr(widget, "children", ()):
+        _size_buttons(child)
+
+
 class LabelError(ValueError):
     """A label that is not one of the session's classes."""
 
@@ -161,6 +175,7 @@ class LFStudio(W.VBox):
             self.autosave_path = Path(autosave) if autosave not in (None, True) else (
                 autosave_mod.default_autosave_path(name))
             self._check_autosave()
+        _size_buttons(self)
         self._render_all()
 
     # -- building ---------------------------------------------------------------
@@ -236,10 +251,10 @@ class LFStudio(W.VBox):
         self.versions = W.Dropdown(description="versions", options=[])
         self.restore_button = W.Button(description="Restore", icon="history",
                                        tooltip="Put this version of the LF back")
-        small = W.Layout(width="auto")
         for b in (self.run_button, self.undo_button, self.redo_button, self.edit_button,
                   self.remove_button, self.restore_button):
-            b.layout = small
+            b.layout = _fit(b.description)
+        small = W.Layout(width="auto")
         self.actions = W.VBox([
             W.HBox([self.run_button, self.undo_button, self.redo_button,
                     self.lf_select, self.edit_button, self.remove_button]),

@@ -9,10 +9,13 @@ import { python } from "@codemirror/lang-python";
 
 function render({ model, el }) {
   el.classList.add("snb-editor");
+  // the code travels in the run message itself: state updates are throttled
+  // (at most one in flight), so the latest "value" may still be buffered
   const run = () => {
-    model.set("value", view.state.doc.toString());
+    const value = view.state.doc.toString();
+    model.set("value", value);
     model.save_changes();
-    model.send({ type: "run" });
+    model.send({ type: "run", value });
     return true;
   };
   const runKeys = Prec.highest(keymap.of([
