@@ -18,7 +18,7 @@ from typing import Iterable
 
 from snorkel_nb.io import atomic_write_bytes
 from snorkel_nb.labeling.lf import LabelingFunction
-from snorkel_nb.labeling.source import _MARKER_RE, export_lfs, import_lfs
+from snorkel_nb.labeling.source import MARKER_RE, export_lfs, import_lfs
 
 AUTOSAVE_DIR = ".snorkel_nb_autosave"
 
@@ -78,7 +78,7 @@ def peek(path: str | os.PathLike) -> SavedSet | None:
     path = Path(path)
     if not path.is_file():
         return None
-    names = tuple(_MARKER_RE.findall(path.read_text(encoding="utf-8")))
+    names = tuple(MARKER_RE.findall(path.read_text(encoding="utf-8")))
     return SavedSet(path, names, path.stat().st_mtime)
 
 

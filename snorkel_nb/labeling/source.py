@@ -33,7 +33,7 @@ from snorkel_nb.labeling.matrix import ABSTAIN
 
 BUILDERS = ("keyword_lf", "regex_lf", "lookup_lf")
 _MARKER = "# --- LF: "
-_MARKER_RE = re.compile(r"^# --- LF: (.+?) ---\s*$", re.M)
+MARKER_RE = re.compile(r"^# --- LF: (.+?) ---\s*$", re.M)
 _counter = count()
 
 HEADER = '''"""Labeling functions exported by snorkel_nb.
@@ -288,7 +288,7 @@ def import_lfs(text_or_path: Any) -> list[LabelingFunction]:
             "\n" not in text and os.path.isfile(text)):
         with open(text, encoding="utf-8") as fh:
             text = fh.read()
-    parts = _MARKER_RE.split(text)
+    parts = MARKER_RE.split(text)
     if len(parts) == 1:
         ns = base_namespace()
         before = set(ns)
