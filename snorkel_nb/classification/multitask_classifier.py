@@ -16,39 +16,15 @@ from torch import nn
 from snorkel_nb.classification.data import DictDataLoader
 from snorkel_nb.classification.scorer import Scorer
 from snorkel_nb.classification.task import Operation, Task
+from snorkel_nb.classification.utils import (
+    metrics_dict_to_dataframe,
+    move_to_device,
+    resolve_device,
+)
 from snorkel_nb.io import atomic_write_bytes
+from snorkel_nb.utils import probs_to_preds
 
 log = logging.getLogger(__name__)
-
-
-def resolve_device(device: int | str | torch.device) -> torch.device:
-    """``-1``/``"cpu"`` -> CPU; ``k``/``"cuda:k"`` -> that GPU, CPU if none exists."""
-    if isinstance(device, torch.device):
-        return device
-    if isinstance(device, (int, np.integer)):
-        if device < 0:
-            return torch.device("cpu")
-        device = f"cuda:{int(device)}"
-    if str(device).startswith("cuda") and not torch.cuda.is_available():
-        log.info("No cuda device available; using cpu.")
-        return torch.device("cpu")
-    return torch.device(device)
-
-
-def move_to_device(obj: Any, device: torch.device) -> Any:
-    if isinstance(obj, torch.Tensor):
-        return obj.to(device)
-    if isinstance(obj, dict):
-        return {k: move_to_device(v, device) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(move_to_device(v, device) for v in obj)
-    return obj
-
-
-def metrics_dict_to_dataframe(metrics: Mapping[str, float]) -> pd.DataFrame:
-    rows = [dict(zip(["label", "dataset", "split", "metric"], k.split("/")), score=v)
-            for k, v in metrics.items()]
-    return pd.DataFrame(rows)
 
 
 class MultitaskClassifier(nn.Module):
@@ -106,6 +82,13 @@ class MultitaskClassifier(nn.Module):
 
     def add_task(self, task: Task) -> None:
         """Add a task; its modules join the pool (existing names are shared)."""
+        missing = [op for op in task.op_sequence if op.module_name not in
+                   self.module_pool and op.module_name not in task.module_pool]
+        if missing:
+            raise ValueError(f"task {task.name!r}: operation {missing[0].name!r} uses "
+                             f"module {missing[0].module_name!r}, which neither its "
+                             "module_pool nor an earlier task provides; the model has "
+                             f"{list(self.module_pool)}")
         for key, module in task.module_pool.items():
             if key in self.module_pool:
                 task.module_pool[key] = self.module_pool[key]
@@ -185,7 +168,8 @@ class MultitaskClassifier(nn.Module):
             "probs": {k: np.concatenate(v) for k, v in probs.items()},
         }
         if return_preds:
-            out["preds"] = {k: v.argmax(1) for k, v in out["probs"].items()}
+            # Snorkel's default tie-break (a hash of the row), not argmax's first class
+            out["preds"] = {k: probs_to_preds(v) for k, v in out["probs"].items()}
         return out
 
     @torch.no_grad()
