@@ -31,22 +31,6 @@ def test_random_tie_break_is_deterministic_per_row_and_spreads_over_classes():
     assert set(probs_to_preds(two, tie_break_policy="true-random").tolist()) <= {0, 1}
 
 
-def test_random_tie_break_is_snorkels_sha1_of_the_row_index():
-    # sha1("0") ends in hex 0c, sha1("1") in ab, sha1("2") in b0, sha1("3") in
-    # bb: even, odd, even, odd, so under a 2-way tie the rows get 0, 1, 0, 1
-    import hashlib
-
-    tied = np.full((4, 2), 0.5)
-    expected = [int(hashlib.sha1(str(i).encode()).hexdigest(), 16) % 2
-                for i in range(4)]
-    assert probs_to_preds(tied).tolist() == expected == [0, 1, 0, 1]
-    snorkel_utils = pytest.importorskip("snorkel.utils")
-    rng = np.random.default_rng(1)
-    probs = rng.integers(0, 3, size=(2000, 4)).astype(float) + 1e-9
-    probs /= probs.sum(1, keepdims=True)
-    assert (probs_to_preds(probs) == snorkel_utils.probs_to_preds(probs)).all()
-
-
 def test_probs_to_preds_tolerance_and_errors():
     probs = np.array([[0.5, 0.5 + 1e-7], [0.4, 0.6]])
     assert probs_to_preds(probs, "abstain").tolist() == [-1, 1]

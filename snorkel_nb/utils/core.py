@@ -8,7 +8,6 @@ default, as Snorkel's does. Label models' ``predict`` keeps its own default
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -18,22 +17,27 @@ from snorkel_nb.labeling.matrix import ABSTAIN
 TIE_BREAK_POLICIES = ("random", "true-random", "abstain")
 
 
-def tie_choice(rows: np.ndarray, n_tied: np.ndarray) -> np.ndarray:
-    """Which of the tied classes each row gets under the ``"random"`` policy.
+def row_hash(rows: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Well-spread non-negative int64 hashes of row indices (splitmix64).
 
     Why: a tie must be broken the same way every time for the same row, and
-    the same way as Snorkel's ``probs_to_preds``, so a ported script predicts
-    the same labels: the SHA-1 of the row index, as a decimal string, modulo
-    the number of tied classes (Snorkel 0.9's scheme). Only tied rows are
-    hashed, so the loop costs nothing on rows without a tie.
+    two models that tie the same classes on a row must pick the same one, so
+    the hash depends on the row index and seed only (the same scheme as
+    :func:`snorkel_nb.labeling.model.base.probs_to_preds`).
 
     Examples
     --------
-    >>> tie_choice(np.array([0, 1, 3]), np.array([2, 2, 2])).tolist()
-    [0, 1, 1]
+    >>> h = row_hash(np.arange(3))
+    >>> bool((h == row_hash(np.arange(3))).all()), bool((h >= 0).all())
+    (True, True)
     """
-    return np.array([int(hashlib.sha1(str(int(i)).encode()).hexdigest(), 16) % int(k)
-                     for i, k in zip(rows, n_tied)], dtype=np.int64)
+    x = np.asarray(rows).astype(np.uint64) + np.uint64(seed) * np.uint64(0x9E3779B1)
+    with np.errstate(over="ignore"):
+        x = x + np.uint64(0x9E3779B97F4A7C15)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        x = x ^ (x >> np.uint64(31))
+    return (x % np.uint64(2**31)).astype(np.int64)
 
 
 def probs_to_preds(
@@ -94,9 +98,10 @@ def probs_to_preds(
             preds[rows] = ABSTAIN
         else:
             if tie_break_policy == "random":
-                choice = tie_choice(rows, n_tied[rows])
+                r = row_hash(rows)
             else:
-                choice = np.random.randint(0, 2**31 - 1, size=len(rows)) % n_tied[rows]
+                r = np.random.randint(0, 2**31 - 1, size=len(rows))
+            choice = r % n_tied[rows]
             position = np.cumsum(tied[rows], axis=1)
             preds[rows] = np.argmax(position > choice[:, None], axis=1)
     return preds
