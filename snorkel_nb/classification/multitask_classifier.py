@@ -40,8 +40,11 @@ class MultitaskClassifier(nn.Module):
         ``-1`` or ``"cpu"`` for CPU, a GPU index or ``"cuda:k"`` (falls back
         to CPU when no GPU is present, as in Snorkel).
     dataparallel
-        Accepted for Snorkel compatibility; modules are never wrapped (the
-        state dict keys stay plain).
+        As in Snorkel (default True): each module joins the model's pool
+        wrapped in ``nn.DataParallel`` (``model.module_pool[name].module`` is
+        the module; state-dict keys carry ``.module``, so Snorkel checkpoints
+        load). On the CPU or one GPU the wrapper just calls the module. Pass
+        ``False`` for plain modules in the pool.
 
     Examples
     --------
@@ -55,7 +58,7 @@ class MultitaskClassifier(nn.Module):
     """
 
     def __init__(self, tasks: Sequence[Task], name: str | None = None,
-                 device: int | str = 0, dataparallel: bool = False,
+                 device: int | str = 0, dataparallel: bool = True,
                  **kwargs: Any) -> None:
         super().__init__()
         if kwargs:
@@ -89,9 +92,12 @@ class MultitaskClassifier(nn.Module):
                              f"module {missing[0].module_name!r}, which neither its "
                              "module_pool nor an earlier task provides; the model has "
                              f"{list(self.module_pool)}")
+        wrap = bool(self.config["dataparallel"])
         for key, module in task.module_pool.items():
             if key in self.module_pool:
                 task.module_pool[key] = self.module_pool[key]
+            elif wrap and not isinstance(module, nn.DataParallel):
+                self.module_pool[key] = self._data_parallel(module)  # task keeps its own
             else:
                 self.module_pool[key] = module
         self.task_names.add(task.name)
@@ -100,6 +106,14 @@ class MultitaskClassifier(nn.Module):
         self.output_funcs[task.name] = task.output_func
         self.scorers[task.name] = task.scorer
         self.to(self.device)
+
+    def _data_parallel(self, module: nn.Module) -> nn.DataParallel:
+        """Snorkel's wrapper, over every GPU from ours (a no-op on the CPU)."""
+        index = self.device.index or 0
+        dp = nn.DataParallel(module, device_ids=None if index == 0 else [index])
+        if self.device.type != "cuda":
+            dp.device_ids = []  # DataParallel.forward then calls the module itself
+        return dp
 
     def forward(self, X_dict: Mapping[str, Any], task_names: Iterable[str]
                 ) -> dict[str, Any]:
