@@ -182,3 +182,20 @@ def test_task_may_use_a_module_another_task_brings():
     assert model.forward({"x": torch.zeros(2, 3)}, ["b"])["head2"].shape == (2, 2)
     with pytest.raises(ValueError, match="neither its module_pool"):
         MultitaskClassifier([b], device=-1)
+
+
+def test_dataparallel_wraps_like_snorkel_and_round_trips(tmp_path):
+    a = base_task("a")
+    body = a.module_pool["body"]
+    model = MultitaskClassifier([a], device=-1)  # Snorkel's default: wrapped
+    assert isinstance(model.module_pool["body"], nn.DataParallel)
+    assert model.module_pool["body"].module is body and a.module_pool["body"] is body
+    X = {"x": torch.randn(4, 3)}
+    before = model.forward(X, ["a"])["head_op"]
+    assert torch.equal(before, a.module_pool["head"](body(X["x"])))
+    model.save(tmp_path / "m.pt")
+    other = MultitaskClassifier([base_task("a")], device=-1)
+    other.load(tmp_path / "m.pt")
+    assert torch.equal(other.forward(X, ["a"])["head_op"], before)
+    plain = MultitaskClassifier([base_task("b")], device=-1, dataparallel=False)
+    assert isinstance(plain.module_pool["body"], nn.Sequential)
