@@ -36,3 +36,33 @@ def test_runner_counts_a_small_snorkel_style_suite(tmp_path):
     assert "| utils.test_missing | 0 | 0 | 2 | 0 | 2 |" in table  # import error
     assert "spark" not in table  # Spark tests are left out
     assert "| **all** | **1** | 1 | 2 | 0 | 4 |" in table
+    # the goal set: 4 public tests (nothing private here), 1 passes
+    assert "**1 / 4 pass (25.0%)**" in table
+
+
+def test_internals_are_found_through_the_test_classes_helpers(tmp_path):
+    sys.path.insert(0, str(TOOL.parent))
+    try:
+        from run_snorkel_tests import classify_tests
+    finally:
+        sys.path.remove(str(TOOL.parent))
+    path = tmp_path / "test_lm.py"
+    path.write_text(
+        "import unittest\n"
+        "class T(unittest.TestCase):\n"
+        "    def _setup(self):\n"
+        "        lm = object()\n"
+        "        lm._set_constants(1)\n"
+        "    def test_uses_helper(self):\n"
+        "        self._setup()\n"
+        "    def test_optimizer_state(self):\n"
+        "        lm = object(); lm.optimizer\n"
+        "    def test_public(self):\n"
+        "        self.assertEqual(1, 1)\n"
+        "def test_spacy_model():\n"
+        "    import spacy; spacy.load('en_core_web_sm')\n")
+    kinds = classify_tests(path)
+    assert kinds[("T", "test_uses_helper")] == ("internal", "_set_constants")
+    assert kinds[("T", "test_optimizer_state")] == ("internal", "optimizer")
+    assert kinds[("T", "test_public")] == ("public", "")
+    assert kinds[("", "test_spacy_model")] == ("spacy", "uses spaCy")

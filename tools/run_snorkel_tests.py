@@ -91,6 +91,61 @@ def count_tests(path: Path) -> int:
                and node.name.startswith("test") for node in ast.walk(tree))
 
 
+# Snorkel's LabelModel training state: not private by name, but internals of its
+# SGD fit (the issue: "private methods, optimiser attributes" are not a goal)
+INTERNAL_ATTRS = frozenset({"mu", "mu_init", "optimizer", "lr_scheduler",
+                            "warmup_steps"})
+SPACY_NAMES = ("spacy", "Spacy", "nlp_labeling_function", "NLPLabelingFunction",
+               "nlp_slicing_function", "NLPSlicingFunction")
+
+
+def _internal_uses(fn: ast.AST, methods: dict[str, ast.AST],
+                   seen: set[str] | None = None) -> set[str]:
+    """Private (``x._name``) or training-state attributes a test touches,
+    following calls to the test class's own helpers (``self._set_up_model``)."""
+    seen = set() if seen is None else seen
+    found: set[str] = set()
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Attribute):
+            continue
+        on_self = isinstance(node.value, ast.Name) and node.value.id in ("self",
+                                                                          "cls")
+        if on_self:
+            if node.attr in methods and node.attr not in seen:
+                seen.add(node.attr)
+                found |= _internal_uses(methods[node.attr], methods, seen)
+            continue
+        private = node.attr.startswith("_") and not node.attr.startswith("__")
+        if private or node.attr in INTERNAL_ATTRS:
+            found.add(node.attr)
+    return found
+
+
+def classify_tests(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """``{(class or "", test): (kind, why)}``: kind ``"internal"`` for tests of
+    Snorkel internals, ``"spacy"`` for tests that use spaCy (they need the
+    ``en_core_web_sm`` model when it is the default), else ``"public"``."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    src = path.read_text()
+    tree = ast.parse(src)
+    scopes: list[tuple[str, list[ast.stmt]]] = [("", tree.body)]
+    scopes += [(n.name, n.body) for n in tree.body if isinstance(n, ast.ClassDef)]
+    for cls, body in scopes:
+        methods = {n.name: n for n in body if isinstance(n, ast.FunctionDef)}
+        for name, fn in methods.items():
+            if not name.startswith("test"):
+                continue
+            uses = _internal_uses(fn, methods if cls else {})
+            text = ast.get_source_segment(src, fn) or ""
+            if uses:
+                out[(cls, name)] = ("internal", ", ".join(sorted(uses)))
+            elif any(w in text for w in SPACY_NAMES):
+                out[(cls, name)] = ("spacy", "uses spaCy")
+            else:
+                out[(cls, name)] = ("public", "")
+    return out
+
+
 def fill_import_errors(counts: dict[str, dict[str, int]], root: Path) -> None:
     """A file that failed to import counts each of its tests as one error."""
     for module, c in counts.items():
@@ -98,6 +153,49 @@ def fill_import_errors(counts: dict[str, dict[str, int]], root: Path) -> None:
             path = root / (module.replace(".", "/") + ".py")
             if path.exists():
                 c["error"] = max(1, count_tests(path))
+
+
+def passed_tests(junit: Path, prefix: str) -> set[tuple[str, str, str]]:
+    """``(module path, class or "", test)`` of every passed test case."""
+    out = set()
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        if any(case.find(t) is not None for t in ("skipped", "error", "failure")):
+            continue
+        parts = case.get("classname", "").removeprefix(prefix + ".").split(".")
+        cls = "" if parts[-1].startswith("test") else parts.pop()
+        out.add(("/".join(parts) + ".py", cls, case.get("name", "")))
+    return out
+
+
+def goal_summary(junit: Path, root: Path, files: list[Path]) -> str:
+    """Pass rate on the issue's goal set: public API only (Spark is already out;
+    Snorkel internals are excluded and listed), with the spaCy-model tests shown
+    apart because they fail against Snorkel itself when the model is missing."""
+    passed = passed_tests(junit, root.name)
+    n: dict[str, int] = defaultdict(int)
+    ok: dict[str, int] = defaultdict(int)
+    internals = []
+    for rel in files:
+        for (cls, name), (kind, why) in classify_tests(root / rel).items():
+            n[kind] += 1
+            hit = (str(rel), cls, name) in passed
+            ok[kind] += hit
+            if kind == "internal":
+                internals.append(f"{rel}::{cls + '::' if cls else ''}{name} "
+                                 f"({'passes' if hit else 'fails'}; uses {why})")
+    public, spacy = n["public"] + n["spacy"], ok["public"] + ok["spacy"]
+    pct = 100 * spacy / public if public else 0.0
+    lines = [
+        f"Goal set (public API: Spark left out, Snorkel internals excluded): "
+        f"**{spacy} / {public} pass ({pct:.1f}%)**.",
+        f"Of these, {n['spacy']} use spaCy and {ok['spacy']} of them pass; most need "
+        "the `en_core_web_sm` model (tags, entities), which is not installable "
+        f"here. Without them: {ok['public']} / {n['public']} "
+        f"({100 * ok['public'] / max(1, n['public']):.1f}%).",
+        f"Snorkel internals (private methods or LabelModel training state; not a "
+        f"goal): {ok['internal']} / {n['internal']} pass:",
+        "", *[f"- {t}" for t in internals]]
+    return "\n".join(lines)
 
 
 def table(counts: dict[str, dict[str, int]]) -> str:
@@ -166,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         text = (f"Snorkel public-API tests ({len(files)} files, Spark left out), "
                 f"{how}:\n\n" + table(counts)
                 + f"\n\npytest: {tail.splitlines()[-1] if tail else ''}\n")
+        if args.against == "snorkel_nb" and not args.k:
+            text += "\n" + goal_summary(junit, dst, files) + "\n"
         print(text)
         if args.markdown:
             args.markdown.write_text(text)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Callable
 
-import torch
+import torch  # noqa: F401 (the doctests use it)
 from torch import Tensor
 from torch.utils.data import DataLoader, Dataset
+
+from snorkel_nb.classification.utils import list_to_tensor
 
 XDict = dict[str, Any]
 YDict = dict[str, Tensor]
@@ -21,21 +23,6 @@ Batch = tuple[XDict, YDict]
 DEFAULT_INPUT_DATA_KEY = "input_data"
 DEFAULT_DATASET_NAME = "SnorkelDataset"
 DEFAULT_TASK_NAME = "task"
-
-
-def list_to_tensor(items: list[Tensor]) -> Tensor:
-    """Stack equal-shaped tensors; right-pad 1-D ones of different lengths with 0."""
-    if all(t.dim() == 0 for t in items):
-        return torch.stack(items)
-    if all(t.shape == items[0].shape and t.dim() != 1 for t in items):
-        return torch.stack(items)
-    flat = [t.reshape(-1) for t in items]
-    if all(len(t) == len(flat[0]) for t in flat):
-        return torch.stack(flat)
-    out = flat[0].new_zeros((len(flat), max(len(t) for t in flat)))
-    for i, t in enumerate(flat):
-        out[i, : len(t)] = t
-    return out
 
 
 class DictDataset(Dataset):

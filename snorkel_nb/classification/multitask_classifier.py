@@ -16,39 +16,15 @@ from torch import nn
 from snorkel_nb.classification.data import DictDataLoader
 from snorkel_nb.classification.scorer import Scorer
 from snorkel_nb.classification.task import Operation, Task
+from snorkel_nb.classification.utils import (
+    metrics_dict_to_dataframe,
+    move_to_device,
+    resolve_device,
+)
 from snorkel_nb.io import atomic_write_bytes
+from snorkel_nb.utils import probs_to_preds
 
 log = logging.getLogger(__name__)
-
-
-def resolve_device(device: int | str | torch.device) -> torch.device:
-    """``-1``/``"cpu"`` -> CPU; ``k``/``"cuda:k"`` -> that GPU, CPU if none exists."""
-    if isinstance(device, torch.device):
-        return device
-    if isinstance(device, (int, np.integer)):
-        if device < 0:
-            return torch.device("cpu")
-        device = f"cuda:{int(device)}"
-    if str(device).startswith("cuda") and not torch.cuda.is_available():
-        log.info("No cuda device available; using cpu.")
-        return torch.device("cpu")
-    return torch.device(device)
-
-
-def move_to_device(obj: Any, device: torch.device) -> Any:
-    if isinstance(obj, torch.Tensor):
-        return obj.to(device)
-    if isinstance(obj, dict):
-        return {k: move_to_device(v, device) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(move_to_device(v, device) for v in obj)
-    return obj
-
-
-def metrics_dict_to_dataframe(metrics: Mapping[str, float]) -> pd.DataFrame:
-    rows = [dict(zip(["label", "dataset", "split", "metric"], k.split("/")), score=v)
-            for k, v in metrics.items()]
-    return pd.DataFrame(rows)
 
 
 class MultitaskClassifier(nn.Module):
@@ -64,8 +40,11 @@ class MultitaskClassifier(nn.Module):
         ``-1`` or ``"cpu"`` for CPU, a GPU index or ``"cuda:k"`` (falls back
         to CPU when no GPU is present, as in Snorkel).
     dataparallel
-        Accepted for Snorkel compatibility; modules are never wrapped (the
-        state dict keys stay plain).
+        As in Snorkel (default True): each module joins the model's pool
+        wrapped in ``nn.DataParallel`` (``model.module_pool[name].module`` is
+        the module; state-dict keys carry ``.module``, so Snorkel checkpoints
+        load). On the CPU or one GPU the wrapper just calls the module. Pass
+        ``False`` for plain modules in the pool.
 
     Examples
     --------
@@ -79,7 +58,7 @@ class MultitaskClassifier(nn.Module):
     """
 
     def __init__(self, tasks: Sequence[Task], name: str | None = None,
-                 device: int | str = 0, dataparallel: bool = False,
+                 device: int | str = 0, dataparallel: bool = True,
                  **kwargs: Any) -> None:
         super().__init__()
         if kwargs:
@@ -106,9 +85,19 @@ class MultitaskClassifier(nn.Module):
 
     def add_task(self, task: Task) -> None:
         """Add a task; its modules join the pool (existing names are shared)."""
+        missing = [op for op in task.op_sequence if op.module_name not in
+                   self.module_pool and op.module_name not in task.module_pool]
+        if missing:
+            raise ValueError(f"task {task.name!r}: operation {missing[0].name!r} uses "
+                             f"module {missing[0].module_name!r}, which neither its "
+                             "module_pool nor an earlier task provides; the model has "
+                             f"{list(self.module_pool)}")
+        wrap = bool(self.config["dataparallel"])
         for key, module in task.module_pool.items():
             if key in self.module_pool:
                 task.module_pool[key] = self.module_pool[key]
+            elif wrap and not isinstance(module, nn.DataParallel):
+                self.module_pool[key] = self._data_parallel(module)  # task keeps its own
             else:
                 self.module_pool[key] = module
         self.task_names.add(task.name)
@@ -117,6 +106,14 @@ class MultitaskClassifier(nn.Module):
         self.output_funcs[task.name] = task.output_func
         self.scorers[task.name] = task.scorer
         self.to(self.device)
+
+    def _data_parallel(self, module: nn.Module) -> nn.DataParallel:
+        """Snorkel's wrapper, over every GPU from ours (a no-op on the CPU)."""
+        index = self.device.index or 0
+        dp = nn.DataParallel(module, device_ids=None if index == 0 else [index])
+        if self.device.type != "cuda":
+            dp.device_ids = []  # DataParallel.forward then calls the module itself
+        return dp
 
     def forward(self, X_dict: Mapping[str, Any], task_names: Iterable[str]
                 ) -> dict[str, Any]:
@@ -185,7 +182,8 @@ class MultitaskClassifier(nn.Module):
             "probs": {k: np.concatenate(v) for k, v in probs.items()},
         }
         if return_preds:
-            out["preds"] = {k: v.argmax(1) for k, v in out["probs"].items()}
+            # Snorkel's default tie-break (a hash of the row), not argmax's first class
+            out["preds"] = {k: probs_to_preds(v) for k, v in out["probs"].items()}
         return out
 
     @torch.no_grad()

@@ -39,7 +39,10 @@ class Operation:
 class Task:
     """A named task: modules, the operation sequence through them, loss and scorer.
 
-    Modules with the same name in several tasks are shared by the model.
+    Modules with the same name in several tasks are shared by the model. An
+    operation may use a module that another task of the same model brings (as
+    the slice-aware master task does); the model checks this when the task is
+    added.
     ``loss_func(logits, Y)`` defaults to ``F.cross_entropy``; use
     :func:`~snorkel_nb.classification.cross_entropy_with_probs` for
     probabilistic labels. ``output_func`` defaults to softmax over dim 1.
@@ -58,11 +61,6 @@ class Task:
                  output_func: Callable[..., torch.Tensor] | None = None) -> None:
         if not op_sequence:
             raise ValueError(f"task {name!r} needs a non-empty op_sequence")
-        for op in op_sequence:
-            if op.module_name not in module_pool:
-                raise ValueError(f"task {name!r}: operation {op.name!r} uses module "
-                                 f"{op.module_name!r}, not in its module_pool "
-                                 f"{list(module_pool)}")
         self.name = name
         self.module_pool = module_pool
         self.op_sequence = list(op_sequence)

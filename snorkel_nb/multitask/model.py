@@ -186,7 +186,8 @@ class MultitaskModel:
                                   **{f"{a}_head": heads[a] for a in need | {t}}})
             tasks.append(Task(t, pool, seq, scorer=Scorer(metrics=["accuracy"]),
                               loss_func=soft_or_hard_cross_entropy))
-        return MultitaskClassifier(tasks, name="MultitaskModel", device=self.device)
+        return MultitaskClassifier(tasks, name="MultitaskModel", device=self.device,
+                                   dataparallel=False)
 
     def _ancestors(self, t: str) -> set[str]:
         out: set[str] = set()

@@ -1,19 +1,24 @@
-"""Slicing: name the subsets of data that matter and score models on each.
+"""Slicing: name the subsets of data that matter, score models on each, and
+train slice-aware models (``SliceAwareClassifier``) that do better on them.
 
-``convert_to_slice_tasks``, ``SliceAwareClassifier`` and ``SliceCombinerModule``
-build on ``snorkel_nb.classification`` and are not here yet.
+The slice-aware pieces build on ``snorkel_nb.classification``.
 """
 
 from snorkel_nb.slicing.apply import PandasSFApplier, SFApplier
+from snorkel_nb.slicing.modules import SliceCombinerModule
 from snorkel_nb.slicing.monitor import slice_dataframe
 from snorkel_nb.slicing.sf import SlicingFunction, slicing_function
-from snorkel_nb.slicing.utils import add_slice_labels
+from snorkel_nb.slicing.sliceaware_classifier import SliceAwareClassifier
+from snorkel_nb.slicing.utils import add_slice_labels, convert_to_slice_tasks
 
 __all__ = [
     "PandasSFApplier",
     "SFApplier",
+    "SliceAwareClassifier",
+    "SliceCombinerModule",
     "SlicingFunction",
     "add_slice_labels",
+    "convert_to_slice_tasks",
     "slice_dataframe",
     "slicing_function",
 ]
