@@ -3,8 +3,10 @@
 Nothing here displays anything or computes LF statistics; builders only shape
 data for drawing (folding LFs beyond the top K, binning probabilities) so that
 every chart stays far below altair's 5000-row limit, which is never disabled.
-Colour domains are fixed in :data:`COLORS` so a colour means the same thing in
-every chart.
+Colour schemes and categorical domains are fixed in :data:`COLORS` so a colour
+means the same kind of thing in every chart; sequential domains are fitted to
+each chart's data (see :func:`fitted_domain`), since LF overlaps of a few
+percent would be one flat block on a fixed ``[0, 1]`` scale.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pandas as pd
 
 #: Fixed colour domains, shared by every chart.
 COLORS: dict[str, dict[str, Any]] = {
-    # sequential schemes for pairwise fractions; the domain is always [0, 1]
+    # sequential schemes for pairwise fractions (domains fitted per chart)
     "overlap": {"scheme": "blues", "domain": [0.0, 1.0]},
     "conflict": {"scheme": "reds", "domain": [0.0, 1.0]},
     "coverage": {"scheme": "greens", "domain": [0.0, 1.0]},
@@ -34,6 +36,9 @@ COLORS: dict[str, dict[str, Any]] = {
                   "#72b7b2", "#eeca3b", "#ff9da6", "#9d755d", "#79706e"],
     },
 }
+#: Fill of the muted heatmap diagonal and outline of the selected cell.
+MUTED = "#e6e6e6"
+SELECTED = "#111111"
 #: Colour scale exponent for pairwise fractions (small overlaps stay visible).
 SQRT = 0.5
 OTHER = "other"
@@ -100,14 +105,49 @@ def top_k_lfs(df: pd.DataFrame, k: int = MAX_LFS, by: str = "value") -> pd.DataF
     return folded
 
 
+def fitted_domain(values: Any, floor: float = 1e-9) -> list[float]:
+    """``[0, max]`` of ``values`` (NaNs ignored), so small fractions use the whole
+    colour range instead of the bottom tenth of a fixed ``[0, 1]`` scale.
+
+    Examples
+    --------
+    >>> fitted_domain([0.01, 0.08, float("nan")])
+    [0.0, 0.08]
+    >>> fitted_domain([])
+    [0.0, 1.0]
+    """
+    arr = np.asarray(values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    top = float(arr.max()) if arr.size else 0.0
+    return [0.0, top if top > floor else 1.0]
+
+
+def _cell_label(v: float, top: float, count: bool) -> str:
+    """Short cell text: enough digits to tell cells apart on this scale."""
+    if not np.isfinite(v) or v <= 0 or v < top * 0.005:
+        return ""
+    if count:
+        return f"{v:.0f}"
+    return f"{v:.2f}" if top >= 0.1 else f"{v:.3f}".lstrip("0")
+
+
 def heatmap(
     df: pd.DataFrame,
     kind: str | None = None,
     max_lfs: int = MAX_LFS,
     select: bool = True,
     size: int | None = None,
+    color_by: str = "value",
+    selected: tuple[str, str] | None = None,
 ) -> alt.LayerChart:
     """m x m heatmap of a tidy pairwise table, with values and tooltips.
+
+    The colour scale is fitted to the off-diagonal cells (the diagonal, an LF's
+    own coverage, is drawn muted in grey: it would otherwise set the scale and
+    wash every pair out), so a conflict map whose largest cell is 0.08 still
+    spans the whole colour range. The legend is a symbol legend: a gradient
+    legend is an SVG ``linearGradient`` whose id (``gradient_0``...) restarts
+    in every chart, so two charts on one page could show each other's colours.
 
     Parameters
     ----------
@@ -119,67 +159,127 @@ def heatmap(
     max_lfs
         LFs beyond this many (by coverage) are folded into ``"other"``.
     select
-        Add a point selection ``cell`` over ``lf_a, lf_b`` (click a cell).
+        Add a point selection ``cell`` over ``lf_a, lf_b`` (click a cell); the
+        selected cell gets a dark outline drawn above every other cell.
+    color_by
+        ``value`` (fraction of points) or ``count`` (number of points).
+    selected
+        ``(lf_a, lf_b)`` of a cell to show as selected when drawn.
 
     Examples
     --------
     >>> df = pd.DataFrame({"lf_a": ["a", "a", "b", "b"], "lf_b": ["a", "b", "a", "b"],
     ...                    "count": [2, 1, 1, 3], "value": [.2, .1, .1, .3],
     ...                    "kind": "overlap"})
-    >>> heatmap(df).to_dict()["layer"][0]["mark"]["type"]
+    >>> spec = heatmap(df).to_dict()
+    >>> spec["layer"][0]["mark"]["type"]
     'rect'
+    >>> spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    [0.0, 0.1]
     """
+    if color_by not in ("value", "count"):
+        raise ValueError(f"color_by must be 'value' or 'count'; got {color_by!r}")
     if kind is None:
         kind = str(df["kind"].iloc[0]) if "kind" in df and len(df) else "overlap"
     data = top_k_lfs(df, max_lfs)
     order = list(dict.fromkeys(data["lf_a"]))
     m = len(order)
     side = size or max(160, min(640, 28 * m))
-    data = data.assign(label=[f"{v:.2f}" if v >= 0.005 else "" for v in data["value"]])
+    diag = (data["lf_a"] == data["lf_b"]).to_numpy()
+    shade = data[color_by].to_numpy(float)
+    domain = fitted_domain(shade[~diag] if (~diag).any() else shade)
+    top = domain[1]
+    data = data.assign(
+        diagonal=diag,
+        label=[_cell_label(v, max(top, v) if d else top, color_by == "count")
+               for v, d in zip(shade, diag)],
+        dark=(shade > 0.55 * top) & ~diag,
+    )
     base = alt.Chart(data).encode(
         x=alt.X("lf_b:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("lf_a:N", sort=order, title=None),
     )
+    what = "points" if color_by == "count" else "fraction of points"
     tooltip = [alt.Tooltip("lf_a:N", title="LF a"), alt.Tooltip("lf_b:N", title="LF b"),
                alt.Tooltip("count:Q", title="points"),
                alt.Tooltip("value:Q", title=f"{kind} (fraction)", format=".3f")]
     if (data["n_folded"] > 1).any():
         tooltip.append(alt.Tooltip("n_folded:Q", title="pairs folded (max shown)"))
-    rect = base.mark_rect(stroke="white").encode(
-        color=alt.Color("value:Q", scale=_scale(kind),
-                        legend=alt.Legend(title=f"{kind} (fraction of points)")),
-        tooltip=tooltip,
-    )
+    c = COLORS[kind]
+    scale = alt.Scale(scheme=c["scheme"], domain=domain, type="pow", exponent=SQRT,
+                      clamp=True, nice=False)
+    color = alt.condition(
+        "datum.diagonal", alt.value(MUTED),
+        alt.Color(f"{color_by}:Q", scale=scale,
+                  legend=alt.Legend(title=f"{kind} ({what})", type="symbol",
+                                    format=".0f" if color_by == "count" else ".3f")))
+    rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
+        color=color, tooltip=tooltip)
+    layers: list[alt.Chart] = []
     if select:
-        cell = alt.selection_point(fields=["lf_a", "lf_b"], name="cell", on="click")
-        rect = rect.add_params(cell).encode(
-            strokeWidth=alt.condition(cell, alt.value(2), alt.value(0.5)))
+        cell = alt.selection_point(
+            fields=["lf_a", "lf_b"], name="cell", on="click", clear="dblclick",
+            **({"value": [{"lf_a": selected[0], "lf_b": selected[1]}]}
+               if selected else {}))
+        rect = rect.add_params(cell)
+        outline = base.mark_rect(fillOpacity=0, stroke=SELECTED, strokeWidth=3).encode(
+            strokeOpacity=alt.condition(cell, alt.value(1), alt.value(0), empty=False),
+            tooltip=tooltip)
+        layers.append(outline)
     text = base.mark_text(fontSize=9 if m > 15 else 11).encode(
         text="label:N",
-        color=alt.condition(alt.datum.value > 0.4, alt.value("white"),
+        color=alt.condition("datum.dark", alt.value("white"),
                             alt.value("black")),
+        opacity=alt.condition("datum.diagonal", alt.value(0.55), alt.value(1.0)),
+        tooltip=tooltip,
     )
-    title = {"overlap": "Overlaps (diagonal: coverage)",
+    title = {"overlap": "Overlaps (grey diagonal: coverage)",
              "conflict": "Conflicts (points where both vote, differently)",
              "coverage": "Coverage"}.get(kind, kind)
-    return alt.layer(rect, text).properties(width=side, height=side, title=title)
+    sub = (f"colour scale fitted to the pairs: 0 to {top:.3g}"
+           + (" points" if color_by == "count" else ""))
+    return alt.layer(rect, text, *layers).properties(
+        width=side, height=side, title=alt.Title(title, subtitle=sub))
 
 
-def coverage_bars(df: pd.DataFrame, max_lfs: int = 60) -> alt.Chart:
+def coverage_bars(df: pd.DataFrame, max_lfs: int = 60, select: bool = True,
+                  selected: str | None = None) -> alt.LayerChart:
     """Horizontal bars of per-LF coverage; ``df`` has ``lf, coverage``.
+
+    With ``select``, clicking a bar selects ``cell`` with ``lf_a = lf_b = lf``
+    (the same selection the heatmaps use: the LF's own points).
 
     Examples
     --------
-    >>> coverage_bars(pd.DataFrame({"lf": ["a"], "coverage": [.3]})).mark
-    'bar'
+    >>> spec = coverage_bars(pd.DataFrame({"lf": ["a"], "coverage": [.3]})).to_dict()
+    >>> spec["layer"][0]["mark"]["type"], spec["params"][0]["name"]
+    ('bar', 'cell')
     """
     data = df.sort_values("coverage", ascending=False).head(max_lfs)
-    return alt.Chart(data).mark_bar().encode(
+    data = data.assign(lf_a=data["lf"], lf_b=data["lf"])
+    base = alt.Chart(data).encode(
         y=alt.Y("lf:N", sort=list(data["lf"]), title=None),
-        x=alt.X("coverage:Q", scale=alt.Scale(domain=[0, 1]), title="coverage"),
-        color=alt.Color("coverage:Q", scale=_scale("coverage"), legend=None),
+        x=alt.X("coverage:Q", scale=alt.Scale(domain=fitted_domain(data["coverage"]),
+                                              nice=True), title="coverage"),
         tooltip=["lf:N", alt.Tooltip("coverage:Q", format=".3f")],
-    ).properties(width=300, height=max(60, 16 * len(data)), title="Coverage")
+    )
+    c = COLORS["coverage"]
+    bars = base.mark_bar().encode(color=alt.Color(
+        "coverage:Q", legend=None, scale=alt.Scale(
+            scheme=c["scheme"], domain=fitted_domain(data["coverage"]), type="pow",
+            exponent=SQRT, nice=False, clamp=True)))
+    layers = [bars]
+    if select:
+        cell = alt.selection_point(
+            fields=["lf_a", "lf_b"], name="cell", on="click", clear="dblclick",
+            **({"value": [{"lf_a": selected, "lf_b": selected}]} if selected else {}))
+        layers = [bars.add_params(cell), base.mark_bar(
+            fillOpacity=0, stroke=SELECTED, strokeWidth=3).encode(
+                strokeOpacity=alt.condition(cell, alt.value(1), alt.value(0),
+                                            empty=False))]
+    return alt.layer(*layers).properties(
+        width=300, height=max(60, 16 * len(data)),
+        title=alt.Title("Coverage", subtitle="click a bar to list its points"))
 
 
 def accuracy_scatter(df: pd.DataFrame) -> alt.LayerChart:
