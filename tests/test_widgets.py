@@ -243,7 +243,10 @@ def test_diagnostics_duck_model_and_majority_vote():
     assert "a=1 (acc 0.90)" in d.disagreements.value
     assert "majority vote" in d.scores.value
     acc = d.charts["accuracy"].spec
-    assert len(acc["layer"]) == 3  # diagonal, CI rules, points
+    # diagonal, model CI rules, dev (Wilson) rules, points, LF names
+    assert [ly["mark"]["type"] for ly in acc["layer"]] == [
+        "line", "rule", "rule", "circle", "text"]
+    assert acc["layer"][4]["encoding"]["text"]["field"] == "lf"
     dep = next(v for k, v in d.charts["dependencies"].spec["datasets"].items()
                if v and "x2" in v[0])
     assert dep[0]["lf_a"] == "a" and dep[0]["lf_b"] == "c"

@@ -282,45 +282,72 @@ def coverage_bars(df: pd.DataFrame, max_lfs: int = 60, select: bool = True,
         title=alt.Title("Coverage", subtitle="click a bar to list its points"))
 
 
-def accuracy_scatter(df: pd.DataFrame) -> alt.LayerChart:
-    """Estimated vs empirical LF accuracy, with CI bars where given.
+def accuracy_scatter(df: pd.DataFrame, x: str = "empirical",
+                     subtitle: str = "") -> alt.LayerChart:
+    """Estimated vs empirical LF accuracy: each point named, with its intervals.
 
-    ``df``: ``lf, estimated, empirical, ci_low, ci_high, coverage`` (NaNs allowed;
-    LFs missing either accuracy are not drawn).
+    ``df``: ``lf, estimated, empirical, ci_low, ci_high, coverage`` and
+    optionally ``emp_low, emp_high`` (an interval on the empirical accuracy,
+    e.g. Wilson's from the dev counts). NaNs allowed; LFs missing either
+    coordinate are not drawn. Vertical bars: the model's interval on its
+    estimate; horizontal bars: the empirical interval. ``x="coverage"`` plots
+    the estimate against coverage instead (no dev gold).
 
     Examples
     --------
     >>> df = pd.DataFrame({"lf": ["a"], "estimated": [.8], "empirical": [.9],
     ...                    "ci_low": [.7], "ci_high": [.85], "coverage": [.1]})
-    >>> len(accuracy_scatter(df).to_dict()["layer"])
-    3
+    >>> [layer["mark"]["type"] for layer in accuracy_scatter(df).to_dict()["layer"]]
+    ['line', 'rule', 'rule', 'circle', 'text']
     """
-    data = df.dropna(subset=["estimated", "empirical"])
-    base = alt.Chart(data).encode(
-        x=alt.X("empirical:Q", scale=alt.Scale(domain=[0, 1]),
-                title="empirical accuracy (covered dev points)"),
-    )
+    data = df.copy()
+    for col in ("ci_low", "ci_high", "emp_low", "emp_high"):
+        if col not in data:
+            data[col] = np.nan
+    data = data.dropna(subset=["estimated", x])
+    xtitle = ("empirical accuracy on covered dev points" if x == "empirical"
+              else "coverage (no dev gold: no empirical accuracy)")
+    xs = alt.Scale(domain=[0, 1] if x == "empirical" else fitted_domain(data[x]))
+    ys = alt.Scale(domain=[0, 1])
+    blue = COLORS["source"]["range"][0]
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", scale=xs, title=xtitle))
     diag = alt.Chart(pd.DataFrame({"a": [0.0, 1.0]})).mark_line(
-        strokeDash=[4, 4], color="#999").encode(x="a:Q", y="a:Q")
+        strokeDash=[4, 4], color="#999").encode(x=alt.X("a:Q", scale=xs), y="a:Q")
+    if x != "empirical":
+        diag = diag.transform_filter("false")
+    tooltip = ["lf:N", alt.Tooltip("estimated:Q", format=".3f"),
+               alt.Tooltip("ci_low:Q", format=".3f", title="estimate low"),
+               alt.Tooltip("ci_high:Q", format=".3f", title="estimate high"),
+               alt.Tooltip("empirical:Q", format=".3f"),
+               alt.Tooltip("emp_low:Q", format=".3f", title="empirical low"),
+               alt.Tooltip("emp_high:Q", format=".3f", title="empirical high"),
+               alt.Tooltip("coverage:Q", format=".3f")]
     ci = base.transform_filter("isValid(datum.ci_low) && isFinite(datum.ci_low)") \
-        .mark_rule(color=COLORS["source"]["range"][0]).encode(
-            y=alt.Y("ci_low:Q"), y2="ci_high:Q")
-    pts = base.mark_circle(color=COLORS["source"]["range"][0], opacity=0.8).encode(
-        y=alt.Y("estimated:Q", scale=alt.Scale(domain=[0, 1]),
-                title="estimated accuracy (label model)"),
-        size=alt.Size("coverage:Q", scale=alt.Scale(domain=[0, 1], range=[20, 400]),
+        .mark_rule(color=blue, strokeWidth=1.5).encode(
+            y=alt.Y("ci_low:Q", scale=ys), y2="ci_high:Q", tooltip=tooltip)
+    emp = alt.Chart(data).transform_filter(
+        "isValid(datum.emp_low) && isFinite(datum.emp_low)").mark_rule(
+        color="#888", strokeWidth=1.5).encode(
+            x=alt.X("emp_low:Q", scale=xs), x2="emp_high:Q",
+            y=alt.Y("estimated:Q", scale=ys), tooltip=tooltip)
+    pts = base.mark_circle(color=blue, opacity=0.85).encode(
+        y=alt.Y("estimated:Q", scale=ys, title="estimated accuracy (label model)"),
+        size=alt.Size("coverage:Q", scale=alt.Scale(domain=[0, 1], range=[30, 400]),
                       legend=None),
-        tooltip=["lf:N", alt.Tooltip("estimated:Q", format=".3f"),
-                 alt.Tooltip("empirical:Q", format=".3f"),
-                 alt.Tooltip("ci_low:Q", format=".3f"),
-                 alt.Tooltip("ci_high:Q", format=".3f"),
-                 alt.Tooltip("coverage:Q", format=".3f")],
+        tooltip=tooltip,
     )
-    return alt.layer(diag, ci, pts).properties(
-        width=280, height=280, title="Estimated vs empirical LF accuracy")
+    names = base.mark_text(align="left", dx=7, dy=-6, fontSize=10,
+                           color="#333").encode(
+        y=alt.Y("estimated:Q", scale=ys), text="lf:N", tooltip=tooltip)
+    title = alt.Title("Estimated vs empirical LF accuracy", subtitle=subtitle or
+                      "bars: the model's interval (vertical), the dev interval "
+                      "(horizontal)")
+    return alt.layer(diag, ci, emp, pts, names).properties(
+        width=300, height=300, title=title)
 
 
-def prob_histogram(df: pd.DataFrame, bins: int = 20) -> alt.Chart:
+def prob_histogram(df: pd.DataFrame, bins: int = 20,
+                   xtitle: str = "predicted probability") -> alt.Chart:
     """Histogram of predicted probabilities; ``df`` has a ``prob`` column.
 
     The rows are binned here (numpy), so the chart holds ``bins`` rows whatever
@@ -335,7 +362,7 @@ def prob_histogram(df: pd.DataFrame, bins: int = 20) -> alt.Chart:
     counts, edges = np.histogram(p, bins=bins, range=(0, 1))
     data = pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "count": counts})
     return alt.Chart(data).mark_bar(color=COLORS["source"]["range"][0]).encode(
-        x=alt.X("lo:Q", bin="binned", title="predicted probability"),
+        x=alt.X("lo:Q", bin="binned", title=xtitle),
         x2="hi:Q",
         y=alt.Y("count:Q", title="points"),
         tooltip=[alt.Tooltip("lo:Q", format=".2f"), alt.Tooltip("hi:Q", format=".2f"),
@@ -343,7 +370,8 @@ def prob_histogram(df: pd.DataFrame, bins: int = 20) -> alt.Chart:
     ).properties(width=280, height=180, title="Predicted probabilities")
 
 
-def calibration(df: pd.DataFrame) -> alt.LayerChart:
+def calibration(df: pd.DataFrame, ytitle: str = "observed frequency (dev)"
+                ) -> alt.LayerChart:
     """Reliability diagram: ``mean_prob`` vs ``frac_positive`` per bin (``count``).
 
     Examples
@@ -360,7 +388,7 @@ def calibration(df: pd.DataFrame) -> alt.LayerChart:
             x=alt.X("mean_prob:Q", scale=alt.Scale(domain=[0, 1]),
                     title="mean predicted probability"),
             y=alt.Y("frac_positive:Q", scale=alt.Scale(domain=[0, 1]),
-                    title="observed frequency (dev)"),
+                    title=ytitle),
             tooltip=[alt.Tooltip("mean_prob:Q", format=".3f"),
                      alt.Tooltip("frac_positive:Q", format=".3f"), "count:Q"],
         )
@@ -368,75 +396,113 @@ def calibration(df: pd.DataFrame) -> alt.LayerChart:
                                             title="Calibration on the dev split")
 
 
-def class_balance(df: pd.DataFrame) -> alt.Chart:
-    """Grouped bars: ``class, source, fraction``.
+#: class-balance categories for points that get no class
+UNCOVERED, TIE = "no LF votes", "tie"
+
+
+def class_balance(df: pd.DataFrame, class_order: list[str] | None = None
+                  ) -> alt.Chart:
+    """Grouped bars ``class, source, fraction``: every source's bars sum to 1.
+
+    Rows with ``class`` equal to :data:`UNCOVERED` (no LF votes) or :data:`TIE`
+    are drawn hatched-grey at the right, so a label model that labels 68% of
+    the points shows the missing 32% instead of bars that quietly sum to 0.68.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"class": [0, 1], "source": "label model", "fraction": [.6, .4]})
-    >>> class_balance(df).mark
-    'bar'
+    >>> df = pd.DataFrame({"class": ["HAM", "SPAM", UNCOVERED],
+    ...                    "source": "label model", "fraction": [.4, .3, .3]})
+    >>> class_balance(df).to_dict()["encoding"]["x"]["sort"]
+    ['HAM', 'SPAM', 'no LF votes']
     """
-    return alt.Chart(df).mark_bar().encode(
-        x=alt.X("class:N", title="class"),
+    data = df.assign(**{"class": df["class"].astype(str)})
+    order = list(class_order or dict.fromkeys(
+        c for c in data["class"] if c not in (UNCOVERED, TIE)))
+    order += [c for c in (TIE, UNCOVERED) if c in set(data["class"])]
+    data = data.assign(no_class=data["class"].isin([UNCOVERED, TIE]))
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("class:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
         xOffset="source:N",
-        y=alt.Y("fraction:Q", title="fraction of points"),
-        color=alt.Color("source:N", scale=_scale("source")),
+        y=alt.Y("fraction:Q", title="share of points", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("source:N", scale=_scale("source"),
+                        legend=alt.Legend(orient="bottom", title=None)),
+        opacity=alt.condition("datum.no_class", alt.value(0.45), alt.value(1.0)),
         tooltip=["class:N", "source:N", alt.Tooltip("fraction:Q", format=".3f")],
-    ).properties(width=220, height=180, title="Class balance")
+    ).properties(width=260, height=180, title=alt.Title(
+        "Class balance", subtitle="each source sums to 1; faded: points with no class"))
 
 
 def dependency_graph(df: pd.DataFrame, lfs: list[str] | None = None) -> alt.LayerChart:
     """LFs on a circle, learned dependency edges ``lf_a, lf_b, weight`` as lines.
 
+    Names sit outside the circle, aligned away from it, so they never overlap
+    the edges; the legend says what a line and its width mean.
+
     Examples
     --------
     >>> g = dependency_graph(pd.DataFrame({"lf_a": ["a"], "lf_b": ["b"], "weight": [1.]}),
     ...                      ["a", "b", "c"])
-    >>> len(g.to_dict()["layer"])
-    3
+    >>> len(g.to_dict()["layer"])  # edges, nodes, names left / right / centred
+    5
     """
     names = list(dict.fromkeys(list(lfs or []) + list(df["lf_a"]) + list(df["lf_b"])))
     m = max(1, len(names))
-    pos = {n: (math.cos(2 * math.pi * i / m), math.sin(2 * math.pi * i / m))
-           for i, n in enumerate(names)}
-    nodes = pd.DataFrame({"lf": names, "x": [pos[n][0] for n in names],
-                          "y": [pos[n][1] for n in names]})
+    ang = {n: math.pi / 2 - 2 * math.pi * i / m for i, n in enumerate(names)}
+    pos = {n: (math.cos(a), math.sin(a)) for n, a in ang.items()}
+    nodes = pd.DataFrame({
+        "lf": names, "x": [pos[n][0] for n in names], "y": [pos[n][1] for n in names],
+        "lx": [1.1 * pos[n][0] for n in names], "ly": [1.1 * pos[n][1] for n in names],
+        "side": ["left" if pos[n][0] > 0.15 else "right" if pos[n][0] < -0.15
+                 else "center" for n in names],
+        "what": "LF",
+    })
+    edge_label = "learned dependency (width: strength)"
     edges = pd.DataFrame({
         "lf_a": df["lf_a"], "lf_b": df["lf_b"],
         "weight": df["weight"].astype(float) if "weight" in df else 1.0,
         "x": [pos[a][0] for a in df["lf_a"]], "y": [pos[a][1] for a in df["lf_a"]],
         "x2": [pos[b][0] for b in df["lf_b"]], "y2": [pos[b][1] for b in df["lf_b"]],
+        "what": edge_label,
     })
     ax = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
-    sc = alt.Scale(domain=[-1.35, 1.35])
-    e = alt.Chart(edges).mark_rule(color="#e45756",
-                                   opacity=0.7).encode(
-        x=alt.X("x:Q", axis=ax, scale=sc), y=alt.Y("y:Q", axis=ax, scale=sc),
-        x2="x2:Q", y2="y2:Q",
+    sx, sy = alt.Scale(domain=[-2.3, 2.3]), alt.Scale(domain=[-1.45, 1.45])
+    what = alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
+                     scale=alt.Scale(domain=["LF", edge_label],
+                                     range=["#4c78a8", "#e45756"]))
+    e = alt.Chart(edges).mark_rule(opacity=0.75).encode(
+        x=alt.X("x:Q", axis=ax, scale=sx), y=alt.Y("y:Q", axis=ax, scale=sy),
+        x2="x2:Q", y2="y2:Q", color=what,
         strokeWidth=alt.StrokeWidth("weight:Q", legend=None,
-                                    scale=alt.Scale(range=[1, 5])),
+                                    scale=alt.Scale(range=[1.5, 6])),
         tooltip=["lf_a:N", "lf_b:N", alt.Tooltip("weight:Q", format=".3f")],
     )
-    v = alt.Chart(nodes).mark_circle(size=120, color="#4c78a8").encode(
-        x=alt.X("x:Q", axis=ax, scale=sc), y=alt.Y("y:Q", axis=ax, scale=sc),
-        tooltip=["lf:N"])
-    t = alt.Chart(nodes).mark_text(dy=-10, fontSize=10).encode(
-        x=alt.X("x:Q", axis=ax, scale=sc), y=alt.Y("y:Q", axis=ax, scale=sc),
-        text="lf:N")
-    title = "Learned LF dependencies" + ("" if len(edges) else " (none)")
-    return alt.layer(e, v, t).properties(width=300, height=300, title=title)
+    v = alt.Chart(nodes).mark_circle(size=110, opacity=1).encode(
+        x=alt.X("x:Q", axis=ax, scale=sx), y=alt.Y("y:Q", axis=ax, scale=sy),
+        color=what, tooltip=["lf:N"])
+    fs = 11 if m <= 16 else 9
+    texts = [alt.Chart(nodes).transform_filter(f"datum.side == '{side}'").mark_text(
+        align=side, baseline="middle", fontSize=fs, color="#222").encode(
+            x=alt.X("lx:Q", axis=ax, scale=sx), y=alt.Y("ly:Q", axis=ax, scale=sy),
+            text="lf:N") for side in ("left", "right", "center")]
+    title = alt.Title("Learned LF dependencies", subtitle=(
+        f"{len(edges)} learned" if len(edges) else
+        "none learned or given (pass dependencies=learn_structure(L))"))
+    return alt.layer(e, v, *texts).properties(
+        width=420, height=300, title=title)
 
 
 __all__ = [
     "COLORS",
     "MAX_LFS",
+    "TIE",
+    "UNCOVERED",
     "accuracy_scatter",
     "calibration",
     "class_balance",
     "coverage_bars",
     "dependency_graph",
     "enable_offline",
+    "fitted_domain",
     "heatmap",
     "prob_histogram",
     "top_k_lfs",
