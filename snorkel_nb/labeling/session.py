@@ -5,6 +5,11 @@ usable without Jupyter. Adding, replacing or removing one LF recomputes only
 that LF's column (the appliers cache columns by LF fingerprint); summaries and
 pairwise views are recomputed from the cached matrices.
 
+The label model is in the loop too: :meth:`LFSession.fit_label_model` fits it
+on the current LFs (a :class:`~snorkel_nb.labeling.loop_fit.LoopFit`, kept with
+the previous one for before -> after deltas), every edit marks that fit stale,
+and with ``auto_refit`` every edit refits at once.
+
 The label-model diagnostics' data live in
 :mod:`snorkel_nb.labeling.model.report` (re-exported here).
 """
@@ -21,6 +26,7 @@ import pandas as pd
 from snorkel_nb.labeling.analysis import LFAnalysis
 from snorkel_nb.labeling.apply import LFErrorRecord, PandasLFApplier
 from snorkel_nb.labeling.lf import LabelingFunction
+from snorkel_nb.labeling.loop_fit import LoopFit, fit_loop
 from snorkel_nb.labeling.matrix import ABSTAIN, check_gold
 
 # The label-model report moved to labeling/model/report.py; importable here too.
@@ -35,14 +41,26 @@ ChangeCallback = Callable[[dict], None]
 
 @dataclass
 class SessionChange:
-    """What one :class:`LFSession` edit did (``op`` = add, replace or remove)."""
+    """What one :class:`LFSession` event did.
+
+    ``op`` (alias ``kind``) is ``add``, ``replace``, ``remove`` or ``set`` for
+    LF edits (each also means "the label-model fit is stale"), ``fit`` after a
+    label-model fit and ``fit_failed`` when an automatic refit raised
+    (``detail`` holds the message).
+    """
 
     op: str
     name: str
     error: LFErrorRecord | None = None
+    detail: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.op
 
     def as_dict(self) -> dict:
-        return {"op": self.op, "name": self.name, "error": self.error}
+        return {"op": self.op, "kind": self.op, "name": self.name,
+                "error": self.error, "detail": self.detail}
 
 
 class LFSession:
@@ -59,11 +77,20 @@ class LFSession:
         empirical accuracy (on covered points).
     cardinality
         Number of classes ``k``; LF votes must lie in ``-1..k-1``.
+    class_names
+        Optional names of the ``k`` classes, for display (default ``"0"``,
+        ``"1"``, ...).
+    auto_refit
+        Refit the label model after every edit (see :meth:`fit_label_model`).
 
     Attributes
     ----------
     L, L_dev
         Current [n, m] label matrices (``None`` while there are no LFs / no dev).
+    label_model_fit, previous_label_model_fit
+        The latest :class:`LoopFit` and the one before it (``None`` until fitted).
+    auto_refit
+        When True, every upsert / remove / set refits the label model at once.
 
     Examples
     --------
@@ -91,11 +118,27 @@ class LFSession:
         dev_df: pd.DataFrame | None = None,
         Y_dev: Any = None,
         cardinality: int = 2,
+        class_names: Sequence[str] | None = None,
+        auto_refit: bool = False,
     ) -> None:
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"df must be a pandas DataFrame; got {type(df).__name__}")
         if int(cardinality) < 2:
             raise ValueError(f"cardinality must be >= 2; got {cardinality!r}")
+        if class_names is None:
+            class_names = [str(c) for c in range(int(cardinality))]
+        class_names = [str(c) for c in class_names]
+        if len(class_names) != int(cardinality) or len(set(class_names)) != len(
+                class_names):
+            raise ValueError(f"class_names must be {int(cardinality)} distinct names "
+                             f"(one per class); got {class_names!r}")
+        self.class_names: list[str] = class_names
+        self.auto_refit = bool(auto_refit)
+        self.label_model_fit: LoopFit | None = None
+        self.previous_label_model_fit: LoopFit | None = None
+        self.label_model_kwargs: dict[str, Any] = {}
+        self._changed_since_fit: list[str] = []
+        self._order: list[str] = []
         self.df = df
         self.dev_df = dev_df
         self.cardinality = int(cardinality)
@@ -138,8 +181,13 @@ class LFSession:
 
     def set_lfs(self, lfs: Iterable[LabelingFunction]) -> None:
         """Replace the whole LF set (unchanged LFs keep their cached columns)."""
-        self._switch(list(lfs))
-        self._notify(SessionChange("set", ""))
+        lfs = list(lfs)
+        before = self.names if hasattr(self, "_applier") else []
+        self._switch(lfs)
+        given = [lf.name for lf in lfs]
+        self._order = given + [n for n in self._order if n not in given]
+        self._edited(SessionChange("set", ""),
+                     given + [n for n in before if n not in given])
 
     def _switch(self, lfs: list[LabelingFunction]) -> None:
         """Move both appliers to ``lfs`` and refresh; on failure restore the old set."""
@@ -169,12 +217,25 @@ class LFSession:
                 " (decorate plain functions with @labeling_function())"
             )
         op = "replace" if lf.name in self.names else "add"
-        lfs = {f.name: f for f in self._applier.lfs}
-        lfs[lf.name] = lf  # a replacement keeps its position
-        self._switch(list(lfs.values()))
+        self._switch(self._placed(lf))
+        if lf.name not in self._order:
+            self._order.append(lf.name)
         change = SessionChange(op, lf.name, self.errors.get(lf.name))
-        self._notify(change)
+        self._edited(change, [lf.name])
         return change
+
+    def _placed(self, lf: LabelingFunction) -> list[LabelingFunction]:
+        """The LF list with ``lf`` in its place: a replacement keeps its
+        position, a re-added LF goes back where it was, a new one goes last."""
+        current = self._applier.lfs
+        if lf.name in self.names:
+            return [lf if f.name == lf.name else f for f in current]
+        if lf.name not in self._order:
+            return current + [lf]
+        rank = {n: i for i, n in enumerate(self._order)}
+        at = next((i for i, f in enumerate(current)
+                   if rank.get(f.name, len(rank)) > rank[lf.name]), len(current))
+        return current[:at] + [lf] + current[at:]
 
     def remove(self, name: str) -> SessionChange:
         """Remove the LF called ``name`` (its column is dropped, nothing re-run)."""
@@ -182,8 +243,74 @@ class LFSession:
             raise KeyError(f"no LF named {name!r}; LFs: {self.names}")
         self._switch([f for f in self._applier.lfs if f.name != name])
         change = SessionChange("remove", name)
-        self._notify(change)
+        self._edited(change, [name])
         return change
+
+    # -- the label model in the loop ----------------------------------------------
+    def _edited(self, change: SessionChange, names: Sequence[str]) -> None:
+        """An LF edit: mark the fit stale, tell the listeners, refit if asked."""
+        if self.label_model_fit is not None:
+            self._changed_since_fit += [n for n in names
+                                        if n not in self._changed_since_fit]
+        self._notify(change)
+        if self.auto_refit and self.L is not None:
+            try:
+                self.fit_label_model(**self.label_model_kwargs)
+            except Exception as exc:  # noqa: BLE001 - the edit itself succeeded
+                self._notify(SessionChange("fit_failed", "", detail=str(exc)))
+
+    @property
+    def label_model_stale(self) -> bool:
+        """True after any upsert / remove / set since the last fit (False
+        before the first fit: there is nothing to be stale)."""
+        return bool(self._changed_since_fit)
+
+    @property
+    def changed_since_fit(self) -> list[str]:
+        """Names of the LFs added, replaced or removed since the last fit."""
+        return list(self._changed_since_fit)
+
+    def fit_label_model(self, **label_model_kwargs: Any) -> LoopFit:
+        """Fit the default label model on the current training matrix (all LFs).
+
+        Also computes majority vote's numbers, keeps the previous fit in
+        :attr:`previous_label_model_fit`, clears the stale mark and calls the
+        ``on_change`` callbacks with ``op="fit"``. ``label_model_kwargs`` go to
+        :func:`~snorkel_nb.labeling.loop_fit.fit_loop` (and are remembered for
+        automatic refits). Fit warnings (e.g. a fallback to majority vote) are
+        kept in ``LoopFit.warnings`` and the report's notes, not printed.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> df = pd.DataFrame({"text": ["check it", "song", "check song", "x"] * 25})
+        >>> @labeling_function()
+        ... def check(x):
+        ...     return 1 if "check" in x.text else -1
+        >>> @labeling_function()
+        ... def song(x):
+        ...     return 0 if "song" in x.text else -1
+        >>> s = LFSession(df, [check, song])
+        >>> fit = s.fit_label_model()
+        >>> fit.coverage, fit.uncovered, s.label_model_stale
+        (0.75, 0.25, False)
+        >>> _ = s.remove("song")
+        >>> s.label_model_stale, s.changed_since_fit
+        (True, ['song'])
+        """
+        if self.L is None:
+            raise ValueError("the session has no LFs yet; upsert one before fitting "
+                             "the label model")
+        kwargs = {**self.label_model_kwargs, **label_model_kwargs}
+        fit = fit_loop(self.L, self.names, self.cardinality,
+                       self.L_dev if self.Y_dev is not None else None, self.Y_dev,
+                       **kwargs)
+        self.label_model_kwargs = kwargs
+        self.previous_label_model_fit = self.label_model_fit
+        self.label_model_fit = fit
+        self._changed_since_fit = []
+        self._notify(SessionChange("fit", "label model"))
+        return fit
 
     def _apply(self, applier: PandasLFApplier, df: pd.DataFrame) -> np.ndarray:
         with warnings.catch_warnings():
@@ -213,7 +340,8 @@ class LFSession:
 
     # -- callbacks -----------------------------------------------------------
     def on_change(self, callback: ChangeCallback, remove: bool = False) -> None:
-        """Call ``callback({"op", "name", "error"})`` after every edit."""
+        """Call ``callback({"op", "kind", "name", "error", "detail"})`` after every
+        edit and every label-model fit (see :class:`SessionChange`)."""
         if remove:
             self._callbacks.remove(callback)
         else:
@@ -334,5 +462,5 @@ class LFSession:
 # ---------------------------------------------------------------------------
 
 
-__all__ = ["LFSession", "LabelModelReport", "SessionChange", "fit_notes",
+__all__ = ["LFSession", "LabelModelReport", "LoopFit", "SessionChange", "fit_notes",
            "label_model_report"]
