@@ -11,6 +11,7 @@ percent would be one flat block on a fixed ``[0, 1]`` scale.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -57,6 +58,26 @@ def enable_offline() -> bool:
     except Exception:  # noqa: BLE001 - vl-convert missing or too old
         return False
     return True
+
+
+def unvalidated(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` whose ``to_dict`` skips the JSON-schema validation.
+
+    For the widgets' redraws only: ``JupyterChart`` calls ``to_dict()`` on
+    every update, and validating a layered spec costs about as much again as
+    building it (~0.05 s per chart on a loaded 2-core machine). The builders'
+    specs are validated in the tests (and in every doctest), so skipping it on
+    a redraw loses nothing.
+
+    Examples
+    --------
+    >>> c = unvalidated(alt.Chart(pd.DataFrame({"a": [1]})).mark_point())
+    >>> c.to_dict()["mark"]
+    {'type': 'point'}
+    """
+    fast = functools.partial(type(chart).to_dict, chart, validate=False)
+    object.__setattr__(chart, "to_dict", fast)  # not a schema property
+    return chart
 
 
 def _scale(kind: str) -> alt.Scale:
@@ -322,23 +343,21 @@ def accuracy_scatter(df: pd.DataFrame, x: str = "empirical",
                alt.Tooltip("emp_low:Q", format=".3f", title="empirical low"),
                alt.Tooltip("emp_high:Q", format=".3f", title="empirical high"),
                alt.Tooltip("coverage:Q", format=".3f")]
+    # encodings are set once on ``base`` and inherited by the layers: altair's
+    # encoding inference is most of a chart's build time
+    base = base.encode(y=alt.Y("estimated:Q", scale=ys,
+                               title="estimated accuracy (label model)"),
+                       tooltip=tooltip)
     ci = base.transform_filter("isValid(datum.ci_low) && isFinite(datum.ci_low)") \
-        .mark_rule(color=blue, strokeWidth=1.5).encode(
-            y=alt.Y("ci_low:Q", scale=ys), y2="ci_high:Q", tooltip=tooltip)
-    emp = alt.Chart(data).transform_filter(
+        .mark_rule(color=blue, strokeWidth=1.5).encode(y="ci_low:Q", y2="ci_high:Q")
+    emp = base.transform_filter(
         "isValid(datum.emp_low) && isFinite(datum.emp_low)").mark_rule(
-        color="#888", strokeWidth=1.5).encode(
-            x=alt.X("emp_low:Q", scale=xs), x2="emp_high:Q",
-            y=alt.Y("estimated:Q", scale=ys), tooltip=tooltip)
+        color="#888", strokeWidth=1.5).encode(x="emp_low:Q", x2="emp_high:Q")
     pts = base.mark_circle(color=blue, opacity=0.85).encode(
-        y=alt.Y("estimated:Q", scale=ys, title="estimated accuracy (label model)"),
         size=alt.Size("coverage:Q", scale=alt.Scale(domain=[0, 1], range=[30, 400]),
-                      legend=None),
-        tooltip=tooltip,
-    )
+                      legend=None))
     names = base.mark_text(align="left", dx=7, dy=-6, fontSize=10,
-                           color="#333").encode(
-        y=alt.Y("estimated:Q", scale=ys), text="lf:N", tooltip=tooltip)
+                           color="#333").encode(text="lf:N")
     title = alt.Title("Estimated vs empirical LF accuracy", subtitle=subtitle or
                       "bars: the model's interval (vertical), the dev interval "
                       "(horizontal)")
@@ -469,21 +488,21 @@ def dependency_graph(df: pd.DataFrame, lfs: list[str] | None = None) -> alt.Laye
     what = alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
                      scale=alt.Scale(domain=["LF", edge_label],
                                      range=["#4c78a8", "#e45756"]))
+    xy = {"x": alt.X("x:Q", axis=ax, scale=sx), "y": alt.Y("y:Q", axis=ax, scale=sy)}
     e = alt.Chart(edges).mark_rule(opacity=0.75).encode(
-        x=alt.X("x:Q", axis=ax, scale=sx), y=alt.Y("y:Q", axis=ax, scale=sy),
-        x2="x2:Q", y2="y2:Q", color=what,
+        **xy, x2="x2:Q", y2="y2:Q", color=what,
         strokeWidth=alt.StrokeWidth("weight:Q", legend=None,
                                     scale=alt.Scale(range=[1.5, 6])),
         tooltip=["lf_a:N", "lf_b:N", alt.Tooltip("weight:Q", format=".3f")],
     )
     v = alt.Chart(nodes).mark_circle(size=110, opacity=1).encode(
-        x=alt.X("x:Q", axis=ax, scale=sx), y=alt.Y("y:Q", axis=ax, scale=sy),
-        color=what, tooltip=["lf:N"])
+        **xy, color=what, tooltip=["lf:N"])
     fs = 11 if m <= 16 else 9
-    texts = [alt.Chart(nodes).transform_filter(f"datum.side == '{side}'").mark_text(
-        align=side, baseline="middle", fontSize=fs, color="#222").encode(
-            x=alt.X("lx:Q", axis=ax, scale=sx), y=alt.Y("ly:Q", axis=ax, scale=sy),
-            text="lf:N") for side in ("left", "right", "center")]
+    label = alt.Chart(nodes).encode(x=alt.X("lx:Q", axis=ax, scale=sx),
+                                    y=alt.Y("ly:Q", axis=ax, scale=sy), text="lf:N")
+    texts = [label.transform_filter(f"datum.side == '{side}'").mark_text(
+        align=side, baseline="middle", fontSize=fs, color="#222")
+        for side in ("left", "right", "center")]
     title = alt.Title("Learned LF dependencies", subtitle=(
         f"{len(edges)} learned" if len(edges) else
         "none learned or given (pass dependencies=learn_structure(L))"))
@@ -506,4 +525,5 @@ __all__ = [
     "heatmap",
     "prob_histogram",
     "top_k_lfs",
+    "unvalidated",
 ]

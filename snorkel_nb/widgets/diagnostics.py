@@ -142,7 +142,7 @@ class LabelModelDiagnostics(W.VBox):
         self.report: LabelModelReport = self._compute()
         self.story: FitStory = self._story()
         for key in CHART_KEYS:
-            self.charts[key] = alt.JupyterChart(self._chart(key))
+            self.charts[key] = alt.JupyterChart(charts.unvalidated(self._chart(key)))
         c = self.charts
         wrap = W.Layout(flex_flow="row wrap", max_width="100%")
         self.children = [
@@ -340,8 +340,11 @@ class LabelModelDiagnostics(W.VBox):
             raise ValueError("refit needs a session: build with from_session()")
         if self.session.L is None:
             raise ValueError("the session has no LFs yet; add one first")
-        return self._show_session_fit(_session_fit(self.session, self.fit_kwargs,
-                                                   refit=True))
+        fit = _session_fit(self.session, self.fit_kwargs, refit=True)
+        if fit.model is self.model:  # the session's "fit" event already showed it
+            self._clear_stale()
+            return self.report
+        return self._show_session_fit(fit)
 
     def refresh(self, model: Any = None, L: np.ndarray | None = None,
                 names: Sequence[str] | None = None, L_dev: np.ndarray | None = None
@@ -371,7 +374,7 @@ class LabelModelDiagnostics(W.VBox):
         self.story = self._story()
         self._fit_names = list(self.names)
         for key, jc in self.charts.items():
-            jc.chart = self._chart(key)
+            jc.chart = charts.unvalidated(self._chart(key))
         self._render_tables()
         for cb in list(self._callbacks):
             cb(self.report)

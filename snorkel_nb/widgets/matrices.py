@@ -167,10 +167,10 @@ class LFMatrices(W.VBox):
         an = self.analysis
         if an is None:
             self.caption.value = "<i>No LFs yet.</i>"
-            self.chart.chart = alt.Chart(pd.DataFrame({"x": []})).mark_point()
+            self._set_chart(alt.Chart(pd.DataFrame({"x": []})).mark_point())
             self.clear_selection()
             return
-        self.chart.chart = self.build_chart()
+        self._set_chart(self.build_chart())
         folded = max(0, an.m - self.max_lfs) if self.kind != "coverage" else 0
         self.caption.value = (
             f"{an.m} LFs, {an.n} points"
@@ -181,6 +181,15 @@ class LFMatrices(W.VBox):
             self.clear_selection()
         else:
             self.show_cell(*sel, self._cell_kind(), redraw=False)
+
+    def _set_chart(self, chart: alt.TopLevelMixin) -> None:
+        """Swap the chart; the selection reset that comes with it is ours, not
+        the user's, so it does not clear the selected cell."""
+        self._redrawing = True
+        try:
+            self.chart.chart = charts.unvalidated(chart)
+        finally:
+            self._redrawing = False
 
     def clear_selection(self) -> None:
         """Forget the selected cell and clear its point list."""
@@ -205,10 +214,12 @@ class LFMatrices(W.VBox):
         self.refresh()
 
     def _on_chart_selection(self, change: dict) -> None:
+        if getattr(self, "_redrawing", False):
+            return
         sel = getattr(self.chart.selections, "cell", None)
         value = getattr(sel, "value", None)
-        if not value:  # a double click (or a redraw) cleared the selection
-            if self.selected_cell and change.get("old"):
+        if not value:  # a double click cleared the selection
+            if self.selected_cell:
                 self.clear_selection()
             return
         first = value[0] if isinstance(value, list) else value
@@ -264,7 +275,7 @@ class LFMatrices(W.VBox):
         moved = new != self.selected_cell
         self.selected_cell = new
         if redraw and moved and self._selected_for(self.kind):
-            self.chart.chart = self.build_chart()
+            self._set_chart(self.build_chart())
         what = (f"{_html.esc(lf_a)} votes" if lf_a == lf_b else
                 f"{_html.esc(kind)}: {_html.esc(lf_a)} × {_html.esc(lf_b)}")
         self.points.value = (
