@@ -74,6 +74,7 @@ def test_studio_code_run_add_replace_remove(session):
     assert studio.current_lf == "keyword_song"
     studio.lf_select.value = "link"
     studio.remove_button.click()
+    studio.confirm_button.click()  # Remove asks first
     assert session.names == ["lf_check", "keyword_song", "ham_lookup"]
     assert list(studio.lf_select.options) == session.names
     # the embedded matrices follow the session

@@ -413,6 +413,32 @@ class LFSession:
             out[f"vote:{c}"] = self.L[rows, j]
         return out
 
+    def _lf_rows(self, name: str, kind: str) -> np.ndarray:
+        """Training rows LF ``name`` votes on (``labels``) or where another LF
+        votes a different label (``conflicts``), in row order."""
+        j = self.analysis.lf_index(name)
+        L = self.L
+        col = L[:, j]
+        voted = col != ABSTAIN
+        if kind == "labels":
+            return np.nonzero(voted)[0]
+        if kind == "conflicts":
+            differ = (L != ABSTAIN) & (L != col[:, None])
+            differ[:, j] = False
+            return np.nonzero(voted & differ.any(axis=1))[0]
+        raise ValueError(f"kind must be 'labels' or 'conflicts'; got {kind!r}")
+
+    def _with_conflicts(self, out: pd.DataFrame, rows: np.ndarray, name: str
+                        ) -> pd.DataFrame:
+        L, j = self.L, self.names.index(name)
+        names = np.asarray(self.names, dtype=object)
+        out["conflicts_with"] = [
+            ", ".join(f"{names[k]}={L[r, k]}" for k in np.nonzero(
+                (L[r] != ABSTAIN) & (L[r] != L[r, j]))[0])
+            for r in rows
+        ]
+        return out
+
     def sample_points(
         self, name: str, kind: str = "labels", n: int = 5, seed: int = 0
     ) -> pd.DataFrame:
@@ -422,29 +448,74 @@ class LFSession:
         ``kind="conflicts"``: points where another LF votes a different label;
         the ``conflicts_with`` column lists those LFs and their votes.
         """
-        j = self.analysis.lf_index(name)
-        L = self.L
-        col = L[:, j]
-        voted = col != ABSTAIN
-        if kind == "labels":
-            rows = np.nonzero(voted)[0]
-        elif kind == "conflicts":
-            differ = (L != ABSTAIN) & (L != col[:, None])
-            differ[:, j] = False
-            rows = np.nonzero(voted & differ.any(axis=1))[0]
-        else:
-            raise ValueError(f"kind must be 'labels' or 'conflicts'; got {kind!r}")
+        rows = self._lf_rows(name, kind)
         if len(rows) > n:
             rows = np.sort(np.random.default_rng(seed).choice(rows, n, replace=False))
         out = self._votes_frame(rows, [name])
+        return self._with_conflicts(out, rows, name) if kind == "conflicts" else out
+
+    @staticmethod
+    def _search(df: pd.DataFrame, rows: np.ndarray, search: str) -> np.ndarray:
+        """The ``rows`` of ``df`` whose text columns contain ``search`` (any case)."""
+        if not search:
+            return rows
+        sub = df.iloc[rows]
+        hit = np.zeros(len(rows), dtype=bool)
+        for c in sub.columns:
+            if sub[c].dtype == object or pd.api.types.is_string_dtype(sub[c]):
+                hit |= sub[c].astype(str).str.contains(
+                    search, case=False, regex=False).to_numpy(dtype=bool)
+        return rows[hit]
+
+    @staticmethod
+    def _page(rows: np.ndarray, page: int, page_size: int) -> np.ndarray:
+        if page_size < 1 or page < 0:
+            raise ValueError(f"need page >= 0 and page_size >= 1; got page={page}, "
+                             f"page_size={page_size}")
+        return rows[page * page_size:(page + 1) * page_size]
+
+    def lf_points(
+        self, name: str, kind: str = "labels", search: str = "", page: int = 0,
+        page_size: int = 10,
+    ) -> tuple[pd.DataFrame, int]:
+        """One page of the training points LF ``name`` labels (or conflicts on),
+        in row order, filtered by ``search`` (case-insensitive substring of any
+        text column). Returns ``(page_frame, total_matching)``.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling import LabelingFunction
+        >>> df = pd.DataFrame({"text": ["spam a", "spam b", "ham", "spam c"]})
+        >>> s = LFSession(df, [LabelingFunction("spam", lambda x: int("spam" in x.text))])
+        >>> page, total = s.lf_points("spam", search="SPAM", page=1, page_size=2)
+        >>> total, page["text"].tolist()
+        (3, ['spam c'])
+        """
+        rows = self._search(self.df, self._lf_rows(name, kind), search)
+        shown = self._page(rows, page, page_size)
+        out = self._votes_frame(shown, [name])
         if kind == "conflicts":
-            names = np.asarray(self.names, dtype=object)
-            out["conflicts_with"] = [
-                ", ".join(f"{names[k]}={L[r, k]}" for k in np.nonzero(
-                    (L[r] != ABSTAIN) & (L[r] != L[r, j]))[0])
-                for r in rows
-            ]
-        return out
+            out = self._with_conflicts(out, shown, name)
+        return out, len(rows)
+
+    def dev_mistakes(
+        self, name: str, search: str = "", page: int = 0, page_size: int = 10,
+    ) -> tuple[pd.DataFrame, int]:
+        """One page of the dev points where LF ``name`` votes against gold:
+        the dev columns, ``vote:<name>`` and ``gold``. Returns
+        ``(page_frame, total)``; ``total`` is 0 without dev gold.
+        """
+        j = self.analysis.lf_index(name)
+        if self.L_dev is None or self.Y_dev is None:
+            return pd.DataFrame(columns=[f"vote:{name}", "gold"]), 0
+        vote = self.L_dev[:, j]
+        wrong = (vote != ABSTAIN) & (self.Y_dev != ABSTAIN) & (vote != self.Y_dev)
+        rows = self._search(self.dev_df, np.nonzero(wrong)[0], search)
+        shown = self._page(rows, page, page_size)
+        out = self.dev_df.iloc[shown].copy()
+        out[f"vote:{name}"] = vote[shown]
+        out["gold"] = self.Y_dev[shown]
+        return out, len(rows)
 
     def pair_points(
         self, lf_a: str, lf_b: str, kind: str = "overlap", n: int | None = 20
