@@ -63,7 +63,10 @@ def _named(text: str, names: Sequence[str] | None) -> str:
             return m.group(0)
         return ("LF " if len(idx) == 1 else "LFs ") + ", ".join(names[i] for i in idx)
 
-    return _LF_LIST.sub(sub, text)
+    out = _LF_LIST.sub(sub, text)
+    if out != text and "LF " in out and "LFs " not in out:  # one LF: singular verbs
+        out = out.replace(" although they agree ", " although it agrees ")
+    return out
 
 
 def _advice_for(problem: str) -> list[str]:
@@ -181,8 +184,8 @@ def fit_story(
         headline += (f" Held-out LF agreement {gain.get('mean', 0):+.1%} over "
                      f"majority vote (s.e. {gain.get('se', 0):.1%}).")
     if level in ("fallback", "rescued") and not any("overlap" in a for a in advice):
-        advice.append("add LFs that overlap with the existing ones, and declare "
-                      "dependent LFs (dependencies=learn_structure(L))")
+        advice.append("add LFs that overlap: LFs that vote on the same points (and "
+                      "for both classes) let the model check them against each other")
     advice += [a for a in sel_advice if a not in advice]
     if not has_dev_gold:
         advice.append("give a dev set (dev_df= and Y_dev=) to check the fit against "

@@ -158,6 +158,7 @@ class LabelModelDiagnostics(W.VBox):
             self.notes,
         ]
         self._render_tables()
+        self.add_class("snb-diagnostics")  # a handle for the browser test and CSS
         if session is not None:
             session.on_change(self._on_session_change)
 

@@ -95,6 +95,7 @@ class LFMatrices(W.VBox):
                                 layout=W.Layout(flex_flow="row wrap")),
                          self.chart, self.caption, self.points]
         self.color_buttons.observe(lambda _: self.refresh(), names="value")
+        self.add_class("snb-matrices")  # a handle for the browser test and CSS
         self.set_trait("max_lfs", max_lfs)
         self.kind_buttons.observe(self._on_kind_changed, names="value")
         self.set_trait("kind", kind)
