@@ -93,6 +93,10 @@ def test_fallback_fit_banner_and_disagreement_text(session):
     assert np.ptp(est) < 1e-6  # the flat accuracies the banner explains
     sub = d.charts["accuracy"].spec["title"]["subtitle"]
     assert "same estimated accuracy" in sub
+    # both LFs sit on one spot (dev accuracy 1.0, one estimate): one shared label
+    rows = next(v for v in d.charts["accuracy"].spec["datasets"].values()
+                if v and "lf" in v[0])
+    assert sorted(r["label"] for r in rows) == ["", "kw_spam, kw_ham"]
 
 
 def test_class_names_and_balance_with_uncovered_share(session):

@@ -247,7 +247,7 @@ def test_diagnostics_duck_model_and_majority_vote():
     # diagonal, model CI rules, dev (Wilson) rules, points, LF names
     assert [ly["mark"]["type"] for ly in acc["layer"]] == [
         "line", "rule", "rule", "circle", "text"]
-    assert acc["layer"][4]["encoding"]["text"]["field"] == "lf"
+    assert acc["layer"][4]["encoding"]["text"]["field"] == "label"
     dep = next(v for k, v in d.charts["dependencies"].spec["datasets"].items()
                if v and "x2" in v[0])
     assert dep[0]["lf_a"] == "a" and dep[0]["lf_b"] == "c"

@@ -326,6 +326,16 @@ def accuracy_scatter(df: pd.DataFrame, x: str = "empirical",
         if col not in data:
             data[col] = np.nan
     data = data.dropna(subset=["estimated", x])
+    # LFs drawn on the same spot (a fallback fit gives them all one estimate)
+    # share one label, "a, b", instead of overprinting each other
+    spot = list(zip(data[x].round(3), data["estimated"].round(3)))
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(spot):
+        first.setdefault(key, i)
+    label = [""] * len(spot)
+    for key, i in first.items():
+        label[i] = ", ".join(n for n, k in zip(data["lf"], spot) if k == key)
+    data = data.assign(label=label)
     xtitle = ("empirical accuracy on covered dev points" if x == "empirical"
               else "coverage (no dev gold: no empirical accuracy)")
     xs = alt.Scale(domain=[0, 1] if x == "empirical" else fitted_domain(data[x]))
@@ -357,7 +367,7 @@ def accuracy_scatter(df: pd.DataFrame, x: str = "empirical",
         size=alt.Size("coverage:Q", scale=alt.Scale(domain=[0, 1], range=[30, 400]),
                       legend=None))
     names = base.mark_text(align="left", dx=7, dy=-6, fontSize=10,
-                           color="#333").encode(text="lf:N")
+                           color="#333").encode(text="label:N")
     title = alt.Title("Estimated vs empirical LF accuracy", subtitle=subtitle or
                       "bars: the model's interval (vertical), the dev interval "
                       "(horizontal)")
@@ -411,8 +421,9 @@ def calibration(df: pd.DataFrame, ytitle: str = "observed frequency (dev)"
             tooltip=[alt.Tooltip("mean_prob:Q", format=".3f"),
                      alt.Tooltip("frac_positive:Q", format=".3f"), "count:Q"],
         )
-    return alt.layer(diag, line).properties(width=280, height=280,
-                                            title="Calibration on the dev split")
+    title = alt.Title("Calibration on the dev split", subtitle="" if len(df) else
+                      "no dev gold: nothing to calibrate against")
+    return alt.layer(diag, line).properties(width=280, height=280, title=title)
 
 
 #: class-balance categories for points that get no class
@@ -485,7 +496,8 @@ def dependency_graph(df: pd.DataFrame, lfs: list[str] | None = None) -> alt.Laye
     })
     ax = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
     sx, sy = alt.Scale(domain=[-2.3, 2.3]), alt.Scale(domain=[-1.45, 1.45])
-    what = alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
+    what = alt.Color("what:N", title=None,
+                     legend=alt.Legend(orient="bottom", labelLimit=320),
                      scale=alt.Scale(domain=["LF", edge_label],
                                      range=["#4c78a8", "#e45756"]))
     xy = {"x": alt.X("x:Q", axis=ax, scale=sx), "y": alt.Y("y:Q", axis=ax, scale=sy)}

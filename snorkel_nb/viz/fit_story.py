@@ -157,7 +157,10 @@ def fit_story(
     sel_words, sel_advice = _selection_words(rep.get("selection") or {})
     advice: list[str] = []
     for p in problems + ident:
-        advice += [a for a in _advice_for(p) if a not in advice]
+        advice += [a for a in _advice_for(p) if a not in advice
+                   and not (a.startswith("add LFs that overlap")
+                            and any(b.startswith("add LFs that overlap")
+                                    for b in advice))]
     if action.startswith("fell back to majority vote"):
         level = "fallback"
         headline = ("The label model fell back to majority vote: its predictions "

@@ -167,8 +167,10 @@ def test_widgets_render_in_jupyterlab(lab):
     assert len(gradient_ids) == len(set(gradient_ids)), gradient_ids
 
 
-LIT = """el => [...el.querySelectorAll('g.layer_2_marks path')]
-    .filter(p => (p.getAttribute('stroke-opacity') ?? '1') !== '0').length"""
+# the heatmap draws two rect layers: the cells first, the selection outline last
+LIT = """el => {const g = [...el.querySelectorAll('g.mark-rect.role-mark')];
+    return [...g[g.length - 1].querySelectorAll('path')]
+        .filter(p => (p.getAttribute('stroke-opacity') ?? '1') !== '0').length;}"""
 
 
 def _click_heatmap_cell(page) -> dict:
@@ -176,7 +178,7 @@ def _click_heatmap_cell(page) -> dict:
     mouse, as a user would, and wait for the point list to follow."""
     mats = page.locator(".snb-matrices").first
     mats.scroll_into_view_if_needed()
-    grid = mats.locator("g.layer_0_marks").first  # the cells (layer 2: outline)
+    grid = mats.locator("g.mark-rect.role-mark").first  # the cells
     grid.wait_for(timeout=30_000)
     lit_before = mats.evaluate(LIT)
     box = grid.bounding_box()
