@@ -156,6 +156,7 @@ def main() -> None:
 
     from snorkel_nb.widgets import LabelModelDiagnostics, LFMatrices
 
+    load_start = os.getloadavg()[0]
     df = make_df(n)
     dev = make_df(2_000, seed=1)
     t0 = time.perf_counter()
@@ -202,6 +203,11 @@ def main() -> None:
         "",
         f"Cold start (all {M} LFs applied + tables): {cold:.2f} s; first "
         f"diagnostics (fit + build): {first:.2f} s.",
+        "",
+        f"Machine load (1-min load average, {os.cpu_count()} cores): "
+        f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+        + (" - timings taken UNDER LOAD." if max(load_start, os.getloadavg()[0])
+           > 0.5 * (os.cpu_count() or 1) else "."),
         "",
     ]
     text = "\n".join(lines)

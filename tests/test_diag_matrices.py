@@ -148,3 +148,16 @@ def test_unvalidated_redraw_gives_the_validated_spec():
     chart = charts.heatmap(an.pairwise_overlaps())
     checked = chart.to_dict()  # validated against the Vega-Lite schema
     assert charts.unvalidated(chart).to_dict() == checked
+
+
+def test_tables_scroll_and_banners_escape():
+    from snorkel_nb.widgets import _html
+
+    wide = pd.DataFrame({f"column_{i}": ["<b>x</b> " * 40] for i in range(12)})
+    out = _html.table(wide)
+    assert out.startswith("<div class='snb-scroll'>")  # scrolls, never cut off
+    assert ".snb-scroll{overflow-x:auto" in _html.STYLE
+    assert "white-space:normal" in _html.STYLE  # long cells wrap
+    assert "<b>x</b>" not in out and "&lt;b&gt;x&lt;/b&gt;" in out
+    b = _html.banner("fallback", "fell <back>", ["do <this>"])
+    assert "data-level='fallback'" in b and "&lt;back&gt;" in b and "<li>do &lt;this" in b
