@@ -23,13 +23,12 @@ from snorkel_nb.labeling.session import LFSession
 from snorkel_nb.labeling.source import (
     LFSourceError,
     compile_lf,
-    export_lfs,
-    import_lfs,
     lf_source,
 )
 from snorkel_nb.widgets import _html
 from snorkel_nb.widgets.editor import code_editor
 from snorkel_nb.widgets.matrices import LFMatrices
+from snorkel_nb.widgets.studio_files import StudioFiles
 from snorkel_nb.widgets.studio_examples import examples_table, lf_patterns
 from snorkel_nb.widgets.studio_loop import STYLE, lf_change_line, loop_panel
 
@@ -66,7 +65,7 @@ class LabelError(ValueError):
     """A label that is not one of the session's classes."""
 
 
-class LFStudio(W.VBox):
+class LFStudio(StudioFiles, W.VBox):
     """Author LFs in a notebook and see their effect, and the label model's, at once.
 
     Write an LF as Python code (a CodeMirror editor: Tab indents, Ctrl/Shift+Enter
@@ -314,32 +313,6 @@ class LFStudio(W.VBox):
         self.next_button.on_click(lambda _: self._turn(1))
         self.summary = W.HTML()
 
-    def _build_files(self) -> None:
-        self.file_path = W.Text(value="lfs.py", description="file")
-        self.save_button = W.Button(description="Save", icon="save",
-                                    layout=W.Layout(width="auto"),
-                                    tooltip="Write the LF set to this .py file")
-        self.load_button = W.Button(description="Load", icon="folder-open",
-                                    layout=W.Layout(width="auto"),
-                                    tooltip="Replace the LF set by this file's LFs")
-        self.files_status = W.HTML()
-        self.source_area = W.Textarea(layout=W.Layout(width="100%", height="160px"),
-                                      placeholder="exported LF module source")
-        self.export_button = W.Button(description="Export", icon="download",
-                                      tooltip="Show the LF set as Python source")
-        self.import_button = W.Button(description="Import", icon="upload",
-                                      tooltip="Replace the LF set by the source above")
-        box = W.VBox([
-            W.HBox([self.file_path, self.save_button, self.load_button]),
-            self.files_status,
-            W.HBox([self.export_button, self.import_button]), self.source_area])
-        self.io = W.Accordion(children=[box], selected_index=None)
-        self.io.set_title(0, "Save / load the LFs as a .py file")
-        self.save_button.on_click(self._on_save_clicked)
-        self.load_button.on_click(self._on_load_clicked)
-        self.export_button.on_click(self._on_export_clicked)
-        self.import_button.on_click(self._on_import_clicked)
-
     # -- public callbacks -----------------------------------------------------
     def on_lf_changed(self, callback: Callable[[dict], None], remove: bool = False) -> None:
         """Call ``callback({"op", "name", "error", ...})`` after each session change."""
@@ -557,132 +530,6 @@ class LFStudio(W.VBox):
         self.loop.value = loop_panel(s.label_model_fit, s.previous_label_model_fit,
                                      self.class_names,
                                      s.changed_since_fit if s.label_model_stale else ())
-
-    # -- files ----------------------------------------------------------------------
-    def export_source(self) -> str:
-        """The LF set as Python module source (also shown in :attr:`source_area`)."""
-        text = export_lfs(self.session.lfs)
-        self.source_area.value = text
-        return text
-
-    def import_source(self, text: str) -> list[LabelingFunction]:
-        """Replace the LF set by the LFs defined in ``text`` (export format)."""
-        lfs = import_lfs(text)
-        self.session.set_lfs(lfs)
-        return lfs
-
-    def _files_error(self, message: str, detail: str = "") -> None:
-        self.files_status.value = _html.error_box(message, detail)
-        self._show_error(message, detail)
-
-    def save(self, path: str | Path | None = None) -> Path:
-        """Write the LF set to ``path`` (default: the file box) as a .py module."""
-        out = autosave_mod.save_lfs(self.session.lfs, path or self.file_path.value)
-        self.files_status.value = _html.ok(
-            f"Saved {len(self.session.names)} LFs to {out}.")
-        return out
-
-    def load(self, path: str | Path | None = None) -> list[LabelingFunction]:
-        """Replace the LF set by the LFs in the .py file ``path`` (undoable)."""
-        lfs = autosave_mod.load_lfs(path or self.file_path.value)
-        self.session.set_lfs(lfs)
-        self.files_status.value = _html.ok(
-            f"Loaded {len(lfs)} LFs from {path or self.file_path.value} (Undo "
-            "restores the previous set).")
-        return lfs
-
-    def _on_save_clicked(self, _: Any = None) -> None:
-        try:
-            self.save()
-        except (LFSourceError, ValueError, OSError) as exc:
-            self._files_error(f"Save failed: {exc}")
-
-    def _on_load_clicked(self, _: Any = None) -> None:
-        try:
-            self.load()
-        except LFSourceError as exc:
-            self._files_error(f"Load failed: {exc}", exc.detail)
-        except Exception as exc:  # noqa: BLE001 - user file; show, never raise
-            self._files_error(f"Load failed: {exc}", traceback.format_exc())
-
-    def _on_export_clicked(self, _: Any = None) -> None:
-        try:
-            self.export_source()
-            self.files_status.value = _html.ok(
-                f"Exported {len(self.session.names)} LFs below; or press Save to "
-                "write them to the file.")
-        except LFSourceError as exc:
-            self._files_error(str(exc))
-
-    def _on_import_clicked(self, _: Any = None) -> None:
-        try:
-            lfs = self.import_source(self.source_area.value)
-        except LFSourceError as exc:
-            self._files_error(f"Import failed: {exc}", exc.detail)
-            return
-        except Exception as exc:  # noqa: BLE001
-            self._files_error(f"Import failed: {exc}", traceback.format_exc())
-            return
-        self.files_status.value = _html.ok(f"Imported {len(lfs)} LFs.")
-
-    # -- autosave -------------------------------------------------------------------
-    def _check_autosave(self) -> None:
-        """After a restart: offer the autosave when it differs from the session."""
-        saved = autosave_mod.peek(self.autosave_path)
-        if saved is None or not saved.names:
-            self._autosave()
-            return
-        try:
-            same = export_lfs(self.session.lfs) == saved.path.read_text("utf-8")
-        except LFSourceError:
-            same = False
-        if same:
-            return
-        self._autosave_paused = True
-        self.banner.value = (
-            "<div class='snb-banner'><b>Unsaved work found.</b> "
-            f"{_html.esc(saved.describe())}: {_html.esc(', '.join(saved.names))}. "
-            "Reload it? (Autosave is paused until you choose.)</div>")
-        reload_b = W.Button(description="Reload autosave", button_style="warning",
-                            layout=W.Layout(width="auto"))
-        dismiss_b = W.Button(description="Dismiss (keep the current LFs)",
-                             layout=W.Layout(width="auto"))
-        reload_b.on_click(lambda _: self.reload_autosave())
-        dismiss_b.on_click(lambda _: self.dismiss_autosave())
-        self.banner_box.children = [reload_b, dismiss_b]
-
-    def _close_banner(self) -> None:
-        self.banner.value = ""
-        self.banner_box.children = []
-        self._autosave_paused = False
-
-    def reload_autosave(self) -> list[LabelingFunction]:
-        """Replace the LF set by the autosaved one (the restart banner's button)."""
-        try:
-            lfs = autosave_mod.load_lfs(self.autosave_path)
-        except Exception as exc:  # noqa: BLE001 - user file; show, never raise
-            self._show_error(f"Could not reload the autosave: {exc}",
-                             getattr(exc, "detail", "") or traceback.format_exc())
-            return []
-        self._close_banner()
-        self.session.set_lfs(lfs)
-        self._ok(f"Reloaded {len(lfs)} LFs from {self.autosave_path}.")
-        return lfs
-
-    def dismiss_autosave(self) -> None:
-        """Keep the current LFs; the next edit overwrites the autosave."""
-        self._close_banner()
-        self._autosave()
-
-    def _autosave(self) -> None:
-        if self.autosave_path is None or self._autosave_paused:
-            return
-        try:
-            autosave_mod.save_lfs(self.session.lfs, self.autosave_path)
-        except LFSourceError as exc:
-            self.files_status.value = _html.warn(f"Autosave skipped: {exc}")
-        except OSError as exc:
-            self.files_status.value = _html.warn(f"Autosave failed: {exc}")
 
     # -- following the session --------------------------------------------------------
     def _on_session_change(self, change: dict) -> None:

@@ -3,7 +3,8 @@
 Types an LF into the CodeMirror editor with the keyboard (Enter, Tab to indent
 the body), runs it with Ctrl+Enter, edits it and runs it again with
 Shift+Enter, and checks that the studio added, then replaced, the LF, and that
-Shift+Enter did not run the notebook cell (the cell's execution count stays).
+Shift+Enter did not run the notebook cell (the cell's execution count stays); then clicks Fit label
+model and reads the label-model vs majority-vote panel.
 
 Needs ``/usr/bin/chromium``, jupyterlab, anywidget and playwright (python package
 only; never ``playwright install``). Skips otherwise. Writes
@@ -146,6 +147,11 @@ def test_typing_in_the_editor_and_ctrl_enter_runs_the_lf(lab):
             page.wait_for_timeout(500)
             count_after = prompt.inner_text()
             status = _status(page)
+
+            # the label model in the loop: a real click on Fit fills the panel
+            page.click(".jupyter-widgets.widget-button:has-text('Fit label model')")
+            page.wait_for_selector("text=Fitted on 2 LFs", timeout=90_000)
+            panel = page.locator("table.snb-loop").inner_text()
         finally:
             page.screenshot(path=str(ARTIFACTS / "studio_editor.png"), full_page=True)
             ctx.close()
@@ -154,4 +160,5 @@ def test_typing_in_the_editor_and_ctrl_enter_runs_the_lf(lab):
     assert stats >= 1
     assert any("Replaced lf_typed" in s for s in status), status
     assert count_after == count_before, "Shift+Enter reached the notebook"
+    assert "label model" in panel and "majority vote" in panel and "class spam" in panel
     assert not errors, "\n".join(errors)
