@@ -156,7 +156,12 @@ def test_matrices_heatmap_spec_cell_click_and_live_update(session):
     assert [p["name"] for p in spec.get("params", layer[0].get("params", []))] == ["cell"]
     values = next(iter(spec["datasets"].values()))
     assert len(values) == 9
-    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [0.0, 1.0]
+    # the colour scale is fitted to the off-diagonal cells (the diagonal is muted)
+    tidy = session.pairwise("overlap")
+    off = tidy[tidy["lf_a"] != tidy["lf_b"]]["value"].max()
+    color = spec["layer"][0]["encoding"]["color"]
+    assert color["scale"]["domain"] == [0.0, off] and off < 0.2
+    assert color["condition"] == {"test": "datum.diagonal", "value": charts.MUTED}
     clicked = []
     mats.on_cell_click(lambda a, b, k, pts: clicked.append((a, b, k, len(pts))))
     mats.kind_buttons.value = "conflict"
@@ -177,7 +182,7 @@ def test_matrices_heatmap_spec_cell_click_and_live_update(session):
     row = [v for v in values if v["lf_a"] == "song" and v["lf_b"] == "song"][0]
     assert row["count"] == 5  # texts containing "s"
     mats.kind_buttons.value = "coverage"
-    assert mats.chart.spec["mark"]["type"] == "bar"
+    assert mats.chart.spec["layer"][0]["mark"]["type"] == "bar"
 
 
 def test_matrices_on_plain_analysis():
@@ -239,7 +244,10 @@ def test_diagnostics_duck_model_and_majority_vote():
     assert "a=1 (acc 0.90)" in d.disagreements.value
     assert "majority vote" in d.scores.value
     acc = d.charts["accuracy"].spec
-    assert len(acc["layer"]) == 3  # diagonal, CI rules, points
+    # diagonal, model CI rules, dev (Wilson) rules, points, LF names
+    assert [ly["mark"]["type"] for ly in acc["layer"]] == [
+        "line", "rule", "rule", "circle", "text"]
+    assert acc["layer"][4]["encoding"]["text"]["field"] == "label"
     dep = next(v for k, v in d.charts["dependencies"].spec["datasets"].items()
                if v and "x2" in v[0])
     assert dep[0]["lf_a"] == "a" and dep[0]["lf_b"] == "c"
