@@ -212,3 +212,37 @@ def test_select_picks_the_best_qualifying_and_names_what_each_missed():
         Constraints(latency_clock="gpu")
     unmeasured = table.assign(parity=np.nan)
     assert select(unmeasured, c)[1] is None
+
+
+HASH_TEXTS = ["Check out my Café ☕ http://x.co/abc", "a b", "hello  world\tagain hello",
+              "日本語 テキスト 🎉🎉 ok", "!!!", "zz", "one two three four"]
+
+
+@pytest.mark.parametrize("n_buckets,word_ngrams,char_ngrams",
+                         [(16, 2, (2, 4)), (2 ** 16, 2, (2, 4)), (1024, 3, (3, 5))])
+def test_vectorised_hashing_counts_what_the_reference_counts(
+        n_buckets: int, word_ngrams: int, char_ngrams: tuple[int, int]) -> None:
+    """encode_hashed (prefix sums over the joined batch) gives, row by row, the
+    l2-normalised counts of the pure-Python reference, whatever the batch."""
+    from collections import Counter
+
+    from snorkel_nb.distill.serve import encode_hashed, gram_bucket, hashed_ngrams
+
+    for batch in (HASH_TEXTS, HASH_TEXTS[:1], HASH_TEXTS[4:5], HASH_TEXTS[3:]):
+        ids, w = encode_hashed(batch, n_buckets, word_ngrams, char_ngrams)
+        assert ids.shape == w.shape == (len(batch), ids.shape[1])
+        for r, text in enumerate(batch):
+            grams = hashed_ngrams(text, word_ngrams, char_ngrams)
+            want = Counter(gram_bucket(k, g, n, n_buckets) for k, g, n in grams)
+            norm = np.sqrt(sum(v * v for v in want.values())) or 1.0
+            got = {int(i): float(x) for i, x in zip(ids[r], w[r]) if x > 0}
+            assert set(got) == set(want), text
+            for b, v in want.items():
+                assert got[b] == pytest.approx(v / norm, abs=1e-6)
+
+
+def test_hashing_rejects_character_unigrams() -> None:
+    from snorkel_nb.distill.serve import encode_hashed
+
+    with pytest.raises(ValueError, match="char_ngrams"):
+        encode_hashed(["a b"], 16, char_ngrams=(1, 3))
