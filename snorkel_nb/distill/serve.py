@@ -37,15 +37,25 @@ ONNX_WORD_PATTERN = r"[\p{L}\p{N}_][\p{L}\p{N}_]+"
 _WORD = re.compile(WORD_PATTERN)
 
 
-def normalize_text(text: str) -> str:
-    """Lower-case, fold whitespace runs to one space, strip.
+#: Default input budget of the students: characters kept after normalising.
+#: It bounds the worst-case latency (cost grows with length; ~1% of YouTube
+#: comments are longer) and is part of the exported model's preprocessing.
+MAX_CHARS = 512
+
+
+def normalize_text(text: str, max_chars: int | None = None) -> str:
+    """Lower-case, fold whitespace runs to one space, strip; keep the first
+    ``max_chars`` characters (``None``: all).
 
     Examples
     --------
     >>> normalize_text("  Check\\tOUT  my Café ")
     'check out my café'
+    >>> normalize_text("Check OUT my Café", max_chars=9)
+    'check out'
     """
-    return _WS.sub(" ", text.lower()).strip()
+    out = _WS.sub(" ", text.lower()).strip()
+    return out if max_chars is None else out[:max_chars].rstrip()
 
 
 def check_texts(texts: Any, what: str = "texts") -> list[str]:
@@ -141,7 +151,7 @@ def _powers(key: str, base: int, size: int) -> np.ndarray:
 
 
 def encode_hashed(texts: Sequence[str], n_buckets: int, word_ngrams: int = 2,
-                  char_ngrams: tuple[int, int] = (2, 4)
+                  char_ngrams: tuple[int, int] = (2, 4), max_chars: int | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
     """``(ids, weights)``, both ``[n, t]``: hashed n-grams, l2-normalised counts.
 
@@ -163,7 +173,7 @@ def encode_hashed(texts: Sequence[str], n_buckets: int, word_ngrams: int = 2,
                          f"{tuple(char_ngrams)} (a 1-gram of a padded word would "
                          "count the space between two words twice).")
     n_texts = len(texts)
-    words = [_WORD.findall(normalize_text(t)) for t in texts]
+    words = [_WORD.findall(normalize_text(t, max_chars)) for t in texts]
     joined = "".join(_SEP + (f" {' '.join(w)} " if w else "") for w in words)
     c = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     size = len(c)
@@ -217,13 +227,14 @@ def prepare_inputs(preprocess: dict[str, Any], texts: Sequence[str]
                    ) -> dict[str, np.ndarray]:
     """The graph's input feed for ``texts`` under a ``preprocess`` description."""
     kind = preprocess.get("kind")
+    max_chars = preprocess.get("max_chars")  # absent in older exports: no limit
     if kind == "text":
-        arr = np.array([normalize_text(t) for t in texts], dtype=object)
+        arr = np.array([normalize_text(t, max_chars) for t in texts], dtype=object)
         return {preprocess.get("input", "text"): arr.reshape(-1, 1)}
     if kind == "hashed":
         ids, weights = encode_hashed(texts, int(preprocess["n_buckets"]),
                                      int(preprocess["word_ngrams"]),
-                                     tuple(preprocess["char_ngrams"]))
+                                     tuple(preprocess["char_ngrams"]), max_chars)
         return {"ids": ids, "weights": weights}
     raise ValueError(f"Unknown preprocessing kind {kind!r} in the ONNX metadata.")
 
