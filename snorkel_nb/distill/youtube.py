@@ -170,7 +170,7 @@ def feature_lfs() -> list[Any]:
 
 #: The feature LFs the teacher uses by default, chosen on the valid split
 #: (bench/distill_bench.py prints every subset tried).
-DEFAULT_FEATURE_LFS = ("author_others_flagged",)
+DEFAULT_FEATURE_LFS = ("author_others_flagged", "burst_of_flagged")
 
 
 def youtube_teacher(train: pd.DataFrame,
