@@ -246,3 +246,27 @@ def test_hashing_rejects_character_unigrams() -> None:
 
     with pytest.raises(ValueError, match="char_ngrams"):
         encode_hashed(["a b"], 16, char_ngrams=(1, 3))
+
+
+def test_a_task_head_of_a_multitask_model_is_a_teacher():
+    """One head of the central MultitaskModel teaches a student on that task;
+    the lineage names the task and the model class; unknown tasks are refused."""
+    from snorkel_nb.distill import task_head_teacher
+    from snorkel_nb.multitask import MultitaskModel, TaskGraph
+
+    g = TaskGraph.from_hierarchy(["HUM:ind", "HUM:gr", "LOC:city"])
+    texts = (["who was the first president"] * 30 + ["what team won the cup"] * 30
+             + ["which city is the biggest"] * 30)
+    fine = np.repeat([1, 0, 2], 30)
+    mt = MultitaskModel(g, trunk="text", n_epochs=20, lr=0.02, hidden=(32,),
+                        emb_dim=32, progress_bar=False, tfidf={"min_df": 1})
+    mt.fit(texts, {"fine": fine})
+    teacher = task_head_teacher(mt, "fine", cardinality=3)
+    np.testing.assert_allclose(teacher.predict_proba(texts),
+                               mt.predict_proba(texts, task="fine"))
+    student = distill(teacher, TfidfLogReg(min_df=1), texts)
+    assert (student.predict(texts) == fine).mean() == 1.0
+    assert student.lineage_.tasks == ("fine",)
+    assert teacher.describe()["teacher_class"] == "MultitaskModel"
+    with pytest.raises(ValueError, match="unknown task 'zz'"):
+        task_head_teacher(mt, "zz")
