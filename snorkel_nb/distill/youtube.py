@@ -200,6 +200,6 @@ def youtube_teacher(train: pd.DataFrame,
     model = LabelModel(cardinality=2, seed=seed).fit(featurize(train))
     names = [f"wrench_{j}" for j in range(10)] + [lf.name for lf in lfs]
     return Teacher(model, featurize,
-                   name="LabelModel (WRENCH + author LFs)" if lfs
+                   name="LabelModel (WRENCH + batch LFs)" if lfs
                    else "LabelModel (WRENCH LFs)",
                    tasks=("spam",), lf_names=names, cardinality=2)
