@@ -275,7 +275,9 @@ def table(scaling: list[dict[str, Any]], full: dict[str, Any], s: dict[str, Any]
         "",
         f"Command: `python bench/dask_bench.py{' --quick' if args.quick else ''}"
         f" --rows {args.rows} --scaling-rows {args.scaling_rows} --sample "
-        f"{args.sample} --snorkel-rows {s['snorkel_rows']}`. 2-core machine "
+        f"{args.sample} --snorkel-rows {s['snorkel_rows']}"
+        f"{'' if Path(args.out).resolve() == RESULTS.resolve() else ' --out ' + str(args.out)}"
+        "`. 2-core machine "
         "shared with other sessions (1-min load average at the start of each run "
         "in the last column), one thread per worker process, BLAS threads pinned "
         "to 1.",
@@ -284,7 +286,10 @@ def table(scaling: list[dict[str, Any]], full: dict[str, Any], s: dict[str, Any]
         "processes); 20 vectorised keyword LFs, k = 2.",
         "",
     ]
-    if n >= target:
+    if Path(args.out).resolve() != RESULTS.resolve():
+        lines.append(f"A rerun written to `{Path(args.out).name}`; the full-scale run "
+                     "is in `bench/results/dask.md`.")
+    elif n >= target:
         lines.append(f"**Scale: {n / 1e6:.0f}M rows, the issue's target.**")
     else:
         lines.append(
@@ -305,8 +310,8 @@ def table(scaling: list[dict[str, Any]], full: dict[str, Any], s: dict[str, Any]
            "not show the scaling the design allows (no shuffle; each task "
            "returns only counts, errors and statistics). "
            if two["task_s"] > 1.3 * one["task_s"] else
-           "A task took as long with 2 workers as with 1, so the second worker "
-           "added its full share of throughput. ")
+           "A task took about as long with 2 workers as with 1 (within 30%), so "
+           "the second worker added most of its share of throughput. ")
         + f"With 2 workers the pair used {cpu_ratio:.2f} CPU-seconds per wall "
         "second during the apply (2.0 = a full core each): "
         + ("the load of other sessions, not the applier, set the absolute rates. "
@@ -361,8 +366,8 @@ def table(scaling: list[dict[str, Any]], full: dict[str, Any], s: dict[str, Any]
         "Snorkel's applier runs its LFs row by row (as its users write them) and "
         "gathers L on the driver; ours uses the vectorised keyword builders.",
         f"Snorkel's applier ran on the first {s['snorkel_rows']:,} rows of the "
-        f"sample (`--snorkel-rows`, sized to about 3 min at the rate measured "
-        f"last session), not all {s['sample']:,}. "
+        f"sample (`--snorkel-rows`; the default 60,000 is about 3 min at the "
+        f"rate measured last session), not all {s['sample']:,}. "
         f"**Extrapolated** at its measured {s_rate:,.0f} rows/s (not run): the "
         f"1M sample would take about {1e6 / s_rate / 60:.0f} min, and "
         f"{n:,} rows about {n / s_rate / 3600:.1f} h, against "
