@@ -212,3 +212,61 @@ def test_select_picks_the_best_qualifying_and_names_what_each_missed():
         Constraints(latency_clock="gpu")
     unmeasured = table.assign(parity=np.nan)
     assert select(unmeasured, c)[1] is None
+
+
+HASH_TEXTS = ["Check out my Café ☕ http://x.co/abc", "a b", "hello  world\tagain hello",
+              "日本語 テキスト 🎉🎉 ok", "!!!", "zz", "one two three four"]
+
+
+@pytest.mark.parametrize("n_buckets,word_ngrams,char_ngrams",
+                         [(16, 2, (2, 4)), (2 ** 16, 2, (2, 4)), (1024, 3, (3, 5))])
+def test_vectorised_hashing_counts_what_the_reference_counts(
+        n_buckets: int, word_ngrams: int, char_ngrams: tuple[int, int]) -> None:
+    """encode_hashed (prefix sums over the joined batch) gives, row by row, the
+    l2-normalised counts of the pure-Python reference, whatever the batch."""
+    from collections import Counter
+
+    from snorkel_nb.distill.serve import encode_hashed, gram_bucket, hashed_ngrams
+
+    for batch in (HASH_TEXTS, HASH_TEXTS[:1], HASH_TEXTS[4:5], HASH_TEXTS[3:]):
+        ids, w = encode_hashed(batch, n_buckets, word_ngrams, char_ngrams)
+        assert ids.shape == w.shape == (len(batch), ids.shape[1])
+        for r, text in enumerate(batch):
+            grams = hashed_ngrams(text, word_ngrams, char_ngrams)
+            want = Counter(gram_bucket(k, g, n, n_buckets) for k, g, n in grams)
+            norm = np.sqrt(sum(v * v for v in want.values())) or 1.0
+            got = {int(i): float(x) for i, x in zip(ids[r], w[r]) if x > 0}
+            assert set(got) == set(want), text
+            for b, v in want.items():
+                assert got[b] == pytest.approx(v / norm, abs=1e-6)
+
+
+def test_hashing_rejects_character_unigrams() -> None:
+    from snorkel_nb.distill.serve import encode_hashed
+
+    with pytest.raises(ValueError, match="char_ngrams"):
+        encode_hashed(["a b"], 16, char_ngrams=(1, 3))
+
+
+def test_a_task_head_of_a_multitask_model_is_a_teacher():
+    """One head of the central MultitaskModel teaches a student on that task;
+    the lineage names the task and the model class; unknown tasks are refused."""
+    from snorkel_nb.distill import task_head_teacher
+    from snorkel_nb.multitask import MultitaskModel, TaskGraph
+
+    g = TaskGraph.from_hierarchy(["HUM:ind", "HUM:gr", "LOC:city"])
+    texts = (["who was the first president"] * 30 + ["what team won the cup"] * 30
+             + ["which city is the biggest"] * 30)
+    fine = np.repeat([1, 0, 2], 30)
+    mt = MultitaskModel(g, trunk="text", n_epochs=20, lr=0.02, hidden=(32,),
+                        emb_dim=32, progress_bar=False, tfidf={"min_df": 1})
+    mt.fit(texts, {"fine": fine})
+    teacher = task_head_teacher(mt, "fine", cardinality=3)
+    np.testing.assert_allclose(teacher.predict_proba(texts),
+                               mt.predict_proba(texts, task="fine"))
+    student = distill(teacher, TfidfLogReg(min_df=1), texts)
+    assert (student.predict(texts) == fine).mean() == 1.0
+    assert student.lineage_.tasks == ("fine",)
+    assert teacher.describe()["teacher_class"] == "MultitaskModel"
+    with pytest.raises(ValueError, match="unknown task 'zz'"):
+        task_head_teacher(mt, "zz")

@@ -178,3 +178,18 @@ def test_qualify_reports_every_candidate_and_picks_the_best_that_fits(data, tmp_
     assert none.best is None
     assert none.message.startswith("none qualifies: tfidf: size ")
     assert "hashed: size " in none.message
+
+
+@pytest.mark.parametrize("name", ["tfidf", "hashed", "torch"])
+def test_the_input_budget_is_served_as_trained(exported, name):
+    """Past ``max_chars`` characters (after normalising) nothing changes the
+    prediction, in memory or in the exported model: the budget travels in
+    the ONNX metadata and bounds the worst-case latency."""
+    student, res = exported[name]
+    budget = student.config.max_chars
+    assert budget is not None
+    head = ("Check my channel, great song " * 40)[:budget]
+    a, b = head + " spam spam free money " * 20, head + " lovely voice " * 30
+    served = predict_texts(str(res.path), [a, b])
+    np.testing.assert_allclose(served[0], served[1], atol=1e-6)
+    np.testing.assert_allclose(served, student.predict_proba([a, b]), atol=1e-4)

@@ -30,7 +30,12 @@ from snorkel_nb.distill.students import (
     TorchBag,
     make_student,
 )
-from snorkel_nb.distill.teachers import Teacher, check_probs, data_hash
+from snorkel_nb.distill.teachers import (
+    Teacher,
+    check_probs,
+    data_hash,
+    task_head_teacher,
+)
 
 __all__ = [
     "Constraints",
@@ -47,6 +52,7 @@ __all__ = [
     "ParityError",
     "Student",
     "Teacher",
+    "task_head_teacher",
     "TfidfLogReg",
     "TorchBag",
     "check_finite_features",

@@ -150,6 +150,7 @@ def load_student(path: str | os.PathLike) -> Student:
     config, arrays, meta = io.load_artifact(path, kind=ARTIFACT_KIND)
     params = {k: tuple(v) if isinstance(v, list) else v
               for k, v in config["params"].items()}
+    params.setdefault("max_chars", None)  # saved before the input budget existed
     student = make_student(config["kind"], **params)
     student._set_state(arrays)  # type: ignore[attr-defined]
     if meta.get("lineage"):

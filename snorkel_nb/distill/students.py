@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from snorkel_nb.distill.serve import (
+    MAX_CHARS,
     ONNX_WORD_PATTERN,
     WORD_PATTERN,
     check_texts,
@@ -118,6 +119,7 @@ class TfidfConfig:
     min_df: int = 2
     max_iter: int = 3000
     text_column: str = "text"
+    max_chars: int | None = MAX_CHARS
 
 
 class TfidfLogReg(Student):
@@ -142,9 +144,10 @@ class TfidfLogReg(Student):
 
     def __init__(self, C: float = 10.0, word_ngrams: int = 2,
                  char_ngrams: tuple[int, int] = (1, 4), min_df: int = 2,
-                 max_iter: int = 3000, text_column: str = "text") -> None:
+                 max_iter: int = 3000, text_column: str = "text",
+                 max_chars: int | None = MAX_CHARS) -> None:
         self.config = TfidfConfig(C, word_ngrams, tuple(char_ngrams), min_df,
-                                  max_iter, text_column)
+                                  max_iter, text_column, max_chars)
         self.text_column = text_column
         self.pipeline: Any = None
 
@@ -163,7 +166,7 @@ class TfidfLogReg(Student):
         from sklearn.pipeline import make_pipeline, make_union
 
         texts, p, w = _check_targets(texts, probs, sample_weight)
-        norm = [normalize_text(t) for t in texts]
+        norm = [normalize_text(t, self.config.max_chars) for t in texts]
         union = make_union(*self._vectorisers())
         X = union.fit_transform(norm).tocsr()
         lr = _soft_logreg(X, p, w, self.config.C, self.config.max_iter)
@@ -174,7 +177,8 @@ class TfidfLogReg(Student):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         self._check_fitted()
         texts = check_texts(texts)
-        p = self.pipeline.predict_proba([normalize_text(t) for t in texts])
+        p = self.pipeline.predict_proba([normalize_text(t, self.config.max_chars)
+                                         for t in texts])
         return np.asarray(p, dtype=np.float64)
 
     def state(self) -> dict[str, np.ndarray]:
@@ -222,7 +226,8 @@ class TfidfLogReg(Student):
             proto = convert_sklearn(
                 self.pipeline, initial_types=[("text", StringTensorType([None, 1]))],
                 options=options, target_opset=17)
-        return proto, {"kind": "text", "input": "text", "output": "probabilities"}
+        return proto, {"kind": "text", "input": "text", "output": "probabilities",
+                       "max_chars": self.config.max_chars}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -233,6 +238,7 @@ class HashedConfig:
     C: float = 10.0
     max_iter: int = 3000
     text_column: str = "text"
+    max_chars: int | None = MAX_CHARS
 
 
 class _HashedStudent(Student):
@@ -242,7 +248,8 @@ class _HashedStudent(Student):
 
     def _encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         c = self.config
-        return encode_hashed(texts, c.n_buckets, c.word_ngrams, c.char_ngrams)
+        return encode_hashed(texts, c.n_buckets, c.word_ngrams, c.char_ngrams,
+                             c.max_chars)
 
     def _csr(self, texts: Sequence[str]) -> sp.csr_matrix:
         ids, w = self._encode(texts)
@@ -256,7 +263,7 @@ class _HashedStudent(Student):
         c = self.config
         return {"kind": "hashed", "n_buckets": c.n_buckets,
                 "word_ngrams": c.word_ngrams, "char_ngrams": list(c.char_ngrams),
-                "output": "probs"}
+                "output": "probs", "max_chars": c.max_chars}
 
     def _torch_module(self) -> Any:
         raise NotImplementedError
@@ -310,9 +317,10 @@ class HashedLinear(_HashedStudent):
 
     def __init__(self, n_buckets: int = 2 ** 17, word_ngrams: int = 2,
                  char_ngrams: tuple[int, int] = (2, 4), C: float = 10.0,
-                 max_iter: int = 3000, text_column: str = "text") -> None:
+                 max_iter: int = 3000, text_column: str = "text",
+                 max_chars: int | None = MAX_CHARS) -> None:
         self.config = HashedConfig(n_buckets, word_ngrams, tuple(char_ngrams), C,
-                                   max_iter, text_column)
+                                   max_iter, text_column, max_chars)
         self.text_column = text_column
         self.W: np.ndarray | None = None
         self.b: np.ndarray | None = None
@@ -383,6 +391,7 @@ class TorchBagConfig:
     batch_size: int = 64
     seed: int = 0
     text_column: str = "text"
+    max_chars: int | None = MAX_CHARS
 
 
 class TorchBag(_HashedStudent):
@@ -405,10 +414,10 @@ class TorchBag(_HashedStudent):
                  char_ngrams: tuple[int, int] = (2, 4), dim: int = 64,
                  hidden: int = 64, epochs: int = 10, lr: float = 0.02,
                  weight_decay: float = 1e-5, batch_size: int = 64, seed: int = 0,
-                 text_column: str = "text") -> None:
+                 text_column: str = "text", max_chars: int | None = MAX_CHARS) -> None:
         self.config = TorchBagConfig(n_buckets, word_ngrams, tuple(char_ngrams), dim,
                                      hidden, epochs, lr, weight_decay, batch_size,
-                                     seed, text_column)
+                                     seed, text_column, max_chars)
         self.text_column = text_column
         self.module: Any = None
 

@@ -135,9 +135,48 @@ class Teacher:
 
     def describe(self) -> dict[str, Any]:
         """The teacher part of a lineage record."""
-        return {"teacher": self.name, "teacher_class": type(self.model).__name__,
+        inner = self.model.model if isinstance(self.model, _TaskHead) else self.model
+        return {"teacher": self.name, "teacher_class": type(inner).__name__,
                 "tasks": self.tasks, "lf_names": self.lf_names,
                 "lf_version": self.lf_version}
+
+
+class _TaskHead:
+    """One task of a multi-task model, seen as a single-task ``predict_proba``."""
+
+    def __init__(self, model: Any, task: str) -> None:
+        self.model, self.task = model, task
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.model.predict_proba(X, task=self.task)
+
+
+def task_head_teacher(model: Any, task: str, featurize: Callable[[Any], Any] | None
+                      = None, **kwargs: Any) -> Teacher:
+    """A :class:`Teacher` from one task head of a multi-task model (such as
+    ``snorkel_nb.multitask.MultitaskModel``), which answers
+    ``predict_proba(X, task=...)``; duck-typed, so ``distill`` still does not
+    import the multi-task package. ``kwargs`` go to :class:`Teacher`.
+
+    Examples
+    --------
+    >>> class TwoTasks:
+    ...     def predict_proba(self, X, task=None):
+    ...         k = {"coarse": 2, "fine": 3}[task]
+    ...         return np.full((len(X), k), 1 / k)
+    >>> t = task_head_teacher(TwoTasks(), "fine", cardinality=3)
+    >>> t.predict_proba(["a", "b"]).shape, t.tasks, t.name
+    ((2, 3), ['fine'], 'TwoTasks[fine]')
+    """
+    if not callable(getattr(model, "predict_proba", None)):
+        raise TypeError(f"a task head needs predict_proba(X, task=...); "
+                        f"{type(model).__name__} has none.")
+    tasks = getattr(getattr(model, "graph", None), "tasks", None)
+    if tasks is not None and task not in tasks:
+        raise ValueError(f"unknown task {task!r}; the model's tasks are {list(tasks)}")
+    kwargs.setdefault("name", f"{type(model).__name__}[{task}]")
+    kwargs.setdefault("tasks", (task,))
+    return Teacher(_TaskHead(model, task), featurize, **kwargs)
 
 
 def as_teacher(teacher: Any) -> Teacher:

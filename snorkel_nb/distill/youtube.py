@@ -3,7 +3,10 @@
 Known only in batch, over the whole collection: the author's comment count,
 the share of the author's *other* comments that the WRENCH LFs flag as spam
 (any LF voting SPAM), and the posting date relative to the video's first
-comment in the collection. LFs over these (and the 10 WRENCH LF votes) feed a
+comment in the collection, and the share of the *other* comments on the same
+video within +-3 days that the WRENCH LFs flag (spam arrives in bursts: a
+date is useful as context, not as an age). LFs over these (and the 10 WRENCH
+LF votes) feed a
 label model, the teacher; the student sees the comment text only. This module
 uses ``snorkel_nb.labeling`` (LFs, applier, label model); the rest of
 ``distill`` does not.
@@ -22,7 +25,9 @@ from snorkel_nb.distill.teachers import Teacher
 HAM, SPAM, ABSTAIN = 0, 1, -1
 WRENCH_COLUMNS = tuple(f"wrench_lf_{j}" for j in range(10))
 FEATURE_COLUMNS = ("author_count", "author_flag_share", "days_since_video_start",
-                   "date_known")
+                   "date_known", "window_flag_share")
+#: Half-width of the posting-time window of ``window_flag_share``, in hours.
+WINDOW_HOURS = 72.0
 NON_SERVABLE = ("author", "date", "video", "comment_id") + FEATURE_COLUMNS \
     + WRENCH_COLUMNS
 
@@ -38,7 +43,9 @@ def add_nonservable_features(df: pd.DataFrame) -> pd.DataFrame:
     ``df`` needs ``author``, ``date``, ``video`` and the WRENCH vote columns.
     ``author_flag_share`` is NaN for single-comment authors and
     ``days_since_video_start`` NaN where the date is unknown (``date_known``
-    says which).
+    says which). ``window_flag_share``: the share of the other comments on
+    the same video posted within ``WINDOW_HOURS`` that any WRENCH LF flags
+    as spam (NaN without a date or without such neighbours).
 
     Examples
     --------
@@ -46,8 +53,9 @@ def add_nonservable_features(df: pd.DataFrame) -> pd.DataFrame:
     ...                    "date": pd.to_datetime(["2014-01-01", "2014-01-03", None]),
     ...                    "wrench_lf_0": [1, -1, 1]})
     >>> add_nonservable_features(df)[["author_count", "author_flag_share",
-    ...                               "days_since_video_start"]].values.tolist()
-    [[2.0, 0.0, 0.0], [2.0, 1.0, 2.0], [1.0, nan, nan]]
+    ...                               "days_since_video_start",
+    ...                               "window_flag_share"]].values.tolist()
+    [[2.0, 0.0, 0.0, 0.0], [2.0, 1.0, 2.0, 1.0], [1.0, nan, nan, nan]]
     """
     out = df.copy()
     votes = out[[c for c in out.columns if c.startswith("wrench_lf_")]].to_numpy()
@@ -61,6 +69,36 @@ def add_nonservable_features(df: pd.DataFrame) -> pd.DataFrame:
     start = out.groupby("video")["date"].transform("min")
     out["days_since_video_start"] = (out["date"] - start).dt.total_seconds() / 86400
     out["date_known"] = out["date"].notna().astype(float)
+    out["window_flag_share"] = window_flag_share(out["date"], out["video"], flag)
+    return out
+
+
+def window_flag_share(date: pd.Series, video: pd.Series, flag: np.ndarray,
+                      hours: float = WINDOW_HOURS) -> np.ndarray:
+    """Per row: share of the other rows of its video within ``hours`` of its
+    date that are flagged (``flag`` 0/1); NaN without a date or neighbours.
+
+    Examples
+    --------
+    >>> d = pd.to_datetime(["2014-01-01", "2014-01-02", "2014-02-01"])
+    >>> window_flag_share(pd.Series(d), pd.Series(["v"] * 3),
+    ...                   np.array([1.0, 0.0, 1.0]), hours=48).tolist()
+    [0.0, 1.0, nan]
+    """
+    out = np.full(len(date), np.nan)
+    hrs = ((date - pd.Timestamp("1970-01-01")).dt.total_seconds() / 3600).to_numpy()
+    known = ~np.isnan(hrs)
+    for _, rows in pd.Series(np.arange(len(date))[known]).groupby(
+            video.to_numpy()[known]):
+        idx = rows.to_numpy()
+        order = idx[np.argsort(hrs[idx], kind="stable")]
+        t, f = hrs[order], flag[order]
+        lo = np.searchsorted(t, t - hours, "left")
+        hi = np.searchsorted(t, t + hours, "right")
+        csum = np.concatenate([[0.0], np.cumsum(f)])
+        n = hi - lo - 1
+        out[order] = np.where(n > 0, (csum[hi] - csum[lo] - f) / np.maximum(n, 1),
+                              np.nan)
     return out
 
 
@@ -113,13 +151,26 @@ def feature_lfs() -> list[Any]:
         d = x.days_since_video_start
         return HAM if d == d and d >= 300 else ABSTAIN
 
+    @labeling_function()
+    def burst_of_flagged(x: Any) -> int:
+        """Most comments posted on this video within 3 days are flagged by the
+        LFs: a spam campaign."""
+        s = x.window_flag_share
+        return SPAM if s == s and s >= 0.7 else ABSTAIN
+
+    @labeling_function()
+    def quiet_window(x: Any) -> int:
+        """Few comments posted on this video within 3 days are flagged."""
+        s = x.window_flag_share
+        return HAM if s == s and s <= 0.3 else ABSTAIN
+
     return [author_repeat_poster, author_others_flagged, author_others_clean,
-            late_in_thread]
+            late_in_thread, burst_of_flagged, quiet_window]
 
 
 #: The feature LFs the teacher uses by default, chosen on the valid split
 #: (bench/distill_bench.py prints every subset tried).
-DEFAULT_FEATURE_LFS = ("author_others_flagged",)
+DEFAULT_FEATURE_LFS = ("author_others_flagged", "burst_of_flagged")
 
 
 def youtube_teacher(train: pd.DataFrame,
@@ -149,6 +200,6 @@ def youtube_teacher(train: pd.DataFrame,
     model = LabelModel(cardinality=2, seed=seed).fit(featurize(train))
     names = [f"wrench_{j}" for j in range(10)] + [lf.name for lf in lfs]
     return Teacher(model, featurize,
-                   name="LabelModel (WRENCH + author LFs)" if lfs
+                   name="LabelModel (WRENCH + batch LFs)" if lfs
                    else "LabelModel (WRENCH LFs)",
                    tasks=("spam",), lf_names=names, cardinality=2)
