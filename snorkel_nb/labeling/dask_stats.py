@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from snorkel_nb.labeling.analysis import LFAnalysis
-from snorkel_nb.labeling.apply.dask import MAX_PATTERNS, Scheduler, _sum_stats, connect
+from snorkel_nb.labeling.apply.dask import MAX_PATTERNS, Scheduler, sum_stats, connect
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.model.base import BaseLabeler
 from snorkel_nb.labeling.model.core import SAMPLE_ROWS, FactorLabeler
@@ -82,8 +82,8 @@ def _part_stats(block: np.ndarray, k: int, patterns: bool, offset: int,
 def _merge(parts: Sequence[_Part]) -> _Part:
     """Sum partition statistics (patterns beyond MAX_PATTERNS dropped: the fit
     then uses the row sample, which stays small by construction)."""
-    return _Part(_sum_stats([p.stats for p in parts]),
-                 _sum_stats([p.sample for p in parts], cap=False))
+    return _Part(sum_stats([p.stats for p in parts]),
+                 sum_stats([p.sample for p in parts], cap=False))
 
 
 def label_stats(

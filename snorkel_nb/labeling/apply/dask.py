@@ -334,7 +334,7 @@ class DaskLFApplier(BaseLFApplier):
                 results = list(dask.compute(*tasks, scheduler=local))
             small = [_summary(r) for r in results]
             if cardinality is not None:
-                stats = _sum_stats([r.stats for r in results])
+                stats = sum_stats([r.stats for r in results])
         lengths = [n for n, _ in small]
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int)
         self.errors = merge_error_records(
@@ -361,9 +361,32 @@ def _stats_of(r: PartitionResult) -> LabelStats | None:
     return r.stats
 
 
-def _sum_stats(parts: Sequence[LabelStats | None], cap: bool = True) -> LabelStats | None:
+def sum_stats(parts: Sequence[LabelStats | None], cap: bool = True) -> LabelStats | None:
     """Sum statistics pairwise (a balanced tree keeps pattern merges cheap);
-    with ``cap``, more than :data:`MAX_PATTERNS` distinct patterns are dropped."""
+    with ``cap``, more than :data:`MAX_PATTERNS` distinct patterns are dropped.
+
+    Parameters
+    ----------
+    parts : sequence of LabelStats or None
+        Per-partition statistics; ``None`` entries (empty partitions) are skipped.
+    cap : bool, default True
+        Drop the patterns (keep the pairwise counts) above ``MAX_PATTERNS``.
+
+    Returns
+    -------
+    LabelStats or None
+        The total, or ``None`` when every part was ``None``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> L = np.array([[0, 1], [1, -1], [0, 0]])
+    >>> total = sum_stats([LabelStats.from_matrix(L[:2], 2),
+    ...                    LabelStats.from_matrix(L[2:], 2)])
+    >>> total.n, bool(np.allclose(total.overlap,
+    ...                           LabelStats.from_matrix(L, 2).overlap))
+    (3, True)
+    """
     items = [p for p in parts if p is not None]
     while len(items) > 1:
         items = [items[i] + items[i + 1] if i + 1 < len(items) else items[i]
@@ -378,7 +401,7 @@ def _sum_stats(parts: Sequence[LabelStats | None], cap: bool = True) -> LabelSta
 def _tree_sum(client: Client, futures: list[Any]) -> LabelStats | None:
     """Sum per-partition statistics on the workers; only the total comes back."""
     while len(futures) > 1:
-        futures = [client.submit(_sum_stats, futures[i : i + 2], pure=False)
+        futures = [client.submit(sum_stats, futures[i : i + 2], pure=False)
                    for i in range(0, len(futures), 2)]
     return client.gather(futures[0]) if futures else None
 
@@ -424,4 +447,4 @@ class PandasParallelLFApplier(DaskLFApplier):
 
 
 __all__ = ["DaskApplyResult", "DaskLFApplier", "PandasParallelLFApplier",
-           "PartitionResult", "connect", "read_parquet"]
+           "PartitionResult", "connect", "read_parquet", "sum_stats"]
