@@ -732,50 +732,45 @@ class FactorLabeler(BaseLabeler):
         upd = set(range(len(factors))) if update is None else update
         multi = [f for f, C in enumerate(factors) if len(C) > 1]
         chunk = max(1, min(u, int(4e6 // max(m * (a + 1), 1))))  # ~32 MB one-hot
-        cache = [_onehot(Lt[s : s + chunk], a, dt) for s in range(0, u, chunk)] if (
-            u * m * (a + 1) <= 1e7) else None
+        # The E-step runs in the [k, rows] layout: with k columns the
+        # [rows, m*(a+1)] one-hot products are memory-bound, and the
+        # transposed ones stream the cached one-hot once (~4x faster at 10k x 20).
+        cache = [_onehot(Lt[s : s + chunk], a, dt).T.contiguous()
+                 for s in range(0, u, chunk)] if u * m * (a + 1) <= 1e7 else None
+
+        def onehot_t(ci: int, s: int) -> torch.Tensor:
+            return cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], a, dt).T
+
         mcodes = {f: factor_codes(Lt, factors[f], a) for f in multi}
         prev = -np.inf
         it = 0
+        # Singleton factors live in one [m, a+1, k] array, updated in one
+        # vectorised M-step; clique factors keep their own tables.
+        W3 = split_factors(factors, tabs, m, k, a)[0].reshape(m, a + 1, k).clone()
+        sing = [f for f in sorted(upd) if len(factors[f]) == 1]
+        msteps = _SingletonMStep(factors, sing, ps, tied, independent_abstain, k, dev)
+        upd_multi = [f for f in sorted(upd) if len(factors[f]) > 1]
         bar = _progress(n_iter, self.config.progress_bar, type(self).__name__)
         for it in range(1, n_iter + 1):  # noqa: B007 (returned below)
-            W, _ = split_factors(factors, tabs, m, k, a)
-            cnt_flat = torch.zeros(m * (a + 1), k, dtype=dt, device=dev)
-            lj = torch.empty(u, k, dtype=dt, device=dev)
+            WT = W3.reshape(m * (a + 1), k).T
+            ljT = torch.empty(k, u, dtype=dt, device=dev)
             for ci, s in enumerate(range(0, u, chunk)):
-                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], a, dt)
-                lj[s : s + chunk] = oh @ W
-            lj += lp
+                ljT[:, s : s + chunk] = WT @ onehot_t(ci, s)
+            ljT += lp[:, None]
             for f in multi:
-                lj += tabs[f][mcodes[f]]
-            ll = torch.logsumexp(lj, dim=1)
+                ljT += tabs[f][mcodes[f]].T
+            ll = torch.logsumexp(ljT, dim=0)
             obj = float((w * ll).sum())
-            qw = torch.exp(lj - ll[:, None]) * w[:, None]
+            qwT = torch.exp(ljT - ll) * w  # [k, u] posterior times count
+            cntT = torch.zeros(k, m * (a + 1), dtype=dt, device=dev)
             for ci, s in enumerate(range(0, u, chunk)):
-                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], a, dt)
-                cnt_flat += oh.T @ qw[s : s + chunk]
-            cnt3 = cnt_flat.reshape(m, a + 1, k)
-            for f in upd:
-                C = factors[f]
-                if len(C) == 1:
-                    cnt = cnt3[C[0]] + ps[f]
-                else:
-                    cnt = torch.zeros_like(tabs[f]).index_add_(0, mcodes[f], qw) + ps[f]
-                if independent_abstain and len(C) == 1:
-                    ab = cnt[0].sum() / cnt.sum()
-                    votes = cnt[1:] / cnt[1:].sum(0, keepdim=True).clamp_min(_EPS)
-                    tabs[f] = torch.log(torch.cat(
-                        [ab.expand(1, cnt.shape[1]), (1 - ab) * votes]).clamp_min(_EPS))
-                elif f in tied:
-                    c = tied[f]
-                    rest = cnt.sum(1) - cnt[:, c]
-                    t = (rest / rest.sum())[:, None].repeat(1, k)
-                    t[:, c] = cnt[:, c] / cnt[:, c].sum()
-                    tabs[f] = torch.log(t)
-                else:
-                    tabs[f] = torch.log(cnt / cnt.sum(0, keepdim=True))
+                cntT += qwT[:, s : s + chunk] @ onehot_t(ci, s).T
+            msteps(cntT.T.reshape(m, a + 1, k), W3)
+            for f in upd_multi:
+                cnt = torch.zeros_like(tabs[f]).index_add_(0, mcodes[f], qwT.T) + ps[f]
+                tabs[f] = torch.log(cnt / cnt.sum(0, keepdim=True))
             if update_prior:
-                pc = qw.sum(0) + prior_pseudo
+                pc = qwT.sum(1) + prior_pseudo
                 lp = torch.log(pc / pc.sum())
             if bar is not None:
                 bar.update(1)
@@ -784,6 +779,9 @@ class FactorLabeler(BaseLabeler):
             prev = obj
         if bar is not None:
             bar.close()
+        for f, C in enumerate(factors):
+            if len(C) == 1:
+                tabs[f] = W3[C[0]]
         return lp.cpu().numpy(), [t.cpu().numpy() for t in tabs], it, obj
 
     def _mv_tables(
@@ -1040,6 +1038,60 @@ class FactorLabeler(BaseLabeler):
         w = np.array(w)
         return np.stack([np.quantile(w, alpha / 2, axis=0),
                          np.quantile(w, 1 - alpha / 2, axis=0)], axis=1)
+
+
+class _SingletonMStep:
+    """The M-step of ``FactorLabeler._em`` for every updated single-LF factor
+    at once, written into the [m, a+1, k] log-table array in place.
+
+    Per factor, exactly what the per-factor loop did: with independent
+    abstains one abstain rate per LF; for a tied (single-class) LF voting c,
+    one column for y == c and one shared by every other class; otherwise
+    counts normalised over the values.
+    """
+
+    def __init__(self, factors: list[tuple[int, ...]], fs: list[int],
+                 pseudo: list[torch.Tensor], tied: dict[int, int],
+                 independent: bool, k: int, dev: torch.device) -> None:
+        def idx(sel: list[int]) -> torch.Tensor:
+            return torch.as_tensor([factors[f][0] for f in sel], dtype=torch.long,
+                                   device=dev)
+
+        def stack(sel: list[int]) -> torch.Tensor | None:
+            return torch.stack([pseudo[f] for f in sel]) if sel else None
+
+        self.k = k
+        if independent:
+            ind, tie, free = fs, [], []
+        else:
+            ind = []
+            tie = [f for f in fs if f in tied]
+            free = [f for f in fs if f not in tied]
+        self.ind, self.ind_ps = idx(ind), stack(ind)
+        self.tie, self.tie_ps = idx(tie), stack(tie)
+        self.tie_c = torch.as_tensor([tied[f] for f in tie], dtype=torch.long,
+                                     device=dev)
+        self.free, self.free_ps = idx(free), stack(free)
+
+    def __call__(self, cnt3: torch.Tensor, W3: torch.Tensor) -> None:
+        if len(self.free):
+            cnt = cnt3[self.free] + self.free_ps
+            W3[self.free] = torch.log(cnt / cnt.sum(1, keepdim=True))
+        if len(self.tie):
+            cnt = cnt3[self.tie] + self.tie_ps  # [t, a+1, k]
+            r = torch.arange(len(self.tie), device=cnt.device)
+            on = cnt[r, :, self.tie_c]  # [t, a+1]: the column y == c
+            rest = cnt.sum(2) - on
+            t = (rest / rest.sum(1, keepdim=True))[:, :, None].repeat(1, 1, self.k)
+            t[r, :, self.tie_c] = on / on.sum(1, keepdim=True)
+            W3[self.tie] = torch.log(t)
+        if len(self.ind):
+            cnt = cnt3[self.ind] + self.ind_ps
+            ab = cnt[:, 0].sum(1) / cnt.sum((1, 2))  # [i]
+            votes = cnt[:, 1:] / cnt[:, 1:].sum(1, keepdim=True).clamp_min(_EPS)
+            t = torch.cat([ab[:, None, None].expand(-1, 1, cnt.shape[2]),
+                           (1 - ab)[:, None, None] * votes], dim=1)
+            W3[self.ind] = torch.log(t.clamp_min(_EPS))
 
 
 def equal_accuracy_model(
