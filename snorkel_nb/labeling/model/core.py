@@ -1082,20 +1082,24 @@ class _SingletonMStep:
         self.tie_c = torch.as_tensor([tied[f] for f in tie], dtype=torch.long,
                                      device=dev)
         self.free, self.free_ps = idx(free), stack(free)
+        self.tie_r = torch.arange(len(tie), device=dev)
+        self.has = (len(free) > 0, len(tie) > 0, len(ind) > 0)
 
     def __call__(self, cnt3: torch.Tensor, W3: torch.Tensor) -> None:
-        if len(self.free):
+        has_free, has_tie, has_ind = self.has
+        if has_free:
             cnt = cnt3[self.free] + self.free_ps
             W3[self.free] = torch.log(cnt / cnt.sum(1, keepdim=True))
-        if len(self.tie):
+        if has_tie:
             cnt = cnt3[self.tie] + self.tie_ps  # [t, a+1, k]
-            r = torch.arange(len(self.tie), device=cnt.device)
+            r = self.tie_r
             on = cnt[r, :, self.tie_c]  # [t, a+1]: the column y == c
             rest = cnt.sum(2) - on
-            t = (rest / rest.sum(1, keepdim=True))[:, :, None].repeat(1, 1, self.k)
+            t = (rest / rest.sum(1, keepdim=True))[:, :, None].expand(-1, -1, self.k)
+            t = t.clone()
             t[r, :, self.tie_c] = on / on.sum(1, keepdim=True)
             W3[self.tie] = torch.log(t)
-        if len(self.ind):
+        if has_ind:
             cnt = cnt3[self.ind] + self.ind_ps
             ab = cnt[:, 0].sum(1) / cnt.sum((1, 2))  # [i]
             votes = cnt[:, 1:] / cnt[:, 1:].sum(1, keepdim=True).clamp_min(_EPS)
