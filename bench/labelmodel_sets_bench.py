@@ -122,10 +122,9 @@ def evaluate(d: dict) -> list[dict]:
         chosen = ""
         if model is not None and hasattr(model, "fit_report_"):
             rep = model.fit_report_
-            chosen = rep.get("selection", {}).get("chosen", "")
-            if chosen == "label model" and rep.get("action"):
-                chosen = ("majority vote" if rep["action"].startswith("fell back")
-                          else "label model (guarded refit)")
+            chosen = {"fit": "label model", "guarded refit": "label model (guarded refit)",
+                      "tie break": "label model (majority vote, fit breaks ties)"
+                      }.get(rep.get("outcome", ""), rep.get("outcome", ""))
         rows.append(dict(set=d["name"], model=name, score=100 * score, brier=brier,
                          ece=ece, ties=ties, secs=secs, chosen=chosen,
                          n=int(d["L"].shape[0]), m=int(d["L"].shape[1])))

@@ -42,3 +42,14 @@ def test_no_minus_one_on_voted_rows_with_simulated_workers():
     voted = (L >= 0).any(1)
     assert (pred[voted] >= 0).all()
     assert (pred[voted] == Y[voted]).mean() > 0.7  # and the labels are real
+
+
+def test_fit_report_outcome_is_a_code():
+    from snorkel_nb.labeling.model import FitOutcome
+
+    d = generate_synthetic(n=2000, m=5, k=2, seed=2)
+    assert _fit(d.L, 2).fit_report_["outcome"] == FitOutcome.MAJORITY_VOTE
+    d = generate_synthetic(n=5000, m=10, k=2, seed=0)
+    lm = _fit(d.L, 2)
+    assert lm.fit_report_["action"] is None
+    assert lm.fit_report_["outcome"] == FitOutcome.FIT == "fit"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import enum
 import json
 import warnings
 from abc import abstractmethod
@@ -66,6 +67,30 @@ class _instance_or_class:  # noqa: N801 (used as a decorator)
 
         bound.__doc__ = self.fn.__doc__
         return bound
+
+
+class FitOutcome(str, enum.Enum):
+    """What a fit ended as (``fit_report_["outcome"]``): codes to branch on,
+    where ``fit_report_["action"]`` is the sentence for people."""
+
+    FIT = "fit"  # the fit itself, passed the guard unchanged
+    GUARDED_REFIT = "guarded refit"  # the guard's safe refit replaced it
+    TIE_BREAK = "tie break"  # majority vote's decisions, the fit breaks ties
+    MAJORITY_VOTE = "majority vote"  # fell back to majority vote
+    DAWID_SKENE = "dawid-skene"  # the selection switched to Dawid-Skene
+
+
+_GUARD_ACTIONS = {
+    FitOutcome.GUARDED_REFIT: (
+        "refit from the majority-vote start with a strong prior toward the "
+        "majority-vote estimate and per-class abstain rates"),
+    FitOutcome.TIE_BREAK: (
+        "kept majority vote's decisions; the fit only breaks its ties between "
+        "voted classes (pass class_balance= or Y_dev= to use the whole fit)"),
+    FitOutcome.MAJORITY_VOTE: (
+        "fell back to majority vote (same decisions and ties; a given class "
+        "balance labels the points no LF covers)"),
+}
 
 
 class DegenerateFitWarning(UserWarning):
@@ -512,7 +537,8 @@ class FactorLabeler(BaseLabeler):
         torch.manual_seed(self.config.seed)
         self.n_lfs = stats.m
         self.dependencies = deps
-        self.fit_report_ = {"problems": [], "action": None}
+        self.fit_report_ = {"problems": [], "action": None,
+                            "outcome": FitOutcome.FIT.value}
         self._mode = "fit"
         self._warn_identifiability(stats)
         u = len(stats.counts) if stats.patterns is not None else stats.m * self.cardinality
@@ -878,23 +904,23 @@ class FactorLabeler(BaseLabeler):
         """
         problems = degeneracy_problems(self, gs)
         self.fit_report_["problems"] = problems
-        action = None
+        outcome: FitOutcome | None = None  # None: the fit stands as it is
+        moment_alternative = False
         if problems:
             safe = self._fit_safe(gs, cb, deps)
             again = degeneracy_problems(self, gs) if safe else problems
             if safe and not again:
-                action = ("refit from the majority-vote start with a strong prior "
-                          "toward the majority-vote estimate and per-class abstain "
-                          "rates")
+                outcome = FitOutcome.GUARDED_REFIT
             else:
                 problems = again
+                outcome = FitOutcome.MAJORITY_VOTE
         gain = se = float("nan")
-        if not problems or action:
+        if outcome is not FitOutcome.MAJORITY_VOTE:
+            refit = outcome is FitOutcome.GUARDED_REFIT
             prior = cb if cb is not None else np.exp(self._log_prior)
-            if (cb is not None or action) and self._choose_moment_alternative(
-                    stats, gs, deps, False if action else None, prior) and action:
-                action += ("; its LF tables re-estimated from the pairwise moments at "
-                           "that prior, which predict held-out LFs better")
+            if (cb is not None or refit) and self._choose_moment_alternative(
+                    stats, gs, deps, False if refit else None, prior) and refit:
+                moment_alternative = True
             gain, se = loo_gain_over_mv(self, gs)
             self.fit_report_["held_out_lf_gain"] = {"mean": gain, "se": se}
             # e.g. one LF per class, each voting its class only: no vote is
@@ -906,7 +932,7 @@ class FactorLabeler(BaseLabeler):
                     self.fit_report_["held_out_note"] = (
                         "no held-out evidence (no LF's vote is matched by "
                         "another's); fit kept: the given class balance identifies it")
-                    if not action:
+                    if outcome is None:
                         return
                 else:
                     problems = [*problems, (
@@ -914,29 +940,32 @@ class FactorLabeler(BaseLabeler):
                         "LF's vote where the fit and majority vote differ (e.g. each "
                         "class has a single LF), so the fit cannot be checked without "
                         "gold and the class balance is not identifiable")]
-                    action = None
+                    moment_alternative = False
+                    outcome = FitOutcome.MAJORITY_VOTE
                     if verdict == "tie_break":
                         self._mode = "tie_break"
                         self._vote_weight = _vote_weight(
                             equal_accuracy_model(gs, self._factors, cb)[2])
-                        action = ("kept majority vote's decisions; the fit only breaks "
-                                  "its ties between voted classes (pass class_balance= "
-                                  "or Y_dev= to use the whole fit)")
+                        outcome = FitOutcome.TIE_BREAK
             elif not (gain > 2 * se and gain > 0):
                 problems = [*problems, (
                     f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. {se:.2%}) "
                     "more often than majority vote does, not significantly better")]
-                action = None
-            elif not action:
+                moment_alternative = False
+                outcome = FitOutcome.MAJORITY_VOTE
+            elif outcome is None:
                 return
-        if action is None:
+        if outcome is FitOutcome.MAJORITY_VOTE:
             factors = factors_from_dependencies(deps, stats.m, self.cardinality)
             self._log_prior, self._factors, self._tables = equal_accuracy_model(
                 gs, factors, cb)
             self._mode = "majority_vote"
             self._vote_weight = _vote_weight(self._tables)
-            action = ("fell back to majority vote (same decisions and ties; a "
-                      "given class balance labels the points no LF covers)")
+        action = _GUARD_ACTIONS[outcome]
+        if moment_alternative:
+            action += ("; its LF tables re-estimated from the pairwise moments at "
+                       "that prior, which predict held-out LFs better")
+        self.fit_report_["outcome"] = outcome.value
         self.fit_report_["problems"] = problems
         self.fit_report_["action"] = action
         warnings.warn(
@@ -1500,6 +1529,7 @@ def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int,
 __all__ = [
     "DegenerateFitWarning",
     "FactorLabeler",
+    "FitOutcome",
     "IdentifiabilityWarning",
     "ModelConfig",
     "check_dependencies",

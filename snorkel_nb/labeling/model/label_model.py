@@ -12,6 +12,7 @@ from scipy.optimize import linear_sum_assignment, minimize
 from snorkel_nb.labeling.model.core import (
     SAMPLE_ROWS,
     FactorLabeler,
+    FitOutcome,
     ModelConfig,
     factors_from_dependencies,
 )
@@ -282,7 +283,7 @@ class LabelModel(FactorLabeler):
         """
         if not self.config.select:
             return
-        if not self.fit_report_.get("action"):
+        if self.fit_report_.get("outcome") == FitOutcome.FIT:
             # The fit passed the guard as it was (a significant held-out gain
             # over majority vote): only fits the guard had to rescue (a
             # refit, or majority vote) are revisited. On the 9 benchmark
@@ -322,6 +323,7 @@ class LabelModel(FactorLabeler):
                 self._log_prior, self._factors, self._tables = (
                     ds._log_prior, ds._factors, ds._tables)
                 self._mode, self._vote_weight = "fit", 0.0
+                self.fit_report_["outcome"] = FitOutcome.DAWID_SKENE.value
         res["chosen"] = chosen
         res["criterion"] = ("held-out vote log-likelihood, 5-fold over rows, LFs "
                             "that cast 2+ different votes")
