@@ -93,25 +93,32 @@ class MomentObjective:
         m, K1, k, n = self.m, self.K1, self.k, self.n
         T, p = self.unpack(x)
         A = T.reshape(self.M, k)
-        Ap = A * p
-        P = (Ap @ A.T).ravel()[self.idx]
-        Pc = np.maximum(P, _TINY)
-        val = -float(self.Nv @ np.log(Pc)) * self.scale
-        G = self._G
-        G[self.idx] = np.where(P > _TINY, -self.scale * self.Nv / Pc, 0.0)
-        G2 = G.reshape(self.M, self.M)
-        GA = G2 @ A
-        dA = (GA + G2.T @ A) * p
-        dp = (A * GA).sum(0)
+        P = (A * p @ A.T).ravel()[self.idx]
         Pm = T @ p  # [m, K1]
-        Pmc = np.maximum(Pm, _TINY)
-        val -= float((self.marg * np.log(Pmc)).sum()) / n
-        H = np.where(Pm > _TINY, -self.marg / (n * Pmc), 0.0)
-        dT = dA.reshape(m, K1, k) + H[:, :, None] * p
-        dp += np.einsum("ia,iay->y", H, T)
-        Tc = np.maximum(T, _TINY)
-        val -= float((self.pseudo * np.log(Tc)).sum()) / n
-        dT -= np.where(T > _TINY, self.pseudo / (n * Tc), 0.0)
+        # logs of 0 (an LF value the fit gives no mass) are clamped, with no
+        # gradient through the clamp; the usual case needs no masking
+        if P.min() > _TINY and Pm.min() > _TINY and T.min() > _TINY:
+            val = -(float(self.Nv @ np.log(P)) * self.scale
+                    + float((self.marg * np.log(Pm)).sum()) / n
+                    + float((self.pseudo * np.log(T)).sum()) / n)
+            self._G[self.idx] = (-self.scale) * self.Nv / P
+            H = self.marg / Pm
+            H *= -1.0 / n
+            dT = self.pseudo / T
+            dT *= -1.0 / n
+        else:
+            Pc, Pmc, Tc = (np.maximum(v, _TINY) for v in (P, Pm, T))
+            val = -(float(self.Nv @ np.log(Pc)) * self.scale
+                    + float((self.marg * np.log(Pmc)).sum()) / n
+                    + float((self.pseudo * np.log(Tc)).sum()) / n)
+            self._G[self.idx] = np.where(P > _TINY, -self.scale * self.Nv / Pc, 0.0)
+            H = np.where(Pm > _TINY, -self.marg / (n * Pmc), 0.0)
+            dT = np.where(T > _TINY, -self.pseudo / (n * Tc), 0.0)
+        G2 = self._G.reshape(self.M, self.M)
+        GA = G2 @ A
+        dT += ((GA + G2.T @ A) * p).reshape(m, K1, k)
+        dT += H[:, :, None] * p
+        dp = (A * GA).sum(0) + H.ravel() @ A
         if not self.fixed_prior:
             val -= float(np.log(p).sum()) / n
             dp -= 1.0 / (n * p)
@@ -125,10 +132,8 @@ class MomentObjective:
             dtheta[:, 0, :] = (d_ab * ab[:, 0] * (1 - ab[:, 0]))[:, None] / k
         else:
             dtheta = T * (dT - (T * dT).sum(1, keepdims=True))
-        grads = [dtheta.ravel()]
-        if not self.fixed_prior:
-            grads.append(p * (dp - float(p @ dp)))
-        return val, np.concatenate(grads)
-
+        if self.fixed_prior:
+            return val, dtheta.ravel()
+        return val, np.concatenate([dtheta.ravel(), p * (dp - float(p @ dp))])
 
 __all__ = ["MomentObjective"]
