@@ -188,7 +188,7 @@ class LabelModel(FactorLabeler):
                        for x in self._fit_cache[key])
         report["n_iter"] = n_it
         factors = factors_from_dependencies(deps, m, k)
-        tables = _tables_for(factors, T, k)
+        tables = tables_for(factors, T, k)
         # EM over the unique patterns; on big matrices without patterns, over
         # those of a strided row sample (the moment fit weakly identifies the
         # class balance: at 1M x 50 with a 0.2 / 0.8 balance, 99.05% vs the
@@ -197,7 +197,7 @@ class LabelModel(FactorLabeler):
             multi = {f for f, C in enumerate(factors) if len(C) > 1}
             upd = None if em_steps else multi
             steps = em_steps or 30
-            start = _tables_for(factors, T0, k)
+            start = tables_for(factors, T0, k)
             pseudo = [np.exp(t) * a for t in start]
             em = dict(update=upd, update_prior=bool(em_steps) and cb is None,
                       independent_abstain=ind, tol=1e-8,
@@ -385,8 +385,17 @@ def _align_classes(T: np.ndarray, lp: np.ndarray, vote_sets: np.ndarray | None =
     return T[:, :, perm], lp[perm]
 
 
-def _tables_for(factors: list[tuple[int, ...]], T: np.ndarray, k: int) -> list[np.ndarray]:
-    """Log tables per factor; a clique starts as the product of its marginals."""
+def tables_for(factors: list[tuple[int, ...]], T: np.ndarray, k: int) -> list[np.ndarray]:
+    """Log tables per factor from [m, a+1, k] conditionals ``T``; a clique
+    starts as the product of its LFs' marginals (shared by the label models
+    that fit per-LF conditionals: ``LabelModel`` and ``TripletLabelModel``).
+
+    Examples
+    --------
+    >>> T = np.full((2, 3, 2), 1 / 3)
+    >>> [t.shape for t in tables_for([(0, 1)], T, 2)]
+    [(9, 2)]
+    """
     out = []
     for C in factors:
         t = T[C[0]]
