@@ -35,3 +35,11 @@ def test_unpack_gives_distributions():
                         False, False, 1.0, 10.0, 1.0)
     T, p = f.unpack(f.x0)
     assert np.allclose(T, T0) and np.allclose(p, [0.3, 0.7])
+
+
+def test_no_co_occurring_votes_is_not_an_error():
+    # LFs that never vote on the same rows: the pair term is empty
+    f = MomentObjective(np.zeros((9, 9)), np.ones((3, 3)), np.full((3, 3, 2), 1 / 3),
+                        np.log([0.5, 0.5]), False, False, 1.0, 3.0, 1.0)
+    val, grad = f(f.x0)
+    assert np.isfinite(val) and np.isfinite(grad).all()

@@ -97,7 +97,7 @@ class MomentObjective:
         Pm = T @ p  # [m, K1]
         # logs of 0 (an LF value the fit gives no mass) are clamped, with no
         # gradient through the clamp; the usual case needs no masking
-        if P.min() > _TINY and Pm.min() > _TINY and T.min() > _TINY:
+        if (not P.size or P.min() > _TINY) and Pm.min() > _TINY and T.min() > _TINY:
             val = -(float(self.Nv @ np.log(P)) * self.scale
                     + float((self.marg * np.log(Pm)).sum()) / n
                     + float((self.pseudo * np.log(T)).sum()) / n)
