@@ -30,6 +30,7 @@ from snorkel_nb.io import load_artifact, save_artifact
 from snorkel_nb.labeling.matrix import check_gold, check_label_matrix
 from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
 from snorkel_nb.labeling.model.majority import vote_counts
+from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
 
 _PRED_CHUNK = 16384
@@ -341,9 +342,8 @@ class FactorLabeler(BaseLabeler):
             raise ValueError(f"{type(self).__name__}: {e}") from e
         self._validate_config()
         self.device = _resolve_device(self.config.device)
-        self._log_prior: np.ndarray | None = None
-        self._factors: list[tuple[int, ...]] = []
-        self._tables: list[np.ndarray] = []
+        # The fitted parameters: one frozen value, replaced whole (see params)
+        self.params_: FactorParams | None = None
         self.n_lfs: int | None = None
         self.dependencies: list[tuple[int, int]] = []
         self.fit_report_: dict[str, Any] = {}
@@ -362,6 +362,19 @@ class FactorLabeler(BaseLabeler):
         # Per-LF vote alphabets ([m, a, k] consistency of vote v with class y);
         # None: every LF votes the k classes themselves (vote c <=> y == c).
         self.vote_sets_: np.ndarray | None = None
+
+    # Read-only views of ``params_`` (the engine's internal names).
+    @property
+    def _log_prior(self) -> np.ndarray | None:
+        return None if self.params_ is None else self.params_.log_prior
+
+    @property
+    def _factors(self) -> list[tuple[int, ...]]:
+        return [] if self.params_ is None else list(self.params_.factors)
+
+    @property
+    def _tables(self) -> list[np.ndarray]:
+        return [] if self.params_ is None else list(self.params_.tables)
 
     @property
     def vote_cardinality(self) -> int:
@@ -736,7 +749,6 @@ class FactorLabeler(BaseLabeler):
             cfg["device"] = device
         model = cls(**cfg)
         model.n_lfs = int(meta["n_lfs"])
-        model._factors = [tuple(int(c) for c in f) for f in meta["factors"]]
         model.dependencies = [tuple(d) for d in meta.get("dependencies", [])]
         model.fit_report_ = meta.get("fit_report", {})
         legacy = "majority_vote" if meta.get("majority_vote_mode") else "fit"
@@ -745,8 +757,10 @@ class FactorLabeler(BaseLabeler):
             raise ValueError(f"{path}: unknown prediction mode {model._mode!r}.")
         vs = meta.get("vote_sets")
         model.vote_sets_ = None if vs is None else np.asarray(vs, dtype=bool)
-        model._log_prior = arrays["log_prior"]
-        model._tables = [arrays[f"table_{i}"] for i in range(len(model._factors))]
+        factors = meta["factors"]
+        model.params_ = FactorParams.of(
+            arrays["log_prior"], factors,
+            [arrays[f"table_{i}"] for i in range(len(factors))])
         model._vote_weight = float(meta.get("vote_weight", _vote_weight(model._tables)
                                             if legacy == "majority_vote" else 0.0))
         return model
@@ -957,8 +971,7 @@ class FactorLabeler(BaseLabeler):
                 return
         if outcome is FitOutcome.MAJORITY_VOTE:
             factors = factors_from_dependencies(deps, stats.m, self.cardinality)
-            self._log_prior, self._factors, self._tables = equal_accuracy_model(
-                gs, factors, cb)
+            self.params_ = FactorParams.of(*equal_accuracy_model(gs, factors, cb))
             self._mode = "majority_vote"
             self._vote_weight = _vote_weight(self._tables)
         action = _GUARD_ACTIONS[outcome]
@@ -993,13 +1006,12 @@ class FactorLabeler(BaseLabeler):
         if alt is None:
             return False
         current = copy.copy(self)
-        self._log_prior, self._factors, self._tables = alt
+        self.params_ = FactorParams.of(*alt)
         gain, se = loo_gain_over_mv(self, gs, baseline=current)
         better = gain > 0 and not degeneracy_problems(self, gs)
         self.fit_report_["moment_alternative"] = {"gain": gain, "se": se, "chosen": better}
         if not better:
-            self._log_prior, self._factors, self._tables = (
-                current._log_prior, current._factors, current._tables)
+            self.params_ = current.params_
         else:  # the EM polish's figures no longer describe the model
             for key in ("em_iter", "start", "log_likelihood", "em_rows"):
                 self.fit_report_.pop(key, None)
@@ -1067,8 +1079,9 @@ class FactorLabeler(BaseLabeler):
         stats = L if isinstance(L, LabelStats) else LabelStats.from_matrix(
             L, self.cardinality)
         rng = np.random.default_rng(seed)
-        params = (self._log_prior, self._factors, self._tables, self.fit_report_,
-                  self._mode)
+        fitted = self.params_
+        params = (fitted.log_prior, list(fitted.factors), list(fitted.tables),
+                  self.fit_report_, self._mode)
         cb = None
         if self.fit_report_.get("class_balance_given"):
             cb = np.exp(self._log_prior)
@@ -1083,8 +1096,8 @@ class FactorLabeler(BaseLabeler):
                 bs = LabelStats.from_patterns(stats.patterns[keep], cnt[keep],
                                               self.cardinality)
                 if self._mode == "majority_vote":
-                    self._log_prior, _, self._tables = equal_accuracy_model(
-                        bs, list(params[1]), cb)
+                    self.params_ = FactorParams.of(*equal_accuracy_model(
+                        bs, list(params[1]), cb))
                     w.append(self.get_weights())
                     continue
                 # warm start: EM on the resample from the fitted parameters
@@ -1095,10 +1108,10 @@ class FactorLabeler(BaseLabeler):
                                           update_prior=cb is None, tol=1e-6,
                                           tied=self._single_class_factors(
                                               bs, list(params[1])))
-                self._log_prior, self._tables = lp, tabs
+                self.params_ = FactorParams.of(lp, params[1], tabs)
                 w.append(self.get_weights())
-        (self._log_prior, self._factors, self._tables, self.fit_report_,
-         self._mode) = params
+        self.params_ = fitted
+        self.fit_report_, self._mode = params[3], params[4]
         w = np.array(w)
         return np.stack([np.quantile(w, alpha / 2, axis=0),
                          np.quantile(w, 1 - alpha / 2, axis=0)], axis=1)

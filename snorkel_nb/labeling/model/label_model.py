@@ -17,6 +17,7 @@ from snorkel_nb.labeling.model.core import (
     factors_from_dependencies,
 )
 from snorkel_nb.labeling.model.moments import MomentObjective
+from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
 
 # L-BFGS stops when one step improves the moment objective by less than this
@@ -153,7 +154,7 @@ class LabelModel(FactorLabeler):
         em_stats = stats if stats.patterns is not None else self._row_sample
         lp, factors, tables, report = self._fit_params(stats, em_stats, cb, deps, strength,
                                                        independent, polish=True)
-        self._log_prior, self._factors, self._tables = lp, factors, tables
+        self.params_ = FactorParams.of(lp, factors, tables)
         self.fit_report_.update(report)
         self.fit_report_["class_balance_given"] = cb is not None
 
@@ -327,8 +328,7 @@ class LabelModel(FactorLabeler):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     ds = dawid_skene(stats)
-                self._log_prior, self._factors, self._tables = (
-                    ds._log_prior, ds._factors, ds._tables)
+                self.params_ = ds.params_
                 self._mode, self._vote_weight = "fit", 0.0
                 self.fit_report_["outcome"] = FitOutcome.DAWID_SKENE.value
         res["chosen"] = chosen
@@ -349,7 +349,7 @@ class LabelModel(FactorLabeler):
         lp, tabs, _, _ = self._em(stats, lp0, factors, tabs0, pseudo,
                                   self.config.em_steps or 50, update_prior=cb is None,
                                   tied=self._single_class_factors(stats, factors))
-        self._log_prior, self._factors, self._tables = lp, factors, tabs
+        self.params_ = FactorParams.of(lp, factors, tabs)
         return True
 
 
