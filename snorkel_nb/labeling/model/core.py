@@ -29,7 +29,11 @@ import torch
 from snorkel_nb.io import load_artifact, save_artifact
 from snorkel_nb.labeling.matrix import check_gold, check_label_matrix
 from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
-from snorkel_nb.labeling.model.majority import vote_counts
+from snorkel_nb.labeling.model.majority import (
+    soft_majority,
+    spread_over_top,
+    vote_counts,
+)
 from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
 
@@ -393,9 +397,7 @@ class FactorLabeler(BaseLabeler):
 
     def _soft_majority(self, pats: np.ndarray) -> np.ndarray:
         """[u, k] majority vote in the latent label set (ties spread evenly)."""
-        counts = self._latent_votes(pats)
-        top = counts == counts.max(1, keepdims=True)
-        return top / top.sum(1, keepdims=True)
+        return spread_over_top(self._latent_votes(pats))
 
     def _validate_config(self) -> None:
         """Check the settings the EM-based models share (abstain mode, epochs, prior)."""
@@ -1235,13 +1237,6 @@ def lf_accuracies(cond: np.ndarray, prior: np.ndarray,
     with np.errstate(invalid="ignore", divide="ignore"):
         acc = np.where(voted > _EPS, correct / np.maximum(voted, _EPS), np.nan)
     return acc
-
-
-def soft_majority(L: np.ndarray, k: int) -> np.ndarray:
-    """[n, k] majority vote spread over tied top classes (uniform if no votes)."""
-    counts = vote_counts(L, k)
-    top = counts == counts.max(1, keepdims=True)
-    return top / top.sum(1, keepdims=True)
 
 
 def identifiability_problems(stats: LabelStats, min_overlap: int = 10) -> list[str]:
