@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from snorkel_nb.labeling.model import LabelModel, generate_synthetic
-from snorkel_nb.labeling.model import core
+from snorkel_nb.labeling.model import guard
 from snorkel_nb.labeling.model.stats import LabelStats
 
 
@@ -35,7 +35,7 @@ def test_mv_agreement_matches_its_definition(k):
     pats = rng.integers(0, k, (400, 7))
     pats[rng.random(pats.shape) < 0.5] = -1
     w = rng.random(400)
-    got, got_tot = core._mv_agreement(pats, w, k, return_totals=True)
+    got, got_tot = guard.mv_agreement(pats, w, k, return_totals=True)
     want, want_tot = _mv_agreement_by_definition(pats, w, k)
     assert np.array_equal(np.isnan(got), np.isnan(want))
     assert np.allclose(np.nan_to_num(got), np.nan_to_num(want))
@@ -50,11 +50,11 @@ def test_vectorised_held_out_test_matches_the_per_lf_loop(k, monkeypatch):
         warnings.simplefilter("ignore")
         fit = LabelModel(k, guard=False).fit(d.L)
         moments = LabelModel(k, guard=False, em_steps=0).fit(d.L)
-    fast = [core.loo_gain_over_mv(fit, stats),
-            core.loo_gain_over_mv(fit, stats, baseline=moments)]
-    monkeypatch.setattr(core, "_loo_singletons", None)
-    monkeypatch.setattr(core, "all", lambda it: False, raising=False)
-    loop = [core.loo_gain_over_mv(fit, stats),
-            core.loo_gain_over_mv(fit, stats, baseline=moments)]
+    fast = [guard.loo_gain_over_mv(fit, stats),
+            guard.loo_gain_over_mv(fit, stats, baseline=moments)]
+    monkeypatch.setattr(guard, "_loo_singletons", None)
+    monkeypatch.setattr(guard, "all", lambda it: False, raising=False)
+    loop = [guard.loo_gain_over_mv(fit, stats),
+            guard.loo_gain_over_mv(fit, stats, baseline=moments)]
     assert fast[0][0] > 0  # the fit beats majority vote here (a real signal)
     assert np.allclose(fast, loop, rtol=1e-9, atol=1e-12)

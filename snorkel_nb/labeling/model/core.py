@@ -8,8 +8,13 @@ whose values include abstain. Under this model a point's posterior is
     log p(y | row) = log p(y) + sum_f log P(codes_f(row) | y) + const,
 
 so prediction is ``m`` gathers and adds on an [n, k] array (no one-hot matrix
-is ever built), and EM runs on the unique voting patterns only. Factor value
-codes are ``sum_t (L[:, C_t] + 1) * (k+1)**t`` (0 = abstain, c + 1 = class c).
+is ever built), and EM runs on the unique voting patterns only.
+
+This module is the labeler (fit, guard flow, EM, predict, save/load); the
+factor algebra is in ``factors``, the guard's gold-free criteria in
+``guard``, the parameter value in ``params``, the moment objective in
+``moments`` and the candidate selection in ``selection`` (names used
+elsewhere are re-exported here).
 """
 
 from __future__ import annotations
@@ -29,6 +34,28 @@ import torch
 from snorkel_nb.io import load_artifact, save_artifact
 from snorkel_nb.labeling.matrix import check_gold, check_label_matrix
 from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
+from snorkel_nb.labeling.model.factors import (  # noqa: F401 (re-exported)
+    MAX_FACTOR_CODES,
+    check_dependencies,
+    check_vote_sets,
+    factor_codes,
+    factors_from_dependencies,
+    fast_log_joint,
+    lf_accuracies,
+    log_joint,
+    marginal_tables,
+    split_factors,
+    value_onehot,
+)
+from snorkel_nb.labeling.model.guard import (  # noqa: F401 (re-exported)
+    degeneracy_problems,
+    equal_accuracy_model,
+    equal_vote_weight,
+    has_co_votes,
+    identifiability_problems,
+    loo_gain_over_mv,
+    mv_agreement,
+)
 from snorkel_nb.labeling.model.majority import (
     soft_majority,
     spread_over_top,
@@ -45,7 +72,6 @@ SAMPLE_ROWS = 10000
 ABSTAIN_MODES = ("class", "independent")
 # What predict does (set by the guard; see FactorLabeler.__init__).
 PREDICT_MODES = ("fit", "majority_vote", "tie_break")
-MAX_FACTOR_CODES = 4096
 _EPS = 1e-12
 # Snorkel 0.9's LabelModel.fit keyword arguments (its TrainConfig fields).
 SNORKEL_TRAIN_ARGS = frozenset({
@@ -144,174 +170,6 @@ def _few_threads(work: float) -> Any:
     finally:
         if small:
             torch.set_num_threads(before)
-
-
-def check_dependencies(dependencies: Any, m: int) -> list[tuple[int, int]]:
-    """Validate ``[(i, j), ...]`` LF index pairs; returns sorted unique pairs."""
-    if dependencies is None:
-        return []
-    out = set()
-    for d in dependencies:
-        try:
-            i, j = (int(v) for v in d)
-        except (TypeError, ValueError) as e:
-            raise ValueError(
-                f"dependencies must be (i, j) pairs of LF indices; got {d!r}."
-            ) from e
-        if not (0 <= i < m and 0 <= j < m):
-            raise ValueError(f"dependency {d!r} names an LF outside 0..{m - 1}.")
-        if i == j:
-            raise ValueError(f"dependency {d!r} pairs an LF with itself.")
-        out.add((min(i, j), max(i, j)))
-    return sorted(out)
-
-
-def factors_from_dependencies(
-    dependencies: Sequence[tuple[int, int]], m: int, cardinality: int
-) -> list[tuple[int, ...]]:
-    """Group LFs into factors: connected components of the dependency graph.
-
-    A component whose joint table would exceed ``MAX_FACTOR_CODES`` values is
-    split into consecutive pieces of the largest allowed size (with a warning).
-    """
-    parent = list(range(m))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for i, j in dependencies:
-        parent[find(i)] = find(j)
-    comps: dict[int, list[int]] = {}
-    for j in range(m):
-        comps.setdefault(find(j), []).append(j)
-    max_size = max(1, int(np.floor(np.log(MAX_FACTOR_CODES) / np.log(cardinality + 1))))
-    factors: list[tuple[int, ...]] = []
-    for comp in sorted(comps.values()):
-        if len(comp) > max_size:
-            warnings.warn(
-                f"Dependency clique {comp} has {len(comp)} LFs; with k={cardinality} "
-                f"at most {max_size} LFs can share a joint table. It is split into "
-                "pieces of that size.",
-                UserWarning,
-                stacklevel=3,
-            )
-        for s in range(0, len(comp), max_size):
-            factors.append(tuple(comp[s : s + max_size]))
-    return factors
-
-
-def factor_codes(Lt: torch.Tensor, factor: tuple[int, ...], k: int) -> torch.Tensor:
-    """[n] int64 value code of ``factor`` for each row of the int8 tensor ``Lt``
-    (``k``: the size of the LFs' vote alphabet)."""
-    code = Lt[:, factor[0]].long() + 1
-    mult = k + 1
-    for c in factor[1:]:
-        code = code + (Lt[:, c].long() + 1) * mult
-        mult *= k + 1
-    return code
-
-
-def log_joint(
-    Lt: torch.Tensor, log_prior: torch.Tensor, factors: Sequence[tuple[int, ...]],
-    tables: Sequence[torch.Tensor], vote_card: int | None = None,
-) -> torch.Tensor:
-    """[n, k] unnormalised log posterior of each row under the factor model
-    (``vote_card``: the vote alphabet's size, default k)."""
-    k = log_prior.shape[0]
-    a = k if vote_card is None else vote_card
-    out = log_prior.expand(Lt.shape[0], k).clone()
-    for f, C in zip(tables, factors):
-        out += f[factor_codes(Lt, C, a)]
-    return out
-
-
-def marginal_tables(
-    factors: Sequence[tuple[int, ...]], tables: Sequence[np.ndarray], m: int, k: int,
-    vote_card: int | None = None,
-) -> np.ndarray:
-    """[m, a+1, k] per-LF conditional probabilities P(value | y) (value 0 =
-    abstain; ``a = vote_card``, the vote alphabet's size, default k)."""
-    a = k if vote_card is None else vote_card
-    out = np.zeros((m, a + 1, k))
-    for C, logt in zip(factors, tables):
-        s = len(C)
-        t = np.exp(logt).reshape((a + 1,) * s + (k,))
-        # code = sum_t v_t (k+1)^t: axis s-1-t of the reshaped table is LF C[t]
-        for ti, c in enumerate(C):
-            ax = s - 1 - ti
-            out[c] = t.sum(axis=tuple(a for a in range(s) if a != ax))
-    return out
-
-
-def _onehot(Lt: torch.Tensor, k: int, dtype: torch.dtype) -> torch.Tensor:
-    """[c, m*(k+1)] indicator of each LF's value (column j*(k+1) = LF j abstained)."""
-    c, m = Lt.shape
-    oh = torch.empty(c, m, k + 1, dtype=dtype, device=Lt.device)
-    for v in range(k + 1):
-        oh[:, :, v] = Lt == (v - 1)
-    return oh.reshape(c, m * (k + 1))
-
-
-def split_factors(
-    factors: Sequence[tuple[int, ...]], tabs: Sequence[torch.Tensor], m: int, k: int,
-    vote_card: int | None = None,
-) -> tuple[torch.Tensor, list[tuple[tuple[int, ...], torch.Tensor]]]:
-    """Stack singleton tables into one [m*(a+1), k] matrix (zero rows for LFs
-    in cliques; ``a = vote_card``, default k) and return the clique factors
-    separately."""
-    a = k if vote_card is None else vote_card
-    ref = tabs[0] if len(tabs) else torch.zeros(1, dtype=torch.float64)
-    W = torch.zeros(m, a + 1, k, dtype=ref.dtype, device=ref.device)
-    cliques = []
-    for C, t in zip(factors, tabs):
-        if len(C) == 1:
-            W[C[0]] = t
-        else:
-            cliques.append((C, t))
-    return W.reshape(m * (a + 1), k), cliques
-
-
-def fast_log_joint(Lt: torch.Tensor, lp: torch.Tensor, W: torch.Tensor,
-                   cliques: list[tuple[tuple[int, ...], torch.Tensor]], k: int
-                   ) -> torch.Tensor:
-    """[c, k] log joint via one one-hot matmul plus a gather per clique
-    (``k``: the vote alphabet's size)."""
-    out = _onehot(Lt, k, W.dtype) @ W + lp
-    for C, t in cliques:
-        out += t[factor_codes(Lt, C, k)]
-    return out
-
-
-def check_vote_sets(vote_sets: Any, m: int, k: int) -> np.ndarray:
-    """Validate per-LF vote alphabets; returns a [m, a, k] boolean array.
-
-    ``vote_sets[j]`` is an [a_j, k] boolean matrix: entry (v, y) says LF j's
-    vote ``v`` (in 0..a_j-1) is consistent with latent class ``y``. ``a`` is
-    the largest a_j; rows past a_j are all False (values LF j never casts).
-    This is how an LF over a coarse task votes on a fine latent label set.
-    """
-    if len(vote_sets) != m:
-        raise ValueError(f"vote_sets has {len(vote_sets)} entries for {m} LFs.")
-    mats = []
-    for j, vs in enumerate(vote_sets):
-        a = np.asarray(vs)
-        if a.ndim != 2 or a.shape[1] != k or a.shape[0] < 1:
-            raise ValueError(f"vote_sets[{j}] must be an [a_j, {k}] boolean matrix; "
-                             f"got shape {a.shape}.")
-        a = a.astype(bool)
-        empty = np.nonzero(~a.any(1))[0]
-        if len(empty):
-            raise ValueError(f"vote_sets[{j}]: vote(s) {empty.tolist()} are consistent "
-                             "with no latent class.")
-        mats.append(a)
-    A = max(a.shape[0] for a in mats)
-    out = np.zeros((m, A, k), dtype=bool)
-    for j, a in enumerate(mats):
-        out[j, : a.shape[0]] = a
-    return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -686,7 +544,7 @@ class FactorLabeler(BaseLabeler):
         for s in range(0, L.shape[0], _PRED_CHUNK):
             Lt = torch.from_numpy(np.ascontiguousarray(L[s : s + _PRED_CHUNK])).to(self.device)
             if self._mode != "majority_vote":
-                lj = (_onehot(Lt, a, torch.float32) @ W32).double()
+                lj = (value_onehot(Lt, a, torch.float32) @ W32).double()
                 for C, t in cliques:
                     lj += t[factor_codes(Lt, C, a)]
                 lj += lp
@@ -763,7 +621,7 @@ class FactorLabeler(BaseLabeler):
         model.params_ = FactorParams.of(
             arrays["log_prior"], factors,
             [arrays[f"table_{i}"] for i in range(len(factors))])
-        model._vote_weight = float(meta.get("vote_weight", _vote_weight(model._tables)
+        model._vote_weight = float(meta.get("vote_weight", equal_vote_weight(model._tables)
                                             if legacy == "majority_vote" else 0.0))
         return model
 
@@ -810,13 +668,13 @@ class FactorLabeler(BaseLabeler):
         if hit is not None and hit[0] is stats:
             cache = hit[1]
         else:
-            cache = [_onehot(Lt[s : s + chunk], a, dt).T.contiguous()
+            cache = [value_onehot(Lt[s : s + chunk], a, dt).T.contiguous()
                      for s in range(0, u, chunk)] if u * m * (a + 1) <= 1e7 else None
             if self._fit_active:
                 self._fit_cache["onehot"] = (stats, cache)
 
         def onehot_t(ci: int, s: int) -> torch.Tensor:
-            return cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], a, dt).T
+            return cache[ci] if cache is not None else value_onehot(Lt[s : s + chunk], a, dt).T
 
         mcodes = {f: factor_codes(Lt, factors[f], a) for f in multi}
         prev = -np.inf
@@ -941,7 +799,7 @@ class FactorLabeler(BaseLabeler):
             self.fit_report_["held_out_lf_gain"] = {"mean": gain, "se": se}
             # e.g. one LF per class, each voting its class only: no vote is
             # ever confirmed by another, so the test cannot judge the fit.
-            no_evidence = se == 0 and gain == 0 and _co_votes(gs)
+            no_evidence = se == 0 and gain == 0 and has_co_votes(gs)
             if no_evidence:
                 verdict = self._trust_without_evidence(gs, cb)
                 if verdict == "fit":
@@ -960,7 +818,7 @@ class FactorLabeler(BaseLabeler):
                     outcome = FitOutcome.MAJORITY_VOTE
                     if verdict == "tie_break":
                         self._mode = "tie_break"
-                        self._vote_weight = _vote_weight(
+                        self._vote_weight = equal_vote_weight(
                             equal_accuracy_model(gs, self._factors, cb)[2])
                         outcome = FitOutcome.TIE_BREAK
             elif not (gain > 2 * se and gain > 0):
@@ -975,7 +833,7 @@ class FactorLabeler(BaseLabeler):
             factors = factors_from_dependencies(deps, stats.m, self.cardinality)
             self.params_ = FactorParams.of(*equal_accuracy_model(gs, factors, cb))
             self._mode = "majority_vote"
-            self._vote_weight = _vote_weight(self._tables)
+            self._vote_weight = equal_vote_weight(self._tables)
         action = _GUARD_ACTIONS[outcome]
         if moment_alternative:
             action += ("; its LF tables re-estimated from the pairwise moments at "
@@ -1177,361 +1035,12 @@ class _SingletonMStep:
             W3[self.ind] = torch.log(t.clamp_min(_EPS))
 
 
-def equal_accuracy_model(
-    stats: LabelStats, factors: list[tuple[int, ...]], cb: np.ndarray | None
-) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]]:
-    """Tables that give every vote the same log-odds, so vote counts rank classes
-    exactly as majority vote does.
-
-    Every LF gets the same accuracy, the share of all votes that agree with
-    the majority of the other LFs (at least 1/k + 0.05), and a
-    class-independent propensity, so the abstain terms cancel and each vote
-    adds the same log-odds. In majority-vote mode ``predict_proba`` scores a
-    covered point by its vote counts times that log-odds alone (the prior
-    labels only points no LF covers), so a lone vote gets that accuracy as its
-    probability and ``get_weights`` reports it for every LF. Pooled over votes
-    rather than averaged over LFs: the average let rarely voting LFs pull
-    TREC's explanation-compiled LFs to 0.31 (Brier score on covered test and
-    fit points 0.55 vs 0.16 pooled); the old rule of raising the accuracy
-    until one vote outweighed the prior gave TREC 0.96 (Brier 0.75 vs 0.62).
-    """
-    k, m = stats.cardinality, stats.m
-    agree, tot = _mv_agreement(stats.patterns, stats.counts, k, return_totals=True)
-    pooled = float((np.nan_to_num(agree) * tot).sum() / tot.sum()) if tot.sum() > 0 else 0.7
-    a = float(np.clip(pooled, 1.0 / k + 0.05, 0.99))
-    if cb is None:
-        q = soft_majority(stats.patterns, k)
-        pc = (q * stats.counts[:, None]).sum(0) + 1.0
-        cb = pc / pc.sum()
-    cov = np.clip(stats.coverage(), 1e-6, 1 - 1e-6)
-    T = np.zeros((m, k + 1, k))
-    T[:, 0, :] = (1 - cov)[:, None]
-    T[:, 1:, :] = cov[:, None, None] * (1 - a) / (k - 1)
-    T[:, 1 + np.arange(k), np.arange(k)] = cov[:, None] * a
-    tables = []
-    for C in factors:
-        t = T[C[0]]
-        for c in C[1:]:
-            t = (T[c][:, None, :] * t[None, :, :]).reshape(-1, k)
-        tables.append(np.log(t))
-    return np.log(cb), factors, tables
-
-
 def _progress(total: int, enabled: bool, desc: str) -> Any:
     if not enabled:
         return None
     from snorkel_nb.progress import progress_bar as tqdm
 
     return tqdm(total=total, desc=desc, leave=False)
-
-
-def lf_accuracies(cond: np.ndarray, prior: np.ndarray,
-                  vote_sets: np.ndarray | None = None) -> np.ndarray:
-    """[m] P(vote consistent with y | vote) from [m, a+1, k] conditionals and
-    the [k] prior (``vote_sets``: [m, a, k] consistency; default vote == y)."""
-    if vote_sets is None:
-        correct = np.einsum("jyy,y->j", cond[:, 1:, :], prior)
-    else:
-        correct = np.einsum("jvy,jvy,y->j", cond[:, 1:, :], vote_sets, prior)
-    voted = ((1 - cond[:, 0, :]) * prior[None, :]).sum(1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        acc = np.where(voted > _EPS, correct / np.maximum(voted, _EPS), np.nan)
-    return acc
-
-
-def identifiability_problems(stats: LabelStats, min_overlap: int = 10) -> list[str]:
-    """Why some LF parameters cannot be learned without gold (messages)."""
-    msgs = []
-    m, k = stats.m, stats.cardinality
-    votes = stats.vote_counts().sum(1)
-    never = np.nonzero(votes == 0)[0]
-    if len(never):
-        msgs.append(f"LFs {never.tolist()} never vote; their accuracy cannot be "
-                    "estimated (they are ignored).")
-    if m < 3:
-        msgs.append(f"Only {m} LFs: at least 3 conditionally independent LFs are "
-                    "needed to identify LF accuracies without gold labels.")
-    if stats.patterns is not None and len(stats.patterns):
-        nv = (stats.patterns >= 0).sum(1)
-        frac3 = float(stats.counts[nv >= 3].sum() / max(stats.n, 1))
-        frac2 = float(stats.counts[nv >= 2].sum() / max(stats.n, 1))
-        if m >= 3 and frac2 < 0.01:
-            msgs.append(f"Only {frac2:.1%} of points have 2 or more votes: LFs barely "
-                        "overlap, so their accuracies are poorly identified.")
-        elif m >= 3 and frac3 == 0:
-            msgs.append("No point has 3 or more votes: fewer than 3 LFs ever vote "
-                        "together, so accuracies rest on pairwise overlaps only.")
-    ov = stats.overlap.reshape(m, k, m, k).sum((1, 3))
-    np.fill_diagonal(ov, 0)
-    lonely = np.nonzero((ov.sum(1) < min_overlap) & (votes > 0))[0]
-    if len(lonely) and m >= 2:
-        msgs.append(f"LFs {lonely.tolist()} overlap with other LFs on fewer than "
-                    f"{min_overlap} points; their accuracy estimates are unreliable.")
-    return msgs
-
-
-def degeneracy_problems(model: FactorLabeler, stats: LabelStats) -> list[str]:
-    """Signs that a fit collapsed, judged against majority vote on the patterns."""
-    k = model.cardinality
-    pats, w = stats.patterns, stats.counts
-    probs = model._proba_np(as_int8(pats))
-    pred = probs.argmax(1)
-    mv = soft_majority(pats, k)
-    nvotes = (pats >= 0).sum(1)
-    covered = nvotes > 0
-    decided = covered & (mv.max(1) > 0.99)
-    problems = []
-    if decided.any():
-        wd = w[decided]
-        mv_freq = np.bincount(mv[decided].argmax(1), weights=wd, minlength=k) / wd.sum()
-        cov_w = w[covered]
-        md_freq = np.bincount(pred[covered], weights=cov_w, minlength=k) / cov_w.sum()
-        prior = np.exp(model._log_prior)
-        # A collapse is EM shrinking a class's prior away. Under a prior the user
-        # gave, a rare class that is never predicted is the Bayes decision (the
-        # true model of synthetic single-class LFs with a 3.6% class fails
-        # this test), so it is only applied to estimated priors.
-        estimated = not model.fit_report_.get("class_balance_given")
-        for c in range(k if estimated else 0):
-            if mv_freq[c] >= 0.02 and (md_freq[c] < mv_freq[c] / 5 or prior[c] < mv_freq[c] / 10):
-                problems.append(
-                    f"class {c} collapsed: predicted on {md_freq[c]:.1%} of covered points "
-                    f"(prior {prior[c]:.3f}) vs {mv_freq[c]:.1%} by majority vote")
-        agree_mv = float((w[decided] * (pred[decided] == mv[decided].argmax(1))).sum()
-                         / w[decided].sum())
-        if agree_mv < 0.8:
-            problems.append(f"agrees with majority vote on only {agree_mv:.0%} of the "
-                            "points where majority vote is decided")
-        # unanimous votes of >= 2 LFs contradicted
-        vc = vote_counts(pats, k)
-        unan = (nvotes >= 2) & (vc.max(1) == nvotes)
-        if unan.any():
-            bad = float(w[unan & (pred != vc.argmax(1))].sum() / w[unan].sum())
-            if bad > 0.1:
-                problems.append(f"{bad:.0%} of points where 2+ LFs vote unanimously get "
-                                "another label")
-    acc = model.get_weights()
-    # LFs that agree with majority vote far more than chance but are rated below it
-    agree = _mv_agreement(pats, w, k)
-    low = np.nonzero((acc < 1.0 / k) & (agree > 1.0 / k + 0.15))[0]
-    if len(low):
-        problems.append(f"LFs {low.tolist()} estimated below chance although they agree "
-                        "with majority vote")
-    return problems
-
-
-def loo_gain_over_mv(model: FactorLabeler, stats: LabelStats,
-                     baseline: FactorLabeler | None = None) -> tuple[float, float]:
-    """Held-out-LF agreement of ``model`` minus that of majority vote (or of
-    ``baseline``, another fit with the same factors: a paired comparison).
-
-    For each LF j and each pattern where j votes and some other LF votes too,
-    both predictors label the point from the other LFs only (a model drops
-    the factor holding j; majority vote drops j's vote; ties count as the
-    expected agreement of a random tie-break). Returns the count-weighted mean
-    of (model agreement - baseline agreement) with j's vote, and its standard
-    error.
-    """
-    k = model.cardinality
-    pats, w = as_int8(stats.patterns), stats.counts
-    Lt = torch.from_numpy(pats)
-    # Both predictors choose among the classes the other LFs voted for: with
-    # LFs that each vote one class, "nobody else voted c" would otherwise leak
-    # the held-out vote through the abstain terms. What is tested is how the
-    # fit weighs and breaks ties between the votes it sees. The prior stays in:
-    # tables and prior are fitted jointly, and without it a fit on imbalanced
-    # classes was judged worse than majority vote although it was better
-    # (synthetic 1M x 50, balance 0.2/0.8: 99.05% vs majority vote 98.42%).
-    if all(len(C) == 1 for C in model._factors) and (
-            baseline is None or all(len(C) == 1 for C in baseline._factors)):
-        return _loo_singletons(model, baseline, pats, w)
-    preds = [_HeldOut(model, Lt)] + ([_HeldOut(baseline, Lt)] if baseline else [])
-    vc = vote_counts(pats, k)
-    clique = {j: C for C in model._factors for j in C}
-    # running weighted sums of d and d^2 (a list of per-point differences
-    # grew to ~1 GB at 1M distinct rows x 200 LFs)
-    sw = swd = swd2 = 0.0
-    for j in range(pats.shape[1]):
-        # drop j's whole factor on both sides (its declared copies would
-        # otherwise vote for it)
-        Cj = list(clique.get(j, (j,)))
-        c_all = vc.copy()
-        for i in Cj:
-            for y in range(k):
-                c_all[:, y] -= pats[:, i] == y
-        on = np.nonzero((pats[:, j] >= 0) & (c_all.sum(1) >= 1))[0]
-        if not len(on):
-            continue
-        v = pats[on, j].astype(np.int64)
-        c = c_all[on]
-        agree = [p.agreement(j, on, v, c) for p in preds]
-        if baseline is None:
-            top = c == c.max(1, keepdims=True)
-            agree.append(top[np.arange(len(on)), v] / top.sum(1))
-        d, ww = agree[0] - agree[1], w[on]
-        sw += float(ww.sum())
-        swd += float((ww * d).sum())
-        swd2 += float((ww * d * d).sum())
-    if sw == 0:
-        return 0.0, 0.0
-    mean = swd / sw
-    var = max(swd2 / sw - mean * mean, 0.0)
-    return mean, float(np.sqrt(var / max(sw, 1.0)))
-
-
-def _singleton_log_joint(model: FactorLabeler, pats: np.ndarray
-                         ) -> tuple[np.ndarray, np.ndarray]:
-    """([u, k] log joint, [m, k+1, k] per-LF log tables) of a model whose
-    factors are all single LFs."""
-    m = pats.shape[1]
-    T = np.empty((m, model.cardinality + 1, model.cardinality))
-    for C, t in zip(model._factors, model._tables):
-        T[C[0]] = t
-    lj = np.asarray(model._log_prior, dtype=np.float64)[None, :].repeat(len(pats), 0)
-    for j in range(m):
-        lj += T[j][pats[:, j].astype(np.int64) + 1]
-    return lj, T
-
-
-def _loo_singletons(model: FactorLabeler, baseline: FactorLabeler | None,
-                    pats: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """``loo_gain_over_mv`` when every factor is one LF, vectorised over
-    blocks of LFs (the same comparisons as the per-LF loop).
-
-    Classes are looped over (k is small) so every array is [rows, LFs]:
-    numpy reductions over a last axis of size k were most of the cost.
-    """
-    k = model.cardinality
-    u, m = pats.shape
-    vc = vote_counts(pats, k)
-    nv = vc.sum(1)
-    fits = [_singleton_log_joint(model, pats)]
-    if baseline is not None:
-        fits.append(_singleton_log_joint(baseline, pats))
-    sw = swd = swd2 = 0.0
-    block = max(1, int(1e6 // max(u, 1)))
-    for s0 in range(0, m, block):
-        J = np.arange(s0, min(m, s0 + block))
-        Vb = pats[:, J]
-        # the (row, LF) pairs where LF j votes and another LF votes too,
-        # flattened: every array below is 1-D over those pairs
-        r, jj = np.nonzero((Vb >= 0) & (nv[:, None] >= 2))
-        if not len(r):
-            continue
-        v = Vb[r, jj].astype(np.int64)
-        is_v = [v == y for y in range(k)]
-        c = [vc[r, y] - is_v[y] for y in range(k)]  # the others' votes
-        flat = J[jj] * (k + 1) + v + 1  # LF j's table row for its value
-        agree = []
-        for lj, T in fits:
-            # the fit's log joint without LF j's own term, over voted classes
-            sc = [np.where(c[y] == 0, -np.inf, lj[r, y] - np.take(T[:, :, y].ravel(), flat))
-                  for y in range(k)]
-            agree.append(_share_of_top(sc, is_v, tol=1e-9))
-        if baseline is None:
-            agree.append(_share_of_top(c, is_v, tol=0.5))
-        d = agree[0] - agree[1]
-        ww = w[r]
-        sw += float(ww.sum())
-        swd += float((ww * d).sum())
-        swd2 += float((ww * d * d).sum())
-    if sw == 0:
-        return 0.0, 0.0
-    mean = swd / sw
-    var = max(swd2 / sw - mean * mean, 0.0)
-    return mean, float(np.sqrt(var / max(sw, 1.0)))
-
-
-def _share_of_top(scores: list[np.ndarray], is_v: list[np.ndarray],
-                  tol: float) -> np.ndarray:
-    """[rows, LFs] chance a uniform pick among the top-scoring classes (within
-    ``tol``) is the held-out vote, from per-class score arrays."""
-    mx = scores[0]
-    for sc in scores[1:]:
-        mx = np.maximum(mx, sc)
-    n_top = np.zeros(mx.shape)
-    hit = np.zeros(mx.shape)
-    with np.errstate(invalid="ignore"):
-        for sc, v in zip(scores, is_v):
-            top = np.abs(sc - mx) < tol
-            n_top += top
-            hit += top & v
-    return hit / np.maximum(n_top, 1)
-
-class _HeldOut:
-    """A fit's predictions of one LF's vote from the other LFs' votes."""
-
-    def __init__(self, model: FactorLabeler, Lt: torch.Tensor) -> None:
-        k, (u, m) = model.cardinality, Lt.shape
-        self.model, self.Lt, self.k = model, Lt, k
-        # [u, k] log joint in row chunks (never one [u, k] array per factor:
-        # that took 6 GB at 1M distinct rows x 200 LFs)
-        lp_t, tabs = model._torch_params()
-        W, cliques = split_factors(model._factors, [t.cpu() for t in tabs], m, k)
-        self.lj = np.empty((u, k))
-        chunk = max(1, int(4e6 // max(m * (k + 1), 1)))
-        for s0 in range(0, u, chunk):
-            self.lj[s0 : s0 + chunk] = fast_log_joint(Lt[s0 : s0 + chunk], lp_t.cpu(), W,
-                                                      cliques, k).numpy()
-        self.factor_of = {j: f for f, C in enumerate(model._factors) for j in C}
-
-    def agreement(self, j: int, on: np.ndarray, v: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """Expected agreement with LF j's votes ``v`` on rows ``on``, choosing
-        among the classes with others' votes ``c`` > 0 (random tie-break)."""
-        s = self.lj[on].copy()
-        if j in self.factor_of:
-            f = self.factor_of[j]
-            C = self.model._factors[f]
-            s -= self.model._tables[f][factor_codes(self.Lt[on], C, self.k).numpy()]
-        s[c == 0] = -np.inf
-        top = np.abs(s - s.max(1, keepdims=True)) < 1e-9
-        return top[np.arange(len(on)), v] / top.sum(1)
-
-
-def _vote_weight(tables: list[np.ndarray]) -> float:
-    """Log-odds of one vote under :func:`equal_accuracy_model` tables."""
-    return float(tables[0][1, 0] - tables[0][1, 1])
-
-
-def _co_votes(stats: LabelStats) -> bool:
-    """Whether any row has two or more votes (else nothing ties LFs together)."""
-    return bool(((stats.patterns >= 0).sum(1) >= 2).any())
-
-
-def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int,
-                  return_totals: bool = False) -> Any:
-    """[m] how often each LF agrees with the majority vote of the *other* LFs
-    (count-weighted over the patterns where that majority is unique); with
-    ``return_totals`` also the [m] weight of those patterns."""
-    u, m = pats.shape
-    counts = vote_counts(pats, k)  # [u, k]
-    # The others' votes are the row's counts less one vote for v, so their
-    # top two values are the row's top three less one copy of count v: an
-    # [u, LFs] computation instead of an [u, LFs, k] one (same result).
-    desc = -np.sort(-counts, axis=1)
-    s1 = desc[:, :1]
-    s2 = desc[:, 1:2] if k > 1 else np.full((u, 1), -1.0)
-    s3 = desc[:, 2:3] if k > 2 else np.full((u, 1), -1.0)
-    out = np.full(m, np.nan)
-    totals = np.zeros(m)
-    block = max(1, int(4e6 // max(u, 1)))  # LFs per [u, block] slab
-    for s in range(0, m, block):
-        V = pats[:, s : s + block].astype(np.int64)  # [u, b]
-        voted = V >= 0
-        cv = np.take_along_axis(counts, np.maximum(V, 0), 1)  # row's count of v
-        o1 = np.where(cv == s1, s2, s1)  # others' largest count
-        o2 = np.where(cv == s1, s3, np.where(cv == s2, s3, s2))  # ... and second
-        own = cv - 1  # v's count among the others
-        # the others' majority is unique and is v / is some other class
-        wins = own > o1
-        uniq = wins | ((own < o1) & (o1 > o2))
-        mx = np.maximum(own, o1)
-        W = w[:, None] * (voted & (mx > 0) & uniq)
-        tot = W.sum(0)
-        agree = (W * wins).sum(0)
-        out[s : s + V.shape[1]] = np.where(tot > 0, agree / np.maximum(tot, 1e-300), np.nan)
-        totals[s : s + V.shape[1]] = tot
-    return (out, totals) if return_totals else out
 
 
 __all__ = [
