@@ -470,7 +470,7 @@ def test_random_tie_break_depends_on_the_tied_classes_only():
 
 
 def test_mv_agreement_hand_computed():
-    from snorkel_nb.labeling.model.core import _mv_agreement
+    from snorkel_nb.labeling.model.guard import mv_agreement as _mv_agreement
 
     pats = np.array([[0, 0, 1], [0, 1, 1], [1, 1, 1]], dtype=np.int8)
     w = np.array([1.0, 1.0, 2.0])

@@ -18,6 +18,7 @@ _LAZY = {
     "probs_to_preds": "base",
     "DegenerateFitWarning": "core",
     "FactorLabeler": "core",
+    "FitOutcome": "core",
     "IdentifiabilityWarning": "core",
     "DawidSkene": "dawid_skene",
     "LabelModel": "label_model",
@@ -42,6 +43,7 @@ __all__ = [
     "DawidSkene",
     "DegenerateFitWarning",
     "FactorLabeler",
+    "FitOutcome",
     "IdentifiabilityWarning",
     "LabelModel",
     "LabelStats",
@@ -69,6 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from snorkel_nb.labeling.model.core import (
         DegenerateFitWarning,
         FactorLabeler,
+        FitOutcome,
         IdentifiabilityWarning,
     )
     from snorkel_nb.labeling.model.dawid_skene import DawidSkene

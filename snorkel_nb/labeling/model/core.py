@@ -8,8 +8,13 @@ whose values include abstain. Under this model a point's posterior is
     log p(y | row) = log p(y) + sum_f log P(codes_f(row) | y) + const,
 
 so prediction is ``m`` gathers and adds on an [n, k] array (no one-hot matrix
-is ever built), and EM runs on the unique voting patterns only. Factor value
-codes are ``sum_t (L[:, C_t] + 1) * (k+1)**t`` (0 = abstain, c + 1 = class c).
+is ever built), and EM runs on the unique voting patterns only.
+
+This module is the labeler (fit, guard flow, EM, predict, save/load); the
+factor algebra is in ``factors``, the guard's gold-free criteria in
+``guard``, the parameter value in ``params``, the moment objective in
+``moments`` and the candidate selection in ``selection`` (names used
+elsewhere are re-exported here).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import enum
 import json
 import warnings
 from abc import abstractmethod
@@ -27,8 +33,35 @@ import torch
 
 from snorkel_nb.io import load_artifact, save_artifact
 from snorkel_nb.labeling.matrix import check_gold, check_label_matrix
-from snorkel_nb.labeling.model.base import BaseLabeler
-from snorkel_nb.labeling.model.majority import vote_counts
+from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
+from snorkel_nb.labeling.model.factors import (  # noqa: F401 (re-exported)
+    MAX_FACTOR_CODES,
+    check_dependencies,
+    check_vote_sets,
+    factor_codes,
+    factors_from_dependencies,
+    fast_log_joint,
+    lf_accuracies,
+    log_joint,
+    marginal_tables,
+    split_factors,
+    value_onehot,
+)
+from snorkel_nb.labeling.model.guard import (  # noqa: F401 (re-exported)
+    degeneracy_problems,
+    equal_accuracy_model,
+    equal_vote_weight,
+    has_co_votes,
+    identifiability_problems,
+    loo_gain_over_mv,
+    mv_agreement,
+)
+from snorkel_nb.labeling.model.majority import (
+    soft_majority,
+    spread_over_top,
+    vote_counts,
+)
+from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
 
 _PRED_CHUNK = 16384
@@ -39,7 +72,6 @@ SAMPLE_ROWS = 10000
 ABSTAIN_MODES = ("class", "independent")
 # What predict does (set by the guard; see FactorLabeler.__init__).
 PREDICT_MODES = ("fit", "majority_vote", "tie_break")
-MAX_FACTOR_CODES = 4096
 _EPS = 1e-12
 # Snorkel 0.9's LabelModel.fit keyword arguments (its TrainConfig fields).
 SNORKEL_TRAIN_ARGS = frozenset({
@@ -66,6 +98,30 @@ class _instance_or_class:  # noqa: N801 (used as a decorator)
 
         bound.__doc__ = self.fn.__doc__
         return bound
+
+
+class FitOutcome(str, enum.Enum):
+    """What a fit ended as (``fit_report_["outcome"]``): codes to branch on,
+    where ``fit_report_["action"]`` is the sentence for people."""
+
+    FIT = "fit"  # the fit itself, passed the guard unchanged
+    GUARDED_REFIT = "guarded refit"  # the guard's safe refit replaced it
+    TIE_BREAK = "tie break"  # majority vote's decisions, the fit breaks ties
+    MAJORITY_VOTE = "majority vote"  # fell back to majority vote
+    DAWID_SKENE = "dawid-skene"  # the selection switched to Dawid-Skene
+
+
+_GUARD_ACTIONS = {
+    FitOutcome.GUARDED_REFIT: (
+        "refit from the majority-vote start with a strong prior toward the "
+        "majority-vote estimate and per-class abstain rates"),
+    FitOutcome.TIE_BREAK: (
+        "kept majority vote's decisions; the fit only breaks its ties between "
+        "voted classes (pass class_balance= or Y_dev= to use the whole fit)"),
+    FitOutcome.MAJORITY_VOTE: (
+        "fell back to majority vote (same decisions and ties; a given class "
+        "balance labels the points no LF covers)"),
+}
 
 
 class DegenerateFitWarning(UserWarning):
@@ -116,174 +172,6 @@ def _few_threads(work: float) -> Any:
             torch.set_num_threads(before)
 
 
-def check_dependencies(dependencies: Any, m: int) -> list[tuple[int, int]]:
-    """Validate ``[(i, j), ...]`` LF index pairs; returns sorted unique pairs."""
-    if dependencies is None:
-        return []
-    out = set()
-    for d in dependencies:
-        try:
-            i, j = (int(v) for v in d)
-        except (TypeError, ValueError) as e:
-            raise ValueError(
-                f"dependencies must be (i, j) pairs of LF indices; got {d!r}."
-            ) from e
-        if not (0 <= i < m and 0 <= j < m):
-            raise ValueError(f"dependency {d!r} names an LF outside 0..{m - 1}.")
-        if i == j:
-            raise ValueError(f"dependency {d!r} pairs an LF with itself.")
-        out.add((min(i, j), max(i, j)))
-    return sorted(out)
-
-
-def factors_from_dependencies(
-    dependencies: Sequence[tuple[int, int]], m: int, cardinality: int
-) -> list[tuple[int, ...]]:
-    """Group LFs into factors: connected components of the dependency graph.
-
-    A component whose joint table would exceed ``MAX_FACTOR_CODES`` values is
-    split into consecutive pieces of the largest allowed size (with a warning).
-    """
-    parent = list(range(m))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for i, j in dependencies:
-        parent[find(i)] = find(j)
-    comps: dict[int, list[int]] = {}
-    for j in range(m):
-        comps.setdefault(find(j), []).append(j)
-    max_size = max(1, int(np.floor(np.log(MAX_FACTOR_CODES) / np.log(cardinality + 1))))
-    factors: list[tuple[int, ...]] = []
-    for comp in sorted(comps.values()):
-        if len(comp) > max_size:
-            warnings.warn(
-                f"Dependency clique {comp} has {len(comp)} LFs; with k={cardinality} "
-                f"at most {max_size} LFs can share a joint table. It is split into "
-                "pieces of that size.",
-                UserWarning,
-                stacklevel=3,
-            )
-        for s in range(0, len(comp), max_size):
-            factors.append(tuple(comp[s : s + max_size]))
-    return factors
-
-
-def factor_codes(Lt: torch.Tensor, factor: tuple[int, ...], k: int) -> torch.Tensor:
-    """[n] int64 value code of ``factor`` for each row of the int8 tensor ``Lt``
-    (``k``: the size of the LFs' vote alphabet)."""
-    code = Lt[:, factor[0]].long() + 1
-    mult = k + 1
-    for c in factor[1:]:
-        code = code + (Lt[:, c].long() + 1) * mult
-        mult *= k + 1
-    return code
-
-
-def log_joint(
-    Lt: torch.Tensor, log_prior: torch.Tensor, factors: Sequence[tuple[int, ...]],
-    tables: Sequence[torch.Tensor], vote_card: int | None = None,
-) -> torch.Tensor:
-    """[n, k] unnormalised log posterior of each row under the factor model
-    (``vote_card``: the vote alphabet's size, default k)."""
-    k = log_prior.shape[0]
-    a = k if vote_card is None else vote_card
-    out = log_prior.expand(Lt.shape[0], k).clone()
-    for f, C in zip(tables, factors):
-        out += f[factor_codes(Lt, C, a)]
-    return out
-
-
-def marginal_tables(
-    factors: Sequence[tuple[int, ...]], tables: Sequence[np.ndarray], m: int, k: int,
-    vote_card: int | None = None,
-) -> np.ndarray:
-    """[m, a+1, k] per-LF conditional probabilities P(value | y) (value 0 =
-    abstain; ``a = vote_card``, the vote alphabet's size, default k)."""
-    a = k if vote_card is None else vote_card
-    out = np.zeros((m, a + 1, k))
-    for C, logt in zip(factors, tables):
-        s = len(C)
-        t = np.exp(logt).reshape((a + 1,) * s + (k,))
-        # code = sum_t v_t (k+1)^t: axis s-1-t of the reshaped table is LF C[t]
-        for ti, c in enumerate(C):
-            ax = s - 1 - ti
-            out[c] = t.sum(axis=tuple(a for a in range(s) if a != ax))
-    return out
-
-
-def _onehot(Lt: torch.Tensor, k: int, dtype: torch.dtype) -> torch.Tensor:
-    """[c, m*(k+1)] indicator of each LF's value (column j*(k+1) = LF j abstained)."""
-    c, m = Lt.shape
-    oh = torch.empty(c, m, k + 1, dtype=dtype, device=Lt.device)
-    for v in range(k + 1):
-        oh[:, :, v] = Lt == (v - 1)
-    return oh.reshape(c, m * (k + 1))
-
-
-def split_factors(
-    factors: Sequence[tuple[int, ...]], tabs: Sequence[torch.Tensor], m: int, k: int,
-    vote_card: int | None = None,
-) -> tuple[torch.Tensor, list[tuple[tuple[int, ...], torch.Tensor]]]:
-    """Stack singleton tables into one [m*(a+1), k] matrix (zero rows for LFs
-    in cliques; ``a = vote_card``, default k) and return the clique factors
-    separately."""
-    a = k if vote_card is None else vote_card
-    ref = tabs[0] if len(tabs) else torch.zeros(1, dtype=torch.float64)
-    W = torch.zeros(m, a + 1, k, dtype=ref.dtype, device=ref.device)
-    cliques = []
-    for C, t in zip(factors, tabs):
-        if len(C) == 1:
-            W[C[0]] = t
-        else:
-            cliques.append((C, t))
-    return W.reshape(m * (a + 1), k), cliques
-
-
-def fast_log_joint(Lt: torch.Tensor, lp: torch.Tensor, W: torch.Tensor,
-                   cliques: list[tuple[tuple[int, ...], torch.Tensor]], k: int
-                   ) -> torch.Tensor:
-    """[c, k] log joint via one one-hot matmul plus a gather per clique
-    (``k``: the vote alphabet's size)."""
-    out = _onehot(Lt, k, W.dtype) @ W + lp
-    for C, t in cliques:
-        out += t[factor_codes(Lt, C, k)]
-    return out
-
-
-def check_vote_sets(vote_sets: Any, m: int, k: int) -> np.ndarray:
-    """Validate per-LF vote alphabets; returns a [m, a, k] boolean array.
-
-    ``vote_sets[j]`` is an [a_j, k] boolean matrix: entry (v, y) says LF j's
-    vote ``v`` (in 0..a_j-1) is consistent with latent class ``y``. ``a`` is
-    the largest a_j; rows past a_j are all False (values LF j never casts).
-    This is how an LF over a coarse task votes on a fine latent label set.
-    """
-    if len(vote_sets) != m:
-        raise ValueError(f"vote_sets has {len(vote_sets)} entries for {m} LFs.")
-    mats = []
-    for j, vs in enumerate(vote_sets):
-        a = np.asarray(vs)
-        if a.ndim != 2 or a.shape[1] != k or a.shape[0] < 1:
-            raise ValueError(f"vote_sets[{j}] must be an [a_j, {k}] boolean matrix; "
-                             f"got shape {a.shape}.")
-        a = a.astype(bool)
-        empty = np.nonzero(~a.any(1))[0]
-        if len(empty):
-            raise ValueError(f"vote_sets[{j}]: vote(s) {empty.tolist()} are consistent "
-                             "with no latent class.")
-        mats.append(a)
-    A = max(a.shape[0] for a in mats)
-    out = np.zeros((m, A, k), dtype=bool)
-    for j, a in enumerate(mats):
-        out[j, : a.shape[0]] = a
-    return out
-
-
 @dataclasses.dataclass(frozen=True)
 class ModelConfig:
     """Hyper-parameters shared by the probabilistic label models (JSON-able)."""
@@ -316,9 +204,8 @@ class FactorLabeler(BaseLabeler):
             raise ValueError(f"{type(self).__name__}: {e}") from e
         self._validate_config()
         self.device = _resolve_device(self.config.device)
-        self._log_prior: np.ndarray | None = None
-        self._factors: list[tuple[int, ...]] = []
-        self._tables: list[np.ndarray] = []
+        # The fitted parameters: one frozen value, replaced whole (see params)
+        self.params_: FactorParams | None = None
         self.n_lfs: int | None = None
         self.dependencies: list[tuple[int, int]] = []
         self.fit_report_: dict[str, Any] = {}
@@ -333,9 +220,23 @@ class FactorLabeler(BaseLabeler):
         # Scratch space for one fit (LabelModel reuses a moment fit there);
         # emptied when fit_stats returns.
         self._fit_cache: dict[Any, Any] = {}
+        self._fit_active = False
         # Per-LF vote alphabets ([m, a, k] consistency of vote v with class y);
         # None: every LF votes the k classes themselves (vote c <=> y == c).
         self.vote_sets_: np.ndarray | None = None
+
+    # Read-only views of ``params_`` (the engine's internal names).
+    @property
+    def _log_prior(self) -> np.ndarray | None:
+        return None if self.params_ is None else self.params_.log_prior
+
+    @property
+    def _factors(self) -> list[tuple[int, ...]]:
+        return [] if self.params_ is None else list(self.params_.factors)
+
+    @property
+    def _tables(self) -> list[np.ndarray]:
+        return [] if self.params_ is None else list(self.params_.tables)
 
     @property
     def vote_cardinality(self) -> int:
@@ -354,9 +255,7 @@ class FactorLabeler(BaseLabeler):
 
     def _soft_majority(self, pats: np.ndarray) -> np.ndarray:
         """[u, k] majority vote in the latent label set (ties spread evenly)."""
-        counts = self._latent_votes(pats)
-        top = counts == counts.max(1, keepdims=True)
-        return top / top.sum(1, keepdims=True)
+        return spread_over_top(self._latent_votes(pats))
 
     def _validate_config(self) -> None:
         """Check the settings the EM-based models share (abstain mode, epochs, prior)."""
@@ -511,12 +410,14 @@ class FactorLabeler(BaseLabeler):
         torch.manual_seed(self.config.seed)
         self.n_lfs = stats.m
         self.dependencies = deps
-        self.fit_report_ = {"problems": [], "action": None}
+        self.fit_report_ = {"problems": [], "action": None,
+                            "outcome": FitOutcome.FIT.value}
         self._mode = "fit"
         self._warn_identifiability(stats)
         u = len(stats.counts) if stats.patterns is not None else stats.m * self.cardinality
         self._row_sample = _row_sample if stats.patterns is None else None
         self._fit_cache = {}
+        self._fit_active = True
         guard = self.config.guard and self.vote_sets_ is None
         with _few_threads(u * stats.m * (self.vote_cardinality + 1)):
             try:
@@ -538,6 +439,7 @@ class FactorLabeler(BaseLabeler):
                     self._select(stats, cb)
             finally:
                 self._fit_cache = {}
+                self._fit_active = False
         return self
 
     def _select(self, stats: LabelStats, cb: np.ndarray | None) -> None:
@@ -594,6 +496,31 @@ class FactorLabeler(BaseLabeler):
         with _few_threads(L.size * (self.vote_cardinality + 1)):
             return self._proba_np(L)
 
+    def predict(self, L: Any, return_probs: bool = False,
+                tie_break_policy: str = "abstain") -> Any:
+        """Hard labels for each row of ``L`` (see ``BaseLabeler.predict``).
+
+        After a fallback to majority vote (``fit_report_["action"]``), the
+        probabilities keep majority vote's exact ties, a structural artefact
+        no fitted model has: under the ``"abstain"`` policy those ties on rows
+        with votes are broken as the ``"random"`` policy does (the same row
+        always gets the same choice), so a row some LF voted on never gets
+        -1 and an end model sees only real classes; rows without votes still
+        get -1. ``predict_proba`` is unchanged. Tried and rejected for
+        breaking them: the rejected fit's posterior (TREC -4.2, Basketball
+        -4.4 points vs the random choice) and LF accuracies from agreement
+        with majority vote (TREC -3.5).
+        """
+        if tie_break_policy != "abstain" or self._mode == "fit":
+            return super().predict(L, return_probs, tie_break_policy)
+        preds, probs = super().predict(L, True, "abstain")
+        voted_tie = preds == -1
+        if voted_tie.any():
+            votes = check_label_matrix(L, cardinality=127, allow_empty=True)
+            voted_tie &= (votes >= 0).any(1)
+            preds[voted_tie] = probs_to_preds(probs, "random")[voted_tie]
+        return (preds, probs) if return_probs else preds
+
     def _proba_np(self, L: np.ndarray) -> np.ndarray:
         lp, tabs = self._torch_params()
         k, a = self.cardinality, self.vote_cardinality
@@ -617,7 +544,7 @@ class FactorLabeler(BaseLabeler):
         for s in range(0, L.shape[0], _PRED_CHUNK):
             Lt = torch.from_numpy(np.ascontiguousarray(L[s : s + _PRED_CHUNK])).to(self.device)
             if self._mode != "majority_vote":
-                lj = (_onehot(Lt, a, torch.float32) @ W32).double()
+                lj = (value_onehot(Lt, a, torch.float32) @ W32).double()
                 for C, t in cliques:
                     lj += t[factor_codes(Lt, C, a)]
                 lj += lp
@@ -682,7 +609,6 @@ class FactorLabeler(BaseLabeler):
             cfg["device"] = device
         model = cls(**cfg)
         model.n_lfs = int(meta["n_lfs"])
-        model._factors = [tuple(int(c) for c in f) for f in meta["factors"]]
         model.dependencies = [tuple(d) for d in meta.get("dependencies", [])]
         model.fit_report_ = meta.get("fit_report", {})
         legacy = "majority_vote" if meta.get("majority_vote_mode") else "fit"
@@ -691,9 +617,11 @@ class FactorLabeler(BaseLabeler):
             raise ValueError(f"{path}: unknown prediction mode {model._mode!r}.")
         vs = meta.get("vote_sets")
         model.vote_sets_ = None if vs is None else np.asarray(vs, dtype=bool)
-        model._log_prior = arrays["log_prior"]
-        model._tables = [arrays[f"table_{i}"] for i in range(len(model._factors))]
-        model._vote_weight = float(meta.get("vote_weight", _vote_weight(model._tables)
+        factors = meta["factors"]
+        model.params_ = FactorParams.of(
+            arrays["log_prior"], factors,
+            [arrays[f"table_{i}"] for i in range(len(factors))])
+        model._vote_weight = float(meta.get("vote_weight", equal_vote_weight(model._tables)
                                             if legacy == "majority_vote" else 0.0))
         return model
 
@@ -732,50 +660,52 @@ class FactorLabeler(BaseLabeler):
         upd = set(range(len(factors))) if update is None else update
         multi = [f for f, C in enumerate(factors) if len(C) > 1]
         chunk = max(1, min(u, int(4e6 // max(m * (a + 1), 1))))  # ~32 MB one-hot
-        cache = [_onehot(Lt[s : s + chunk], a, dt) for s in range(0, u, chunk)] if (
-            u * m * (a + 1) <= 1e7) else None
+        # The E-step runs in the [k, rows] layout: with k columns the
+        # [rows, m*(a+1)] one-hot products are memory-bound, and the
+        # transposed ones stream the cached one-hot once (~4x faster at 10k x 20).
+        # (built once per fit and statistics: the fit runs EM from two starts)
+        hit = self._fit_cache.get("onehot")
+        if hit is not None and hit[0] is stats:
+            cache = hit[1]
+        else:
+            cache = [value_onehot(Lt[s : s + chunk], a, dt).T.contiguous()
+                     for s in range(0, u, chunk)] if u * m * (a + 1) <= 1e7 else None
+            if self._fit_active:
+                self._fit_cache["onehot"] = (stats, cache)
+
+        def onehot_t(ci: int, s: int) -> torch.Tensor:
+            return cache[ci] if cache is not None else value_onehot(Lt[s : s + chunk], a, dt).T
+
         mcodes = {f: factor_codes(Lt, factors[f], a) for f in multi}
         prev = -np.inf
         it = 0
+        # Singleton factors live in one [m, a+1, k] array, updated in one
+        # vectorised M-step; clique factors keep their own tables.
+        W3 = split_factors(factors, tabs, m, k, a)[0].reshape(m, a + 1, k).clone()
+        sing = [f for f in sorted(upd) if len(factors[f]) == 1]
+        msteps = _SingletonMStep(factors, sing, ps, tied, independent_abstain, k, dev)
+        upd_multi = [f for f in sorted(upd) if len(factors[f]) > 1]
         bar = _progress(n_iter, self.config.progress_bar, type(self).__name__)
         for it in range(1, n_iter + 1):  # noqa: B007 (returned below)
-            W, _ = split_factors(factors, tabs, m, k, a)
-            cnt_flat = torch.zeros(m * (a + 1), k, dtype=dt, device=dev)
-            lj = torch.empty(u, k, dtype=dt, device=dev)
+            WT = W3.reshape(m * (a + 1), k).T
+            ljT = torch.empty(k, u, dtype=dt, device=dev)
             for ci, s in enumerate(range(0, u, chunk)):
-                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], a, dt)
-                lj[s : s + chunk] = oh @ W
-            lj += lp
+                ljT[:, s : s + chunk] = WT @ onehot_t(ci, s)
+            ljT += lp[:, None]
             for f in multi:
-                lj += tabs[f][mcodes[f]]
-            ll = torch.logsumexp(lj, dim=1)
+                ljT += tabs[f][mcodes[f]].T
+            ll = torch.logsumexp(ljT, dim=0)
             obj = float((w * ll).sum())
-            qw = torch.exp(lj - ll[:, None]) * w[:, None]
+            qwT = torch.exp(ljT - ll) * w  # [k, u] posterior times count
+            cntT = torch.zeros(k, m * (a + 1), dtype=dt, device=dev)
             for ci, s in enumerate(range(0, u, chunk)):
-                oh = cache[ci] if cache is not None else _onehot(Lt[s : s + chunk], a, dt)
-                cnt_flat += oh.T @ qw[s : s + chunk]
-            cnt3 = cnt_flat.reshape(m, a + 1, k)
-            for f in upd:
-                C = factors[f]
-                if len(C) == 1:
-                    cnt = cnt3[C[0]] + ps[f]
-                else:
-                    cnt = torch.zeros_like(tabs[f]).index_add_(0, mcodes[f], qw) + ps[f]
-                if independent_abstain and len(C) == 1:
-                    ab = cnt[0].sum() / cnt.sum()
-                    votes = cnt[1:] / cnt[1:].sum(0, keepdim=True).clamp_min(_EPS)
-                    tabs[f] = torch.log(torch.cat(
-                        [ab.expand(1, cnt.shape[1]), (1 - ab) * votes]).clamp_min(_EPS))
-                elif f in tied:
-                    c = tied[f]
-                    rest = cnt.sum(1) - cnt[:, c]
-                    t = (rest / rest.sum())[:, None].repeat(1, k)
-                    t[:, c] = cnt[:, c] / cnt[:, c].sum()
-                    tabs[f] = torch.log(t)
-                else:
-                    tabs[f] = torch.log(cnt / cnt.sum(0, keepdim=True))
+                cntT += qwT[:, s : s + chunk] @ onehot_t(ci, s).T
+            msteps(cntT.T.reshape(m, a + 1, k), W3)
+            for f in upd_multi:
+                cnt = torch.zeros_like(tabs[f]).index_add_(0, mcodes[f], qwT.T) + ps[f]
+                tabs[f] = torch.log(cnt / cnt.sum(0, keepdim=True))
             if update_prior:
-                pc = qw.sum(0) + prior_pseudo
+                pc = qwT.sum(1) + prior_pseudo
                 lp = torch.log(pc / pc.sum())
             if bar is not None:
                 bar.update(1)
@@ -784,6 +714,9 @@ class FactorLabeler(BaseLabeler):
             prev = obj
         if bar is not None:
             bar.close()
+        for f, C in enumerate(factors):
+            if len(C) == 1:
+                tabs[f] = W3[C[0]]
         return lp.cpu().numpy(), [t.cpu().numpy() for t in tabs], it, obj
 
     def _mv_tables(
@@ -845,35 +778,35 @@ class FactorLabeler(BaseLabeler):
         """
         problems = degeneracy_problems(self, gs)
         self.fit_report_["problems"] = problems
-        action = None
+        outcome: FitOutcome | None = None  # None: the fit stands as it is
+        moment_alternative = False
         if problems:
             safe = self._fit_safe(gs, cb, deps)
             again = degeneracy_problems(self, gs) if safe else problems
             if safe and not again:
-                action = ("refit from the majority-vote start with a strong prior "
-                          "toward the majority-vote estimate and per-class abstain "
-                          "rates")
+                outcome = FitOutcome.GUARDED_REFIT
             else:
                 problems = again
+                outcome = FitOutcome.MAJORITY_VOTE
         gain = se = float("nan")
-        if not problems or action:
+        if outcome is not FitOutcome.MAJORITY_VOTE:
+            refit = outcome is FitOutcome.GUARDED_REFIT
             prior = cb if cb is not None else np.exp(self._log_prior)
-            if (cb is not None or action) and self._choose_moment_alternative(
-                    stats, gs, deps, False if action else None, prior) and action:
-                action += ("; its LF tables re-estimated from the pairwise moments at "
-                           "that prior, which predict held-out LFs better")
+            if (cb is not None or refit) and self._choose_moment_alternative(
+                    stats, gs, deps, False if refit else None, prior) and refit:
+                moment_alternative = True
             gain, se = loo_gain_over_mv(self, gs)
             self.fit_report_["held_out_lf_gain"] = {"mean": gain, "se": se}
             # e.g. one LF per class, each voting its class only: no vote is
             # ever confirmed by another, so the test cannot judge the fit.
-            no_evidence = se == 0 and gain == 0 and _co_votes(gs)
+            no_evidence = se == 0 and gain == 0 and has_co_votes(gs)
             if no_evidence:
                 verdict = self._trust_without_evidence(gs, cb)
                 if verdict == "fit":
                     self.fit_report_["held_out_note"] = (
                         "no held-out evidence (no LF's vote is matched by "
                         "another's); fit kept: the given class balance identifies it")
-                    if not action:
+                    if outcome is None:
                         return
                 else:
                     problems = [*problems, (
@@ -881,29 +814,31 @@ class FactorLabeler(BaseLabeler):
                         "LF's vote where the fit and majority vote differ (e.g. each "
                         "class has a single LF), so the fit cannot be checked without "
                         "gold and the class balance is not identifiable")]
-                    action = None
+                    moment_alternative = False
+                    outcome = FitOutcome.MAJORITY_VOTE
                     if verdict == "tie_break":
                         self._mode = "tie_break"
-                        self._vote_weight = _vote_weight(
+                        self._vote_weight = equal_vote_weight(
                             equal_accuracy_model(gs, self._factors, cb)[2])
-                        action = ("kept majority vote's decisions; the fit only breaks "
-                                  "its ties between voted classes (pass class_balance= "
-                                  "or Y_dev= to use the whole fit)")
+                        outcome = FitOutcome.TIE_BREAK
             elif not (gain > 2 * se and gain > 0):
                 problems = [*problems, (
                     f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. {se:.2%}) "
                     "more often than majority vote does, not significantly better")]
-                action = None
-            elif not action:
+                moment_alternative = False
+                outcome = FitOutcome.MAJORITY_VOTE
+            elif outcome is None:
                 return
-        if action is None:
+        if outcome is FitOutcome.MAJORITY_VOTE:
             factors = factors_from_dependencies(deps, stats.m, self.cardinality)
-            self._log_prior, self._factors, self._tables = equal_accuracy_model(
-                gs, factors, cb)
+            self.params_ = FactorParams.of(*equal_accuracy_model(gs, factors, cb))
             self._mode = "majority_vote"
-            self._vote_weight = _vote_weight(self._tables)
-            action = ("fell back to majority vote (same decisions and ties; a "
-                      "given class balance labels the points no LF covers)")
+            self._vote_weight = equal_vote_weight(self._tables)
+        action = _GUARD_ACTIONS[outcome]
+        if moment_alternative:
+            action += ("; its LF tables re-estimated from the pairwise moments at "
+                       "that prior, which predict held-out LFs better")
+        self.fit_report_["outcome"] = outcome.value
         self.fit_report_["problems"] = problems
         self.fit_report_["action"] = action
         warnings.warn(
@@ -931,13 +866,12 @@ class FactorLabeler(BaseLabeler):
         if alt is None:
             return False
         current = copy.copy(self)
-        self._log_prior, self._factors, self._tables = alt
+        self.params_ = FactorParams.of(*alt)
         gain, se = loo_gain_over_mv(self, gs, baseline=current)
         better = gain > 0 and not degeneracy_problems(self, gs)
         self.fit_report_["moment_alternative"] = {"gain": gain, "se": se, "chosen": better}
         if not better:
-            self._log_prior, self._factors, self._tables = (
-                current._log_prior, current._factors, current._tables)
+            self.params_ = current.params_
         else:  # the EM polish's figures no longer describe the model
             for key in ("em_iter", "start", "log_likelihood", "em_rows"):
                 self.fit_report_.pop(key, None)
@@ -1005,8 +939,9 @@ class FactorLabeler(BaseLabeler):
         stats = L if isinstance(L, LabelStats) else LabelStats.from_matrix(
             L, self.cardinality)
         rng = np.random.default_rng(seed)
-        params = (self._log_prior, self._factors, self._tables, self.fit_report_,
-                  self._mode)
+        fitted = self.params_
+        params = (fitted.log_prior, list(fitted.factors), list(fitted.tables),
+                  self.fit_report_, self._mode)
         cb = None
         if self.fit_report_.get("class_balance_given"):
             cb = np.exp(self._log_prior)
@@ -1021,8 +956,8 @@ class FactorLabeler(BaseLabeler):
                 bs = LabelStats.from_patterns(stats.patterns[keep], cnt[keep],
                                               self.cardinality)
                 if self._mode == "majority_vote":
-                    self._log_prior, _, self._tables = equal_accuracy_model(
-                        bs, list(params[1]), cb)
+                    self.params_ = FactorParams.of(*equal_accuracy_model(
+                        bs, list(params[1]), cb))
                     w.append(self.get_weights())
                     continue
                 # warm start: EM on the resample from the fitted parameters
@@ -1033,53 +968,71 @@ class FactorLabeler(BaseLabeler):
                                           update_prior=cb is None, tol=1e-6,
                                           tied=self._single_class_factors(
                                               bs, list(params[1])))
-                self._log_prior, self._tables = lp, tabs
+                self.params_ = FactorParams.of(lp, params[1], tabs)
                 w.append(self.get_weights())
-        (self._log_prior, self._factors, self._tables, self.fit_report_,
-         self._mode) = params
+        self.params_ = fitted
+        self.fit_report_, self._mode = params[3], params[4]
         w = np.array(w)
         return np.stack([np.quantile(w, alpha / 2, axis=0),
                          np.quantile(w, 1 - alpha / 2, axis=0)], axis=1)
 
 
-def equal_accuracy_model(
-    stats: LabelStats, factors: list[tuple[int, ...]], cb: np.ndarray | None
-) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]]:
-    """Tables that give every vote the same log-odds, so vote counts rank classes
-    exactly as majority vote does.
+class _SingletonMStep:
+    """The M-step of ``FactorLabeler._em`` for every updated single-LF factor
+    at once, written into the [m, a+1, k] log-table array in place.
 
-    Every LF gets the same accuracy, the share of all votes that agree with
-    the majority of the other LFs (at least 1/k + 0.05), and a
-    class-independent propensity, so the abstain terms cancel and each vote
-    adds the same log-odds. In majority-vote mode ``predict_proba`` scores a
-    covered point by its vote counts times that log-odds alone (the prior
-    labels only points no LF covers), so a lone vote gets that accuracy as its
-    probability and ``get_weights`` reports it for every LF. Pooled over votes
-    rather than averaged over LFs: the average let rarely voting LFs pull
-    TREC's explanation-compiled LFs to 0.31 (Brier score on covered test and
-    fit points 0.55 vs 0.16 pooled); the old rule of raising the accuracy
-    until one vote outweighed the prior gave TREC 0.96 (Brier 0.75 vs 0.62).
+    Per factor, exactly what the per-factor loop did: with independent
+    abstains one abstain rate per LF; for a tied (single-class) LF voting c,
+    one column for y == c and one shared by every other class; otherwise
+    counts normalised over the values.
     """
-    k, m = stats.cardinality, stats.m
-    agree, tot = _mv_agreement(stats.patterns, stats.counts, k, return_totals=True)
-    pooled = float((np.nan_to_num(agree) * tot).sum() / tot.sum()) if tot.sum() > 0 else 0.7
-    a = float(np.clip(pooled, 1.0 / k + 0.05, 0.99))
-    if cb is None:
-        q = soft_majority(stats.patterns, k)
-        pc = (q * stats.counts[:, None]).sum(0) + 1.0
-        cb = pc / pc.sum()
-    cov = np.clip(stats.coverage(), 1e-6, 1 - 1e-6)
-    T = np.zeros((m, k + 1, k))
-    T[:, 0, :] = (1 - cov)[:, None]
-    T[:, 1:, :] = cov[:, None, None] * (1 - a) / (k - 1)
-    T[:, 1 + np.arange(k), np.arange(k)] = cov[:, None] * a
-    tables = []
-    for C in factors:
-        t = T[C[0]]
-        for c in C[1:]:
-            t = (T[c][:, None, :] * t[None, :, :]).reshape(-1, k)
-        tables.append(np.log(t))
-    return np.log(cb), factors, tables
+
+    def __init__(self, factors: list[tuple[int, ...]], fs: list[int],
+                 pseudo: list[torch.Tensor], tied: dict[int, int],
+                 independent: bool, k: int, dev: torch.device) -> None:
+        def idx(sel: list[int]) -> torch.Tensor:
+            return torch.as_tensor([factors[f][0] for f in sel], dtype=torch.long,
+                                   device=dev)
+
+        def stack(sel: list[int]) -> torch.Tensor | None:
+            return torch.stack([pseudo[f] for f in sel]) if sel else None
+
+        self.k = k
+        if independent:
+            ind, tie, free = fs, [], []
+        else:
+            ind = []
+            tie = [f for f in fs if f in tied]
+            free = [f for f in fs if f not in tied]
+        self.ind, self.ind_ps = idx(ind), stack(ind)
+        self.tie, self.tie_ps = idx(tie), stack(tie)
+        self.tie_c = torch.as_tensor([tied[f] for f in tie], dtype=torch.long,
+                                     device=dev)
+        self.free, self.free_ps = idx(free), stack(free)
+        self.tie_r = torch.arange(len(tie), device=dev)
+        self.has = (len(free) > 0, len(tie) > 0, len(ind) > 0)
+
+    def __call__(self, cnt3: torch.Tensor, W3: torch.Tensor) -> None:
+        has_free, has_tie, has_ind = self.has
+        if has_free:
+            cnt = cnt3[self.free] + self.free_ps
+            W3[self.free] = torch.log(cnt / cnt.sum(1, keepdim=True))
+        if has_tie:
+            cnt = cnt3[self.tie] + self.tie_ps  # [t, a+1, k]
+            r = self.tie_r
+            on = cnt[r, :, self.tie_c]  # [t, a+1]: the column y == c
+            rest = cnt.sum(2) - on
+            t = (rest / rest.sum(1, keepdim=True))[:, :, None].expand(-1, -1, self.k)
+            t = t.clone()
+            t[r, :, self.tie_c] = on / on.sum(1, keepdim=True)
+            W3[self.tie] = torch.log(t)
+        if has_ind:
+            cnt = cnt3[self.ind] + self.ind_ps
+            ab = cnt[:, 0].sum(1) / cnt.sum((1, 2))  # [i]
+            votes = cnt[:, 1:] / cnt[:, 1:].sum(1, keepdim=True).clamp_min(_EPS)
+            t = torch.cat([ab[:, None, None].expand(-1, 1, cnt.shape[2]),
+                           (1 - ab)[:, None, None] * votes], dim=1)
+            W3[self.ind] = torch.log(t.clamp_min(_EPS))
 
 
 def _progress(total: int, enabled: bool, desc: str) -> Any:
@@ -1090,230 +1043,10 @@ def _progress(total: int, enabled: bool, desc: str) -> Any:
     return tqdm(total=total, desc=desc, leave=False)
 
 
-def lf_accuracies(cond: np.ndarray, prior: np.ndarray,
-                  vote_sets: np.ndarray | None = None) -> np.ndarray:
-    """[m] P(vote consistent with y | vote) from [m, a+1, k] conditionals and
-    the [k] prior (``vote_sets``: [m, a, k] consistency; default vote == y)."""
-    if vote_sets is None:
-        correct = np.einsum("jyy,y->j", cond[:, 1:, :], prior)
-    else:
-        correct = np.einsum("jvy,jvy,y->j", cond[:, 1:, :], vote_sets, prior)
-    voted = ((1 - cond[:, 0, :]) * prior[None, :]).sum(1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        acc = np.where(voted > _EPS, correct / np.maximum(voted, _EPS), np.nan)
-    return acc
-
-
-def soft_majority(L: np.ndarray, k: int) -> np.ndarray:
-    """[n, k] majority vote spread over tied top classes (uniform if no votes)."""
-    counts = vote_counts(L, k)
-    top = counts == counts.max(1, keepdims=True)
-    return top / top.sum(1, keepdims=True)
-
-
-def identifiability_problems(stats: LabelStats, min_overlap: int = 10) -> list[str]:
-    """Why some LF parameters cannot be learned without gold (messages)."""
-    msgs = []
-    m, k = stats.m, stats.cardinality
-    votes = stats.vote_counts().sum(1)
-    never = np.nonzero(votes == 0)[0]
-    if len(never):
-        msgs.append(f"LFs {never.tolist()} never vote; their accuracy cannot be "
-                    "estimated (they are ignored).")
-    if m < 3:
-        msgs.append(f"Only {m} LFs: at least 3 conditionally independent LFs are "
-                    "needed to identify LF accuracies without gold labels.")
-    if stats.patterns is not None and len(stats.patterns):
-        nv = (stats.patterns >= 0).sum(1)
-        frac3 = float(stats.counts[nv >= 3].sum() / max(stats.n, 1))
-        frac2 = float(stats.counts[nv >= 2].sum() / max(stats.n, 1))
-        if m >= 3 and frac2 < 0.01:
-            msgs.append(f"Only {frac2:.1%} of points have 2 or more votes: LFs barely "
-                        "overlap, so their accuracies are poorly identified.")
-        elif m >= 3 and frac3 == 0:
-            msgs.append("No point has 3 or more votes: fewer than 3 LFs ever vote "
-                        "together, so accuracies rest on pairwise overlaps only.")
-    ov = stats.overlap.reshape(m, k, m, k).sum((1, 3))
-    np.fill_diagonal(ov, 0)
-    lonely = np.nonzero((ov.sum(1) < min_overlap) & (votes > 0))[0]
-    if len(lonely) and m >= 2:
-        msgs.append(f"LFs {lonely.tolist()} overlap with other LFs on fewer than "
-                    f"{min_overlap} points; their accuracy estimates are unreliable.")
-    return msgs
-
-
-def degeneracy_problems(model: FactorLabeler, stats: LabelStats) -> list[str]:
-    """Signs that a fit collapsed, judged against majority vote on the patterns."""
-    k = model.cardinality
-    pats, w = stats.patterns, stats.counts
-    probs = model._proba_np(as_int8(pats))
-    pred = probs.argmax(1)
-    mv = soft_majority(pats, k)
-    nvotes = (pats >= 0).sum(1)
-    covered = nvotes > 0
-    decided = covered & (mv.max(1) > 0.99)
-    problems = []
-    if decided.any():
-        wd = w[decided]
-        mv_freq = np.bincount(mv[decided].argmax(1), weights=wd, minlength=k) / wd.sum()
-        cov_w = w[covered]
-        md_freq = np.bincount(pred[covered], weights=cov_w, minlength=k) / cov_w.sum()
-        prior = np.exp(model._log_prior)
-        # A collapse is EM shrinking a class's prior away. Under a prior the user
-        # gave, a rare class that is never predicted is the Bayes decision (the
-        # true model of synthetic single-class LFs with a 3.6% class fails
-        # this test), so it is only applied to estimated priors.
-        estimated = not model.fit_report_.get("class_balance_given")
-        for c in range(k if estimated else 0):
-            if mv_freq[c] >= 0.02 and (md_freq[c] < mv_freq[c] / 5 or prior[c] < mv_freq[c] / 10):
-                problems.append(
-                    f"class {c} collapsed: predicted on {md_freq[c]:.1%} of covered points "
-                    f"(prior {prior[c]:.3f}) vs {mv_freq[c]:.1%} by majority vote")
-        agree_mv = float((w[decided] * (pred[decided] == mv[decided].argmax(1))).sum()
-                         / w[decided].sum())
-        if agree_mv < 0.8:
-            problems.append(f"agrees with majority vote on only {agree_mv:.0%} of the "
-                            "points where majority vote is decided")
-        # unanimous votes of >= 2 LFs contradicted
-        vc = vote_counts(pats, k)
-        unan = (nvotes >= 2) & (vc.max(1) == nvotes)
-        if unan.any():
-            bad = float(w[unan & (pred != vc.argmax(1))].sum() / w[unan].sum())
-            if bad > 0.1:
-                problems.append(f"{bad:.0%} of points where 2+ LFs vote unanimously get "
-                                "another label")
-    acc = model.get_weights()
-    # LFs that agree with majority vote far more than chance but are rated below it
-    agree = _mv_agreement(pats, w, k)
-    low = np.nonzero((acc < 1.0 / k) & (agree > 1.0 / k + 0.15))[0]
-    if len(low):
-        problems.append(f"LFs {low.tolist()} estimated below chance although they agree "
-                        "with majority vote")
-    return problems
-
-
-def loo_gain_over_mv(model: FactorLabeler, stats: LabelStats,
-                     baseline: FactorLabeler | None = None) -> tuple[float, float]:
-    """Held-out-LF agreement of ``model`` minus that of majority vote (or of
-    ``baseline``, another fit with the same factors: a paired comparison).
-
-    For each LF j and each pattern where j votes and some other LF votes too,
-    both predictors label the point from the other LFs only (a model drops
-    the factor holding j; majority vote drops j's vote; ties count as the
-    expected agreement of a random tie-break). Returns the count-weighted mean
-    of (model agreement - baseline agreement) with j's vote, and its standard
-    error.
-    """
-    k = model.cardinality
-    pats, w = as_int8(stats.patterns), stats.counts
-    Lt = torch.from_numpy(pats)
-    # Both predictors choose among the classes the other LFs voted for: with
-    # LFs that each vote one class, "nobody else voted c" would otherwise leak
-    # the held-out vote through the abstain terms. What is tested is how the
-    # fit weighs and breaks ties between the votes it sees. The prior stays in:
-    # tables and prior are fitted jointly, and without it a fit on imbalanced
-    # classes was judged worse than majority vote although it was better
-    # (synthetic 1M x 50, balance 0.2/0.8: 99.05% vs majority vote 98.42%).
-    preds = [_HeldOut(model, Lt)] + ([_HeldOut(baseline, Lt)] if baseline else [])
-    vc = vote_counts(pats, k)
-    clique = {j: C for C in model._factors for j in C}
-    # running weighted sums of d and d^2 (a list of per-point differences
-    # grew to ~1 GB at 1M distinct rows x 200 LFs)
-    sw = swd = swd2 = 0.0
-    for j in range(pats.shape[1]):
-        # drop j's whole factor on both sides (its declared copies would
-        # otherwise vote for it)
-        Cj = list(clique.get(j, (j,)))
-        c_all = vc.copy()
-        for i in Cj:
-            for y in range(k):
-                c_all[:, y] -= pats[:, i] == y
-        on = np.nonzero((pats[:, j] >= 0) & (c_all.sum(1) >= 1))[0]
-        if not len(on):
-            continue
-        v = pats[on, j].astype(np.int64)
-        c = c_all[on]
-        agree = [p.agreement(j, on, v, c) for p in preds]
-        if baseline is None:
-            top = c == c.max(1, keepdims=True)
-            agree.append(top[np.arange(len(on)), v] / top.sum(1))
-        d, ww = agree[0] - agree[1], w[on]
-        sw += float(ww.sum())
-        swd += float((ww * d).sum())
-        swd2 += float((ww * d * d).sum())
-    if sw == 0:
-        return 0.0, 0.0
-    mean = swd / sw
-    var = max(swd2 / sw - mean * mean, 0.0)
-    return mean, float(np.sqrt(var / max(sw, 1.0)))
-
-
-class _HeldOut:
-    """A fit's predictions of one LF's vote from the other LFs' votes."""
-
-    def __init__(self, model: FactorLabeler, Lt: torch.Tensor) -> None:
-        k, (u, m) = model.cardinality, Lt.shape
-        self.model, self.Lt, self.k = model, Lt, k
-        # [u, k] log joint in row chunks (never one [u, k] array per factor:
-        # that took 6 GB at 1M distinct rows x 200 LFs)
-        lp_t, tabs = model._torch_params()
-        W, cliques = split_factors(model._factors, [t.cpu() for t in tabs], m, k)
-        self.lj = np.empty((u, k))
-        chunk = max(1, int(4e6 // max(m * (k + 1), 1)))
-        for s0 in range(0, u, chunk):
-            self.lj[s0 : s0 + chunk] = fast_log_joint(Lt[s0 : s0 + chunk], lp_t.cpu(), W,
-                                                      cliques, k).numpy()
-        self.factor_of = {j: f for f, C in enumerate(model._factors) for j in C}
-
-    def agreement(self, j: int, on: np.ndarray, v: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """Expected agreement with LF j's votes ``v`` on rows ``on``, choosing
-        among the classes with others' votes ``c`` > 0 (random tie-break)."""
-        s = self.lj[on].copy()
-        if j in self.factor_of:
-            f = self.factor_of[j]
-            C = self.model._factors[f]
-            s -= self.model._tables[f][factor_codes(self.Lt[on], C, self.k).numpy()]
-        s[c == 0] = -np.inf
-        top = np.abs(s - s.max(1, keepdims=True)) < 1e-9
-        return top[np.arange(len(on)), v] / top.sum(1)
-
-
-def _vote_weight(tables: list[np.ndarray]) -> float:
-    """Log-odds of one vote under :func:`equal_accuracy_model` tables."""
-    return float(tables[0][1, 0] - tables[0][1, 1])
-
-
-def _co_votes(stats: LabelStats) -> bool:
-    """Whether any row has two or more votes (else nothing ties LFs together)."""
-    return bool(((stats.patterns >= 0).sum(1) >= 2).any())
-
-
-def _mv_agreement(pats: np.ndarray, w: np.ndarray, k: int,
-                  return_totals: bool = False) -> Any:
-    """[m] how often each LF agrees with the majority vote of the *other* LFs
-    (count-weighted over the patterns where that majority is unique); with
-    ``return_totals`` also the [m] weight of those patterns."""
-    u, m = pats.shape
-    counts = vote_counts(pats, k)  # [u, k]
-    out = np.full(m, np.nan)
-    totals = np.zeros(m)
-    block = max(1, int(4e6 // max(u * k, 1)))  # LFs per [u, block, k] slab
-    for s in range(0, m, block):
-        V = pats[:, s : s + block].astype(np.int64)  # [u, b]
-        c = counts[:, None, :] - (V[:, :, None] == np.arange(k))  # others' votes
-        mx = c.max(2)
-        uniq = (c == mx[:, :, None]).sum(2) == 1
-        W = w[:, None] * ((V >= 0) & (mx > 0) & uniq)
-        tot = W.sum(0)
-        agree = (W * (c.argmax(2) == V)).sum(0)
-        out[s : s + V.shape[1]] = np.where(tot > 0, agree / np.maximum(tot, 1e-300), np.nan)
-        totals[s : s + V.shape[1]] = tot
-    return (out, totals) if return_totals else out
-
-
 __all__ = [
     "DegenerateFitWarning",
     "FactorLabeler",
+    "FitOutcome",
     "IdentifiabilityWarning",
     "ModelConfig",
     "check_dependencies",

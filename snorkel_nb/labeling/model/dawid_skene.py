@@ -11,6 +11,7 @@ from snorkel_nb.labeling.model.core import (
     ModelConfig,
     factors_from_dependencies,
 )
+from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.stats import LabelStats
 
 
@@ -67,7 +68,7 @@ class DawidSkene(FactorLabeler):
         lp, tabs, it, obj = self._em(stats, lp0, factors, tabs0, pseudo, self.config.n_epochs,
                                 update_prior=cb is None, independent_abstain=ind,
                                 tol=self.config.tol)
-        self._log_prior, self._factors, self._tables = lp, factors, tabs
+        self.params_ = FactorParams.of(lp, factors, tabs)
         self.fit_report_["n_iter"] = it
         self.fit_report_["log_likelihood"] = obj
         self.fit_report_["class_balance_given"] = cb is not None

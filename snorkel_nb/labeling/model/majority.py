@@ -20,6 +20,35 @@ def vote_counts(L: np.ndarray, cardinality: int) -> np.ndarray:
     return counts
 
 
+def spread_over_top(counts: np.ndarray) -> np.ndarray:
+    """[n, k] mass spread evenly over each row's top-count classes (all
+    classes where every count is equal, e.g. a row no LF voted on).
+
+    Examples
+    --------
+    >>> spread_over_top(np.array([[2.0, 1.0], [1.0, 1.0]]))
+    array([[1. , 0. ],
+           [0.5, 0.5]])
+    """
+    top = counts == counts.max(axis=1, keepdims=True)
+    return top / top.sum(axis=1, keepdims=True)
+
+
+def soft_majority(L: np.ndarray, k: int) -> np.ndarray:
+    """[n, k] majority vote spread over tied top classes (uniform if no votes).
+
+    The one implementation: ``MajorityLabelVoter.predict_proba`` and the
+    label models' majority-vote start both use it.
+
+    Examples
+    --------
+    >>> soft_majority(np.array([[1, 1, 0], [-1, -1, -1]]), 2)
+    array([[0. , 1. ],
+           [0.5, 0.5]])
+    """
+    return spread_over_top(vote_counts(L, k))
+
+
 class MajorityLabelVoter(BaseLabeler):
     """Each point gets the label most of its LFs voted for.
 
@@ -41,9 +70,7 @@ class MajorityLabelVoter(BaseLabeler):
 
     def predict_proba(self, L: Any) -> np.ndarray:
         L = self._check_L(L)  # an empty matrix raises, as everywhere
-        counts = vote_counts(L, self.cardinality)
-        top = counts == counts.max(axis=1, keepdims=True)
-        return top / top.sum(axis=1, keepdims=True)
+        return soft_majority(L, self.cardinality)
 
     def get_weights(self) -> np.ndarray:
         raise ValueError("MajorityLabelVoter weighs every LF equally; it has no weights.")

@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from snorkel_nb.labeling.model.core import FactorLabeler
+from snorkel_nb.labeling.model.params import FactorParams
 
 
 class FixedLabelModel(FactorLabeler):
@@ -77,8 +78,7 @@ class SyntheticData:
             tables.append(np.log(np.maximum(t.reshape((k + 1) ** 2, k), 1e-300)))
         model = FixedLabelModel(cardinality=k)
         model.n_lfs = m
-        model._log_prior = np.log(self.class_balance)
-        model._factors, model._tables = factors, tables
+        model.params_ = FactorParams.of(np.log(self.class_balance), factors, tables)
         return model
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from snorkel_nb.labeling.model.core import FactorLabeler, factors_from_dependencies
-from snorkel_nb.labeling.model.label_model import _tables_for
+from snorkel_nb.labeling.model.label_model import tables_for
+from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.stats import LabelStats
 
 
@@ -120,6 +121,5 @@ class TripletLabelModel(FactorLabeler):
         T = np.clip(T, 1e-9, None)
         T /= T.sum(1, keepdims=True)
         factors = factors_from_dependencies(deps, m, k)
-        self._log_prior = np.log(prior)
-        self._factors, self._tables = factors, _tables_for(factors, T, k)
+        self.params_ = FactorParams.of(np.log(prior), factors, tables_for(factors, T, k))
         self.fit_report_["class_balance_given"] = cb is not None

@@ -1,0 +1,55 @@
+"""After a fallback to majority vote, predict gives no -1 on rows with votes."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from snorkel_nb.labeling.model import LabelModel, generate_synthetic, simulate_workers
+from snorkel_nb.labeling.model.base import probs_to_preds
+
+
+def _fit(L, k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return LabelModel(cardinality=k).fit(L)
+
+
+def test_fallback_breaks_voted_ties_and_keeps_minus_one_for_empty_rows():
+    d = generate_synthetic(n=2000, m=5, k=2, seed=2)
+    lm = _fit(d.L, 2)
+    assert lm.fit_report_["action"].startswith("fell back")  # the case under test
+    P = lm.predict_proba(d.L)
+    voted = (d.L >= 0).any(1)
+    tied = (np.abs(P - P.max(1, keepdims=True)) < 1e-5).sum(1) > 1
+    assert (tied & voted).sum() > 50  # majority vote's structural ties are there
+    pred = lm.predict(d.L)
+    assert (pred[voted] >= 0).all()
+    assert (pred[~voted] == -1).all()
+    # elsewhere the "abstain" policy is unchanged: untied rows keep the argmax,
+    # tied ones take exactly the "random" policy's choice
+    assert np.array_equal(pred[voted & ~tied], P.argmax(1)[voted & ~tied])
+    assert np.array_equal(pred[voted & tied], probs_to_preds(P, "random")[voted & tied])
+
+
+def test_no_minus_one_on_voted_rows_with_simulated_workers():
+    rng = np.random.default_rng(0)
+    Y = rng.integers(0, 3, 1500)
+    L = simulate_workers(Y, cardinality=3, n_workers=30, per_item=5, seed=0)
+    lm = _fit(L, 3)
+    pred = lm.predict(L)
+    voted = (L >= 0).any(1)
+    assert (pred[voted] >= 0).all()
+    assert (pred[voted] == Y[voted]).mean() > 0.7  # and the labels are real
+
+
+def test_fit_report_outcome_is_a_code():
+    from snorkel_nb.labeling.model import FitOutcome
+
+    d = generate_synthetic(n=2000, m=5, k=2, seed=2)
+    assert _fit(d.L, 2).fit_report_["outcome"] == FitOutcome.MAJORITY_VOTE
+    d = generate_synthetic(n=5000, m=10, k=2, seed=0)
+    lm = _fit(d.L, 2)
+    assert lm.fit_report_["action"] is None
+    assert lm.fit_report_["outcome"] == FitOutcome.FIT == "fit"
