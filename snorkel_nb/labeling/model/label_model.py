@@ -18,6 +18,7 @@ from snorkel_nb.labeling.model.core import (
 )
 from snorkel_nb.labeling.model.moments import MomentObjective
 from snorkel_nb.labeling.model.params import FactorParams
+from snorkel_nb.labeling.model.snorkel_internals import SnorkelFitChecksMixin
 from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
 
 # L-BFGS stops when one step improves the moment objective by less than this
@@ -91,7 +92,7 @@ class TrainConfig:
     mu_eps: float | None = None
 
 
-class LabelModel(FactorLabeler):
+class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
     """The matrix-completion label model of Snorkel MeTaL, for any cardinality.
 
     Parameters are the class prior ``p(y)`` and, per LF, ``P(value | y)`` for

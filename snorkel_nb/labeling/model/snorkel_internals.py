@@ -15,15 +15,21 @@ FactorLabeler)``. Messages follow Snorkel 0.9 ``snorkel.labeling.model``
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Mapping
 
 import numpy as np
-import torch
 
 OPTIMIZERS = ("sgd", "adam", "adamax")
 LR_SCHEDULERS = ("constant", "linear", "exponential", "step")
-PREC_INIT_TYPES = (int, float, np.integer, np.floating, list, np.ndarray,
-                   torch.Tensor)
+PREC_INIT_TYPES = (int, float, np.integer, np.floating, list, np.ndarray)
+
+
+def _prec_init_types() -> tuple[type, ...]:
+    """The accepted ``prec_init`` types; a tensor only if torch is loaded (a user
+    holding a tensor has imported it, so the check never imports torch)."""
+    torch = sys.modules.get("torch")
+    return PREC_INIT_TYPES + ((torch.Tensor,) if torch is not None else ())
 
 
 def _field(config: Any, name: str) -> Any:
@@ -73,7 +79,7 @@ def check_snorkel_fit_options(options: Mapping[str, Any], n_lfs: int | None = No
                 "LabelModel does not support any warmup_unit other than 'epochs'.")
     if "prec_init" in options:
         prec = options["prec_init"]
-        if not isinstance(prec, PREC_INIT_TYPES) or isinstance(prec, bool):
+        if not isinstance(prec, _prec_init_types()) or isinstance(prec, bool):
             raise TypeError(f"prec_init is of type {type(prec)} which is not "
                             "supported currently.")
         if not np.isscalar(prec) and n_lfs is not None:
