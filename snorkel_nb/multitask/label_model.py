@@ -58,16 +58,34 @@ def joint_prior(states: np.ndarray, tasks: Sequence[str], graph: TaskGraph,
     return p
 
 
-def _compress(L: np.ndarray, alphabets: Sequence[np.ndarray]) -> np.ndarray:
+def _columns(mats: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The LF columns of several [n, m_t] matrices, in order, without a copy."""
+    return [M[:, j] for M in mats for j in range(M.shape[1])]
+
+
+def _compress(L: np.ndarray | Sequence[np.ndarray], alphabets: Sequence[np.ndarray]
+              ) -> np.ndarray:
     """Votes -> positions in each LF's alphabet; votes outside it abstain (an
-    LF's table has no entry for a label it never voted while fitting)."""
-    out = np.full(L.shape, -1, dtype=np.int8 if max(map(len, alphabets)) < 127
+    LF's table has no entry for a label it never voted while fitting).
+
+    ``L`` may be a list of per-task matrices: they are read column by column
+    into one int8 matrix, never stacked first (one copy of the votes, not two).
+    """
+    cols = _columns([L] if isinstance(L, np.ndarray) else list(L))
+    n = len(cols[0]) if cols else 0
+    out = np.full((n, len(cols)), -1, dtype=np.int8 if max(map(len, alphabets)) < 127
                   else np.int32)
-    for j, a in enumerate(alphabets):
-        pos = np.searchsorted(a, L[:, j])
-        ok = (L[:, j] >= 0) & (pos < len(a))
-        ok[ok] = a[pos[ok]] == L[ok, j]
-        out[ok, j] = pos[ok]
+    for j, (col, a) in enumerate(zip(cols, alphabets)):
+        on = col >= 0
+        if len(a) == 1:  # one-label rule: no position search needed
+            out[on & (col == a[0]), j] = 0
+            continue
+        v = col[on]
+        pos = np.searchsorted(a, v)
+        ok = pos < len(a)
+        ok[ok] = a[pos[ok]] == v[ok]
+        idx = np.flatnonzero(on)[ok]
+        out[idx, j] = pos[ok]
     return out
 
 
@@ -175,7 +193,8 @@ class MultiTaskLabelModel:
                     raise ValueError(f"L_dict[{t!r}] contains NaN")
                 if (L != np.round(L)).any():
                     raise ValueError(f"L_dict[{t!r}] must hold integer labels")
-            L = L.astype(np.int8 if self.graph.cardinality(t) < 127 else np.int32)
+            L = L.astype(np.int8 if self.graph.cardinality(t) < 127 else np.int32,
+                         copy=False)
             k = self.graph.cardinality(t)
             if L.size and (L.min() < -1 or L.max() >= k):
                 j = int(np.nonzero((L < -1).any(0) | (L >= k).any(0))[0][0])
@@ -216,21 +235,23 @@ class MultiTaskLabelModel:
                 lm = LabelModel(cardinality=len(states), **kw)
                 lm.fit(L[tasks[0]], class_balance=cb)
             else:
-                Lc = np.hstack([L[t] for t in tasks])
+                cols = _columns([L[t] for t in tasks])
                 # Each LF's alphabet = the labels it votes in the training data
                 # (a keyword LF voting one fine label gets a 1-vote alphabet,
                 # not all 50: the engine's cost grows with the alphabets).
                 owner = [i for i, t in enumerate(tasks) for _ in range(L[t].shape[1])]
-                alphabets = [np.unique(Lc[:, j][Lc[:, j] >= 0]) for j in range(Lc.shape[1])]
+                alphabets = [np.unique(c[c >= 0]) for c in cols]
                 share = float(np.mean([len(a) == 1 for a in alphabets if len(a)] or [0]))
                 alphabets = [a if len(a) else np.array([0]) for a in alphabets]
                 vs = [_vote_sets(states, owner[j], self.graph.cardinality(
                     tasks[owner[j]]))[a] for j, a in enumerate(alphabets)]
-                auto = default_settings(Lc.shape[0], len(states), share)
+                del cols
+                auto = default_settings(L[tasks[0]].shape[0], len(states), share)
                 for key, v in auto.items():
                     kw.setdefault(key, v)
                 lm = LabelModel(cardinality=len(states), **kw)
-                lm.fit(_compress(Lc, alphabets), class_balance=cb, vote_sets=vs)
+                lm.fit(_compress([L[t] for t in tasks], alphabets), class_balance=cb,
+                       vote_sets=vs)
                 self.alphabets_.append(alphabets)
             models.append(lm)
         self.models_ = models
@@ -279,7 +300,7 @@ class MultiTaskLabelModel:
             if len(tasks) == 1:
                 Lc = L[tasks[0]]
             else:
-                Lc = _compress(np.hstack([L[t] for t in tasks]), next(multi))
+                Lc = _compress([L[t] for t in tasks], next(multi))
             out.append((tasks, states, lm.predict_proba(Lc)))
         return out
 
@@ -300,7 +321,7 @@ class MultiTaskLabelModel:
             if len(tasks) == 1:
                 Lc = L[tasks[0]].astype(np.int64)
             else:
-                Lc = _compress(np.hstack([L[t] for t in tasks]), next(multi)
+                Lc = _compress([L[t] for t in tasks], next(multi)
                                ).astype(np.int64)
             logT = np.log(np.clip(lm.get_conditional_probs(), 1e-300, None))
             lj = np.tile(np.log(lm.class_balance_), (n, 1))
