@@ -7,6 +7,12 @@ LF that fires is right with its accuracy; its errors fall on a sibling (same
 coarse label) with probability ``sibling_error`` - the typical confusion of
 fine-grained rules - and on any other fine label otherwise. Coarse LFs
 therefore carry information the fine task cannot get from fine LFs alone.
+
+``single_label=True`` plants keyword-style rules instead (TREC's regime):
+each LF votes one label of its task, firing on a share (its propensity) of
+that label's rows plus enough other rows that its precision - the chance
+its vote is right - is the planted accuracy; a fine rule's false fires fall
+on a sibling's rows with probability ``sibling_error``.
 """
 
 from __future__ import annotations
@@ -41,8 +47,8 @@ def generate_hierarchical(n: int = 5000, k_coarse: int = 3,
                           fine_per_coarse: int | list[int] = 3, m_coarse: int = 6,
                           m_fine: int = 10, acc_range: tuple[float, float] = (0.55, 0.9),
                           propensity: tuple[float, float] = (0.2, 0.6),
-                          sibling_error: float = 0.8, seed: int = 0
-                          ) -> HierarchicalData:
+                          sibling_error: float = 0.8, seed: int = 0,
+                          single_label: bool = False) -> HierarchicalData:
     """Draw labels and LF votes; returns graph, ``L``/``Y``/planted parameters per task.
 
     Examples
@@ -73,6 +79,9 @@ def generate_hierarchical(n: int = 5000, k_coarse: int = 3,
             "fine": rng.uniform(*propensity, size=m_fine)}
     L = {"coarse": np.full((n, m_coarse), -1, np.int8),
          "fine": np.full((n, m_fine), -1, np.int8)}
+    if single_label:
+        _single_label_votes(rng, L, Y, acc, prop, parent, sibling_error)
+        return HierarchicalData(g, L, Y, acc, prop)
     for j in range(m_coarse):
         fires = rng.random(n) < prop["coarse"][j]
         right = rng.random(n) < acc["coarse"][j]
@@ -91,3 +100,31 @@ def generate_hierarchical(n: int = 5000, k_coarse: int = 3,
                 vote[i] = (yf[i] + rng.integers(1, kf)) % kf
         L["fine"][fires, j] = vote[fires]
     return HierarchicalData(g, L, Y, acc, prop)
+
+
+def _single_label_votes(rng: np.random.Generator, L: dict[str, np.ndarray],
+                        Y: dict[str, np.ndarray], acc: dict[str, np.ndarray],
+                        prop: dict[str, np.ndarray], parent: np.ndarray,
+                        sibling_error: float) -> None:
+    """Fill ``L`` with one-label rules of planted precision (see the module doc)."""
+    for task, k in (("coarse", int(parent.max()) + 1), ("fine", len(parent))):
+        y = Y[task]
+        for j in range(L[task].shape[1]):
+            target = int(rng.integers(k))
+            hits = np.flatnonzero(y == target)
+            fire = hits[rng.random(len(hits)) < prop[task][j]]
+            n_false = int(round(len(fire) * (1 - acc[task][j]) / acc[task][j]))
+            others = np.flatnonzero(y != target)
+            if task == "fine":
+                sib = (parent[y] == parent[target]) & (y != target)
+                near, far = np.flatnonzero(sib), np.flatnonzero(~sib & (y != target))
+                n_near = min(len(near), int(rng.binomial(n_false, sibling_error)))
+                false = np.concatenate([rng.choice(near, n_near, replace=False),
+                                        rng.choice(far, min(len(far), n_false - n_near),
+                                                   replace=False)])
+            else:
+                false = rng.choice(others, min(len(others), n_false), replace=False)
+            rows = np.concatenate([fire, false]).astype(np.int64)
+            L[task][rows, j] = target
+            # the planted accuracy is the realised precision of this draw
+            acc[task][j] = len(fire) / max(len(rows), 1)
