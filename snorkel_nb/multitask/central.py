@@ -923,11 +923,13 @@ class CentralModel:
         return self._commit(f"add task {task}", "retrained", task)
 
     def _set_live(self, task: str, **kw: str) -> None:
-        e = self._live.setdefault(task, {"label_matrix": None, "label_model": None,
-                                         "head": None, "lfs": {}})
-        e.update(kw)
+        """Point ``task``'s live entry at new artefacts (a new dict: entries
+        already handed out, e.g. to a version record, never change)."""
+        e = {"label_matrix": None, "label_model": None, "head": None, "lfs": {},
+             **self._live.get(task, {}), **kw}
         if "label_matrix" in kw:
             e["lfs"] = dict(self._art(kw["label_matrix"]).inputs["lfs"])
+        self._live[task] = e
 
     # -- versions ------------------------------------------------------------
     def _commit(self, message: str, event: str, task: str | None = None) -> Version:
