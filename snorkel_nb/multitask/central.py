@@ -34,6 +34,7 @@ label-model targets; they are *not* marked stale by the new trunk.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 import warnings
 from typing import Any, Callable, Mapping, Sequence
@@ -182,6 +183,7 @@ class CentralModel:
         self.settings = settings
         self.policy = policy or WarmStartPolicy()
         self._callbacks: list[Callable[[ChangeEvent], None]] = []
+        self._working: tuple[tuple[int, int], _Working] | None = None
         self._lf_objs: dict[str, MultiTaskLF] = {}
         self._art_cache: dict[str, ArtifactRecord] = {}
         self._L_cache: dict[str, dict[str, np.ndarray]] = {}
@@ -328,61 +330,40 @@ class CentralModel:
         return out
 
     # -- tasks ---------------------------------------------------------------
+    def _state(self) -> "_Working":
+        """Tasks, LFs and the derived dependency order, read once per change
+        of the registry (by this process or another: ``state_token``)."""
+        token = self.registry.state_token()
+        if self._working is None or self._working[0] != token:
+            self._working = (token, _Working(self.registry))
+        return self._working[1]
+
     def _task_records(self) -> dict[str, Any]:
-        return {t.name: t for t in self.registry.tasks()}
+        return self._state().recs
 
     def _labels(self, task: str) -> list[str]:
-        return list(self.registry.task(task).labels)
+        recs = self._state().recs
+        if task not in recs:
+            raise CentralModelError(f"unknown task {task!r}; tasks are {list(recs)}")
+        return list(recs[task].labels)
 
     @property
     def graph(self) -> TaskGraph:
         """The tasks and their parent -> child refinements."""
-        recs = self.registry.tasks()
-        g = TaskGraph({t.name: list(t.labels) for t in recs})
-        for t in recs:
-            for p, m in t.parents.items():
-                g.add_edge(p, t.name, m)
-        return g
+        return self._state().graph().copy()
 
-    def _deps(self, recs: Mapping[str, Any] | None = None,
-              lfs: Sequence[LFRecord] | None = None) -> dict[str, dict[str, list[str]]]:
-        recs = self._task_records() if recs is None else recs
-        lfs = self.registry.lfs() if lfs is None else lfs
-        out = {t: {"parents": sorted(r.parents), "uses": [], "lfs": []}
-               for t, r in recs.items()}
-        for lf in lfs:
-            if lf.task in out:
-                out[lf.task]["lfs"].append(lf.name)
-                out[lf.task]["uses"] += [u for u in lf.uses
-                                         if u not in out[lf.task]["uses"]]
-        for d in out.values():
-            d["uses"].sort()
-        return out
+    def _deps(self) -> dict[str, dict[str, list[str]]]:
+        return {t: {k: list(v) for k, v in d.items()}
+                for t, d in self._state().deps.items()}
 
     def dependencies(self) -> dict[str, dict[str, list[str]]]:
         """``{task: {"parents": [...], "uses": [...], "lfs": [...]}}``: graph
         parents, tasks whose predictions its LFs read, and its LF names."""
         return self._deps()
 
-    def _order(self, deps: Mapping[str, Mapping[str, list[str]]] | None = None
-               ) -> list[str]:
+    def _order(self) -> list[str]:
         """Tasks with every dependency first (ties: registration order)."""
-        deps = self._deps() if deps is None else deps
-        names = list(deps)
-        up = {t: set(d["parents"]) | set(d["uses"]) for t, d in deps.items()}
-        cyc = _find_cycle(up)
-        if cyc:
-            raise DependencyCycleError("tasks depend on each other in a cycle: "
-                                       + " -> ".join(cyc))
-        out: list[str] = []
-        done: set[str] = set()
-        while len(out) < len(names):
-            for t in names:
-                if t not in done and up[t] <= done:
-                    out.append(t)
-                    done.add(t)
-                    break
-        return out
+        return list(self._state().order())
 
     def tasks(self) -> list[str]:
         """Task names in dependency order."""
@@ -540,7 +521,7 @@ class CentralModel:
                 "data": Lrec.inputs.get("data")}
 
     def _parents(self) -> dict[str, list[str]]:
-        return {t.name: sorted(t.parents) for t in self.registry.tasks()}
+        return self._state().parents
 
     def _art(self, aid: str) -> ArtifactRecord:
         if aid not in self._art_cache:
@@ -555,13 +536,11 @@ class CentralModel:
         ``"task"`` items are registered tasks never trained (all of it is
         built). Reasons name the LF or upstream task that caused them.
         """
-        recs = self._task_records()
-        lf_recs = self.registry.lfs()
-        deps = self._deps(recs, lf_recs)
-        working = self.registry.lf_hashes()
+        state = self._state()
+        deps, working = state.deps, state.hashes
         changing: set[str] = set()
         items: list[StaleItem] = []
-        for t in self._order(deps):
+        for t in state.order():
             e = self._live.get(t)
             if e is None or not e.get("head"):
                 items.append(StaleItem("task", t, "registered, never trained"))
@@ -939,7 +918,8 @@ class CentralModel:
         cur = self.registry.current_version()
         v = self.registry.add_version(None if cur is None else cur.id,
                                       self._trunk_id, manifest,
-                                      self.graph.to_dict(), self.metrics(), message)
+                                      self._state().graph().to_dict(), self.metrics(),
+                                      message)
         self._emit(event, task, v.id, message)
         return v
 
@@ -1185,6 +1165,67 @@ class CentralModel:
 
 
 # -- helpers -------------------------------------------------------------------
+class _Working:
+    """The registry's working state, read in two queries, and what follows
+    from it (dependencies, order, graph), computed on first use."""
+
+    def __init__(self, registry: TaskRegistry) -> None:
+        self.recs = {t.name: t for t in registry.tasks()}
+        self.lfs = registry.lfs()
+        self.parents = {t: sorted(r.parents) for t, r in self.recs.items()}
+        self.deps: dict[str, dict[str, list[str]]] = {
+            t: {"parents": list(self.parents[t]), "uses": [], "lfs": []}
+            for t in self.recs}
+        self.hashes: dict[str, dict[str, str]] = {}
+        for lf in self.lfs:
+            if lf.task in self.deps:
+                d = self.deps[lf.task]
+                d["lfs"].append(lf.name)
+                d["uses"] += [u for u in lf.uses if u not in d["uses"]]
+                self.hashes.setdefault(lf.task, {})[lf.name] = lf.source_hash
+        for d in self.deps.values():
+            d["uses"].sort()
+        self._order: list[str] | None = None
+        self._graph: TaskGraph | None = None
+
+    def order(self) -> list[str]:
+        """Kahn's order over parents and used predictions (ties: registration)."""
+        if self._order is None:
+            up = {t: set(d["parents"]) | set(d["uses"]) for t, d in self.deps.items()}
+            cyc = _find_cycle(up)
+            if cyc:
+                raise DependencyCycleError("tasks depend on each other in a cycle: "
+                                           + " -> ".join(cyc))
+            rank = {t: i for i, t in enumerate(self.recs)}
+            down: dict[str, list[str]] = {t: [] for t in up}
+            for t, us in up.items():
+                for u in us:
+                    if u in down:
+                        down[u].append(t)
+            need = {t: len([u for u in us if u in up]) for t, us in up.items()}
+            ready = [(rank[t], t) for t, n in need.items() if n == 0]
+            heapq.heapify(ready)
+            out = []
+            while ready:
+                _, t = heapq.heappop(ready)
+                out.append(t)
+                for c in down[t]:
+                    need[c] -= 1
+                    if need[c] == 0:
+                        heapq.heappush(ready, (rank[c], c))
+            self._order = out
+        return self._order
+
+    def graph(self) -> TaskGraph:
+        if self._graph is None:
+            g = TaskGraph({t: list(r.labels) for t, r in self.recs.items()})
+            for t in self.order():
+                for p, m in self.recs[t].parents.items():
+                    g.add_edge(p, t, m)
+            self._graph = g
+        return self._graph
+
+
 def _spec(task: TaskSpec | str, labels: Sequence[str] | None,
           parent: str | Mapping[str, Mapping[str, str]] | None,
           mapping: Mapping[str, str] | None) -> TaskSpec:

@@ -183,6 +183,8 @@ class TaskRegistry:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.files = self.path.with_name(self.path.name + ".files")
         self.files.mkdir(exist_ok=True)
+        self._own_writes = 0
+        self._versions: dict[int, VersionInfo] = {}  # immutable once committed
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout,
                                        isolation_level=None, check_same_thread=False)
@@ -212,6 +214,13 @@ class TaskRegistry:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+        self._own_writes += 1
+
+    def state_token(self) -> tuple[int, int]:
+        """Changes whenever anything was committed, by this connection or by
+        any other process (SQLite's ``data_version``): a cache key."""
+        return (self._db.execute("PRAGMA data_version").fetchone()[0],
+                self._own_writes)
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return self._db.execute(sql, tuple(args)).fetchall()
@@ -417,21 +426,27 @@ class TaskRegistry:
         return self.version(vid)
 
     def versions(self) -> list[VersionInfo]:
-        """Every version, oldest first (two queries, whatever their number)."""
-        per: dict[int, dict[str, dict[str, Any]]] = {}
-        for r in self._query("SELECT * FROM version_tasks ORDER BY version, rowid"):
-            per.setdefault(r["version"], {})[r["task"]] = _manifest_entry(r)
-        return [_version(r, per.get(r["id"], {}))
-                for r in self._query("SELECT * FROM versions ORDER BY id")]
+        """Every version, oldest first. Committed versions never change, so
+        only those newer than the last call are read (from any process)."""
+        last = max(self._versions, default=0)
+        rows = self._query("SELECT * FROM versions WHERE id > ? ORDER BY id", (last,))
+        if rows:  # a version's task rows commit with it: read them second
+            per: dict[int, dict[str, dict[str, Any]]] = {}
+            for r in self._query("SELECT * FROM version_tasks WHERE version > ? AND "
+                                 "version <= ? ORDER BY version, rowid",
+                                 (last, rows[-1]["id"])):
+                per.setdefault(r["version"], {})[r["task"]] = _manifest_entry(r)
+            for r in rows:
+                self._versions[r["id"]] = _version(r, per.get(r["id"], {}))
+        return list(self._versions.values())
 
     def version(self, version_id: int) -> VersionInfo:
-        r = self._query("SELECT * FROM versions WHERE id = ?", (int(version_id),))
-        if not r:
+        vid = int(version_id)
+        if vid not in self._versions:
+            self.versions()
+        if vid not in self._versions:
             raise RegistryError(f"unknown version {version_id!r}")
-        tasks = {x["task"]: _manifest_entry(x) for x in self._query(
-            "SELECT * FROM version_tasks WHERE version = ? ORDER BY rowid",
-            (int(version_id),))}
-        return _version(r[0], tasks)
+        return self._versions[vid]
 
     def current_version(self) -> VersionInfo | None:
         v = self.get_meta("current_version")
