@@ -70,9 +70,11 @@ OUT = Path(__file__).parent / "results" / "central.md"
 N_FIRST = 5
 
 
-def _median_ms(f, reps: int = 20) -> float:
+def _median_ms(f, reps: int = 20, before=None) -> float:
     ts = []
     for _ in range(reps):
+        if before is not None:
+            before()
         t = time.perf_counter()
         f()
         ts.append(time.perf_counter() - t)
@@ -90,16 +92,16 @@ def grow(fam, n_tasks: int, policy: WarmStartPolicy, lm: str, milestones, workdi
         c.add_task(name, fam.lfs[name], labels=fam.labels[name], train=False)
     c.retrain_stale(progress=False)
     cold = time.perf_counter() - t
-    cost, tide = {}, []
+    cost, cpu, tide = {}, {}, []
     for i, name in enumerate(names[N_FIRST:], start=N_FIRST + 1):
-        t = time.perf_counter()
+        t, p = time.perf_counter(), time.process_time()
         v = c.add_task(name, fam.lfs[name], labels=fam.labels[name])
-        cost[i] = time.perf_counter() - t
+        cost[i], cpu[i] = time.perf_counter() - t, time.process_time() - p
         if i in milestones:
             acc = {k: m["dev_accuracy"] for k, m in v.metrics.items()}
             tide.append((i, np.mean([acc[x] for x in names[:N_FIRST]]),
                          np.mean(list(acc.values()))))
-    return c, cold, cost, tide
+    return c, cold, (cost, cpu), tide
 
 
 def peer_full_retrain(c: CentralModel, fam, tasks):
@@ -122,9 +124,17 @@ def registry_ops(c: CentralModel):
     def register():
         c.update_lf(last, vote_lf(f"v{last}_0", name=f"extra_{next(counter)}"))
 
+    def cold():  # forget every cache: the working state and versions re-read
+        c._working = None
+        c.registry._versions.clear()
+        c._art_cache.clear()
+
     out = {"register an LF (update_lf)": _median_ms(register),
-           "stale()": _median_ms(c.stale),
-           "versions()": _median_ms(c.versions),
+           "stale(), cold (caches dropped)": _median_ms(c.stale, before=cold),
+           "stale(), after a change elsewhere": _median_ms(c.stale, before=register),
+           "stale(), nothing changed": _median_ms(c.stale),
+           "versions(), cold": _median_ms(c.versions, before=cold),
+           "versions(), warm": _median_ms(c.versions),
            "diff(first, last)": _median_ms(lambda: c.diff(versions[0], versions[-1])),
            "lineage(task)": _median_ms(lambda: c.lineage(last))}
     stale = c.stale()
@@ -177,6 +187,10 @@ def main() -> None:
           "the shared 2-core machine.", ""]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
+        warm = Path(tmp) / "warm-up"  # first torch / LF calls, not timed
+        warm.mkdir()
+        grow(task_family(n_tasks=N_FIRST + 1, n=200, seed=1), N_FIRST + 1,
+             WarmStartPolicy(), args.label_model, [], warm)
         for arm, policy in (("frozen", WarmStartPolicy()),
                             ("fine-tune", WarmStartPolicy(trunk_epochs=1, replay=4))):
             d = Path(tmp) / arm
@@ -184,15 +198,21 @@ def main() -> None:
             results[arm] = grow(fam, n_tasks, policy, args.label_model, milestones, d)
             print(f"{arm}: done", flush=True)
         md += ["## Cost of adding a task", "",
-               "| policy | cold start (5 tasks) s | add task 10 s | add task "
-               f"{n_tasks} s | median 8-12 s | median {n_tasks - 4}-{n_tasks} s | "
-               "ratio (medians) | goal <= 1.5 |", "|---|---|---|---|---|---|---|---|"]
-        for arm, (_, cold, cost, _) in results.items():
-            early = float(np.median([cost[i] for i in range(8, 13)]))
-            late = float(np.median([cost[i] for i in range(n_tasks - 4, n_tasks + 1)]))
+               "Wall and CPU (process) seconds of one `add_task`; medians over tasks "
+               f"8-12 and {n_tasks - 4}-{n_tasks}. CPU time is the fairer measure on a "
+               "shared machine; the goal is judged on it.", "",
+               f"| policy | cold start (5 tasks) s | task 10 wall | task {n_tasks} wall "
+               f"| median 8-12 wall / CPU | median {n_tasks - 4}-{n_tasks} wall / CPU | "
+               "ratio wall | ratio CPU | goal CPU <= 1.5 |",
+               "|---|---|---|---|---|---|---|---|---|"]
+        for arm, (_, cold, (cost, cpu), _) in results.items():
+            def med(d, lo, hi):
+                return float(np.median([d[i] for i in range(lo, hi + 1)]))
+            ew, lw = med(cost, 8, 12), med(cost, n_tasks - 4, n_tasks)
+            ec, lc = med(cpu, 8, 12), med(cpu, n_tasks - 4, n_tasks)
             md.append(f"| {arm} | {cold:.2f} | {cost[10]:.3f} | {cost[n_tasks]:.3f} | "
-                      f"{early:.3f} | {late:.3f} | {late / early:.2f} | "
-                      f"{'met' if late / early <= 1.5 else 'not met'} |")
+                      f"{ew:.3f} / {ec:.3f} | {lw:.3f} / {lc:.3f} | {lw / ew:.2f} | "
+                      f"{lc / ec:.2f} | {'met' if lc / ec <= 1.5 else 'not met'} |")
         md += ["", "## Rising tide (dev accuracy)", "",
                "| policy | tasks so far | first 5 tasks | all tasks so far |",
                "|---|---|---|---|"]
@@ -211,7 +231,7 @@ def main() -> None:
             version = next(v for v in c.versions() if len(v.tasks) == k)
             cen = np.mean([version.metrics[t]["dev_accuracy"] for t in tasks])
             md.append(f"| {k} | {secs:.2f} | {acc:.4f} | "
-                      f"{results['frozen'][2][k]:.3f} | {cen:.4f} |")
+                      f"{results['frozen'][2][0][k]:.3f} | {cen:.4f} |")
         del last_metrics
         ops, stale, n_lfs, n_versions = registry_ops(c)
         md += ["", f"## Registry operations ({len(c.tasks())} tasks, {n_lfs} LFs, "

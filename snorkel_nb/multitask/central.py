@@ -184,6 +184,7 @@ class CentralModel:
         self.policy = policy or WarmStartPolicy()
         self._callbacks: list[Callable[[ChangeEvent], None]] = []
         self._working: tuple[tuple[int, int], _Working] | None = None
+        self._gold_cache: dict[str, np.ndarray | None] = {}
         self._lf_objs: dict[str, MultiTaskLF] = {}
         self._art_cache: dict[str, ArtifactRecord] = {}
         self._L_cache: dict[str, dict[str, np.ndarray]] = {}
@@ -277,6 +278,7 @@ class CentralModel:
 
     def _set_data(self, data: CentralData, data_id: str) -> None:
         self._data, self._data_id = data, data_id
+        self._gold_cache: dict[str, np.ndarray | None] = {}
         self._feats: dict[str, Any] = {}
         self._H.clear()
 
@@ -316,6 +318,11 @@ class CentralModel:
 
     def _gold(self, task: str) -> np.ndarray | None:
         """Gold dev label indices of ``task`` (-1 = unknown), or None."""
+        if task not in self._gold_cache:
+            self._gold_cache[task] = self._gold_indices(task)
+        return self._gold_cache[task]
+
+    def _gold_indices(self, task: str) -> np.ndarray | None:
         d = self.data
         if task not in d.gold_dev or d.dev is None:
             return None
@@ -406,14 +413,22 @@ class CentralModel:
         return mlf, uses
 
     def _register_lf(self, task: str, lf: Any) -> LFRecord:
-        mlf, uses = self._as_mlf(task, lf)
-        try:
-            src = lf_source(mlf.lf)
-        except LFSourceError:
-            src = _NO_SOURCE + mlf.lf.fingerprint
-        rec = self.registry.register_lf(task, mlf.name, src, uses)
-        self._lf_objs[rec.source_hash] = mlf
-        return rec
+        return self._register_lfs(task, [lf])[0]
+
+    def _register_lfs(self, task: str, lfs: Sequence[Any]) -> list[LFRecord]:
+        rows, mlfs = [], []
+        for lf in lfs:
+            mlf, uses = self._as_mlf(task, lf)
+            try:
+                src = lf_source(mlf.lf)
+            except LFSourceError:
+                src = _NO_SOURCE + mlf.lf.fingerprint
+            rows.append((mlf.name, src, uses))
+            mlfs.append(mlf)
+        recs = self.registry.register_lfs(task, rows)
+        for rec, mlf in zip(recs, mlfs):
+            self._lf_objs[rec.source_hash] = mlf
+        return recs
 
     def add_task(self, task: TaskSpec | str, lfs: Sequence[Any],
                  parent: str | Mapping[str, Mapping[str, str]] | None = None,
@@ -455,8 +470,8 @@ class CentralModel:
                             [u for _, us in mlfs for u in us])
         self.registry.register_task(spec.name, list(spec.labels),
                                     {p: dict(m) for p, m in spec.parents.items()})
-        for lf in lfs:
-            self._register_lf(spec.name, lf)
+        self._register_lfs(spec.name, lfs)
+        self._gold_cache.pop(spec.name, None)
         self._emit("task_added", spec.name)
         if not train:
             return None
@@ -1004,6 +1019,7 @@ class CentralModel:
                                             {p: g.mapping(p, t) for p in g.parents(t)})
             self.registry.set_working_lfs(t, vi.lf_hashes(t))
         self.registry.set_current(vi.id)
+        self._gold_cache.clear()
         self._emit("loaded", None, vi.id)
 
     def rollback(self, v: VersionRef) -> Version:

@@ -204,7 +204,7 @@ class TaskRegistry:
         return f"TaskRegistry({os.fspath(self.path)!r})"
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, working: bool = False) -> Iterator[sqlite3.Connection]:
         """One write transaction; ``BEGIN IMMEDIATE`` takes the write lock up
         front so two processes never interleave inside it."""
         self._db.execute("BEGIN IMMEDIATE")
@@ -214,11 +214,14 @@ class TaskRegistry:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-        self._own_writes += 1
+        if working:
+            self._own_writes += 1
 
     def state_token(self) -> tuple[int, int]:
-        """Changes whenever anything was committed, by this connection or by
-        any other process (SQLite's ``data_version``): a cache key."""
+        """Changes whenever another process committed anything (SQLite's
+        ``data_version``) or this one changed the working tasks / LFs: the
+        cache key of everything derived from them (artefact and version
+        writes, which never change them, leave it alone)."""
         return (self._db.execute("PRAGMA data_version").fetchone()[0],
                 self._own_writes)
 
@@ -232,7 +235,7 @@ class TaskRegistry:
         if not isinstance(name, str) or not name:
             raise RegistryError(f"a task needs a non-empty string name; got {name!r}")
         try:
-            with self._write() as db:
+            with self._write(working=True) as db:
                 db.execute("INSERT INTO tasks VALUES (?, ?, ?, ?)",
                            (name, _json(list(labels)),
                             _json({p: dict(m) for p, m in (parents or {}).items()}),
@@ -242,7 +245,7 @@ class TaskRegistry:
 
     def remove_task(self, name: str) -> None:
         """Drop a task and its working LF set (versions keep their record)."""
-        with self._write() as db:
+        with self._write(working=True) as db:
             if db.execute("DELETE FROM tasks WHERE name = ?", (name,)).rowcount == 0:
                 raise RegistryError(f"unknown task {name!r}")
             db.execute("DELETE FROM task_lfs WHERE task = ?", (name,))
@@ -259,13 +262,30 @@ class TaskRegistry:
                 return t
         raise RegistryError(f"unknown task {name!r}")
 
+    def register_lfs(self, task: str, lfs: Sequence[tuple[str, str, Sequence[str]]]
+                     ) -> list[LFRecord]:
+        """Several ``(name, source, uses)`` in one transaction."""
+        now = _now()
+        recs = [LFRecord(task, n, src, source_hash(task, n, src, u),
+                         tuple(sorted(u)), now) for n, src, u in lfs]
+        with self._write(working=True) as db:
+            if not db.execute("SELECT 1 FROM tasks WHERE name = ?", (task,)).fetchone():
+                raise RegistryError(f"LFs {[r.name for r in recs]}: unknown task "
+                                    f"{task!r}")
+            db.executemany("INSERT OR IGNORE INTO lfs VALUES (?, ?, ?, ?, ?, ?)",
+                           [(r.source_hash, task, r.name, r.source, _json(list(r.uses)),
+                             now) for r in recs])
+            db.executemany("INSERT OR REPLACE INTO task_lfs VALUES (?, ?, ?)",
+                           [(task, r.name, r.source_hash) for r in recs])
+        return recs
+
     def register_lf(self, task: str, name: str, source: str,
                     uses: Sequence[str] = ()) -> LFRecord:
         """Put ``name`` (with this source) in ``task``'s working LF set; the
         source is kept forever under its hash so versions can name it."""
         h = source_hash(task, name, source, uses)
         now = _now()
-        with self._write() as db:
+        with self._write(working=True) as db:
             if not db.execute("SELECT 1 FROM tasks WHERE name = ?", (task,)).fetchone():
                 raise RegistryError(f"LF {name!r}: unknown task {task!r}")
             db.execute("INSERT OR IGNORE INTO lfs VALUES (?, ?, ?, ?, ?, ?)",
@@ -275,7 +295,7 @@ class TaskRegistry:
         return LFRecord(task, name, source, h, tuple(sorted(uses)), now)
 
     def remove_lf(self, task: str, name: str) -> None:
-        with self._write() as db:
+        with self._write(working=True) as db:
             if db.execute("DELETE FROM task_lfs WHERE task = ? AND name = ?",
                           (task, name)).rowcount == 0:
                 raise RegistryError(f"task {task!r} has no LF {name!r}")
@@ -283,7 +303,7 @@ class TaskRegistry:
     def set_working_lfs(self, task: str, hashes: Mapping[str, str]) -> None:
         """Replace ``task``'s working LF set by ``{name: source_hash}`` (all
         hashes must be known), e.g. when a version is loaded."""
-        with self._write() as db:
+        with self._write(working=True) as db:
             for name, h in hashes.items():
                 if not db.execute("SELECT 1 FROM lfs WHERE source_hash = ?",
                                   (h,)).fetchone():
