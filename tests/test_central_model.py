@@ -112,6 +112,18 @@ def test_stale_lists_exactly_the_downstream_of_an_edit(tmp_path):
     assert "'t1'" in reasons[("label_matrix", "t2")]
 
 
+def test_lineage_downstream_of_an_lf_is_what_its_edit_makes_stale(tmp_path):
+    c = _family(tmp_path)
+    use = c.lf_usage("t0", "lf_vt0_0")
+    live = {(t, k): e[k] for t, e in c._live.items() for k in e if k != "lfs"}
+    got = {(t, k) for k in ("label_matrix", "label_model", "head")
+           for t, aid in use[k] if live[(t, k)] == aid}
+    _edit_t0(c)
+    assert got == {(s.task, s.kind) for s in c.stale()}
+    assert use["versions"] == [v.id for v in c.versions()]  # t0 is in every one
+    assert c.lf_usage("t3", "lf_vt3_0")["head"] == [("t3", live[("t3", "head")])]
+
+
 def test_retrain_stale_trains_exactly_what_stale_listed(tmp_path):
     c = _family(tmp_path)
     _edit_t0(c)

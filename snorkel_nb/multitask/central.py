@@ -539,6 +539,28 @@ class CentralModel(VersionsMixin):
                 "ancestors": closure([task], self._parents(), self._order())[:-1],
                 "data": Lrec.inputs.get("data")}
 
+    def lf_usage(self, task: str, name: str) -> dict[str, Any]:
+        """What was computed from the working version of LF ``name`` of
+        ``task`` (by its source hash): ``{kind: [(task, artefact id)]}`` for
+        label matrices, label models and heads - including other tasks' heads
+        and matrices reached through parent heads and read predictions - and
+        the ``versions`` that hold any of them."""
+        h = self._state().hashes.get(task, {}).get(name)
+        if h is None:
+            raise CentralModelError(f"task {task!r} has no LF {name!r}")
+        out: dict[str, Any] = {"source_hash": h, "label_matrix": [],
+                               "label_model": [], "head": []}
+        ids = set()
+        for a in self.registry.downstream(h):
+            if a.kind in out:
+                out[a.kind].append((a.task, a.id))
+                ids.add(a.id)
+        out["versions"] = [v.id for v in self.versions()
+                           if any(x in ids for e in v.tasks.values()
+                                  for x in (e["label_matrix"], e["label_model"],
+                                            e["head"]))]
+        return out
+
     def _parents(self) -> dict[str, list[str]]:
         return self._state().parents
 

@@ -387,6 +387,18 @@ class TaskRegistry:
                            (input_id,))
         return [_artifact_record(r) for r in rows]
 
+    def downstream(self, input_id: str) -> list[ArtifactRecord]:
+        """Every artefact computed, directly or not, from ``input_id`` (an LF
+        source hash or an artefact id), oldest first."""
+        seen: dict[str, ArtifactRecord] = {}
+        todo = [input_id]
+        while todo:
+            for a in self.used_by(todo.pop()):
+                if a.id not in seen:
+                    seen[a.id] = a
+                    todo.append(a.id)
+        return sorted(seen.values(), key=lambda a: a.created)
+
     def artifact_path(self, artifact_id: str) -> Path:
         """The verified path of an artefact's JSON file (its arrays are
         ``<path>.npz``); :class:`CorruptArtifactError` if either is damaged."""
