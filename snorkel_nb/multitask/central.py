@@ -579,6 +579,11 @@ class CentralModel(VersionsMixin):
         """
         state = self._state()
         deps, working = state.deps, state.hashes
+        missing = [a for e in self._live.values() for k, a in e.items()
+                   if k in ("label_matrix", "label_model", "head") and a
+                   and a not in self._art_cache]
+        if missing:
+            self._art_cache.update(self.registry.artifacts_by_id(missing))
         changing: set[str] = set()
         items: list[StaleItem] = []
         for t in state.order():
@@ -911,9 +916,12 @@ class CentralModel(VersionsMixin):
 
     def _fine_tune_trunk(self, task: str, policy: WarmStartPolicy) -> None:
         """Light trunk fine-tune: trunk + ``task``'s head, with a replay of up to
-        ``policy.replay`` other tasks' targets through their frozen heads."""
-        others = [t for t in self._order() if t in self._live and t != task]
-        replay = others[-policy.replay:] if policy.replay else []
+        ``policy.replay`` other tasks (drawn at random, seeded, among all trained
+        tasks) whose targets flow through their frozen heads."""
+        others = [t for t in self._order() if t in self._heads and t != task]
+        rng = np.random.default_rng(self.settings["seed"] + _stable(task))
+        k = min(policy.replay, len(others))  # drawn from all: the oldest too
+        replay = [others[i] for i in sorted(rng.choice(len(others), k, replace=False))]
         targets = {t: self._targets(t) for t in [*replay, task]}
         fit(self._trunk, self._heads, self._parents(),  # type: ignore[arg-type]
             self._order_live(), self._features("train"), targets, {"trunk", task},
