@@ -267,6 +267,19 @@ def test_detach_holds_only_what_the_task_depends_on(tmp_path):
     assert back.lineage == det.lineage and back.labels == tuple(FAM.labels["t1"])
 
 
+def test_consolidate_retrains_everything_and_stales_prediction_readers(tmp_path):
+    c = _family(tmp_path)
+    old = c.current_version
+    v = c.consolidate(epochs=3)
+    assert v.trunk != old.trunk
+    assert all(v.tasks[t]["head"] != old.tasks[t]["head"] for t in old.tasks)
+    assert all(v.tasks[t]["label_model"] == old.tasks[t]["label_model"]
+               for t in old.tasks)
+    # t2's LFs read t1's predictions, and t1's head is new
+    assert [(s.kind, s.task) for s in c.stale()] == [
+        ("label_matrix", "t2"), ("label_model", "t2"), ("head", "t2")]
+
+
 def test_events_and_errors(tmp_path):
     c = _model(tmp_path)
     events = []
