@@ -20,6 +20,8 @@ Usage::
    from scratch on the same label-model targets of the first 10 and of all
    N tasks (10 epochs): what each addition would cost without a central
    model.
+   ``consolidate()`` is the central model's own full retrain (fresh trunk,
+   every head, jointly), for when the trunk has fallen behind.
 4. **Registry operations** at N tasks and 10*N LFs: register an LF
    (``update_lf``), ``stale()``, ``versions()``, ``diff``, ``lineage``
    (median of 20 calls).
@@ -235,6 +237,12 @@ def main() -> None:
             md.append(f"| {k} | {secs:.2f} | {acc:.4f} | "
                       f"{results['frozen'][2][0][k]:.3f} | {cen:.4f} |")
         del last_metrics
+        t = time.perf_counter()
+        vc = c.consolidate(epochs=10)
+        secs = time.perf_counter() - t
+        acc = np.mean([m["dev_accuracy"] for m in vc.metrics.values()])
+        md.append(f"| {n_tasks}, then `consolidate(epochs=10)` (central, opt-in) | "
+                  f"{secs:.2f} | {acc:.4f} | - | - |")
         ops, stale, n_lfs, n_versions = registry_ops(c)
         md += ["", f"## Registry operations ({len(c.tasks())} tasks, {n_lfs} LFs, "
                f"{n_versions} versions)", "", "Medians of 20 calls; the goal is "
