@@ -280,6 +280,18 @@ def test_consolidate_retrains_everything_and_stales_prediction_readers(tmp_path)
         ("label_matrix", "t2"), ("label_model", "t2"), ("head", "t2")]
 
 
+def test_remove_task_refuses_while_others_depend_on_it(tmp_path):
+    c = _family(tmp_path)
+    before = c.current_version
+    with pytest.raises(CentralModelError, match=r"\['t2'\] depend on it"):
+        c.remove_task("t1")
+    v = c.remove_task("t3")
+    assert sorted(v.tasks) == ["t0", "t1", "t2"] and c.tasks() == ["t0", "t1", "t2"]
+    assert c.diff(before, v).tasks_removed == ["t3"]
+    c.rollback(before)
+    assert c.tasks() == ["t0", "t1", "t2", "t3"] and c.stale() == []
+
+
 def test_events_and_errors(tmp_path):
     c = _model(tmp_path)
     events = []
