@@ -460,6 +460,16 @@ class TaskRegistry:
         named = [trunk] if trunk else []
         named += [a for e in tasks.values() for k, a in e.items()
                   if k in ("label_matrix", "label_model", "head") and a]
+        base = {} if parent is None else self.version(parent).tasks
+        full = {t: {"label_matrix": e.get("label_matrix"),
+                    "label_model": e.get("label_model"), "head": e.get("head"),
+                    "lfs": dict(e.get("lfs", {}))} for t, e in tasks.items()}
+        # stored as a delta from the parent: only changed tasks (a NULL head
+        # marks a removed one), so versions() reads O(changes), not
+        # O(versions x tasks)
+        delta = [(t, e["label_matrix"], e["label_model"], e["head"],
+                  _json(e["lfs"])) for t, e in full.items() if base.get(t) != e]
+        delta += [(t, None, None, None, "{}") for t in base if t not in full]
         now = _now()
         with self._write() as db:
             for a in named:
@@ -472,9 +482,8 @@ class TaskRegistry:
                 (parent, now, message, trunk, _json(dict(graph)),
                  _json({t: dict(m) for t, m in metrics.items()})))
             vid = int(cur.lastrowid or 0)
-            db.executemany("INSERT INTO version_tasks VALUES (?, ?, ?, ?, ?, ?)", [
-                (vid, t, e.get("label_matrix"), e.get("label_model"), e.get("head"),
-                 _json(dict(e.get("lfs", {})))) for t, e in tasks.items()])
+            db.executemany("INSERT INTO version_tasks VALUES (?, ?, ?, ?, ?, ?)",
+                           [(vid, *row) for row in delta])
             if make_current:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('current_version', ?)",
                            (str(vid),))
@@ -491,8 +500,15 @@ class TaskRegistry:
                                  "version <= ? ORDER BY version, rowid",
                                  (last, rows[-1]["id"])):
                 per.setdefault(r["version"], {})[r["task"]] = self._entry(r)
-            for r in rows:
-                self._versions[r["id"]] = _version(r, per.get(r["id"], {}))
+            for r in rows:  # parents have smaller ids: already rebuilt
+                tasks = ({} if r["parent"] is None
+                         else dict(self._versions[r["parent"]].tasks))
+                for t, e in per.get(r["id"], {}).items():
+                    if e["head"] is None:
+                        tasks.pop(t, None)
+                    else:
+                        tasks[t] = e
+                self._versions[r["id"]] = _version(r, tasks)
         return list(self._versions.values())
 
     def version(self, version_id: int) -> VersionInfo:
