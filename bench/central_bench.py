@@ -168,6 +168,16 @@ def trec(workdir, small: bool):
                  + ", ".join(f"{s.kind} {s.task}" for s in stale) + ")",
                  time.perf_counter() - t, v3.metrics))
     interp = c.interpolate("coarse", v2, v3, [0.0, 0.5, 1.0])
+    c2 = CentralModel(TaskRegistry(Path(workdir) / "trec2.db"), trunk="text",
+                      hidden=(64,), emb_dim=64, first_epochs=10,
+                      data=trec_central_data(small=small), label_model="majority")
+    c2.add_task("coarse", coarse, labels=labels["coarse"])
+    t = time.perf_counter()
+    v = c2.add_task("fine", fine, labels=labels["fine"], parent="coarse",
+                    mapping=mapping, policy=WarmStartPolicy(trunk_epochs=5,
+                                                            trunk_lr=1e-2, replay=1))
+    rows.insert(2, ("add fine with a trunk fine-tune (5 epochs, lr 0.01, replay "
+                    "coarse), on a second model", time.perf_counter() - t, v.metrics))
     return rows, interp
 
 
