@@ -1,0 +1,1041 @@
+"""CentralModel: one multi-task network that tasks join over time.
+
+The seed paper's "massively multitask model as the central codebase": teams
+contribute tasks by contributing labels (LFs); a new task gets a head on the
+shared, already trained trunk (a warm start) and only what a change affects
+is retrained. Everything is recorded in a :class:`TaskRegistry`; every
+(re)training makes a :class:`VersionInfo`; versions can be diffed, loaded,
+rolled back and blended (gradual phase-out), and a task can be detached for
+deployment.
+
+Dependencies a task can have:
+
+* **graph parents** (``parent=``): the task's head reads the parent heads'
+  softmax outputs (as in :class:`MultitaskModel`), so a retrained parent
+  head makes the child head stale;
+* **prediction LFs** (:func:`uses_predictions`): an LF reads another task's
+  predictions (columns ``pred_<task>``, the label name, and ``conf_<task>``,
+  its probability, are added to the rows it sees), so a retrained head
+  upstream makes the task's label matrix stale.
+
+Both kinds must form a DAG; a cycle is refused with its path in the message.
+
+What is stale is decided from recorded inputs, never from timestamps: a
+label matrix records the LF source hashes and upstream head ids it was
+computed from, a label model its label matrix, a head its label model and
+parent heads. :meth:`CentralModel.stale` compares them with the working
+state; :meth:`CentralModel.retrain_stale` recomputes exactly that list.
+
+Policy for a trunk fine-tune (``WarmStartPolicy(trunk_epochs>0)``): the
+existing heads stay frozen and join the loss as a replay of their own
+label-model targets; they are *not* marked stale by the new trunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+
+from snorkel_nb.classification import set_seed
+from snorkel_nb.labeling import LabelingFunction
+from snorkel_nb.labeling.model import LabelModel, MajorityLabelVoter
+from snorkel_nb.labeling.source import LFSourceError, compile_lf, lf_source
+from snorkel_nb.multitask.central_nn import (
+    build_head,
+    build_trunk,
+    closure,
+    dev_accuracy,
+    fit,
+    run_heads,
+    run_trunk,
+    state_arrays,
+    trunk_out_dim,
+)
+from snorkel_nb.multitask.central_data import _data_arrays, _data_from_arrays
+from snorkel_nb.multitask.central_state import (
+    _find_cycle,
+    _lf_changes,
+    _spec,
+    _stable,
+    _Working,
+)
+from snorkel_nb.multitask.central_types import (
+    STALE_KINDS,
+    CentralData,
+    CentralModelError,
+    ChangeEvent,
+    DependencyCycleError,
+    StaleItem,
+    TaskSpec,
+    Version,
+    VersionDiff,
+    WarmStartPolicy,
+    uses_predictions,
+)
+from snorkel_nb.multitask.central_versions import VersionsMixin
+from snorkel_nb.multitask.detached import DetachedTaskModel, Inputs
+from snorkel_nb.multitask.graph import TaskGraph, TaskGraphError
+from snorkel_nb.multitask.lfs import MultiTaskLF, MultiTaskLFApplier
+from snorkel_nb.multitask.registry import (
+    ArtifactRecord,
+    LFRecord,
+    RegistryError,
+    TaskRegistry,
+)
+from snorkel_nb.progress import progress_bar
+
+__all__ = [
+    "STALE_KINDS",
+    "CentralData",
+    "CentralModel",
+    "CentralModelError",
+    "ChangeEvent",
+    "DependencyCycleError",
+    "DetachedTaskModel",
+    "StaleItem",
+    "TaskSpec",
+    "Version",
+    "VersionDiff",
+    "WarmStartPolicy",
+    "uses_predictions",
+]
+
+_NO_SOURCE = "# source unavailable (not re-runnable); fingerprint "
+
+
+class CentralModel(VersionsMixin):
+    """The central multi-task model over a :class:`TaskRegistry`.
+
+    Parameters
+    ----------
+    registry
+        Where tasks, LFs, artefacts and versions live (or a path to one).
+    trunk
+        ``"mlp"`` (dense features) or ``"text"`` (TF-IDF ids + bag of
+        embeddings), as in :class:`MultitaskModel`.
+    hidden, emb_dim, dropout
+        Trunk sizes.
+    first_epochs, lr
+        Training of the trunk with the first task(s) (the cold start).
+    seed
+        Seeds everything: equal seeds, equal models.
+    data
+        The rows every task is labelled on (:class:`CentralData`).
+    label_model
+        ``"label_model"`` (:class:`LabelModel`) or ``"majority"``.
+    label_model_kwargs
+        Passed to each task's label model.
+    policy
+        Default :class:`WarmStartPolicy` of :meth:`add_task`.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from snorkel_nb.labeling import labeling_function
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(400, 4)).astype("float32")
+    >>> df = pd.DataFrame({"a": X[:, 0], "b": X[:, 1]})
+    >>> @labeling_function()
+    ... def pos_a(x):
+    ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+    >>> @labeling_function()
+    ... def agrees(x):
+    ...     return {"yes": 1, "no": 0}[x.pred_sign_a] if x.b > 0 else -1
+    >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+    >>> c = CentralModel(reg, hidden=(16,), data=CentralData(df, X),
+    ...                  label_model="majority")
+    >>> v1 = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+    >>> v2 = c.add_task("both", [uses_predictions(agrees, "sign_a")],
+    ...                 labels=["n", "y"])
+    >>> c.tasks(), c.dependencies()["both"]["uses"], c.stale()
+    (['sign_a', 'both'], ['sign_a'], [])
+    """
+
+    def __init__(self, registry: TaskRegistry | str | os.PathLike, trunk: str = "mlp",
+                 hidden: Sequence[int] = (64,), emb_dim: int = 64,
+                 dropout: float = 0.1, first_epochs: int = 20, lr: float = 1e-2,
+                 seed: int = 0, data: CentralData | None = None,
+                 label_model: str = "label_model",
+                 label_model_kwargs: Mapping[str, Any] | None = None,
+                 policy: WarmStartPolicy | None = None) -> None:
+        if not isinstance(registry, TaskRegistry):
+            registry = TaskRegistry(registry)
+        if trunk not in ("mlp", "text"):
+            raise CentralModelError(f"trunk must be 'mlp' or 'text'; got {trunk!r}")
+        if label_model not in ("label_model", "majority"):
+            raise CentralModelError("label_model must be 'label_model' or "
+                                    f"'majority'; got {label_model!r}")
+        self.registry = registry
+        settings = {"trunk": trunk, "hidden": [int(h) for h in hidden],
+                    "emb_dim": int(emb_dim), "dropout": float(dropout),
+                    "first_epochs": int(first_epochs), "lr": float(lr),
+                    "seed": int(seed), "label_model": label_model,
+                    "label_model_kwargs": dict(label_model_kwargs or {})}
+        saved = registry.get_meta("settings")
+        if saved is None:
+            registry.set_meta("settings", settings)
+        elif saved != settings:
+            raise CentralModelError(
+                f"{registry.path} holds a central model with settings {saved}; "
+                "reopen it with CentralModel.open(path) (or use a new registry)")
+        self.settings = settings
+        self.policy = policy or WarmStartPolicy()
+        self._callbacks: list[Callable[[ChangeEvent], None]] = []
+        self._working: tuple[tuple[int, int], _Working] | None = None
+        self._gold_cache: dict[str, np.ndarray | None] = {}
+        self._lf_objs: dict[str, MultiTaskLF] = {}
+        self._art_cache: dict[str, ArtifactRecord] = {}
+        self._L_cache: dict[str, dict[str, np.ndarray]] = {}
+        self._target_cache: dict[str, tuple[np.ndarray, dict[str, float]]] = {}
+        self._lm_metrics: dict[str, dict[str, float]] = {}
+        self._H: dict[str, tuple[torch.Tensor, torch.Tensor | None]] = {}
+        self._trunk: torch.nn.Module | None = None
+        self._trunk_cfg: dict[str, Any] | None = None
+        self._trunk_id: str | None = None
+        self._inputs: Inputs | None = None
+        self._heads: dict[str, torch.nn.Module] = {}
+        self._head_cfg: dict[str, dict[str, Any]] = {}
+        self._live: dict[str, dict[str, Any]] = {}
+        self._data: CentralData | None = None
+        self._data_id: str | None = None
+        self.last_retrained: list[StaleItem] = []
+        cur = registry.current_version()
+        if cur is not None:
+            self._make_live(cur)
+        if data is not None:
+            self.set_data(data)
+        elif registry.get_meta("data") is not None:
+            self._load_data(registry.get_meta("data"))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | TaskRegistry,
+             data: CentralData | None = None,
+             policy: WarmStartPolicy | None = None) -> "CentralModel":
+        """Reopen a central model from its registry (settings, current version,
+        stored data; LFs are rebuilt from their stored source when needed)."""
+        reg = path if isinstance(path, TaskRegistry) else TaskRegistry(path)
+        settings = reg.get_meta("settings")
+        if settings is None:
+            raise CentralModelError(f"{reg.path} holds no central model yet")
+        return cls(reg, data=data, policy=policy, **settings)
+
+    def __repr__(self) -> str:
+        v = self.current_version
+        return (f"CentralModel({len(self.tasks())} tasks, version "
+                f"{None if v is None else v.id}, {self.registry.path})")
+
+    # -- data ----------------------------------------------------------------
+    def set_data(self, data: CentralData) -> None:
+        """Use ``data`` from now on (stored in the registry; a change of data
+        makes every label matrix stale)."""
+        if not isinstance(data, CentralData):
+            raise CentralModelError(f"data must be a CentralData; got "
+                                    f"{type(data).__name__}")
+        df = data.train
+        if not isinstance(df, pd.DataFrame) or len(df) == 0:
+            raise CentralModelError("CentralData.train must be a non-empty DataFrame")
+        for name, X, rows in (("X", data.X, df), ("X_dev", data.X_dev, data.dev)):
+            if X is not None:
+                X = np.asarray(X)
+                if rows is None:
+                    raise CentralModelError(f"CentralData.{name} is given without "
+                                            "its DataFrame")
+                if X.ndim != 2 or len(X) != len(rows):
+                    raise CentralModelError(
+                        f"CentralData.{name} has shape {X.shape}; it needs "
+                        f"{len(rows)} rows (one per row of its DataFrame)")
+        if self.settings["trunk"] == "mlp" and data.X is None and not data.feature_cols:
+            raise CentralModelError("an mlp trunk needs CentralData.X (or "
+                                    "feature_cols naming columns of train)")
+        if self.settings["trunk"] == "text" and data.text_col not in df:
+            raise CentralModelError(f"a text trunk reads train[{data.text_col!r}]; "
+                                    f"train has columns {list(df.columns)}")
+        if data.dev is not None and data.dev.shape[1] and not set(df.columns) <= set(
+                data.dev.columns):
+            raise CentralModelError(f"CentralData.dev lacks columns "
+                                    f"{sorted(set(df.columns) - set(data.dev.columns))}")
+        if data.gold_dev and data.dev is None:
+            raise CentralModelError("CentralData.gold_dev needs CentralData.dev")
+        for t, y in data.gold_dev.items():
+            if data.dev is not None and len(y) != len(data.dev):
+                raise CentralModelError(f"gold_dev[{t!r}] has {len(y)} labels; dev "
+                                        f"has {len(data.dev)} rows")
+        arrays, config = _data_arrays(data)
+        digest = hashlib.sha256(repr(sorted(config.items())).encode()
+                                + b"".join(np.ascontiguousarray(a).tobytes()
+                                           for _, a in sorted(arrays.items()))
+                                ).hexdigest()
+        saved = self.registry.get_meta("data")
+        if saved is not None and saved.get("digest") == digest:
+            data_id = saved["id"]
+        else:
+            data_id = self.registry.save_arrays("data", None, arrays, config,
+                                                {"digest": digest}).id
+            self.registry.set_meta("data", {"id": data_id, "digest": digest})
+        self._set_data(data, data_id)
+
+    def _set_data(self, data: CentralData, data_id: str) -> None:
+        self._data, self._data_id = data, data_id
+        self._gold_cache: dict[str, np.ndarray | None] = {}
+        self._feats: dict[str, Any] = {}
+        self._H.clear()
+
+    def _load_data(self, saved: Mapping[str, Any]) -> None:
+        config, arrays = self.registry.load_arrays(saved["id"])
+        self._set_data(_data_from_arrays(config, arrays), saved["id"])
+
+    @property
+    def data(self) -> CentralData:
+        if self._data is None:
+            raise CentralModelError("the central model has no data; pass "
+                                    "data=CentralData(...) or call set_data")
+        return self._data
+
+    def _features(self, split: str) -> dict[str, torch.Tensor]:
+        if split not in self._feats:
+            d = self.data
+            assert self._inputs is not None
+            if split == "train":
+                self._feats[split] = self._inputs(d.train if d.X is None else d.X)
+            else:
+                self._feats[split] = self._inputs(d.dev if d.X_dev is None else d.X_dev)
+        return self._feats[split]
+
+    def _has_dev(self) -> bool:
+        return self.data.dev is not None and len(self.data.dev) > 0
+
+    def _trunk_features(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Frozen-trunk features of train and dev, cached per trunk artefact."""
+        assert self._trunk is not None and self._trunk_id is not None
+        if self._trunk_id not in self._H:
+            Hd = run_trunk(self._trunk, self._features("dev")) if self._has_dev() \
+                else None
+            self._H = {self._trunk_id: (run_trunk(self._trunk, self._features("train")),
+                                        Hd)}
+        return self._H[self._trunk_id]
+
+    def _gold(self, task: str) -> np.ndarray | None:
+        """Gold dev label indices of ``task`` (-1 = unknown), or None."""
+        if task not in self._gold_cache:
+            self._gold_cache[task] = self._gold_indices(task)
+        return self._gold_cache[task]
+
+    def _gold_indices(self, task: str) -> np.ndarray | None:
+        d = self.data
+        if task not in d.gold_dev or d.dev is None:
+            return None
+        labels = self._labels(task)
+        y = np.asarray(d.gold_dev[task], dtype=object)
+        out = np.full(len(y), -1, dtype=np.int64)
+        for i, v in enumerate(y):
+            if isinstance(v, str):
+                out[i] = labels.index(v) if v in labels else -1
+            elif v is not None and not (isinstance(v, float) and np.isnan(v)):
+                out[i] = int(v) if 0 <= int(v) < len(labels) else -1
+        return out
+
+    # -- tasks ---------------------------------------------------------------
+    def _state(self) -> "_Working":
+        """Tasks, LFs and the derived dependency order, read once per change
+        of the registry (by this process or another: ``state_token``)."""
+        token = self.registry.state_token()
+        if self._working is None or self._working[0] != token:
+            self._working = (token, _Working(self.registry))
+        return self._working[1]
+
+    def _task_records(self) -> dict[str, Any]:
+        return self._state().recs
+
+    def _labels(self, task: str) -> list[str]:
+        recs = self._state().recs
+        if task not in recs:
+            raise CentralModelError(f"unknown task {task!r}; tasks are {list(recs)}")
+        return list(recs[task].labels)
+
+    @property
+    def graph(self) -> TaskGraph:
+        """The tasks and their parent -> child refinements."""
+        return self._state().graph().copy()
+
+    def _deps(self) -> dict[str, dict[str, list[str]]]:
+        return {t: {k: list(v) for k, v in d.items()}
+                for t, d in self._state().deps.items()}
+
+    def dependencies(self) -> dict[str, dict[str, list[str]]]:
+        """``{task: {"parents": [...], "uses": [...], "lfs": [...]}}``: graph
+        parents, tasks whose predictions its LFs read, and its LF names."""
+        return self._deps()
+
+    def _order(self) -> list[str]:
+        """Tasks with every dependency first (ties: registration order)."""
+        return list(self._state().order())
+
+    def tasks(self) -> list[str]:
+        """Task names in dependency order."""
+        return self._order()
+
+    def _check_acyclic(self, task: str, parents: Sequence[str], uses: Sequence[str]
+                       ) -> None:
+        deps = self._deps()
+        d = deps.setdefault(task, {"parents": [], "uses": [], "lfs": []})
+        d["parents"] = sorted(set(d["parents"]) | set(parents))
+        d["uses"] = sorted(set(d["uses"]) | set(uses))
+        for u in d["uses"]:
+            if u not in deps:
+                raise CentralModelError(f"task {task!r}: an LF reads predictions of "
+                                        f"unknown task {u!r}; tasks are {list(deps)}")
+        up = {t: set(x["parents"]) | set(x["uses"]) for t, x in deps.items()}
+        cyc = _find_cycle(up)
+        if cyc:
+            raise DependencyCycleError(
+                f"task {task!r} would depend on itself through predictions or "
+                "parent heads: " + " -> ".join(cyc) + " (each task must come after "
+                "the tasks whose predictions it reads)")
+
+    def _as_mlf(self, task: str, lf: Any) -> tuple[MultiTaskLF, tuple[str, ...]]:
+        uses = tuple(getattr(lf, "uses", ()) or ())
+        if isinstance(lf, MultiTaskLF):
+            if lf.tasks not in (None, (task,)):
+                raise CentralModelError(f"LF {lf.name!r} declares tasks {lf.tasks}; "
+                                        f"it is added to task {task!r}")
+            uses = uses or tuple(getattr(lf.lf, "uses", ()) or ())
+            mlf = MultiTaskLF(lf.lf, task=task, name=lf.name)
+        elif isinstance(lf, LabelingFunction):
+            mlf = MultiTaskLF(lf, task=task)
+        elif callable(lf):
+            mlf = MultiTaskLF(lf, task=task)
+        else:
+            raise CentralModelError(f"task {task!r}: expected a LabelingFunction, "
+                                    f"MultiTaskLF or callable; got {lf!r}")
+        mlf.uses = uses  # type: ignore[attr-defined]
+        return mlf, uses
+
+    def _register_lf(self, task: str, lf: Any) -> LFRecord:
+        return self._register_lfs(task, [lf])[0]
+
+    def _register_lfs(self, task: str, lfs: Sequence[Any]) -> list[LFRecord]:
+        rows, mlfs = [], []
+        for lf in lfs:
+            mlf, uses = self._as_mlf(task, lf)
+            try:
+                src = lf_source(mlf.lf)
+            except LFSourceError:
+                src = _NO_SOURCE + mlf.lf.fingerprint
+            rows.append((mlf.name, src, uses))
+            mlfs.append(mlf)
+        recs = self.registry.register_lfs(task, rows)
+        for rec, mlf in zip(recs, mlfs):
+            self._lf_objs[rec.source_hash] = mlf
+        return recs
+
+    def add_task(self, task: TaskSpec | str, lfs: Sequence[Any],
+                 parent: str | Mapping[str, Mapping[str, str]] | None = None,
+                 labels: Sequence[str] | None = None,
+                 mapping: Mapping[str, str] | None = None,
+                 data: CentralData | None = None,
+                 policy: WarmStartPolicy | None = None, train: bool = True,
+                 progress: bool = False) -> Version | None:
+        """Register ``task`` with its LFs and (``train=True``) train it.
+
+        Warm start: the trained trunk is kept and only the new head trains
+        (plus a light trunk fine-tune if ``policy.trunk_epochs > 0``); the
+        first task trains the trunk too. ``parent`` is a parent task name
+        (with ``mapping = {label: parent_label}``) or ``{parent: mapping}``.
+        Returns the new version (``None`` with ``train=False``; the task is
+        then listed by :meth:`stale`).
+        """
+        spec = _spec(task, labels, parent, mapping)
+        if data is not None:
+            self.set_data(data)
+        if spec.name in self._task_records():
+            raise CentralModelError(f"task {spec.name!r} already exists; edit its LFs "
+                                    "with update_lf / remove_lf")
+        if not lfs:
+            raise CentralModelError(f"task {spec.name!r} needs at least one LF")
+        mlfs = [self._as_mlf(spec.name, lf) for lf in lfs]
+        names = [m.name for m, _ in mlfs]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise CentralModelError(f"task {spec.name!r}: LF names {dup} repeat")
+        g = self.graph
+        try:
+            g.add_task(spec.name, list(spec.labels))
+            for p, m in spec.parents.items():
+                g.add_edge(p, spec.name, m)
+        except TaskGraphError as e:
+            raise CentralModelError(f"task {spec.name!r}: {e}") from None
+        self._check_acyclic(spec.name, list(spec.parents),
+                            [u for _, us in mlfs for u in us])
+        self.registry.register_task(spec.name, list(spec.labels),
+                                    {p: dict(m) for p, m in spec.parents.items()})
+        self._register_lfs(spec.name, lfs)
+        self._gold_cache.pop(spec.name, None)
+        self._emit("task_added", spec.name)
+        if not train:
+            return None
+        return self._train_new(spec.name, policy or self.policy, progress)
+
+    def remove_task(self, task: str) -> Version:
+        """Drop ``task`` (refused while another task depends on it)."""
+        deps = self._deps()
+        if task not in deps:
+            raise CentralModelError(f"unknown task {task!r}; tasks are {list(deps)}")
+        users = sorted(t for t, d in deps.items()
+                       if task in d["parents"] or task in d["uses"])
+        if users:
+            raise CentralModelError(f"cannot remove task {task!r}: {users} depend on "
+                                    "it (as parent or through predictions)")
+        self.registry.remove_task(task)
+        self._live.pop(task, None)
+        self._heads.pop(task, None)
+        self._head_cfg.pop(task, None)
+        return self._commit(f"remove task {task}", "retrained", task)
+
+    def update_lf(self, task: str, lf: Any) -> None:
+        """Add or replace (by name) one LF of ``task``; marks things stale."""
+        if task not in self._task_records():
+            raise CentralModelError(f"unknown task {task!r}")
+        _, uses = self._as_mlf(task, lf)
+        self._check_acyclic(task, [], uses)
+        rec = self._register_lf(task, lf)
+        self._emit("lf_updated", task, detail=rec.name)
+
+    def remove_lf(self, task: str, name: str) -> None:
+        """Remove LF ``name`` from ``task``'s working set; marks things stale."""
+        try:
+            self.registry.remove_lf(task, name)
+        except RegistryError as e:
+            raise CentralModelError(str(e)) from None
+        self._emit("lf_removed", task, detail=name)
+
+    def lfs(self, task: str) -> list[LFRecord]:
+        """The working LFs of ``task`` (name, source, source hash, uses)."""
+        return self.registry.lfs(task)
+
+    # -- lineage -----------------------------------------------------------
+    def lineage(self, task: str) -> dict[str, Any]:
+        """Where ``task``'s live head comes from: version, LF source hashes,
+        label matrix / label model / head / trunk artefacts, and the upstream
+        tasks (graph parents, used predictions) with their head ids."""
+        if task not in self._live:
+            raise CentralModelError(f"task {task!r} has no trained head; trained "
+                                    f"tasks are {list(self._live)}")
+        e = self._live[task]
+        Lrec = self._art(e["label_matrix"])
+        head = self._art(e["head"])
+        cur = self.current_version
+        return {"task": task, "version": None if cur is None else cur.id,
+                "labels": self._labels(task), "lfs": dict(Lrec.inputs["lfs"]),
+                "label_matrix": e["label_matrix"], "label_model": e["label_model"],
+                "head": e["head"], "trunk": self._trunk_id,
+                "parents": dict(head.inputs.get("parents", {})),
+                "uses": dict(Lrec.inputs.get("uses_heads", {})),
+                "ancestors": closure([task], self._parents(), self._order())[:-1],
+                "data": Lrec.inputs.get("data")}
+
+    def lf_usage(self, task: str, name: str) -> dict[str, Any]:
+        """What was computed from the working version of LF ``name`` of
+        ``task`` (by its source hash): ``{kind: [(task, artefact id)]}`` for
+        label matrices, label models and heads - including other tasks' heads
+        and matrices reached through parent heads and read predictions - and
+        the ``versions`` that hold any of them."""
+        h = self._state().hashes.get(task, {}).get(name)
+        if h is None:
+            raise CentralModelError(f"task {task!r} has no LF {name!r}")
+        out: dict[str, Any] = {"source_hash": h, "label_matrix": [],
+                               "label_model": [], "head": []}
+        ids = set()
+        for a in self.registry.downstream(h):
+            if a.kind in out:
+                out[a.kind].append((a.task, a.id))
+                ids.add(a.id)
+        out["versions"] = [v.id for v in self.versions()
+                           if any(x in ids for e in v.tasks.values()
+                                  for x in (e["label_matrix"], e["label_model"],
+                                            e["head"]))]
+        return out
+
+    def _parents(self) -> dict[str, list[str]]:
+        return self._state().parents
+
+    def _art(self, aid: str) -> ArtifactRecord:
+        if aid not in self._art_cache:
+            self._art_cache[aid] = self.registry.artifact(aid)
+        return self._art_cache[aid]
+
+    # -- staleness -----------------------------------------------------------
+    def stale(self) -> list[StaleItem]:
+        """What must be recomputed, in dependency order: per task its label
+        matrix, label model and head; downstream tasks after their upstream.
+
+        ``"task"`` items are registered tasks never trained (all of it is
+        built). Reasons name the LF or upstream task that caused them.
+        """
+        state = self._state()
+        deps, working = state.deps, state.hashes
+        missing = [a for e in self._live.values() for k, a in e.items()
+                   if k in ("label_matrix", "label_model", "head") and a
+                   and a not in self._art_cache]
+        if missing:
+            self._art_cache.update(self.registry.artifacts_by_id(missing))
+        changing: set[str] = set()
+        items: list[StaleItem] = []
+        for t in state.order():
+            e = self._live.get(t)
+            if e is None or not e.get("head"):
+                items.append(StaleItem("task", t, "registered, never trained"))
+                changing.add(t)
+                continue
+            Lrec = self._art(e["label_matrix"])
+            why = _lf_changes(Lrec.inputs["lfs"], working.get(t, {}))
+            if self._data_id is not None and Lrec.inputs.get("data") != self._data_id:
+                why.append("the data changed")
+            used = Lrec.inputs.get("uses_heads", {})
+            for u in deps[t]["uses"]:
+                if u in changing:
+                    why.append(f"reads predictions of {u!r}, whose head is retrained")
+                elif u in self._live and used.get(u) != self._live[u]["head"]:
+                    why.append(f"reads predictions of {u!r}, whose head changed")
+            if why:
+                items += [StaleItem("label_matrix", t, "; ".join(why)),
+                          StaleItem("label_model", t, "its label matrix is recomputed"),
+                          StaleItem("head", t, "its label model is refit")]
+                changing.add(t)
+                continue
+            if self._art(e["label_model"]).inputs.get("label_matrix") != \
+                    e["label_matrix"]:
+                items += [StaleItem("label_model", t, "fit on another label matrix"),
+                          StaleItem("head", t, "its label model is refit")]
+                changing.add(t)
+                continue
+            hin = self._art(e["head"]).inputs
+            hwhy = [] if hin.get("label_model") == e["label_model"] else [
+                "trained on another label model"]
+            for p in deps[t]["parents"]:
+                if p in changing:
+                    hwhy.append(f"reads parent head {p!r}, which is retrained")
+                elif p in self._live and hin.get("parents", {}).get(p) != \
+                        self._live[p]["head"]:
+                    hwhy.append(f"reads parent head {p!r}, which changed")
+            if hwhy:
+                items.append(StaleItem("head", t, "; ".join(hwhy)))
+                changing.add(t)
+        return items
+
+    def retrain_stale(self, progress: bool | Callable[[int, int, StaleItem], None]
+                      = True, policy: WarmStartPolicy | None = None
+                      ) -> Version | None:
+        """Recompute exactly :meth:`stale`'s items, then record a version
+        (``None`` when nothing was stale). ``progress``: a bar, or a callback
+        ``(done, total, item)`` (for a widget)."""
+        items = self.stale()
+        self.last_retrained = []
+        if not items:
+            return None
+        policy = policy or self.policy
+        total = len(items)
+        report = progress if callable(progress) else None
+        bar = progress_bar(total=total, disable=progress is not True,
+                           desc="retrain stale")
+        done = 0
+        pending = list(items)
+        if self._trunk is None:
+            deps = self._deps()
+            first = [it.task for it in pending if it.kind == "task"
+                     and not deps[it.task]["uses"]]
+            if not first:
+                raise CentralModelError("no task can train the trunk: every new "
+                                        "task reads predictions of another")
+            self._cold_start(first)
+            for it in [x for x in pending if x.kind == "task" and x.task in first]:
+                pending.remove(it)
+                self.last_retrained.append(it)
+                done += 1
+                bar.update(1)
+                if report:
+                    report(done, total, it)
+        for it in pending:
+            if it.kind == "task":
+                self._build_label_matrix(it.task)
+                self._fit_label_model(it.task)
+                self._train_head(it.task, policy)
+            elif it.kind == "label_matrix":
+                self._build_label_matrix(it.task)
+            elif it.kind == "label_model":
+                self._fit_label_model(it.task)
+            else:
+                self._train_head(it.task, policy)
+            self.last_retrained.append(it)
+            done += 1
+            bar.update(1)
+            if report:
+                report(done, total, it)
+        bar.close()
+        kinds = sorted({f"{it.kind} {it.task}" for it in items})
+        return self._commit("retrain stale: " + ", ".join(kinds), "retrained")
+
+    # -- building blocks (each one artefact) -------------------------------
+    def _lf_obj(self, rec: LFRecord) -> MultiTaskLF:
+        if rec.source_hash not in self._lf_objs:
+            if rec.source.startswith(_NO_SOURCE):
+                raise CentralModelError(
+                    f"LF {rec.name!r} of task {rec.task!r} was registered without "
+                    "re-runnable source; pass it again with update_lf")
+            try:
+                lf = compile_lf(rec.source)
+            except LFSourceError as e:
+                raise CentralModelError(f"LF {rec.name!r} of task {rec.task!r}: its "
+                                        f"stored source does not rebuild it ({e}); "
+                                        "pass it again with update_lf") from None
+            lf.name = rec.name
+            mlf = MultiTaskLF(lf, task=rec.task, name=rec.name)
+            mlf.uses = rec.uses  # type: ignore[attr-defined]
+            self._lf_objs[rec.source_hash] = mlf
+        return self._lf_objs[rec.source_hash]
+
+    def _with_predictions(self, df: pd.DataFrame, split: str, uses: Sequence[str]
+                          ) -> pd.DataFrame:
+        if not uses:
+            return df
+        P = self._probs(split, list(uses))
+        extra = {}
+        for u in uses:
+            labels = np.array(self._labels(u), dtype=object)
+            extra[f"pred_{u}"] = labels[P[u].argmax(1)]
+            extra[f"conf_{u}"] = P[u].max(1)
+        return df.assign(**extra)
+
+    def _probs(self, split: str, tasks: Sequence[str]) -> dict[str, np.ndarray]:
+        for u in tasks:
+            if u not in self._heads:
+                raise CentralModelError(f"task {u!r} has no trained head yet; its "
+                                        "predictions cannot be read")
+        H = self._trunk_features()[0 if split == "train" else 1]
+        assert H is not None
+        with torch.no_grad():
+            logits = run_heads(H, self._heads, self._parents(),
+                               closure(tasks, self._parents(), self._order()))
+        return {u: torch.softmax(logits[u], 1).numpy() for u in tasks}
+
+    def _build_label_matrix(self, task: str) -> str:
+        """Apply ``task``'s working LFs (reusing unchanged columns) -> artefact."""
+        recs = self.registry.lfs(task)
+        if not recs:
+            raise CentralModelError(f"task {task!r} has no LFs to label with")
+        old = None
+        e = self._live.get(task)
+        if e is not None:
+            old_rec = self._art(e["label_matrix"])
+            if old_rec.inputs.get("data") == self._data_id:
+                old = (old_rec, self._load_L(e["label_matrix"]))
+        uses = sorted({u for r in recs for u in r.uses})
+        uses_heads = {u: self._live[u]["head"] if u in self._live else None
+                      for u in uses}
+        cols: dict[str, dict[str, np.ndarray]] = {}
+        todo = []
+        for r in recs:
+            if old is not None and old[0].inputs["lfs"].get(r.name) == r.source_hash \
+                    and all(old[0].inputs.get("uses_heads", {}).get(u) == uses_heads[u]
+                            for u in r.uses):
+                j = old[1]["columns"].index(r.name)
+                cols[r.name] = {s: old[1][s][:, j] for s in ("L", "L_dev")
+                                if s in old[1]}
+            else:
+                todo.append(r)
+        if todo:
+            g = TaskGraph({task: self._labels(task)})
+            app = MultiTaskLFApplier([self._lf_obj(r) for r in todo], g)
+            need = sorted({u for r in todo for u in r.uses})
+            splits = [("L", self.data.train, "train")]
+            if self._has_dev():
+                assert self.data.dev is not None
+                splits.append(("L_dev", self.data.dev, "dev"))
+            for key, df, split in splits:
+                M = app.apply(self._with_predictions(df, split, need),
+                              progress_bar=False)[task]
+                for j, r in enumerate(todo):
+                    cols.setdefault(r.name, {})[key] = M[:, j]
+        names = [r.name for r in recs]
+        arrays = {key: np.stack([cols[n][key] for n in names], 1).astype(np.int32)
+                  for key in cols[names[0]]}
+        config = {"columns": names}
+        aid = self.registry.save_arrays(
+            "label_matrix", task, arrays, config,
+            {"lfs": {r.name: r.source_hash for r in recs}, "uses_heads": uses_heads,
+             "data": self._data_id}).id
+        self._L_cache[aid] = {**arrays, "columns": names}  # type: ignore[dict-item]
+        self._set_live(task, label_matrix=aid)
+        return aid
+
+    def _load_L(self, aid: str) -> dict[str, Any]:
+        if aid not in self._L_cache:
+            config, arrays = self.registry.load_arrays(aid)
+            self._L_cache[aid] = {**arrays, "columns": config["columns"]}
+        return self._L_cache[aid]
+
+    def _fit_label_model(self, task: str) -> str:
+        """Fit ``task``'s label model on its live label matrix -> artefact."""
+        L_id = self._live[task]["label_matrix"]
+        Ld = self._load_L(L_id)
+        L = Ld["L"]
+        k = len(self._labels(task))
+        if not (L >= 0).any():
+            raise CentralModelError(f"no LF of task {task!r} votes on any training "
+                                    "row; the label model has nothing to fit")
+        seed = self.settings["seed"]
+        if self.settings["label_model"] == "majority":
+            lm: Any = MajorityLabelVoter(cardinality=k)
+            aid = self.registry.save_arrays("label_model", task, {},
+                                            {"model": "majority", "k": k},
+                                            {"label_matrix": L_id}).id
+        else:
+            lm = LabelModel(cardinality=k, **{"seed": seed,
+                                              **self.settings["label_model_kwargs"]})
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                lm.fit(L)
+            aid = self.registry.save_file("label_model", task, lm.save,
+                                          {"label_matrix": L_id}).id
+        P = lm.predict_proba(L).astype(np.float32)
+        P[~(L >= 0).any(1)] = -1  # no vote: no label for the head's loss
+        metrics = {"coverage": float((L >= 0).any(1).mean())}
+        gold = self._gold(task)
+        if gold is not None and "L_dev" in Ld:
+            Pd = lm.predict_proba(Ld["L_dev"])
+            voted = (Ld["L_dev"] >= 0).any(1) & (gold >= 0)
+            if voted.any():
+                metrics["lm_dev_accuracy"] = float(
+                    (Pd[voted].argmax(1) == gold[voted]).mean())
+        self._target_cache[aid] = (P, metrics)
+        self._lm_metrics[aid] = metrics
+        self._set_live(task, label_model=aid)
+        return aid
+
+    def _targets(self, task: str) -> torch.Tensor:
+        aid = self._live[task]["label_model"]
+        if aid not in self._target_cache:
+            config, _ = self.registry.load_arrays(aid)
+            L = self._load_L(self._art(aid).inputs["label_matrix"])["L"]
+            if config.get("model") == "majority":
+                lm: Any = MajorityLabelVoter(cardinality=int(config["k"]))
+            else:
+                lm = LabelModel.load(self.registry.artifact_path(aid))
+            P = lm.predict_proba(L).astype(np.float32)
+            P[~(L >= 0).any(1)] = -1
+            self._target_cache[aid] = (P, {})
+        return torch.from_numpy(self._target_cache[aid][0])
+
+    def _dev(self, tasks: Sequence[str]
+             ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]] | None:
+        if not self._has_dev():
+            return None
+        gold = {t: torch.from_numpy(g) for t in tasks
+                if (g := self._gold(t)) is not None}
+        return (self._features("dev"), gold) if gold else None
+
+    def _new_head(self, task: str) -> tuple[torch.nn.Module, dict[str, Any]]:
+        assert self._trunk is not None
+        parents = self._parents()[task]
+        cfg = {"in_dim": trunk_out_dim(self._trunk), "parents": parents,
+               "parent_dims": [len(self._labels(p)) for p in parents],
+               "k": len(self._labels(task))}
+        set_seed(self.settings["seed"] + _stable(task))
+        return build_head(cfg), cfg
+
+    def _train_head(self, task: str, policy: WarmStartPolicy | None = None) -> str:
+        """Train ``task``'s head on the frozen trunk -> artefact."""
+        policy = policy or self.policy
+        head, cfg = self._new_head(task)
+        heads = {**self._heads, task: head}
+        fit(self._trunk, heads, self._parents(), self._order(),  # type: ignore[arg-type]
+            self._features("train"), {task: self._targets(task)}, {task},
+            epochs=policy.head_epochs, lr=policy.head_lr,
+            batch_size=policy.batch_size,
+            seed=self.settings["seed"] + _stable(task), dev=self._dev([task]),
+            patience=policy.patience, features=self._trunk_features())
+        return self._save_head(task, head, cfg)
+
+    def _save_head(self, task: str, head: torch.nn.Module, cfg: dict[str, Any]) -> str:
+        parents = {p: self._live[p]["head"] for p in cfg["parents"]}
+        aid = self.registry.save_arrays(
+            "head", task, state_arrays(head), cfg,
+            {"label_model": self._live[task]["label_model"], "parents": parents,
+             "trunk": self._trunk_id}).id
+        self._heads[task], self._head_cfg[task] = head, cfg
+        self._set_live(task, head=aid)
+        return aid
+
+    def _save_trunk(self) -> str:
+        assert self._trunk is not None and self._trunk_cfg is not None
+        assert self._inputs is not None
+        arrays = {f"param/{k}": v for k, v in state_arrays(self._trunk).items()}
+        arrays.update({f"inputs/{k}": v for k, v in self._inputs.to_arrays().items()})
+        self._trunk_id = self.registry.save_arrays(
+            "trunk", None, arrays, {"trunk": self._trunk_cfg,
+                                    "inputs": self._inputs.to_config()},
+            {"previous": self._trunk_id}).id
+        return self._trunk_id
+
+    def _cold_start(self, tasks: Sequence[str]) -> None:
+        """Train the trunk with the first task(s) and their heads together."""
+        for t in tasks:  # no trunk yet: these tasks' LFs read no predictions
+            self._build_label_matrix(t)
+        self._fresh_trunk()
+        for t in tasks:
+            self._fit_label_model(t)
+        self._joint_train(tasks, self.settings["first_epochs"])
+
+    def _fresh_trunk(self) -> None:
+        d = self.data
+        self._inputs = Inputs(self.settings["trunk"], d.text_col, d.feature_cols)
+        self._inputs.fit(d.train if d.X is None else d.X)
+        self._feats = {}
+        self._H.clear()
+        feats = self._features("train")
+        cfg = {k: self.settings[k] for k in ("trunk", "hidden", "emb_dim", "dropout")}
+        if cfg["trunk"] == "text":
+            assert self._inputs.tfidf is not None
+            cfg["vocab_size"] = self._inputs.tfidf.vocab_size
+        else:
+            cfg["in_dim"] = int(feats["X"].shape[1])
+        set_seed(self.settings["seed"])
+        self._trunk, self._trunk_cfg = build_trunk(cfg), cfg
+
+    def _joint_train(self, tasks: Sequence[str], epochs: int,
+                     progress: bool = False) -> None:
+        """Trunk + the heads of ``tasks`` (new ones) on all their targets."""
+        new = {t: self._new_head(t) for t in tasks}
+        heads = {t: h for t, (h, _) in new.items()}
+        order = [t for t in self._order() if t in heads]
+        fit(self._trunk, heads, self._parents(), order,  # type: ignore[arg-type]
+            self._features("train"), {t: self._targets(t) for t in tasks},
+            {"trunk", *tasks}, epochs=epochs, lr=self.settings["lr"],
+            batch_size=self.policy.batch_size, seed=self.settings["seed"],
+            dev=self._dev(tasks), patience=self.policy.patience, progress=progress)
+        self._save_trunk()
+        for t in order:
+            self._save_head(t, heads[t], new[t][1])
+
+    def consolidate(self, epochs: int | None = None, progress: bool = False
+                    ) -> Version:
+        """Retrain a fresh trunk and every head jointly on the current label
+        models: the expensive path (as costly as retraining from scratch),
+        for when the trunk, trained on the first tasks, has fallen behind
+        the tasks added since. Label matrices that read the predictions of a
+        retrained head become stale (see :meth:`stale`).
+        """
+        tasks = [t for t in self._order() if t in self._heads]
+        if not tasks:
+            raise CentralModelError("no task is trained yet; nothing to consolidate")
+        self._fresh_trunk()
+        self._joint_train(tasks, epochs or self.settings["first_epochs"], progress)
+        return self._commit(f"consolidate {len(tasks)} tasks", "retrained")
+
+    def _fine_tune_trunk(self, task: str, policy: WarmStartPolicy) -> None:
+        """Light trunk fine-tune: trunk + ``task``'s head, with a replay of up to
+        ``policy.replay`` other tasks (drawn at random, seeded, among all trained
+        tasks) whose targets flow through their frozen heads."""
+        others = [t for t in self._order() if t in self._heads and t != task]
+        rng = np.random.default_rng(self.settings["seed"] + _stable(task))
+        k = min(policy.replay, len(others))  # drawn from all: the oldest too
+        replay = [others[i] for i in sorted(rng.choice(len(others), k, replace=False))]
+        targets = {t: self._targets(t) for t in [*replay, task]}
+        fit(self._trunk, self._heads, self._parents(),  # type: ignore[arg-type]
+            self._order_live(), self._features("train"), targets, {"trunk", task},
+            epochs=policy.trunk_epochs, lr=policy.trunk_lr,
+            batch_size=policy.batch_size, seed=self.settings["seed"] + _stable(task),
+            dev=self._dev([task]), patience=policy.patience)
+        self._H.clear()
+        self._save_trunk()
+        self._save_head(task, self._heads[task], self._head_cfg[task])
+
+    def _order_live(self) -> list[str]:
+        return [t for t in self._order() if t in self._heads]
+
+    def _train_new(self, task: str, policy: WarmStartPolicy, progress: bool
+                   ) -> Version:
+        if self._trunk is None:
+            if self._deps()[task]["uses"]:
+                raise CentralModelError(f"task {task!r} reads predictions of other "
+                                        "tasks, but no task is trained yet")
+            self._cold_start([task])
+        else:
+            self._build_label_matrix(task)
+            self._fit_label_model(task)
+            self._train_head(task, policy)
+            if policy.trunk_epochs > 0:
+                self._fine_tune_trunk(task, policy)
+        return self._commit(f"add task {task}", "retrained", task)
+
+    def _set_live(self, task: str, **kw: str) -> None:
+        """Point ``task``'s live entry at new artefacts (a new dict: entries
+        already handed out, e.g. to a version record, never change)."""
+        e = {"label_matrix": None, "label_model": None, "head": None, "lfs": {},
+             **self._live.get(task, {}), **kw}
+        if "label_matrix" in kw:
+            e["lfs"] = dict(self._art(kw["label_matrix"]).inputs["lfs"])
+        self._live[task] = e
+
+    # -- prediction ----------------------------------------------------------
+    def predict_proba(self, X: Any, task: str | None = None
+                      ) -> np.ndarray | dict[str, np.ndarray]:
+        """[n, k] probabilities of ``task`` (or ``{task: probs}`` for every
+        trained task); ``X`` a DataFrame, a feature matrix (mlp) or texts."""
+        if self._trunk is None or self._inputs is None:
+            raise CentralModelError("no task is trained yet")
+        if task is not None and task not in self._heads:
+            raise CentralModelError(f"task {task!r} has no trained head; trained "
+                                    f"tasks are {list(self._heads)}")
+        tasks = [task] if task is not None else self._order_live()
+        H = run_trunk(self._trunk, self._inputs(X))
+        with torch.no_grad():
+            logits = run_heads(H, self._heads, self._parents(),
+                               closure(tasks, self._parents(), self._order()))
+        out = {t: torch.softmax(logits[t], 1).numpy() for t in tasks}
+        return out[task] if task is not None else out
+
+    def predict(self, X: Any, task: str | None = None
+                ) -> np.ndarray | dict[str, np.ndarray]:
+        P = self.predict_proba(X, task)
+        if isinstance(P, dict):
+            return {t: p.argmax(1) for t, p in P.items()}
+        return P.argmax(1)
+
+    def metrics(self) -> dict[str, dict[str, float]]:
+        """Per trained task: ``dev_accuracy`` of its head (with gold dev),
+        and its label model's ``coverage`` and ``lm_dev_accuracy``."""
+        out: dict[str, dict[str, float]] = {}
+        live = [t for t in self._order_live() if t in self._live]
+        if not live:
+            return out
+        Hd = self._trunk_features()[1] if self._data is not None else None
+        logits = {}
+        if Hd is not None:
+            with torch.no_grad():
+                logits = run_heads(Hd, self._heads, self._parents(), live)
+        for t in live:
+            m = dict(self._lm_metrics.get(self._live[t]["label_model"], {}))
+            gold = self._gold(t) if self._data is not None else None
+            if gold is not None and t in logits:
+                m["dev_accuracy"] = dev_accuracy(logits[t], torch.from_numpy(gold))
+            out[t] = m
+        return out
+
+    # -- events --------------------------------------------------------------
+    def on_change(self, callback: Callable[[ChangeEvent], None]) -> None:
+        """Call ``callback(event)`` after every change (for RegistryView)."""
+        if not callable(callback):
+            raise CentralModelError(f"on_change needs a callable; got {callback!r}")
+        self._callbacks.append(callback)
+
+    def _emit(self, kind: str, task: str | None = None, version: int | None = None,
+              detail: str = "") -> None:
+        ev = ChangeEvent(kind, task, version, detail)
+        for cb in list(self._callbacks):
+            cb(ev)
