@@ -129,6 +129,7 @@ def interpolation_chart(df: pd.DataFrame, alpha: float | None = None,
                          f"{list(df.columns)}")
     metrics = list(metrics) if metrics is not None else metric_columns(df)
     long = df.melt(id_vars=["alpha"], value_vars=metrics, var_name="metric")
+    long = long.dropna(subset=["value"])  # e.g. accuracy without dev gold
     long["alpha"] = long["alpha"].astype(float)
     base = alt.Chart(long).encode(
         x=alt.X("alpha:Q", scale=alt.Scale(domain=[0, 1]),
