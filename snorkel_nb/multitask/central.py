@@ -3,9 +3,9 @@
 The seed paper's "massively multitask model as the central codebase": teams
 contribute tasks by contributing labels (LFs); a new task gets a head on the
 shared, already trained trunk (a warm start) and only what a change affects
-is retrained. Everything is recorded in a :class:`TaskRegistry`, every
-(re)training makes a :class:`VersionInfo`, and versions can be diffed,
-loaded, rolled back, blended (gradual phase-out) and a task detached for
+is retrained. Everything is recorded in a :class:`TaskRegistry`; every
+(re)training makes a :class:`VersionInfo`; versions can be diffed, loaded,
+rolled back and blended (gradual phase-out), and a task can be detached for
 deployment.
 
 Dependencies a task can have:
@@ -13,188 +13,95 @@ Dependencies a task can have:
 * **graph parents** (``parent=``): the task's head reads the parent heads'
   softmax outputs (as in :class:`MultitaskModel`), so a retrained parent
   head makes the child head stale;
-* **prediction LFs** (``uses_predictions(lf, "coarse")``): an LF reads
-  another task's predictions (columns ``pred_<task>`` - the label name - and
-  ``conf_<task>`` - its probability - are added to the rows it sees), so a
-  retrained head upstream makes the task's label matrix stale.
+* **prediction LFs** (:func:`uses_predictions`): an LF reads another task's
+  predictions (columns ``pred_<task>``, the label name, and ``conf_<task>``,
+  its probability, are added to the rows it sees), so a retrained head
+  upstream makes the task's label matrix stale.
 
-Both kinds must form a DAG; a cycle is refused with the path in the message.
+Both kinds must form a DAG; a cycle is refused with its path in the message.
+
+What is stale is decided from recorded inputs, never from timestamps: a
+label matrix records the LF source hashes and upstream head ids it was
+computed from, a label model its label matrix, a head its label model and
+parent heads. :meth:`CentralModel.stale` compares them with the working
+state; :meth:`CentralModel.retrain_stale` recomputes exactly that list.
+
+Policy for a trunk fine-tune (``WarmStartPolicy(trunk_epochs>0)``): the
+existing heads stay frozen and join the loss as a replay of their own
+label-model targets; they are *not* marked stale by the new trunk.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import hashlib
+import os
+import warnings
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import torch
 
+from snorkel_nb.classification import set_seed
 from snorkel_nb.labeling import LabelingFunction
+from snorkel_nb.labeling.model import LabelModel, MajorityLabelVoter
+from snorkel_nb.labeling.source import LFSourceError, compile_lf, lf_source
+from snorkel_nb.multitask.central_nn import (
+    blend_states,
+    build_head,
+    build_trunk,
+    closure,
+    dev_accuracy,
+    fit,
+    load_state_arrays,
+    run_heads,
+    run_trunk,
+    state_arrays,
+    trunk_out_dim,
+)
+from snorkel_nb.multitask.central_types import (
+    STALE_KINDS,
+    CentralData,
+    CentralModelError,
+    ChangeEvent,
+    DependencyCycleError,
+    StaleItem,
+    TaskSpec,
+    Version,
+    VersionDiff,
+    VersionRef,
+    WarmStartPolicy,
+    uses_predictions,
+)
+from snorkel_nb.multitask.detached import DetachedTaskModel, Inputs
 from snorkel_nb.multitask.graph import TaskGraph, TaskGraphError
-from snorkel_nb.multitask.lfs import MultiTaskLF
-from snorkel_nb.multitask.registry import TaskRegistry, VersionInfo
+from snorkel_nb.multitask.lfs import MultiTaskLF, MultiTaskLFApplier
+from snorkel_nb.multitask.registry import (
+    ArtifactRecord,
+    LFRecord,
+    RegistryError,
+    TaskRegistry,
+    VersionInfo,
+)
+from snorkel_nb.progress import progress_bar
 
-Version = VersionInfo
-"""What training returns: the new version (see :class:`VersionInfo`)."""
+__all__ = [
+    "STALE_KINDS",
+    "CentralData",
+    "CentralModel",
+    "CentralModelError",
+    "ChangeEvent",
+    "DependencyCycleError",
+    "DetachedTaskModel",
+    "StaleItem",
+    "TaskSpec",
+    "Version",
+    "VersionDiff",
+    "WarmStartPolicy",
+    "uses_predictions",
+]
 
-VersionRef = int | VersionInfo
-
-STALE_KINDS = ("task", "label_matrix", "label_model", "head")
-
-
-class CentralModelError(ValueError):
-    """A request the central model cannot honour (the message names the input)."""
-
-
-class DependencyCycleError(CentralModelError, TaskGraphError):
-    """Tasks that would read each other's predictions (or heads) in a cycle."""
-
-
-@dataclasses.dataclass(frozen=True)
-class TaskSpec:
-    """A task: name, label names and optional graph parents with mappings.
-
-    ``parents`` is ``{parent_task: {child_label: parent_label}}`` (every
-    label of this task mapped to one parent label, as in ``TaskGraph``).
-    """
-
-    name: str
-    labels: tuple[str, ...]
-    parents: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
-    description: str = ""
-
-
-@dataclasses.dataclass
-class CentralData:
-    """The rows every task is labelled on (one input space: one trunk).
-
-    Parameters
-    ----------
-    train
-        DataFrame the LFs run on.
-    X
-        [n, d] float features for an ``"mlp"`` trunk (default: ``feature_cols``
-        of ``train``); a ``"text"`` trunk reads ``train[text_col]``.
-    dev, X_dev
-        Optional dev rows (same layout) for metrics and early stopping.
-    gold_dev
-        ``{task: labels}`` gold dev labels (names or indices, -1 / None =
-        unknown); tasks without gold get agreement metrics only.
-    """
-
-    train: pd.DataFrame
-    X: np.ndarray | None = None
-    dev: pd.DataFrame | None = None
-    X_dev: np.ndarray | None = None
-    gold_dev: dict[str, Any] = dataclasses.field(default_factory=dict)
-    text_col: str = "text"
-    feature_cols: Sequence[str] | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class WarmStartPolicy:
-    """What :meth:`CentralModel.add_task` trains besides the new head.
-
-    ``trunk_epochs=0`` (default) freezes the trunk: only the new head learns.
-    ``trunk_epochs>0`` is the "light trunk fine-tune": the trunk and the new
-    head train together at ``trunk_lr`` with a replay loss on ``replay``
-    existing tasks' label-model targets (their heads frozen), so existing
-    heads keep fitting the moved trunk.
-    """
-
-    head_epochs: int = 30
-    head_lr: float = 0.05
-    trunk_epochs: int = 0
-    trunk_lr: float = 1e-3
-    replay: int = 4
-    batch_size: int = 256
-    patience: int = 5
-
-
-@dataclasses.dataclass(frozen=True)
-class StaleItem:
-    """One thing :meth:`CentralModel.retrain_stale` will recompute.
-
-    ``kind``: ``"task"`` (registered, never trained: build all of it),
-    ``"label_matrix"``, ``"label_model"`` or ``"head"``; ``reason`` says why
-    in words (which LF, which upstream task).
-    """
-
-    kind: str
-    task: str
-    reason: str
-
-
-@dataclasses.dataclass(frozen=True)
-class VersionDiff:
-    """What changed from version ``a`` to version ``b``."""
-
-    a: int
-    b: int
-    tasks_added: list[str]
-    tasks_removed: list[str]
-    lfs_added: dict[str, list[str]]
-    lfs_removed: dict[str, list[str]]
-    lfs_changed: dict[str, list[str]]
-    heads_changed: list[str]
-    trunk_changed: bool
-    metric_deltas: dict[str, dict[str, tuple[float | None, float | None]]]
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per (task, metric): value in ``a``, in ``b`` and the delta."""
-        raise NotImplementedError
-
-
-@dataclasses.dataclass(frozen=True)
-class ChangeEvent:
-    """Passed to :meth:`CentralModel.on_change` callbacks.
-
-    ``kind`` in {"task_added", "lf_updated", "lf_removed", "retrained",
-    "rollback", "loaded"}.
-    """
-
-    kind: str
-    task: str | None = None
-    version: int | None = None
-    detail: str = ""
-
-
-def uses_predictions(lf: LabelingFunction | MultiTaskLF, *tasks: str
-                     ) -> LabelingFunction | MultiTaskLF:
-    """Declare that ``lf`` reads the predictions of ``tasks`` (returns ``lf``).
-
-    The rows it sees then carry ``pred_<task>`` (the predicted label name)
-    and ``conf_<task>`` (its probability) for each of them.
-    """
-    raise NotImplementedError
-
-
-class DetachedTaskModel:
-    """One task's head plus only the layers it depends on (trunk, ancestor
-    heads), with the lineage it came from; standalone and saveable.
-
-    Attributes
-    ----------
-    task, labels, lineage
-        The task, its label names, and :meth:`CentralModel.lineage` at detach.
-    """
-
-    def __init__(self, task: str, labels: Sequence[str], lineage: Mapping[str, Any],
-                 modules: Any, featurizer: Any = None) -> None:
-        raise NotImplementedError
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        raise NotImplementedError
-
-    def predict(self, X: Any) -> np.ndarray:
-        raise NotImplementedError
-
-    def save(self, path: Any) -> None:
-        raise NotImplementedError
-
-    @classmethod
-    def load(cls, path: Any) -> "DetachedTaskModel":
-        raise NotImplementedError
+_NO_SOURCE = "# source unavailable (not re-runnable); fingerprint "
 
 
 class CentralModel:
@@ -203,38 +110,330 @@ class CentralModel:
     Parameters
     ----------
     registry
-        Where tasks, LFs, artefacts and versions live.
+        Where tasks, LFs, artefacts and versions live (or a path to one).
     trunk
         ``"mlp"`` (dense features) or ``"text"`` (TF-IDF ids + bag of
         embeddings), as in :class:`MultitaskModel`.
     hidden, emb_dim, dropout
         Trunk sizes.
     first_epochs, lr
-        Training of the trunk with the first task (cold start).
+        Training of the trunk with the first task(s) (the cold start).
     seed
         Seeds everything: equal seeds, equal models.
+    data
+        The rows every task is labelled on (:class:`CentralData`).
+    label_model
+        ``"label_model"`` (:class:`LabelModel`) or ``"majority"``.
     label_model_kwargs
-        Passed to each task's :class:`~snorkel_nb.labeling.model.LabelModel`.
+        Passed to each task's label model.
+    policy
+        Default :class:`WarmStartPolicy` of :meth:`add_task`.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from snorkel_nb.labeling import labeling_function
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(400, 4)).astype("float32")
+    >>> df = pd.DataFrame({"a": X[:, 0], "b": X[:, 1]})
+    >>> @labeling_function()
+    ... def pos_a(x):
+    ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+    >>> @labeling_function()
+    ... def agrees(x):
+    ...     return {"yes": 1, "no": 0}[x.pred_sign_a] if x.b > 0 else -1
+    >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+    >>> c = CentralModel(reg, hidden=(16,), data=CentralData(df, X),
+    ...                  label_model="majority")
+    >>> v1 = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+    >>> v2 = c.add_task("both", [uses_predictions(agrees, "sign_a")],
+    ...                 labels=["n", "y"])
+    >>> c.tasks(), c.dependencies()["both"]["uses"], c.stale()
+    (['sign_a', 'both'], ['sign_a'], [])
     """
 
-    def __init__(self, registry: TaskRegistry, trunk: str = "mlp",
+    def __init__(self, registry: TaskRegistry | str | os.PathLike, trunk: str = "mlp",
                  hidden: Sequence[int] = (64,), emb_dim: int = 64,
                  dropout: float = 0.1, first_epochs: int = 20, lr: float = 1e-2,
                  seed: int = 0, data: CentralData | None = None,
-                 label_model_kwargs: Mapping[str, Any] | None = None) -> None:
-        raise NotImplementedError
+                 label_model: str = "label_model",
+                 label_model_kwargs: Mapping[str, Any] | None = None,
+                 policy: WarmStartPolicy | None = None) -> None:
+        if not isinstance(registry, TaskRegistry):
+            registry = TaskRegistry(registry)
+        if trunk not in ("mlp", "text"):
+            raise CentralModelError(f"trunk must be 'mlp' or 'text'; got {trunk!r}")
+        if label_model not in ("label_model", "majority"):
+            raise CentralModelError("label_model must be 'label_model' or "
+                                    f"'majority'; got {label_model!r}")
+        self.registry = registry
+        settings = {"trunk": trunk, "hidden": [int(h) for h in hidden],
+                    "emb_dim": int(emb_dim), "dropout": float(dropout),
+                    "first_epochs": int(first_epochs), "lr": float(lr),
+                    "seed": int(seed), "label_model": label_model,
+                    "label_model_kwargs": dict(label_model_kwargs or {})}
+        saved = registry.get_meta("settings")
+        if saved is None:
+            registry.set_meta("settings", settings)
+        elif saved != settings:
+            raise CentralModelError(
+                f"{registry.path} holds a central model with settings {saved}; "
+                "reopen it with CentralModel.open(path) (or use a new registry)")
+        self.settings = settings
+        self.policy = policy or WarmStartPolicy()
+        self._callbacks: list[Callable[[ChangeEvent], None]] = []
+        self._lf_objs: dict[str, MultiTaskLF] = {}
+        self._art_cache: dict[str, ArtifactRecord] = {}
+        self._L_cache: dict[str, dict[str, np.ndarray]] = {}
+        self._target_cache: dict[str, tuple[np.ndarray, dict[str, float]]] = {}
+        self._lm_metrics: dict[str, dict[str, float]] = {}
+        self._H: dict[str, tuple[torch.Tensor, torch.Tensor | None]] = {}
+        self._trunk: torch.nn.Module | None = None
+        self._trunk_cfg: dict[str, Any] | None = None
+        self._trunk_id: str | None = None
+        self._inputs: Inputs | None = None
+        self._heads: dict[str, torch.nn.Module] = {}
+        self._head_cfg: dict[str, dict[str, Any]] = {}
+        self._live: dict[str, dict[str, Any]] = {}
+        self._data: CentralData | None = None
+        self._data_id: str | None = None
+        self.last_retrained: list[StaleItem] = []
+        cur = registry.current_version()
+        if cur is not None:
+            self._make_live(cur)
+        if data is not None:
+            self.set_data(data)
+        elif registry.get_meta("data") is not None:
+            self._load_data(registry.get_meta("data"))
 
     @classmethod
-    def open(cls, path: Any, data: CentralData | None = None) -> "CentralModel":
-        """Reopen a central model from its registry file (settings, current
-        version, stored data and LF sources are read back)."""
-        raise NotImplementedError
+    def open(cls, path: str | os.PathLike | TaskRegistry,
+             data: CentralData | None = None,
+             policy: WarmStartPolicy | None = None) -> "CentralModel":
+        """Reopen a central model from its registry (settings, current version,
+        stored data; LFs are rebuilt from their stored source when needed)."""
+        reg = path if isinstance(path, TaskRegistry) else TaskRegistry(path)
+        settings = reg.get_meta("settings")
+        if settings is None:
+            raise CentralModelError(f"{reg.path} holds no central model yet")
+        return cls(reg, data=data, policy=policy, **settings)
+
+    def __repr__(self) -> str:
+        v = self.current_version
+        return (f"CentralModel({len(self.tasks())} tasks, version "
+                f"{None if v is None else v.id}, {self.registry.path})")
 
     # -- data ----------------------------------------------------------------
     def set_data(self, data: CentralData) -> None:
-        raise NotImplementedError
+        """Use ``data`` from now on (stored in the registry; a change of data
+        makes every label matrix stale)."""
+        if not isinstance(data, CentralData):
+            raise CentralModelError(f"data must be a CentralData; got "
+                                    f"{type(data).__name__}")
+        df = data.train
+        if not isinstance(df, pd.DataFrame) or len(df) == 0:
+            raise CentralModelError("CentralData.train must be a non-empty DataFrame")
+        for name, X, rows in (("X", data.X, df), ("X_dev", data.X_dev, data.dev)):
+            if X is not None:
+                X = np.asarray(X)
+                if rows is None:
+                    raise CentralModelError(f"CentralData.{name} is given without "
+                                            "its DataFrame")
+                if X.ndim != 2 or len(X) != len(rows):
+                    raise CentralModelError(
+                        f"CentralData.{name} has shape {X.shape}; it needs "
+                        f"{len(rows)} rows (one per row of its DataFrame)")
+        if self.settings["trunk"] == "mlp" and data.X is None and not data.feature_cols:
+            raise CentralModelError("an mlp trunk needs CentralData.X (or "
+                                    "feature_cols naming columns of train)")
+        if self.settings["trunk"] == "text" and data.text_col not in df:
+            raise CentralModelError(f"a text trunk reads train[{data.text_col!r}]; "
+                                    f"train has columns {list(df.columns)}")
+        if data.dev is not None and data.dev.shape[1] and not set(df.columns) <= set(
+                data.dev.columns):
+            raise CentralModelError(f"CentralData.dev lacks columns "
+                                    f"{sorted(set(df.columns) - set(data.dev.columns))}")
+        if data.gold_dev and data.dev is None:
+            raise CentralModelError("CentralData.gold_dev needs CentralData.dev")
+        for t, y in data.gold_dev.items():
+            if data.dev is not None and len(y) != len(data.dev):
+                raise CentralModelError(f"gold_dev[{t!r}] has {len(y)} labels; dev "
+                                        f"has {len(data.dev)} rows")
+        arrays, config = _data_arrays(data)
+        digest = hashlib.sha256(repr(sorted(config.items())).encode()
+                                + b"".join(np.ascontiguousarray(a).tobytes()
+                                           for _, a in sorted(arrays.items()))
+                                ).hexdigest()
+        saved = self.registry.get_meta("data")
+        if saved is not None and saved.get("digest") == digest:
+            data_id = saved["id"]
+        else:
+            data_id = self.registry.save_arrays("data", None, arrays, config,
+                                                {"digest": digest}).id
+            self.registry.set_meta("data", {"id": data_id, "digest": digest})
+        self._set_data(data, data_id)
+
+    def _set_data(self, data: CentralData, data_id: str) -> None:
+        self._data, self._data_id = data, data_id
+        self._feats: dict[str, Any] = {}
+        self._H.clear()
+
+    def _load_data(self, saved: Mapping[str, Any]) -> None:
+        config, arrays = self.registry.load_arrays(saved["id"])
+        self._set_data(_data_from_arrays(config, arrays), saved["id"])
+
+    @property
+    def data(self) -> CentralData:
+        if self._data is None:
+            raise CentralModelError("the central model has no data; pass "
+                                    "data=CentralData(...) or call set_data")
+        return self._data
+
+    def _features(self, split: str) -> dict[str, torch.Tensor]:
+        if split not in self._feats:
+            d = self.data
+            assert self._inputs is not None
+            if split == "train":
+                self._feats[split] = self._inputs(d.train if d.X is None else d.X)
+            else:
+                self._feats[split] = self._inputs(d.dev if d.X_dev is None else d.X_dev)
+        return self._feats[split]
+
+    def _has_dev(self) -> bool:
+        return self.data.dev is not None and len(self.data.dev) > 0
+
+    def _trunk_features(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Frozen-trunk features of train and dev, cached per trunk artefact."""
+        assert self._trunk is not None and self._trunk_id is not None
+        if self._trunk_id not in self._H:
+            Hd = run_trunk(self._trunk, self._features("dev")) if self._has_dev() \
+                else None
+            self._H = {self._trunk_id: (run_trunk(self._trunk, self._features("train")),
+                                        Hd)}
+        return self._H[self._trunk_id]
+
+    def _gold(self, task: str) -> np.ndarray | None:
+        """Gold dev label indices of ``task`` (-1 = unknown), or None."""
+        d = self.data
+        if task not in d.gold_dev or d.dev is None:
+            return None
+        labels = self._labels(task)
+        y = np.asarray(d.gold_dev[task], dtype=object)
+        out = np.full(len(y), -1, dtype=np.int64)
+        for i, v in enumerate(y):
+            if isinstance(v, str):
+                out[i] = labels.index(v) if v in labels else -1
+            elif v is not None and not (isinstance(v, float) and np.isnan(v)):
+                out[i] = int(v) if 0 <= int(v) < len(labels) else -1
+        return out
 
     # -- tasks ---------------------------------------------------------------
+    def _task_records(self) -> dict[str, Any]:
+        return {t.name: t for t in self.registry.tasks()}
+
+    def _labels(self, task: str) -> list[str]:
+        return list(self.registry.task(task).labels)
+
+    @property
+    def graph(self) -> TaskGraph:
+        """The tasks and their parent -> child refinements."""
+        recs = self.registry.tasks()
+        g = TaskGraph({t.name: list(t.labels) for t in recs})
+        for t in recs:
+            for p, m in t.parents.items():
+                g.add_edge(p, t.name, m)
+        return g
+
+    def _deps(self, recs: Mapping[str, Any] | None = None,
+              lfs: Sequence[LFRecord] | None = None) -> dict[str, dict[str, list[str]]]:
+        recs = self._task_records() if recs is None else recs
+        lfs = self.registry.lfs() if lfs is None else lfs
+        out = {t: {"parents": sorted(r.parents), "uses": [], "lfs": []}
+               for t, r in recs.items()}
+        for lf in lfs:
+            if lf.task in out:
+                out[lf.task]["lfs"].append(lf.name)
+                out[lf.task]["uses"] += [u for u in lf.uses
+                                         if u not in out[lf.task]["uses"]]
+        for d in out.values():
+            d["uses"].sort()
+        return out
+
+    def dependencies(self) -> dict[str, dict[str, list[str]]]:
+        """``{task: {"parents": [...], "uses": [...], "lfs": [...]}}``: graph
+        parents, tasks whose predictions its LFs read, and its LF names."""
+        return self._deps()
+
+    def _order(self, deps: Mapping[str, Mapping[str, list[str]]] | None = None
+               ) -> list[str]:
+        """Tasks with every dependency first (ties: registration order)."""
+        deps = self._deps() if deps is None else deps
+        names = list(deps)
+        up = {t: set(d["parents"]) | set(d["uses"]) for t, d in deps.items()}
+        cyc = _find_cycle(up)
+        if cyc:
+            raise DependencyCycleError("tasks depend on each other in a cycle: "
+                                       + " -> ".join(cyc))
+        out: list[str] = []
+        done: set[str] = set()
+        while len(out) < len(names):
+            for t in names:
+                if t not in done and up[t] <= done:
+                    out.append(t)
+                    done.add(t)
+                    break
+        return out
+
+    def tasks(self) -> list[str]:
+        """Task names in dependency order."""
+        return self._order()
+
+    def _check_acyclic(self, task: str, parents: Sequence[str], uses: Sequence[str]
+                       ) -> None:
+        deps = self._deps()
+        d = deps.setdefault(task, {"parents": [], "uses": [], "lfs": []})
+        d["parents"] = sorted(set(d["parents"]) | set(parents))
+        d["uses"] = sorted(set(d["uses"]) | set(uses))
+        for u in d["uses"]:
+            if u not in deps:
+                raise CentralModelError(f"task {task!r}: an LF reads predictions of "
+                                        f"unknown task {u!r}; tasks are {list(deps)}")
+        up = {t: set(x["parents"]) | set(x["uses"]) for t, x in deps.items()}
+        cyc = _find_cycle(up)
+        if cyc:
+            raise DependencyCycleError(
+                f"task {task!r} would depend on itself through predictions or "
+                "parent heads: " + " -> ".join(cyc) + " (each task must come after "
+                "the tasks whose predictions it reads)")
+
+    def _as_mlf(self, task: str, lf: Any) -> tuple[MultiTaskLF, tuple[str, ...]]:
+        uses = tuple(getattr(lf, "uses", ()) or ())
+        if isinstance(lf, MultiTaskLF):
+            if lf.tasks not in (None, (task,)):
+                raise CentralModelError(f"LF {lf.name!r} declares tasks {lf.tasks}; "
+                                        f"it is added to task {task!r}")
+            uses = uses or tuple(getattr(lf.lf, "uses", ()) or ())
+            mlf = MultiTaskLF(lf.lf, task=task, name=lf.name)
+        elif isinstance(lf, LabelingFunction):
+            mlf = MultiTaskLF(lf, task=task)
+        elif callable(lf):
+            mlf = MultiTaskLF(lf, task=task)
+        else:
+            raise CentralModelError(f"task {task!r}: expected a LabelingFunction, "
+                                    f"MultiTaskLF or callable; got {lf!r}")
+        mlf.uses = uses  # type: ignore[attr-defined]
+        return mlf, uses
+
+    def _register_lf(self, task: str, lf: Any) -> LFRecord:
+        mlf, uses = self._as_mlf(task, lf)
+        try:
+            src = lf_source(mlf.lf)
+        except LFSourceError:
+            src = _NO_SOURCE + mlf.lf.fingerprint
+        rec = self.registry.register_lf(task, mlf.name, src, uses)
+        self._lf_objs[rec.source_hash] = mlf
+        return rec
+
     def add_task(self, task: TaskSpec | str, lfs: Sequence[Any],
                  parent: str | Mapping[str, Mapping[str, str]] | None = None,
                  labels: Sequence[str] | None = None,
@@ -244,98 +443,862 @@ class CentralModel:
                  progress: bool = False) -> Version | None:
         """Register ``task`` with its LFs and (``train=True``) train it.
 
-        Warm start: the trained trunk is kept; the new head is trained (plus a
-        light trunk fine-tune if ``policy.trunk_epochs > 0``). Returns the new
-        version (``None`` with ``train=False``; the task is then listed by
-        :meth:`stale`).
+        Warm start: the trained trunk is kept and only the new head trains
+        (plus a light trunk fine-tune if ``policy.trunk_epochs > 0``); the
+        first task trains the trunk too. ``parent`` is a parent task name
+        (with ``mapping = {label: parent_label}``) or ``{parent: mapping}``.
+        Returns the new version (``None`` with ``train=False``; the task is
+        then listed by :meth:`stale`).
         """
-        raise NotImplementedError
+        spec = _spec(task, labels, parent, mapping)
+        if data is not None:
+            self.set_data(data)
+        if spec.name in self._task_records():
+            raise CentralModelError(f"task {spec.name!r} already exists; edit its LFs "
+                                    "with update_lf / remove_lf")
+        if not lfs:
+            raise CentralModelError(f"task {spec.name!r} needs at least one LF")
+        mlfs = [self._as_mlf(spec.name, lf) for lf in lfs]
+        names = [m.name for m, _ in mlfs]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise CentralModelError(f"task {spec.name!r}: LF names {dup} repeat")
+        g = self.graph
+        try:
+            g.add_task(spec.name, list(spec.labels))
+            for p, m in spec.parents.items():
+                g.add_edge(p, spec.name, m)
+        except TaskGraphError as e:
+            raise CentralModelError(f"task {spec.name!r}: {e}") from None
+        self._check_acyclic(spec.name, list(spec.parents),
+                            [u for _, us in mlfs for u in us])
+        self.registry.register_task(spec.name, list(spec.labels),
+                                    {p: dict(m) for p, m in spec.parents.items()})
+        for lf in lfs:
+            self._register_lf(spec.name, lf)
+        self._emit("task_added", spec.name)
+        if not train:
+            return None
+        return self._train_new(spec.name, policy or self.policy, progress)
+
+    def remove_task(self, task: str) -> Version:
+        """Drop ``task`` (refused while another task depends on it)."""
+        deps = self._deps()
+        if task not in deps:
+            raise CentralModelError(f"unknown task {task!r}; tasks are {list(deps)}")
+        users = sorted(t for t, d in deps.items()
+                       if task in d["parents"] or task in d["uses"])
+        if users:
+            raise CentralModelError(f"cannot remove task {task!r}: {users} depend on "
+                                    "it (as parent or through predictions)")
+        self.registry.remove_task(task)
+        self._live.pop(task, None)
+        self._heads.pop(task, None)
+        self._head_cfg.pop(task, None)
+        return self._commit(f"remove task {task}", "retrained", task)
 
     def update_lf(self, task: str, lf: Any) -> None:
         """Add or replace (by name) one LF of ``task``; marks things stale."""
-        raise NotImplementedError
+        if task not in self._task_records():
+            raise CentralModelError(f"unknown task {task!r}")
+        _, uses = self._as_mlf(task, lf)
+        self._check_acyclic(task, [], uses)
+        rec = self._register_lf(task, lf)
+        self._emit("lf_updated", task, detail=rec.name)
 
     def remove_lf(self, task: str, name: str) -> None:
-        raise NotImplementedError
+        """Remove LF ``name`` from ``task``'s working set; marks things stale."""
+        try:
+            self.registry.remove_lf(task, name)
+        except RegistryError as e:
+            raise CentralModelError(str(e)) from None
+        self._emit("lf_removed", task, detail=name)
 
-    def tasks(self) -> list[str]:
-        """Task names in dependency order."""
-        raise NotImplementedError
+    def lfs(self, task: str) -> list[LFRecord]:
+        """The working LFs of ``task`` (name, source, source hash, uses)."""
+        return self.registry.lfs(task)
 
-    @property
-    def graph(self) -> TaskGraph:
-        """The tasks and their parent -> child refinements."""
-        raise NotImplementedError
-
-    def dependencies(self) -> dict[str, dict[str, list[str]]]:
-        """``{task: {"parents": [...], "uses": [...], "lfs": [...]}}``."""
-        raise NotImplementedError
-
+    # -- lineage -----------------------------------------------------------
     def lineage(self, task: str) -> dict[str, Any]:
-        """Where ``task``'s current head comes from: version, LF names and
-        source hashes, label model / label matrix / head / trunk artefact ids,
-        upstream tasks (parents and used predictions) and their lineage ids."""
-        raise NotImplementedError
+        """Where ``task``'s live head comes from: version, LF source hashes,
+        label matrix / label model / head / trunk artefacts, and the upstream
+        tasks (graph parents, used predictions) with their head ids."""
+        if task not in self._live:
+            raise CentralModelError(f"task {task!r} has no trained head; trained "
+                                    f"tasks are {list(self._live)}")
+        e = self._live[task]
+        Lrec = self._art(e["label_matrix"])
+        head = self._art(e["head"])
+        cur = self.current_version
+        return {"task": task, "version": None if cur is None else cur.id,
+                "labels": self._labels(task), "lfs": dict(Lrec.inputs["lfs"]),
+                "label_matrix": e["label_matrix"], "label_model": e["label_model"],
+                "head": e["head"], "trunk": self._trunk_id,
+                "parents": dict(head.inputs.get("parents", {})),
+                "uses": dict(Lrec.inputs.get("uses_heads", {})),
+                "ancestors": closure([task], self._parents(), self._order())[:-1],
+                "data": Lrec.inputs.get("data")}
+
+    def _parents(self) -> dict[str, list[str]]:
+        return {t.name: sorted(t.parents) for t in self.registry.tasks()}
+
+    def _art(self, aid: str) -> ArtifactRecord:
+        if aid not in self._art_cache:
+            self._art_cache[aid] = self.registry.artifact(aid)
+        return self._art_cache[aid]
 
     # -- staleness -----------------------------------------------------------
     def stale(self) -> list[StaleItem]:
-        """What must be recomputed, in dependency order (per task: label
-        matrix, label model, head; downstream tasks after their upstream)."""
-        raise NotImplementedError
+        """What must be recomputed, in dependency order: per task its label
+        matrix, label model and head; downstream tasks after their upstream.
+
+        ``"task"`` items are registered tasks never trained (all of it is
+        built). Reasons name the LF or upstream task that caused them.
+        """
+        recs = self._task_records()
+        lf_recs = self.registry.lfs()
+        deps = self._deps(recs, lf_recs)
+        working = self.registry.lf_hashes()
+        changing: set[str] = set()
+        items: list[StaleItem] = []
+        for t in self._order(deps):
+            e = self._live.get(t)
+            if e is None or not e.get("head"):
+                items.append(StaleItem("task", t, "registered, never trained"))
+                changing.add(t)
+                continue
+            Lrec = self._art(e["label_matrix"])
+            why = _lf_changes(Lrec.inputs["lfs"], working.get(t, {}))
+            if self._data_id is not None and Lrec.inputs.get("data") != self._data_id:
+                why.append("the data changed")
+            used = Lrec.inputs.get("uses_heads", {})
+            for u in deps[t]["uses"]:
+                if u in changing:
+                    why.append(f"reads predictions of {u!r}, whose head is retrained")
+                elif u in self._live and used.get(u) != self._live[u]["head"]:
+                    why.append(f"reads predictions of {u!r}, whose head changed")
+            if why:
+                items += [StaleItem("label_matrix", t, "; ".join(why)),
+                          StaleItem("label_model", t, "its label matrix is recomputed"),
+                          StaleItem("head", t, "its label model is refit")]
+                changing.add(t)
+                continue
+            if self._art(e["label_model"]).inputs.get("label_matrix") != \
+                    e["label_matrix"]:
+                items += [StaleItem("label_model", t, "fit on another label matrix"),
+                          StaleItem("head", t, "its label model is refit")]
+                changing.add(t)
+                continue
+            hin = self._art(e["head"]).inputs
+            hwhy = [] if hin.get("label_model") == e["label_model"] else [
+                "trained on another label model"]
+            for p in deps[t]["parents"]:
+                if p in changing:
+                    hwhy.append(f"reads parent head {p!r}, which is retrained")
+                elif p in self._live and hin.get("parents", {}).get(p) != \
+                        self._live[p]["head"]:
+                    hwhy.append(f"reads parent head {p!r}, which changed")
+            if hwhy:
+                items.append(StaleItem("head", t, "; ".join(hwhy)))
+                changing.add(t)
+        return items
 
     def retrain_stale(self, progress: bool | Callable[[int, int, StaleItem], None]
-                      = True) -> Version | None:
+                      = True, policy: WarmStartPolicy | None = None
+                      ) -> Version | None:
         """Recompute exactly :meth:`stale`'s items, then record a version
         (``None`` when nothing was stale). ``progress``: a bar, or a callback
         ``(done, total, item)`` (for a widget)."""
-        raise NotImplementedError
+        items = self.stale()
+        self.last_retrained = []
+        if not items:
+            return None
+        policy = policy or self.policy
+        total = len(items)
+        report = progress if callable(progress) else None
+        bar = progress_bar(total=total, disable=progress is not True,
+                           desc="retrain stale")
+        done = 0
+        pending = list(items)
+        if self._trunk is None:
+            deps = self._deps()
+            first = [it.task for it in pending if it.kind == "task"
+                     and not deps[it.task]["uses"]]
+            if not first:
+                raise CentralModelError("no task can train the trunk: every new "
+                                        "task reads predictions of another")
+            self._cold_start(first)
+            for it in [x for x in pending if x.kind == "task" and x.task in first]:
+                pending.remove(it)
+                self.last_retrained.append(it)
+                done += 1
+                bar.update(1)
+                if report:
+                    report(done, total, it)
+        for it in pending:
+            if it.kind == "task":
+                self._build_label_matrix(it.task)
+                self._fit_label_model(it.task)
+                self._train_head(it.task, policy)
+            elif it.kind == "label_matrix":
+                self._build_label_matrix(it.task)
+            elif it.kind == "label_model":
+                self._fit_label_model(it.task)
+            else:
+                self._train_head(it.task, policy)
+            self.last_retrained.append(it)
+            done += 1
+            bar.update(1)
+            if report:
+                report(done, total, it)
+        bar.close()
+        kinds = sorted({f"{it.kind} {it.task}" for it in items})
+        return self._commit("retrain stale: " + ", ".join(kinds), "retrained")
+
+    # -- building blocks (each one artefact) -------------------------------
+    def _lf_obj(self, rec: LFRecord) -> MultiTaskLF:
+        if rec.source_hash not in self._lf_objs:
+            if rec.source.startswith(_NO_SOURCE):
+                raise CentralModelError(
+                    f"LF {rec.name!r} of task {rec.task!r} was registered without "
+                    "re-runnable source; pass it again with update_lf")
+            try:
+                lf = compile_lf(rec.source)
+            except LFSourceError as e:
+                raise CentralModelError(f"LF {rec.name!r} of task {rec.task!r}: its "
+                                        f"stored source does not rebuild it ({e}); "
+                                        "pass it again with update_lf") from None
+            lf.name = rec.name
+            mlf = MultiTaskLF(lf, task=rec.task, name=rec.name)
+            mlf.uses = rec.uses  # type: ignore[attr-defined]
+            self._lf_objs[rec.source_hash] = mlf
+        return self._lf_objs[rec.source_hash]
+
+    def _with_predictions(self, df: pd.DataFrame, split: str, uses: Sequence[str]
+                          ) -> pd.DataFrame:
+        if not uses:
+            return df
+        P = self._probs(split, list(uses))
+        extra = {}
+        for u in uses:
+            labels = np.array(self._labels(u), dtype=object)
+            extra[f"pred_{u}"] = labels[P[u].argmax(1)]
+            extra[f"conf_{u}"] = P[u].max(1)
+        return df.assign(**extra)
+
+    def _probs(self, split: str, tasks: Sequence[str]) -> dict[str, np.ndarray]:
+        for u in tasks:
+            if u not in self._heads:
+                raise CentralModelError(f"task {u!r} has no trained head yet; its "
+                                        "predictions cannot be read")
+        H = self._trunk_features()[0 if split == "train" else 1]
+        assert H is not None
+        with torch.no_grad():
+            logits = run_heads(H, self._heads, self._parents(),
+                               closure(tasks, self._parents(), self._order()))
+        return {u: torch.softmax(logits[u], 1).numpy() for u in tasks}
+
+    def _build_label_matrix(self, task: str) -> str:
+        """Apply ``task``'s working LFs (reusing unchanged columns) -> artefact."""
+        recs = self.registry.lfs(task)
+        if not recs:
+            raise CentralModelError(f"task {task!r} has no LFs to label with")
+        old = None
+        e = self._live.get(task)
+        if e is not None:
+            old_rec = self._art(e["label_matrix"])
+            if old_rec.inputs.get("data") == self._data_id:
+                old = (old_rec, self._load_L(e["label_matrix"]))
+        uses = sorted({u for r in recs for u in r.uses})
+        uses_heads = {u: self._live[u]["head"] if u in self._live else None
+                      for u in uses}
+        cols: dict[str, dict[str, np.ndarray]] = {}
+        todo = []
+        for r in recs:
+            if old is not None and old[0].inputs["lfs"].get(r.name) == r.source_hash \
+                    and all(old[0].inputs.get("uses_heads", {}).get(u) == uses_heads[u]
+                            for u in r.uses):
+                j = old[1]["columns"].index(r.name)
+                cols[r.name] = {s: old[1][s][:, j] for s in ("L", "L_dev")
+                                if s in old[1]}
+            else:
+                todo.append(r)
+        if todo:
+            g = TaskGraph({task: self._labels(task)})
+            app = MultiTaskLFApplier([self._lf_obj(r) for r in todo], g)
+            need = sorted({u for r in todo for u in r.uses})
+            splits = [("L", self.data.train, "train")]
+            if self._has_dev():
+                assert self.data.dev is not None
+                splits.append(("L_dev", self.data.dev, "dev"))
+            for key, df, split in splits:
+                M = app.apply(self._with_predictions(df, split, need),
+                              progress_bar=False)[task]
+                for j, r in enumerate(todo):
+                    cols.setdefault(r.name, {})[key] = M[:, j]
+        names = [r.name for r in recs]
+        arrays = {key: np.stack([cols[n][key] for n in names], 1).astype(np.int32)
+                  for key in cols[names[0]]}
+        config = {"columns": names}
+        aid = self.registry.save_arrays(
+            "label_matrix", task, arrays, config,
+            {"lfs": {r.name: r.source_hash for r in recs}, "uses_heads": uses_heads,
+             "data": self._data_id}).id
+        self._L_cache[aid] = {**arrays, "columns": names}  # type: ignore[dict-item]
+        self._set_live(task, label_matrix=aid)
+        return aid
+
+    def _load_L(self, aid: str) -> dict[str, Any]:
+        if aid not in self._L_cache:
+            config, arrays = self.registry.load_arrays(aid)
+            self._L_cache[aid] = {**arrays, "columns": config["columns"]}
+        return self._L_cache[aid]
+
+    def _fit_label_model(self, task: str) -> str:
+        """Fit ``task``'s label model on its live label matrix -> artefact."""
+        L_id = self._live[task]["label_matrix"]
+        Ld = self._load_L(L_id)
+        L = Ld["L"]
+        k = len(self._labels(task))
+        if not (L >= 0).any():
+            raise CentralModelError(f"no LF of task {task!r} votes on any training "
+                                    "row; the label model has nothing to fit")
+        seed = self.settings["seed"]
+        if self.settings["label_model"] == "majority":
+            lm: Any = MajorityLabelVoter(cardinality=k)
+            aid = self.registry.save_arrays("label_model", task, {},
+                                            {"model": "majority", "k": k},
+                                            {"label_matrix": L_id}).id
+        else:
+            lm = LabelModel(cardinality=k, **{"seed": seed,
+                                              **self.settings["label_model_kwargs"]})
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                lm.fit(L)
+            aid = self.registry.save_file("label_model", task, lm.save,
+                                          {"label_matrix": L_id}).id
+        P = lm.predict_proba(L).astype(np.float32)
+        P[~(L >= 0).any(1)] = -1  # no vote: no label for the head's loss
+        metrics = {"coverage": float((L >= 0).any(1).mean())}
+        gold = self._gold(task)
+        if gold is not None and "L_dev" in Ld:
+            Pd = lm.predict_proba(Ld["L_dev"])
+            voted = (Ld["L_dev"] >= 0).any(1) & (gold >= 0)
+            if voted.any():
+                metrics["lm_dev_accuracy"] = float(
+                    (Pd[voted].argmax(1) == gold[voted]).mean())
+        self._target_cache[aid] = (P, metrics)
+        self._lm_metrics[aid] = metrics
+        self._set_live(task, label_model=aid)
+        return aid
+
+    def _targets(self, task: str) -> torch.Tensor:
+        aid = self._live[task]["label_model"]
+        if aid not in self._target_cache:
+            config, _ = self.registry.load_arrays(aid)
+            L = self._load_L(self._art(aid).inputs["label_matrix"])["L"]
+            if config.get("model") == "majority":
+                lm: Any = MajorityLabelVoter(cardinality=int(config["k"]))
+            else:
+                lm = LabelModel.load(self.registry.artifact_path(aid))
+            P = lm.predict_proba(L).astype(np.float32)
+            P[~(L >= 0).any(1)] = -1
+            self._target_cache[aid] = (P, {})
+        return torch.from_numpy(self._target_cache[aid][0])
+
+    def _dev(self, tasks: Sequence[str]
+             ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]] | None:
+        if not self._has_dev():
+            return None
+        gold = {t: torch.from_numpy(g) for t in tasks
+                if (g := self._gold(t)) is not None}
+        return (self._features("dev"), gold) if gold else None
+
+    def _new_head(self, task: str) -> tuple[torch.nn.Module, dict[str, Any]]:
+        assert self._trunk is not None
+        parents = self._parents()[task]
+        cfg = {"in_dim": trunk_out_dim(self._trunk), "parents": parents,
+               "parent_dims": [len(self._labels(p)) for p in parents],
+               "k": len(self._labels(task))}
+        set_seed(self.settings["seed"] + _stable(task))
+        return build_head(cfg), cfg
+
+    def _train_head(self, task: str, policy: WarmStartPolicy | None = None) -> str:
+        """Train ``task``'s head on the frozen trunk -> artefact."""
+        policy = policy or self.policy
+        head, cfg = self._new_head(task)
+        heads = {**self._heads, task: head}
+        fit(self._trunk, heads, self._parents(), self._order(),  # type: ignore[arg-type]
+            self._features("train"), {task: self._targets(task)}, {task},
+            epochs=policy.head_epochs, lr=policy.head_lr,
+            batch_size=policy.batch_size,
+            seed=self.settings["seed"] + _stable(task), dev=self._dev([task]),
+            patience=policy.patience, features=self._trunk_features())
+        return self._save_head(task, head, cfg)
+
+    def _save_head(self, task: str, head: torch.nn.Module, cfg: dict[str, Any]) -> str:
+        parents = {p: self._live[p]["head"] for p in cfg["parents"]}
+        aid = self.registry.save_arrays(
+            "head", task, state_arrays(head), cfg,
+            {"label_model": self._live[task]["label_model"], "parents": parents,
+             "trunk": self._trunk_id}).id
+        self._heads[task], self._head_cfg[task] = head, cfg
+        self._set_live(task, head=aid)
+        return aid
+
+    def _save_trunk(self) -> str:
+        assert self._trunk is not None and self._trunk_cfg is not None
+        assert self._inputs is not None
+        arrays = {f"param/{k}": v for k, v in state_arrays(self._trunk).items()}
+        arrays.update({f"inputs/{k}": v for k, v in self._inputs.to_arrays().items()})
+        self._trunk_id = self.registry.save_arrays(
+            "trunk", None, arrays, {"trunk": self._trunk_cfg,
+                                    "inputs": self._inputs.to_config()},
+            {"previous": self._trunk_id}).id
+        return self._trunk_id
+
+    def _cold_start(self, tasks: Sequence[str]) -> None:
+        """Train the trunk with the first task(s) and their heads together."""
+        for t in tasks:  # no trunk yet: these tasks' LFs read no predictions
+            self._build_label_matrix(t)
+        d = self.data
+        self._inputs = Inputs(self.settings["trunk"], d.text_col, d.feature_cols)
+        self._inputs.fit(d.train if d.X is None else d.X)
+        self._feats = {}
+        feats = self._features("train")
+        cfg = {k: self.settings[k] for k in ("trunk", "hidden", "emb_dim", "dropout")}
+        if cfg["trunk"] == "text":
+            assert self._inputs.tfidf is not None
+            cfg["vocab_size"] = self._inputs.tfidf.vocab_size
+        else:
+            cfg["in_dim"] = int(feats["X"].shape[1])
+        set_seed(self.settings["seed"])
+        self._trunk, self._trunk_cfg = build_trunk(cfg), cfg
+        self._trunk_id = None
+        for t in tasks:
+            self._fit_label_model(t)
+        new = {t: self._new_head(t) for t in tasks}
+        heads = {t: h for t, (h, _) in new.items()}
+        order = self._order()
+        fit(self._trunk, heads, self._parents(), [t for t in order if t in heads],
+            feats, {t: self._targets(t) for t in tasks}, {"trunk", *tasks},
+            epochs=self.settings["first_epochs"], lr=self.settings["lr"],
+            batch_size=self.policy.batch_size, seed=self.settings["seed"],
+            dev=self._dev(tasks), patience=self.policy.patience)
+        self._save_trunk()
+        for t in [t for t in order if t in heads]:
+            self._save_head(t, heads[t], new[t][1])
+
+    def _fine_tune_trunk(self, task: str, policy: WarmStartPolicy) -> None:
+        """Light trunk fine-tune: trunk + ``task``'s head, with a replay of up to
+        ``policy.replay`` other tasks' targets through their frozen heads."""
+        others = [t for t in self._order() if t in self._live and t != task]
+        replay = others[-policy.replay:] if policy.replay else []
+        targets = {t: self._targets(t) for t in [*replay, task]}
+        fit(self._trunk, self._heads, self._parents(),  # type: ignore[arg-type]
+            self._order_live(), self._features("train"), targets, {"trunk", task},
+            epochs=policy.trunk_epochs, lr=policy.trunk_lr,
+            batch_size=policy.batch_size, seed=self.settings["seed"] + _stable(task),
+            dev=self._dev([task]), patience=policy.patience)
+        self._H.clear()
+        self._save_trunk()
+        self._save_head(task, self._heads[task], self._head_cfg[task])
+
+    def _order_live(self) -> list[str]:
+        return [t for t in self._order() if t in self._heads]
+
+    def _train_new(self, task: str, policy: WarmStartPolicy, progress: bool
+                   ) -> Version:
+        if self._trunk is None:
+            if self._deps()[task]["uses"]:
+                raise CentralModelError(f"task {task!r} reads predictions of other "
+                                        "tasks, but no task is trained yet")
+            self._cold_start([task])
+        else:
+            self._build_label_matrix(task)
+            self._fit_label_model(task)
+            self._train_head(task, policy)
+            if policy.trunk_epochs > 0:
+                self._fine_tune_trunk(task, policy)
+        return self._commit(f"add task {task}", "retrained", task)
+
+    def _set_live(self, task: str, **kw: str) -> None:
+        e = self._live.setdefault(task, {"label_matrix": None, "label_model": None,
+                                         "head": None, "lfs": {}})
+        e.update(kw)
+        if "label_matrix" in kw:
+            e["lfs"] = dict(self._art(kw["label_matrix"]).inputs["lfs"])
 
     # -- versions ------------------------------------------------------------
+    def _commit(self, message: str, event: str, task: str | None = None) -> Version:
+        registered = self._task_records()
+        manifest = {t: dict(e) for t, e in self._live.items()
+                    if t in registered and e.get("head")}
+        cur = self.registry.current_version()
+        v = self.registry.add_version(None if cur is None else cur.id,
+                                      self._trunk_id, manifest,
+                                      self.graph.to_dict(), self.metrics(), message)
+        self._emit(event, task, v.id, message)
+        return v
+
     def versions(self) -> list[VersionInfo]:
-        raise NotImplementedError
+        """Every version, oldest first."""
+        return self.registry.versions()
 
     @property
     def current_version(self) -> VersionInfo | None:
-        raise NotImplementedError
+        return self.registry.current_version()
+
+    def _version(self, v: VersionRef) -> VersionInfo:
+        vid = v.id if isinstance(v, VersionInfo) else int(v)
+        try:
+            return self.registry.version(vid)
+        except RegistryError as e:
+            raise CentralModelError(str(e)) from None
 
     def diff(self, v_a: VersionRef, v_b: VersionRef) -> VersionDiff:
-        raise NotImplementedError
+        """Tasks added / removed, LFs added / removed / edited, heads retrained,
+        trunk changed and every metric's ``(a, b)`` values."""
+        a, b = self._version(v_a), self._version(v_b)
+        common = [t for t in b.tasks if t in a.tasks]
+        lfs_added, lfs_removed, lfs_changed = {}, {}, {}
+        for t in common:
+            la, lb = a.lf_hashes(t), b.lf_hashes(t)
+            for out, names in ((lfs_added, [n for n in lb if n not in la]),
+                               (lfs_removed, [n for n in la if n not in lb]),
+                               (lfs_changed, [n for n in lb if n in la
+                                              and la[n] != lb[n]])):
+                if names:
+                    out[t] = sorted(names)
+        deltas: dict[str, dict[str, tuple[float | None, float | None]]] = {}
+        for t in dict.fromkeys([*a.metrics, *b.metrics]):
+            ma, mb = a.metrics.get(t, {}), b.metrics.get(t, {})
+            deltas[t] = {m: (ma.get(m), mb.get(m)) for m in dict.fromkeys([*ma, *mb])}
+        return VersionDiff(
+            a.id, b.id, [t for t in b.tasks if t not in a.tasks],
+            [t for t in a.tasks if t not in b.tasks], lfs_added, lfs_removed,
+            lfs_changed, [t for t in common if a.tasks[t]["head"] != b.tasks[t]["head"]],
+            a.trunk != b.trunk, deltas)
+
+    def _make_live(self, v: VersionInfo) -> None:
+        """Load ``v``'s trunk and heads (all files verified) into memory."""
+        trunk = trunk_cfg = inputs = None
+        if v.trunk is not None:
+            config, arrays = self.registry.load_arrays(v.trunk)
+            trunk_cfg = config["trunk"]
+            trunk = load_state_arrays(build_trunk(trunk_cfg), _sub(arrays, "param/"))
+            inputs = Inputs.from_saved(config["inputs"], _sub(arrays, "inputs/"))
+        heads, cfgs = {}, {}
+        for t, e in v.tasks.items():
+            config, arrays = self.registry.load_arrays(e["head"])
+            heads[t], cfgs[t] = load_state_arrays(build_head(config), arrays), config
+        for e in v.tasks.values():  # label matrices / models: verify the files
+            self.registry.artifact_path(e["label_matrix"])
+            self.registry.artifact_path(e["label_model"])
+        self._trunk, self._trunk_cfg, self._inputs = trunk, trunk_cfg, inputs
+        self._trunk_id = v.trunk
+        self._heads, self._head_cfg = heads, cfgs
+        self._live = {t: dict(e) for t, e in v.tasks.items()}
+        self._feats = {}
+        self._H.clear()
+        for t in v.tasks:
+            self._lm_metrics.setdefault(v.tasks[t]["label_model"], {
+                m: x for m, x in v.metrics.get(t, {}).items()
+                if m in ("coverage", "lm_dev_accuracy")})
 
     def load_version(self, v: VersionRef) -> None:
-        """Make ``v``'s weights and label models the live ones (no new version)."""
-        raise NotImplementedError
+        """Check out ``v``: its weights, label models, task set and LF set
+        become the live and working ones, and ``v`` the current version
+        (the next training's parent). Nothing changes if a file is corrupt."""
+        vi = self._version(v)
+        self._make_live(vi)
+        recs = self._task_records()
+        g = TaskGraph.from_dict(vi.graph)
+        for t in [t for t in recs if t not in vi.tasks]:
+            self.registry.remove_task(t)
+        for t in g.topological_order():
+            if t not in recs:
+                self.registry.register_task(t, list(g.labels(t)),
+                                            {p: g.mapping(p, t) for p in g.parents(t)})
+            self.registry.set_working_lfs(t, vi.lf_hashes(t))
+        self.registry.set_current(vi.id)
+        self._emit("loaded", None, vi.id)
 
     def rollback(self, v: VersionRef) -> Version:
-        """A new version (parent: the current one) identical to ``v``."""
-        raise NotImplementedError
+        """A new version (parent: the current one) with ``v``'s content."""
+        vi = self._version(v)
+        cur = self.registry.current_version()
+        self.load_version(vi)
+        new = self.registry.add_version(None if cur is None else cur.id, vi.trunk,
+                                        vi.tasks, vi.graph, self.metrics(),
+                                        f"rollback to version {vi.id}")
+        self._emit("rollback", None, new.id, f"rollback to version {vi.id}")
+        return new
+
+    def _version_modules(self, v: VersionInfo, tasks: Sequence[str]
+                         ) -> tuple[tuple[dict[str, Any], dict[str, np.ndarray]],
+                                    dict[str, tuple[dict[str, Any],
+                                                    dict[str, np.ndarray]]],
+                                    Inputs]:
+        if v.trunk is None:
+            raise CentralModelError(f"version {v.id} has no trunk")
+        config, arrays = self.registry.load_arrays(v.trunk)
+        trunk = (config["trunk"], _sub(arrays, "param/"))
+        inputs = Inputs.from_saved(config["inputs"], _sub(arrays, "inputs/"))
+        heads = {}
+        for t in tasks:
+            if t not in v.tasks:
+                raise CentralModelError(f"version {v.id} has no task {t!r}")
+            heads[t] = self.registry.load_arrays(v.tasks[t]["head"])
+        return trunk, heads, inputs
+
+    def blend(self, task: str, v_old: VersionRef, v_new: VersionRef, alpha: float
+              ) -> DetachedTaskModel:
+        """``task`` with every layer it depends on blended as
+        ``(1 - alpha) * old + alpha * new`` (a deployable phase-out step)."""
+        if not 0 <= float(alpha) <= 1:
+            raise CentralModelError(f"alpha must be in [0, 1]; got {alpha}")
+        a, b = self._version(v_old), self._version(v_new)
+        g = TaskGraph.from_dict(b.graph)
+        if task not in g.tasks:
+            raise CentralModelError(f"version {b.id} has no task {task!r}")
+        parents = {t: g.parents(t) for t in g.tasks}
+        tasks = closure([task], parents, g.topological_order())
+        ta, ha, _ = self._version_modules(a, tasks)
+        tb, hb, inputs = self._version_modules(b, tasks)
+        if ta[0] != tb[0]:
+            raise CentralModelError(f"versions {a.id} and {b.id} have trunks of "
+                                    "different shapes; they cannot be blended")
+        trunk = (tb[0], blend_states(ta[1], tb[1], alpha, "trunk"))
+        heads = {}
+        for t in tasks:
+            if ha[t][0] != hb[t][0]:
+                raise CentralModelError(f"task {t!r} has heads of different shapes "
+                                        f"in versions {a.id} and {b.id}")
+            heads[t] = (hb[t][0], blend_states(ha[t][1], hb[t][1], alpha,
+                                               f"head of {t!r}"))
+        lineage = {"task": task, "blend": {"old": a.id, "new": b.id,
+                                           "alpha": float(alpha)}}
+        return DetachedTaskModel(task, g.labels(task), lineage, trunk, heads,
+                                 parents, inputs)
 
     def interpolate(self, task: str, v_old: VersionRef, v_new: VersionRef,
                     alpha: float | Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0)
                     ) -> pd.DataFrame:
         """Blend ``task``'s head (and its ancestors' heads and the trunk, where
         they differ) as ``(1 - alpha) * old + alpha * new``; one row per alpha
-        with the dev metrics."""
-        raise NotImplementedError
+        with the dev metrics: ``accuracy`` (gold dev, NaN without),
+        ``agree_old`` / ``agree_new`` (share of dev predictions equal to the
+        old / new version's). Train rows stand in when there is no dev set."""
+        alphas = [float(alpha)] if np.isscalar(alpha) else [float(x) for x in alpha]
+        if not alphas:
+            raise CentralModelError("interpolate needs at least one alpha")
+        d = self.data
+        rows = (d.dev if d.X_dev is None else d.X_dev) if self._has_dev() else \
+            (d.train if d.X is None else d.X)
+        gold = self._gold(task) if self._has_dev() else None
+        ends = {x: self.blend(task, v_old, v_new, x).predict(rows) for x in (0.0, 1.0)}
+        out = []
+        for x in alphas:
+            pred = ends[x] if x in ends else self.blend(task, v_old, v_new,
+                                                        x).predict(rows)
+            acc = float("nan")
+            if gold is not None and (gold >= 0).any():
+                acc = float((pred[gold >= 0] == gold[gold >= 0]).mean())
+            out.append({"alpha": x, "accuracy": acc,
+                        "agree_old": float((pred == ends[0.0]).mean()),
+                        "agree_new": float((pred == ends[1.0]).mean())})
+        return pd.DataFrame(out, columns=["alpha", "accuracy", "agree_old",
+                                          "agree_new"])
 
     def detach(self, task: str) -> DetachedTaskModel:
-        raise NotImplementedError
+        """``task``'s head, its graph ancestors' heads and the trunk (nothing
+        else), with :meth:`lineage`; ``predict_proba`` and ``save`` / ``load``."""
+        lineage = self.lineage(task)
+        assert self._trunk_cfg is not None and self._inputs is not None
+        parents = self._parents()
+        tasks = closure([task], parents, self._order())
+        heads = {t: (self._head_cfg[t], state_arrays(self._heads[t])) for t in tasks}
+        return DetachedTaskModel(task, self._labels(task), lineage,
+                                 (self._trunk_cfg, state_arrays(self._trunk)),
+                                 heads, parents, self._inputs)
 
     # -- prediction ----------------------------------------------------------
     def predict_proba(self, X: Any, task: str | None = None
                       ) -> np.ndarray | dict[str, np.ndarray]:
-        """[n, k] probabilities of ``task`` (or ``{task: probs}`` for all);
-        ``X`` a DataFrame, a feature matrix (mlp) or texts (text trunk)."""
-        raise NotImplementedError
+        """[n, k] probabilities of ``task`` (or ``{task: probs}`` for every
+        trained task); ``X`` a DataFrame, a feature matrix (mlp) or texts."""
+        if self._trunk is None or self._inputs is None:
+            raise CentralModelError("no task is trained yet")
+        if task is not None and task not in self._heads:
+            raise CentralModelError(f"task {task!r} has no trained head; trained "
+                                    f"tasks are {list(self._heads)}")
+        tasks = [task] if task is not None else self._order_live()
+        H = run_trunk(self._trunk, self._inputs(X))
+        with torch.no_grad():
+            logits = run_heads(H, self._heads, self._parents(),
+                               closure(tasks, self._parents(), self._order()))
+        out = {t: torch.softmax(logits[t], 1).numpy() for t in tasks}
+        return out[task] if task is not None else out
 
     def predict(self, X: Any, task: str | None = None
                 ) -> np.ndarray | dict[str, np.ndarray]:
-        raise NotImplementedError
+        P = self.predict_proba(X, task)
+        if isinstance(P, dict):
+            return {t: p.argmax(1) for t, p in P.items()}
+        return P.argmax(1)
 
     def metrics(self) -> dict[str, dict[str, float]]:
-        """Dev metrics of every trained task with the live weights."""
-        raise NotImplementedError
+        """Per trained task: ``dev_accuracy`` of its head (with gold dev),
+        and its label model's ``coverage`` and ``lm_dev_accuracy``."""
+        out: dict[str, dict[str, float]] = {}
+        live = [t for t in self._order_live() if t in self._live]
+        if not live:
+            return out
+        Hd = self._trunk_features()[1] if self._data is not None else None
+        logits = {}
+        if Hd is not None:
+            with torch.no_grad():
+                logits = run_heads(Hd, self._heads, self._parents(), live)
+        for t in live:
+            m = dict(self._lm_metrics.get(self._live[t]["label_model"], {}))
+            gold = self._gold(t) if self._data is not None else None
+            if gold is not None and t in logits:
+                m["dev_accuracy"] = dev_accuracy(logits[t], torch.from_numpy(gold))
+            out[t] = m
+        return out
 
     # -- events --------------------------------------------------------------
     def on_change(self, callback: Callable[[ChangeEvent], None]) -> None:
         """Call ``callback(event)`` after every change (for RegistryView)."""
-        raise NotImplementedError
+        if not callable(callback):
+            raise CentralModelError(f"on_change needs a callable; got {callback!r}")
+        self._callbacks.append(callback)
+
+    def _emit(self, kind: str, task: str | None = None, version: int | None = None,
+              detail: str = "") -> None:
+        ev = ChangeEvent(kind, task, version, detail)
+        for cb in list(self._callbacks):
+            cb(ev)
+
+
+# -- helpers -------------------------------------------------------------------
+def _spec(task: TaskSpec | str, labels: Sequence[str] | None,
+          parent: str | Mapping[str, Mapping[str, str]] | None,
+          mapping: Mapping[str, str] | None) -> TaskSpec:
+    if isinstance(task, TaskSpec):
+        if labels is not None or parent is not None:
+            raise CentralModelError("give labels / parent in the TaskSpec or as "
+                                    "arguments, not both")
+        return task
+    if not isinstance(task, str) or not task:
+        raise CentralModelError(f"a task is a TaskSpec or a non-empty name; got "
+                                f"{task!r}")
+    if labels is None:
+        raise CentralModelError(f"task {task!r}: pass labels=[...] (or a TaskSpec)")
+    if isinstance(parent, str):
+        if mapping is None:
+            raise CentralModelError(f"task {task!r}: parent {parent!r} needs "
+                                    "mapping={label: parent_label}")
+        parents: dict[str, Mapping[str, str]] = {parent: dict(mapping)}
+    elif parent is None:
+        parents = {}
+    else:
+        parents = {p: dict(m) for p, m in parent.items()}
+    return TaskSpec(task, tuple(str(x) for x in labels), parents)
+
+
+def _find_cycle(up: Mapping[str, set[str]]) -> list[str] | None:
+    """A dependency cycle as a path (``a -> b -> a``), or None."""
+    color = dict.fromkeys(up, 0)
+    stack: list[str] = []
+
+    def visit(t: str) -> list[str] | None:
+        color[t] = 1
+        stack.append(t)
+        for u in sorted(up[t]):
+            if u not in color:
+                continue
+            if color[u] == 1:
+                return stack[stack.index(u):] + [u]
+            if color[u] == 0 and (c := visit(u)) is not None:
+                return c
+        stack.pop()
+        color[t] = 2
+        return None
+
+    for t in up:
+        if color[t] == 0 and (c := visit(t)) is not None:
+            return c[::-1]
+    return None
+
+
+def _lf_changes(used: Mapping[str, str], working: Mapping[str, str]) -> list[str]:
+    out = []
+    added = sorted(n for n in working if n not in used)
+    removed = sorted(n for n in used if n not in working)
+    edited = sorted(n for n in working if n in used and used[n] != working[n])
+    if added:
+        out.append(f"LF(s) {added} added")
+    if removed:
+        out.append(f"LF(s) {removed} removed")
+    if edited:
+        out.append(f"LF(s) {edited} edited")
+    return out
+
+
+def _stable(name: str) -> int:
+    """A seed offset from a task name, the same in every process."""
+    return int(hashlib.sha256(name.encode()).hexdigest()[:6], 16)
+
+
+def _sub(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+
+
+def _frame_arrays(df: pd.DataFrame, prefix: str
+                  ) -> tuple[dict[str, np.ndarray], list[list[str]]]:
+    arrays, cols = {}, []
+    for i, c in enumerate(df.columns):
+        v = df[c].to_numpy()
+        kind = "num" if v.dtype.kind in "biuf" else "str"
+        arrays[f"{prefix}{i}"] = v if kind == "num" else v.astype(str)
+        cols.append([str(c), kind])
+    return arrays, cols
+
+
+def _data_arrays(d: CentralData) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """A CentralData as plain arrays (object columns as strings, no pickles)."""
+    arrays, train_cols = _frame_arrays(d.train, "train/")
+    config: dict[str, Any] = {"train": train_cols, "text_col": d.text_col,
+                              "feature_cols": list(d.feature_cols or []) or None,
+                              "dev": None, "gold": {}}
+    if d.X is not None:
+        arrays["X"] = np.asarray(d.X, dtype=np.float32)
+    if d.dev is not None:
+        a, config["dev"] = _frame_arrays(d.dev, "dev/")
+        arrays.update(a)
+    if d.X_dev is not None:
+        arrays["X_dev"] = np.asarray(d.X_dev, dtype=np.float32)
+    for i, (t, y) in enumerate(d.gold_dev.items()):
+        y = np.asarray(y, dtype=object)
+        names = any(isinstance(v, str) for v in y)
+        arrays[f"gold/{i}"] = (np.array(["" if v is None else str(v) for v in y])
+                               if names else np.array([-1 if v is None else int(v)
+                                                       for v in y], dtype=np.int64))
+        config["gold"][t] = i
+    return arrays, config
+
+
+def _data_from_arrays(config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
+                      ) -> CentralData:
+    def frame(cols: list[list[str]], prefix: str) -> pd.DataFrame:
+        return pd.DataFrame({c: (arrays[f"{prefix}{i}"] if kind == "num"
+                                 else arrays[f"{prefix}{i}"].astype(object))
+                             for i, (c, kind) in enumerate(cols)})
+
+    dev = None if config["dev"] is None else frame(config["dev"], "dev/")
+    gold = {t: arrays[f"gold/{i}"] for t, i in config["gold"].items()}
+    return CentralData(frame(config["train"], "train/"), arrays.get("X"), dev,
+                       arrays.get("X_dev"), gold, config["text_col"],
+                       config["feature_cols"])

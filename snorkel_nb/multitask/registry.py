@@ -24,15 +24,20 @@ metrics, the manifest: which artefact and which LF hashes each task used),
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import json
 import os
 import sqlite3
 import time
+import uuid
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
+
+from snorkel_nb.io import load_artifact, save_artifact
 
 
 class RegistryError(RuntimeError):
@@ -108,6 +113,48 @@ class VersionInfo:
         return dict(self.tasks[task].get("lfs", {}))
 
 
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks(
+    name TEXT PRIMARY KEY, labels TEXT NOT NULL, parents TEXT NOT NULL,
+    created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS lfs(
+    source_hash TEXT NOT NULL, task TEXT NOT NULL, name TEXT NOT NULL,
+    source TEXT NOT NULL, uses TEXT NOT NULL, created REAL NOT NULL,
+    PRIMARY KEY(task, name, source_hash));
+CREATE TABLE IF NOT EXISTS task_lfs(
+    task TEXT NOT NULL, name TEXT NOT NULL, source_hash TEXT NOT NULL,
+    PRIMARY KEY(task, name));
+CREATE TABLE IF NOT EXISTS artifacts(
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, task TEXT, file TEXT NOT NULL,
+    sha256 TEXT NOT NULL, inputs TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS lineage(
+    artifact TEXT NOT NULL, input_kind TEXT NOT NULL, input_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS lineage_input ON lineage(input_id);
+CREATE TABLE IF NOT EXISTS versions(
+    id INTEGER PRIMARY KEY AUTOINCREMENT, parent INTEGER, created REAL NOT NULL,
+    message TEXT NOT NULL, trunk TEXT, graph TEXT NOT NULL, metrics TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS version_tasks(
+    version INTEGER NOT NULL, task TEXT NOT NULL, label_matrix TEXT,
+    label_model TEXT, head TEXT, lfs TEXT NOT NULL, PRIMARY KEY(version, task));
+"""
+
+ARTIFACT_KINDS = ("label_matrix", "label_model", "head", "trunk", "data")
+
+
+def source_hash(task: str, name: str, source: str, uses: Sequence[str] = ()) -> str:
+    """sha256 of what identifies an LF version: task, name, source, used tasks.
+
+    Examples
+    --------
+    >>> source_hash("t", "lf", "x = 1") == source_hash("t", "lf", "x = 2")
+    False
+    """
+    blob = "\0".join([task, name, source, ",".join(sorted(uses))]).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
 class TaskRegistry:
     """SQLite registry of tasks, LFs, artefacts and versions at ``path``.
 
@@ -124,93 +171,320 @@ class TaskRegistry:
     >>> import tempfile, os
     >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "central.db"))
     >>> reg.register_task("coarse", ["HUM", "LOC"])
-    >>> [t.name for t in reg.tasks()]
-    ['coarse']
+    >>> rec = reg.register_lf("coarse", "who", "who = keyword_lf(['who'], label=0)")
+    >>> [t.name for t in reg.tasks()], [lf.name for lf in reg.lfs("coarse")]
+    (['coarse'], ['who'])
+    >>> reg.integrity_check()
+    []
     """
 
     def __init__(self, path: str | os.PathLike, timeout: float = 30.0) -> None:
-        raise NotImplementedError
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.files = self.path.with_name(self.path.name + ".files")
+        self.files.mkdir(exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout,
+                                       isolation_level=None, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            with self._write():
+                for stmt in _SCHEMA.split(";"):
+                    if stmt.strip():
+                        self._db.execute(stmt)
+        except sqlite3.DatabaseError as e:
+            raise RegistryError(f"{os.fspath(self.path)!r} is not a usable task "
+                                f"registry database: {e}") from e
+
+    def __repr__(self) -> str:
+        return f"TaskRegistry({os.fspath(self.path)!r})"
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; ``BEGIN IMMEDIATE`` takes the write lock up
+        front so two processes never interleave inside it."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return self._db.execute(sql, tuple(args)).fetchall()
 
     # -- tasks and LFs -----------------------------------------------------------
     def register_task(self, name: str, labels: Sequence[str],
                       parents: Mapping[str, Mapping[str, str]] | None = None) -> None:
         """Insert a task (error if the name exists)."""
-        raise NotImplementedError
+        if not isinstance(name, str) or not name:
+            raise RegistryError(f"a task needs a non-empty string name; got {name!r}")
+        try:
+            with self._write() as db:
+                db.execute("INSERT INTO tasks VALUES (?, ?, ?, ?)",
+                           (name, _json(list(labels)),
+                            _json({p: dict(m) for p, m in (parents or {}).items()}),
+                            _now()))
+        except sqlite3.IntegrityError:
+            raise RegistryError(f"task {name!r} is already registered") from None
 
     def remove_task(self, name: str) -> None:
-        raise NotImplementedError
+        """Drop a task and its working LF set (versions keep their record)."""
+        with self._write() as db:
+            if db.execute("DELETE FROM tasks WHERE name = ?", (name,)).rowcount == 0:
+                raise RegistryError(f"unknown task {name!r}")
+            db.execute("DELETE FROM task_lfs WHERE task = ?", (name,))
 
     def tasks(self) -> list[TaskRecord]:
-        raise NotImplementedError
+        """Every registered task, oldest first."""
+        return [TaskRecord(r["name"], tuple(json.loads(r["labels"])),
+                           json.loads(r["parents"]), r["created"])
+                for r in self._query("SELECT * FROM tasks ORDER BY created, name")]
+
+    def task(self, name: str) -> TaskRecord:
+        for t in self.tasks():
+            if t.name == name:
+                return t
+        raise RegistryError(f"unknown task {name!r}")
 
     def register_lf(self, task: str, name: str, source: str,
                     uses: Sequence[str] = ()) -> LFRecord:
-        """Put ``name`` (with this source) in ``task``'s working LF set."""
-        raise NotImplementedError
+        """Put ``name`` (with this source) in ``task``'s working LF set; the
+        source is kept forever under its hash so versions can name it."""
+        h = source_hash(task, name, source, uses)
+        now = _now()
+        with self._write() as db:
+            if not db.execute("SELECT 1 FROM tasks WHERE name = ?", (task,)).fetchone():
+                raise RegistryError(f"LF {name!r}: unknown task {task!r}")
+            db.execute("INSERT OR IGNORE INTO lfs VALUES (?, ?, ?, ?, ?, ?)",
+                       (h, task, name, source, _json(sorted(uses)), now))
+            db.execute("INSERT OR REPLACE INTO task_lfs VALUES (?, ?, ?)",
+                       (task, name, h))
+        return LFRecord(task, name, source, h, tuple(sorted(uses)), now)
 
     def remove_lf(self, task: str, name: str) -> None:
-        raise NotImplementedError
+        with self._write() as db:
+            if db.execute("DELETE FROM task_lfs WHERE task = ? AND name = ?",
+                          (task, name)).rowcount == 0:
+                raise RegistryError(f"task {task!r} has no LF {name!r}")
+
+    def set_working_lfs(self, task: str, hashes: Mapping[str, str]) -> None:
+        """Replace ``task``'s working LF set by ``{name: source_hash}`` (all
+        hashes must be known), e.g. when a version is loaded."""
+        with self._write() as db:
+            for name, h in hashes.items():
+                if not db.execute("SELECT 1 FROM lfs WHERE source_hash = ?",
+                                  (h,)).fetchone():
+                    raise RegistryError(f"LF {name!r} of {task!r}: unknown source "
+                                        f"hash {h[:12]}")
+            db.execute("DELETE FROM task_lfs WHERE task = ?", (task,))
+            db.executemany("INSERT INTO task_lfs VALUES (?, ?, ?)",
+                           [(task, n, h) for n, h in hashes.items()])
 
     def lfs(self, task: str | None = None) -> list[LFRecord]:
-        """The working LF set (of one task, or of all)."""
-        raise NotImplementedError
+        """The working LF set (of one task, or of all), by task then name."""
+        sql = ("SELECT l.* FROM task_lfs w JOIN lfs l ON l.source_hash = w.source_hash"
+               " AND l.task = w.task AND l.name = w.name")
+        args: tuple[Any, ...] = ()
+        if task is not None:
+            sql += " WHERE w.task = ?"
+            args = (task,)
+        return [_lf_record(r) for r in self._query(sql + " ORDER BY w.task, w.name",
+                                                    args)]
+
+    def lf_hashes(self) -> dict[str, dict[str, str]]:
+        """``{task: {lf name: source hash}}`` of the working set (one query)."""
+        out: dict[str, dict[str, str]] = {}
+        for r in self._query("SELECT task, name, source_hash FROM task_lfs"):
+            out.setdefault(r["task"], {})[r["name"]] = r["source_hash"]
+        return out
 
     def lf_by_hash(self, source_hash: str) -> LFRecord:
-        raise NotImplementedError
+        r = self._query("SELECT * FROM lfs WHERE source_hash = ?", (source_hash,))
+        if not r:
+            raise RegistryError(f"no LF with source hash {source_hash[:12]}")
+        return _lf_record(r[0])
 
     # -- artefacts -------------------------------------------------------------
+    def save_file(self, kind: str, task: str | None,
+                  write: Callable[[Path], Any], inputs: Mapping[str, Any]
+                  ) -> ArtifactRecord:
+        """``write(path)`` an artefact with ``save_artifact`` (it is atomic),
+        then record it and its lineage in one transaction."""
+        if kind not in ARTIFACT_KINDS:
+            raise RegistryError(f"artefact kind must be one of {ARTIFACT_KINDS}; "
+                                f"got {kind!r}")
+        aid = f"{kind[:2]}-{uuid.uuid4().hex[:16]}"
+        rel = f"{kind}/{aid}"
+        path = self.files / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+        digest = _file_digest(path)
+        rec = ArtifactRecord(aid, kind, task, rel, dict(inputs), _now())
+        with self._write() as db:
+            db.execute("INSERT INTO artifacts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (aid, kind, task, rel, digest, _json(rec.inputs), rec.created))
+            db.executemany("INSERT INTO lineage VALUES (?, ?, ?)",
+                           [(aid, k, str(v)) for k, v in _flat_inputs(rec.inputs)])
+        return rec
+
     def save_arrays(self, kind: str, task: str | None,
                     arrays: Mapping[str, np.ndarray], config: Mapping[str, Any],
                     inputs: Mapping[str, Any]) -> ArtifactRecord:
-        """Write an immutable artefact file, then record it in one transaction."""
-        raise NotImplementedError
-
-    def artifact_path(self, artifact_id: str) -> Path:
-        raise NotImplementedError
+        """Write an immutable ``(config, arrays)`` artefact, then record it."""
+        return self.save_file(kind, task, lambda p: save_artifact(
+            p, f"central.{kind}", config, arrays), inputs)
 
     def artifact(self, artifact_id: str) -> ArtifactRecord:
-        raise NotImplementedError
+        r = self._query("SELECT * FROM artifacts WHERE id = ?", (artifact_id,))
+        if not r:
+            raise RegistryError(f"unknown artefact {artifact_id!r}")
+        return _artifact_record(r[0])
+
+    def artifacts(self, kind: str | None = None) -> list[ArtifactRecord]:
+        sql, args = "SELECT * FROM artifacts", ()
+        if kind is not None:
+            sql, args = sql + " WHERE kind = ?", (kind,)
+        return [_artifact_record(r) for r in self._query(sql + " ORDER BY created",
+                                                          args)]
+
+    def used_by(self, input_id: str) -> list[ArtifactRecord]:
+        """Artefacts computed from ``input_id`` (an LF hash, an artefact id)."""
+        rows = self._query("SELECT a.* FROM lineage l JOIN artifacts a ON a.id = "
+                           "l.artifact WHERE l.input_id = ? ORDER BY a.created",
+                           (input_id,))
+        return [_artifact_record(r) for r in rows]
+
+    def artifact_path(self, artifact_id: str) -> Path:
+        """The verified path of an artefact's JSON file (its arrays are
+        ``<path>.npz``); :class:`CorruptArtifactError` if either is damaged."""
+        r = self._query("SELECT file, sha256 FROM artifacts WHERE id = ?",
+                        (artifact_id,))
+        if not r:
+            raise RegistryError(f"unknown artefact {artifact_id!r}")
+        path = self.files / r[0]["file"]
+        for p in (path, path.with_name(path.name + ".npz")):
+            if not p.exists():
+                raise CorruptArtifactError(p, "is missing")
+        if _file_digest(path) != r[0]["sha256"]:
+            raise CorruptArtifactError(path, "does not match its recorded sha256 "
+                                       "(corrupt or overwritten)")
+        return path
 
     def load_arrays(self, artifact_id: str
                     ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """``(config, arrays)``; :class:`CorruptArtifactError` naming the file
         when it is missing or fails its checksum."""
-        raise NotImplementedError
+        path = self.artifact_path(artifact_id)
+        try:
+            config, arrays, _ = load_artifact(path)
+        except (ValueError, OSError, KeyError) as e:
+            raise CorruptArtifactError(path.with_name(path.name + ".npz"),
+                                       f"cannot be read: {e}") from e
+        return config, arrays
 
     # -- versions --------------------------------------------------------------
     def add_version(self, parent: int | None, trunk: str | None,
                     tasks: Mapping[str, Mapping[str, Any]], graph: Mapping[str, Any],
                     metrics: Mapping[str, Mapping[str, float]], message: str = "",
                     make_current: bool = True) -> VersionInfo:
-        """Record a version (and make it current) in one transaction."""
-        raise NotImplementedError
+        """Record a version (and make it current) in one transaction; every
+        artefact it names must already be recorded."""
+        named = [trunk] if trunk else []
+        named += [a for e in tasks.values() for k, a in e.items()
+                  if k in ("label_matrix", "label_model", "head") and a]
+        now = _now()
+        with self._write() as db:
+            for a in named:
+                if not db.execute("SELECT 1 FROM artifacts WHERE id = ?",
+                                  (a,)).fetchone():
+                    raise RegistryError(f"version names unknown artefact {a!r}")
+            cur = db.execute(
+                "INSERT INTO versions(parent, created, message, trunk, graph, metrics)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (parent, now, message, trunk, _json(dict(graph)),
+                 _json({t: dict(m) for t, m in metrics.items()})))
+            vid = int(cur.lastrowid or 0)
+            db.executemany("INSERT INTO version_tasks VALUES (?, ?, ?, ?, ?, ?)", [
+                (vid, t, e.get("label_matrix"), e.get("label_model"), e.get("head"),
+                 _json(dict(e.get("lfs", {})))) for t, e in tasks.items()])
+            if make_current:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('current_version', ?)",
+                           (str(vid),))
+        return self.version(vid)
 
     def versions(self) -> list[VersionInfo]:
-        raise NotImplementedError
+        """Every version, oldest first (two queries, whatever their number)."""
+        per: dict[int, dict[str, dict[str, Any]]] = {}
+        for r in self._query("SELECT * FROM version_tasks ORDER BY version, rowid"):
+            per.setdefault(r["version"], {})[r["task"]] = _manifest_entry(r)
+        return [_version(r, per.get(r["id"], {}))
+                for r in self._query("SELECT * FROM versions ORDER BY id")]
 
     def version(self, version_id: int) -> VersionInfo:
-        raise NotImplementedError
+        r = self._query("SELECT * FROM versions WHERE id = ?", (int(version_id),))
+        if not r:
+            raise RegistryError(f"unknown version {version_id!r}")
+        tasks = {x["task"]: _manifest_entry(x) for x in self._query(
+            "SELECT * FROM version_tasks WHERE version = ? ORDER BY rowid",
+            (int(version_id),))}
+        return _version(r[0], tasks)
 
     def current_version(self) -> VersionInfo | None:
-        raise NotImplementedError
+        v = self.get_meta("current_version")
+        return None if v is None else self.version(int(v))
 
     def set_current(self, version_id: int) -> None:
-        raise NotImplementedError
+        self.version(version_id)
+        self.set_meta("current_version", int(version_id))
 
     # -- key/value (model settings) ---------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
-        raise NotImplementedError
+        r = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return json.loads(r[0]["value"]) if r else default
 
     def set_meta(self, key: str, value: Any) -> None:
-        raise NotImplementedError
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, _json(value)))
 
-    def integrity_check(self) -> list[str]:
-        """Problems found (empty when consistent): SQLite's own check plus every
-        artefact a version names exists and matches its checksum."""
-        raise NotImplementedError
+    def integrity_check(self, verify_files: bool = True) -> list[str]:
+        """Problems found (empty when consistent): SQLite's own check, then
+        every artefact a version names is recorded, present and unchanged."""
+        problems = [r[0] for r in self._query("PRAGMA integrity_check")
+                    if r[0] != "ok"]
+        known = {r["id"] for r in self._query("SELECT id FROM artifacts")}
+        named: set[str] = set()
+        for v in self.versions():
+            if v.trunk:
+                named.add(v.trunk)
+            for e in v.tasks.values():
+                named |= {a for k, a in e.items()
+                          if k in ("label_matrix", "label_model", "head") and a}
+        problems += [f"a version names unrecorded artefact {a}"
+                     for a in sorted(named - known)]
+        if verify_files:
+            for a in sorted(named & known):
+                try:
+                    self.load_arrays(a)
+                except CorruptArtifactError as e:
+                    problems.append(str(e))
+        cur = self.get_meta("current_version")
+        if cur is not None and not self._query("SELECT 1 FROM versions WHERE id = ?",
+                                               (int(cur),)):
+            problems.append(f"current version {cur} does not exist")
+        return problems
 
     def close(self) -> None:
-        raise NotImplementedError
+        self._db.close()
+
+    def __enter__(self) -> "TaskRegistry":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def _now() -> float:
@@ -221,5 +495,39 @@ def _json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True)
 
 
-def _iter_rows(cur: sqlite3.Cursor) -> Iterator[sqlite3.Row]:
-    yield from cur
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _flat_inputs(inputs: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """``{"lfs": {"a": h}, "label_matrix": id}`` -> ``("lfs", h), ("label_matrix",
+    id)``: every id an artefact was computed from, for the lineage table."""
+    for k, v in inputs.items():
+        if isinstance(v, Mapping):
+            for x in v.values():
+                if x is not None:
+                    yield k, x
+        elif isinstance(v, (list, tuple)):
+            yield from ((k, x) for x in v if x is not None)
+        elif v is not None:
+            yield k, v
+
+
+def _lf_record(r: sqlite3.Row) -> LFRecord:
+    return LFRecord(r["task"], r["name"], r["source"], r["source_hash"],
+                    tuple(json.loads(r["uses"])), r["created"])
+
+
+def _artifact_record(r: sqlite3.Row) -> ArtifactRecord:
+    return ArtifactRecord(r["id"], r["kind"], r["task"], r["file"],
+                          json.loads(r["inputs"]), r["created"])
+
+
+def _manifest_entry(r: sqlite3.Row) -> dict[str, Any]:
+    return {"label_matrix": r["label_matrix"], "label_model": r["label_model"],
+            "head": r["head"], "lfs": json.loads(r["lfs"])}
+
+
+def _version(r: sqlite3.Row, tasks: dict[str, dict[str, Any]]) -> VersionInfo:
+    return VersionInfo(r["id"], r["parent"], r["created"], r["message"], r["trunk"],
+                       tasks, json.loads(r["graph"]), json.loads(r["metrics"]))
