@@ -66,8 +66,22 @@ class RegistryView(W.VBox):
 
     Examples
     --------
-    See ``tests/test_registry_widget.py`` and ``tutorials/07_central_model.ipynb``
-    (a real ``CentralModel`` takes a trained trunk, too big for a doctest).
+    >>> import os, tempfile
+    >>> from snorkel_nb.labeling import labeling_function
+    >>> from snorkel_nb.multitask.central import CentralData, CentralModel
+    >>> X = np.random.default_rng(0).normal(size=(200, 2)).astype("float32")
+    >>> @labeling_function()
+    ... def pos_a(x):
+    ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+    >>> central = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"),
+    ...                        hidden=(8,), first_epochs=2, label_model="majority",
+    ...                        data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+    >>> view = RegistryView(central)
+    >>> view.n_tasks, view.retrain_button.disabled
+    (0, True)
+    >>> _ = central.add_task("sign", [pos_a], labels=["neg", "pos"])
+    >>> view.n_tasks, view.n_versions, view.current_version
+    (1, 1, '1')
     """
 
     n_tasks = traitlets.Int(0)
@@ -89,6 +103,7 @@ class RegistryView(W.VBox):
         self._rollback_callbacks: list[Callable[[Any], None]] = []
         self._interpolate_callbacks: list[Callable[[pd.DataFrame], None]] = []
         self._busy = False
+        self.last_event: Any = None
 
         self.header = W.HTML()
         self.tasks_table = W.HTML()
@@ -340,9 +355,16 @@ class RegistryView(W.VBox):
             self.retrain_status.value = _html.STYLE + _html.esc(
                 f"{done}/{total}: {item.kind} of {item.task}")
 
-    def _on_engine_change(self, *args: Any, **kwargs: Any) -> None:
-        if not self._busy:
+    def _on_engine_change(self, event: Any = None) -> None:
+        """Redraw after an engine change; a view error must never fail the engine."""
+        self.last_event = event
+        if self._busy:
+            return
+        try:
             self.refresh()
+        except Exception as exc:  # noqa: BLE001 - shown in the widget
+            self.header.value = _html.STYLE + _html.error_box(
+                f"could not redraw after {getattr(event, 'kind', event)}: {exc}")
 
     def _graph_spec(self, stale: pd.DataFrame | None = None) -> alt.TopLevelMixin:
         graph = self.central.graph
@@ -381,7 +403,11 @@ class RegistryView(W.VBox):
         if task is None:
             self.lineage_html.value = "<i>(no tasks)</i>"
             return
-        lin = self.central.lineage(task)
+        try:
+            lin = self.central.lineage(task)
+        except ValueError as exc:  # e.g. registered but never trained
+            self.lineage_html.value = _html.STYLE + _html.warn(str(exc))
+            return
         items = []
         for key, val in (lin.items() if isinstance(lin, dict) else []):
             if isinstance(val, dict):
