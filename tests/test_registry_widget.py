@@ -170,7 +170,9 @@ def test_interpolation_slider_shows_the_engine_table(central):
     # alpha 0 is the old head, alpha 1 the new one: full agreement at each end
     assert table["agree_old"].iloc[0] == 1.0 and table["agree_new"].iloc[-1] == 1.0
     v.alpha.value = 0.45  # nearest grid point: 0.5
-    assert "0.5000" in v.interp_row.value
+    pd.testing.assert_series_equal(v.alpha_row, table.iloc[1])
+    assert "alpha = 0.50" in v.interp_row.value
+    assert f"{table['agree_old'].iloc[1]:.4f}" in v.interp_row.value
     spec = v.interp_chart.chart.to_dict()
     rules = [r for rows in spec["datasets"].values() for r in rows
              if list(r) == ["alpha"]]

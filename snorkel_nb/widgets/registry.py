@@ -98,6 +98,7 @@ class RegistryView(W.VBox):
                                           else alphas)]
         self.max_rows = max_rows
         self.interpolation: pd.DataFrame | None = None
+        self.alpha_row: pd.Series | None = None
         self.diff_result: Any = None
         self._retrain_callbacks: list[Callable[[Any], None]] = []
         self._rollback_callbacks: list[Callable[[Any], None]] = []
@@ -219,7 +220,7 @@ class RegistryView(W.VBox):
         for v in self.central.versions():
             row = {"id": v.id, "current": "◀" if v.id == cur else "",
                    "parent": v.parent, "created (UTC)": _when(v.created),
-                   "message": v.message, "tasks": _short(v.task_names)}
+                   "message": _short(v.message, 48), "tasks": _short(v.task_names)}
             for task, m in v.metrics.items():
                 for name, val in m.items():
                     row[f"{task}/{name}"] = val
@@ -250,16 +251,17 @@ class RegistryView(W.VBox):
             "item(s).</div>")
         self.tasks_table.value = _html.STYLE + (
             "<i>(no tasks)</i>" if not names else
-            _html.table(self.tasks_frame(), max_rows=self.max_rows,
+            _html.table(self.tasks_frame().set_index("task"), max_rows=self.max_rows,
                         float_format="{:.4f}"))
         self.graph_chart.chart = self._graph_spec(stale)
         self.stale_table.value = _html.STYLE + (
             _html.ok(NOTHING_STALE) if stale.empty else
-            _html.table(stale, max_rows=self.max_rows))
+            _html.table(stale.set_index("step"), max_rows=self.max_rows))
         self.retrain_button.disabled = stale.empty or self._busy
         self.versions_table.value = _html.STYLE + (
             _html.warn(NO_VERSIONS) if versions.empty else
-            _html.table(versions, max_rows=self.max_rows, float_format="{:.4f}"))
+            _html.table(versions.set_index("id"), max_rows=self.max_rows,
+                        float_format="{:.4f}"))
         ids = list(versions["id"]) if not versions.empty else []
         if ids != list(self.version_b.options):  # new versions: back to the defaults
             cur_id = cur if cur in ids else (ids[-1] if ids else None)
@@ -395,8 +397,11 @@ class RegistryView(W.VBox):
             self.interp_row.value = "<i>press Interpolate</i>"
             return
         i = int(np.argmin(np.abs(df["alpha"].to_numpy(float) - self.alpha.value)))
-        row = df.iloc[[i]][["alpha"] + metric_columns(df)]
-        self.interp_row.value = _html.STYLE + _html.table(row, float_format="{:.4f}")
+        self.alpha_row = df.iloc[i]
+        row = df.iloc[[i]][metric_columns(df)].T.set_axis(["value"], axis=1)
+        self.interp_row.value = _html.STYLE + (
+            f"<div>alpha = {df['alpha'].iloc[i]:.2f} (nearest computed point)</div>"
+            + _html.table(row, float_format="{:.4f}"))
 
     def _render_lineage(self) -> None:
         task = self.lineage_task.value

@@ -137,8 +137,9 @@ def test_registry_view_renders_and_retrains_stale_in_jupyterlab(lab):
                                    timeout=30_000)
             page.wait_for_timeout(1000)
             status = page.locator(".snb-ok:has-text('retrained')").inner_text()
-            progress = page.locator(".widget-progress .progress-bar").first
+            progress = page.locator(".widget-hprogress .progress-bar").first
             bar_style = progress.get_attribute("class") or ""
+            bar_width = progress.evaluate("e => e.style.width")
             enabled_after = button.is_enabled()
             tables = page.locator("table.snb-table").count()
             out_errors = page.locator(".jp-OutputArea-output[data-mime-type="
@@ -149,7 +150,8 @@ def test_registry_view_renders_and_retrains_stale_in_jupyterlab(lab):
     assert stale_before >= 1, "the stale list was not shown before the click"
     assert enabled_before and not enabled_after
     assert "new version" in status, status
-    assert "success" in bar_style, bar_style
+    assert "progress-bar-success" in bar_style, bar_style
+    assert bar_width == "100%", bar_width
     assert tables >= 2
     assert out_errors == 0
     assert not errors, "\n".join(errors)
