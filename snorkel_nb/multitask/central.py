@@ -47,17 +47,23 @@ from snorkel_nb.labeling import LabelingFunction
 from snorkel_nb.labeling.model import LabelModel, MajorityLabelVoter
 from snorkel_nb.labeling.source import LFSourceError, compile_lf, lf_source
 from snorkel_nb.multitask.central_nn import (
-    blend_states,
     build_head,
     build_trunk,
     closure,
     dev_accuracy,
     fit,
-    load_state_arrays,
     run_heads,
     run_trunk,
     state_arrays,
     trunk_out_dim,
+)
+from snorkel_nb.multitask.central_data import _data_arrays, _data_from_arrays
+from snorkel_nb.multitask.central_state import (
+    _find_cycle,
+    _lf_changes,
+    _spec,
+    _stable,
+    _Working,
 )
 from snorkel_nb.multitask.central_types import (
     STALE_KINDS,
@@ -69,10 +75,10 @@ from snorkel_nb.multitask.central_types import (
     TaskSpec,
     Version,
     VersionDiff,
-    VersionRef,
     WarmStartPolicy,
     uses_predictions,
 )
+from snorkel_nb.multitask.central_versions import VersionsMixin
 from snorkel_nb.multitask.detached import DetachedTaskModel, Inputs
 from snorkel_nb.multitask.graph import TaskGraph, TaskGraphError
 from snorkel_nb.multitask.lfs import MultiTaskLF, MultiTaskLFApplier
@@ -81,7 +87,6 @@ from snorkel_nb.multitask.registry import (
     LFRecord,
     RegistryError,
     TaskRegistry,
-    VersionInfo,
 )
 from snorkel_nb.progress import progress_bar
 
@@ -104,7 +109,7 @@ __all__ = [
 _NO_SOURCE = "# source unavailable (not re-runnable); fingerprint "
 
 
-class CentralModel:
+class CentralModel(VersionsMixin):
     """The central multi-task model over a :class:`TaskRegistry`.
 
     Parameters
@@ -182,6 +187,8 @@ class CentralModel:
         self.settings = settings
         self.policy = policy or WarmStartPolicy()
         self._callbacks: list[Callable[[ChangeEvent], None]] = []
+        self._working: tuple[tuple[int, int], _Working] | None = None
+        self._gold_cache: dict[str, np.ndarray | None] = {}
         self._lf_objs: dict[str, MultiTaskLF] = {}
         self._art_cache: dict[str, ArtifactRecord] = {}
         self._L_cache: dict[str, dict[str, np.ndarray]] = {}
@@ -275,6 +282,7 @@ class CentralModel:
 
     def _set_data(self, data: CentralData, data_id: str) -> None:
         self._data, self._data_id = data, data_id
+        self._gold_cache: dict[str, np.ndarray | None] = {}
         self._feats: dict[str, Any] = {}
         self._H.clear()
 
@@ -314,6 +322,11 @@ class CentralModel:
 
     def _gold(self, task: str) -> np.ndarray | None:
         """Gold dev label indices of ``task`` (-1 = unknown), or None."""
+        if task not in self._gold_cache:
+            self._gold_cache[task] = self._gold_indices(task)
+        return self._gold_cache[task]
+
+    def _gold_indices(self, task: str) -> np.ndarray | None:
         d = self.data
         if task not in d.gold_dev or d.dev is None:
             return None
@@ -328,61 +341,40 @@ class CentralModel:
         return out
 
     # -- tasks ---------------------------------------------------------------
+    def _state(self) -> "_Working":
+        """Tasks, LFs and the derived dependency order, read once per change
+        of the registry (by this process or another: ``state_token``)."""
+        token = self.registry.state_token()
+        if self._working is None or self._working[0] != token:
+            self._working = (token, _Working(self.registry))
+        return self._working[1]
+
     def _task_records(self) -> dict[str, Any]:
-        return {t.name: t for t in self.registry.tasks()}
+        return self._state().recs
 
     def _labels(self, task: str) -> list[str]:
-        return list(self.registry.task(task).labels)
+        recs = self._state().recs
+        if task not in recs:
+            raise CentralModelError(f"unknown task {task!r}; tasks are {list(recs)}")
+        return list(recs[task].labels)
 
     @property
     def graph(self) -> TaskGraph:
         """The tasks and their parent -> child refinements."""
-        recs = self.registry.tasks()
-        g = TaskGraph({t.name: list(t.labels) for t in recs})
-        for t in recs:
-            for p, m in t.parents.items():
-                g.add_edge(p, t.name, m)
-        return g
+        return self._state().graph().copy()
 
-    def _deps(self, recs: Mapping[str, Any] | None = None,
-              lfs: Sequence[LFRecord] | None = None) -> dict[str, dict[str, list[str]]]:
-        recs = self._task_records() if recs is None else recs
-        lfs = self.registry.lfs() if lfs is None else lfs
-        out = {t: {"parents": sorted(r.parents), "uses": [], "lfs": []}
-               for t, r in recs.items()}
-        for lf in lfs:
-            if lf.task in out:
-                out[lf.task]["lfs"].append(lf.name)
-                out[lf.task]["uses"] += [u for u in lf.uses
-                                         if u not in out[lf.task]["uses"]]
-        for d in out.values():
-            d["uses"].sort()
-        return out
+    def _deps(self) -> dict[str, dict[str, list[str]]]:
+        return {t: {k: list(v) for k, v in d.items()}
+                for t, d in self._state().deps.items()}
 
     def dependencies(self) -> dict[str, dict[str, list[str]]]:
         """``{task: {"parents": [...], "uses": [...], "lfs": [...]}}``: graph
         parents, tasks whose predictions its LFs read, and its LF names."""
         return self._deps()
 
-    def _order(self, deps: Mapping[str, Mapping[str, list[str]]] | None = None
-               ) -> list[str]:
+    def _order(self) -> list[str]:
         """Tasks with every dependency first (ties: registration order)."""
-        deps = self._deps() if deps is None else deps
-        names = list(deps)
-        up = {t: set(d["parents"]) | set(d["uses"]) for t, d in deps.items()}
-        cyc = _find_cycle(up)
-        if cyc:
-            raise DependencyCycleError("tasks depend on each other in a cycle: "
-                                       + " -> ".join(cyc))
-        out: list[str] = []
-        done: set[str] = set()
-        while len(out) < len(names):
-            for t in names:
-                if t not in done and up[t] <= done:
-                    out.append(t)
-                    done.add(t)
-                    break
-        return out
+        return list(self._state().order())
 
     def tasks(self) -> list[str]:
         """Task names in dependency order."""
@@ -425,14 +417,22 @@ class CentralModel:
         return mlf, uses
 
     def _register_lf(self, task: str, lf: Any) -> LFRecord:
-        mlf, uses = self._as_mlf(task, lf)
-        try:
-            src = lf_source(mlf.lf)
-        except LFSourceError:
-            src = _NO_SOURCE + mlf.lf.fingerprint
-        rec = self.registry.register_lf(task, mlf.name, src, uses)
-        self._lf_objs[rec.source_hash] = mlf
-        return rec
+        return self._register_lfs(task, [lf])[0]
+
+    def _register_lfs(self, task: str, lfs: Sequence[Any]) -> list[LFRecord]:
+        rows, mlfs = [], []
+        for lf in lfs:
+            mlf, uses = self._as_mlf(task, lf)
+            try:
+                src = lf_source(mlf.lf)
+            except LFSourceError:
+                src = _NO_SOURCE + mlf.lf.fingerprint
+            rows.append((mlf.name, src, uses))
+            mlfs.append(mlf)
+        recs = self.registry.register_lfs(task, rows)
+        for rec, mlf in zip(recs, mlfs):
+            self._lf_objs[rec.source_hash] = mlf
+        return recs
 
     def add_task(self, task: TaskSpec | str, lfs: Sequence[Any],
                  parent: str | Mapping[str, Mapping[str, str]] | None = None,
@@ -474,8 +474,8 @@ class CentralModel:
                             [u for _, us in mlfs for u in us])
         self.registry.register_task(spec.name, list(spec.labels),
                                     {p: dict(m) for p, m in spec.parents.items()})
-        for lf in lfs:
-            self._register_lf(spec.name, lf)
+        self._register_lfs(spec.name, lfs)
+        self._gold_cache.pop(spec.name, None)
         self._emit("task_added", spec.name)
         if not train:
             return None
@@ -540,7 +540,7 @@ class CentralModel:
                 "data": Lrec.inputs.get("data")}
 
     def _parents(self) -> dict[str, list[str]]:
-        return {t.name: sorted(t.parents) for t in self.registry.tasks()}
+        return self._state().parents
 
     def _art(self, aid: str) -> ArtifactRecord:
         if aid not in self._art_cache:
@@ -555,13 +555,11 @@ class CentralModel:
         ``"task"`` items are registered tasks never trained (all of it is
         built). Reasons name the LF or upstream task that caused them.
         """
-        recs = self._task_records()
-        lf_recs = self.registry.lfs()
-        deps = self._deps(recs, lf_recs)
-        working = self.registry.lf_hashes()
+        state = self._state()
+        deps, working = state.deps, state.hashes
         changing: set[str] = set()
         items: list[StaleItem] = []
-        for t in self._order(deps):
+        for t in state.order():
             e = self._live.get(t)
             if e is None or not e.get("head"):
                 items.append(StaleItem("task", t, "registered, never trained"))
@@ -923,205 +921,13 @@ class CentralModel:
         return self._commit(f"add task {task}", "retrained", task)
 
     def _set_live(self, task: str, **kw: str) -> None:
-        e = self._live.setdefault(task, {"label_matrix": None, "label_model": None,
-                                         "head": None, "lfs": {}})
-        e.update(kw)
+        """Point ``task``'s live entry at new artefacts (a new dict: entries
+        already handed out, e.g. to a version record, never change)."""
+        e = {"label_matrix": None, "label_model": None, "head": None, "lfs": {},
+             **self._live.get(task, {}), **kw}
         if "label_matrix" in kw:
             e["lfs"] = dict(self._art(kw["label_matrix"]).inputs["lfs"])
-
-    # -- versions ------------------------------------------------------------
-    def _commit(self, message: str, event: str, task: str | None = None) -> Version:
-        registered = self._task_records()
-        manifest = {t: dict(e) for t, e in self._live.items()
-                    if t in registered and e.get("head")}
-        cur = self.registry.current_version()
-        v = self.registry.add_version(None if cur is None else cur.id,
-                                      self._trunk_id, manifest,
-                                      self.graph.to_dict(), self.metrics(), message)
-        self._emit(event, task, v.id, message)
-        return v
-
-    def versions(self) -> list[VersionInfo]:
-        """Every version, oldest first."""
-        return self.registry.versions()
-
-    @property
-    def current_version(self) -> VersionInfo | None:
-        return self.registry.current_version()
-
-    def _version(self, v: VersionRef) -> VersionInfo:
-        vid = v.id if isinstance(v, VersionInfo) else int(v)
-        try:
-            return self.registry.version(vid)
-        except RegistryError as e:
-            raise CentralModelError(str(e)) from None
-
-    def diff(self, v_a: VersionRef, v_b: VersionRef) -> VersionDiff:
-        """Tasks added / removed, LFs added / removed / edited, heads retrained,
-        trunk changed and every metric's ``(a, b)`` values."""
-        a, b = self._version(v_a), self._version(v_b)
-        common = [t for t in b.tasks if t in a.tasks]
-        lfs_added, lfs_removed, lfs_changed = {}, {}, {}
-        for t in common:
-            la, lb = a.lf_hashes(t), b.lf_hashes(t)
-            for out, names in ((lfs_added, [n for n in lb if n not in la]),
-                               (lfs_removed, [n for n in la if n not in lb]),
-                               (lfs_changed, [n for n in lb if n in la
-                                              and la[n] != lb[n]])):
-                if names:
-                    out[t] = sorted(names)
-        deltas: dict[str, dict[str, tuple[float | None, float | None]]] = {}
-        for t in dict.fromkeys([*a.metrics, *b.metrics]):
-            ma, mb = a.metrics.get(t, {}), b.metrics.get(t, {})
-            deltas[t] = {m: (ma.get(m), mb.get(m)) for m in dict.fromkeys([*ma, *mb])}
-        return VersionDiff(
-            a.id, b.id, [t for t in b.tasks if t not in a.tasks],
-            [t for t in a.tasks if t not in b.tasks], lfs_added, lfs_removed,
-            lfs_changed, [t for t in common if a.tasks[t]["head"] != b.tasks[t]["head"]],
-            a.trunk != b.trunk, deltas)
-
-    def _make_live(self, v: VersionInfo) -> None:
-        """Load ``v``'s trunk and heads (all files verified) into memory."""
-        trunk = trunk_cfg = inputs = None
-        if v.trunk is not None:
-            config, arrays = self.registry.load_arrays(v.trunk)
-            trunk_cfg = config["trunk"]
-            trunk = load_state_arrays(build_trunk(trunk_cfg), _sub(arrays, "param/"))
-            inputs = Inputs.from_saved(config["inputs"], _sub(arrays, "inputs/"))
-        heads, cfgs = {}, {}
-        for t, e in v.tasks.items():
-            config, arrays = self.registry.load_arrays(e["head"])
-            heads[t], cfgs[t] = load_state_arrays(build_head(config), arrays), config
-        for e in v.tasks.values():  # label matrices / models: verify the files
-            self.registry.artifact_path(e["label_matrix"])
-            self.registry.artifact_path(e["label_model"])
-        self._trunk, self._trunk_cfg, self._inputs = trunk, trunk_cfg, inputs
-        self._trunk_id = v.trunk
-        self._heads, self._head_cfg = heads, cfgs
-        self._live = {t: dict(e) for t, e in v.tasks.items()}
-        self._feats = {}
-        self._H.clear()
-        for t in v.tasks:
-            self._lm_metrics.setdefault(v.tasks[t]["label_model"], {
-                m: x for m, x in v.metrics.get(t, {}).items()
-                if m in ("coverage", "lm_dev_accuracy")})
-
-    def load_version(self, v: VersionRef) -> None:
-        """Check out ``v``: its weights, label models, task set and LF set
-        become the live and working ones, and ``v`` the current version
-        (the next training's parent). Nothing changes if a file is corrupt."""
-        vi = self._version(v)
-        self._make_live(vi)
-        recs = self._task_records()
-        g = TaskGraph.from_dict(vi.graph)
-        for t in [t for t in recs if t not in vi.tasks]:
-            self.registry.remove_task(t)
-        for t in g.topological_order():
-            if t not in recs:
-                self.registry.register_task(t, list(g.labels(t)),
-                                            {p: g.mapping(p, t) for p in g.parents(t)})
-            self.registry.set_working_lfs(t, vi.lf_hashes(t))
-        self.registry.set_current(vi.id)
-        self._emit("loaded", None, vi.id)
-
-    def rollback(self, v: VersionRef) -> Version:
-        """A new version (parent: the current one) with ``v``'s content."""
-        vi = self._version(v)
-        cur = self.registry.current_version()
-        self.load_version(vi)
-        new = self.registry.add_version(None if cur is None else cur.id, vi.trunk,
-                                        vi.tasks, vi.graph, self.metrics(),
-                                        f"rollback to version {vi.id}")
-        self._emit("rollback", None, new.id, f"rollback to version {vi.id}")
-        return new
-
-    def _version_modules(self, v: VersionInfo, tasks: Sequence[str]
-                         ) -> tuple[tuple[dict[str, Any], dict[str, np.ndarray]],
-                                    dict[str, tuple[dict[str, Any],
-                                                    dict[str, np.ndarray]]],
-                                    Inputs]:
-        if v.trunk is None:
-            raise CentralModelError(f"version {v.id} has no trunk")
-        config, arrays = self.registry.load_arrays(v.trunk)
-        trunk = (config["trunk"], _sub(arrays, "param/"))
-        inputs = Inputs.from_saved(config["inputs"], _sub(arrays, "inputs/"))
-        heads = {}
-        for t in tasks:
-            if t not in v.tasks:
-                raise CentralModelError(f"version {v.id} has no task {t!r}")
-            heads[t] = self.registry.load_arrays(v.tasks[t]["head"])
-        return trunk, heads, inputs
-
-    def blend(self, task: str, v_old: VersionRef, v_new: VersionRef, alpha: float
-              ) -> DetachedTaskModel:
-        """``task`` with every layer it depends on blended as
-        ``(1 - alpha) * old + alpha * new`` (a deployable phase-out step)."""
-        if not 0 <= float(alpha) <= 1:
-            raise CentralModelError(f"alpha must be in [0, 1]; got {alpha}")
-        a, b = self._version(v_old), self._version(v_new)
-        g = TaskGraph.from_dict(b.graph)
-        if task not in g.tasks:
-            raise CentralModelError(f"version {b.id} has no task {task!r}")
-        parents = {t: g.parents(t) for t in g.tasks}
-        tasks = closure([task], parents, g.topological_order())
-        ta, ha, _ = self._version_modules(a, tasks)
-        tb, hb, inputs = self._version_modules(b, tasks)
-        if ta[0] != tb[0]:
-            raise CentralModelError(f"versions {a.id} and {b.id} have trunks of "
-                                    "different shapes; they cannot be blended")
-        trunk = (tb[0], blend_states(ta[1], tb[1], alpha, "trunk"))
-        heads = {}
-        for t in tasks:
-            if ha[t][0] != hb[t][0]:
-                raise CentralModelError(f"task {t!r} has heads of different shapes "
-                                        f"in versions {a.id} and {b.id}")
-            heads[t] = (hb[t][0], blend_states(ha[t][1], hb[t][1], alpha,
-                                               f"head of {t!r}"))
-        lineage = {"task": task, "blend": {"old": a.id, "new": b.id,
-                                           "alpha": float(alpha)}}
-        return DetachedTaskModel(task, g.labels(task), lineage, trunk, heads,
-                                 parents, inputs)
-
-    def interpolate(self, task: str, v_old: VersionRef, v_new: VersionRef,
-                    alpha: float | Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0)
-                    ) -> pd.DataFrame:
-        """Blend ``task``'s head (and its ancestors' heads and the trunk, where
-        they differ) as ``(1 - alpha) * old + alpha * new``; one row per alpha
-        with the dev metrics: ``accuracy`` (gold dev, NaN without),
-        ``agree_old`` / ``agree_new`` (share of dev predictions equal to the
-        old / new version's). Train rows stand in when there is no dev set."""
-        alphas = [float(alpha)] if np.isscalar(alpha) else [float(x) for x in alpha]
-        if not alphas:
-            raise CentralModelError("interpolate needs at least one alpha")
-        d = self.data
-        rows = (d.dev if d.X_dev is None else d.X_dev) if self._has_dev() else \
-            (d.train if d.X is None else d.X)
-        gold = self._gold(task) if self._has_dev() else None
-        ends = {x: self.blend(task, v_old, v_new, x).predict(rows) for x in (0.0, 1.0)}
-        out = []
-        for x in alphas:
-            pred = ends[x] if x in ends else self.blend(task, v_old, v_new,
-                                                        x).predict(rows)
-            acc = float("nan")
-            if gold is not None and (gold >= 0).any():
-                acc = float((pred[gold >= 0] == gold[gold >= 0]).mean())
-            out.append({"alpha": x, "accuracy": acc,
-                        "agree_old": float((pred == ends[0.0]).mean()),
-                        "agree_new": float((pred == ends[1.0]).mean())})
-        return pd.DataFrame(out, columns=["alpha", "accuracy", "agree_old",
-                                          "agree_new"])
-
-    def detach(self, task: str) -> DetachedTaskModel:
-        """``task``'s head, its graph ancestors' heads and the trunk (nothing
-        else), with :meth:`lineage`; ``predict_proba`` and ``save`` / ``load``."""
-        lineage = self.lineage(task)
-        assert self._trunk_cfg is not None and self._inputs is not None
-        parents = self._parents()
-        tasks = closure([task], parents, self._order())
-        heads = {t: (self._head_cfg[t], state_arrays(self._heads[t])) for t in tasks}
-        return DetachedTaskModel(task, self._labels(task), lineage,
-                                 (self._trunk_cfg, state_arrays(self._trunk)),
-                                 heads, parents, self._inputs)
+        self._live[task] = e
 
     # -- prediction ----------------------------------------------------------
     def predict_proba(self, X: Any, task: str | None = None
@@ -1180,125 +986,3 @@ class CentralModel:
         ev = ChangeEvent(kind, task, version, detail)
         for cb in list(self._callbacks):
             cb(ev)
-
-
-# -- helpers -------------------------------------------------------------------
-def _spec(task: TaskSpec | str, labels: Sequence[str] | None,
-          parent: str | Mapping[str, Mapping[str, str]] | None,
-          mapping: Mapping[str, str] | None) -> TaskSpec:
-    if isinstance(task, TaskSpec):
-        if labels is not None or parent is not None:
-            raise CentralModelError("give labels / parent in the TaskSpec or as "
-                                    "arguments, not both")
-        return task
-    if not isinstance(task, str) or not task:
-        raise CentralModelError(f"a task is a TaskSpec or a non-empty name; got "
-                                f"{task!r}")
-    if labels is None:
-        raise CentralModelError(f"task {task!r}: pass labels=[...] (or a TaskSpec)")
-    if isinstance(parent, str):
-        if mapping is None:
-            raise CentralModelError(f"task {task!r}: parent {parent!r} needs "
-                                    "mapping={label: parent_label}")
-        parents: dict[str, Mapping[str, str]] = {parent: dict(mapping)}
-    elif parent is None:
-        parents = {}
-    else:
-        parents = {p: dict(m) for p, m in parent.items()}
-    return TaskSpec(task, tuple(str(x) for x in labels), parents)
-
-
-def _find_cycle(up: Mapping[str, set[str]]) -> list[str] | None:
-    """A dependency cycle as a path (``a -> b -> a``), or None."""
-    color = dict.fromkeys(up, 0)
-    stack: list[str] = []
-
-    def visit(t: str) -> list[str] | None:
-        color[t] = 1
-        stack.append(t)
-        for u in sorted(up[t]):
-            if u not in color:
-                continue
-            if color[u] == 1:
-                return stack[stack.index(u):] + [u]
-            if color[u] == 0 and (c := visit(u)) is not None:
-                return c
-        stack.pop()
-        color[t] = 2
-        return None
-
-    for t in up:
-        if color[t] == 0 and (c := visit(t)) is not None:
-            return c[::-1]
-    return None
-
-
-def _lf_changes(used: Mapping[str, str], working: Mapping[str, str]) -> list[str]:
-    out = []
-    added = sorted(n for n in working if n not in used)
-    removed = sorted(n for n in used if n not in working)
-    edited = sorted(n for n in working if n in used and used[n] != working[n])
-    if added:
-        out.append(f"LF(s) {added} added")
-    if removed:
-        out.append(f"LF(s) {removed} removed")
-    if edited:
-        out.append(f"LF(s) {edited} edited")
-    return out
-
-
-def _stable(name: str) -> int:
-    """A seed offset from a task name, the same in every process."""
-    return int(hashlib.sha256(name.encode()).hexdigest()[:6], 16)
-
-
-def _sub(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
-    return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
-
-
-def _frame_arrays(df: pd.DataFrame, prefix: str
-                  ) -> tuple[dict[str, np.ndarray], list[list[str]]]:
-    arrays, cols = {}, []
-    for i, c in enumerate(df.columns):
-        v = df[c].to_numpy()
-        kind = "num" if v.dtype.kind in "biuf" else "str"
-        arrays[f"{prefix}{i}"] = v if kind == "num" else v.astype(str)
-        cols.append([str(c), kind])
-    return arrays, cols
-
-
-def _data_arrays(d: CentralData) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """A CentralData as plain arrays (object columns as strings, no pickles)."""
-    arrays, train_cols = _frame_arrays(d.train, "train/")
-    config: dict[str, Any] = {"train": train_cols, "text_col": d.text_col,
-                              "feature_cols": list(d.feature_cols or []) or None,
-                              "dev": None, "gold": {}}
-    if d.X is not None:
-        arrays["X"] = np.asarray(d.X, dtype=np.float32)
-    if d.dev is not None:
-        a, config["dev"] = _frame_arrays(d.dev, "dev/")
-        arrays.update(a)
-    if d.X_dev is not None:
-        arrays["X_dev"] = np.asarray(d.X_dev, dtype=np.float32)
-    for i, (t, y) in enumerate(d.gold_dev.items()):
-        y = np.asarray(y, dtype=object)
-        names = any(isinstance(v, str) for v in y)
-        arrays[f"gold/{i}"] = (np.array(["" if v is None else str(v) for v in y])
-                               if names else np.array([-1 if v is None else int(v)
-                                                       for v in y], dtype=np.int64))
-        config["gold"][t] = i
-    return arrays, config
-
-
-def _data_from_arrays(config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
-                      ) -> CentralData:
-    def frame(cols: list[list[str]], prefix: str) -> pd.DataFrame:
-        return pd.DataFrame({c: (arrays[f"{prefix}{i}"] if kind == "num"
-                                 else arrays[f"{prefix}{i}"].astype(object))
-                             for i, (c, kind) in enumerate(cols)})
-
-    dev = None if config["dev"] is None else frame(config["dev"], "dev/")
-    gold = {t: arrays[f"gold/{i}"] for t, i in config["gold"].items()}
-    return CentralData(frame(config["train"], "train/"), arrays.get("X"), dev,
-                       arrays.get("X_dev"), gold, config["text_col"],
-                       config["feature_cols"])

@@ -17,6 +17,7 @@ import pandas as pd
 
 from snorkel_nb.labeling import LabelingFunction
 from snorkel_nb.labeling.source import compile_lf
+from snorkel_nb.multitask.central_types import CentralData
 
 
 @dataclasses.dataclass
@@ -95,3 +96,10 @@ def task_family(n_tasks: int = 10, n: int = 2000, n_dev: int = 300, d: int = 16,
     return TaskFamily(X[:n], full.iloc[:n].reset_index(drop=True), X[n:],
                       full.iloc[n:].reset_index(drop=True), labels, lfs, y, y_dev,
                       accs)
+
+
+def family_data(fam: TaskFamily, tasks: list[str] | None = None) -> CentralData:
+    """The family as :class:`CentralData` (gold dev labels for ``tasks``,
+    default all)."""
+    gold = {t: fam.y_dev[t] for t in (tasks or list(fam.y_dev))}
+    return CentralData(fam.df, fam.X, fam.dev, fam.X_dev, gold_dev=gold)

@@ -183,6 +183,8 @@ class TaskRegistry:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.files = self.path.with_name(self.path.name + ".files")
         self.files.mkdir(exist_ok=True)
+        self._own_writes = 0
+        self._versions: dict[int, VersionInfo] = {}  # immutable once committed
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout,
                                        isolation_level=None, check_same_thread=False)
@@ -202,7 +204,7 @@ class TaskRegistry:
         return f"TaskRegistry({os.fspath(self.path)!r})"
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, working: bool = False) -> Iterator[sqlite3.Connection]:
         """One write transaction; ``BEGIN IMMEDIATE`` takes the write lock up
         front so two processes never interleave inside it."""
         self._db.execute("BEGIN IMMEDIATE")
@@ -212,6 +214,16 @@ class TaskRegistry:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+        if working:
+            self._own_writes += 1
+
+    def state_token(self) -> tuple[int, int]:
+        """Changes whenever another process committed anything (SQLite's
+        ``data_version``) or this one changed the working tasks / LFs: the
+        cache key of everything derived from them (artefact and version
+        writes, which never change them, leave it alone)."""
+        return (self._db.execute("PRAGMA data_version").fetchone()[0],
+                self._own_writes)
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return self._db.execute(sql, tuple(args)).fetchall()
@@ -223,7 +235,7 @@ class TaskRegistry:
         if not isinstance(name, str) or not name:
             raise RegistryError(f"a task needs a non-empty string name; got {name!r}")
         try:
-            with self._write() as db:
+            with self._write(working=True) as db:
                 db.execute("INSERT INTO tasks VALUES (?, ?, ?, ?)",
                            (name, _json(list(labels)),
                             _json({p: dict(m) for p, m in (parents or {}).items()}),
@@ -233,7 +245,7 @@ class TaskRegistry:
 
     def remove_task(self, name: str) -> None:
         """Drop a task and its working LF set (versions keep their record)."""
-        with self._write() as db:
+        with self._write(working=True) as db:
             if db.execute("DELETE FROM tasks WHERE name = ?", (name,)).rowcount == 0:
                 raise RegistryError(f"unknown task {name!r}")
             db.execute("DELETE FROM task_lfs WHERE task = ?", (name,))
@@ -250,13 +262,30 @@ class TaskRegistry:
                 return t
         raise RegistryError(f"unknown task {name!r}")
 
+    def register_lfs(self, task: str, lfs: Sequence[tuple[str, str, Sequence[str]]]
+                     ) -> list[LFRecord]:
+        """Several ``(name, source, uses)`` in one transaction."""
+        now = _now()
+        recs = [LFRecord(task, n, src, source_hash(task, n, src, u),
+                         tuple(sorted(u)), now) for n, src, u in lfs]
+        with self._write(working=True) as db:
+            if not db.execute("SELECT 1 FROM tasks WHERE name = ?", (task,)).fetchone():
+                raise RegistryError(f"LFs {[r.name for r in recs]}: unknown task "
+                                    f"{task!r}")
+            db.executemany("INSERT OR IGNORE INTO lfs VALUES (?, ?, ?, ?, ?, ?)",
+                           [(r.source_hash, task, r.name, r.source, _json(list(r.uses)),
+                             now) for r in recs])
+            db.executemany("INSERT OR REPLACE INTO task_lfs VALUES (?, ?, ?)",
+                           [(task, r.name, r.source_hash) for r in recs])
+        return recs
+
     def register_lf(self, task: str, name: str, source: str,
                     uses: Sequence[str] = ()) -> LFRecord:
         """Put ``name`` (with this source) in ``task``'s working LF set; the
         source is kept forever under its hash so versions can name it."""
         h = source_hash(task, name, source, uses)
         now = _now()
-        with self._write() as db:
+        with self._write(working=True) as db:
             if not db.execute("SELECT 1 FROM tasks WHERE name = ?", (task,)).fetchone():
                 raise RegistryError(f"LF {name!r}: unknown task {task!r}")
             db.execute("INSERT OR IGNORE INTO lfs VALUES (?, ?, ?, ?, ?, ?)",
@@ -266,7 +295,7 @@ class TaskRegistry:
         return LFRecord(task, name, source, h, tuple(sorted(uses)), now)
 
     def remove_lf(self, task: str, name: str) -> None:
-        with self._write() as db:
+        with self._write(working=True) as db:
             if db.execute("DELETE FROM task_lfs WHERE task = ? AND name = ?",
                           (task, name)).rowcount == 0:
                 raise RegistryError(f"task {task!r} has no LF {name!r}")
@@ -274,7 +303,7 @@ class TaskRegistry:
     def set_working_lfs(self, task: str, hashes: Mapping[str, str]) -> None:
         """Replace ``task``'s working LF set by ``{name: source_hash}`` (all
         hashes must be known), e.g. when a version is loaded."""
-        with self._write() as db:
+        with self._write(working=True) as db:
             for name, h in hashes.items():
                 if not db.execute("SELECT 1 FROM lfs WHERE source_hash = ?",
                                   (h,)).fetchone():
@@ -417,21 +446,27 @@ class TaskRegistry:
         return self.version(vid)
 
     def versions(self) -> list[VersionInfo]:
-        """Every version, oldest first (two queries, whatever their number)."""
-        per: dict[int, dict[str, dict[str, Any]]] = {}
-        for r in self._query("SELECT * FROM version_tasks ORDER BY version, rowid"):
-            per.setdefault(r["version"], {})[r["task"]] = _manifest_entry(r)
-        return [_version(r, per.get(r["id"], {}))
-                for r in self._query("SELECT * FROM versions ORDER BY id")]
+        """Every version, oldest first. Committed versions never change, so
+        only those newer than the last call are read (from any process)."""
+        last = max(self._versions, default=0)
+        rows = self._query("SELECT * FROM versions WHERE id > ? ORDER BY id", (last,))
+        if rows:  # a version's task rows commit with it: read them second
+            per: dict[int, dict[str, dict[str, Any]]] = {}
+            for r in self._query("SELECT * FROM version_tasks WHERE version > ? AND "
+                                 "version <= ? ORDER BY version, rowid",
+                                 (last, rows[-1]["id"])):
+                per.setdefault(r["version"], {})[r["task"]] = _manifest_entry(r)
+            for r in rows:
+                self._versions[r["id"]] = _version(r, per.get(r["id"], {}))
+        return list(self._versions.values())
 
     def version(self, version_id: int) -> VersionInfo:
-        r = self._query("SELECT * FROM versions WHERE id = ?", (int(version_id),))
-        if not r:
+        vid = int(version_id)
+        if vid not in self._versions:
+            self.versions()
+        if vid not in self._versions:
             raise RegistryError(f"unknown version {version_id!r}")
-        tasks = {x["task"]: _manifest_entry(x) for x in self._query(
-            "SELECT * FROM version_tasks WHERE version = ? ORDER BY rowid",
-            (int(version_id),))}
-        return _version(r[0], tasks)
+        return self._versions[vid]
 
     def current_version(self) -> VersionInfo | None:
         v = self.get_meta("current_version")

@@ -1,0 +1,157 @@
+"""The central model's working state and the small rules derived from it.
+
+``_Working`` reads the registry's tasks and LFs once per change and derives
+the dependency order (graph parents and used predictions), the graph and
+the LF hashes; the functions below name a task spec, find a dependency
+cycle and describe LF changes in words for ``stale()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from snorkel_nb.multitask.central_types import (
+    CentralModelError,
+    DependencyCycleError,
+    TaskSpec,
+)
+from snorkel_nb.multitask.graph import TaskGraph
+from snorkel_nb.multitask.registry import TaskRegistry
+
+
+class _Working:
+    """The registry's working state, read in two queries, and what follows
+    from it (dependencies, order, graph), computed on first use."""
+
+    def __init__(self, registry: TaskRegistry) -> None:
+        self.recs = {t.name: t for t in registry.tasks()}
+        self.lfs = registry.lfs()
+        self.parents = {t: sorted(r.parents) for t, r in self.recs.items()}
+        self.deps: dict[str, dict[str, list[str]]] = {
+            t: {"parents": list(self.parents[t]), "uses": [], "lfs": []}
+            for t in self.recs}
+        self.hashes: dict[str, dict[str, str]] = {}
+        for lf in self.lfs:
+            if lf.task in self.deps:
+                d = self.deps[lf.task]
+                d["lfs"].append(lf.name)
+                d["uses"] += [u for u in lf.uses if u not in d["uses"]]
+                self.hashes.setdefault(lf.task, {})[lf.name] = lf.source_hash
+        for d in self.deps.values():
+            d["uses"].sort()
+        self._order: list[str] | None = None
+        self._graph: TaskGraph | None = None
+
+    def order(self) -> list[str]:
+        """Kahn's order over parents and used predictions (ties: registration)."""
+        if self._order is None:
+            up = {t: set(d["parents"]) | set(d["uses"]) for t, d in self.deps.items()}
+            cyc = _find_cycle(up)
+            if cyc:
+                raise DependencyCycleError("tasks depend on each other in a cycle: "
+                                           + " -> ".join(cyc))
+            rank = {t: i for i, t in enumerate(self.recs)}
+            down: dict[str, list[str]] = {t: [] for t in up}
+            for t, us in up.items():
+                for u in us:
+                    if u in down:
+                        down[u].append(t)
+            need = {t: len([u for u in us if u in up]) for t, us in up.items()}
+            ready = [(rank[t], t) for t, n in need.items() if n == 0]
+            heapq.heapify(ready)
+            out = []
+            while ready:
+                _, t = heapq.heappop(ready)
+                out.append(t)
+                for c in down[t]:
+                    need[c] -= 1
+                    if need[c] == 0:
+                        heapq.heappush(ready, (rank[c], c))
+            self._order = out
+        return self._order
+
+    def graph(self) -> TaskGraph:
+        if self._graph is None:
+            g = TaskGraph({t: list(r.labels) for t, r in self.recs.items()})
+            for t in self.order():
+                for p, m in self.recs[t].parents.items():
+                    g.add_edge(p, t, m)
+            self._graph = g
+        return self._graph
+
+
+def _spec(task: TaskSpec | str, labels: Sequence[str] | None,
+          parent: str | Mapping[str, Mapping[str, str]] | None,
+          mapping: Mapping[str, str] | None) -> TaskSpec:
+    if isinstance(task, TaskSpec):
+        if labels is not None or parent is not None:
+            raise CentralModelError("give labels / parent in the TaskSpec or as "
+                                    "arguments, not both")
+        return task
+    if not isinstance(task, str) or not task:
+        raise CentralModelError(f"a task is a TaskSpec or a non-empty name; got "
+                                f"{task!r}")
+    if labels is None:
+        raise CentralModelError(f"task {task!r}: pass labels=[...] (or a TaskSpec)")
+    if isinstance(parent, str):
+        if mapping is None:
+            raise CentralModelError(f"task {task!r}: parent {parent!r} needs "
+                                    "mapping={label: parent_label}")
+        parents: dict[str, Mapping[str, str]] = {parent: dict(mapping)}
+    elif parent is None:
+        parents = {}
+    else:
+        parents = {p: dict(m) for p, m in parent.items()}
+    return TaskSpec(task, tuple(str(x) for x in labels), parents)
+
+
+def _find_cycle(up: Mapping[str, set[str]]) -> list[str] | None:
+    """A dependency cycle as a path (``a -> b -> a``), or None."""
+    color = dict.fromkeys(up, 0)
+    stack: list[str] = []
+
+    def visit(t: str) -> list[str] | None:
+        color[t] = 1
+        stack.append(t)
+        for u in sorted(up[t]):
+            if u not in color:
+                continue
+            if color[u] == 1:
+                return stack[stack.index(u):] + [u]
+            if color[u] == 0 and (c := visit(u)) is not None:
+                return c
+        stack.pop()
+        color[t] = 2
+        return None
+
+    for t in up:
+        if color[t] == 0 and (c := visit(t)) is not None:
+            return c[::-1]
+    return None
+
+
+def _lf_changes(used: Mapping[str, str], working: Mapping[str, str]) -> list[str]:
+    out = []
+    added = sorted(n for n in working if n not in used)
+    removed = sorted(n for n in used if n not in working)
+    edited = sorted(n for n in working if n in used and used[n] != working[n])
+    if added:
+        out.append(f"LF(s) {added} added")
+    if removed:
+        out.append(f"LF(s) {removed} removed")
+    if edited:
+        out.append(f"LF(s) {edited} edited")
+    return out
+
+
+def _stable(name: str) -> int:
+    """A seed offset from a task name, the same in every process."""
+    return int(hashlib.sha256(name.encode()).hexdigest()[:6], 16)
+
+
+def _sub(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
