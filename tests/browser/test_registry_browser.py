@@ -4,7 +4,7 @@ The notebook ``registry_smoke.ipynb`` builds a small real ``CentralModel``
 (synthetic data), edits an LF so something is stale and shows the view; this
 test clicks the button in the browser, so the click goes through the widget
 comm to the kernel and the engine, and waits for the view to report the new
-version. Same setup as ``test_jupyterlab_render.py``: Debian's
+version, then interpolates between the last two versions. Same setup as ``test_jupyterlab_render.py``: Debian's
 ``/usr/bin/chromium`` driven by the playwright package (never
 ``playwright install``); skips when either is missing. Writes
 ``test-artifacts/registry_view.png``.
@@ -135,6 +135,12 @@ def test_registry_view_renders_and_retrains_stale_in_jupyterlab(lab):
             page.wait_for_selector(".snb-ok:has-text('retrained')", timeout=120_000)
             page.wait_for_selector(".snb-ok:has-text('Nothing is stale')",
                                    timeout=30_000)
+            page.locator(".jupyter-widgets.widget-button",
+                         has_text="Interpolate").click()
+            page.wait_for_selector(".snb-ok:has-text('(alpha 0)')", timeout=60_000)
+            page.wait_for_selector("div:has-text('nearest computed point')",
+                                   state="attached", timeout=30_000)
+            interp_row = page.locator("div:has-text('nearest computed point')").count()
             page.wait_for_timeout(1000)
             status = page.locator(".snb-ok:has-text('retrained')").inner_text()
             progress = page.locator(".widget-hprogress .progress-bar").first
@@ -153,5 +159,6 @@ def test_registry_view_renders_and_retrains_stale_in_jupyterlab(lab):
     assert "progress-bar-success" in bar_style, bar_style
     assert bar_width == "100%", bar_width
     assert tables >= 2
+    assert interp_row >= 1, "the interpolation row was not shown"
     assert out_errors == 0
     assert not errors, "\n".join(errors)
