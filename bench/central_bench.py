@@ -20,6 +20,8 @@ Usage::
    from scratch on the same label-model targets of the first 10 and of all
    N tasks (10 epochs): what each addition would cost without a central
    model.
+   ``consolidate()`` is the central model's own full retrain (fresh trunk,
+   every head, jointly), for when the trunk has fallen behind.
 4. **Registry operations** at N tasks and 10*N LFs: register an LF
    (``update_lf``), ``stale()``, ``versions()``, ``diff``, ``lineage``
    (median of 20 calls).
@@ -70,15 +72,17 @@ OUT = Path(__file__).parent / "results" / "central.md"
 N_FIRST = 5
 
 
-def _median_ms(f, reps: int = 20, before=None) -> float:
-    ts = []
+def _median_ms(f, reps: int = 20, before=None) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of ``f()`` (``before()`` untimed)."""
+    ts, cs = [], []
     for _ in range(reps):
         if before is not None:
             before()
-        t = time.perf_counter()
+        t, p = time.perf_counter(), time.process_time()
         f()
         ts.append(time.perf_counter() - t)
-    return 1000 * float(np.median(ts))
+        cs.append(time.process_time() - p)
+    return 1000 * float(np.median(ts)), 1000 * float(np.median(cs))
 
 
 def grow(fam, n_tasks: int, policy: WarmStartPolicy, lm: str, milestones, workdir):
@@ -233,12 +237,19 @@ def main() -> None:
             md.append(f"| {k} | {secs:.2f} | {acc:.4f} | "
                       f"{results['frozen'][2][0][k]:.3f} | {cen:.4f} |")
         del last_metrics
+        t = time.perf_counter()
+        vc = c.consolidate(epochs=10)
+        secs = time.perf_counter() - t
+        acc = np.mean([m["dev_accuracy"] for m in vc.metrics.values()])
+        md.append(f"| {n_tasks}, then `consolidate(epochs=10)` (central, opt-in) | "
+                  f"{secs:.2f} | {acc:.4f} | - | - |")
         ops, stale, n_lfs, n_versions = registry_ops(c)
         md += ["", f"## Registry operations ({len(c.tasks())} tasks, {n_lfs} LFs, "
-               f"{n_versions} versions)", "", "| operation | median ms | goal < 50 ms |",
-               "|---|---|---|"]
-        md += [f"| {k} | {v:.2f} | {'met' if v < 50 else 'not met'} |"
-               for k, v in ops.items()]
+               f"{n_versions} versions)", "", "Medians of 20 calls; the goal is "
+               "judged on wall time.", "",
+               "| operation | wall ms | CPU ms | goal < 50 ms (wall) |", "|---|---|---|---|"]
+        md += [f"| {k} | {w:.2f} | {c_:.2f} | {'met' if w < 50 else 'not met'} |"
+               for k, (w, c_) in ops.items()]
         md += ["", f"`stale()` after those edits lists {len(stale)} items: "
                + ", ".join(f"{s.kind} {s.task}" for s in stale) + "."]
         if not args.no_trec and not args.quick:

@@ -112,6 +112,18 @@ def test_stale_lists_exactly_the_downstream_of_an_edit(tmp_path):
     assert "'t1'" in reasons[("label_matrix", "t2")]
 
 
+def test_lineage_downstream_of_an_lf_is_what_its_edit_makes_stale(tmp_path):
+    c = _family(tmp_path)
+    use = c.lf_usage("t0", "lf_vt0_0")
+    live = {(t, k): e[k] for t, e in c._live.items() for k in e if k != "lfs"}
+    got = {(t, k) for k in ("label_matrix", "label_model", "head")
+           for t, aid in use[k] if live[(t, k)] == aid}
+    _edit_t0(c)
+    assert got == {(s.task, s.kind) for s in c.stale()}
+    assert use["versions"] == [v.id for v in c.versions()]  # t0 is in every one
+    assert c.lf_usage("t3", "lf_vt3_0")["head"] == [("t3", live[("t3", "head")])]
+
+
 def test_retrain_stale_trains_exactly_what_stale_listed(tmp_path):
     c = _family(tmp_path)
     _edit_t0(c)
@@ -253,6 +265,31 @@ def test_detach_holds_only_what_the_task_depends_on(tmp_path):
     np.testing.assert_array_equal(back.predict_proba(FAM.X_dev),
                                   det.predict_proba(FAM.X_dev))
     assert back.lineage == det.lineage and back.labels == tuple(FAM.labels["t1"])
+
+
+def test_consolidate_retrains_everything_and_stales_prediction_readers(tmp_path):
+    c = _family(tmp_path)
+    old = c.current_version
+    v = c.consolidate(epochs=3)
+    assert v.trunk != old.trunk
+    assert all(v.tasks[t]["head"] != old.tasks[t]["head"] for t in old.tasks)
+    assert all(v.tasks[t]["label_model"] == old.tasks[t]["label_model"]
+               for t in old.tasks)
+    # t2's LFs read t1's predictions, and t1's head is new
+    assert [(s.kind, s.task) for s in c.stale()] == [
+        ("label_matrix", "t2"), ("label_model", "t2"), ("head", "t2")]
+
+
+def test_remove_task_refuses_while_others_depend_on_it(tmp_path):
+    c = _family(tmp_path)
+    before = c.current_version
+    with pytest.raises(CentralModelError, match=r"\['t2'\] depend on it"):
+        c.remove_task("t1")
+    v = c.remove_task("t3")
+    assert sorted(v.tasks) == ["t0", "t1", "t2"] and c.tasks() == ["t0", "t1", "t2"]
+    assert c.diff(before, v).tasks_removed == ["t3"]
+    c.rollback(before)
+    assert c.tasks() == ["t0", "t1", "t2", "t3"] and c.stale() == []
 
 
 def test_events_and_errors(tmp_path):

@@ -539,6 +539,28 @@ class CentralModel(VersionsMixin):
                 "ancestors": closure([task], self._parents(), self._order())[:-1],
                 "data": Lrec.inputs.get("data")}
 
+    def lf_usage(self, task: str, name: str) -> dict[str, Any]:
+        """What was computed from the working version of LF ``name`` of
+        ``task`` (by its source hash): ``{kind: [(task, artefact id)]}`` for
+        label matrices, label models and heads - including other tasks' heads
+        and matrices reached through parent heads and read predictions - and
+        the ``versions`` that hold any of them."""
+        h = self._state().hashes.get(task, {}).get(name)
+        if h is None:
+            raise CentralModelError(f"task {task!r} has no LF {name!r}")
+        out: dict[str, Any] = {"source_hash": h, "label_matrix": [],
+                               "label_model": [], "head": []}
+        ids = set()
+        for a in self.registry.downstream(h):
+            if a.kind in out:
+                out[a.kind].append((a.task, a.id))
+                ids.add(a.id)
+        out["versions"] = [v.id for v in self.versions()
+                           if any(x in ids for e in v.tasks.values()
+                                  for x in (e["label_matrix"], e["label_model"],
+                                            e["head"]))]
+        return out
+
     def _parents(self) -> dict[str, list[str]]:
         return self._state().parents
 
@@ -557,6 +579,11 @@ class CentralModel(VersionsMixin):
         """
         state = self._state()
         deps, working = state.deps, state.hashes
+        missing = [a for e in self._live.values() for k, a in e.items()
+                   if k in ("label_matrix", "label_model", "head") and a
+                   and a not in self._art_cache]
+        if missing:
+            self._art_cache.update(self.registry.artifacts_by_id(missing))
         changing: set[str] = set()
         items: list[StaleItem] = []
         for t in state.order():
@@ -859,10 +886,17 @@ class CentralModel(VersionsMixin):
         """Train the trunk with the first task(s) and their heads together."""
         for t in tasks:  # no trunk yet: these tasks' LFs read no predictions
             self._build_label_matrix(t)
+        self._fresh_trunk()
+        for t in tasks:
+            self._fit_label_model(t)
+        self._joint_train(tasks, self.settings["first_epochs"])
+
+    def _fresh_trunk(self) -> None:
         d = self.data
         self._inputs = Inputs(self.settings["trunk"], d.text_col, d.feature_cols)
         self._inputs.fit(d.train if d.X is None else d.X)
         self._feats = {}
+        self._H.clear()
         feats = self._features("train")
         cfg = {k: self.settings[k] for k in ("trunk", "hidden", "emb_dim", "dropout")}
         if cfg["trunk"] == "text":
@@ -872,26 +906,45 @@ class CentralModel(VersionsMixin):
             cfg["in_dim"] = int(feats["X"].shape[1])
         set_seed(self.settings["seed"])
         self._trunk, self._trunk_cfg = build_trunk(cfg), cfg
-        self._trunk_id = None
-        for t in tasks:
-            self._fit_label_model(t)
+
+    def _joint_train(self, tasks: Sequence[str], epochs: int,
+                     progress: bool = False) -> None:
+        """Trunk + the heads of ``tasks`` (new ones) on all their targets."""
         new = {t: self._new_head(t) for t in tasks}
         heads = {t: h for t, (h, _) in new.items()}
-        order = self._order()
-        fit(self._trunk, heads, self._parents(), [t for t in order if t in heads],
-            feats, {t: self._targets(t) for t in tasks}, {"trunk", *tasks},
-            epochs=self.settings["first_epochs"], lr=self.settings["lr"],
+        order = [t for t in self._order() if t in heads]
+        fit(self._trunk, heads, self._parents(), order,  # type: ignore[arg-type]
+            self._features("train"), {t: self._targets(t) for t in tasks},
+            {"trunk", *tasks}, epochs=epochs, lr=self.settings["lr"],
             batch_size=self.policy.batch_size, seed=self.settings["seed"],
-            dev=self._dev(tasks), patience=self.policy.patience)
+            dev=self._dev(tasks), patience=self.policy.patience, progress=progress)
         self._save_trunk()
-        for t in [t for t in order if t in heads]:
+        for t in order:
             self._save_head(t, heads[t], new[t][1])
+
+    def consolidate(self, epochs: int | None = None, progress: bool = False
+                    ) -> Version:
+        """Retrain a fresh trunk and every head jointly on the current label
+        models: the expensive path (as costly as retraining from scratch),
+        for when the trunk, trained on the first tasks, has fallen behind
+        the tasks added since. Label matrices that read the predictions of a
+        retrained head become stale (see :meth:`stale`).
+        """
+        tasks = [t for t in self._order() if t in self._heads]
+        if not tasks:
+            raise CentralModelError("no task is trained yet; nothing to consolidate")
+        self._fresh_trunk()
+        self._joint_train(tasks, epochs or self.settings["first_epochs"], progress)
+        return self._commit(f"consolidate {len(tasks)} tasks", "retrained")
 
     def _fine_tune_trunk(self, task: str, policy: WarmStartPolicy) -> None:
         """Light trunk fine-tune: trunk + ``task``'s head, with a replay of up to
-        ``policy.replay`` other tasks' targets through their frozen heads."""
-        others = [t for t in self._order() if t in self._live and t != task]
-        replay = others[-policy.replay:] if policy.replay else []
+        ``policy.replay`` other tasks (drawn at random, seeded, among all trained
+        tasks) whose targets flow through their frozen heads."""
+        others = [t for t in self._order() if t in self._heads and t != task]
+        rng = np.random.default_rng(self.settings["seed"] + _stable(task))
+        k = min(policy.replay, len(others))  # drawn from all: the oldest too
+        replay = [others[i] for i in sorted(rng.choice(len(others), k, replace=False))]
         targets = {t: self._targets(t) for t in [*replay, task]}
         fit(self._trunk, self._heads, self._parents(),  # type: ignore[arg-type]
             self._order_live(), self._features("train"), targets, {"trunk", task},

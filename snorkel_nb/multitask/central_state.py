@@ -29,18 +29,18 @@ class _Working:
 
     def __init__(self, registry: TaskRegistry) -> None:
         self.recs = {t.name: t for t in registry.tasks()}
-        self.lfs = registry.lfs()
+        self.lfs = registry.lf_index()  # (task, name, source_hash, uses)
         self.parents = {t: sorted(r.parents) for t, r in self.recs.items()}
         self.deps: dict[str, dict[str, list[str]]] = {
             t: {"parents": list(self.parents[t]), "uses": [], "lfs": []}
             for t in self.recs}
         self.hashes: dict[str, dict[str, str]] = {}
-        for lf in self.lfs:
-            if lf.task in self.deps:
-                d = self.deps[lf.task]
-                d["lfs"].append(lf.name)
-                d["uses"] += [u for u in lf.uses if u not in d["uses"]]
-                self.hashes.setdefault(lf.task, {})[lf.name] = lf.source_hash
+        for task, name, h, uses in self.lfs:
+            if task in self.deps:
+                d = self.deps[task]
+                d["lfs"].append(name)
+                d["uses"] += [u for u in uses if u not in d["uses"]]
+                self.hashes.setdefault(task, {})[name] = h
         for d in self.deps.values():
             d["uses"].sort()
         self._order: list[str] | None = None

@@ -81,8 +81,9 @@ class WarmStartPolicy:
     ``trunk_epochs=0`` (default) freezes the trunk: only the new head learns.
     ``trunk_epochs>0`` is the "light trunk fine-tune": the trunk and the new
     head train together at ``trunk_lr`` with a replay loss on ``replay``
-    existing tasks' label-model targets (their heads frozen), so existing
-    heads keep fitting the moved trunk.
+    existing tasks' label-model targets (drawn at random among all trained
+    tasks; their heads frozen), so existing heads keep fitting the moved
+    trunk.
     """
 
     head_epochs: int = 30

@@ -185,6 +185,7 @@ class TaskRegistry:
         self.files.mkdir(exist_ok=True)
         self._own_writes = 0
         self._versions: dict[int, VersionInfo] = {}  # immutable once committed
+        self._lfs_json: dict[str, dict[str, str]] = {}  # same LF set, one dict
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout,
                                        isolation_level=None, check_same_thread=False)
@@ -324,6 +325,17 @@ class TaskRegistry:
         return [_lf_record(r) for r in self._query(sql + " ORDER BY w.task, w.name",
                                                     args)]
 
+    def lf_index(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """``(task, name, source_hash, uses)`` of the working set, without the
+        source texts: what dependency tracking needs, in one light query."""
+        out = []
+        for task, name, h, uses in self._db.execute(
+                "SELECT w.task, w.name, w.source_hash, l.uses FROM task_lfs w JOIN lfs l"
+                " ON l.source_hash = w.source_hash AND l.task = w.task AND l.name ="
+                " w.name ORDER BY w.task, w.name"):
+            out.append((task, name, h, () if uses == "[]" else tuple(json.loads(uses))))
+        return out
+
     def lf_hashes(self) -> dict[str, dict[str, str]]:
         """``{task: {lf name: source hash}}`` of the working set (one query)."""
         out: dict[str, dict[str, str]] = {}
@@ -373,6 +385,17 @@ class TaskRegistry:
             raise RegistryError(f"unknown artefact {artifact_id!r}")
         return _artifact_record(r[0])
 
+    def artifacts_by_id(self, ids: Sequence[str]) -> dict[str, ArtifactRecord]:
+        """Several artefact records in a few queries (unknown ids are absent)."""
+        out: dict[str, ArtifactRecord] = {}
+        ids = list(dict.fromkeys(ids))
+        for s in range(0, len(ids), 500):
+            part = ids[s:s + 500]
+            q = ",".join("?" * len(part))
+            for r in self._query(f"SELECT * FROM artifacts WHERE id IN ({q})", part):
+                out[r["id"]] = _artifact_record(r)
+        return out
+
     def artifacts(self, kind: str | None = None) -> list[ArtifactRecord]:
         sql, args = "SELECT * FROM artifacts", ()
         if kind is not None:
@@ -386,6 +409,18 @@ class TaskRegistry:
                            "l.artifact WHERE l.input_id = ? ORDER BY a.created",
                            (input_id,))
         return [_artifact_record(r) for r in rows]
+
+    def downstream(self, input_id: str) -> list[ArtifactRecord]:
+        """Every artefact computed, directly or not, from ``input_id`` (an LF
+        source hash or an artefact id), oldest first."""
+        seen: dict[str, ArtifactRecord] = {}
+        todo = [input_id]
+        while todo:
+            for a in self.used_by(todo.pop()):
+                if a.id not in seen:
+                    seen[a.id] = a
+                    todo.append(a.id)
+        return sorted(seen.values(), key=lambda a: a.created)
 
     def artifact_path(self, artifact_id: str) -> Path:
         """The verified path of an artefact's JSON file (its arrays are
@@ -455,7 +490,7 @@ class TaskRegistry:
             for r in self._query("SELECT * FROM version_tasks WHERE version > ? AND "
                                  "version <= ? ORDER BY version, rowid",
                                  (last, rows[-1]["id"])):
-                per.setdefault(r["version"], {})[r["task"]] = _manifest_entry(r)
+                per.setdefault(r["version"], {})[r["task"]] = self._entry(r)
             for r in rows:
                 self._versions[r["id"]] = _version(r, per.get(r["id"], {}))
         return list(self._versions.values())
@@ -467,6 +502,15 @@ class TaskRegistry:
         if vid not in self._versions:
             raise RegistryError(f"unknown version {version_id!r}")
         return self._versions[vid]
+
+    def _entry(self, r: sqlite3.Row) -> dict[str, Any]:
+        """A manifest row; the LF-set JSON, repeated by every version that
+        kept a task unchanged, is decoded once."""
+        raw = r["lfs"]
+        if raw not in self._lfs_json:
+            self._lfs_json[raw] = json.loads(raw)
+        return {"label_matrix": r["label_matrix"], "label_model": r["label_model"],
+                "head": r["head"], "lfs": self._lfs_json[raw]}
 
     def current_version(self) -> VersionInfo | None:
         v = self.get_meta("current_version")
@@ -556,11 +600,6 @@ def _lf_record(r: sqlite3.Row) -> LFRecord:
 def _artifact_record(r: sqlite3.Row) -> ArtifactRecord:
     return ArtifactRecord(r["id"], r["kind"], r["task"], r["file"],
                           json.loads(r["inputs"]), r["created"])
-
-
-def _manifest_entry(r: sqlite3.Row) -> dict[str, Any]:
-    return {"label_matrix": r["label_matrix"], "label_model": r["label_model"],
-            "head": r["head"], "lfs": json.loads(r["lfs"])}
 
 
 def _version(r: sqlite3.Row, tasks: dict[str, dict[str, Any]]) -> VersionInfo:
