@@ -93,6 +93,9 @@ def test_tasks_graph_and_versions_show_what_the_engine_recorded(central):
     assert v.current_version == str(central.current_version.id)
     cur = central.current_version.metrics
     assert versions.iloc[-1]["t1/dev_accuracy"] == cur["t1"]["dev_accuracy"]
+    assert "t1/coverage" in versions  # the frame has every metric; the table one
+    assert "t1/dev_accuracy" in v.versions_table.value
+    assert "t1/coverage" not in v.versions_table.value
     # pickers default to (parent of current, current)
     assert (v.version_a.value, v.version_b.value) == (
         central.current_version.parent, central.current_version.id)

@@ -63,6 +63,9 @@ class RegistryView(W.VBox):
         The alpha grid of the interpolation chart (0 = old version, 1 = new).
     max_rows
         Rows shown per table.
+    version_metric
+        The metric per task shown in the versions table (all of them with
+        ``None``); with many tasks, one column per task is what stays readable.
 
     Examples
     --------
@@ -90,13 +93,15 @@ class RegistryView(W.VBox):
     current_version = traitlets.Unicode("")
 
     def __init__(self, central: Any, alphas: Sequence[float] | None = None,
-                 max_rows: int = 30, **kwargs: Any) -> None:
+                 max_rows: int = 30, version_metric: str | None = "dev_accuracy",
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         charts.enable_offline()
         self.central = central
         self.alphas = [float(a) for a in (np.linspace(0, 1, 11) if alphas is None
                                           else alphas)]
         self.max_rows = max_rows
+        self.version_metric = version_metric
         self.interpolation: pd.DataFrame | None = None
         self.alpha_row: pd.Series | None = None
         self.diff_result: Any = None
@@ -260,7 +265,7 @@ class RegistryView(W.VBox):
         self.retrain_button.disabled = stale.empty or self._busy
         self.versions_table.value = _html.STYLE + (
             _html.warn(NO_VERSIONS) if versions.empty else
-            _html.table(versions.set_index("id"), max_rows=self.max_rows,
+            _html.table(self._shown_versions(versions), max_rows=self.max_rows,
                         float_format="{:.4f}"))
         ids = list(versions["id"]) if not versions.empty else []
         if ids != list(self.version_b.options):  # new versions: back to the defaults
@@ -349,6 +354,12 @@ class RegistryView(W.VBox):
         return self.interpolation
 
     # -- internals ----------------------------------------------------------------
+    def _shown_versions(self, versions: pd.DataFrame) -> pd.DataFrame:
+        m = self.version_metric
+        keep = [c for c in versions.columns if "/" not in c
+                or m is None or c.endswith("/" + m)]
+        return versions[keep].set_index("id")
+
     def _tick(self, done: int, total: int, item: Any = None) -> None:
         """The engine's per-item progress callback: advance the bar."""
         self.progress.max = max(int(total), 1)
