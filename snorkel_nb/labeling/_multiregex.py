@@ -66,7 +66,7 @@ _MAX_REPEAT_EXPAND = 4
 
 # Non-ASCII characters that ``re.IGNORECASE`` (Unicode mode) treats as equal to
 # an ASCII character but whose ``str.lower()`` is not that character. Found by
-# brute force over all code points; ``tests/test_multiregex.py`` re-derives it.
+# brute force over all code points; ``tests/labeling/test_multiregex.py`` re-derives it.
 _SPECIAL_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s"}
 
 _IGNORECASE = int(re.IGNORECASE)

@@ -1,7 +1,7 @@
 """Multi-task weak supervision: task graphs, multi-task LFs, label model, network.
 
 Nothing outside this package imports it except ``snorkel_nb.widgets``,
-``bench/`` and tests (``tests/test_multitask_imports.py`` checks it).
+``bench/`` and tests (``tests/multitask/test_mt_imports.py`` checks it).
 """
 
 from snorkel_nb.multitask.central import (

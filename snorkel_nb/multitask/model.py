@@ -6,7 +6,7 @@ task an ``Operation`` sequence. A child task's head receives the trunk
 features **concatenated** with its parents' head outputs (softmax
 probabilities), so coarse predictions inform fine ones and the fine loss
 trains the coarse head too (MeTaL's version of this wiring was silently
-broken by a ``torch.stack``/``torch.cat`` swap; ``tests/test_mt_model.py``
+broken by a ``torch.stack``/``torch.cat`` swap; ``tests/multitask/test_mt_model.py``
 checks that the gradient reaches the parent head).
 
 Training targets are probabilistic labels per task (e.g. from the

@@ -20,7 +20,7 @@ from snorkel_nb.exhaust import (
     read_text_log,
 )
 
-FIX = Path(__file__).parent / "fixtures" / "exhaust"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "exhaust"
 
 
 def _nan_list(a):

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.skipif(not onnx_available(),
                                 reason="onnx / onnxruntime / skl2onnx / onnxscript "
                                        "missing or broken")
 
-SERVE = Path(__file__).resolve().parents[1] / "snorkel_nb" / "distill" / "serve.py"
+SERVE = Path(__file__).resolve().parents[2] / "snorkel_nb" / "distill" / "serve.py"
 UNSEEN = [
     "Café déjà vu, ÉCOLE naïve — check https://exämple.com/ü?x=1&y=2 😀😀",
     "CHECK OUT my channel!!! http://bit.ly/xyz 👍 Straße İstanbul ΣΑΣ",

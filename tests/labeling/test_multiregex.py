@@ -18,7 +18,7 @@ from snorkel_nb.labeling._multiregex import (
     required_literals,
 )
 
-TREC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ws" / "trec"
+TREC = Path(__file__).resolve().parents[3] / "shared" / "data" / "ws" / "trec"
 
 # -- random patterns over a small alphabet ---------------------------------
 
