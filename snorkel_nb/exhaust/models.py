@@ -32,9 +32,9 @@ from snorkel_nb.exhaust.features import (
 )
 from snorkel_nb.exhaust.predictors import (
     _ACC_TARGETS,
-    _early_curve,
+    early_curve,
     _Features,
-    _meta_columns,
+    meta_columns,
     _ThreadCappedPredictor,
     as_runs,
 )
@@ -149,7 +149,7 @@ class StructuredBoostedPredictor(_PerKPredictor):
         self.other_ = [
             m
             for m in _OTHER_CURVES
-            if np.isfinite(_early_curve(runs, m, self.max_epochs_seen)).any()
+            if np.isfinite(early_curve(runs, m, self.max_epochs_seen)).any()
         ]
 
     def _design(self, runs: pd.DataFrame, k: int) -> np.ndarray:
@@ -159,9 +159,9 @@ class StructuredBoostedPredictor(_PerKPredictor):
             scalar_matrix(runs, self.scalars_),
         ]
         if k:
-            c = _early_curve(runs, "val_acc", k)
+            c = early_curve(runs, "val_acc", k)
             parts.append(curve_features(c, self.horizon_, self.prior_))
-            parts += [_early_curve(runs, m, k) for m in self.other_]
+            parts += [early_curve(runs, m, k) for m in self.other_]
         return np.column_stack(parts)
 
     def _regressor(self, k: int) -> Any:
@@ -252,7 +252,7 @@ class SimpleGBRPredictor(_ThreadCappedPredictor):
             [
                 depth,
                 scalar_matrix(runs, self.cols_),
-                _early_curve(runs, "val_acc", k),
+                early_curve(runs, "val_acc", k),
             ]
         )
         return np.where(np.isfinite(X), X, self.mu_[: X.shape[1]])
@@ -261,13 +261,13 @@ class SimpleGBRPredictor(_ThreadCappedPredictor):
         from sklearn.ensemble import GradientBoostingRegressor
 
         runs, y = self._prepare_fit(runs)
-        self.cols_ = _meta_columns(runs, self.features)
+        self.cols_ = meta_columns(runs, self.features)
         K = self.max_epochs_seen
         raw = np.column_stack(
             [
                 np.array([len(a) for a in runs["arch"]], float),
                 scalar_matrix(runs, self.cols_),
-                _early_curve(runs, "val_acc", K),
+                early_curve(runs, "val_acc", K),
             ]
         )
         with np.errstate(all="ignore"):

@@ -139,7 +139,7 @@ def as_runs(runs_or_archs: Any) -> pd.DataFrame:
     return runs.reset_index(drop=True)
 
 
-def _early_curve(runs: pd.DataFrame, metric: str, k: int) -> np.ndarray:
+def early_curve(runs: pd.DataFrame, metric: str, k: int) -> np.ndarray:
     """``[n, k]`` first ``k`` epochs of ``metric`` (NaN-padded)."""
     out = np.full((len(runs), k), np.nan)
     if k == 0 or metric not in runs.columns:
@@ -150,7 +150,7 @@ def _early_curve(runs: pd.DataFrame, metric: str, k: int) -> np.ndarray:
     return out
 
 
-def _meta_columns(
+def meta_columns(
     runs: pd.DataFrame, features: Sequence[str] | None = None
 ) -> list[str]:
     """Scalar feature columns: the whitelist of :func:`feature_columns`."""
@@ -207,14 +207,14 @@ class ExhaustPredictor(ABC):
             return
         prior = fit_curve_prior(runs["val_acc"])
         for k in range(1, self.max_epochs_seen + 1):
-            c = _early_curve(runs, "val_acc", k)
+            c = early_curve(runs, "val_acc", k)
             self.bases_[k] = CurveBase().fit(c, y, self.horizon_, prior)
 
     def _base(self, runs: pd.DataFrame, k: int) -> np.ndarray:
         """The residual base of each run: 0 without epochs, NaN without a curve."""
         if k == 0 or self.target not in _ACC_TARGETS:
             return np.zeros(len(runs))
-        return self.bases_[k].predict(_early_curve(runs, "val_acc", k))
+        return self.bases_[k].predict(early_curve(runs, "val_acc", k))
 
     # -- helpers ---------------------------------------------------------
     def _prepare_fit(self, runs: Any) -> tuple[pd.DataFrame, np.ndarray]:
@@ -418,7 +418,7 @@ class EditDistanceKNN(ExhaustPredictor):
         runs, y = self._prepare_fit(runs)
         self.archs_ = [list(a) for a in runs["arch"]]
         self.y_ = y
-        self.curve_ = _early_curve(runs, "val_acc", self.max_epochs_seen)
+        self.curve_ = early_curve(runs, "val_acc", self.max_epochs_seen)
         return self
 
     def predict(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
@@ -427,7 +427,7 @@ class EditDistanceKNN(ExhaustPredictor):
         d = _cached_distances(
             [list(a) for a in runs["arch"]], self.archs_, self.costs
         ).copy()
-        qc = _early_curve(runs, "val_acc", k)
+        qc = early_curve(runs, "val_acc", k)
         rc = self.curve_[:, :k]
         use_curve = k > 0 and np.isfinite(rc).all(1).mean() > 0.5
         q_ok = np.isfinite(qc).all(1) if k else np.zeros(len(runs), bool)
@@ -464,11 +464,11 @@ class _Features:
         self, runs: pd.DataFrame, max_k: int, features: Sequence[str] | None = None
     ) -> _Features:
         self.arch_ = ArchFeaturizer().fit(runs["arch"])
-        self.meta_ = _meta_columns(runs, features)
+        self.meta_ = meta_columns(runs, features)
         self.metrics_ = [
             m
             for m in ("val_acc", "train_acc", "train_loss", "val_loss", "epoch_time")
-            if np.isfinite(_early_curve(runs, m, max_k)).any()
+            if np.isfinite(early_curve(runs, m, max_k)).any()
         ]
         return self
 
@@ -491,7 +491,7 @@ class _Features:
                 meta[:, j] = np.log(np.maximum(meta[:, j], 1e-12))
         parts.append(meta)
         for m in self.metrics_:
-            c = _early_curve(runs, m, k)
+            c = early_curve(runs, m, k)
             parts.append(c)
             if k >= 2:
                 parts.append(c[:, -1:] - c[:, -2:-1])
@@ -688,7 +688,7 @@ class KernelPredictor(_ThreadCappedPredictor):
         X = self.features_.transform(runs, k)
         if k:
             X = np.column_stack(
-                [X, _curve_shape(_early_curve(runs, "val_acc", k), self.horizon_)]
+                [X, _curve_shape(early_curve(runs, "val_acc", k), self.horizon_)]
             )
         return X
 
@@ -822,7 +822,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
                 args[i, j, : a.size] = a
         args = (args - self.arg_mu_) / self.arg_sd_
         meta = self._meta(runs)
-        curve = _early_curve(runs, "val_acc", self.max_epochs_seen)
+        curve = early_curve(runs, "val_acc", self.max_epochs_seen)
         return (
             torch.from_numpy(types),
             torch.from_numpy(args.astype(np.float32)),
@@ -944,7 +944,7 @@ class LSTMPredictor(_ThreadCappedPredictor):
         )
         self.arg_mu_ = a.mean(0).astype(np.float32)
         self.arg_sd_ = (a.std(0) + 1e-6).astype(np.float32)
-        self.meta_cols_ = _meta_columns(runs, self.features)
+        self.meta_cols_ = meta_columns(runs, self.features)
         yt = np.log(y) if self.log_target_ else y
         self.y_mu_, self.y_sd_ = float(yt.mean()), float(yt.std() + 1e-6)
         types, args, lens, meta, curve = self._encode(runs)

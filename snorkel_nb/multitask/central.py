@@ -57,12 +57,12 @@ from snorkel_nb.multitask.central_nn import (
     state_arrays,
     trunk_out_dim,
 )
-from snorkel_nb.multitask.central_data import _data_arrays, _data_from_arrays
+from snorkel_nb.multitask.central_data import data_to_arrays, data_from_arrays
 from snorkel_nb.multitask.central_state import (
-    _find_cycle,
-    _lf_changes,
-    _spec,
-    _stable,
+    find_dependency_cycle,
+    lf_changes,
+    make_task_spec,
+    stable_seed,
     _Working,
 )
 from snorkel_nb.multitask.central_types import (
@@ -266,7 +266,7 @@ class CentralModel(VersionsMixin):
             if data.dev is not None and len(y) != len(data.dev):
                 raise CentralModelError(f"gold_dev[{t!r}] has {len(y)} labels; dev "
                                         f"has {len(data.dev)} rows")
-        arrays, config = _data_arrays(data)
+        arrays, config = data_to_arrays(data)
         digest = hashlib.sha256(repr(sorted(config.items())).encode()
                                 + b"".join(np.ascontiguousarray(a).tobytes()
                                            for _, a in sorted(arrays.items()))
@@ -288,7 +288,7 @@ class CentralModel(VersionsMixin):
 
     def _load_data(self, saved: Mapping[str, Any]) -> None:
         config, arrays = self.registry.load_arrays(saved["id"])
-        self._set_data(_data_from_arrays(config, arrays), saved["id"])
+        self._set_data(data_from_arrays(config, arrays), saved["id"])
 
     @property
     def data(self) -> CentralData:
@@ -391,7 +391,7 @@ class CentralModel(VersionsMixin):
                 raise CentralModelError(f"task {task!r}: an LF reads predictions of "
                                         f"unknown task {u!r}; tasks are {list(deps)}")
         up = {t: set(x["parents"]) | set(x["uses"]) for t, x in deps.items()}
-        cyc = _find_cycle(up)
+        cyc = find_dependency_cycle(up)
         if cyc:
             raise DependencyCycleError(
                 f"task {task!r} would depend on itself through predictions or "
@@ -450,7 +450,7 @@ class CentralModel(VersionsMixin):
         Returns the new version (``None`` with ``train=False``; the task is
         then listed by :meth:`stale`).
         """
-        spec = _spec(task, labels, parent, mapping)
+        spec = make_task_spec(task, labels, parent, mapping)
         if data is not None:
             self.set_data(data)
         if spec.name in self._task_records():
@@ -593,7 +593,7 @@ class CentralModel(VersionsMixin):
                 changing.add(t)
                 continue
             Lrec = self._art(e["label_matrix"])
-            why = _lf_changes(Lrec.inputs["lfs"], working.get(t, {}))
+            why = lf_changes(Lrec.inputs["lfs"], working.get(t, {}))
             if self._data_id is not None and Lrec.inputs.get("data") != self._data_id:
                 why.append("the data changed")
             used = Lrec.inputs.get("uses_heads", {})
@@ -845,7 +845,7 @@ class CentralModel(VersionsMixin):
         cfg = {"in_dim": trunk_out_dim(self._trunk), "parents": parents,
                "parent_dims": [len(self._labels(p)) for p in parents],
                "k": len(self._labels(task))}
-        set_seed(self.settings["seed"] + _stable(task))
+        set_seed(self.settings["seed"] + stable_seed(task))
         return build_head(cfg), cfg
 
     def _train_head(self, task: str, policy: WarmStartPolicy | None = None) -> str:
@@ -857,7 +857,7 @@ class CentralModel(VersionsMixin):
             self._features("train"), {task: self._targets(task)}, {task},
             epochs=policy.head_epochs, lr=policy.head_lr,
             batch_size=policy.batch_size,
-            seed=self.settings["seed"] + _stable(task), dev=self._dev([task]),
+            seed=self.settings["seed"] + stable_seed(task), dev=self._dev([task]),
             patience=policy.patience, features=self._trunk_features())
         return self._save_head(task, head, cfg)
 
@@ -942,14 +942,14 @@ class CentralModel(VersionsMixin):
         ``policy.replay`` other tasks (drawn at random, seeded, among all trained
         tasks) whose targets flow through their frozen heads."""
         others = [t for t in self._order() if t in self._heads and t != task]
-        rng = np.random.default_rng(self.settings["seed"] + _stable(task))
+        rng = np.random.default_rng(self.settings["seed"] + stable_seed(task))
         k = min(policy.replay, len(others))  # drawn from all: the oldest too
         replay = [others[i] for i in sorted(rng.choice(len(others), k, replace=False))]
         targets = {t: self._targets(t) for t in [*replay, task]}
         fit(self._trunk, self._heads, self._parents(),  # type: ignore[arg-type]
             self._order_live(), self._features("train"), targets, {"trunk", task},
             epochs=policy.trunk_epochs, lr=policy.trunk_lr,
-            batch_size=policy.batch_size, seed=self.settings["seed"] + _stable(task),
+            batch_size=policy.batch_size, seed=self.settings["seed"] + stable_seed(task),
             dev=self._dev([task]), patience=policy.patience)
         self._H.clear()
         self._save_trunk()

@@ -26,7 +26,7 @@ def _frame_arrays(df: pd.DataFrame, prefix: str
     return arrays, cols
 
 
-def _data_arrays(d: CentralData) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def data_to_arrays(d: CentralData) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """A CentralData as plain arrays (object columns as strings, no pickles)."""
     arrays, train_cols = _frame_arrays(d.train, "train/")
     config: dict[str, Any] = {"train": train_cols, "text_col": d.text_col,
@@ -49,7 +49,7 @@ def _data_arrays(d: CentralData) -> tuple[dict[str, np.ndarray], dict[str, Any]]
     return arrays, config
 
 
-def _data_from_arrays(config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
+def data_from_arrays(config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
                       ) -> CentralData:
     def frame(cols: list[list[str]], prefix: str) -> pd.DataFrame:
         return pd.DataFrame({c: (arrays[f"{prefix}{i}"] if kind == "num"

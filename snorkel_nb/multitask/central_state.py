@@ -50,7 +50,7 @@ class _Working:
         """Kahn's order over parents and used predictions (ties: registration)."""
         if self._order is None:
             up = {t: set(d["parents"]) | set(d["uses"]) for t, d in self.deps.items()}
-            cyc = _find_cycle(up)
+            cyc = find_dependency_cycle(up)
             if cyc:
                 raise DependencyCycleError("tasks depend on each other in a cycle: "
                                            + " -> ".join(cyc))
@@ -84,7 +84,7 @@ class _Working:
         return self._graph
 
 
-def _spec(task: TaskSpec | str, labels: Sequence[str] | None,
+def make_task_spec(task: TaskSpec | str, labels: Sequence[str] | None,
           parent: str | Mapping[str, Mapping[str, str]] | None,
           mapping: Mapping[str, str] | None) -> TaskSpec:
     if isinstance(task, TaskSpec):
@@ -109,7 +109,7 @@ def _spec(task: TaskSpec | str, labels: Sequence[str] | None,
     return TaskSpec(task, tuple(str(x) for x in labels), parents)
 
 
-def _find_cycle(up: Mapping[str, set[str]]) -> list[str] | None:
+def find_dependency_cycle(up: Mapping[str, set[str]]) -> list[str] | None:
     """A dependency cycle as a path (``a -> b -> a``), or None."""
     color = dict.fromkeys(up, 0)
     stack: list[str] = []
@@ -134,7 +134,7 @@ def _find_cycle(up: Mapping[str, set[str]]) -> list[str] | None:
     return None
 
 
-def _lf_changes(used: Mapping[str, str], working: Mapping[str, str]) -> list[str]:
+def lf_changes(used: Mapping[str, str], working: Mapping[str, str]) -> list[str]:
     out = []
     added = sorted(n for n in working if n not in used)
     removed = sorted(n for n in used if n not in working)
@@ -148,10 +148,10 @@ def _lf_changes(used: Mapping[str, str], working: Mapping[str, str]) -> list[str
     return out
 
 
-def _stable(name: str) -> int:
+def stable_seed(name: str) -> int:
     """A seed offset from a task name, the same in every process."""
     return int(hashlib.sha256(name.encode()).hexdigest()[:6], 16)
 
 
-def _sub(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+def sub_arrays(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
     return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}

@@ -20,7 +20,7 @@ from snorkel_nb.multitask.central_nn import (
     load_state_arrays,
     state_arrays,
 )
-from snorkel_nb.multitask.central_state import _sub
+from snorkel_nb.multitask.central_state import sub_arrays
 from snorkel_nb.multitask.central_types import (
     CentralModelError,
     Version,
@@ -95,8 +95,8 @@ class VersionsMixin:
         if v.trunk is not None:
             config, arrays = self.registry.load_arrays(v.trunk)
             trunk_cfg = config["trunk"]
-            trunk = load_state_arrays(build_trunk(trunk_cfg), _sub(arrays, "param/"))
-            inputs = Inputs.from_saved(config["inputs"], _sub(arrays, "inputs/"))
+            trunk = load_state_arrays(build_trunk(trunk_cfg), sub_arrays(arrays, "param/"))
+            inputs = Inputs.from_saved(config["inputs"], sub_arrays(arrays, "inputs/"))
         heads, cfgs = {}, {}
         for t, e in v.tasks.items():
             config, arrays = self.registry.load_arrays(e["head"])
@@ -153,8 +153,8 @@ class VersionsMixin:
         if v.trunk is None:
             raise CentralModelError(f"version {v.id} has no trunk")
         config, arrays = self.registry.load_arrays(v.trunk)
-        trunk = (config["trunk"], _sub(arrays, "param/"))
-        inputs = Inputs.from_saved(config["inputs"], _sub(arrays, "inputs/"))
+        trunk = (config["trunk"], sub_arrays(arrays, "param/"))
+        inputs = Inputs.from_saved(config["inputs"], sub_arrays(arrays, "inputs/"))
         heads = {}
         for t in tasks:
             if t not in v.tasks:
