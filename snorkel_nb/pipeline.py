@@ -10,7 +10,8 @@ or :func:`run_pipeline` from Python. Without a scheduler a ``LocalCluster``
 each other:
 
 * ``labels.parquet/``: one file per input partition, columns ``prob_0..``
-  and ``label`` (-1 on ties), indexed like the input;
+  and ``label`` (the model's ``predict``: -1 on rows no LF voted on),
+  indexed like the input;
 * ``labels_L.parquet/``: the label matrix (one int8 column per LF);
 * ``labels_lf_summary.csv``: :meth:`LFAnalysis.lf_summary` with the learned
   weights and each LF's failure count;
@@ -43,7 +44,7 @@ from snorkel_nb.labeling.model import (
     MajorityLabelVoter,
     TripletLabelModel,
 )
-from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
+from snorkel_nb.labeling.model.base import BaseLabeler
 from snorkel_nb.labeling.model.core import FactorLabeler
 
 MODELS = {c.__name__: c for c in (LabelModel, DawidSkene, TripletLabelModel,
@@ -152,12 +153,19 @@ def _stem(out: str) -> str:
     return out[: -len(".parquet")] if out.endswith(".parquet") else out
 
 
-def _write_labels(part: pd.DataFrame, model: BaseLabeler, out: str, i: int) -> int:
-    """Probabilities and hard labels of one partition of L, written on the worker."""
+def _write_labels(part: pd.DataFrame, model: BaseLabeler, out: str, i: int,
+                  offset: int = 0) -> int:
+    """Probabilities and hard labels of one partition of L, written on the worker
+    (``offset``: the partition's first row in the whole data, so tie choices
+    equal those of one prediction over all rows)."""
     k = model.cardinality
-    probs = model.predict_proba(part.to_numpy()) if len(part) else np.zeros((0, k))
+    if len(part):  # the model's own predict: its tie handling, -1 on unvoted rows
+        labels, probs = model.predict(part.to_numpy(), return_probs=True,
+                                      row_offset=offset)
+    else:
+        labels, probs = np.zeros(0, np.int64), np.zeros((0, k))
     frame = pd.DataFrame(probs, index=part.index, columns=[f"prob_{c}" for c in range(k)])
-    frame["label"] = probs_to_preds(probs) if len(part) else np.zeros(0, np.int64)
+    frame["label"] = labels
     final = os.path.join(out, f"part.{i:05d}.parquet")
     tmp = f"{final}.tmp{os.getpid()}"
     frame.to_parquet(tmp)
@@ -257,8 +265,14 @@ def run_pipeline(
                                            scheduler=scheduler)
         _prepare_dir(os.fspath(out))
         ref = dask.delayed(model, pure=True)  # one copy of the model in the graph
-        tasks = [dask.delayed(_write_labels, pure=False)(p, ref, os.fspath(out), i)
-                 for i, p in enumerate(L.to_delayed())]
+        parts = L.to_delayed()
+        lengths = list(res.lengths)
+        if len(lengths) != len(parts):  # re-partitioned on read: count again
+            lengths = list(L.map_partitions(len).compute(scheduler=scheduler))
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int)
+        tasks = [dask.delayed(_write_labels, pure=False)(p, ref, os.fspath(out), i,
+                                                         int(offsets[i]))
+                 for i, p in enumerate(parts)]
         dask.compute(*tasks, scheduler=scheduler)
     finally:
         if owned is not None:

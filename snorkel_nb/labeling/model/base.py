@@ -15,7 +15,11 @@ _TOL = 1e-5
 
 
 def probs_to_preds(
-    probs: np.ndarray, tie_break_policy: str = "abstain", seed: int = 0
+    probs: np.ndarray,
+    tie_break_policy: str = "abstain",
+    seed: int = 0,
+    *,
+    row_offset: int = 0,
 ) -> np.ndarray:
     """Turn [n, k] probabilities into hard labels.
 
@@ -23,6 +27,25 @@ def probs_to_preds(
     ``tie_break_policy``: ``"abstain"`` returns -1, ``"random"`` picks one of
     the tied classes deterministically (same row -> same choice, as Snorkel),
     ``"true-random"`` draws afresh each call.
+
+    Parameters
+    ----------
+    probs : numpy.ndarray
+        ``[n, k]`` class probabilities.
+    tie_break_policy : {"abstain", "random", "true-random"}, default "abstain"
+        What a tied row gets.
+    seed : int, default 0
+        Varies the ``"random"`` choices.
+    row_offset : int, default 0
+        Position of the first row in the whole data set. The ``"random"``
+        choice depends on the row's position, so predicting in chunks (e.g.
+        one Dask partition at a time) with each chunk's offset gives the same
+        labels as predicting all rows at once.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n]`` int64 labels (``-1`` for an abstained tie).
 
     Examples
     --------
@@ -51,7 +74,8 @@ def probs_to_preds(
                 # so two models that tie the same classes on a row pick the
                 # same one (a hash of the probabilities made a model that
                 # reproduces majority vote's ties score differently from it).
-                r = _mix(rows.astype(np.uint64) + np.uint64(seed) * np.uint64(0x9E3779B1))
+                pos = rows.astype(np.uint64) + np.uint64(row_offset)
+                r = _mix(pos + np.uint64(seed) * np.uint64(0x9E3779B1))
                 r = (r % np.uint64(2**31)).astype(np.int64)
             else:
                 r = np.random.default_rng().integers(0, 2**31, size=len(rows))
@@ -151,8 +175,14 @@ class BaseLabeler(ABC):
         L: Any,
         return_probs: bool = False,
         tie_break_policy: str = "abstain",
+        *,
+        row_offset: int = 0,
     ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Hard labels for each row of ``L`` ([n] ints; -1 where abstaining).
+
+        ``row_offset`` is the position of ``L``'s first row in the whole data
+        set (see :func:`probs_to_preds`): chunked predictions then equal one
+        prediction over all rows.
 
         Under the default ``tie_break_policy="abstain"`` a row on which no LF
         voted predicts -1, as in Snorkel, even where the model's probabilities
@@ -162,7 +192,7 @@ class BaseLabeler(ABC):
         """
         self._reject_empty(L)
         probs = self.predict_proba(L)
-        preds = probs_to_preds(probs, tie_break_policy)
+        preds = probs_to_preds(probs, tie_break_policy, row_offset=row_offset)
         if tie_break_policy == "abstain" and len(preds):
             votes = check_label_matrix(L, cardinality=127, allow_empty=True)
             preds[~(votes >= 0).any(1)] = ABSTAIN

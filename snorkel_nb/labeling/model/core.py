@@ -497,7 +497,7 @@ class FactorLabeler(BaseLabeler):
             return self._proba_np(L)
 
     def predict(self, L: Any, return_probs: bool = False,
-                tie_break_policy: str = "abstain") -> Any:
+                tie_break_policy: str = "abstain", *, row_offset: int = 0) -> Any:
         """Hard labels for each row of ``L`` (see ``BaseLabeler.predict``).
 
         After a fallback to majority vote (``fit_report_["action"]``), the
@@ -512,13 +512,15 @@ class FactorLabeler(BaseLabeler):
         with majority vote (TREC -3.5).
         """
         if tie_break_policy != "abstain" or self._mode == "fit":
-            return super().predict(L, return_probs, tie_break_policy)
+            return super().predict(L, return_probs, tie_break_policy,
+                                   row_offset=row_offset)
         preds, probs = super().predict(L, True, "abstain")
         voted_tie = preds == -1
         if voted_tie.any():
             votes = check_label_matrix(L, cardinality=127, allow_empty=True)
             voted_tie &= (votes >= 0).any(1)
-            preds[voted_tie] = probs_to_preds(probs, "random")[voted_tie]
+            preds[voted_tie] = probs_to_preds(probs, "random",
+                                              row_offset=row_offset)[voted_tie]
         return (preds, probs) if return_probs else preds
 
     def _proba_np(self, L: np.ndarray) -> np.ndarray:

@@ -53,3 +53,21 @@ def test_fit_report_outcome_is_a_code():
     lm = _fit(d.L, 2)
     assert lm.fit_report_["action"] is None
     assert lm.fit_report_["outcome"] == FitOutcome.FIT == "fit"
+
+
+def test_chunked_predict_with_row_offset_equals_one_predict():
+    # the tie choice depends on the row's position; predicting chunk by chunk
+    # (as the Dask pipeline does per partition) with each chunk's offset must
+    # give the labels of one prediction over all rows
+    d = generate_synthetic(n=2000, m=5, k=2, seed=2)
+    lm = _fit(d.L, 2)
+    whole = lm.predict(d.L)
+    cuts = [0, 333, 1000, 1517, 2000]
+    chunks = [lm.predict(d.L[a:b], row_offset=a) for a, b in zip(cuts, cuts[1:])]
+    assert np.array_equal(np.concatenate(chunks), whole)
+    # without the offset the chunks' tie choices differ somewhere
+    naive = np.concatenate([lm.predict(d.L[a:b]) for a, b in zip(cuts, cuts[1:])])
+    assert not np.array_equal(naive, whole)
+    P = lm.predict_proba(d.L)
+    assert np.array_equal(probs_to_preds(P[1000:], "random", row_offset=1000),
+                          probs_to_preds(P, "random")[1000:])
