@@ -55,7 +55,25 @@ class TaskGraph:
 
     # -- building -----------------------------------------------------------
     def add_task(self, name: str, labels: Sequence[str] | int) -> "TaskGraph":
-        """Add a task with its label names (or a cardinality)."""
+        """Add a task with its label names (or a cardinality).
+
+        Parameters
+        ----------
+        name : str
+            The task's name (unique in the graph).
+        labels : sequence of str or int
+            Its label names, or a cardinality ``k`` (labels ``"0".."k-1"``).
+
+        Returns
+        -------
+        TaskGraph
+            ``self``, so calls chain.
+
+        Examples
+        --------
+        >>> TaskGraph().add_task("coarse", ["PER", "ORG"]).labels("coarse")
+        ('PER', 'ORG')
+        """
         if not isinstance(name, str) or not name:
             raise TaskGraphError(f"a task needs a non-empty string name; got {name!r}")
         if name in self._labels:
@@ -82,7 +100,34 @@ class TaskGraph:
     def add_edge(self, parent: str, child: str,
                  mapping: Mapping[LabelRef, LabelRef]) -> "TaskGraph":
         """Add ``parent -> child`` with ``{child_label: parent_label}`` for every
-        child label (names or indices)."""
+        child label (names or indices).
+
+        Parameters
+        ----------
+        parent, child : str
+            Existing task names.
+        mapping : mapping
+            Each child label's parent label; every child label must appear.
+
+        Returns
+        -------
+        TaskGraph
+            ``self``, so calls chain.
+
+        Raises
+        ------
+        TaskGraphError
+            On an unknown task or label, a child label left out, or an edge that
+            would make a cycle.
+
+        Examples
+        --------
+        >>> g = TaskGraph().add_task("coarse", ["PER", "ORG"])
+        >>> g = g.add_task("fine", ["doctor", "hospital"])
+        >>> g.add_edge("coarse", "fine", {"doctor": "PER", "hospital": "ORG"}
+        ...            ).parent_label("coarse", "fine", "hospital")
+        'ORG'
+        """
         self._check_task(parent)
         self._check_task(child)
         if parent == child:
@@ -166,7 +211,17 @@ class TaskGraph:
         return sorted(c for p, c in self._edges if p == task)
 
     def mapping(self, parent: str, child: str) -> dict[str, str]:
-        """``{child_label: parent_label}`` of an edge, by name."""
+        """``{child_label: parent_label}`` of an edge, by name.
+
+        Parameters
+        ----------
+        parent, child : str
+            The edge's tasks.
+
+        Returns
+        -------
+        dict of str to str
+        """
         table = self._edge(parent, child)
         return {self._labels[child][i]: self._labels[parent][p]
                 for i, p in enumerate(table)}
@@ -176,7 +231,19 @@ class TaskGraph:
         return self._labels[parent][table[self.label_index(child, child_label)]]
 
     def label_index(self, task: str, label: LabelRef) -> int:
-        """Index of ``label`` (a name or an index) in ``task``; clear error if absent."""
+        """Index of ``label`` (a name or an index) in ``task``; clear error if absent.
+
+        Parameters
+        ----------
+        task : str
+            The task.
+        label : str or int
+            A label name, or an index (checked against the cardinality).
+
+        Returns
+        -------
+        int
+        """
         labels = self.labels(task)
         if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
             if 0 <= label < len(labels):

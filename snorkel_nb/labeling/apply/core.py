@@ -134,6 +134,19 @@ def error_mode(
     and row; otherwise failures abstain and are recorded. Our default is
     tolerant because one bad LF should not kill a long apply in a notebook.
 
+    Parameters
+    ----------
+    fault_tolerant : bool or None
+        Snorkel's flag; ``None`` when not given.
+    fail_fast : bool or None
+        ``True`` raises :class:`LFApplyError` on the first failure.
+    default_fail_fast : bool
+        The applier's own default for ``fail_fast``.
+
+    Returns
+    -------
+    {"tolerant", "raise", "fail_fast"}
+
     Examples
     --------
     >>> error_mode(None, None, False), error_mode(False, None, False)
@@ -261,6 +274,22 @@ def label_frame(
 
     Group batches first, then single batches, then row-wise; a batch that
     raises is retried row by row so only the failing rows abstain.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The data points.
+    lfs : sequence of LabelingFunction
+        The LFs to run.
+    mode : {"tolerant", "raise", "fail_fast"}, default "tolerant"
+        The error policy (see :func:`error_mode`).
+    progress_bar : bool, default False
+        Show a bar over the LFs.
+
+    Returns
+    -------
+    dict
+        ``{lf_name: (labels, error_record_or_None)}``.
 
     Examples
     --------
@@ -453,6 +482,25 @@ class LFApplier(BaseLFApplier):
         Returns the [n, m] label matrix (int8 when labels fit), and with
         ``return_meta=True`` also :class:`ApplierMetadata`. Error policy as in
         :func:`error_mode` (tolerant by default).
+
+        Parameters
+        ----------
+        data_points : sequence or numpy.ndarray
+            Any objects the LFs accept, or the rows of a 2-D array.
+        progress_bar : bool, default True
+            Show a bar (silent when stderr is not a terminal).
+        fault_tolerant : bool, optional
+            ``False`` re-raises an LF's exception, as Snorkel does by default.
+        return_meta : bool, default False
+            Also return :class:`ApplierMetadata` (per-LF failure counts).
+        fail_fast : bool, optional
+            Raise :class:`LFApplyError` naming the LF and row at the first
+            failure.
+
+        Returns
+        -------
+        numpy.ndarray or tuple
+            ``L``, or ``(L, meta)`` with ``return_meta=True``.
         """
         if isinstance(data_points, (pd.DataFrame, pd.Series)):
             raise TypeError("LFApplier takes a list or array; use PandasLFApplier "
