@@ -270,7 +270,24 @@ class MultitaskModel:
             Y_dev: Mapping[str, Any] | None = None) -> "MultitaskModel":
         """Train on ``Y = {task: probs [n, k_t] or int labels [n]}`` (-1 / NaN /
         zero rows: no label for that task); dev metrics and early stopping use
-        ``(X_dev, Y_dev)`` when given."""
+        ``(X_dev, Y_dev)`` when given.
+
+        Parameters
+        ----------
+        X : array-like or sequence of str
+            Features for the MLP trunk, or texts for the text trunk.
+        Y : mapping of str to array-like
+            Per task, ``[n, k_t]`` probabilities (soft cross-entropy) or ``[n]``
+            int labels; rows without a label for a task are masked out of its
+            loss.
+        X_dev, Y_dev : optional
+            A labelled dev split for per-epoch metrics and early stopping.
+
+        Returns
+        -------
+        MultitaskModel
+            ``self``.
+        """
         p = self.params
         set_seed(p["seed"])
         Xd = self._features(X, fit=True)
@@ -303,7 +320,21 @@ class MultitaskModel:
 
     def predict_proba(self, X: Any, task: str | None = None,
                       batch_size: int = 1024) -> np.ndarray | dict[str, np.ndarray]:
-        """[n, k_task] probabilities, or ``{task: probs}`` for every task."""
+        """[n, k_task] probabilities, or ``{task: probs}`` for every task.
+
+        Parameters
+        ----------
+        X : array-like or sequence of str
+            As in :meth:`fit`.
+        task : str, optional
+            One task; ``None`` for all.
+        batch_size : int, default 1024
+            Rows per forward pass.
+
+        Returns
+        -------
+        numpy.ndarray or dict of str to numpy.ndarray
+        """
         net = self._check_fitted()
         tasks = self.graph.tasks if task is None else [task]
         for t in tasks:
@@ -332,7 +363,21 @@ class MultitaskModel:
     def score(self, X: Any, Y: Mapping[str, Any], metrics: Sequence[str] = ("accuracy",)
               ) -> dict[str, float] | dict[str, dict[str, float]]:
         """``{task: accuracy}`` (or ``{task: {metric: value}}`` for several
-        metrics) over rows with a gold label (-1 rows ignored)."""
+        metrics) over rows with a gold label (-1 rows ignored).
+
+        Parameters
+        ----------
+        X : array-like or sequence of str
+            As in :meth:`fit`.
+        Y : mapping of str to array-like
+            Gold ``[n]`` int labels per task (``-1`` = unknown).
+        metrics : sequence of str, default ("accuracy",)
+            Metric names understood by :func:`snorkel_nb.analysis.metric_score`.
+
+        Returns
+        -------
+        dict
+        """
         P = self.predict_proba(X)
         assert isinstance(P, dict)
         n = len(next(iter(P.values())))

@@ -25,6 +25,18 @@ def row_hash(rows: np.ndarray, seed: int = 0) -> np.ndarray:
     the hash depends on the row index and seed only (the same scheme as
     :func:`snorkel_nb.labeling.model.base.probs_to_preds`).
 
+    Parameters
+    ----------
+    rows : numpy.ndarray
+        Row indices.
+    seed : int, default 0
+        Varies the hashes.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 hashes ``>= 0``.
+
     Examples
     --------
     >>> h = row_hash(np.arange(3))
@@ -110,6 +122,18 @@ def probs_to_preds(
 def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:
     """One-hot [n, num_classes] probabilities from [n] (or [n, 1]) hard labels.
 
+    Parameters
+    ----------
+    preds : array-like
+        Integer labels in ``0..num_classes-1``.
+    num_classes : int
+        ``k``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n, num_classes]`` floats.
+
     Examples
     --------
     >>> preds_to_probs(np.array([1, 0]), 2)
@@ -135,6 +159,18 @@ def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
 
     Raises ``ValueError`` on a non-integer value or on a shape that cannot
     become 1-d.
+
+    Parameters
+    ----------
+    X : array-like
+        Labels, ``[n]`` or ``[n, 1]``.
+    flatten_vector : bool, default True
+        Flatten ``[n, 1]`` to ``[n]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer labels.
 
     Examples
     --------
@@ -165,6 +201,17 @@ def filter_labels(
     Typical use: remove points with unknown gold (-1) or abstained
     predictions (-1) before computing a metric. Arrays stay aligned: a point
     filtered in one set is removed from all. ``None`` entries stay ``None``.
+
+    Parameters
+    ----------
+    label_dict : mapping of str to numpy.ndarray or None
+        Aligned label arrays (e.g. ``golds``, ``preds``, ``probs``).
+    filter_dict : mapping of str to sequence of int
+        For each named array, the values whose points are dropped.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray or None
 
     Examples
     --------
