@@ -73,6 +73,8 @@ ABSTAIN_MODES = ("class", "independent")
 # What predict does (set by the guard; see FactorLabeler.__init__).
 PREDICT_MODES = ("fit", "majority_vote", "tie_break")
 _EPS = 1e-12
+# Vote alphabets (abstain included) above this size use EM's gather path.
+GATHER_VALUES = 16
 # Snorkel 0.9's LabelModel.fit keyword arguments (its TrainConfig fields).
 SNORKEL_TRAIN_ARGS = frozenset({
     "n_epochs", "lr", "l2", "optimizer", "optimizer_config", "lr_scheduler",
@@ -664,8 +666,17 @@ class FactorLabeler(BaseLabeler):
         # [rows, m*(a+1)] one-hot products are memory-bound, and the
         # transposed ones stream the cached one-hot once (~4x faster at 10k x 20).
         # (built once per fit and statistics: the fit runs EM from two starts)
+        # Large alphabets (TREC fine: 82 LFs x 51 values) make that one-hot
+        # (a+1) times bigger than the votes: gather the table rows the votes
+        # pick and scatter the posteriors back instead (same sums, another
+        # order; small alphabets keep the one-hot path and its results).
+        gather = a + 1 > GATHER_VALUES
+        gchunk = max(1, int(4e6 // max(m * k, 1)))
         hit = self._fit_cache.get("onehot")
-        if hit is not None and hit[0] is stats:
+        if gather:
+            cache = None
+            codes = (Lt.long() + 1) + torch.arange(m, device=dev) * (a + 1)  # [u, m]
+        elif hit is not None and hit[0] is stats:
             cache = hit[1]
         else:
             cache = [value_onehot(Lt[s : s + chunk], a, dt).T.contiguous()
@@ -687,19 +698,33 @@ class FactorLabeler(BaseLabeler):
         upd_multi = [f for f in sorted(upd) if len(factors[f]) > 1]
         bar = _progress(n_iter, self.config.progress_bar, type(self).__name__)
         for it in range(1, n_iter + 1):  # noqa: B007 (returned below)
-            WT = W3.reshape(m * (a + 1), k).T
-            ljT = torch.empty(k, u, dtype=dt, device=dev)
-            for ci, s in enumerate(range(0, u, chunk)):
-                ljT[:, s : s + chunk] = WT @ onehot_t(ci, s)
+            W2 = W3.reshape(m * (a + 1), k)
+            if gather:
+                ljT = torch.cat([W2[codes[s : s + gchunk]].sum(1)
+                                 for s in range(0, u, gchunk)]).T.contiguous()
+            else:
+                WT = W2.T
+                ljT = torch.empty(k, u, dtype=dt, device=dev)
+                for ci, s in enumerate(range(0, u, chunk)):
+                    ljT[:, s : s + chunk] = WT @ onehot_t(ci, s)
             ljT += lp[:, None]
             for f in multi:
                 ljT += tabs[f][mcodes[f]].T
             ll = torch.logsumexp(ljT, dim=0)
             obj = float((w * ll).sum())
             qwT = torch.exp(ljT - ll) * w  # [k, u] posterior times count
-            cntT = torch.zeros(k, m * (a + 1), dtype=dt, device=dev)
-            for ci, s in enumerate(range(0, u, chunk)):
-                cntT += qwT[:, s : s + chunk] @ onehot_t(ci, s).T
+            if gather:
+                qw = qwT.T
+                cnt = torch.zeros(m * (a + 1), k, dtype=dt, device=dev)
+                for s in range(0, u, gchunk):
+                    q = qw[s : s + gchunk]
+                    cnt.index_add_(0, codes[s : s + gchunk].reshape(-1),
+                                   q[:, None, :].expand(-1, m, -1).reshape(-1, k))
+                cntT = cnt.T
+            else:
+                cntT = torch.zeros(k, m * (a + 1), dtype=dt, device=dev)
+                for ci, s in enumerate(range(0, u, chunk)):
+                    cntT += qwT[:, s : s + chunk] @ onehot_t(ci, s).T
             msteps(cntT.T.reshape(m, a + 1, k), W3)
             for f in upd_multi:
                 cnt = torch.zeros_like(tabs[f]).index_add_(0, mcodes[f], qwT.T) + ps[f]
