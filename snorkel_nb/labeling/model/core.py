@@ -363,7 +363,7 @@ class FactorLabeler(BaseLabeler):
         if dependencies:
             raise ValueError("vote_sets cannot be combined with dependencies yet.")
         if isinstance(L_train, LabelStats):
-            raise ValueError("fit with vote_sets takes a label matrix, not LabelStats.")
+            return self._fit_vote_sets_stats(L_train, vote_sets, Y_dev, class_balance)
         L0 = np.asarray(L_train)
         if L0.ndim != 2:
             raise ValueError(f"L_train must be a 2-D [n, m] matrix; got shape {L0.shape}.")
@@ -371,6 +371,24 @@ class FactorLabeler(BaseLabeler):
         L = as_int8(self._check_alphabets(L_train, compat))
         self.vote_sets_ = compat
         stats = LabelStats.from_matrix(L, compat.shape[1], validate=False)
+        return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance)
+
+    def _fit_vote_sets_stats(self, stats: LabelStats, vote_sets: Sequence[Any],
+                             Y_dev: Any, class_balance: Any) -> "FactorLabeler":
+        """``fit(stats, vote_sets=...)``: statistics (e.g. summed over row
+        chunks) of the matrix ``fit(L, vote_sets=...)`` would take, with
+        ``stats.cardinality`` = the largest alphabet; the same fit."""
+        compat = check_vote_sets(vote_sets, stats.m, self.cardinality)
+        if stats.cardinality != compat.shape[1]:
+            raise ValueError(f"stats have vote cardinality {stats.cardinality}; the "
+                             f"largest vote_sets alphabet has {compat.shape[1]} votes.")
+        sizes = compat.any(2).sum(1)
+        outside = (stats.vote_counts() > 0) & (np.arange(compat.shape[1]) >= sizes[:, None])
+        if outside.any():
+            j, v = (int(x[0]) for x in np.nonzero(outside))
+            raise ValueError(f"stats: LF {j} casts vote {v}, outside its alphabet "
+                             f"0..{int(sizes[j]) - 1} (vote_sets[{j}]).")
+        self.vote_sets_ = compat
         return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance)
 
     def _check_alphabets(self, L: Any, compat: np.ndarray) -> np.ndarray:
@@ -395,12 +413,21 @@ class FactorLabeler(BaseLabeler):
         class_balance: Any = None,
         dependencies: Sequence[tuple[int, int]] | None = None,
         _row_sample: LabelStats | None = None,
+        *,
+        vote_sets: Sequence[Any] | None = None,
     ) -> "FactorLabeler":
         """Fit from precomputed (e.g. chunk-summed) :class:`LabelStats`.
 
-        ``_row_sample``: statistics *with patterns* of a row sample, used when
-        ``stats`` has none (big matrices whose rows are nearly all distinct).
+        ``vote_sets``: per-LF vote alphabets as in :meth:`fit`; ``stats`` are
+        then those of the alphabet-coded matrix (vote cardinality = the
+        largest alphabet). ``_row_sample``: statistics *with patterns* of a
+        row sample, used when ``stats`` has none (big matrices whose rows are
+        nearly all distinct).
         """
+        if vote_sets is not None:
+            if dependencies:
+                raise ValueError("vote_sets cannot be combined with dependencies yet.")
+            return self._fit_vote_sets_stats(stats, vote_sets, Y_dev, class_balance)
         if stats.cardinality != self.vote_cardinality:
             raise ValueError(
                 f"stats have cardinality {stats.cardinality}, model has {self.cardinality}."
