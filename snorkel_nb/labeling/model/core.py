@@ -394,7 +394,9 @@ class FactorLabeler(BaseLabeler):
     def _check_alphabets(self, L: Any, compat: np.ndarray) -> np.ndarray:
         """Validate ``L`` against per-LF alphabets; errors name the column."""
         # shape, dtype and NaN checks here; the range is checked per column below
-        L = check_label_matrix(L, cardinality=127)
+        # (valid int input: reductions only, no [n, m] temporaries; at 200k x
+        # 50 the full check's copies were 19 MB over 9.5 MB of int8 votes)
+        L = _check_fast(L, 127)
         sizes = compat.any(2).sum(1)
         bad = np.nonzero(L.max(0) >= sizes)[0] if L.shape[0] else []
         if len(bad):
