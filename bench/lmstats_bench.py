@@ -60,13 +60,28 @@ def trec_fine(lines: list[str]) -> None:
         trec_lfs,
     )
 
-    train = load_trec_hierarchy(small=True)[0]
     g = trec_graph()
-    L = MultiTaskLFApplier(trec_lfs(g), g).apply(train, progress_bar=False)["fine"]
+    app = MultiTaskLFApplier(trec_lfs(g), g)
+    train = load_trec_hierarchy(small=True)[0]
+    L = app.apply(train, progress_bar=False)["fine"]
     y = trec_labels(train, g)["fine"]
     dt, a_lm, a_mv = _versus_mv(L, y, g.cardinality("fine"))
     lines.append(f"| TREC fine as one task, {L.shape[0]:,} x {L.shape[1]}, k = 50 "
-                 f"| {dt:.2f} | {a_lm:.3f} | {a_mv:.3f} |")
+                 f"(scored on its rows) | {dt:.2f} | {a_lm:.3f} | {a_mv:.3f} |")
+    print(lines[-1], flush=True)
+    # the full train split, scored on the test split
+    train, _, test = load_trec_hierarchy(small=False)
+    L = app.apply(train, progress_bar=False)["fine"]
+    Lt = app.apply(test, progress_bar=False)["fine"]
+    yt = trec_labels(test, g)["fine"]
+    t = time.perf_counter()
+    lm = LabelModel(cardinality=50).fit(L)
+    dt = time.perf_counter() - t
+    cov = (Lt >= 0).any(1)
+    mv = MajorityLabelVoter(cardinality=50).predict(Lt, tie_break_policy="random")
+    lines.append(f"| TREC fine as one task, {L.shape[0]:,} x {L.shape[1]}, k = 50 "
+                 f"(scored on test) | {dt:.2f} | {_acc(lm.predict(Lt), yt, cov):.3f} "
+                 f"| {_acc(mv, yt, cov):.3f} |")
     print(lines[-1], flush=True)
 
 
