@@ -25,7 +25,7 @@ import numpy as np
 from snorkel_nb.progress import progress_bar as tqdm
 
 from snorkel_nb.io import load_artifact, save_artifact
-from snorkel_nb.labeling.model import LabelModel
+from snorkel_nb.labeling.model import LabelModel, LabelStats
 from snorkel_nb.multitask.graph import NOT_APPLICABLE, TaskGraph
 
 KIND = "snorkel_nb.multitask.MultiTaskLabelModel"
@@ -256,6 +256,92 @@ class MultiTaskLabelModel:
             models.append(lm)
         self.models_ = models
         self.columns_ = {t: m.shape[1] for t, m in L.items()}
+        return self
+
+    # -- fitting from summable statistics ---------------------------------------
+    def alphabets(self, L_dict: Mapping[str, Any]) -> list[list[np.ndarray]]:
+        """Per multi-task component, each LF's alphabet (the labels it votes
+        in ``L_dict``), as ``fit`` derives them; over row chunks, take the
+        union per LF (``np.union1d``) before calling :meth:`stats`."""
+        L = self._check_L(L_dict, fitting=True)
+        out = []
+        for comp in self.components:
+            tasks, _ = self.graph.feasible_set(comp)
+            if len(tasks) > 1:
+                out.append([np.unique(c[c >= 0]) for c in _columns([L[t] for t in tasks])])
+        return out
+
+    def stats(self, L_dict: Mapping[str, Any],
+              alphabets: Sequence[Sequence[np.ndarray]] | None = None
+              ) -> list[LabelStats]:
+        """Summable statistics, one :class:`LabelStats` per connected component.
+
+        Statistics of row chunks add up (``s1[i] + s2[i]``) to those of the
+        stacked rows when every chunk is coded with the same ``alphabets``
+        (default: those of ``L_dict``, see :meth:`alphabets`). Fit with
+        :meth:`fit_stats`.
+        """
+        L = self._check_L(L_dict, fitting=True)
+        alphabets = self.alphabets(L) if alphabets is None else alphabets
+        multi = iter(alphabets)
+        out = []
+        for comp in self.components:
+            tasks, _ = self.graph.feasible_set(comp)
+            if len(tasks) == 1:
+                out.append(LabelStats.from_matrix(L[tasks[0]],
+                                                  self.graph.cardinality(tasks[0])))
+                continue
+            alpha = [a if len(a) else np.array([0]) for a in next(multi)]
+            Lc = _compress([L[t] for t in tasks], alpha)
+            out.append(LabelStats.from_matrix(Lc, max(map(len, alpha)), validate=False))
+        return out
+
+    def fit_stats(self, stats: Sequence[LabelStats],
+                  alphabets: Sequence[Sequence[np.ndarray]],
+                  columns: Mapping[str, int],
+                  class_balance: Mapping[str, Any] | None = None,
+                  Y_dev: Mapping[str, Any] | None = None) -> "MultiTaskLabelModel":
+        """``fit`` from per-component statistics (see :meth:`stats`), e.g.
+        summed over row chunks or partitions; the ``alphabets`` they were
+        coded with and ``columns``, ``{task: number of LFs}``. Same fit as ``fit`` on the stacked rows (small n; a
+        one-task component over 50k rows is fitted on its full patterns
+        here, on a row sample's in ``fit``)."""
+        if len(stats) != len(self.components):
+            raise ValueError(f"stats has {len(stats)} entries for "
+                             f"{len(self.components)} connected components.")
+        missing = [t for t in self.graph.tasks if t not in columns]
+        if missing:
+            raise ValueError(f"columns is missing task(s) {missing}.")
+        models, multi, kept = [], iter(alphabets), []
+        for comp, st in zip(self.components, stats):
+            tasks, states = self.graph.feasible_set(comp)
+            if not isinstance(st, LabelStats):
+                raise TypeError(f"stats entries must be LabelStats; got "
+                                f"{type(st).__name__}")
+            cb = self._component_balance(tasks, states, class_balance, Y_dev)
+            kw = dict(self.label_model_kwargs)
+            if len(tasks) == 1:
+                lm = LabelModel(cardinality=len(states), **kw).fit_stats(
+                    st, class_balance=cb)
+            else:
+                raw = list(next(multi))
+                owner = [i for i, t in enumerate(tasks) for _ in range(int(columns[t]))]
+                if not len(raw) == len(owner) == st.m:
+                    raise ValueError(
+                        f"component {list(tasks)}: {len(raw)} alphabets and "
+                        f"{len(owner)} columns for {st.m} LF columns in its stats.")
+                share = float(np.mean([len(a) == 1 for a in raw if len(a)] or [0]))
+                alpha = [a if len(a) else np.array([0]) for a in raw]
+                vs = [_vote_sets(states, owner[j], self.graph.cardinality(
+                    tasks[owner[j]]))[a] for j, a in enumerate(alpha)]
+                for key, v in default_settings(st.n, len(states), share).items():
+                    kw.setdefault(key, v)
+                lm = LabelModel(cardinality=len(states), **kw).fit_stats(
+                    st, class_balance=cb, vote_sets=vs)
+                kept.append(alpha)
+            models.append(lm)
+        self.models_, self.alphabets_ = models, kept
+        self.columns_ = {t: int(columns[t]) for t in self.graph.tasks}
         return self
 
     def _component_balance(self, tasks: Sequence[str], states: np.ndarray,

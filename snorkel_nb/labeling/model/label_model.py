@@ -16,7 +16,7 @@ from snorkel_nb.labeling.model.core import (
     ModelConfig,
     factors_from_dependencies,
 )
-from snorkel_nb.labeling.model.moments import MomentObjective
+from snorkel_nb.labeling.model.moments import MomentObjective, one_blas_thread
 from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.snorkel_internals import SnorkelFitChecksMixin
 from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
@@ -256,7 +256,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         T0c = T0c / T0c.sum(1, keepdims=True)
         obj = MomentObjective(Nnp, marg, T0c, lp0, fixed_prior, ind, strength, n,
                               scale=2.0 / max(m - 1, 1) / n)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), one_blas_thread():
             warnings.simplefilter("ignore")
             res = minimize(obj, obj.x0, jac=True, method="L-BFGS-B",
                            options={"maxiter": self.config.n_epochs, "maxcor": 20,
