@@ -23,8 +23,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-           "NUMEXPR_NUM_THREADS"):
+for _v in (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+):
     os.environ[_v] = "1"
 os.environ.setdefault("TQDM_DISABLE", "1")
 
@@ -97,10 +101,15 @@ def build(lib: Any, memoize: bool = False) -> dict[str, Any]:
     pre = lib["preprocessor"](memoize=memoize)(f_words)
     return {
         "tfs": [tf(name="shout")(f_shout), tf(name="swap")(f_swap)],
-        "sfs": [sf(name="link")(f_link), sf(name="sub")(f_sub),
-                sf(name="short", pre=[pre])(f_short)],
-        "lfs": [lf(name=n, pre=[pre])(f) for n, f in
-                (("short", lf_short), ("love", lf_love), ("check", lf_check))],
+        "sfs": [
+            sf(name="link")(f_link),
+            sf(name="sub")(f_sub),
+            sf(name="short", pre=[pre])(f_short),
+        ],
+        "lfs": [
+            lf(name=n, pre=[pre])(f)
+            for n, f in (("short", lf_short), ("love", lf_love), ("check", lf_check))
+        ],
     }
 
 
@@ -110,12 +119,18 @@ def lib_ours() -> dict[str, Any]:
     import snorkel_nb.labeling as la
     import snorkel_nb.preprocess as pp
     import snorkel_nb.slicing as sl
-    return dict(transformation_function=au.transformation_function,
-                slicing_function=sl.slicing_function,
-                labeling_function=la.labeling_function, preprocessor=pp.preprocessor,
-                PandasTFApplier=au.PandasTFApplier, ApplyEachPolicy=au.ApplyEachPolicy,
-                PandasSFApplier=sl.PandasSFApplier, PandasLFApplier=la.PandasLFApplier,
-                get_label_buckets=an.get_label_buckets)
+
+    return dict(
+        transformation_function=au.transformation_function,
+        slicing_function=sl.slicing_function,
+        labeling_function=la.labeling_function,
+        preprocessor=pp.preprocessor,
+        PandasTFApplier=au.PandasTFApplier,
+        ApplyEachPolicy=au.ApplyEachPolicy,
+        PandasSFApplier=sl.PandasSFApplier,
+        PandasLFApplier=la.PandasLFApplier,
+        get_label_buckets=an.get_label_buckets,
+    )
 
 
 def lib_snorkel() -> dict[str, Any]:
@@ -124,12 +139,18 @@ def lib_snorkel() -> dict[str, Any]:
     import snorkel.labeling as la
     import snorkel.preprocess as pp
     import snorkel.slicing as sl
-    return dict(transformation_function=au.transformation_function,
-                slicing_function=sl.slicing_function,
-                labeling_function=la.labeling_function, preprocessor=pp.preprocessor,
-                PandasTFApplier=au.PandasTFApplier, ApplyEachPolicy=au.ApplyEachPolicy,
-                PandasSFApplier=sl.PandasSFApplier, PandasLFApplier=la.PandasLFApplier,
-                get_label_buckets=an.get_label_buckets)
+
+    return dict(
+        transformation_function=au.transformation_function,
+        slicing_function=sl.slicing_function,
+        labeling_function=la.labeling_function,
+        preprocessor=pp.preprocessor,
+        PandasTFApplier=au.PandasTFApplier,
+        ApplyEachPolicy=au.ApplyEachPolicy,
+        PandasSFApplier=sl.PandasSFApplier,
+        PandasLFApplier=la.PandasLFApplier,
+        get_label_buckets=an.get_label_buckets,
+    )
 
 
 def main(argv: list[str] | None = None) -> str:
@@ -143,6 +164,7 @@ def main(argv: list[str] | None = None) -> str:
         args.rows, args.repeats = 2_000, 1
     try:
         import torch
+
         torch.set_num_threads(1)
     except ImportError:
         pass
@@ -159,8 +181,10 @@ def main(argv: list[str] | None = None) -> str:
 
     # (a) TFs
     def tf_run(lib, ops):
-        return lambda: lib["PandasTFApplier"](ops["tfs"], lib["ApplyEachPolicy"](2)
-                                              ).apply(df, progress_bar=False)
+        return lambda: lib["PandasTFApplier"](
+            ops["tfs"], lib["ApplyEachPolicy"](2)
+        ).apply(df, progress_bar=False)
+
     t_o, a_o = timed(tf_run(ours, o), args.repeats)
     t_s, a_s = timed(tf_run(theirs, s), 1)
     assert a_o.text.tolist() == a_s.text.tolist() and (a_o.index == a_s.index).all()
@@ -169,19 +193,29 @@ def main(argv: list[str] | None = None) -> str:
     # (b) SFs
     def sf_run(lib, ops):
         return lambda: lib["PandasSFApplier"](ops["sfs"]).apply(df, progress_bar=False)
+
     t_o, S_o = timed(sf_run(ours, o), args.repeats)
     t_s, S_s = timed(sf_run(theirs, s), 1)
     assert all((S_o[n] == S_s[n]).all() for n in S_o.dtype.names)
-    rows.append(("(b) PandasSFApplier, 3 SFs (1 with a preprocessor)", len(df), t_o, t_s))
+    rows.append(
+        ("(b) PandasSFApplier, 3 SFs (1 with a preprocessor)", len(df), t_o, t_s)
+    )
 
     # (c) LFs sharing a preprocessor
     def lf_run(lib, ops):
         return lambda: lib["PandasLFApplier"](ops["lfs"]).apply(df, progress_bar=False)
+
     t_o, L_o = timed(lf_run(ours, o), args.repeats)
     t_s, L_s = timed(lf_run(theirs, s), 1)
     assert (L_o == L_s).all()
-    rows.append(("(c) PandasLFApplier, 3 LFs sharing a preprocessor "
-                 "(Snorkel memoize=False)", len(df), t_o, t_s))
+    rows.append(
+        (
+            "(c) PandasLFApplier, 3 LFs sharing a preprocessor (Snorkel memoize=False)",
+            len(df),
+            t_o,
+            t_s,
+        )
+    )
     s_m = build(theirs, memoize=True)
     t_s, L_s = timed(lf_run(theirs, s_m), 1)
     assert (L_o == L_s).all()
@@ -202,8 +236,9 @@ def main(argv: list[str] | None = None) -> str:
         f"Python {platform.python_version()}, snorkel {snorkel.__version__}. "
         f"YouTube comments replicated to {len(df):,} rows. Outputs checked equal. "
         f"Ours: best of {args.repeats}; Snorkel: one run. "
-        "`python bench/compat_bench.py " + " ".join(argv if argv is not None
-                                                    else sys.argv[1:]) + "`; "
+        "`python bench/compat_bench.py "
+        + " ".join(argv if argv is not None else sys.argv[1:])
+        + "`; "
         f"load average at the end {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} cores (shared machine).",
         "",

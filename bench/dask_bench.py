@@ -24,8 +24,12 @@ Writes ``bench/results/dask.md``.
 
 from __future__ import annotations
 
-for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-           "NUMEXPR_NUM_THREADS"):
+for _v in (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+):
     __import__("os").environ[_v] = "1"
 
 import argparse
@@ -49,20 +53,60 @@ ROWS_PER_FILE = 100_000
 GEN_PROCS = 2  # child processes writing the data (one per core here)
 ABSTAIN = -1
 
-SPAM_WORDS = ["check", "subscribe", "channel", "free", "win", "money", "click", "link",
-              "visit", "follow", "promo", "offer", "deal", "cash", "prize", "bonus",
-              "sale", "gift", "cheap", "discount"]
-HAM_WORDS = ["song", "love", "music", "great", "beautiful", "voice", "lyrics", "best",
-             "amazing", "awesome", "classic", "memories", "dance", "guitar", "melody",
-             "favorite", "tune", "chorus", "album", "concert"]
+SPAM_WORDS = [
+    "check",
+    "subscribe",
+    "channel",
+    "free",
+    "win",
+    "money",
+    "click",
+    "link",
+    "visit",
+    "follow",
+    "promo",
+    "offer",
+    "deal",
+    "cash",
+    "prize",
+    "bonus",
+    "sale",
+    "gift",
+    "cheap",
+    "discount",
+]
+HAM_WORDS = [
+    "song",
+    "love",
+    "music",
+    "great",
+    "beautiful",
+    "voice",
+    "lyrics",
+    "best",
+    "amazing",
+    "awesome",
+    "classic",
+    "memories",
+    "dance",
+    "guitar",
+    "melody",
+    "favorite",
+    "tune",
+    "chorus",
+    "album",
+    "concert",
+]
 FILLER = [f"w{i}" for i in range(300)]
 # 20 LFs: (name, words, label); each LF has 2 of its class's words
 LF_SPECS = [(f"kw_spam_{j}", SPAM_WORDS[2 * j : 2 * j + 2], 1) for j in range(10)] + [
-    (f"kw_ham_{j}", HAM_WORDS[2 * j : 2 * j + 2], 0) for j in range(10)]
+    (f"kw_ham_{j}", HAM_WORDS[2 * j : 2 * j + 2], 0) for j in range(10)
+]
 
 
-def generate(out_dir: str, rows: int, seed: int = 0, shard: int = 0,
-             n_shards: int = 1) -> None:
+def generate(
+    out_dir: str, rows: int, seed: int = 0, shard: int = 0, n_shards: int = 1
+) -> None:
     """Write ``rows`` synthetic comments (a hidden spam/ham label) as Parquet files.
 
     File ``f`` has its own seed ``(seed, f)``, so shards (``f % n_shards``) can
@@ -89,16 +133,18 @@ def generate(out_dir: str, rows: int, seed: int = 0, shard: int = 0,
         length = rng.integers(4, 13, n)
         words = vocab[idx]
         text = [" ".join(words[i, : length[i]]) for i in range(n)]
-        pd.DataFrame({"text": text, "y": y},
-                     index=pd.RangeIndex(start, start + n, name="row")).to_parquet(
-            os.path.join(out_dir, f"part{f:04d}.parquet"))
+        pd.DataFrame(
+            {"text": text, "y": y}, index=pd.RangeIndex(start, start + n, name="row")
+        ).to_parquet(os.path.join(out_dir, f"part{f:04d}.parquet"))
 
 
 def our_lfs() -> list:
     from snorkel_nb.labeling import keyword_lf
 
-    return [keyword_lf(words, lab, name=name, whole_word=False)
-            for name, words, lab in LF_SPECS]
+    return [
+        keyword_lf(words, lab, name=name, whole_word=False)
+        for name, words, lab in LF_SPECS
+    ]
 
 
 def _kw(x: Any, words: list[str], label: int) -> int:
@@ -112,8 +158,10 @@ def _kw(x: Any, words: list[str], label: int) -> int:
 def snorkel_lfs() -> list:
     from snorkel.labeling import LabelingFunction as SLF
 
-    return [SLF(name, _kw, resources={"words": words, "label": lab})
-            for name, words, lab in LF_SPECS]
+    return [
+        SLF(name, _kw, resources={"words": words, "label": lab})
+        for name, words, lab in LF_SPECS
+    ]
 
 
 def peak_mb() -> float:
@@ -126,8 +174,9 @@ def _worker_peak() -> float:
     return r.getrusage(r.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_cluster(n_workers: int, data: str, work: str,
-                n_files: int | None = None) -> dict[str, Any]:
+def run_cluster(
+    n_workers: int, data: str, work: str, n_files: int | None = None
+) -> dict[str, Any]:
     """Apply, stats, fit and predict on a fresh LocalCluster of ``n_workers``.
 
     ``n_files``: use only the first files (the 1-vs-2-worker comparison runs
@@ -142,9 +191,14 @@ def run_cluster(n_workers: int, data: str, work: str,
     from snorkel_nb.labeling.apply.dask import _prepare_dir, read_parquet
     from snorkel_nb.pipeline import _write_labels
 
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, memory_limit="4GB",
-                           silence_logs=40)
+    cluster = LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        memory_limit="4GB",
+        silence_logs=40,
+    )
     client = Client(cluster)
     client.wait_for_workers(n_workers)
     client.run(lambda: __import__("snorkel_nb.labeling.apply.core"))  # warm imports
@@ -158,14 +212,21 @@ def run_cluster(n_workers: int, data: str, work: str,
         cpu0 = client.run(time.process_time)
         t = time.perf_counter()
         with get_task_stream(client) as ts:
-            res = applier.apply_to_parquet(ddf, L_path, scheduler=client,
-                                           cardinality=2, progress_bar=False)
+            res = applier.apply_to_parquet(
+                ddf, L_path, scheduler=client, cardinality=2, progress_bar=False
+            )
         r["apply_s"] = time.perf_counter() - t
         cpu1 = client.run(time.process_time)
         r["apply_cpu_s"] = [cpu1[w] - cpu0[w] for w in sorted(cpu1)]
-        busy = [sum(s["stop"] - s["start"] for s in x["startstops"]
-                    if s["action"] == "compute")
-                for x in ts.data if "_label_partition" in str(x["key"])]
+        busy = [
+            sum(
+                s["stop"] - s["start"]
+                for s in x["startstops"]
+                if s["action"] == "compute"
+            )
+            for x in ts.data
+            if "_label_partition" in str(x["key"])
+        ]
         r["task_s"] = float(np.mean(busy)) if busy else float("nan")
         r["n"] = res.n
         L = res.read()
@@ -183,8 +244,13 @@ def run_cluster(n_workers: int, data: str, work: str,
         _prepare_dir(out)
         t = time.perf_counter()
         ref = dask.delayed(model, pure=True)
-        dask.compute(*[dask.delayed(_write_labels, pure=False)(p, ref, out, i)
-                       for i, p in enumerate(L.to_delayed())], scheduler=client)
+        dask.compute(
+            *[
+                dask.delayed(_write_labels, pure=False)(p, ref, out, i)
+                for i, p in enumerate(L.to_delayed())
+            ],
+            scheduler=client,
+        )
         r["predict_s"] = time.perf_counter() - t
         r["worker_peak_mb"] = sorted(client.run(_worker_peak).values())
         r["driver_peak_mb"] = peak_mb()
@@ -216,12 +282,19 @@ def run_sample(data: str, sample_rows: int, snorkel_rows: int) -> dict[str, Any]
         warnings.simplefilter("ignore")
         LabelModel().fit(L)
     r["mem_fit_s"] = time.perf_counter() - t
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=40)
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
     client = Client(cluster)
     client.wait_for_workers(2)
     try:
-        sdf = dd.from_pandas(df[:snorkel_rows], npartitions=max(2, snorkel_rows // 50_000))
+        sdf = dd.from_pandas(
+            df[:snorkel_rows], npartitions=max(2, snorkel_rows // 50_000)
+        )
         client.run(lambda: __import__("snorkel.labeling"))
         t = time.perf_counter()
         SL = SDask(snorkel_lfs()).apply(sdf, scheduler=client)
@@ -232,8 +305,10 @@ def run_sample(data: str, sample_rows: int, snorkel_rows: int) -> dict[str, Any]
         from snorkel_nb.labeling import LabelingFunction
         from snorkel_nb.labeling.apply.dask import DaskLFApplier
 
-        rowwise = [LabelingFunction(name, _kw, resources={"words": w, "label": lab})
-                   for name, w, lab in LF_SPECS]
+        rowwise = [
+            LabelingFunction(name, _kw, resources={"words": w, "label": lab})
+            for name, w, lab in LF_SPECS
+        ]
         t = time.perf_counter()
         OL = DaskLFApplier(rowwise).apply(sdf, scheduler=client, progress_bar=False)
         OL = OL.compute()
@@ -259,12 +334,18 @@ def _runs_table(runs: list[dict[str, Any]]) -> list[str]:
             f"{r['task_s']:.2f} | "
             f"{r['stats_s']:.2f} | {r['fit_s']:.2f} | {r['predict_s']:.1f} | "
             f"{', '.join(f'{m:.0f}' for m in r['worker_peak_mb'])} | "
-            f"{r['driver_peak_mb']:.0f} | {r['load']:.1f} |")
+            f"{r['driver_peak_mb']:.0f} | {r['load']:.1f} |"
+        )
     return lines
 
 
-def table(scaling: list[dict[str, Any]], full: dict[str, Any], s: dict[str, Any],
-          args: Any, gen_s: float) -> str:
+def table(
+    scaling: list[dict[str, Any]],
+    full: dict[str, Any],
+    s: dict[str, Any],
+    args: Any,
+    gen_s: float,
+) -> str:
     n = full["n"]
     one, two = scaling
     target = 20_000_000
@@ -287,8 +368,10 @@ def table(scaling: list[dict[str, Any]], full: dict[str, Any], s: dict[str, Any]
         "",
     ]
     if Path(args.out).resolve() != RESULTS.resolve():
-        lines.append(f"A rerun written to `{Path(args.out).name}`; the full-scale run "
-                     "is in `bench/results/dask.md`.")
+        lines.append(
+            f"A rerun written to `{Path(args.out).name}`; the full-scale run "
+            "is in `bench/results/dask.md`."
+        )
     elif n >= target:
         lines.append(f"**Scale: {n / 1e6:.0f}M rows, the issue's target.**")
     else:
@@ -297,7 +380,8 @@ def table(scaling: list[dict[str, Any]], full: dict[str, Any], s: dict[str, Any]
             f"measured {rate:,.0f} rows/s with 2 workers, 20M rows would take "
             f"{target / rate / 60:.1f} min of apply alone; per-worker memory does "
             "not depend on the total (one 100k-row partition at a time, L "
-            "streamed to Parquet).")
+            "streamed to Parquet)."
+        )
     lines += ["", *_runs_table([one, two, *big]), ""]
     cpu_ratio = sum(two["apply_cpu_s"]) / two["apply_s"]
     per_cpu_s = [r["n"] / sum(r["apply_cpu_s"]) for r in (one, two, *big)]
@@ -306,16 +390,21 @@ def table(scaling: list[dict[str, Any]], full: dict[str, Any], s: dict[str, Any]
         f"{one['apply_s'] / two['apply_s']:.2f}x. The mean time of one partition's "
         f"task (dask's task stream) went from {one['task_s']:.2f} s to "
         f"{two['task_s']:.2f} s ({two['task_s'] / one['task_s']:.1f}x). "
-        + ("The second worker did not get a core of its own, so this run does "
-           "not show the scaling the design allows (no shuffle; each task "
-           "returns only counts, errors and statistics). "
-           if two["task_s"] > 1.3 * one["task_s"] else
-           "A task took about as long with 2 workers as with 1 (within 30%), so "
-           "the second worker added most of its share of throughput. ")
+        + (
+            "The second worker did not get a core of its own, so this run does "
+            "not show the scaling the design allows (no shuffle; each task "
+            "returns only counts, errors and statistics). "
+            if two["task_s"] > 1.3 * one["task_s"]
+            else "A task took about as long with 2 workers as with 1 (within 30%), so "
+            "the second worker added most of its share of throughput. "
+        )
         + f"With 2 workers the pair used {cpu_ratio:.2f} CPU-seconds per wall "
         "second during the apply (2.0 = a full core each): "
-        + ("the load of other sessions, not the applier, set the absolute rates. "
-           if cpu_ratio < 1.5 else "close to the machine's two cores. ")
+        + (
+            "the load of other sessions, not the applier, set the absolute rates. "
+            if cpu_ratio < 1.5
+            else "close to the machine's two cores. "
+        )
         + "Rows per worker CPU-second (what a quiet core would give each "
         "worker): " + ", ".join(f"{v:,.0f}" for v in per_cpu_s) + " (same row "
         "order as the table).",
@@ -379,11 +468,19 @@ def table(scaling: list[dict[str, Any]], full: dict[str, Any], s: dict[str, Any]
 def main(argv: list[str] | None = None) -> str:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=20_000_000)
-    ap.add_argument("--scaling-rows", type=int, default=2_000_000,
-                    help="rows for the 1 vs 2 workers comparison")
+    ap.add_argument(
+        "--scaling-rows",
+        type=int,
+        default=2_000_000,
+        help="rows for the 1 vs 2 workers comparison",
+    )
     ap.add_argument("--sample", type=int, default=1_000_000)
-    ap.add_argument("--snorkel-rows", type=int, default=60_000,
-                    help="rows for Snorkel's DaskLFApplier (about 3 min at 316 rows/s)")
+    ap.add_argument(
+        "--snorkel-rows",
+        type=int,
+        default=60_000,
+        help="rows for Snorkel's DaskLFApplier (about 3 min at 316 rows/s)",
+    )
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--generate", help=argparse.SUPPRESS)  # child-process mode
     ap.add_argument("--shard", type=int, default=0, help=argparse.SUPPRESS)
@@ -403,9 +500,21 @@ def main(argv: list[str] | None = None) -> str:
     data = os.path.join(work, "data")
     try:
         t = time.perf_counter()
-        procs = [subprocess.Popen([sys.executable, __file__, "--generate", data,
-                                   "--rows", str(args.rows), "--shard", str(k)])
-                 for k in range(GEN_PROCS)]
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--generate",
+                    data,
+                    "--rows",
+                    str(args.rows),
+                    "--shard",
+                    str(k),
+                ]
+            )
+            for k in range(GEN_PROCS)
+        ]
         if any(p.wait() for p in procs):
             raise RuntimeError("data generation failed")
         gen_s = time.perf_counter() - t

@@ -67,46 +67,73 @@ GRID_STUDENTS = ("tfidf_lr_C100", "torch_bag")
 #: Timed calls per batch size: 10 passes over the 250 YouTube test texts at
 #: batch 1 (every text weighs the same in the percentiles).
 N_LATENCY = {1: 2500, 256: 40}
-CONSTRAINTS = Constraints(max_p99_ms_b1=1.0, max_size_bytes=32 * 2 ** 20,
-                          min_agreement=0.8)
+CONSTRAINTS = Constraints(
+    max_p99_ms_b1=1.0, max_size_bytes=32 * 2**20, min_agreement=0.8
+)
 #: The same limits judged on the serving thread's CPU time (see the header).
 CPU_CONSTRAINTS = dataclasses.replace(CONSTRAINTS, latency_clock="cpu")
-ANCHORS = pd.DataFrame([
-    ("label model alone (WRENCH)", "majority vote", 84.0),
-    ("label model alone (WRENCH)", "Snorkel / MeTaL", 84.0),
-    ("label model alone (WRENCH)", "FlyingSquid", 76.8),
-    ("end model on weak labels (WRENCH)", "logistic regression, up to", 93.4),
-    ("end model on weak labels (WRENCH)", "MLP, up to", 92.5),
-    ("fully supervised (WRENCH)", "logistic regression", 94.2),
-    ("fully supervised (WRENCH)", "MLP", 94.0),
-], columns=["group", "model", "test accuracy %"])
+ANCHORS = pd.DataFrame(
+    [
+        ("label model alone (WRENCH)", "majority vote", 84.0),
+        ("label model alone (WRENCH)", "Snorkel / MeTaL", 84.0),
+        ("label model alone (WRENCH)", "FlyingSquid", 76.8),
+        ("end model on weak labels (WRENCH)", "logistic regression, up to", 93.4),
+        ("end model on weak labels (WRENCH)", "MLP, up to", 92.5),
+        ("fully supervised (WRENCH)", "logistic regression", 94.2),
+        ("fully supervised (WRENCH)", "MLP", 94.0),
+    ],
+    columns=["group", "model", "test accuracy %"],
+)
 
 
 def candidates() -> dict[str, object]:
     """The students qualified; ``torch_bag_2e14`` is the bag with 4x fewer
     buckets (4.2 MB instead of 16.8 MB)."""
-    return {"tfidf_lr_C10": TfidfLogReg(C=10), "tfidf_lr_C100": TfidfLogReg(C=100),
-            "hashed_lr": HashedLinear(), "torch_bag": TorchBag(),
-            "torch_bag_2e14": TorchBag(n_buckets=2 ** 14)}
+    return {
+        "tfidf_lr_C10": TfidfLogReg(C=10),
+        "tfidf_lr_C100": TfidfLogReg(C=100),
+        "hashed_lr": HashedLinear(),
+        "torch_bag": TorchBag(),
+        "torch_bag_2e14": TorchBag(n_buckets=2**14),
+    }
 
 
 def md(df: pd.DataFrame, floatfmt: str = ".3f") -> str:
     """A Markdown table (no tabulate dependency)."""
+
     def cell(v: object) -> str:
         if isinstance(v, float):
             return "" if np.isnan(v) else format(v, floatfmt)
         return str(v).replace("|", "\\|")
+
     head = "| " + " | ".join(map(str, df.columns)) + " |"
     rule = "|" + "|".join("---" for _ in df.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |"
-            for row in df.itertuples(index=False)]
+    body = [
+        "| " + " | ".join(cell(v) for v in row) + " |"
+        for row in df.itertuples(index=False)
+    ]
     return "\n".join([head, rule, *body])
 
 
 def fmt_table(df: pd.DataFrame) -> str:
-    cols = ["candidate", "role", "accuracy", "f1", "dev_accuracy", "agreement",
-            "parity", "size_bytes", "p50_ms_b1", "p99_ms_b1", "cpu_p50_ms_b1",
-            "cpu_p99_ms_b1", "p50_ms_b256", "p99_ms_b256", "qualifies", "missed"]
+    cols = [
+        "candidate",
+        "role",
+        "accuracy",
+        "f1",
+        "dev_accuracy",
+        "agreement",
+        "parity",
+        "size_bytes",
+        "p50_ms_b1",
+        "p99_ms_b1",
+        "cpu_p50_ms_b1",
+        "cpu_p99_ms_b1",
+        "p50_ms_b256",
+        "p99_ms_b256",
+        "qualifies",
+        "missed",
+    ]
     d = df[[c for c in cols if c in df.columns]].copy()
     for c in d.columns:
         if c == "size_bytes":
@@ -121,8 +148,11 @@ def fmt_table(df: pd.DataFrame) -> str:
 def teacher_variants(tr, va, te) -> pd.DataFrame:
     rows = []
     names = [lf.name for lf in feature_lfs()]
-    pairs = [("burst_of_flagged", "quiet_window"), tuple(DEFAULT_FEATURE_LFS),
-             ("author_others_flagged", "burst_of_flagged", "quiet_window")]
+    pairs = [
+        ("burst_of_flagged", "quiet_window"),
+        tuple(DEFAULT_FEATURE_LFS),
+        ("author_others_flagged", "burst_of_flagged", "quiet_window"),
+    ]
     for subset in [(), *((n,) for n in names), *pairs, tuple(names)]:
         t = youtube_teacher(tr, subset or False)
         row = {"feature LFs": ", ".join(subset) or "(none: WRENCH LFs only)"}
@@ -132,16 +162,34 @@ def teacher_variants(tr, va, te) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def soft_vs_hard(teacher, X_train, X_teacher, X_test, Y_test, temperature: float,
-                 confidence_weight: bool) -> pd.DataFrame:
+def soft_vs_hard(
+    teacher,
+    X_train,
+    X_teacher,
+    X_test,
+    Y_test,
+    temperature: float,
+    confidence_weight: bool,
+) -> pd.DataFrame:
     rows = []
     for name in GRID_STUDENTS:
         for soft in (True, False):
-            s = distill(teacher, candidates()[name], X_train, X_teacher=X_teacher,
-                        soft=soft, temperature=temperature if soft else 1.0,
-                        confidence_weight=confidence_weight)
-            rows.append({"student": name, "targets": "soft" if soft else "hard",
-                         "test accuracy": s.score(X_test["text"], Y_test)})
+            s = distill(
+                teacher,
+                candidates()[name],
+                X_train,
+                X_teacher=X_teacher,
+                soft=soft,
+                temperature=temperature if soft else 1.0,
+                confidence_weight=confidence_weight,
+            )
+            rows.append(
+                {
+                    "student": name,
+                    "targets": "soft" if soft else "hard",
+                    "test accuracy": s.score(X_test["text"], Y_test),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -155,13 +203,19 @@ def distill_grid(teacher, tr, va, te) -> tuple[pd.DataFrame, float, bool]:
         for cw in CONFIDENCE_WEIGHTS:
             row = {"temperature": T, "confidence weight": cw}
             for name in GRID_STUDENTS:
-                s = distill(teacher, candidates()[name], tr[["text"]],
-                            teacher_probs=p_train, temperature=T,
-                            confidence_weight=cw)
+                s = distill(
+                    teacher,
+                    candidates()[name],
+                    tr[["text"]],
+                    teacher_probs=p_train,
+                    temperature=T,
+                    confidence_weight=cw,
+                )
                 row[f"{name} valid"] = s.score(va["text"], va["label"])
                 row[f"{name} test"] = s.score(te["text"], te["label"])
-            row["mean valid"] = float(np.mean([row[f"{n} valid"]
-                                               for n in GRID_STUDENTS]))
+            row["mean valid"] = float(
+                np.mean([row[f"{n} valid"] for n in GRID_STUDENTS])
+            )
             rows.append(row)
     grid = pd.DataFrame(rows)
     best = grid.loc[grid["mean valid"].idxmax()]
@@ -181,15 +235,18 @@ def verdicts(q: Qualification, teacher_acc: float) -> list[str]:
         b = v.table.set_index("candidate").loc[v.best]
         beats, acc = b["accuracy"] > teacher_acc, b["accuracy"] >= 0.92
         wall, cpu = b["p99_ms_b1"], b["cpu_p99_ms_b1"]
-        lines += [f"Goals for `{v.best}`: beats its teacher ({b['accuracy']:.3f} vs "
-                  f"{teacher_acc:.3f}: {'yes' if beats else 'NO'})"
-                  f"; >= 0.92 test accuracy ({'yes' if acc else 'NO'})"
-                  f"; p99 batch-1 latency <= 1 ms ({wall:.3f} ms wall: "
-                  f"{'yes' if wall <= 1 else 'NO'}, {1 / wall:.1f}x margin; "
-                  f"{cpu:.3f} ms CPU: {'yes' if cpu <= 1 else 'NO'}, "
-                  f"{1 / cpu:.1f}x margin); parity "
-                  f"{b['parity']:.1e} on every test row; {int(b['size_bytes']):,} "
-                  "bytes.", ""]
+        lines += [
+            f"Goals for `{v.best}`: beats its teacher ({b['accuracy']:.3f} vs "
+            f"{teacher_acc:.3f}: {'yes' if beats else 'NO'})"
+            f"; >= 0.92 test accuracy ({'yes' if acc else 'NO'})"
+            f"; p99 batch-1 latency <= 1 ms ({wall:.3f} ms wall: "
+            f"{'yes' if wall <= 1 else 'NO'}, {1 / wall:.1f}x margin; "
+            f"{cpu:.3f} ms CPU: {'yes' if cpu <= 1 else 'NO'}, "
+            f"{1 / cpu:.1f}x margin); parity "
+            f"{b['parity']:.1e} on every test row; {int(b['size_bytes']):,} "
+            "bytes.",
+            "",
+        ]
     return lines
 
 
@@ -201,19 +258,42 @@ def youtube(workdir: Path) -> tuple[list[str], float, bool]:
     wrench_only = youtube_teacher(tr, False)
     grid, T, cw = distill_grid(teacher, tr, va, te)
     t0 = time.time()
-    q = qualify(candidates(), teacher, tr[["text"]], X_test=te[["text"]],
-                Y_test=te["label"], X_dev=va[["text"]], Y_dev=va["label"],
-                X_teacher_train=tr, X_teacher_test=te, constraints=CONSTRAINTS,
-                features=fs, temperature=T, confidence_weight=cw,
-                workdir=str(workdir / "yt"), n_latency=N_LATENCY)
+    q = qualify(
+        candidates(),
+        teacher,
+        tr[["text"]],
+        X_test=te[["text"]],
+        Y_test=te["label"],
+        X_dev=va[["text"]],
+        Y_dev=va["label"],
+        X_teacher_train=tr,
+        X_teacher_test=te,
+        constraints=CONSTRAINTS,
+        features=fs,
+        temperature=T,
+        confidence_weight=cw,
+        workdir=str(workdir / "yt"),
+        n_latency=N_LATENCY,
+    )
     elapsed = time.time() - t0
-    q_wrench = qualify({"torch_bag": TorchBag(), "tfidf_lr_C100": TfidfLogReg(C=100)},
-                       wrench_only, tr[["text"]], X_test=te[["text"]],
-                       Y_test=te["label"], X_dev=va[["text"]], Y_dev=va["label"],
-                       X_teacher_train=tr, X_teacher_test=te, constraints=CONSTRAINTS,
-                       features=fs, temperature=T, confidence_weight=cw,
-                       workdir=str(workdir / "yt_wrench"), n_latency=N_LATENCY[1],
-                       latency_batches=(1,))
+    q_wrench = qualify(
+        {"torch_bag": TorchBag(), "tfidf_lr_C100": TfidfLogReg(C=100)},
+        wrench_only,
+        tr[["text"]],
+        X_test=te[["text"]],
+        Y_test=te["label"],
+        X_dev=va[["text"]],
+        Y_dev=va["label"],
+        X_teacher_train=tr,
+        X_teacher_test=te,
+        constraints=CONSTRAINTS,
+        features=fs,
+        temperature=T,
+        confidence_weight=cw,
+        workdir=str(workdir / "yt_wrench"),
+        n_latency=N_LATENCY[1],
+        latency_batches=(1,),
+    )
     svh = soft_vs_hard(teacher, tr[["text"]], tr, te, te["label"], T, cw)
     t = q.table.set_index("candidate")
     teacher_acc = t.loc[teacher.name, "accuracy"]
@@ -231,35 +311,52 @@ def youtube(workdir: Path) -> tuple[list[str], float, bool]:
         *verdicts(q, teacher_acc),
     ]
     best_any = t[t["role"] == "student"]["accuracy"].idxmax()
-    lines += [f"Most accurate student on test (reported, not selected on): "
-              f"`{best_any}` {t.loc[best_any, 'accuracy']:.3f}. Qualification took "
-              f"{elapsed:.0f} s.", "",
-              "### Distillation grid (temperature x confidence weight)", "",
-              "Mean valid accuracy of "
-              f"{', '.join(GRID_STUDENTS)} chooses the pair; test is reported only.",
-              "", md(grid), "",
-              "### Teacher without the non-servable LFs (WRENCH LFs only)", "",
-              fmt_table(q_wrench.table), "",
-              "### Which feature LFs the teacher uses (LabelModel accuracy)", "",
-              "Chosen on valid. The student learns from the teacher's train-split "
-              "labels, so the train column (gold used only to report it) is what "
-              "the feature LFs buy the student. The date helps as context "
-              "(`burst_of_flagged`: most comments on the video within +-3 days "
-              "flagged by the LFs), not as an age (`late_in_thread`, 300+ days "
-              "after the video's first comment, lowers every split).", "",
-              md(variants), "",
-              "### Soft vs hard targets (same teacher, same students)", "",
-              md(svh), "",
-              "### Published anchors (WRENCH, YouTube test accuracy)", "",
-              md(ANCHORS, ".1f"), ""]
+    lines += [
+        f"Most accurate student on test (reported, not selected on): "
+        f"`{best_any}` {t.loc[best_any, 'accuracy']:.3f}. Qualification took "
+        f"{elapsed:.0f} s.",
+        "",
+        "### Distillation grid (temperature x confidence weight)",
+        "",
+        "Mean valid accuracy of "
+        f"{', '.join(GRID_STUDENTS)} chooses the pair; test is reported only.",
+        "",
+        md(grid),
+        "",
+        "### Teacher without the non-servable LFs (WRENCH LFs only)",
+        "",
+        fmt_table(q_wrench.table),
+        "",
+        "### Which feature LFs the teacher uses (LabelModel accuracy)",
+        "",
+        "Chosen on valid. The student learns from the teacher's train-split "
+        "labels, so the train column (gold used only to report it) is what "
+        "the feature LFs buy the student. The date helps as context "
+        "(`burst_of_flagged`: most comments on the video within +-3 days "
+        "flagged by the LFs), not as an age (`late_in_thread`, 300+ days "
+        "after the video's first comment, lowers every split).",
+        "",
+        md(variants),
+        "",
+        "### Soft vs hard targets (same teacher, same students)",
+        "",
+        md(svh),
+        "",
+        "### Published anchors (WRENCH, YouTube test accuracy)",
+        "",
+        md(ANCHORS, ".1f"),
+        "",
+    ]
     return lines, T, cw
 
 
 def trec(workdir: Path, T: float, cw: bool) -> list[str]:
     tr, va, te = load_trec()
     rules = trec_rules()
-    lfs = [regex_lf(r.pattern, int(r.label), name=f"rule{i}", flags=0)
-           for i, r in enumerate(rules.itertuples())]
+    lfs = [
+        regex_lf(r.pattern, int(r.label), name=f"rule{i}", flags=0)
+        for i, r in enumerate(rules.itertuples())
+    ]
     applier = PandasLFApplier(lfs)
 
     def featurize(df: pd.DataFrame) -> np.ndarray:
@@ -268,24 +365,50 @@ def trec(workdir: Path, T: float, cw: bool) -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = LabelModel(cardinality=6).fit(featurize(tr))
-    teacher = Teacher(model, featurize, name="LabelModel (68 TREC rules)",
-                      tasks=("question type",), lf_names=[lf.name for lf in lfs],
-                      cardinality=6)
+    teacher = Teacher(
+        model,
+        featurize,
+        name="LabelModel (68 TREC rules)",
+        tasks=("question type",),
+        lf_names=[lf.name for lf in lfs],
+        cardinality=6,
+    )
     fs = FeatureSet(servable=("text",), non_servable=("label_name", "label", "split"))
     t0 = time.time()
-    q = qualify({"tfidf_lr_C10": TfidfLogReg(C=10), "hashed_lr": HashedLinear(),
-                 "torch_bag": TorchBag()}, teacher, tr[["text"]],
-                X_test=te[["text"]], Y_test=te["label"], X_dev=va[["text"]],
-                Y_dev=va["label"], X_teacher_train=tr, X_teacher_test=te,
-                constraints=CONSTRAINTS, features=fs, temperature=T,
-                confidence_weight=cw, workdir=str(workdir / "trec"),
-                n_latency={1: 2000, 256: 40})
-    return ["## TREC (6 classes; test n = 500; F1 is macro)", "",
-            "Teacher: `LabelModel` over the 68 regex rules (no gold). Same "
-            f"constraints and the YouTube grid's temperature {T:g} and confidence "
-            f"weights {cw}.", "", fmt_table(q.table), "",
-            *verdicts(q, float(q.table.iloc[0]["accuracy"])),
-            f"Qualification took {time.time() - t0:.0f} s.", ""]
+    q = qualify(
+        {
+            "tfidf_lr_C10": TfidfLogReg(C=10),
+            "hashed_lr": HashedLinear(),
+            "torch_bag": TorchBag(),
+        },
+        teacher,
+        tr[["text"]],
+        X_test=te[["text"]],
+        Y_test=te["label"],
+        X_dev=va[["text"]],
+        Y_dev=va["label"],
+        X_teacher_train=tr,
+        X_teacher_test=te,
+        constraints=CONSTRAINTS,
+        features=fs,
+        temperature=T,
+        confidence_weight=cw,
+        workdir=str(workdir / "trec"),
+        n_latency={1: 2000, 256: 40},
+    )
+    return [
+        "## TREC (6 classes; test n = 500; F1 is macro)",
+        "",
+        "Teacher: `LabelModel` over the 68 regex rules (no gold). Same "
+        f"constraints and the YouTube grid's temperature {T:g} and confidence "
+        f"weights {cw}.",
+        "",
+        fmt_table(q.table),
+        "",
+        *verdicts(q, float(q.table.iloc[0]["accuracy"])),
+        f"Qualification took {time.time() - t0:.0f} s.",
+        "",
+    ]
 
 
 def main() -> None:
@@ -297,20 +420,24 @@ def main() -> None:
     warnings.filterwarnings("ignore", category=FutureWarning)
     load0 = os.getloadavg()
     with tempfile.TemporaryDirectory() as d:
-        lines = ["# Distillation: teacher -> qualified ONNX student", "",
-                 "Generated by `python bench/distill_bench.py`. Machine: "
-                 f"{platform.processor() or platform.machine()}, "
-                 f"{os.cpu_count()} cores, shared; load average at start "
-                 f"{load0[0]:.1f}. One thread for numpy/torch/onnxruntime. "
-                 "Latency = one `OnnxStudent.predict_proba` call on raw text "
-                 "(normalising/hashing included), ms, timed with "
-                 "`time.perf_counter_ns` (wall) and `time.process_time_ns` (CPU) "
-                 f"after 50 warm-up calls; {N_LATENCY[1]} calls at batch 1 (10 "
-                 f"passes over the test texts), {N_LATENCY[256]} at batch 256 "
-                 "(p99_ms_b256 is per batch). onnxruntime: 1 intra-op and 1 "
-                 "inter-op thread, sequential execution. The CPU time leaves out "
-                 "waiting for a core: on a loaded 2-core machine the wall p99 "
-                 "measures the scheduler.", ""]
+        lines = [
+            "# Distillation: teacher -> qualified ONNX student",
+            "",
+            "Generated by `python bench/distill_bench.py`. Machine: "
+            f"{platform.processor() or platform.machine()}, "
+            f"{os.cpu_count()} cores, shared; load average at start "
+            f"{load0[0]:.1f}. One thread for numpy/torch/onnxruntime. "
+            "Latency = one `OnnxStudent.predict_proba` call on raw text "
+            "(normalising/hashing included), ms, timed with "
+            "`time.perf_counter_ns` (wall) and `time.process_time_ns` (CPU) "
+            f"after 50 warm-up calls; {N_LATENCY[1]} calls at batch 1 (10 "
+            f"passes over the test texts), {N_LATENCY[256]} at batch 256 "
+            "(p99_ms_b256 is per batch). onnxruntime: 1 intra-op and 1 "
+            "inter-op thread, sequential execution. The CPU time leaves out "
+            "waiting for a core: on a loaded 2-core machine the wall p99 "
+            "measures the scheduler.",
+            "",
+        ]
         yt_lines, T, cw = youtube(Path(d))
         lines += yt_lines
         if not args.youtube:

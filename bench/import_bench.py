@@ -43,22 +43,33 @@ CASES = {
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT),
-                                                      env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), env.get("PYTHONPATH")])
+    )
     return env
 
 
 def time_import(stmt: str) -> float:
     """Seconds the statement takes in a fresh interpreter."""
-    out = subprocess.run([sys.executable, "-c", TIMED.format(stmt=stmt)],
-                         capture_output=True, text=True, env=_env(), check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", TIMED.format(stmt=stmt)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
 def top_modules(stmt: str, k: int = 10) -> list[tuple[str, float]]:
     """Top-level packages (not snorkel_nb itself) by cumulative import time."""
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", stmt],
-                         capture_output=True, text=True, env=_env(), check=True)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", stmt],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=True,
+    )
     rows = {}
     for line in out.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
@@ -80,10 +91,18 @@ def main() -> None:
         print(f"{label:36s} median {medians[label][0]:.3f} s")
     top = top_modules("import snorkel_nb.labeling")
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, snorkel_nb.labeling; print(','.join("
-         "m for m in ('torch', 'scipy.stats', 'scipy.optimize', 'scipy.sparse', "
-         "'sklearn', 'pandas') if m in sys.modules))"],
-        capture_output=True, text=True, env=_env(), check=True).stdout.strip()
+        [
+            sys.executable,
+            "-c",
+            "import sys, snorkel_nb.labeling; print(','.join("
+            "m for m in ('torch', 'scipy.stats', 'scipy.optimize', 'scipy.sparse', "
+            "'sklearn', 'pandas') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=True,
+    ).stdout.strip()
     lines = [
         "# Import time",
         "",
@@ -102,7 +121,7 @@ def main() -> None:
         f"Heavy modules loaded by `import snorkel_nb.labeling`: `{loaded or 'none'}`.",
         "",
         "Largest cumulative import times (`python -X importtime -c "
-        "\"import snorkel_nb.labeling\"`, one run, top-level packages):",
+        '"import snorkel_nb.labeling"`, one run, top-level packages):',
         "",
         "| module | cumulative s |",
         "|---|---:|",

@@ -26,11 +26,21 @@ from snorkel_nb.labeling.model.synthetic import simulate_workers
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 WS, CROWD = SHARED / "ws", SHARED / "crowd"
 TREC_LABELS = ["ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"]
-TREC_RULE = {"ABBREVIATION": "ABBR", "DESCRIPTION": "DESC", "ENTITY": "ENTY",
-             "HUMAN": "HUM", "LOCATION": "LOC", "NUMERIC": "NUM"}
-WEATHER_LABELS = ["Negative", "Positive", "I can't tell",
-                  "Neutral / author is just sharing information",
-                  "Tweet not related to weather condition"]
+TREC_RULE = {
+    "ABBREVIATION": "ABBR",
+    "DESCRIPTION": "DESC",
+    "ENTITY": "ENTY",
+    "HUMAN": "HUM",
+    "LOCATION": "LOC",
+    "NUMERIC": "NUM",
+}
+WEATHER_LABELS = [
+    "Negative",
+    "Positive",
+    "I can't tell",
+    "Neutral / author is just sharing information",
+    "Tweet not related to weather condition",
+]
 
 
 def _wrench_json(name: str, split: str) -> tuple[np.ndarray, np.ndarray]:
@@ -46,13 +56,21 @@ def _split_set(name: str, k: int, metric: str, train, test, valid) -> dict:
 
 
 def youtube() -> dict:
-    return _split_set("youtube", 2, "accuracy", *(
-        _wrench_json("youtube", s) for s in ("train", "test", "valid")))
+    return _split_set(
+        "youtube",
+        2,
+        "accuracy",
+        *(_wrench_json("youtube", s) for s in ("train", "test", "valid")),
+    )
 
 
 def hausa() -> dict:
-    return _split_set("hausa", 5, "accuracy", *(
-        _wrench_json("hausa", s) for s in ("train", "test", "valid")))
+    return _split_set(
+        "hausa",
+        5,
+        "accuracy",
+        *(_wrench_json("hausa", s) for s in ("train", "test", "valid")),
+    )
 
 
 def _trec_split(split: str) -> tuple[np.ndarray, np.ndarray]:
@@ -80,8 +98,9 @@ def _trec_split(split: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def trec() -> dict:
-    return _split_set("trec", 6, "accuracy", *(
-        _trec_split(s) for s in ("train", "test", "valid")))
+    return _split_set(
+        "trec", 6, "accuracy", *(_trec_split(s) for s in ("train", "test", "valid"))
+    )
 
 
 def cdr() -> dict:
@@ -101,8 +120,16 @@ def cdr() -> dict:
         return np.where(np.asarray(y) == 1, 1, 0).astype(np.int64)
 
     Yd = convy(Ys[1])
-    return dict(name="cdr", k=2, L=conv(L_train), Le=conv(L_dev), Ye=Yd, Yd=Yd,
-                Yt=convy(Ys[0]), metric="f1")
+    return dict(
+        name="cdr",
+        k=2,
+        L=conv(L_train),
+        Le=conv(L_dev),
+        Ye=Yd,
+        Yd=Yd,
+        Yt=convy(Ys[0]),
+        metric="f1",
+    )
 
 
 def _mat(name: str, metric: str) -> dict:
@@ -115,8 +142,14 @@ def _mat(name: str, metric: str) -> dict:
 
     train = split("train_pred", "train_labels")
     k = int(max(train[0].max(), train[1].max())) + 1
-    return _split_set(name, k, metric, train, split("test_pred", "test_labels"),
-                      split("val_pred", "validation_labels"))
+    return _split_set(
+        name,
+        k,
+        metric,
+        train,
+        split("test_pred", "test_labels"),
+        split("val_pred", "validation_labels"),
+    )
 
 
 def imdb() -> dict:
@@ -134,8 +167,9 @@ def _crowd_set(name: str, L: np.ndarray, Y: np.ndarray, k: int) -> dict:
 def rte() -> dict:
     """Snow et al. (2008) RTE: 800 items x 164 workers, binary, gold for all."""
     df = pd.read_csv(CROWD / "rte" / "rte.standardized.csv")
-    L, items, _ = crowd_to_label_matrix(df, item="orig_id", worker="!amt_worker_ids",
-                                        label="response")
+    L, items, _ = crowd_to_label_matrix(
+        df, item="orig_id", worker="!amt_worker_ids", label="response"
+    )
     gold = df.groupby("orig_id")["gold"].first()
     return _crowd_set("rte (crowd)", L.astype(np.int8), gold.loc[items].to_numpy(), 2)
 
@@ -146,8 +180,13 @@ def weather() -> dict:
     confidence 1 (see SOURCE.md: this gold is itself crowd-derived)."""
     votes = pd.read_csv(CROWD / "weather" / "weather-non-agg-DFE.csv")
     ref = pd.read_csv(CROWD / "weather" / "weather-evaluated-agg-DFE.csv")
-    L, items, _ = crowd_to_label_matrix(votes, item="tweet_id", worker="worker_id",
-                                        label="emotion", labels=WEATHER_LABELS)
+    L, items, _ = crowd_to_label_matrix(
+        votes,
+        item="tweet_id",
+        worker="worker_id",
+        label="emotion",
+        labels=WEATHER_LABELS,
+    )
     ok = ref[(ref.correct_category == "Yes") & (ref.correct_category_conf == 1)]
     gold = dict(zip(ok.tweet_id, ok.sentiment.map(WEATHER_LABELS.index)))
     Y = np.array([gold.get(i, -1) for i in items], dtype=np.int64)

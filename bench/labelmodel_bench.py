@@ -65,8 +65,12 @@ def real_sets() -> list[dict]:
     sets present on disk (converted by ``label_sets``, shared with
     ``labelmodel_sets_bench.py``). Train gold is only ever used for scoring."""
     out = []
-    for name, split in (("youtube", "test"), ("hausa", "test"), ("trec", "test"),
-                        ("cdr", "dev")):
+    for name, split in (
+        ("youtube", "test"),
+        ("hausa", "test"),
+        ("trec", "test"),
+        ("cdr", "dev"),
+    ):
         if (DATA / name).exists():
             d = getattr(label_sets, name)()
             d["name"] = f"{name} ({split})"

@@ -82,8 +82,13 @@ MODELS = {
     "DawidSkene (ours)": ours(DawidSkene),
     **{name: wrap(fn) for name, fn in peers.PEERS.items()},
 }
-GOLD_FREE_PEERS = ("Snorkel LabelModel", "FlyingSquid", "Dawid-Skene (plain)", "HLM",
-                   "majority vote")
+GOLD_FREE_PEERS = (
+    "Snorkel LabelModel",
+    "FlyingSquid",
+    "Dawid-Skene (plain)",
+    "HLM",
+    "majority vote",
+)
 
 
 def calibration(P: np.ndarray, Y: np.ndarray, bins: int = 15) -> tuple[float, float]:
@@ -122,14 +127,29 @@ def evaluate(d: dict) -> list[dict]:
         chosen = ""
         if model is not None and hasattr(model, "fit_report_"):
             rep = model.fit_report_
-            chosen = {"fit": "label model", "guarded refit": "label model (guarded refit)",
-                      "tie break": "label model (majority vote, fit breaks ties)"
-                      }.get(rep.get("outcome", ""), rep.get("outcome", ""))
-        rows.append(dict(set=d["name"], model=name, score=100 * score, brier=brier,
-                         ece=ece, ties=ties, secs=secs, chosen=chosen,
-                         n=int(d["L"].shape[0]), m=int(d["L"].shape[1])))
-        print(f"  {d['name']:30s} {name:28s} {100 * score:6.2f}  {secs:6.2f}s {chosen}",
-              flush=True)
+            chosen = {
+                "fit": "label model",
+                "guarded refit": "label model (guarded refit)",
+                "tie break": "label model (majority vote, fit breaks ties)",
+            }.get(rep.get("outcome", ""), rep.get("outcome", ""))
+        rows.append(
+            dict(
+                set=d["name"],
+                model=name,
+                score=100 * score,
+                brier=brier,
+                ece=ece,
+                ties=ties,
+                secs=secs,
+                chosen=chosen,
+                n=int(d["L"].shape[0]),
+                m=int(d["L"].shape[1]),
+            )
+        )
+        print(
+            f"  {d['name']:30s} {name:28s} {100 * score:6.2f}  {secs:6.2f}s {chosen}",
+            flush=True,
+        )
     return rows
 
 
@@ -157,8 +177,9 @@ def snorkel_fit_time(n: int, m: int, k: int) -> float:
 
     d = generate_synthetic(n=n, m=m, k=k, seed=0)
     t = time.perf_counter()
-    SLM(cardinality=k, verbose=False).fit(d.L.astype(np.int64), seed=0,
-                                          progress_bar=False)
+    SLM(cardinality=k, verbose=False).fit(
+        d.L.astype(np.int64), seed=0, progress_bar=False
+    )
     return time.perf_counter() - t
 
 
@@ -180,13 +201,16 @@ def table(rows: list[dict]) -> str:
             txt = f"{r['score']:.1f}"
             cells.append(f"**{txt}**" if r["score"] == best else txt)
         chosen = by[(s, "LabelModel (ours, default)")]["chosen"]
-        lines.append(f"| {s} | {r0['n']} x {r0['m']} | " + " | ".join(cells)
-                     + f" | {chosen} |")
+        lines.append(
+            f"| {s} | {r0['n']} x {r0['m']} | " + " | ".join(cells) + f" | {chosen} |"
+        )
     means = []
     for mm in models:
         vals = [by[(s, mm)]["score"] for s in sets if (s, mm) in by]
-        means.append(f"{np.mean(vals):.2f}" + ("" if len(vals) == len(sets)
-                                               else f" ({len(vals)} sets)"))
+        means.append(
+            f"{np.mean(vals):.2f}"
+            + ("" if len(vals) == len(sets) else f" ({len(vals)} sets)")
+        )
     lines.append("| **mean** | | " + " | ".join(means) + " | |")
     return "\n".join(lines)
 
@@ -204,8 +228,9 @@ def _grid(rows: list[dict], cell) -> str:
 
 
 def calib_table(rows: list[dict]) -> str:
-    return _grid(rows, lambda r: f"{r['brier']:.3f} / {r['ece']:.3f} / "
-                                 f"{100 * r['ties']:.0f}%")
+    return _grid(
+        rows, lambda r: f"{r['brier']:.3f} / {r['ece']:.3f} / {100 * r['ties']:.0f}%"
+    )
 
 
 def time_table(rows: list[dict]) -> str:
@@ -218,8 +243,11 @@ def goals(rows: list[dict]) -> str:
     us = "LabelModel (ours, default)"
     gains = [by[(s, us)] - by[(s, "majority vote")] for s in sets]
     peer_names = [p for p in GOLD_FREE_PEERS if p != "majority vote"]
-    peer_means = {p: np.mean([by[(s, p)] for s in sets if (s, p) in by])
-                  for p in peer_names if all((s, p) in by for s in sets)}
+    peer_means = {
+        p: np.mean([by[(s, p)] for s in sets if (s, p) in by])
+        for p in peer_names
+        if all((s, p) in by for s in sets)
+    }
     best_peer = max(peer_means, key=peer_means.get) if peer_means else None
     gaps = []
     for s in sets:
@@ -229,21 +257,26 @@ def goals(rows: list[dict]) -> str:
     worst_gap = min(gaps)
     ok = lambda b: "yes" if b else "**no**"  # noqa: E731
     lines = [
-        "| goal | result | met? |", "|---|---|---|",
+        "| goal | result | met? |",
+        "|---|---|---|",
         f"| never below majority vote (0.5 tolerance) | worst {worst_mv[0]:+.2f} "
         f"({worst_mv[1]}) | {ok(worst_mv[0] >= -0.5)} |",
         f"| mean gain over majority vote >= 1.5 | {np.mean(gains):+.2f} | "
         f"{ok(np.mean(gains) >= 1.5)} |",
     ]
     if best_peer:
-        lines.append(f"| mean >= best gold-free peer's mean | ours "
-                     f"{np.mean([by[(s, us)] for s in sets]):.2f} vs {best_peer} "
-                     f"{peer_means[best_peer]:.2f} | "
-                     f"{ok(np.mean([by[(s, us)] for s in sets]) >= peer_means[best_peer])} |")
-    lines.append(f"| each set within 1.0 of the best peer | worst {worst_gap[0]:+.2f} "
-                 f"({worst_gap[1]} vs {worst_gap[2]}); "
-                 + ", ".join(f"{s} {g:+.1f}" for g, s, _ in gaps if g < -1.0)
-                 + f" | {ok(worst_gap[0] >= -1.0)} |")
+        lines.append(
+            f"| mean >= best gold-free peer's mean | ours "
+            f"{np.mean([by[(s, us)] for s in sets]):.2f} vs {best_peer} "
+            f"{peer_means[best_peer]:.2f} | "
+            f"{ok(np.mean([by[(s, us)] for s in sets]) >= peer_means[best_peer])} |"
+        )
+    lines.append(
+        f"| each set within 1.0 of the best peer | worst {worst_gap[0]:+.2f} "
+        f"({worst_gap[1]} vs {worst_gap[2]}); "
+        + ", ".join(f"{s} {g:+.1f}" for g, s, _ in gaps if g < -1.0)
+        + f" | {ok(worst_gap[0] >= -1.0)} |"
+    )
     return "\n".join(lines)
 
 
@@ -265,46 +298,66 @@ def _ms(wall: float, cpu: float) -> str:
 
 
 def speed_section(sets: list[dict]) -> str:
-    lines = ["Wall time, with the process's CPU time in brackets (one thread: on a "
-             "quiet machine the two agree; on a loaded one only CPU time is "
-             "meaningful).\n",
-             "| fit | ours | goal | Snorkel (same run) |", "|---|---|---|---|"]
+    lines = [
+        "Wall time, with the process's CPU time in brackets (one thread: on a "
+        "quiet machine the two agree; on a loaded one only CPU time is "
+        "meaningful).\n",
+        "| fit | ours | goal | Snorkel (same run) |",
+        "|---|---|---|---|",
+    ]
     f1, p1, c1 = fit_time(10000, 20, 2, reps=5)
-    lines.append(f"| 10k x 20, k = 2 (default, selection included) | {_ms(f1, c1)} "
-                 "| <= 100 ms | |")
-    small = [(f"{d['name']} ({d['L'].shape[0]} x {d['L'].shape[1]})",
-              *small_fit_time(d["L"], d["k"])) for d in sets
-             if d["L"].shape[0] <= 10000 and d["L"].shape[1] <= 20]
+    lines.append(
+        f"| 10k x 20, k = 2 (default, selection included) | {_ms(f1, c1)} "
+        "| <= 100 ms | |"
+    )
+    small = [
+        (
+            f"{d['name']} ({d['L'].shape[0]} x {d['L'].shape[1]})",
+            *small_fit_time(d["L"], d["k"]),
+        )
+        for d in sets
+        if d["L"].shape[0] <= 10000 and d["L"].shape[1] <= 20
+    ]
     for name, secs, cpu in small:
         lines.append(f"| {name} | {_ms(secs, cpu)} | | |")
     med = float(np.median([x[1] for x in small] + [f1]))
     med_cpu = float(np.median([x[2] for x in small] + [c1]))
-    lines.append(f"| **median over the sets with n <= 10k, m <= 20 and 10k x 20** | "
-                 f"**{_ms(med, med_cpu)}** | <= 100 ms | |")
+    lines.append(
+        f"| **median over the sets with n <= 10k, m <= 20 and 10k x 20** | "
+        f"**{_ms(med, med_cpu)}** | <= 100 ms | |"
+    )
     f2, _, c2 = fit_time(100000, 30, 2, reps=3)
     lines.append(f"| 100k x 30, k = 2 | {_ms(f2, c2)} | <= 300 ms | |")
     lines.append(f"| predict 10k rows (m = 20) | {p1 * 1e3:.1f} ms | <= 10 ms | |")
     f3, _, c3 = fit_time(1000000, 50, 2, reps=1)
     s3 = snorkel_fit_time(1000000, 50, 2)
-    lines.append(f"| 1M x 50, k = 2 | {f3:.2f} s ({c3:.2f} s CPU) | >= 10x faster "
-                 f"than Snorkel | {s3:.2f} s ({s3 / f3:.1f}x) |")
+    lines.append(
+        f"| 1M x 50, k = 2 | {f3:.2f} s ({c3:.2f} s CPU) | >= 10x faster "
+        f"than Snorkel | {s3:.2f} s ({s3 / f3:.1f}x) |"
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--no-speed", action="store_true")
-    ap.add_argument("--speed-only", action="store_true",
-                    help="only the speed checks (writes bench/results/labelmodel_speed.md)")
+    ap.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="only the speed checks (writes bench/results/labelmodel_speed.md)",
+    )
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
     logging.getLogger("pgmpy").setLevel(logging.ERROR)
     sets = label_sets.available()
     if args.speed_only:
         out = args.out.with_name("labelmodel_speed.md")
-        text = ("# Label-model fit speed (default settings, one thread)\n\nGenerated by "
-                "`python bench/labelmodel_sets_bench.py --speed-only`.\n\n"
-                + speed_section(sets) + "\n")
+        text = (
+            "# Label-model fit speed (default settings, one thread)\n\nGenerated by "
+            "`python bench/labelmodel_sets_bench.py --speed-only`.\n\n"
+            + speed_section(sets)
+            + "\n"
+        )
         out.write_text(text)
         print(text)
         print(f"wrote {out}")
@@ -312,21 +365,31 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for d in sets:
         rows.extend(evaluate(d))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
-    text = [f"# Label models on the shared real sets\n\nGenerated by "
-            f"`python bench/labelmodel_sets_bench.py` at {commit} (plus uncommitted "
-            "changes, if any, of the session that ran it).\n",
-            __doc__.split("Protocol", 1)[1].split("Writes")[0].strip().join(
-                ["**Protocol**", ""]),
-            "\n## Scores (% on covered rows; bold = best)\n", table(rows),
-            "\n## Goals\n", goals(rows),
-            "\n## Calibration on the same rows: Brier / ECE / share of exact ties\n",
-            calib_table(rows), "\n## Fit + predict seconds (one thread)\n",
-            time_table(rows)]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    text = [
+        f"# Label models on the shared real sets\n\nGenerated by "
+        f"`python bench/labelmodel_sets_bench.py` at {commit} (plus uncommitted "
+        "changes, if any, of the session that ran it).\n",
+        __doc__.split("Protocol", 1)[1]
+        .split("Writes")[0]
+        .strip()
+        .join(["**Protocol**", ""]),
+        "\n## Scores (% on covered rows; bold = best)\n",
+        table(rows),
+        "\n## Goals\n",
+        goals(rows),
+        "\n## Calibration on the same rows: Brier / ECE / share of exact ties\n",
+        calib_table(rows),
+        "\n## Fit + predict seconds (one thread)\n",
+        time_table(rows),
+    ]
     if not args.no_speed:
-        text += ["\n## Speed (default settings, selection included)\n",
-                 speed_section(sets)]
+        text += [
+            "\n## Speed (default settings, selection included)\n",
+            speed_section(sets),
+        ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(text) + "\n")
     print("\n".join(text))

@@ -66,8 +66,10 @@ def trec_fine(lines: list[str]) -> None:
     L = app.apply(train, progress_bar=False)["fine"]
     y = trec_labels(train, g)["fine"]
     dt, a_lm, a_mv = _versus_mv(L, y, g.cardinality("fine"))
-    lines.append(f"| TREC fine as one task, {L.shape[0]:,} x {L.shape[1]}, k = 50 "
-                 f"(scored on its rows) | {dt:.2f} | {a_lm:.3f} | {a_mv:.3f} |")
+    lines.append(
+        f"| TREC fine as one task, {L.shape[0]:,} x {L.shape[1]}, k = 50 "
+        f"(scored on its rows) | {dt:.2f} | {a_lm:.3f} | {a_mv:.3f} |"
+    )
     print(lines[-1], flush=True)
     # the full train split, scored on the test split
     train, _, test = load_trec_hierarchy(small=False)
@@ -79,9 +81,11 @@ def trec_fine(lines: list[str]) -> None:
     dt = time.perf_counter() - t
     cov = (Lt >= 0).any(1)
     mv = MajorityLabelVoter(cardinality=50).predict(Lt, tie_break_policy="random")
-    lines.append(f"| TREC fine as one task, {L.shape[0]:,} x {L.shape[1]}, k = 50 "
-                 f"(scored on test) | {dt:.2f} | {_acc(lm.predict(Lt), yt, cov):.3f} "
-                 f"| {_acc(mv, yt, cov):.3f} |")
+    lines.append(
+        f"| TREC fine as one task, {L.shape[0]:,} x {L.shape[1]}, k = 50 "
+        f"(scored on test) | {dt:.2f} | {_acc(lm.predict(Lt), yt, cov):.3f} "
+        f"| {_acc(mv, yt, cov):.3f} |"
+    )
     print(lines[-1], flush=True)
 
 
@@ -89,8 +93,10 @@ def planted_k30(lines: list[str]) -> None:
     d = generate_synthetic(n=3000, m=15, k=30, seed=0)
     dt, a_lm, a_mv = _versus_mv(d.L, d.Y, 30)
     err = np.abs(LabelModel(cardinality=30).fit(d.L).get_weights() - d.accuracies).max()
-    lines.append(f"| synthetic 3,000 x 15, k = 30 (max accuracy error {err:.3f}) "
-                 f"| {dt:.2f} | {a_lm:.3f} | {a_mv:.3f} |")
+    lines.append(
+        f"| synthetic 3,000 x 15, k = 30 (max accuracy error {err:.3f}) "
+        f"| {dt:.2f} | {a_lm:.3f} | {a_mv:.3f} |"
+    )
     print(lines[-1], flush=True)
 
 
@@ -98,8 +104,15 @@ def multitask_memory(lines: list[str], n: int) -> None:
     from snorkel_nb.multitask.label_model import MultiTaskLabelModel
     from snorkel_nb.multitask.synthetic import generate_hierarchical
 
-    d = generate_hierarchical(n=n, k_coarse=6, fine_per_coarse=[2, 4, 22, 4, 5, 13],
-                              m_coarse=10, m_fine=40, single_label=True, seed=0)
+    d = generate_hierarchical(
+        n=n,
+        k_coarse=6,
+        fine_per_coarse=[2, 4, 22, 4, 5, 13],
+        m_coarse=10,
+        m_fine=40,
+        single_label=True,
+        seed=0,
+    )
     int8_mb = sum(x.nbytes for x in d.L.values()) / 2**20
     tracemalloc.start()
     t = time.perf_counter()
@@ -107,9 +120,12 @@ def multitask_memory(lines: list[str], n: int) -> None:
     dt = time.perf_counter() - t
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    lines += ["", f"Multi-task fit, 6 / 50 hierarchy, {n:,} x 50 one-label rules: "
-              f"{dt:.1f} s (under tracemalloc), traced peak {peak:.1f} MB for "
-              f"{int8_mb:.1f} MB of int8 votes ({peak / int8_mb:.2f}x)."]
+    lines += [
+        "",
+        f"Multi-task fit, 6 / 50 hierarchy, {n:,} x 50 one-label rules: "
+        f"{dt:.1f} s (under tracemalloc), traced peak {peak:.1f} MB for "
+        f"{int8_mb:.1f} MB of int8 votes ({peak / int8_mb:.2f}x).",
+    ]
     print(lines[-1], flush=True)
 
 
@@ -120,12 +136,16 @@ def main() -> None:
     a = ap.parse_args()
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
-    lines = ["# Label-model engine at large k", "",
-             f"`python bench/lmstats_bench.py{' --quick' if a.quick else ''}`; one "
-             "thread; accuracy on covered rows (majority vote: seeded random "
-             "tie-break).", "",
-             "| case | LabelModel fit (s) | LabelModel acc | majority vote acc |",
-             "|---|---|---|---|"]
+    lines = [
+        "# Label-model engine at large k",
+        "",
+        f"`python bench/lmstats_bench.py{' --quick' if a.quick else ''}`; one "
+        "thread; accuracy on covered rows (majority vote: seeded random "
+        "tie-break).",
+        "",
+        "| case | LabelModel fit (s) | LabelModel acc | majority vote acc |",
+        "|---|---|---|---|",
+    ]
     trec_fine(lines)
     planted_k30(lines)
     multitask_memory(lines, 200_000 if a.quick else 1_000_000)

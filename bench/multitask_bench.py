@@ -59,10 +59,16 @@ TASKS = ("coarse", "fine")
 # (c) runs with the multi-task defaults (default_settings: no dev tuning);
 # the engine's own defaults and last session's dev-chosen setting are shown
 # for reference only, never chosen on test.
-SETTINGS = [{}, {"prior_strength": 1.0, "em_steps": 300},
-            {"prior_strength": 100.0, "em_steps": 0}]
-SETTING_NAMES = ["multi-task defaults", "engine defaults (prior_strength=1, em_steps=300)",
-                 "last session's dev choice (prior_strength=100, em_steps=0)"]
+SETTINGS = [
+    {},
+    {"prior_strength": 1.0, "em_steps": 300},
+    {"prior_strength": 100.0, "em_steps": 0},
+]
+SETTING_NAMES = [
+    "multi-task defaults",
+    "engine defaults (prior_strength=1, em_steps=300)",
+    "last session's dev choice (prior_strength=100, em_steps=0)",
+]
 
 
 class Step:
@@ -84,8 +90,12 @@ def acc(pred: np.ndarray, y: np.ndarray) -> float:
 
 
 def implied_coarse(L_fine: np.ndarray, g: TaskGraph) -> np.ndarray:
-    parent = np.array([g.label_index("coarse", g.parent_label("coarse", "fine", f))
-                       for f in g.labels("fine")])
+    parent = np.array(
+        [
+            g.label_index("coarse", g.parent_label("coarse", "fine", f))
+            for f in g.labels("fine")
+        ]
+    )
     return np.where(L_fine >= 0, parent[np.clip(L_fine, 0, None)], -1)
 
 
@@ -94,31 +104,54 @@ def trec(lines: list[str], epochs: int) -> None:
     g = trec_graph()
     app = MultiTaskLFApplier(trec_lfs(g), g)
     with Step() as s:
-        L = {n: app.apply(d, progress_bar=False) for n, d in
-             (("train", tr), ("dev", dev), ("test", te))}
+        L = {
+            n: app.apply(d, progress_bar=False)
+            for n, d in (("train", tr), ("dev", dev), ("test", te))
+        }
     Yd, Yt = trec_labels(dev, g), trec_labels(te, g)
     ncols = {t: L["train"][t].shape[1] for t in TASKS}
     cov = {t: float((L["train"][t] >= 0).any(1).mean()) for t in TASKS}
     rows: list[tuple[str, float, float, float, float]] = []
-    lines += ["## TREC (train 4952 / dev 500 / test 500)", "",
-              f"LFs: {ncols['coarse']} coarse rules, {ncols['fine']} fine LFs; train "
-              f"coverage coarse {cov['coarse']:.1%}, fine {cov['fine']:.1%}; applying "
-              f"them to all three splits took {s.seconds:.2f} s.", ""]
+    lines += [
+        "## TREC (train 4952 / dev 500 / test 500)",
+        "",
+        f"LFs: {ncols['coarse']} coarse rules, {ncols['fine']} fine LFs; train "
+        f"coverage coarse {cov['coarse']:.1%}, fine {cov['fine']:.1%}; applying "
+        f"them to all three splits took {s.seconds:.2f} s.",
+        "",
+    ]
 
     with Step() as s:
         Lc = np.hstack([L["test"]["coarse"], implied_coarse(L["test"]["fine"], g)])
         mv_c = MajorityLabelVoter(cardinality=6).predict(Lc, tie_break_policy="random")
-        mv_f = MajorityLabelVoter(cardinality=50).predict(L["test"]["fine"],
-                                                          tie_break_policy="random")
-    rows.append(("(a) majority vote", acc(mv_c, Yt["coarse"]), acc(mv_f, Yt["fine"]),
-                 s.seconds, s.peak_mb))
+        mv_f = MajorityLabelVoter(cardinality=50).predict(
+            L["test"]["fine"], tie_break_policy="random"
+        )
+    rows.append(
+        (
+            "(a) majority vote",
+            acc(mv_c, Yt["coarse"]),
+            acc(mv_f, Yt["fine"]),
+            s.seconds,
+            s.peak_mb,
+        )
+    )
 
     with Step() as s:
-        ind = {t: LabelModel(cardinality=g.cardinality(t)).fit(
-            L["train"][t], Y_dev=Yd[t]) for t in TASKS}
+        ind = {
+            t: LabelModel(cardinality=g.cardinality(t)).fit(L["train"][t], Y_dev=Yd[t])
+            for t in TASKS
+        }
     pred = {t: ind[t].predict(L["test"][t], tie_break_policy="random") for t in TASKS}
-    rows.append(("(b) independent label models", acc(pred["coarse"], Yt["coarse"]),
-                 acc(pred["fine"], Yt["fine"]), s.seconds, s.peak_mb))
+    rows.append(
+        (
+            "(b) independent label models",
+            acc(pred["coarse"], Yt["coarse"]),
+            acc(pred["fine"], Yt["fine"]),
+            s.seconds,
+            s.peak_mb,
+        )
+    )
 
     mt = None
     for kw, label in zip(SETTINGS, SETTING_NAMES):
@@ -128,14 +161,23 @@ def trec(lines: list[str], epochs: int) -> None:
         dev_acc = np.mean([acc(pd_[t], Yd[t]) for t in TASKS])
         pt = cand.predict(L["test"])
         name = "(c) multi-task label model, " + label
-        rows.append((name + f" [dev mean {dev_acc:.3f}]", acc(pt["coarse"], Yt["coarse"]),
-                     acc(pt["fine"], Yt["fine"]), s.seconds, s.peak_mb))
+        rows.append(
+            (
+                name + f" [dev mean {dev_acc:.3f}]",
+                acc(pt["coarse"], Yt["coarse"]),
+                acc(pt["fine"], Yt["fine"]),
+                s.seconds,
+                s.peak_mb,
+            )
+        )
         if mt is None:
             mt = cand
             cfg = cand.models_[0].config
-            lines.append(f"(c) used downstream: the multi-task defaults, which chose "
-                         f"prior_strength={cfg.prior_strength}, em_steps={cfg.em_steps} "
-                         "from the training matrix alone (no dev tuning).")
+            lines.append(
+                f"(c) used downstream: the multi-task defaults, which chose "
+                f"prior_strength={cfg.prior_strength}, em_steps={cfg.em_steps} "
+                "from the training matrix alone (no dev tuning)."
+            )
             lines.append("")
 
     P = mt.predict_proba(L["train"])
@@ -144,55 +186,90 @@ def trec(lines: list[str], epochs: int) -> None:
         voted |= (L["train"][t] >= 0).any(1)
     texts = tr["text"].tolist()
     Ytrain = {t: P[t][voted] for t in TASKS}
-    kw = dict(trunk="text", hidden=(128,), emb_dim=128, n_epochs=epochs, lr=2e-3,
-              batch_size=64, patience=5, progress_bar=False, seed=0,
-              tfidf={"min_df": 2})
-    for name, extra in (("(d) MultitaskModel on (c)", {}),
-                        ("(f) (d) without parent->child wiring",
-                         {"parent_wiring": False})):
+    kw = dict(
+        trunk="text",
+        hidden=(128,),
+        emb_dim=128,
+        n_epochs=epochs,
+        lr=2e-3,
+        batch_size=64,
+        patience=5,
+        progress_bar=False,
+        seed=0,
+        tfidf={"min_df": 2},
+    )
+    for name, extra in (
+        ("(d) MultitaskModel on (c)", {}),
+        ("(f) (d) without parent->child wiring", {"parent_wiring": False}),
+    ):
         with Step() as s:
             m = MultitaskModel(g, **kw, **extra).fit(
-                [texts[i] for i in np.flatnonzero(voted)], Ytrain,
-                dev["text"].tolist(), Yd)
+                [texts[i] for i in np.flatnonzero(voted)],
+                Ytrain,
+                dev["text"].tolist(),
+                Yd,
+            )
         sc = m.score(te["text"].tolist(), Yt)
         rows.append((name, sc["coarse"], sc["fine"], s.seconds, s.peak_mb))
     with Step() as s:
         m = MultitaskModel(g, **{**kw, "patience": 0}).fit(dev["text"].tolist(), Yd)
     sc = m.score(te["text"].tolist(), Yt)
-    rows.append(("(e) same network, dev labels only", sc["coarse"], sc["fine"],
-                 s.seconds, s.peak_mb))
+    rows.append(
+        (
+            "(e) same network, dev labels only",
+            sc["coarse"],
+            sc["fine"],
+            s.seconds,
+            s.peak_mb,
+        )
+    )
     rows.sort(key=lambda r: r[0])
-    lines += ["| method | coarse acc | fine acc | mean | fit/train s | peak MB (traced) |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        "| method | coarse acc | fine acc | mean | fit/train s | peak MB (traced) |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r[0]} | {r[1]:.3f} | {r[2]:.3f} | {(r[1] + r[2]) / 2:.3f} | "
-                     f"{r[3]:.1f} | {r[4]:.0f} |")
+        lines.append(
+            f"| {r[0]} | {r[1]:.3f} | {r[2]:.3f} | {(r[1] + r[2]) / 2:.3f} | "
+            f"{r[3]:.1f} | {r[4]:.0f} |"
+        )
     lines.append("")
     print("\n".join(lines), flush=True)
 
 
 SYN_CONFIGS = {
-    "multi-class LFs, 3 x 3 (8 coarse / 6 fine LFs, sibling errors 0.3)":
-        dict(m_coarse=8, m_fine=6, sibling_error=0.3),
-    "one-label rules, 3 x 3 (10 coarse / 15 fine rules, sibling errors 0.5)":
-        dict(m_coarse=10, m_fine=15, sibling_error=0.5, single_label=True),
-    "one-label rules, 6 / 50 (20 coarse / 60 fine rules, sibling errors 0.5)":
-        dict(k_coarse=6, fine_per_coarse=[2, 4, 22, 4, 5, 13], m_coarse=20, m_fine=60,
-             sibling_error=0.5, single_label=True),
+    "multi-class LFs, 3 x 3 (8 coarse / 6 fine LFs, sibling errors 0.3)": dict(
+        m_coarse=8, m_fine=6, sibling_error=0.3
+    ),
+    "one-label rules, 3 x 3 (10 coarse / 15 fine rules, sibling errors 0.5)": dict(
+        m_coarse=10, m_fine=15, sibling_error=0.5, single_label=True
+    ),
+    "one-label rules, 6 / 50 (20 coarse / 60 fine rules, sibling errors 0.5)": dict(
+        k_coarse=6,
+        fine_per_coarse=[2, 4, 22, 4, 5, 13],
+        m_coarse=20,
+        m_fine=60,
+        sibling_error=0.5,
+        single_label=True,
+    ),
 }
 ENGINE = {"prior_strength": 1.0, "em_steps": 300}
 
 
 def synthetic(lines: list[str], n: int, seeds: int) -> None:
-    lines += [f"## Synthetic hierarchy (n = {n}, gold-free: no class balance given)", "",
-              "Max acc error: max |estimated - planted| LF accuracy (one-label rules: "
-              "precision) over all LFs, multi-task defaults (tests assert < 0.05 for "
-              "the multi-class configuration at n = 3000). (b) independent label "
-              "models; (c) multi-task defaults; (c0) the engine defaults "
-              "(prior_strength=1, em_steps=300). Accuracy on the training rows.", "",
-              "| configuration | seed | prior used | max acc error | (b) coarse | "
-              "(c) coarse | (c0) coarse | (b) fine | (c) fine | (c0) fine | (c) fit s |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        f"## Synthetic hierarchy (n = {n}, gold-free: no class balance given)",
+        "",
+        "Max acc error: max |estimated - planted| LF accuracy (one-label rules: "
+        "precision) over all LFs, multi-task defaults (tests assert < 0.05 for "
+        "the multi-class configuration at n = 3000). (b) independent label "
+        "models; (c) multi-task defaults; (c0) the engine defaults "
+        "(prior_strength=1, em_steps=300). Accuracy on the training rows.",
+        "",
+        "| configuration | seed | prior used | max acc error | (b) coarse | "
+        "(c) coarse | (c0) coarse | (b) fine | (c) fine | (c0) fine | (c) fit s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for cname, cfg in SYN_CONFIGS.items():
         for seed in range(seeds):
             d = generate_hierarchical(n=n, seed=seed, **cfg)
@@ -202,13 +279,21 @@ def synthetic(lines: list[str], n: int, seeds: int) -> None:
             err = max(float(np.abs(w[t] - d.accuracies[t]).max()) for t in TASKS)
             pc = mt.predict(d.L)
             p0 = MultiTaskLabelModel(d.graph, **ENGINE).fit(d.L).predict(d.L)
-            ind = {t: LabelModel(cardinality=d.graph.cardinality(t)).fit(d.L[t])
-                   .predict(d.L[t], tie_break_policy="random") for t in TASKS}
+            ind = {
+                t: LabelModel(cardinality=d.graph.cardinality(t))
+                .fit(d.L[t])
+                .predict(d.L[t], tie_break_policy="random")
+                for t in TASKS
+            }
             a = {t: [acc(x[t], d.Y[t]) for x in (ind, pc, p0)] for t in TASKS}
-            lines.append(f"| {cname} | {seed} | {mt.models_[0].config.prior_strength:g} | "
-                         f"{err:.3f} | " + " | ".join(f"{v:.3f}" for v in a["coarse"])
-                         + " | " + " | ".join(f"{v:.3f}" for v in a["fine"])
-                         + f" | {s.seconds:.1f} |")
+            lines.append(
+                f"| {cname} | {seed} | {mt.models_[0].config.prior_strength:g} | "
+                f"{err:.3f} | "
+                + " | ".join(f"{v:.3f}" for v in a["coarse"])
+                + " | "
+                + " | ".join(f"{v:.3f}" for v in a["fine"])
+                + f" | {s.seconds:.1f} |"
+            )
             print(lines[-1], flush=True)
     lines.append("")
 
@@ -220,34 +305,51 @@ def multilabel(lines: list[str], n: int, t: int = 50, m: int = 5) -> None:
     L = {}
     for task, y in Y.items():
         a = rng.uniform(0.6, 0.9, m)
-        cols = [np.where(rng.random(n) < 0.4, np.where(rng.random(n) < a[j], y, 1 - y),
-                         -1) for j in range(m)]
+        cols = [
+            np.where(rng.random(n) < 0.4, np.where(rng.random(n) < a[j], y, 1 - y), -1)
+            for j in range(m)
+        ]
         L[task] = np.stack(cols, 1).astype(np.int8)
     with Step() as s:
         mt = MultiTaskLabelModel(g).fit(L)
     pred = mt.predict(L)
     mean_acc = np.mean([acc(pred[task], Y[task]) for task in g.tasks])
-    lines += [f"## Multi-label (edgeless graph): t = {t} binary labels, {m} LFs each, "
-              f"n = {n}", "",
-              f"{len(mt.models_)} independent 2-state LabelModels (no 2^{t} joint set); "
-              f"fit {s.seconds:.1f} s, traced peak {s.peak_mb:.0f} MB; mean accuracy "
-              f"{mean_acc:.3f} on the training rows.", ""]
+    lines += [
+        f"## Multi-label (edgeless graph): t = {t} binary labels, {m} LFs each, "
+        f"n = {n}",
+        "",
+        f"{len(mt.models_)} independent 2-state LabelModels (no 2^{t} joint set); "
+        f"fit {s.seconds:.1f} s, traced peak {s.peak_mb:.0f} MB; mean accuracy "
+        f"{mean_acc:.3f} on the training rows.",
+        "",
+    ]
     print(lines[-2], flush=True)
 
 
 def scale(lines: list[str], n: int) -> None:
-    d = generate_hierarchical(n=n, k_coarse=6, fine_per_coarse=[2, 4, 22, 4, 5, 13],
-                              m_coarse=10, m_fine=40, single_label=True, seed=0)
+    d = generate_hierarchical(
+        n=n,
+        k_coarse=6,
+        fine_per_coarse=[2, 4, 22, 4, 5, 13],
+        m_coarse=10,
+        m_fine=40,
+        single_label=True,
+        seed=0,
+    )
     int8_mb = sum(x.nbytes for x in d.L.values()) / 2**20
     with Step() as s:
         mt = MultiTaskLabelModel(d.graph).fit(d.L)
     pred = mt.predict(d.L)
-    lines += [f"## Scale: 6 / 50 hierarchy, 50 one-label rules (10 coarse + 40 fine), "
-              f"n = {n:,}", "",
-              f"fit {s.seconds:.1f} s; traced peak {s.peak_mb:.0f} MB vs "
-              f"{int8_mb:.0f} MB of int8 label matrices; fine accuracy "
-              f"{acc(pred['fine'], d.Y['fine']):.3f}, coarse "
-              f"{acc(pred['coarse'], d.Y['coarse']):.3f}.", ""]
+    lines += [
+        f"## Scale: 6 / 50 hierarchy, 50 one-label rules (10 coarse + 40 fine), "
+        f"n = {n:,}",
+        "",
+        f"fit {s.seconds:.1f} s; traced peak {s.peak_mb:.0f} MB vs "
+        f"{int8_mb:.0f} MB of int8 label matrices; fine accuracy "
+        f"{acc(pred['fine'], d.Y['fine']):.3f}, coarse "
+        f"{acc(pred['coarse'], d.Y['coarse']):.3f}.",
+        "",
+    ]
     print(lines[-2], flush=True)
 
 
@@ -256,21 +358,30 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--skip-trec", action="store_true")
     ap.add_argument("--scale-rows", type=int, default=0)
-    ap.add_argument("--only-scale", action="store_true",
-                    help="run the scale fit only (with --scale-rows)")
+    ap.add_argument(
+        "--only-scale",
+        action="store_true",
+        help="run the scale fit only (with --scale-rows)",
+    )
     ap.add_argument("--out", type=Path, default=OUT)
     a = ap.parse_args()
     if a.only_scale and a.out == OUT:
         a.out = OUT.with_name("multitask_scale.md")
     warnings.filterwarnings("ignore")
-    lines = ["# Multi-task weak supervision benchmark", "",
-             "Generated by `python bench/multitask_bench.py"
-             + (" --quick" if a.quick else "")
-             + (f" --scale-rows {a.scale_rows}" if a.scale_rows else "")
-             + (" --only-scale" if a.only_scale else "") + "`; "
-             "one thread (OMP/MKL/OPENBLAS = 1, torch.set_num_threads(1)) on a shared "
-             "2-core machine, so times are upper bounds.", "",
-             (__doc__ or "")[(__doc__ or "").index("TREC (test"):].strip(), ""]
+    lines = [
+        "# Multi-task weak supervision benchmark",
+        "",
+        "Generated by `python bench/multitask_bench.py"
+        + (" --quick" if a.quick else "")
+        + (f" --scale-rows {a.scale_rows}" if a.scale_rows else "")
+        + (" --only-scale" if a.only_scale else "")
+        + "`; "
+        "one thread (OMP/MKL/OPENBLAS = 1, torch.set_num_threads(1)) on a shared "
+        "2-core machine, so times are upper bounds.",
+        "",
+        (__doc__ or "")[(__doc__ or "").index("TREC (test") :].strip(),
+        "",
+    ]
     if not a.only_scale:
         if not a.skip_trec:
             trec(lines, epochs=10 if a.quick else 20)

@@ -24,8 +24,9 @@ def _hlm_model():
 
     # The checkpoint stores numpy scalars under numpy 1's module path: allow
     # that one type (and float64's dtype) by name; safe loading stays on.
-    torch.serialization.add_safe_globals([(ma.scalar, "numpy.core.multiarray.scalar"),
-                                          np.dtype, np.dtypes.Float64DType])
+    torch.serialization.add_safe_globals(
+        [(ma.scalar, "numpy.core.multiarray.scalar"), np.dtype, np.dtypes.Float64DType]
+    )
     return HyperLabelModel(device="cpu")
 
 
@@ -45,7 +46,7 @@ def hlm(L: np.ndarray, Le: np.ndarray, k: int) -> np.ndarray:
     if probs.shape[1] < k:  # it saw fewer classes than k
         probs = np.hstack([probs, np.zeros((len(X), k - probs.shape[1]))])
     out[cov] = probs
-    return out[len(L):]
+    return out[len(L) :]
 
 
 def snorkel_lm(L: np.ndarray, Le: np.ndarray, k: int) -> np.ndarray:
@@ -76,8 +77,9 @@ def flyingsquid(L: np.ndarray, Le: np.ndarray, k: int) -> np.ndarray | None:
     return np.stack([1 - p1, p1], 1)
 
 
-def dawid_skene_plain(L: np.ndarray, Le: np.ndarray, k: int, n_iter: int = 100
-                      ) -> np.ndarray:
+def dawid_skene_plain(
+    L: np.ndarray, Le: np.ndarray, k: int, n_iter: int = 100
+) -> np.ndarray:
     """Textbook Dawid-Skene (abstain = missing, MV start), transductive."""
     both = np.vstack([L, Le]).astype(np.int64)
     n, m = both.shape
@@ -95,7 +97,7 @@ def dawid_skene_plain(L: np.ndarray, Le: np.ndarray, k: int, n_iter: int = 100
         lj -= lj.max(1, keepdims=True)
         q = np.exp(lj)
         q /= q.sum(1, keepdims=True)
-    return q[len(L):]
+    return q[len(L) :]
 
 
 PEERS = {

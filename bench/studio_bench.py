@@ -69,8 +69,10 @@ def main() -> None:
     args = ap.parse_args()
     n, repeats = (20_000, 2) if args.quick else (100_000, 5)
     df, dev, y_dev = make_data(n)
-    lfs = [keyword_lf([WORDS[j]], label=int(j < 50), name=f"kw_{j}")
-           for j in range(0, 2 * M, 2)]
+    lfs = [
+        keyword_lf([WORDS[j]], label=int(j < 50), name=f"kw_{j}")
+        for j in range(0, 2 * M, 2)
+    ]
     s = LFSession(df, lfs, dev_df=dev, Y_dev=y_dev, class_names=["ham", "spam"])
     tmp = Path(tempfile.mkdtemp())
     studio = LFStudio(s, show_matrices=False, autosave=tmp / "auto.py")
@@ -88,12 +90,21 @@ def main() -> None:
 
     warnings.simplefilter("ignore")
     rows = [("edit: session.upsert alone", timed(upsert, repeats))]
-    rows.append(("edit: studio Run (upsert + redraw + autosave)",
-                 timed(studio_run, repeats)))
-    rows.append(("fit: LabelModel.fit alone",
-                 timed(lambda r: LabelModel(cardinality=2).fit(s.L), repeats)))
-    rows.append(("fit: session.fit_label_model (fit + loop numbers)",
-                 timed(lambda r: s.fit_label_model(), repeats)))
+    rows.append(
+        ("edit: studio Run (upsert + redraw + autosave)", timed(studio_run, repeats))
+    )
+    rows.append(
+        (
+            "fit: LabelModel.fit alone",
+            timed(lambda r: LabelModel(cardinality=2).fit(s.L), repeats),
+        )
+    )
+    rows.append(
+        (
+            "fit: session.fit_label_model (fit + loop numbers)",
+            timed(lambda r: s.fit_label_model(), repeats),
+        )
+    )
     studio.auto_refit.value = True
     rows.append(("edit: studio Run with auto-refit", timed(studio_run, repeats)))
     studio.auto_refit.value = False

@@ -50,9 +50,11 @@ def make_df(n: int, seed: int = 0) -> pd.DataFrame:
     y = rng.integers(0, 2, n)
     p1 = np.r_[np.full(100, 2.0), np.full(100, 1.0)]
     p0 = p1[::-1]
-    toks = np.where(y[:, None] == 1,
-                    rng.choice(WORDS, size=(n, 8), p=p1 / p1.sum()),
-                    rng.choice(WORDS, size=(n, 8), p=p0 / p0.sum()))
+    toks = np.where(
+        y[:, None] == 1,
+        rng.choice(WORDS, size=(n, 8), p=p1 / p1.sum()),
+        rng.choice(WORDS, size=(n, 8), p=p0 / p0.sum()),
+    )
     return pd.DataFrame({"text": [" ".join(r) for r in toks], "label": y})
 
 
@@ -65,8 +67,10 @@ def plain_lf(j: int, word: str, label: int) -> LabelingFunction:
 
 def build_lfs() -> list[LabelingFunction]:
     # words 0..99 point to class 1, 100..199 to class 0
-    lfs = [keyword_lf([WORDS[j if j % 2 else 100 + j]], label=j % 2, name=f"kw_{j}")
-           for j in range(M - 5)]
+    lfs = [
+        keyword_lf([WORDS[j if j % 2 else 100 + j]], label=j % 2, name=f"kw_{j}")
+        for j in range(M - 5)
+    ]
     return lfs + [plain_lf(j, WORDS[60 + j], 1) for j in range(5)]
 
 
@@ -92,9 +96,11 @@ def time_refit(s: LFSession, diag, profile: bool) -> tuple[dict, str]:
     import snorkel_nb.widgets.diagnostics as dmod
 
     parts: dict[str, list[float]] = {}
-    orig_compute, orig_chart, orig_tables = (dmod.LabelModelDiagnostics._compute,
-                                             dmod.LabelModelDiagnostics._chart,
-                                             dmod.LabelModelDiagnostics._render_tables)
+    orig_compute, orig_chart, orig_tables = (
+        dmod.LabelModelDiagnostics._compute,
+        dmod.LabelModelDiagnostics._chart,
+        dmod.LabelModelDiagnostics._render_tables,
+    )
     clock: dict[str, float] = {}
 
     def timed(name, fn):
@@ -104,6 +110,7 @@ def time_refit(s: LFSession, diag, profile: bool) -> tuple[dict, str]:
                 return fn(self, *a, **k)
             finally:
                 clock[name] = clock.get(name, 0.0) + time.perf_counter() - t0
+
         return wrapper
 
     dmod.LabelModelDiagnostics._compute = timed("report", orig_compute)
@@ -123,13 +130,18 @@ def time_refit(s: LFSession, diag, profile: bool) -> tuple[dict, str]:
                 prof.disable()
             t2 = time.perf_counter()
             fit = s.label_model_fit
-            row = {"total": t2 - t0, "edit (upsert)": t1 - t0,
-                   "LabelModel.fit": fit.seconds,
-                   "fit_loop rest (MV, preds, dev)": 0.0,
-                   "report": clock.get("report", 0.0),
-                   "charts (5 specs)": clock.get("charts", 0.0),
-                   "tables + banner": clock.get("tables", 0.0)}
-            known = sum(v for k, v in row.items() if k not in ("total", "edit (upsert)"))
+            row = {
+                "total": t2 - t0,
+                "edit (upsert)": t1 - t0,
+                "LabelModel.fit": fit.seconds,
+                "fit_loop rest (MV, preds, dev)": 0.0,
+                "report": clock.get("report", 0.0),
+                "charts (5 specs)": clock.get("charts", 0.0),
+                "tables + banner": clock.get("tables", 0.0),
+            }
+            known = sum(
+                v for k, v in row.items() if k not in ("total", "edit (upsert)")
+            )
             # the rest of fit_label_model: loop_fit's predictions, MV, dev numbers
             row["fit_loop rest (MV, preds, dev)"] = max(0.0, (t2 - t1) - known)
             for k, v in row.items():
@@ -149,8 +161,9 @@ def time_refit(s: LFSession, diag, profile: bool) -> tuple[dict, str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="20k rows; no results file")
-    ap.add_argument("--profile", action="store_true",
-                    help="print a cProfile of one refit")
+    ap.add_argument(
+        "--profile", action="store_true", help="print a cProfile of one refit"
+    )
     args = ap.parse_args()
     n = 20_000 if args.quick else 100_000
 
@@ -160,8 +173,13 @@ def main() -> None:
     df = make_df(n)
     dev = make_df(2_000, seed=1)
     t0 = time.perf_counter()
-    s = LFSession(df.drop(columns="label"), build_lfs(), dev_df=dev.drop(columns="label"),
-                  Y_dev=dev["label"].to_numpy(), class_names=["neg", "pos"])
+    s = LFSession(
+        df.drop(columns="label"),
+        build_lfs(),
+        dev_df=dev.drop(columns="label"),
+        Y_dev=dev["label"].to_numpy(),
+        class_names=["neg", "pos"],
+    )
     s.summary(), s.pairwise("overlap"), s.pairwise("conflict")
     cold = time.perf_counter() - t0
     mats = LFMatrices(s, kind="conflict")
@@ -206,8 +224,11 @@ def main() -> None:
         "",
         f"Machine load (1-min load average, {os.cpu_count()} cores): "
         f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
-        + (" - timings taken UNDER LOAD." if max(load_start, os.getloadavg()[0])
-           > 0.5 * (os.cpu_count() or 1) else "."),
+        + (
+            " - timings taken UNDER LOAD."
+            if max(load_start, os.getloadavg()[0]) > 0.5 * (os.cpu_count() or 1)
+            else "."
+        ),
         "",
     ]
     text = "\n".join(lines)

@@ -68,14 +68,21 @@ def spam_lfs(dev=None) -> list[LabelingFunction]:
         keyword_lf(["please", "plz"], SPAM, name="keyword_please"),
         keyword_lf(["song"], HAM, name="keyword_song"),
         regex_lf(r"check.*out", SPAM, name="regex_check_out"),
-        lookup_lf("text", {"love", "best", "beautiful", "awesome", "amazing"},
-                  label=HAM, match="token", name="lookup_praise"),
+        lookup_lf(
+            "text",
+            {"love", "best", "beautiful", "awesome", "amazing"},
+            label=HAM,
+            match="token",
+            name="lookup_praise",
+        ),
         short_comment,
         many_caps,
     ]
     if dev is not None:
-        clf = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=1),
-                            LogisticRegression(C=10.0, max_iter=1000))
+        clf = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), min_df=1),
+            LogisticRegression(C=10.0, max_iter=1000),
+        )
         clf.fit(dev["text"], dev["label"])
         lfs.append(model_lf(clf, threshold=0.8, field="text", name="model_dev_tfidf"))
     return lfs
@@ -97,8 +104,10 @@ def split_valid(valid, seed: int = 0):
 def main() -> None:
     t0 = time.time()
     train, valid, test = load_youtube()
-    print(f"YouTube spam: {len(train)} train / {len(valid)} valid / {len(test)} test "
-          "comments")
+    print(
+        f"YouTube spam: {len(train)} train / {len(valid)} valid / {len(test)} test "
+        "comments"
+    )
     dev, held = split_valid(valid)
     lfs = spam_lfs(dev=dev) + [sixth_word_is_link]
     applier = PandasLFApplier(lfs)
@@ -109,22 +118,30 @@ def main() -> None:
         L_test = applier.apply(test, progress_bar=False)
 
     analysis = LFAnalysis(L_train, lfs)
-    print(f"\nLF summary on the training split (coverage "
-          f"{analysis.label_coverage():.1%}, overlap {analysis.label_overlap():.1%}, "
-          f"conflict {analysis.label_conflict():.1%}).")
-    print(f"'Emp. Acc.' = accuracy on the points each LF votes on, measured on "
-          f"{len(held)} valid comments; model_dev_tfidf was trained on the other "
-          f"{len(dev)}, so no LF is graded on its own training data:")
+    print(
+        f"\nLF summary on the training split (coverage "
+        f"{analysis.label_coverage():.1%}, overlap {analysis.label_overlap():.1%}, "
+        f"conflict {analysis.label_conflict():.1%})."
+    )
+    print(
+        f"'Emp. Acc.' = accuracy on the points each LF votes on, measured on "
+        f"{len(held)} valid comments; model_dev_tfidf was trained on the other "
+        f"{len(dev)}, so no LF is graded on its own training data:"
+    )
     summary = analysis.lf_summary()
     summary["Emp. Acc."] = LFAnalysis(L_held, lfs).lf_empirical_accuracies(
-        held["label"])
+        held["label"]
+    )
     print(summary.round(3).to_string())
 
     mv = MajorityLabelVoter(cardinality=2)
-    print(f"\nTest split, all {len(test)} comments (ties broken at random, as a "
-          "classifier must answer):")
-    scores = mv.score(L_test, test["label"], metrics=["accuracy", "f1"],
-                      tie_break_policy="random")
+    print(
+        f"\nTest split, all {len(test)} comments (ties broken at random, as a "
+        "classifier must answer):"
+    )
+    scores = mv.score(
+        L_test, test["label"], metrics=["accuracy", "f1"], tie_break_policy="random"
+    )
     print(f"  majority vote: accuracy {scores['accuracy']:.3f}, F1 {scores['f1']:.3f}")
     from snorkel_nb.labeling.model import LabelModel
 
@@ -132,17 +149,21 @@ def main() -> None:
     with warnings.catch_warnings(record=True) as fit_warnings:
         warnings.simplefilter("always")
         lm.fit(L_train)
-    s = lm.score(L_test, test["label"], metrics=["accuracy", "f1"],
-                 tie_break_policy="random")
+    s = lm.score(
+        L_test, test["label"], metrics=["accuracy", "f1"], tie_break_policy="random"
+    )
     print(f"  label model:   accuracy {s['accuracy']:.3f}, F1 {s['f1']:.3f}")
     fell_back = "majority vote" in str(lm.fit_report_.get("action", ""))
     if fell_back:
-        print("  The label model found no sign that some LFs deserve more weight "
-              "than others here,\n  so it answers exactly as majority vote does "
-              f"({len(fit_warnings)} warning(s) kept in lm.fit_report_['problems']).")
+        print(
+            "  The label model found no sign that some LFs deserve more weight "
+            "than others here,\n  so it answers exactly as majority vote does "
+            f"({len(fit_warnings)} warning(s) kept in lm.fit_report_['problems'])."
+        )
 
-    print("\nErrors recorded while applying LFs (the run went on; those rows "
-          "abstained):")
+    print(
+        "\nErrors recorded while applying LFs (the run went on; those rows abstained):"
+    )
     for record in applier.errors.values():
         print(f"  {record}")
         last = record.traceback.strip().splitlines()[-1]
@@ -152,13 +173,19 @@ def main() -> None:
 
     best = summary["Emp. Acc."].drop("sixth_word_is_link", errors="ignore")
     weakest = best.idxmin()
-    print(f"\nWhat this found, in {time.time() - t0:.0f} s and with no hand labels "
-          f"on the {len(train)} training comments:")
-    print(f"  - {len(lfs)} labeling functions vote on "
-          f"{analysis.label_coverage():.0%} of the comments; a plain majority of "
-          f"their votes labels the test comments {scores['accuracy']:.0%} right.")
-    print(f"  - the weakest working LF is {weakest} ({best[weakest]:.0%} right where "
-          "it votes); sixth_word_is_link is broken and shows how errors are kept.")
+    print(
+        f"\nWhat this found, in {time.time() - t0:.0f} s and with no hand labels "
+        f"on the {len(train)} training comments:"
+    )
+    print(
+        f"  - {len(lfs)} labeling functions vote on "
+        f"{analysis.label_coverage():.0%} of the comments; a plain majority of "
+        f"their votes labels the test comments {scores['accuracy']:.0%} right."
+    )
+    print(
+        f"  - the weakest working LF is {weakest} ({best[weakest]:.0%} right where "
+        "it votes); sixth_word_is_link is broken and shows how errors are kept."
+    )
     print("Next: write and test LFs yourself in the first tutorial:")
     print(f"  {NEXT_STEP}")
 

@@ -47,8 +47,10 @@ from snorkel_nb.labeling.model import (
 from snorkel_nb.labeling.model.base import BaseLabeler
 from snorkel_nb.labeling.model.core import FactorLabeler
 
-MODELS = {c.__name__: c for c in (LabelModel, DawidSkene, TripletLabelModel,
-                                  MajorityLabelVoter)}
+MODELS = {
+    c.__name__: c
+    for c in (LabelModel, DawidSkene, TripletLabelModel, MajorityLabelVoter)
+}
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 
 
@@ -105,21 +107,26 @@ def parquet_files(data: str | Sequence[str]) -> list[str]:
             if os.path.isdir(h):
                 inner = sorted(f for f in os.listdir(h) if f.endswith(PARQUET_SUFFIXES))
                 if not inner:
-                    raise ValueError(f"--data {h!r} is a directory with no Parquet files")
+                    raise ValueError(
+                        f"--data {h!r} is a directory with no Parquet files"
+                    )
                 files += [os.path.join(h, f) for f in inner]
             elif not os.path.exists(h):
                 raise FileNotFoundError(f"--data {h!r} does not exist")
             elif not h.endswith(PARQUET_SUFFIXES):
-                raise ValueError(f"--data {h!r} is not a Parquet file (expected one of "
-                                 f"{PARQUET_SUFFIXES}); convert it with "
-                                 "pandas.DataFrame.to_parquet")
+                raise ValueError(
+                    f"--data {h!r} is not a Parquet file (expected one of "
+                    f"{PARQUET_SUFFIXES}); convert it with "
+                    "pandas.DataFrame.to_parquet"
+                )
             else:
                 files.append(h)
     return files
 
 
-def check_columns(lfs: Sequence[LabelingFunction], sample: pd.DataFrame,
-                  source: str) -> None:
+def check_columns(
+    lfs: Sequence[LabelingFunction], sample: pd.DataFrame, source: str
+) -> None:
     """Fail early, naming the LF and column, if an LF reads a missing column.
 
     Builder LFs declare their ``field``; other LFs are dry-run on a few rows.
@@ -130,20 +137,30 @@ def check_columns(lfs: Sequence[LabelingFunction], sample: pd.DataFrame,
         fields = [spec_field] if isinstance(spec_field, str) else list(spec_field or [])
         for f in fields:
             if isinstance(f, str) and f not in cols:
-                raise ValueError(f"LF {lf.name!r} reads column {f!r}, which {source} "
-                                 f"does not have; its columns: {cols}")
-    rows = [row_type(sample.columns)._make(v) for v in
-            zip(*[sample[c].tolist() for c in sample.columns])]
+                raise ValueError(
+                    f"LF {lf.name!r} reads column {f!r}, which {source} "
+                    f"does not have; its columns: {cols}"
+                )
+    rows = [
+        row_type(sample.columns)._make(v)
+        for v in zip(*[sample[c].tolist() for c in sample.columns])
+    ]
     for lf in lfs:
         try:
             label_rows(rows, len(rows), sample.index, [lf], mode="raise")
         except (KeyError, AttributeError) as e:
-            missing = getattr(e, "name", None) if isinstance(e, AttributeError) else (
-                e.args[0] if e.args else None)
-            if "has no field" in str(e) or (isinstance(missing, str)
-                                            and missing not in cols):
-                raise ValueError(f"LF {lf.name!r} reads a column {source} does not "
-                                 f"have ({missing!r}); its columns: {cols}") from e
+            missing = (
+                getattr(e, "name", None)
+                if isinstance(e, AttributeError)
+                else (e.args[0] if e.args else None)
+            )
+            if "has no field" in str(e) or (
+                isinstance(missing, str) and missing not in cols
+            ):
+                raise ValueError(
+                    f"LF {lf.name!r} reads a column {source} does not "
+                    f"have ({missing!r}); its columns: {cols}"
+                ) from e
         except Exception:  # other failures are the applier's to record
             pass
 
@@ -153,18 +170,22 @@ def _stem(out: str) -> str:
     return out[: -len(".parquet")] if out.endswith(".parquet") else out
 
 
-def _write_labels(part: pd.DataFrame, model: BaseLabeler, out: str, i: int,
-                  offset: int = 0) -> int:
+def _write_labels(
+    part: pd.DataFrame, model: BaseLabeler, out: str, i: int, offset: int = 0
+) -> int:
     """Probabilities and hard labels of one partition of L, written on the worker
     (``offset``: the partition's first row in the whole data, so tie choices
     equal those of one prediction over all rows)."""
     k = model.cardinality
     if len(part):  # the model's own predict: its tie handling, -1 on unvoted rows
-        labels, probs = model.predict(part.to_numpy(), return_probs=True,
-                                      row_offset=offset)
+        labels, probs = model.predict(
+            part.to_numpy(), return_probs=True, row_offset=offset
+        )
     else:
         labels, probs = np.zeros(0, np.int64), np.zeros((0, k))
-    frame = pd.DataFrame(probs, index=part.index, columns=[f"prob_{c}" for c in range(k)])
+    frame = pd.DataFrame(
+        probs, index=part.index, columns=[f"prob_{c}" for c in range(k)]
+    )
     frame["label"] = labels
     final = os.path.join(out, f"part.{i:05d}.parquet")
     tmp = f"{final}.tmp{os.getpid()}"
@@ -243,8 +264,12 @@ def run_pipeline(
         model = MODELS[model](cardinality=k)
     cluster = owned = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
         scheduler = owned = Client(cluster)
     elif isinstance(scheduler, str) and ":" in scheduler:
         scheduler = owned = connect(scheduler)[0]  # fails fast if unreachable
@@ -253,16 +278,24 @@ def run_pipeline(
     try:
         applier = DaskLFApplier(lfs)
         # one pass: L written to Parquet, statistics summed on the workers
-        res = applier.apply_to_parquet(ddf, L_path, scheduler=scheduler,
-                                       cardinality=k, progress_bar=progress_bar)
+        res = applier.apply_to_parquet(
+            ddf, L_path, scheduler=scheduler, cardinality=k, progress_bar=progress_bar
+        )
         L = res.read()
-        model = dask_stats.fit(model, L, scheduler=scheduler, stats=res.stats,
-                               lengths=res.lengths, class_balance=class_balance)
+        model = dask_stats.fit(
+            model,
+            L,
+            scheduler=scheduler,
+            stats=res.stats,
+            lengths=res.lengths,
+            class_balance=class_balance,
+        )
         if res.stats is not None and res.stats.patterns is not None:
             analysis = LFAnalysis.from_stats(res.stats, applier.names)
         else:
-            analysis = dask_stats.analysis(L, applier.names, cardinality=k,
-                                           scheduler=scheduler)
+            analysis = dask_stats.analysis(
+                L, applier.names, cardinality=k, scheduler=scheduler
+            )
         _prepare_dir(os.fspath(out))
         ref = dask.delayed(model, pure=True)  # one copy of the model in the graph
         parts = L.to_delayed()
@@ -270,9 +303,12 @@ def run_pipeline(
         if len(lengths) != len(parts):  # re-partitioned on read: count again
             lengths = list(L.map_partitions(len).compute(scheduler=scheduler))
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int)
-        tasks = [dask.delayed(_write_labels, pure=False)(p, ref, os.fspath(out), i,
-                                                         int(offsets[i]))
-                 for i, p in enumerate(parts)]
+        tasks = [
+            dask.delayed(_write_labels, pure=False)(
+                p, ref, os.fspath(out), i, int(offsets[i])
+            )
+            for i, p in enumerate(parts)
+        ]
         dask.compute(*tasks, scheduler=scheduler)
     finally:
         if owned is not None:
@@ -284,21 +320,31 @@ def run_pipeline(
     except (ValueError, AttributeError):
         weights = None
     summary = analysis.lf_summary(est_weights=weights)
-    summary["Errors"] = [res.errors[n].n_failed if n in res.errors else 0
-                         for n in applier.names]
+    summary["Errors"] = [
+        res.errors[n].n_failed if n in res.errors else 0 for n in applier.names
+    ]
     summary.to_csv(summary_path)
     model_path = None
     if isinstance(model, FactorLabeler):
         model_path = f"{stem}_model.json"
         model.save(model_path)
-    return PipelineResult(os.fspath(out), L_path, summary_path, model_path, res.n,
-                          model, summary, res.errors)
+    return PipelineResult(
+        os.fspath(out),
+        L_path,
+        summary_path,
+        model_path,
+        res.n,
+        model,
+        summary,
+        res.errors,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point (see the module docstring)."""
-    p = argparse.ArgumentParser(prog="python -m snorkel_nb.pipeline",
-                                description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m snorkel_nb.pipeline", description=__doc__.split("\n\n")[0]
+    )
     p.add_argument("--lfs", required=True, help="Python file defining the LFs")
     p.add_argument("--data", required=True, help="Parquet glob, directory or file")
     p.add_argument("--out", required=True, help="output directory (labels.parquet)")
@@ -309,15 +355,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--no-progress", action="store_true")
     a = p.parse_args(argv)
     try:
-        res = run_pipeline(a.lfs, a.data, a.out, scheduler=a.scheduler,
-                           cardinality=a.cardinality, model=a.model,
-                           n_workers=a.workers, progress_bar=not a.no_progress)
+        res = run_pipeline(
+            a.lfs,
+            a.data,
+            a.out,
+            scheduler=a.scheduler,
+            cardinality=a.cardinality,
+            model=a.model,
+            n_workers=a.workers,
+            progress_bar=not a.no_progress,
+        )
     except (ValueError, FileNotFoundError, ConnectionError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(res.summary.to_string())
-    print(f"{res.n} rows -> {res.out} (label matrix {res.L_path}, summary "
-          f"{res.summary_path})")
+    print(
+        f"{res.n} rows -> {res.out} (label matrix {res.L_path}, summary "
+        f"{res.summary_path})"
+    )
     return 0
 
 

@@ -17,10 +17,16 @@ def test_youtube_splits_and_weak_labels_align():
     assert (len(train), len(valid), len(test)) == (1586, 120, 250)
     for df in (train, valid, test):
         assert set(df["label"]) == {0, 1}
-        assert df["text"].map(len).min() > 0 and not df["text"].str.contains("\ufeff").any()
+        assert (
+            df["text"].map(len).min() > 0
+            and not df["text"].str.contains("\ufeff").any()
+        )
     weak = load_youtube_weak_labels()
     assert {k: v.shape for k, v in weak.items()} == {
-        "train": (1586, 10), "valid": (120, 10), "test": (250, 10)}
+        "train": (1586, 10),
+        "valid": (120, 10),
+        "test": (250, 10),
+    }
     assert weak["train"].dtype == np.int8 and weak["train"].min() == -1
     # WRENCH LF 2 is the "http" keyword LF: it fires on comments with a link
     has_link = train["text"].str.contains("http")
@@ -38,7 +44,9 @@ def test_trec_splits_are_uniform_and_rules_apply():
     assert splits[2]["text"].iloc[0].startswith("how far")
     rules = trec_rules()
     assert len(rules) == 68 and set(rules["label_name"]) == set(TREC_CLASSES)
-    fired = splits[2]["text"].map(lambda t: any(re.search(p, t) for p in rules["pattern"]))
+    fired = splits[2]["text"].map(
+        lambda t: any(re.search(p, t) for p in rules["pattern"])
+    )
     assert fired.mean() > 0.9
 
 

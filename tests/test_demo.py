@@ -20,13 +20,15 @@ def test_demo_grades_lfs_on_data_the_model_lf_did_not_learn_from():
     _, valid, _ = load_youtube()
     dev, held = demo.split_valid(valid)
     assert len(dev) + len(held) == len(valid)
-    assert not set(dev["text"]) & set(held["text"]) or \
-        len(set(dev["text"]) & set(held["text"])) < 3  # only duplicated comments
+    assert (
+        not set(dev["text"]) & set(held["text"])
+        or len(set(dev["text"]) & set(held["text"])) < 3
+    )  # only duplicated comments
 
 
 def test_demo_ends_with_what_it_found_and_the_next_command(capsys):
     demo.main()
     out = capsys.readouterr().out
-    tail = out[out.index("What this found"):]
+    tail = out[out.index("What this found") :]
     assert "pip install jupyterlab && jupyter lab tutorials/01_spam.ipynb" in tail
     assert "fell back" not in out and "Done in" not in out  # no jargon ending

@@ -40,9 +40,14 @@ def engine_modules() -> list[str]:
 
 def test_the_walk_finds_the_engine_and_skips_the_ui():
     mods = engine_modules()
-    for expected in ("snorkel_nb.labeling.apply", "snorkel_nb.labeling.model.core",
-                     "snorkel_nb.labeling.explain.grammar", "snorkel_nb.exhaust",
-                     "snorkel_nb.demo", "snorkel_nb.progress"):
+    for expected in (
+        "snorkel_nb.labeling.apply",
+        "snorkel_nb.labeling.model.core",
+        "snorkel_nb.labeling.explain.grammar",
+        "snorkel_nb.exhaust",
+        "snorkel_nb.demo",
+        "snorkel_nb.progress",
+    ):
         assert expected in mods
     assert not [m for m in mods if m.startswith(UI_PACKAGES)]
 
@@ -54,15 +59,19 @@ for name in {engine_modules()!r}:
     importlib.import_module(name)
 print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in {UI!r})))
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"engine imported UI modules: {out.stdout}"
 
 
 def test_widgets_package_is_where_the_ui_lives():
-    code = ("import sys, snorkel_nb.widgets; "
-            "print('ipywidgets' in sys.modules and 'altair' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
+    code = (
+        "import sys, snorkel_nb.widgets; "
+        "print('ipywidgets' in sys.modules and 'altair' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert out.stdout.strip() == "True", out.stderr

@@ -13,9 +13,12 @@ HEAVY = ("torch", "scipy.stats", "scipy.optimize", "scipy.sparse", "sklearn", "t
 
 
 def _loaded_after(code: str) -> set[str]:
-    probe = f"{code}\nimport sys\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         timeout=120)
+    probe = (
+        f"{code}\nimport sys\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     return set(filter(None, out.stdout.strip().split(",")))
 

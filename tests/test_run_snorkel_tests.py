@@ -24,11 +24,14 @@ def test_runner_counts_a_small_snorkel_style_suite(tmp_path):
     (tests / "test_spark_thing.py").write_text("def test_x():\n    raise SystemExit\n")
     (tests / "test_missing.py").write_text(
         "from snorkel.nowhere import x\n\ndef test_a():\n    pass\n\n"
-        "def test_b():\n    pass\n")
+        "def test_b():\n    pass\n"
+    )
     out = tmp_path / "out.md"
     proc = subprocess.run(
         [sys.executable, str(TOOL), str(tmp_path / "test"), "--markdown", str(out)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     table = out.read_text()
@@ -60,7 +63,8 @@ def test_internals_are_found_through_the_test_classes_helpers(tmp_path):
         "    def test_public(self):\n"
         "        self.assertEqual(1, 1)\n"
         "def test_spacy_model():\n"
-        "    import spacy; spacy.load('en_core_web_sm')\n")
+        "    import spacy; spacy.load('en_core_web_sm')\n"
+    )
     kinds = classify_tests(path)
     assert kinds[("T", "test_uses_helper")] == ("internal", "_set_constants")
     assert kinds[("T", "test_optimizer_state")] == ("internal", "optimizer")

@@ -18,8 +18,14 @@ def read(path: Path, split: str) -> pd.DataFrame:
     rows = []
     for line in path.read_text(encoding="latin-1").splitlines():
         label, text = line.split(" ", 1)
-        rows.append({"text": text, "coarse": label.split(":", 1)[0], "fine": label,
-                     "split": split})
+        rows.append(
+            {
+                "text": text,
+                "coarse": label.split(":", 1)[0],
+                "fine": label,
+                "split": split,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -27,8 +33,9 @@ def main() -> None:
     for name in ("train_5500.label", "TREC_10.label"):
         print(name, hashlib.sha256((SRC / name).read_bytes()).hexdigest())
     train = read(SRC / "train_5500.label", "train")
-    train, dev = train_test_split(train, test_size=500, random_state=0,
-                                  stratify=train["coarse"])
+    train, dev = train_test_split(
+        train, test_size=500, random_state=0, stratify=train["coarse"]
+    )
     dev = dev.assign(split="dev")
     test = read(SRC / "TREC_10.label", "test")
     df = pd.concat([train.sort_index(), dev.sort_index(), test], ignore_index=True)

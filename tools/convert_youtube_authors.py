@@ -27,22 +27,31 @@ def main() -> None:
     wrench = pd.read_csv(DST / "youtube.csv", keep_default_na=False)
     wrench["row"] = wrench.groupby("split").cumcount()
     raw = pd.concat(
-        [pd.read_csv(SRC / f"Youtube0{i + 1}-{v}.csv").assign(video=v)
-         for i, v in enumerate(VIDEOS)], ignore_index=True)
+        [
+            pd.read_csv(SRC / f"Youtube0{i + 1}-{v}.csv").assign(video=v)
+            for i, v in enumerate(VIDEOS)
+        ],
+        ignore_index=True,
+    )
     raw["text"] = raw["CONTENT"].str.replace("\ufeff", "").str.strip()
     raw["label"] = raw["CLASS"]
     for df in (wrench, raw):
         df["occurrence"] = df.groupby(["text", "label"]).cumcount()
-    out = wrench.merge(raw, on=["text", "label", "occurrence"], how="left",
-                       validate="one_to_one")
+    out = wrench.merge(
+        raw, on=["text", "label", "occurrence"], how="left", validate="one_to_one"
+    )
     if out["AUTHOR"].isna().any():
         raise SystemExit(f"{out['AUTHOR'].isna().sum()} WRENCH rows not found in raw")
-    out = out.rename(columns={"COMMENT_ID": "comment_id", "AUTHOR": "author",
-                              "DATE": "date"})
+    out = out.rename(
+        columns={"COMMENT_ID": "comment_id", "AUTHOR": "author", "DATE": "date"}
+    )
     out[["split", "row", "comment_id", "author", "date", "video"]].to_csv(
-        DST / "youtube_authors.csv", index=False)
-    print(f"{len(out)} rows, {out['author'].nunique()} authors, "
-          f"{out['date'].isna().sum()} without a date")
+        DST / "youtube_authors.csv", index=False
+    )
+    print(
+        f"{len(out)} rows, {out['author'].nunique()} authors, "
+        f"{out['date'].isna().sum()} without a date"
+    )
 
 
 if __name__ == "__main__":

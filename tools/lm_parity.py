@@ -30,8 +30,14 @@ from snorkel_nb.labeling.model import (  # noqa: E402
 
 def cases(real: bool) -> dict:
     out = {}
-    for n, m, k, seed in [(2000, 5, 2, 0), (5000, 10, 3, 1), (10000, 20, 2, 0),
-                          (3000, 8, 4, 2), (1000, 30, 2, 3), (20000, 15, 2, 4)]:
+    for n, m, k, seed in [
+        (2000, 5, 2, 0),
+        (5000, 10, 3, 1),
+        (10000, 20, 2, 0),
+        (3000, 8, 4, 2),
+        (1000, 30, 2, 3),
+        (20000, 15, 2, 4),
+    ]:
         d = generate_synthetic(n=n, m=m, k=k, seed=seed)
         out[f"syn n{n} m{m} k{k} s{seed}"] = (d.L, k, {})
     for seed in range(3):

@@ -57,8 +57,10 @@ def _walk(nodes, owner):
 
 if __name__ == "__main__":
     have, total, missing = scan()
-    print(f"{have} of {total} public functions with >= 2 parameters have a "
-          f"numpydoc Parameters section ({100 * have / max(total, 1):.0f}%)")
+    print(
+        f"{have} of {total} public functions with >= 2 parameters have a "
+        f"numpydoc Parameters section ({100 * have / max(total, 1):.0f}%)"
+    )
     if "--list" in sys.argv:
         for f, names in sorted(missing.items(), key=lambda kv: -len(kv[1])):
             print(f"{len(names):3d} {f}: {', '.join(names)}")

@@ -87,20 +87,31 @@ def summarise(junit: Path) -> dict[str, dict[str, int]]:
 def count_tests(path: Path) -> int:
     """Test functions in a file, counted without importing it (for import errors)."""
     tree = ast.parse(path.read_text())
-    return sum(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-               and node.name.startswith("test") for node in ast.walk(tree))
+    return sum(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.name.startswith("test")
+        for node in ast.walk(tree)
+    )
 
 
 # Snorkel's LabelModel training state: not private by name, but internals of its
 # SGD fit (the issue: "private methods, optimiser attributes" are not a goal)
-INTERNAL_ATTRS = frozenset({"mu", "mu_init", "optimizer", "lr_scheduler",
-                            "warmup_steps"})
-SPACY_NAMES = ("spacy", "Spacy", "nlp_labeling_function", "NLPLabelingFunction",
-               "nlp_slicing_function", "NLPSlicingFunction")
+INTERNAL_ATTRS = frozenset(
+    {"mu", "mu_init", "optimizer", "lr_scheduler", "warmup_steps"}
+)
+SPACY_NAMES = (
+    "spacy",
+    "Spacy",
+    "nlp_labeling_function",
+    "NLPLabelingFunction",
+    "nlp_slicing_function",
+    "NLPSlicingFunction",
+)
 
 
-def _internal_uses(fn: ast.AST, methods: dict[str, ast.AST],
-                   seen: set[str] | None = None) -> set[str]:
+def _internal_uses(
+    fn: ast.AST, methods: dict[str, ast.AST], seen: set[str] | None = None
+) -> set[str]:
     """Private (``x._name``) or training-state attributes a test touches,
     following calls to the test class's own helpers (``self._set_up_model``)."""
     seen = set() if seen is None else seen
@@ -108,8 +119,7 @@ def _internal_uses(fn: ast.AST, methods: dict[str, ast.AST],
     for node in ast.walk(fn):
         if not isinstance(node, ast.Attribute):
             continue
-        on_self = isinstance(node.value, ast.Name) and node.value.id in ("self",
-                                                                          "cls")
+        on_self = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
         if on_self:
             if node.attr in methods and node.attr not in seen:
                 seen.add(node.attr)
@@ -181,8 +191,10 @@ def goal_summary(junit: Path, root: Path, files: list[Path]) -> str:
             hit = (str(rel), cls, name) in passed
             ok[kind] += hit
             if kind == "internal":
-                internals.append(f"{rel}::{cls + '::' if cls else ''}{name} "
-                                 f"({'passes' if hit else 'fails'}; uses {why})")
+                internals.append(
+                    f"{rel}::{cls + '::' if cls else ''}{name} "
+                    f"({'passes' if hit else 'fails'}; uses {why})"
+                )
     public, spacy = n["public"] + n["spacy"], ok["public"] + ok["spacy"]
     pct = 100 * spacy / public if public else 0.0
     lines = [
@@ -194,13 +206,17 @@ def goal_summary(junit: Path, root: Path, files: list[Path]) -> str:
         f"({100 * ok['public'] / max(1, n['public']):.1f}%).",
         f"Snorkel internals (private methods or LabelModel training state; not a "
         f"goal): {ok['internal']} / {n['internal']} pass:",
-        "", *[f"- {t}" for t in internals]]
+        "",
+        *[f"- {t}" for t in internals],
+    ]
     return "\n".join(lines)
 
 
 def table(counts: dict[str, dict[str, int]]) -> str:
-    rows = ["| module | passed | failed | error (incl. import) | skipped | total |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    rows = [
+        "| module | passed | failed | error (incl. import) | skipped | total |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     tot: dict[str, int] = defaultdict(int)
     for module in sorted(counts):
         c = counts[module]
@@ -208,10 +224,14 @@ def table(counts: dict[str, dict[str, int]]) -> str:
         for k in ("passed", "failed", "error", "skipped"):
             tot[k] += c[k]
         tot["total"] += n
-        rows.append(f"| {module} | {c['passed']} | {c['failed']} | {c['error']} | "
-                    f"{c['skipped']} | {n} |")
-    rows.append(f"| **all** | **{tot['passed']}** | {tot['failed']} | {tot['error']} "
-                f"| {tot['skipped']} | {tot['total']} |")
+        rows.append(
+            f"| {module} | {c['passed']} | {c['failed']} | {c['error']} | "
+            f"{c['skipped']} | {n} |"
+        )
+    rows.append(
+        f"| **all** | **{tot['passed']}** | {tot['failed']} | {tot['error']} "
+        f"| {tot['skipped']} | {tot['total']} |"
+    )
     return "\n".join(rows)
 
 
@@ -219,16 +239,27 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("tests", type=Path, help="local folder of Snorkel's tests")
     ap.add_argument("--markdown", type=Path, help="write the table here too")
-    ap.add_argument("--extra-path", action="append", default=[],
-                    help="folder appended to sys.path (e.g. optional spaCy)")
+    ap.add_argument(
+        "--extra-path",
+        action="append",
+        default=[],
+        help="folder appended to sys.path (e.g. optional spaCy)",
+    )
     ap.add_argument("-k", default=None, help="pytest -k expression")
-    ap.add_argument("--against", choices=["snorkel_nb", "snorkel"],
-                    default="snorkel_nb",
-                    help="'snorkel' runs the tests unchanged against an installed "
-                    "Snorkel: a baseline that shows which tests hold there")
+    ap.add_argument(
+        "--against",
+        choices=["snorkel_nb", "snorkel"],
+        default="snorkel_nb",
+        help="'snorkel' runs the tests unchanged against an installed "
+        "Snorkel: a baseline that shows which tests hold there",
+    )
     ap.add_argument("--timeout", type=int, default=900)
-    ap.add_argument("-v", "--verbose", action="store_true",
-                    help="print pytest's own output (failures) too")
+    ap.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print pytest's own output (failures) too",
+    )
     args = ap.parse_args(argv)
     if not args.tests.is_dir():
         ap.error(f"{args.tests} is not a folder")
@@ -241,15 +272,29 @@ def main(argv: list[str] | None = None) -> int:
             f"sys.path.extend({[str(Path(p).resolve()) for p in args.extra_path]!r})\n"
         )
         junit = Path(tmp) / "junit.xml"
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-               "-o", "addopts=", "--rootdir", tmp,
-               "--continue-on-collection-errors", f"--junitxml={junit}",
-               "-W", "ignore::DeprecationWarning", str(dst)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--rootdir",
+            tmp,
+            "--continue-on-collection-errors",
+            f"--junitxml={junit}",
+            "-W",
+            "ignore::DeprecationWarning",
+            str(dst),
+        ]
         if args.k:
             cmd += ["-k", args.k]
         env = dict(os.environ, PYTHONPATH=str(REPO), MPLBACKEND="Agg")
-        proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
-                              timeout=args.timeout)
+        proc = subprocess.run(
+            cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=args.timeout
+        )
         tail = "\n".join(proc.stdout.strip().splitlines()[-3:])
         if not junit.exists():
             print(proc.stdout[-5000:], proc.stderr[-5000:])
@@ -259,11 +304,17 @@ def main(argv: list[str] | None = None) -> int:
         counts = summarise(junit)
         counts = {m.removeprefix(dst.name + "."): c for m, c in counts.items()}
         fill_import_errors(counts, dst)
-        how = ("import root rewritten to snorkel_nb" if args.against == "snorkel_nb"
-               else "run unchanged against the installed Snorkel")
-        text = (f"Snorkel public-API tests ({len(files)} files, Spark left out), "
-                f"{how}:\n\n" + table(counts)
-                + f"\n\npytest: {tail.splitlines()[-1] if tail else ''}\n")
+        how = (
+            "import root rewritten to snorkel_nb"
+            if args.against == "snorkel_nb"
+            else "run unchanged against the installed Snorkel"
+        )
+        text = (
+            f"Snorkel public-API tests ({len(files)} files, Spark left out), "
+            f"{how}:\n\n"
+            + table(counts)
+            + f"\n\npytest: {tail.splitlines()[-1] if tail else ''}\n"
+        )
         if args.against == "snorkel_nb" and not args.k:
             text += "\n" + goal_summary(junit, dst, files) + "\n"
         print(text)

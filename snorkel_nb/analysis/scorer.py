@@ -56,8 +56,7 @@ class Scorer:
             self.metrics.update(custom_metric_funcs)
         self.abstain_label = abstain_label
 
-    def score(self, golds: Any, preds: Any = None, probs: Any = None
-              ) -> dict[str, Any]:
+    def score(self, golds: Any, preds: Any = None, probs: Any = None) -> dict[str, Any]:
         """``{metric: score}`` for every metric of this scorer."""
         if len(golds) == 0:
             raise ValueError("Cannot score empty labels")

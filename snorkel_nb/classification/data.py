@@ -55,15 +55,20 @@ class DictDataset(Dataset):
         for label_name, label in Y_dict.items():
             if not isinstance(label, Tensor):
                 raise ValueError(
-                    f"Label {label_name} should be torch.Tensor, not {type(label)}.")
+                    f"Label {label_name} should be torch.Tensor, not {type(label)}."
+                )
         lengths = {k: len(v) for k, v in {**X_dict, **Y_dict}.items()}
         if len(set(lengths.values())) > 1:
-            raise ValueError(f"DictDataset {name!r} ({split}): fields and labels have "
-                             f"different lengths {lengths}")
+            raise ValueError(
+                f"DictDataset {name!r} ({split}): fields and labels have "
+                f"different lengths {lengths}"
+            )
 
     def __getitem__(self, index: int) -> Batch:
-        return ({k: v[index] for k, v in self.X_dict.items()},
-                {k: v[index] for k, v in self.Y_dict.items()})
+        return (
+            {k: v[index] for k, v in self.X_dict.items()},
+            {k: v[index] for k, v in self.Y_dict.items()},
+        )
 
     def __len__(self) -> int:
         try:
@@ -72,17 +77,25 @@ class DictDataset(Dataset):
             return 0
 
     def __repr__(self) -> str:
-        return (f"{type(self).__name__}(name={self.name}, X_keys={list(self.X_dict)}, "
-                f"Y_keys={list(self.Y_dict)})")
+        return (
+            f"{type(self).__name__}(name={self.name}, X_keys={list(self.X_dict)}, "
+            f"Y_keys={list(self.Y_dict)})"
+        )
 
     @classmethod
-    def from_tensors(cls, X_tensor: Tensor, Y_tensor: Tensor, split: str,
-                     input_data_key: str = DEFAULT_INPUT_DATA_KEY,
-                     task_name: str = DEFAULT_TASK_NAME,
-                     dataset_name: str = DEFAULT_DATASET_NAME) -> "DictDataset":
+    def from_tensors(
+        cls,
+        X_tensor: Tensor,
+        Y_tensor: Tensor,
+        split: str,
+        input_data_key: str = DEFAULT_INPUT_DATA_KEY,
+        task_name: str = DEFAULT_TASK_NAME,
+        dataset_name: str = DEFAULT_DATASET_NAME,
+    ) -> "DictDataset":
         """One field, one task."""
-        return cls(dataset_name, split, {input_data_key: X_tensor},
-                   {task_name: Y_tensor})
+        return cls(
+            dataset_name, split, {input_data_key: X_tensor}, {task_name: Y_tensor}
+        )
 
 
 def collate_dicts(batch: list[Batch]) -> Batch:
@@ -113,9 +126,14 @@ class DictDataLoader(DataLoader):
     ((4, 2), (4,))
     """
 
-    def __init__(self, dataset: DictDataset,
-                 collate_fn: Callable[..., Any] = collate_dicts, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        dataset: DictDataset,
+        collate_fn: Callable[..., Any] = collate_dicts,
+        **kwargs: Any,
+    ) -> None:
         if not isinstance(dataset, DictDataset):
-            raise TypeError(f"DictDataLoader needs a DictDataset, got "
-                            f"{type(dataset).__name__}")
+            raise TypeError(
+                f"DictDataLoader needs a DictDataset, got {type(dataset).__name__}"
+            )
         super().__init__(dataset, collate_fn=collate_fn, **kwargs)

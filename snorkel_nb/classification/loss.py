@@ -6,9 +6,12 @@ import torch
 import torch.nn.functional as F
 
 
-def cross_entropy_with_probs(input: torch.Tensor, target: torch.Tensor,
-                             weight: torch.Tensor | None = None,
-                             reduction: str = "mean") -> torch.Tensor:
+def cross_entropy_with_probs(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
     """Cross-entropy of logits ``input`` [n, k] against probabilities ``target`` [n, k].
 
     ``-sum_y target[i, y] * weight[y] * log softmax(input)[i, y]``. A target
@@ -24,8 +27,10 @@ def cross_entropy_with_probs(input: torch.Tensor, target: torch.Tensor,
     True
     """
     if input.shape != target.shape:
-        raise ValueError(f"input {tuple(input.shape)} and target "
-                         f"{tuple(target.shape)} must have the same [n, k] shape")
+        raise ValueError(
+            f"input {tuple(input.shape)} and target "
+            f"{tuple(target.shape)} must have the same [n, k] shape"
+        )
     logp = F.log_softmax(input, dim=1)
     w = target.float() if weight is None else target.float() * weight
     losses = -(w * logp).sum(dim=1)

@@ -57,9 +57,14 @@ class MultitaskClassifier(nn.Module):
     torch.Size([3, 2])
     """
 
-    def __init__(self, tasks: Sequence[Task], name: str | None = None,
-                 device: int | str = 0, dataparallel: bool = True,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        tasks: Sequence[Task],
+        name: str | None = None,
+        device: int | str = 0,
+        dataparallel: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__()
         if kwargs:
             raise ValueError(f"unknown MultitaskClassifier options {sorted(kwargs)}")
@@ -76,8 +81,10 @@ class MultitaskClassifier(nn.Module):
             if not isinstance(task, Task):
                 raise ValueError(f"Unrecognized task type {task}.")
             if task.name in self.task_names:
-                raise ValueError(f"Found duplicate task {task.name}, different task "
-                                 "should use different task name.")
+                raise ValueError(
+                    f"Found duplicate task {task.name}, different task "
+                    "should use different task name."
+                )
             self.add_task(task)
 
     def __repr__(self) -> str:
@@ -85,19 +92,27 @@ class MultitaskClassifier(nn.Module):
 
     def add_task(self, task: Task) -> None:
         """Add a task; its modules join the pool (existing names are shared)."""
-        missing = [op for op in task.op_sequence if op.module_name not in
-                   self.module_pool and op.module_name not in task.module_pool]
+        missing = [
+            op
+            for op in task.op_sequence
+            if op.module_name not in self.module_pool
+            and op.module_name not in task.module_pool
+        ]
         if missing:
-            raise ValueError(f"task {task.name!r}: operation {missing[0].name!r} uses "
-                             f"module {missing[0].module_name!r}, which neither its "
-                             "module_pool nor an earlier task provides; the model has "
-                             f"{list(self.module_pool)}")
+            raise ValueError(
+                f"task {task.name!r}: operation {missing[0].name!r} uses "
+                f"module {missing[0].module_name!r}, which neither its "
+                "module_pool nor an earlier task provides; the model has "
+                f"{list(self.module_pool)}"
+            )
         wrap = bool(self.config["dataparallel"])
         for key, module in task.module_pool.items():
             if key in self.module_pool:
                 task.module_pool[key] = self.module_pool[key]
             elif wrap and not isinstance(module, nn.DataParallel):
-                self.module_pool[key] = self._data_parallel(module)  # task keeps its own
+                self.module_pool[key] = self._data_parallel(
+                    module
+                )  # task keeps its own
             else:
                 self.module_pool[key] = module
         self.task_names.add(task.name)
@@ -115,8 +130,9 @@ class MultitaskClassifier(nn.Module):
             dp.device_ids = []  # DataParallel.forward then calls the module itself
         return dp
 
-    def forward(self, X_dict: Mapping[str, Any], task_names: Iterable[str]
-                ) -> dict[str, Any]:
+    def forward(
+        self, X_dict: Mapping[str, Any], task_names: Iterable[str]
+    ) -> dict[str, Any]:
         """Run every operation the tasks need (each once); return all outputs."""
         outputs: dict[str, Any] = {"_input_": move_to_device(dict(X_dict), self.device)}
         for task_name in task_names:
@@ -126,8 +142,10 @@ class MultitaskClassifier(nn.Module):
                 try:
                     module = self.module_pool[op.module_name]
                     if op.inputs:
-                        args = [outputs[i[0]][i[1]] if isinstance(i, tuple)
-                                else outputs[i] for i in op.inputs]
+                        args = [
+                            outputs[i[0]][i[1]] if isinstance(i, tuple) else outputs[i]
+                            for i in op.inputs
+                        ]
                         outputs[op.name] = module(*args)
                     else:
                         outputs[op.name] = module(outputs)
@@ -135,9 +153,9 @@ class MultitaskClassifier(nn.Module):
                     raise ValueError(f"Unsuccessful operation {op}: {e!r}.") from e
         return outputs
 
-    def calculate_loss(self, X_dict: Mapping[str, Any],
-                       Y_dict: Mapping[str, torch.Tensor]
-                       ) -> tuple[dict[str, torch.Tensor], dict[str, int]]:
+    def calculate_loss(
+        self, X_dict: Mapping[str, Any], Y_dict: Mapping[str, torch.Tensor]
+    ) -> tuple[dict[str, torch.Tensor], dict[str, int]]:
         """Per-task loss over rows with a label (-1 rows are masked) and their counts."""
         loss_dict, count_dict = {}, {}
         labels_to_tasks = self._get_labels_to_tasks(Y_dict.keys())
@@ -152,21 +170,31 @@ class MultitaskClassifier(nn.Module):
             if not active.all():
                 logits, Y = logits[active.to(logits.device)], Y[active]
             loss_dict[label_name] = self.loss_funcs[task_name](
-                logits, move_to_device(Y, self.device))
+                logits, move_to_device(Y, self.device)
+            )
         return loss_dict, count_dict
 
     @torch.no_grad()
-    def _calculate_probs(self, X_dict: Mapping[str, Any], task_names: Iterable[str]
-                         ) -> dict[str, np.ndarray]:
+    def _calculate_probs(
+        self, X_dict: Mapping[str, Any], task_names: Iterable[str]
+    ) -> dict[str, np.ndarray]:
         self.eval()
         task_names = list(task_names)
         outputs = self.forward(X_dict, task_names)
-        return {t: self.output_funcs[t](outputs[self.op_sequences[t][-1].name]
-                                        ).cpu().numpy() for t in task_names}
+        return {
+            t: self.output_funcs[t](outputs[self.op_sequences[t][-1].name])
+            .cpu()
+            .numpy()
+            for t in task_names
+        }
 
     @torch.no_grad()
-    def predict(self, dataloader: DictDataLoader, return_preds: bool = False,
-                remap_labels: Mapping[str, str | None] = {}) -> dict[str, dict]:
+    def predict(
+        self,
+        dataloader: DictDataLoader,
+        return_preds: bool = False,
+        remap_labels: Mapping[str, str | None] = {},
+    ) -> dict[str, dict]:
         """``{"golds": {label: ...}, "probs": {...}[, "preds": {...}]}`` as numpy."""
         self.eval()
         golds: dict[str, list] = defaultdict(list)
@@ -187,9 +215,12 @@ class MultitaskClassifier(nn.Module):
         return out
 
     @torch.no_grad()
-    def score(self, dataloaders: Sequence[DictDataLoader],
-              remap_labels: Mapping[str, str | None] = {},
-              as_dataframe: bool = False) -> dict[str, float] | pd.DataFrame:
+    def score(
+        self,
+        dataloaders: Sequence[DictDataLoader],
+        remap_labels: Mapping[str, str | None] = {},
+        as_dataframe: bool = False,
+    ) -> dict[str, float] | pd.DataFrame:
         """Metrics keyed ``"label/dataset/split/metric"``."""
         scores: dict[str, float] = {}
         for dl in dataloaders:
@@ -201,17 +232,19 @@ class MultitaskClassifier(nn.Module):
                     golds = np.where((golds == -1).all(1), -1, golds.argmax(1))
                 if (golds == -1).all():
                     continue
-                m = self.scorers[task_name].score(golds, res["preds"][label_name],
-                                                  res["probs"][label_name])
+                m = self.scorers[task_name].score(
+                    golds, res["preds"][label_name], res["probs"][label_name]
+                )
                 for metric, v in m.items():
-                    key = "/".join([label_name, dl.dataset.name, dl.dataset.split,
-                                    metric])
+                    key = "/".join(
+                        [label_name, dl.dataset.name, dl.dataset.split, metric]
+                    )
                     scores[key] = v
         return metrics_dict_to_dataframe(scores) if as_dataframe else scores
 
-    def _get_labels_to_tasks(self, label_names: Iterable[str],
-                             remap_labels: Mapping[str, str | None] = {}
-                             ) -> dict[str, str]:
+    def _get_labels_to_tasks(
+        self, label_names: Iterable[str], remap_labels: Mapping[str, str | None] = {}
+    ) -> dict[str, str]:
         out = {}
         for label in label_names:
             if label in remap_labels:

@@ -25,15 +25,21 @@ class Operation:
     'head'
     """
 
-    def __init__(self, module_name: str, inputs: Sequence[str | tuple[str, object]],
-                 name: str | None = None) -> None:
+    def __init__(
+        self,
+        module_name: str,
+        inputs: Sequence[str | tuple[str, object]],
+        name: str | None = None,
+    ) -> None:
         self.name = name or module_name
         self.module_name = module_name
         self.inputs = inputs
 
     def __repr__(self) -> str:
-        return (f"Operation(name={self.name}, module_name={self.module_name}, "
-                f"inputs={self.inputs})")
+        return (
+            f"Operation(name={self.name}, module_name={self.module_name}, "
+            f"inputs={self.inputs})"
+        )
 
 
 class Task:
@@ -55,10 +61,15 @@ class Task:
     Task(name=t)
     """
 
-    def __init__(self, name: str, module_pool: nn.ModuleDict,
-                 op_sequence: Sequence[Operation], scorer: Scorer | None = None,
-                 loss_func: Callable[..., torch.Tensor] | None = None,
-                 output_func: Callable[..., torch.Tensor] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        module_pool: nn.ModuleDict,
+        op_sequence: Sequence[Operation],
+        scorer: Scorer | None = None,
+        loss_func: Callable[..., torch.Tensor] | None = None,
+        output_func: Callable[..., torch.Tensor] | None = None,
+    ) -> None:
         if not op_sequence:
             raise ValueError(f"task {name!r} needs a non-empty op_sequence")
         self.name = name

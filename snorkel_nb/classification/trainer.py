@@ -64,31 +64,40 @@ class Trainer:
         fields = {f.name for f in dataclasses.fields(TrainerConfig)}
         unknown = sorted(set(kwargs) - fields)
         if unknown:
-            raise ValueError(f"unknown Trainer options {unknown}; known: {sorted(fields)}")
+            raise ValueError(
+                f"unknown Trainer options {unknown}; known: {sorted(fields)}"
+            )
         self.config = TrainerConfig(**kwargs)
         if self.config.optimizer not in ("adam", "sgd", "adamax"):
             raise ValueError(f"Unrecognized optimizer option '{self.config.optimizer}'")
         if self.config.batch_scheduler not in ("shuffled", "sequential"):
-            raise ValueError(f"Unrecognized batch scheduler option "
-                             f"'{self.config.batch_scheduler}'")
+            raise ValueError(
+                f"Unrecognized batch scheduler option '{self.config.batch_scheduler}'"
+            )
         if self.config.checkpoint_metric_mode not in ("max", "min"):
             raise ValueError("checkpoint_metric_mode must be 'max' or 'min'")
         self.name = name or type(self).__name__
         self.history: list[dict[str, float]] = []
         self.best_epoch: int | None = None
 
-    def fit(self, model: MultitaskClassifier, dataloaders: Sequence[DictDataLoader]
-            ) -> None:
+    def fit(
+        self, model: MultitaskClassifier, dataloaders: Sequence[DictDataLoader]
+    ) -> None:
         c = self.config
         train = [dl for dl in dataloaders if dl.dataset.split == c.train_split]
         valid = [dl for dl in dataloaders if dl.dataset.split == c.valid_split]
         if not train:
-            raise ValueError(f"Cannot find any dataloaders with split matching train "
-                             f"split: {c.train_split}.")
+            raise ValueError(
+                f"Cannot find any dataloaders with split matching train "
+                f"split: {c.train_split}."
+            )
         if c.seed is not None:
             set_seed(c.seed)
-        opt_cls = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD,
-                   "adamax": torch.optim.Adamax}[c.optimizer]
+        opt_cls = {
+            "adam": torch.optim.Adam,
+            "sgd": torch.optim.SGD,
+            "adamax": torch.optim.Adamax,
+        }[c.optimizer]
         self.optimizer = opt_cls(model.parameters(), lr=c.lr, weight_decay=c.l2)
         n_batches = sum(len(dl) for dl in train)
         self.history, self.best_epoch = [], None
@@ -97,8 +106,13 @@ class Trainer:
             model.train()
             sums: dict[str, float] = {}
             counts: dict[str, int] = {}
-            bar = tqdm(self._batches(train), total=n_batches, disable=not c.progress_bar,
-                       desc=f"Epoch {epoch}:", leave=False)
+            bar = tqdm(
+                self._batches(train),
+                total=n_batches,
+                disable=not c.progress_bar,
+                desc=f"Epoch {epoch}:",
+                leave=False,
+            )
             for (X, Y), dl in bar:
                 self.optimizer.zero_grad()
                 loss_dict, count_dict = model.calculate_loss(X, Y)
@@ -116,8 +130,9 @@ class Trainer:
                 bar.set_postfix(loss=f"{loss.item():.4f}")
             row: dict[str, float] = {"epoch": epoch}
             row.update({k: sums[k] / counts[k] for k in sums})
-            row["model/all/train/loss"] = (sum(sums.values())
-                                           / max(1, sum(counts.values())))
+            row["model/all/train/loss"] = sum(sums.values()) / max(
+                1, sum(counts.values())
+            )
             if valid:
                 row.update(_with_means(model.score(valid), c.valid_split))
             self.history.append(row)
@@ -126,8 +141,10 @@ class Trainer:
                 tqdm.write(f"epoch {epoch}: {shown}")
             if c.checkpoint_metric is not None:
                 if c.checkpoint_metric not in row:
-                    raise ValueError(f"checkpoint_metric {c.checkpoint_metric!r} was not "
-                                     f"computed; available: {sorted(row)}")
+                    raise ValueError(
+                        f"checkpoint_metric {c.checkpoint_metric!r} was not "
+                        f"computed; available: {sorted(row)}"
+                    )
                 v = row[c.checkpoint_metric]
                 sign = 1 if c.checkpoint_metric_mode == "max" else -1
                 if best is None or sign * v > sign * best:
@@ -140,8 +157,9 @@ class Trainer:
         if best_state is not None:
             model.load_state_dict(best_state)
 
-    def _batches(self, dataloaders: Sequence[DictDataLoader]
-                 ) -> Iterator[tuple[Any, DictDataLoader]]:
+    def _batches(
+        self, dataloaders: Sequence[DictDataLoader]
+    ) -> Iterator[tuple[Any, DictDataLoader]]:
         if self.config.batch_scheduler == "sequential":
             for dl in dataloaders:
                 for b in dl:

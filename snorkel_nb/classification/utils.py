@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 METRIC_COLUMNS = ["label", "dataset", "split", "metric", "score"]
 
 
-def pad_batch(batch: list[Tensor], max_len: int = 0, pad_value: int = 0,
-              left_padded: bool = False) -> tuple[Tensor, Tensor]:
+def pad_batch(
+    batch: list[Tensor], max_len: int = 0, pad_value: int = 0, left_padded: bool = False
+) -> tuple[Tensor, Tensor]:
     """Pad 1-D tensors of different lengths into one [n, L] tensor, plus its mask.
 
     ``L`` is the longest item, or ``max_len`` when that is positive and shorter
@@ -56,9 +57,11 @@ def pad_batch(batch: list[Tensor], max_len: int = 0, pad_value: int = 0,
         raise ValueError("pad_batch needs a non-empty list of tensors")
     bad = [i for i, t in enumerate(batch) if not isinstance(t, Tensor) or t.dim() != 1]
     if bad:
-        raise ValueError(f"pad_batch needs 1-D tensors; item {bad[0]} is "
-                         f"{type(batch[bad[0]]).__name__} of shape "
-                         f"{tuple(getattr(batch[bad[0]], 'shape', ()))}")
+        raise ValueError(
+            f"pad_batch needs 1-D tensors; item {bad[0]} is "
+            f"{type(batch[bad[0]]).__name__} of shape "
+            f"{tuple(getattr(batch[bad[0]], 'shape', ()))}"
+        )
     length = max(len(t) for t in batch)
     if 0 < max_len < length:
         length = max_len
@@ -139,8 +142,9 @@ def move_to_device(obj: Any, device: int | str | torch.device = -1) -> Any:
     return obj
 
 
-def collect_flow_outputs_by_suffix(output_dict: Mapping[str, Any], suffix: str
-                                   ) -> list[Any]:
+def collect_flow_outputs_by_suffix(
+    output_dict: Mapping[str, Any], suffix: str
+) -> list[Any]:
     """The outputs whose operation name ends with ``suffix``, in sorted name order.
 
     Sorted order keeps slice ``i``'s indicator, predictor and feature outputs
@@ -151,8 +155,7 @@ def collect_flow_outputs_by_suffix(output_dict: Mapping[str, Any], suffix: str
     >>> collect_flow_outputs_by_suffix({"b_head": 2, "a_head": 1, "c": 3}, "_head")
     [1, 2]
     """
-    return [output_dict[name] for name in sorted(output_dict)
-            if name.endswith(suffix)]
+    return [output_dict[name] for name in sorted(output_dict) if name.endswith(suffix)]
 
 
 def metrics_dict_to_dataframe(metrics_dict: Mapping[str, float]) -> pd.DataFrame:

@@ -9,10 +9,14 @@ import numpy as np
 import pandas as pd
 
 
-def disagreements(texts: Sequence[str], teacher_probs: np.ndarray,
-                  student_probs: np.ndarray, L: np.ndarray | None = None,
-                  lf_names: Sequence[str] | None = None, Y: Any = None
-                  ) -> pd.DataFrame:
+def disagreements(
+    texts: Sequence[str],
+    teacher_probs: np.ndarray,
+    student_probs: np.ndarray,
+    L: np.ndarray | None = None,
+    lf_names: Sequence[str] | None = None,
+    Y: Any = None,
+) -> pd.DataFrame:
     """Rows where the teacher's and the student's arg-max differ, largest gap first.
 
     Columns: ``row``, ``text``, ``teacher``/``student`` (predicted class),
@@ -30,16 +34,27 @@ def disagreements(texts: Sequence[str], teacher_probs: np.ndarray,
     tp, sp = np.asarray(teacher_probs), np.asarray(student_probs)
     t_pred, s_pred = tp.argmax(1), sp.argmax(1)
     rows = np.where(t_pred != s_pred)[0]
-    df = pd.DataFrame({
-        "row": rows, "text": [texts[i] for i in rows],
-        "teacher": t_pred[rows], "student": s_pred[rows],
-        "p_teacher": tp[rows, t_pred[rows]], "p_student": sp[rows, t_pred[rows]]})
+    df = pd.DataFrame(
+        {
+            "row": rows,
+            "text": [texts[i] for i in rows],
+            "teacher": t_pred[rows],
+            "student": s_pred[rows],
+            "p_teacher": tp[rows, t_pred[rows]],
+            "p_student": sp[rows, t_pred[rows]],
+        }
+    )
     if L is not None:
-        names = list(lf_names) if lf_names is not None else [
-            f"lf{j}" for j in range(L.shape[1])]
-        df["lfs_fired"] = [", ".join(f"{names[j]}={L[i, j]}"
-                                     for j in np.where(L[i] >= 0)[0]) or "(none)"
-                           for i in rows]
+        names = (
+            list(lf_names)
+            if lf_names is not None
+            else [f"lf{j}" for j in range(L.shape[1])]
+        )
+        df["lfs_fired"] = [
+            ", ".join(f"{names[j]}={L[i, j]}" for j in np.where(L[i] >= 0)[0])
+            or "(none)"
+            for i in rows
+        ]
     if Y is not None:
         df["gold"] = np.asarray(Y)[rows]
     gap = (df["p_teacher"] - df["p_student"]).abs()

@@ -71,11 +71,19 @@ def soften(probs: np.ndarray, temperature: float) -> np.ndarray:
     return e / e.sum(1, keepdims=True)
 
 
-def distill(teacher: Any, student: Student, X_servable: Any, *,
-            X_teacher: Any = None, teacher_probs: Any = None,
-            features: FeatureSet | None = None, temperature: float = 1.0,
-            confidence_weight: bool = False, soft: bool = True,
-            cardinality: int | None = None) -> Student:
+def distill(
+    teacher: Any,
+    student: Student,
+    X_servable: Any,
+    *,
+    X_teacher: Any = None,
+    teacher_probs: Any = None,
+    features: FeatureSet | None = None,
+    temperature: float = 1.0,
+    confidence_weight: bool = False,
+    soft: bool = True,
+    cardinality: int | None = None,
+) -> Student:
     """Fit ``student`` on ``X_servable`` to the teacher's (soft) labels.
 
     Parameters
@@ -119,13 +127,18 @@ def distill(teacher: Any, student: Student, X_servable: Any, *,
     ([1], 4)
     """
     t: Teacher = as_teacher(teacher)
-    texts = check_texts(servable_texts(X_servable, student.text_column, features),
-                        "X_servable texts")
+    texts = check_texts(
+        servable_texts(X_servable, student.text_column, features), "X_servable texts"
+    )
     if teacher_probs is None:
         teacher_probs = t.predict_proba(X_servable if X_teacher is None else X_teacher)
     k = cardinality if cardinality is not None else t.cardinality
-    p = check_probs(teacher_probs, n=len(texts), cardinality=k,
-                    what=f"teacher {t.name!r} probabilities")
+    p = check_probs(
+        teacher_probs,
+        n=len(texts),
+        cardinality=k,
+        what=f"teacher {t.name!r} probabilities",
+    )
     targets = soften(p, temperature)
     if not soft:
         targets = np.eye(p.shape[1])[p.argmax(1)]
@@ -133,15 +146,23 @@ def distill(teacher: Any, student: Student, X_servable: Any, *,
     student.fit(texts, targets, sample_weight=weight)
     desc = t.describe()
     student.lineage_ = Lineage(  # type: ignore[attr-defined]
-        teacher=desc["teacher"], teacher_class=desc["teacher_class"],
-        tasks=tuple(desc["tasks"]), lf_names=tuple(desc["lf_names"]),
-        lf_version=desc["lf_version"], data_sha256=data_hash(texts),
-        teacher_probs_sha256=data_hash(np.ascontiguousarray(p)), n_rows=len(texts),
-        cardinality=p.shape[1], student_kind=student.kind,
+        teacher=desc["teacher"],
+        teacher_class=desc["teacher_class"],
+        tasks=tuple(desc["tasks"]),
+        lf_names=tuple(desc["lf_names"]),
+        lf_version=desc["lf_version"],
+        data_sha256=data_hash(texts),
+        teacher_probs_sha256=data_hash(np.ascontiguousarray(p)),
+        n_rows=len(texts),
+        cardinality=p.shape[1],
+        student_kind=student.kind,
         student_config=_jsonable(student.get_config()),
-        temperature=float(temperature), confidence_weight=bool(confidence_weight),
-        soft=bool(soft), features=features.to_dict() if features else None,
-        created_utc=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+        temperature=float(temperature),
+        confidence_weight=bool(confidence_weight),
+        soft=bool(soft),
+        features=features.to_dict() if features else None,
+        created_utc=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    )
     return student
 
 

@@ -64,9 +64,13 @@ def _lineage_of(student: Student) -> dict[str, Any]:
     return lin.to_dict() if isinstance(lin, Lineage) else {}
 
 
-def export_onnx(student: Student, path: str | os.PathLike, check_texts: Sequence[str],
-                features: FeatureSet | None = None, atol: float = PARITY_ATOL
-                ) -> ExportResult:
+def export_onnx(
+    student: Student,
+    path: str | os.PathLike,
+    check_texts: Sequence[str],
+    features: FeatureSet | None = None,
+    atol: float = PARITY_ATOL,
+) -> ExportResult:
     """Write ``student`` to ``path`` as ONNX and gate it on onnxruntime parity.
 
     Parameters
@@ -95,9 +99,11 @@ def export_onnx(student: Student, path: str | os.PathLike, check_texts: Sequence
     if features is not None:
         features.check_servable([student.text_column], "an exported student")
     proto, preprocess = student.onnx_model()
-    meta = {PREPROCESS_KEY: json.dumps(preprocess),
-            LINEAGE_KEY: json.dumps(_lineage_of(student)),
-            "snorkel_nb.student_kind": student.kind}
+    meta = {
+        PREPROCESS_KEY: json.dumps(preprocess),
+        LINEAGE_KEY: json.dumps(_lineage_of(student)),
+        "snorkel_nb.student_kind": student.kind,
+    }
     del proto.metadata_props[:]
     for key, value in meta.items():
         entry = proto.metadata_props.add()
@@ -116,7 +122,8 @@ def export_onnx(student: Student, path: str | os.PathLike, check_texts: Sequence
             f"{diff[worst]:.3g} > {atol:g} (max over {len(texts)} rows; worst text "
             f"{texts[worst][:80]!r}). The converted vectoriser is not faithful on "
             "this text: use HashedLinear or TorchBag (tokenised in Python, outside "
-            "the graph) or change the vectoriser settings.")
+            "the graph) or change the vectoriser settings."
+        )
     return ExportResult(path, path.stat().st_size, float(diff.max()), len(texts))
 
 
@@ -141,15 +148,21 @@ def save_student(student: Student, path: str | os.PathLike) -> Path:
     True
     """
     config = {"kind": student.kind, "params": student.get_config()}
-    return io.save_artifact(path, ARTIFACT_KIND, config, student.state(),  # type: ignore[attr-defined]
-                            meta={"lineage": _lineage_of(student)})
+    return io.save_artifact(
+        path,
+        ARTIFACT_KIND,
+        config,
+        student.state(),  # type: ignore[attr-defined]
+        meta={"lineage": _lineage_of(student)},
+    )
 
 
 def load_student(path: str | os.PathLike) -> Student:
     """Load a student saved by :func:`save_student` (lineage back in ``lineage_``)."""
     config, arrays, meta = io.load_artifact(path, kind=ARTIFACT_KIND)
-    params = {k: tuple(v) if isinstance(v, list) else v
-              for k, v in config["params"].items()}
+    params = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in config["params"].items()
+    }
     params.setdefault("max_chars", None)  # saved before the input budget existed
     student = make_student(config["kind"], **params)
     student._set_state(arrays)  # type: ignore[attr-defined]

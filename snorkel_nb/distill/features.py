@@ -44,8 +44,9 @@ non-servable (known only in batch); a student may use only ['text'].
         object.__setattr__(self, "non_servable", tuple(self.non_servable))
         both = sorted(set(self.servable) & set(self.non_servable))
         if both:
-            raise ValueError(f"features {both} are declared both servable and "
-                             "non-servable.")
+            raise ValueError(
+                f"features {both} are declared both servable and non-servable."
+            )
 
     def check_servable(self, features: Iterable[str], what: str = "a student") -> None:
         """Raise :class:`NonServableFeatureError` naming the first bad feature."""
@@ -53,19 +54,24 @@ non-servable (known only in batch); a student may use only ['text'].
             if f in self.non_servable:
                 raise NonServableFeatureError(
                     f"feature {f!r} is non-servable (known only in batch); "
-                    f"{what} may use only {list(self.servable)}.")
+                    f"{what} may use only {list(self.servable)}."
+                )
             if f not in self.servable:
                 raise NonServableFeatureError(
                     f"feature {f!r} is not declared in the FeatureSet; declare it "
-                    f"servable to let {what} use it (servable: {list(self.servable)}).")
+                    f"servable to let {what} use it (servable: {list(self.servable)})."
+                )
 
     def to_dict(self) -> dict[str, list[str]]:
-        return {"servable": list(self.servable),
-                "non_servable": list(self.non_servable)}
+        return {
+            "servable": list(self.servable),
+            "non_servable": list(self.non_servable),
+        }
 
 
-def servable_texts(X: Any, column: str, features: FeatureSet | None,
-                   what: str = "a student") -> list[Any]:
+def servable_texts(
+    X: Any, column: str, features: FeatureSet | None, what: str = "a student"
+) -> list[Any]:
     """The text column a student reads, after the servable check.
 
     ``X`` is a DataFrame (every column it carries must be servable: a frame
@@ -97,6 +103,8 @@ def check_finite_features(X: Any, what: str = "features") -> np.ndarray:
     if bad.any():
         j = np.where(bad.any(0))[0]
         names = [cols[i] for i in j] if cols else [int(i) for i in j]
-        raise ValueError(f"{what} has NaN or infinite values in columns {names} "
-                         f"({int(bad.sum())} cells); impute or drop them first.")
+        raise ValueError(
+            f"{what} has NaN or infinite values in columns {names} "
+            f"({int(bad.sum())} cells); impute or drop them first."
+        )
     return arr

@@ -49,8 +49,9 @@ class Constraints:
 
     def __post_init__(self) -> None:
         if self.latency_clock not in ("wall", "cpu"):
-            raise ValueError(f"latency_clock must be 'wall' or 'cpu'; got "
-                             f"{self.latency_clock!r}.")
+            raise ValueError(
+                f"latency_clock must be 'wall' or 'cpu'; got {self.latency_clock!r}."
+            )
 
     def misses(self, row: Mapping[str, Any]) -> list[str]:
         """The constraints ``row`` (a measured candidate) misses, in words.
@@ -64,10 +65,20 @@ class Constraints:
         out = []
         lat, clock = ("cpu_p99", " CPU") if self.latency_clock == "cpu" else ("p99", "")
         checks = [
-            (f"{lat}_ms_b1", self.max_p99_ms_b1, f"p99{clock} latency (batch 1)", " ms",
-             True),
-            (f"{lat}_ms_b256", self.max_p99_ms_b256, f"p99{clock} latency (batch 256)",
-             " ms", True),
+            (
+                f"{lat}_ms_b1",
+                self.max_p99_ms_b1,
+                f"p99{clock} latency (batch 1)",
+                " ms",
+                True,
+            ),
+            (
+                f"{lat}_ms_b256",
+                self.max_p99_ms_b256,
+                f"p99{clock} latency (batch 256)",
+                " ms",
+                True,
+            ),
             ("size_bytes", self.max_size_bytes, "size", " bytes", True),
             ("agreement", self.min_agreement, "agreement with the teacher", "", False),
             ("dev_accuracy", self.min_dev_accuracy, "dev accuracy", "", False),
@@ -102,19 +113,24 @@ class Qualification:
             r = t.loc[t["candidate"] == self.best].iloc[0]
             cpu = self.constraints.latency_clock == "cpu"
             lat, label = ("cpu_p99_ms_b1", "p99 CPU") if cpu else ("p99_ms_b1", "p99")
-            parts = [f"{label} {r[key]:{spec}}{unit}" for key, label, spec, unit in (
-                ("dev_accuracy", "dev accuracy", ".3f", ""),
-                ("agreement", "agreement", ".3f", ""),
-                (lat, label, ".3g", " ms at batch 1"),
-                ("size_bytes", "size", ".0f", " bytes"))
-                if key in r and r[key] == r[key]]
+            parts = [
+                f"{label} {r[key]:{spec}}{unit}"
+                for key, label, spec, unit in (
+                    ("dev_accuracy", "dev accuracy", ".3f", ""),
+                    ("agreement", "agreement", ".3f", ""),
+                    (lat, label, ".3g", " ms at batch 1"),
+                    ("size_bytes", "size", ".0f", " bytes"),
+                )
+                if key in r and r[key] == r[key]
+            ]
             return f"{self.best} qualifies and is chosen ({', '.join(parts)})."
         lines = [f"{r['candidate']}: {r['missed']}" for _, r in t.iterrows()]
         return "none qualifies: " + "; ".join(lines)
 
 
-def select(table: pd.DataFrame, constraints: Constraints
-           ) -> tuple[pd.DataFrame, str | None]:
+def select(
+    table: pd.DataFrame, constraints: Constraints
+) -> tuple[pd.DataFrame, str | None]:
     """Mark each student row ``qualifies``/``missed``; return the best qualifying.
 
     Best = highest ``dev_accuracy`` (ties and missing dev gold: ``agreement``).
@@ -131,8 +147,10 @@ def select(table: pd.DataFrame, constraints: Constraints
     """
     t = table.copy()
     is_student = t["role"] == "student"
-    missed = [constraints.misses(r) if s else []
-              for s, (_, r) in zip(is_student, t.iterrows())]
+    missed = [
+        constraints.misses(r) if s else []
+        for s, (_, r) in zip(is_student, t.iterrows())
+    ]
     t["qualifies"] = [not m if s else None for s, m in zip(is_student, missed)]
     t["missed"] = ["; ".join(m) if s else "" for s, m in zip(is_student, missed)]
     ok = t[is_student & (t["qualifies"] == True)]  # noqa: E712 - object column
@@ -144,8 +162,13 @@ def select(table: pd.DataFrame, constraints: Constraints
     return t, str(t.loc[best, "candidate"])
 
 
-def measure_latency(model: OnnxStudent, texts: Sequence[str], batch_size: int = 1,
-                    n_runs: int = 200, warmup: int = 50) -> dict[str, float]:
+def measure_latency(
+    model: OnnxStudent,
+    texts: Sequence[str],
+    batch_size: int = 1,
+    n_runs: int = 200,
+    warmup: int = 50,
+) -> dict[str, float]:
     """Milliseconds per ``predict_proba`` call on raw texts (preprocessing included),
     cycling through ``texts`` ``batch_size`` at a time.
 
@@ -168,8 +191,9 @@ def measure_latency(model: OnnxStudent, texts: Sequence[str], batch_size: int = 
     """
     texts = list(texts)
     if not texts or n_runs < 1:
-        raise ValueError(f"need texts and n_runs >= 1; got {len(texts)} texts, "
-                         f"n_runs={n_runs}.")
+        raise ValueError(
+            f"need texts and n_runs >= 1; got {len(texts)} texts, n_runs={n_runs}."
+        )
     wall = np.empty(n_runs, dtype=np.int64)
     cpu = np.empty(n_runs, dtype=np.int64)
     for i in range(warmup + n_runs):
@@ -181,28 +205,48 @@ def measure_latency(model: OnnxStudent, texts: Sequence[str], batch_size: int = 
         if i >= warmup:
             wall[i - warmup], cpu[i - warmup] = t1 - t0, c1 - c0
     ms_wall, ms_cpu = wall / 1e6, cpu / 1e6
-    return {"p50": float(np.percentile(ms_wall, 50)),
-            "p99": float(np.percentile(ms_wall, 99)),
-            "cpu_p50": float(np.percentile(ms_cpu, 50)),
-            "cpu_p99": float(np.percentile(ms_cpu, 99))}
+    return {
+        "p50": float(np.percentile(ms_wall, 50)),
+        "p99": float(np.percentile(ms_wall, 99)),
+        "cpu_p50": float(np.percentile(ms_cpu, 50)),
+        "cpu_p99": float(np.percentile(ms_cpu, 99)),
+    }
 
 
 def _f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
     """Binary: F1 of class 1; multi-class: macro F1."""
     from sklearn.metrics import f1_score
 
-    return float(f1_score(y, pred, average="binary" if k == 2 else "macro",
-                          labels=None if k == 2 else list(range(k)), zero_division=0))
+    return float(
+        f1_score(
+            y,
+            pred,
+            average="binary" if k == 2 else "macro",
+            labels=None if k == 2 else list(range(k)),
+            zero_division=0,
+        )
+    )
 
 
-def qualify(candidates: Mapping[str, Student], teacher: Any, X_train: Any, *,
-            X_test: Any, Y_test: Any, X_dev: Any = None, Y_dev: Any = None,
-            X_teacher_train: Any = None, X_teacher_test: Any = None,
-            constraints: Constraints = Constraints(),
-            features: FeatureSet | None = None,
-            temperature: float = 1.0, confidence_weight: bool = False,
-            workdir: str | None = None, n_latency: int | Mapping[int, int] = 200,
-            latency_batches: Sequence[int] = (1, 256)) -> Qualification:
+def qualify(
+    candidates: Mapping[str, Student],
+    teacher: Any,
+    X_train: Any,
+    *,
+    X_test: Any,
+    Y_test: Any,
+    X_dev: Any = None,
+    Y_dev: Any = None,
+    X_teacher_train: Any = None,
+    X_teacher_test: Any = None,
+    constraints: Constraints = Constraints(),
+    features: FeatureSet | None = None,
+    temperature: float = 1.0,
+    confidence_weight: bool = False,
+    workdir: str | None = None,
+    n_latency: int | Mapping[int, int] = 200,
+    latency_batches: Sequence[int] = (1, 256),
+) -> Qualification:
     """Distill, export and measure every candidate; pick the best that qualifies.
 
     Parameters
@@ -240,28 +284,46 @@ def qualify(candidates: Mapping[str, Student], teacher: Any, X_train: Any, *,
     p_test = t.predict_proba(X_test if X_teacher_test is None else X_teacher_test)
     k = p_train.shape[1]
     teacher_pred = p_test.argmax(1)
-    rows = [{"candidate": t.name, "role": "teacher",
-             "accuracy": float(np.mean(teacher_pred == Y_test)),
-             "f1": _f1(Y_test, teacher_pred, k), "agreement": 1.0}]
+    rows = [
+        {
+            "candidate": t.name,
+            "role": "teacher",
+            "accuracy": float(np.mean(teacher_pred == Y_test)),
+            "f1": _f1(Y_test, teacher_pred, k),
+            "agreement": 1.0,
+        }
+    ]
     if X_dev is not None and Y_dev is not None:
         dev_texts = servable_texts(X_dev, _column(candidates), features, "a student")
     out_dir = Path(workdir or tempfile.mkdtemp(prefix="snorkel_nb_qualify_"))
     paths: dict[str, Path] = {}
     for name, student in candidates.items():
-        distill(t, student, X_train, teacher_probs=p_train, features=features,
-                temperature=temperature, confidence_weight=confidence_weight,
-                cardinality=k)
+        distill(
+            t,
+            student,
+            X_train,
+            teacher_probs=p_train,
+            features=features,
+            temperature=temperature,
+            confidence_weight=confidence_weight,
+            cardinality=k,
+        )
         pred = student.predict(test_texts)
         row: dict[str, Any] = {
-            "candidate": name, "role": "student", "kind": student.kind,
-            "accuracy": float(np.mean(pred == Y_test)), "f1": _f1(Y_test, pred, k),
-            "agreement": float(np.mean(pred == teacher_pred))}
+            "candidate": name,
+            "role": "student",
+            "kind": student.kind,
+            "accuracy": float(np.mean(pred == Y_test)),
+            "f1": _f1(Y_test, pred, k),
+            "agreement": float(np.mean(pred == teacher_pred)),
+        }
         if X_dev is not None and Y_dev is not None:
             row["dev_accuracy"] = student.score(dev_texts, Y_dev)
         path = out_dir / f"{name}.onnx"
         try:
-            res = export_onnx(student, path, test_texts, features=features,
-                              atol=math.inf)
+            res = export_onnx(
+                student, path, test_texts, features=features, atol=math.inf
+            )
         except Exception as exc:  # noqa: BLE001 - a candidate that cannot export
             warnings.warn(f"candidate {name!r} did not export: {exc}", stacklevel=2)
             row["parity"] = math.nan
@@ -269,9 +331,15 @@ def qualify(candidates: Mapping[str, Student], teacher: Any, X_train: Any, *,
             continue
         row.update(parity=res.max_abs_diff, size_bytes=res.size_bytes)
         if res.max_abs_diff > constraints.max_parity:
-            warnings.warn(str(ParityError(
-                f"candidate {name!r}: ONNX parity {res.max_abs_diff:.3g} > "
-                f"{constraints.max_parity:g}")), stacklevel=2)
+            warnings.warn(
+                str(
+                    ParityError(
+                        f"candidate {name!r}: ONNX parity {res.max_abs_diff:.3g} > "
+                        f"{constraints.max_parity:g}"
+                    )
+                ),
+                stacklevel=2,
+            )
         paths[name] = path
         served = OnnxStudent(str(path))
         for b in latency_batches:

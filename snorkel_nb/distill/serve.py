@@ -69,12 +69,14 @@ def check_texts(texts: Any, what: str = "texts") -> list[str]:
     if bad:
         raise ValueError(
             f"{what} must hold strings; positions {bad[:10]} hold "
-            f"{sorted({type(texts[i]).__name__ for i in bad})} (NaN or None?).")
+            f"{sorted({type(texts[i]).__name__ for i in bad})} (NaN or None?)."
+        )
     empty = [i for i, t in enumerate(texts) if not t.strip()]
     if empty:
         raise ValueError(
             f"{what} has {len(empty)} empty or whitespace-only strings, at positions "
-            f"{empty[:10]}; drop them or give them text.")
+            f"{empty[:10]}; drop them or give them text."
+        )
     return texts
 
 
@@ -82,7 +84,10 @@ _U64 = (1 << 64) - 1
 _P = 0x100000001B3  # odd, so it has an inverse modulo 2 ** 64
 _P_INV = pow(_P, -1, 1 << 64)
 _SEP = "\x00"  # between texts in a batch; never inside a normalised text
-_POWERS: dict[str, np.ndarray] = {"p": np.ones(1, np.uint64), "inv": np.ones(1, np.uint64)}
+_POWERS: dict[str, np.ndarray] = {
+    "p": np.ones(1, np.uint64),
+    "inv": np.ones(1, np.uint64),
+}
 
 
 def _salt(kind: str, n: int) -> int:
@@ -118,8 +123,9 @@ def gram_bucket(kind: str, gram: str, n: int, n_buckets: int) -> int:
     return int(mixed[0] % np.uint64(n_buckets))
 
 
-def hashed_ngrams(text: str, word_ngrams: int = 2, char_ngrams: tuple[int, int] = (2, 4)
-                  ) -> list[tuple[str, str, int]]:
+def hashed_ngrams(
+    text: str, word_ngrams: int = 2, char_ngrams: tuple[int, int] = (2, 4)
+) -> list[tuple[str, str, int]]:
     """``(kind, gram, n)``: word 1..``word_ngrams``-grams, then the character
     n-grams of each word padded with one space either side. The reference
     (pure Python) for what :func:`encode_hashed` counts.
@@ -130,13 +136,19 @@ def hashed_ngrams(text: str, word_ngrams: int = 2, char_ngrams: tuple[int, int] 
     ['hi', 'you', 'hi you', ' hi', 'hi ', ' yo', 'you', 'ou ']
     """
     words = _WORD.findall(normalize_text(text))
-    grams = [("w", " ".join(words[i:i + n]), n) for n in range(1, word_ngrams + 1)
-             for i in range(len(words) - n + 1)]
+    grams = [
+        ("w", " ".join(words[i : i + n]), n)
+        for n in range(1, word_ngrams + 1)
+        for i in range(len(words) - n + 1)
+    ]
     lo, hi = char_ngrams
     for w in words:
         w = f" {w} "
-        grams.extend(("c", w[i:i + n], n) for n in range(lo, hi + 1)
-                     for i in range(len(w) - n + 1))
+        grams.extend(
+            ("c", w[i : i + n], n)
+            for n in range(lo, hi + 1)
+            for i in range(len(w) - n + 1)
+        )
     return grams
 
 
@@ -150,9 +162,13 @@ def _powers(key: str, base: int, size: int) -> np.ndarray:
     return have[:size]
 
 
-def encode_hashed(texts: Sequence[str], n_buckets: int, word_ngrams: int = 2,
-                  char_ngrams: tuple[int, int] = (2, 4), max_chars: int | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def encode_hashed(
+    texts: Sequence[str],
+    n_buckets: int,
+    word_ngrams: int = 2,
+    char_ngrams: tuple[int, int] = (2, 4),
+    max_chars: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """``(ids, weights)``, both ``[n, t]``: hashed n-grams, l2-normalised counts.
 
     Vectorised over the whole batch: the texts' words are joined into one
@@ -169,9 +185,11 @@ def encode_hashed(texts: Sequence[str], n_buckets: int, word_ngrams: int = 2,
     (True, 1.0)
     """
     if char_ngrams[0] < 2 or char_ngrams[1] < char_ngrams[0]:
-        raise ValueError(f"char_ngrams must be (lo, hi) with 2 <= lo <= hi; got "
-                         f"{tuple(char_ngrams)} (a 1-gram of a padded word would "
-                         "count the space between two words twice).")
+        raise ValueError(
+            f"char_ngrams must be (lo, hi) with 2 <= lo <= hi; got "
+            f"{tuple(char_ngrams)} (a 1-gram of a padded word would "
+            "count the space between two words twice)."
+        )
     n_texts = len(texts)
     words = [_WORD.findall(normalize_text(t, max_chars)) for t in texts]
     joined = "".join(_SEP + (f" {' '.join(w)} " if w else "") for w in words)
@@ -187,7 +205,7 @@ def encode_hashed(texts: Sequence[str], n_buckets: int, word_ngrams: int = 2,
     w_start, w_stop = edge[::2], edge[1::2]
     starts, stops, salts = [], [], []
     for n in range(1, min(word_ngrams, len(w_start)) + 1):
-        first, last = w_start[: len(w_start) - n + 1], w_stop[n - 1:]
+        first, last = w_start[: len(w_start) - n + 1], w_stop[n - 1 :]
         same = row_of[first] == row_of[last - 1]
         first, last = first[same], last[same]
         starts.append(first)
@@ -208,8 +226,10 @@ def encode_hashed(texts: Sequence[str], n_buckets: int, word_ngrams: int = 2,
     start, stop = np.concatenate(starts), np.concatenate(stops)
     h = (prefix[stop] - prefix[start]) * _powers("inv", _P_INV, size)[start]
     buckets = _mix(h + np.concatenate(salts)) % np.uint64(n_buckets)
-    uniq, counts = np.unique(row_of[start].astype(np.uint64) * np.uint64(n_buckets)
-                             + buckets, return_counts=True)
+    uniq, counts = np.unique(
+        row_of[start].astype(np.uint64) * np.uint64(n_buckets) + buckets,
+        return_counts=True,
+    )
     rows = (uniq // np.uint64(n_buckets)).astype(np.int64)
     per_row = np.bincount(rows, minlength=n_texts)
     width = max(1, int(per_row.max()) if n_texts else 1)
@@ -223,8 +243,9 @@ def encode_hashed(texts: Sequence[str], n_buckets: int, word_ngrams: int = 2,
     return ids, weights
 
 
-def prepare_inputs(preprocess: dict[str, Any], texts: Sequence[str]
-                   ) -> dict[str, np.ndarray]:
+def prepare_inputs(
+    preprocess: dict[str, Any], texts: Sequence[str]
+) -> dict[str, np.ndarray]:
     """The graph's input feed for ``texts`` under a ``preprocess`` description."""
     kind = preprocess.get("kind")
     max_chars = preprocess.get("max_chars")  # absent in older exports: no limit
@@ -232,9 +253,13 @@ def prepare_inputs(preprocess: dict[str, Any], texts: Sequence[str]
         arr = np.array([normalize_text(t, max_chars) for t in texts], dtype=object)
         return {preprocess.get("input", "text"): arr.reshape(-1, 1)}
     if kind == "hashed":
-        ids, weights = encode_hashed(texts, int(preprocess["n_buckets"]),
-                                     int(preprocess["word_ngrams"]),
-                                     tuple(preprocess["char_ngrams"]), max_chars)
+        ids, weights = encode_hashed(
+            texts,
+            int(preprocess["n_buckets"]),
+            int(preprocess["word_ngrams"]),
+            tuple(preprocess["char_ngrams"]),
+            max_chars,
+        )
         return {"ids": ids, "weights": weights}
     raise ValueError(f"Unknown preprocessing kind {kind!r} in the ONNX metadata.")
 
@@ -257,12 +282,15 @@ class OnnxStudent:
         so.intra_op_num_threads = threads
         so.inter_op_num_threads = 1
         so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        self.session = ort.InferenceSession(str(path), so,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(
+            str(path), so, providers=["CPUExecutionProvider"]
+        )
         meta = self.session.get_modelmeta().custom_metadata_map
         if PREPROCESS_KEY not in meta:
-            raise ValueError(f"{path} has no {PREPROCESS_KEY!r} metadata: it was not "
-                             "exported by snorkel_nb.distill.export_onnx.")
+            raise ValueError(
+                f"{path} has no {PREPROCESS_KEY!r} metadata: it was not "
+                "exported by snorkel_nb.distill.export_onnx."
+            )
         self.preprocess: dict[str, Any] = json.loads(meta[PREPROCESS_KEY])
         self.lineage: dict[str, Any] = json.loads(meta.get(LINEAGE_KEY, "{}"))
         self.output = self.preprocess.get("output", self.session.get_outputs()[-1].name)

@@ -40,25 +40,34 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(1, keepdims=True)
 
 
-def _check_targets(texts: Sequence[str], probs: Any, sample_weight: Any
-                   ) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _check_targets(
+    texts: Sequence[str], probs: Any, sample_weight: Any
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     texts = check_texts(texts, "student training texts")
     p = np.asarray(probs, dtype=np.float64)
     if p.ndim != 2 or p.shape[0] != len(texts) or p.shape[1] < 2:
-        raise ValueError(f"targets must be [n={len(texts)}, k>=2] probabilities; got "
-                         f"shape {p.shape}.")
+        raise ValueError(
+            f"targets must be [n={len(texts)}, k>=2] probabilities; got "
+            f"shape {p.shape}."
+        )
     if not np.isfinite(p).all():
         raise ValueError("targets contain NaN or infinite values.")
-    w = np.ones(len(texts)) if sample_weight is None else np.asarray(
-        sample_weight, dtype=np.float64)
+    w = (
+        np.ones(len(texts))
+        if sample_weight is None
+        else np.asarray(sample_weight, dtype=np.float64)
+    )
     if w.shape != (len(texts),) or not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError(f"sample_weight must be {len(texts)} finite values >= 0; got "
-                         f"shape {w.shape}.")
+        raise ValueError(
+            f"sample_weight must be {len(texts)} finite values >= 0; got "
+            f"shape {w.shape}."
+        )
     return texts, p, w
 
 
-def _soft_logreg(X: sp.csr_matrix, probs: np.ndarray, w: np.ndarray, C: float,
-                 max_iter: int) -> Any:
+def _soft_logreg(
+    X: sp.csr_matrix, probs: np.ndarray, w: np.ndarray, C: float, max_iter: int
+) -> Any:
     """Multinomial LR minimising cross-entropy against soft targets (exact)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -85,8 +94,9 @@ class Student:
     text_column: str = "text"
     cardinality: int | None = None
 
-    def fit(self, texts: Sequence[str], probs: Any, sample_weight: Any = None
-            ) -> "Student":
+    def fit(
+        self, texts: Sequence[str], probs: Any, sample_weight: Any = None
+    ) -> "Student":
         raise NotImplementedError
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -102,8 +112,9 @@ class Student:
 
     def _check_fitted(self) -> None:
         if self.cardinality is None:
-            raise RuntimeError(f"{type(self).__name__} is not fitted; call fit or "
-                               "distill first.")
+            raise RuntimeError(
+                f"{type(self).__name__} is not fitted; call fit or distill first."
+            )
 
     def get_config(self) -> dict[str, Any]:
         return dataclasses.asdict(self.config)  # type: ignore[attr-defined]
@@ -142,12 +153,19 @@ class TfidfLogReg(Student):
 
     kind = "tfidf_logreg"
 
-    def __init__(self, C: float = 10.0, word_ngrams: int = 2,
-                 char_ngrams: tuple[int, int] = (1, 4), min_df: int = 2,
-                 max_iter: int = 3000, text_column: str = "text",
-                 max_chars: int | None = MAX_CHARS) -> None:
-        self.config = TfidfConfig(C, word_ngrams, tuple(char_ngrams), min_df,
-                                  max_iter, text_column, max_chars)
+    def __init__(
+        self,
+        C: float = 10.0,
+        word_ngrams: int = 2,
+        char_ngrams: tuple[int, int] = (1, 4),
+        min_df: int = 2,
+        max_iter: int = 3000,
+        text_column: str = "text",
+        max_chars: int | None = MAX_CHARS,
+    ) -> None:
+        self.config = TfidfConfig(
+            C, word_ngrams, tuple(char_ngrams), min_df, max_iter, text_column, max_chars
+        )
         self.text_column = text_column
         self.pipeline: Any = None
 
@@ -155,14 +173,20 @@ class TfidfLogReg(Student):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         c = self.config
-        word = TfidfVectorizer(ngram_range=(1, c.word_ngrams), min_df=c.min_df,
-                               lowercase=False, token_pattern=WORD_PATTERN)
-        char = TfidfVectorizer(analyzer="char", ngram_range=c.char_ngrams,
-                               min_df=c.min_df, lowercase=False)
+        word = TfidfVectorizer(
+            ngram_range=(1, c.word_ngrams),
+            min_df=c.min_df,
+            lowercase=False,
+            token_pattern=WORD_PATTERN,
+        )
+        char = TfidfVectorizer(
+            analyzer="char", ngram_range=c.char_ngrams, min_df=c.min_df, lowercase=False
+        )
         return word, char
 
-    def fit(self, texts: Sequence[str], probs: Any, sample_weight: Any = None
-            ) -> "TfidfLogReg":
+    def fit(
+        self, texts: Sequence[str], probs: Any, sample_weight: Any = None
+    ) -> "TfidfLogReg":
         from sklearn.pipeline import make_pipeline, make_union
 
         texts, p, w = _check_targets(texts, probs, sample_weight)
@@ -177,8 +201,9 @@ class TfidfLogReg(Student):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         self._check_fitted()
         texts = check_texts(texts)
-        p = self.pipeline.predict_proba([normalize_text(t, self.config.max_chars)
-                                         for t in texts])
+        p = self.pipeline.predict_proba(
+            [normalize_text(t, self.config.max_chars) for t in texts]
+        )
         return np.asarray(p, dtype=np.float64)
 
     def state(self) -> dict[str, np.ndarray]:
@@ -215,8 +240,11 @@ class TfidfLogReg(Student):
         self._check_fitted()
         union, lr = self.pipeline.steps[0][1], self.pipeline.steps[-1][1]
         word, char = (v for _, v in union.transformer_list)
-        options = {id(word): {"locale": "C.UTF-8", "tokenexp": ONNX_WORD_PATTERN},
-                   id(char): {"locale": "C.UTF-8"}, id(lr): {"zipmap": False}}
+        options = {
+            id(word): {"locale": "C.UTF-8", "tokenexp": ONNX_WORD_PATTERN},
+            id(char): {"locale": "C.UTF-8"},
+            id(lr): {"zipmap": False},
+        }
         import warnings
 
         with warnings.catch_warnings():
@@ -224,15 +252,22 @@ class TfidfLogReg(Student):
             # check after export is the gate that decides.
             warnings.filterwarnings("ignore", message=".*CountVectorizer.*")
             proto = convert_sklearn(
-                self.pipeline, initial_types=[("text", StringTensorType([None, 1]))],
-                options=options, target_opset=17)
-        return proto, {"kind": "text", "input": "text", "output": "probabilities",
-                       "max_chars": self.config.max_chars}
+                self.pipeline,
+                initial_types=[("text", StringTensorType([None, 1]))],
+                options=options,
+                target_opset=17,
+            )
+        return proto, {
+            "kind": "text",
+            "input": "text",
+            "output": "probabilities",
+            "max_chars": self.config.max_chars,
+        }
 
 
 @dataclasses.dataclass(frozen=True)
 class HashedConfig:
-    n_buckets: int = 2 ** 17
+    n_buckets: int = 2**17
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (2, 4)
     C: float = 10.0
@@ -248,22 +283,30 @@ class _HashedStudent(Student):
 
     def _encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         c = self.config
-        return encode_hashed(texts, c.n_buckets, c.word_ngrams, c.char_ngrams,
-                             c.max_chars)
+        return encode_hashed(
+            texts, c.n_buckets, c.word_ngrams, c.char_ngrams, c.max_chars
+        )
 
     def _csr(self, texts: Sequence[str]) -> sp.csr_matrix:
         ids, w = self._encode(texts)
         rows = np.repeat(np.arange(len(ids)), ids.shape[1])
-        m = sp.csr_matrix((w.ravel().astype(np.float64), (rows, ids.ravel())),
-                          shape=(len(ids), self.config.n_buckets))
+        m = sp.csr_matrix(
+            (w.ravel().astype(np.float64), (rows, ids.ravel())),
+            shape=(len(ids), self.config.n_buckets),
+        )
         m.eliminate_zeros()
         return m
 
     def _preprocess(self) -> dict[str, Any]:
         c = self.config
-        return {"kind": "hashed", "n_buckets": c.n_buckets,
-                "word_ngrams": c.word_ngrams, "char_ngrams": list(c.char_ngrams),
-                "output": "probs", "max_chars": c.max_chars}
+        return {
+            "kind": "hashed",
+            "n_buckets": c.n_buckets,
+            "word_ngrams": c.word_ngrams,
+            "char_ngrams": list(c.char_ngrams),
+            "output": "probs",
+            "max_chars": c.max_chars,
+        }
 
     def _torch_module(self) -> Any:
         raise NotImplementedError
@@ -280,10 +323,15 @@ class _HashedStudent(Student):
         ids, w = self._encode(["a b c", "d"])
         batch, length = torch.export.Dim("batch"), torch.export.Dim("length")
         prog = torch.onnx.export(
-            module, (torch.from_numpy(ids), torch.from_numpy(w)),
-            input_names=["ids", "weights"], output_names=["probs"],
+            module,
+            (torch.from_numpy(ids), torch.from_numpy(w)),
+            input_names=["ids", "weights"],
+            output_names=["probs"],
             dynamic_shapes=({0: batch, 1: length}, {0: batch, 1: length}),
-            external_data=False, dynamo=True, verbose=False)
+            external_data=False,
+            dynamo=True,
+            verbose=False,
+        )
         return prog.model_proto, self._preprocess()
 
 
@@ -315,18 +363,32 @@ class HashedLinear(_HashedStudent):
 
     kind = "hashed_linear"
 
-    def __init__(self, n_buckets: int = 2 ** 17, word_ngrams: int = 2,
-                 char_ngrams: tuple[int, int] = (2, 4), C: float = 10.0,
-                 max_iter: int = 3000, text_column: str = "text",
-                 max_chars: int | None = MAX_CHARS) -> None:
-        self.config = HashedConfig(n_buckets, word_ngrams, tuple(char_ngrams), C,
-                                   max_iter, text_column, max_chars)
+    def __init__(
+        self,
+        n_buckets: int = 2**17,
+        word_ngrams: int = 2,
+        char_ngrams: tuple[int, int] = (2, 4),
+        C: float = 10.0,
+        max_iter: int = 3000,
+        text_column: str = "text",
+        max_chars: int | None = MAX_CHARS,
+    ) -> None:
+        self.config = HashedConfig(
+            n_buckets,
+            word_ngrams,
+            tuple(char_ngrams),
+            C,
+            max_iter,
+            text_column,
+            max_chars,
+        )
         self.text_column = text_column
         self.W: np.ndarray | None = None
         self.b: np.ndarray | None = None
 
-    def fit(self, texts: Sequence[str], probs: Any, sample_weight: Any = None
-            ) -> "HashedLinear":
+    def fit(
+        self, texts: Sequence[str], probs: Any, sample_weight: Any = None
+    ) -> "HashedLinear":
         texts, p, w = _check_targets(texts, probs, sample_weight)
         lr = _soft_logreg(self._csr(texts), p, w, self.config.C, self.config.max_iter)
         self.W, self.b = _linear_table(lr, p.shape[1])
@@ -356,31 +418,42 @@ class HashedLinear(_HashedStudent):
             helper.make_node("Gather", ["W", "ids"], ["rows"], axis=0),
             helper.make_node("Unsqueeze", ["weights", "axis_last"], ["w3"]),
             helper.make_node("Mul", ["rows", "w3"], ["scaled"]),
-            helper.make_node("ReduceSum", ["scaled", "axis_one"], ["summed"],
-                             keepdims=0),
+            helper.make_node(
+                "ReduceSum", ["scaled", "axis_one"], ["summed"], keepdims=0
+            ),
             helper.make_node("Add", ["summed", "b"], ["logits"]),
             helper.make_node("Softmax", ["logits"], ["probs"], axis=-1),
         ]
-        inits = [numpy_helper.from_array(self.W.astype(np.float32), "W"),
-                 numpy_helper.from_array(self.b.astype(np.float32), "b"),
-                 numpy_helper.from_array(np.array([-1], dtype=np.int64), "axis_last"),
-                 numpy_helper.from_array(np.array([1], dtype=np.int64), "axis_one")]
+        inits = [
+            numpy_helper.from_array(self.W.astype(np.float32), "W"),
+            numpy_helper.from_array(self.b.astype(np.float32), "b"),
+            numpy_helper.from_array(np.array([-1], dtype=np.int64), "axis_last"),
+            numpy_helper.from_array(np.array([1], dtype=np.int64), "axis_one"),
+        ]
         graph = helper.make_graph(
-            nodes, "hashed_linear",
-            [helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "t"]),
-             helper.make_tensor_value_info("weights", TensorProto.FLOAT,
-                                           ["batch", "t"])],
+            nodes,
+            "hashed_linear",
+            [
+                helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "t"]),
+                helper.make_tensor_value_info(
+                    "weights", TensorProto.FLOAT, ["batch", "t"]
+                ),
+            ],
             [helper.make_tensor_value_info("probs", TensorProto.FLOAT, ["batch", k])],
-            inits)
-        proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
-                                  producer_name="snorkel_nb.distill")
+            inits,
+        )
+        proto = helper.make_model(
+            graph,
+            opset_imports=[helper.make_opsetid("", 17)],
+            producer_name="snorkel_nb.distill",
+        )
         proto.ir_version = 8
         return proto, self._preprocess()
 
 
 @dataclasses.dataclass(frozen=True)
 class TorchBagConfig:
-    n_buckets: int = 2 ** 16
+    n_buckets: int = 2**16
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (2, 4)
     dim: int = 64
@@ -410,14 +483,35 @@ class TorchBag(_HashedStudent):
 
     kind = "torch_bag"
 
-    def __init__(self, n_buckets: int = 2 ** 16, word_ngrams: int = 2,
-                 char_ngrams: tuple[int, int] = (2, 4), dim: int = 64,
-                 hidden: int = 64, epochs: int = 10, lr: float = 0.02,
-                 weight_decay: float = 1e-5, batch_size: int = 64, seed: int = 0,
-                 text_column: str = "text", max_chars: int | None = MAX_CHARS) -> None:
-        self.config = TorchBagConfig(n_buckets, word_ngrams, tuple(char_ngrams), dim,
-                                     hidden, epochs, lr, weight_decay, batch_size,
-                                     seed, text_column, max_chars)
+    def __init__(
+        self,
+        n_buckets: int = 2**16,
+        word_ngrams: int = 2,
+        char_ngrams: tuple[int, int] = (2, 4),
+        dim: int = 64,
+        hidden: int = 64,
+        epochs: int = 10,
+        lr: float = 0.02,
+        weight_decay: float = 1e-5,
+        batch_size: int = 64,
+        seed: int = 0,
+        text_column: str = "text",
+        max_chars: int | None = MAX_CHARS,
+    ) -> None:
+        self.config = TorchBagConfig(
+            n_buckets,
+            word_ngrams,
+            tuple(char_ngrams),
+            dim,
+            hidden,
+            epochs,
+            lr,
+            weight_decay,
+            batch_size,
+            seed,
+            text_column,
+            max_chars,
+        )
         self.text_column = text_column
         self.module: Any = None
 
@@ -427,12 +521,16 @@ class TorchBag(_HashedStudent):
         c = self.config
         emb = torch.nn.Embedding(c.n_buckets, c.dim, sparse=sparse)
         torch.nn.init.normal_(emb.weight, std=0.1)
-        head = torch.nn.Sequential(torch.nn.Linear(c.dim, c.hidden), torch.nn.ReLU(),
-                                   torch.nn.Linear(c.hidden, k))
+        head = torch.nn.Sequential(
+            torch.nn.Linear(c.dim, c.hidden),
+            torch.nn.ReLU(),
+            torch.nn.Linear(c.hidden, k),
+        )
         return _torch_bag_module(emb, head)
 
-    def fit(self, texts: Sequence[str], probs: Any, sample_weight: Any = None
-            ) -> "TorchBag":
+    def fit(
+        self, texts: Sequence[str], probs: Any, sample_weight: Any = None
+    ) -> "TorchBag":
         import torch
 
         texts, p, w = _check_targets(texts, probs, sample_weight)
@@ -445,14 +543,19 @@ class TorchBag(_HashedStudent):
         lengths = (wts_np > 0).sum(1)
         # Batches of similar length, trimmed to their longest row: one long
         # comment no longer pads every batch to thousands of n-grams.
-        batches = [torch.from_numpy(b) for b in
-                   np.array_split(np.argsort(lengths, kind="stable"),
-                                  max(1, -(-len(texts) // c.batch_size)))]
+        batches = [
+            torch.from_numpy(b)
+            for b in np.array_split(
+                np.argsort(lengths, kind="stable"),
+                max(1, -(-len(texts) // c.batch_size)),
+            )
+        ]
         target = torch.tensor(p, dtype=torch.float32)
         rw = torch.tensor(w / max(w.mean(), 1e-12), dtype=torch.float32)
         opt_emb = torch.optim.SparseAdam(list(module.emb.parameters()), lr=c.lr)
-        opt_head = torch.optim.Adam(module.head.parameters(), lr=c.lr,
-                                    weight_decay=c.weight_decay)
+        opt_head = torch.optim.Adam(
+            module.head.parameters(), lr=c.lr, weight_decay=c.weight_decay
+        )
         module.train()
         for _ in range(c.epochs):
             for j in torch.randperm(len(batches), generator=gen).tolist():
@@ -487,8 +590,9 @@ class TorchBag(_HashedStudent):
 
         k = arrays["head.2.bias"].shape[0]
         self.module = self._build(k)
-        self.module.load_state_dict({n: torch.from_numpy(np.asarray(a))
-                                     for n, a in arrays.items()})
+        self.module.load_state_dict(
+            {n: torch.from_numpy(np.asarray(a)) for n, a in arrays.items()}
+        )
         self.module.eval()
         self.cardinality = k
 
@@ -497,12 +601,14 @@ class TorchBag(_HashedStudent):
 
 
 STUDENT_KINDS: dict[str, type[Student]] = {
-    cls.kind: cls for cls in (TfidfLogReg, HashedLinear, TorchBag)}
+    cls.kind: cls for cls in (TfidfLogReg, HashedLinear, TorchBag)
+}
 
 
 def make_student(kind: str, **params: Any) -> Student:
     """A fresh student: ``kind`` is tfidf_logreg, hashed_linear or torch_bag."""
     if kind not in STUDENT_KINDS:
-        raise ValueError(f"unknown student kind {kind!r}; known: "
-                         f"{sorted(STUDENT_KINDS)}")
+        raise ValueError(
+            f"unknown student kind {kind!r}; known: {sorted(STUDENT_KINDS)}"
+        )
     return STUDENT_KINDS[kind](**params)

@@ -35,14 +35,18 @@ def data_hash(X: Any) -> str:
         h.update(str((X.shape, X.dtype.str)).encode())
         h.update(np.ascontiguousarray(X).tobytes())
     else:
-        for x in (X.tolist() if isinstance(X, (pd.Series, np.ndarray)) else X):
+        for x in X.tolist() if isinstance(X, (pd.Series, np.ndarray)) else X:
             h.update(str(x).encode("utf-8", "surrogatepass"))
             h.update(b"\0")
     return h.hexdigest()
 
 
-def check_probs(probs: Any, n: int | None = None, cardinality: int | None = None,
-                what: str = "teacher probabilities") -> np.ndarray:
+def check_probs(
+    probs: Any,
+    n: int | None = None,
+    cardinality: int | None = None,
+    what: str = "teacher probabilities",
+) -> np.ndarray:
     """An ``[n, k]`` float array with finite rows summing to 1, or a clear error.
 
     Examples
@@ -59,15 +63,18 @@ def check_probs(probs: Any, n: int | None = None, cardinality: int | None = None
     if cardinality is not None and p.shape[1] != cardinality:
         raise ValueError(
             f"{what} have {p.shape[1]} classes, but {cardinality} were expected "
-            "(is the teacher for another task or label set?).")
+            "(is the teacher for another task or label set?)."
+        )
     if n is not None and p.shape[0] != n:
         raise ValueError(f"{what} have {p.shape[0]} rows for {n} examples.")
     if not np.isfinite(p).all():
         rows = np.where(~np.isfinite(p).all(1))[0]
         raise ValueError(f"{what} have NaN/inf in rows {rows[:10].tolist()}.")
     if (p < -1e-9).any() or np.abs(p.sum(1) - 1).max() > 1e-4:
-        raise ValueError(f"{what} must be non-negative rows summing to 1 (max row-sum "
-                         f"error {np.abs(p.sum(1) - 1).max():.3g}).")
+        raise ValueError(
+            f"{what} must be non-negative rows summing to 1 (max row-sum "
+            f"error {np.abs(p.sum(1) - 1).max():.3g})."
+        )
     return np.clip(p, 0.0, 1.0)
 
 
@@ -100,19 +107,28 @@ class Teacher:
     1
     """
 
-    def __init__(self, model: Any, featurize: Callable[[Any], Any] | None = None,
-                 name: str | None = None, tasks: Sequence[str] = ("task",),
-                 lf_names: Sequence[str] = (), lf_version: str | None = None,
-                 cardinality: int | None = None) -> None:
+    def __init__(
+        self,
+        model: Any,
+        featurize: Callable[[Any], Any] | None = None,
+        name: str | None = None,
+        tasks: Sequence[str] = ("task",),
+        lf_names: Sequence[str] = (),
+        lf_version: str | None = None,
+        cardinality: int | None = None,
+    ) -> None:
         if not callable(getattr(model, "predict_proba", None)):
-            raise TypeError(f"a teacher needs predict_proba; {type(model).__name__} "
-                            "has none.")
+            raise TypeError(
+                f"a teacher needs predict_proba; {type(model).__name__} has none."
+            )
         self.model, self.featurize = model, featurize
         self.name = name or type(model).__name__
         self.tasks, self.lf_names = list(tasks), list(lf_names)
-        self.lf_version = lf_version or (hashlib.sha256(
-            "\0".join(self.lf_names).encode()).hexdigest()[:12] if self.lf_names
-            else None)
+        self.lf_version = lf_version or (
+            hashlib.sha256("\0".join(self.lf_names).encode()).hexdigest()[:12]
+            if self.lf_names
+            else None
+        )
         self.cardinality = cardinality
         self._cache: dict[str, np.ndarray] = {}
         self._hits = 0
@@ -124,9 +140,12 @@ class Teacher:
             self._hits += 1
             return self._cache[key].copy()
         Z = self.featurize(X) if self.featurize is not None else X
-        probs = check_probs(self.model.predict_proba(Z), n=len(X),
-                            cardinality=self.cardinality,
-                            what=f"teacher {self.name!r} probabilities")
+        probs = check_probs(
+            self.model.predict_proba(Z),
+            n=len(X),
+            cardinality=self.cardinality,
+            what=f"teacher {self.name!r} probabilities",
+        )
         self._cache[key] = probs
         return probs.copy()
 
@@ -136,9 +155,13 @@ class Teacher:
     def describe(self) -> dict[str, Any]:
         """The teacher part of a lineage record."""
         inner = self.model.model if isinstance(self.model, _TaskHead) else self.model
-        return {"teacher": self.name, "teacher_class": type(inner).__name__,
-                "tasks": self.tasks, "lf_names": self.lf_names,
-                "lf_version": self.lf_version}
+        return {
+            "teacher": self.name,
+            "teacher_class": type(inner).__name__,
+            "tasks": self.tasks,
+            "lf_names": self.lf_names,
+            "lf_version": self.lf_version,
+        }
 
 
 class _TaskHead:
@@ -151,8 +174,9 @@ class _TaskHead:
         return self.model.predict_proba(X, task=self.task)
 
 
-def task_head_teacher(model: Any, task: str, featurize: Callable[[Any], Any] | None
-                      = None, **kwargs: Any) -> Teacher:
+def task_head_teacher(
+    model: Any, task: str, featurize: Callable[[Any], Any] | None = None, **kwargs: Any
+) -> Teacher:
     """A :class:`Teacher` from one task head of a multi-task model (such as
     ``snorkel_nb.multitask.MultitaskModel``), which answers
     ``predict_proba(X, task=...)``; duck-typed, so ``distill`` still does not
@@ -169,8 +193,10 @@ def task_head_teacher(model: Any, task: str, featurize: Callable[[Any], Any] | N
     ((2, 3), ['fine'], 'TwoTasks[fine]')
     """
     if not callable(getattr(model, "predict_proba", None)):
-        raise TypeError(f"a task head needs predict_proba(X, task=...); "
-                        f"{type(model).__name__} has none.")
+        raise TypeError(
+            f"a task head needs predict_proba(X, task=...); "
+            f"{type(model).__name__} has none."
+        )
     tasks = getattr(getattr(model, "graph", None), "tasks", None)
     if tasks is not None and task not in tasks:
         raise ValueError(f"unknown task {task!r}; the model's tasks are {list(tasks)}")

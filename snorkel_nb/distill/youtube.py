@@ -24,12 +24,18 @@ from snorkel_nb.distill.teachers import Teacher
 
 HAM, SPAM, ABSTAIN = 0, 1, -1
 WRENCH_COLUMNS = tuple(f"wrench_lf_{j}" for j in range(10))
-FEATURE_COLUMNS = ("author_count", "author_flag_share", "days_since_video_start",
-                   "date_known", "window_flag_share")
+FEATURE_COLUMNS = (
+    "author_count",
+    "author_flag_share",
+    "days_since_video_start",
+    "date_known",
+    "window_flag_share",
+)
 #: Half-width of the posting-time window of ``window_flag_share``, in hours.
 WINDOW_HOURS = 72.0
-NON_SERVABLE = ("author", "date", "video", "comment_id") + FEATURE_COLUMNS \
-    + WRENCH_COLUMNS
+NON_SERVABLE = (
+    ("author", "date", "video", "comment_id") + FEATURE_COLUMNS + WRENCH_COLUMNS
+)
 
 
 def youtube_feature_set() -> FeatureSet:
@@ -64,8 +70,9 @@ def add_nonservable_features(df: pd.DataFrame) -> pd.DataFrame:
     flagged = pd.Series(flag, index=out.index).groupby(out["author"]).transform("sum")
     others = count - 1
     out["author_count"] = count
-    out["author_flag_share"] = np.where(others > 0, (flagged - flag) /
-                                        others.clip(lower=1), np.nan)
+    out["author_flag_share"] = np.where(
+        others > 0, (flagged - flag) / others.clip(lower=1), np.nan
+    )
     start = out.groupby("video")["date"].transform("min")
     out["days_since_video_start"] = (out["date"] - start).dt.total_seconds() / 86400
     out["date_known"] = out["date"].notna().astype(float)
@@ -73,8 +80,9 @@ def add_nonservable_features(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def window_flag_share(date: pd.Series, video: pd.Series, flag: np.ndarray,
-                      hours: float = WINDOW_HOURS) -> np.ndarray:
+def window_flag_share(
+    date: pd.Series, video: pd.Series, flag: np.ndarray, hours: float = WINDOW_HOURS
+) -> np.ndarray:
     """Per row: share of the other rows of its video within ``hours`` of its
     date that are flagged (``flag`` 0/1); NaN without a date or neighbours.
 
@@ -89,7 +97,8 @@ def window_flag_share(date: pd.Series, video: pd.Series, flag: np.ndarray,
     hrs = ((date - pd.Timestamp("1970-01-01")).dt.total_seconds() / 3600).to_numpy()
     known = ~np.isnan(hrs)
     for _, rows in pd.Series(np.arange(len(date))[known]).groupby(
-            video.to_numpy()[known]):
+        video.to_numpy()[known]
+    ):
         idx = rows.to_numpy()
         order = idx[np.argsort(hrs[idx], kind="stable")]
         t, f = hrs[order], flag[order]
@@ -97,8 +106,9 @@ def window_flag_share(date: pd.Series, video: pd.Series, flag: np.ndarray,
         hi = np.searchsorted(t, t + hours, "right")
         csum = np.concatenate([[0.0], np.cumsum(f)])
         n = hi - lo - 1
-        out[order] = np.where(n > 0, (csum[hi] - csum[lo] - f) / np.maximum(n, 1),
-                              np.nan)
+        out[order] = np.where(
+            n > 0, (csum[hi] - csum[lo] - f) / np.maximum(n, 1), np.nan
+        )
     return out
 
 
@@ -120,7 +130,8 @@ def load_youtube_nonservable() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
     whole = add_nonservable_features(pd.concat(frames, ignore_index=True))
     return tuple(  # type: ignore[return-value]
         whole[whole["split"] == s].reset_index(drop=True)
-        for s in ("train", "valid", "test"))
+        for s in ("train", "valid", "test")
+    )
 
 
 def feature_lfs() -> list[Any]:
@@ -164,8 +175,14 @@ def feature_lfs() -> list[Any]:
         s = x.window_flag_share
         return HAM if s == s and s <= 0.3 else ABSTAIN
 
-    return [author_repeat_poster, author_others_flagged, author_others_clean,
-            late_in_thread, burst_of_flagged, quiet_window]
+    return [
+        author_repeat_poster,
+        author_others_flagged,
+        author_others_clean,
+        late_in_thread,
+        burst_of_flagged,
+        quiet_window,
+    ]
 
 
 #: The feature LFs the teacher uses by default, chosen on the valid split
@@ -173,9 +190,11 @@ def feature_lfs() -> list[Any]:
 DEFAULT_FEATURE_LFS = ("author_others_flagged", "burst_of_flagged")
 
 
-def youtube_teacher(train: pd.DataFrame,
-                    use_feature_lfs: Sequence[str] | bool = DEFAULT_FEATURE_LFS,
-                    seed: int = 0) -> Teacher:
+def youtube_teacher(
+    train: pd.DataFrame,
+    use_feature_lfs: Sequence[str] | bool = DEFAULT_FEATURE_LFS,
+    seed: int = 0,
+) -> Teacher:
     """A :class:`Teacher`: ``LabelModel`` over the WRENCH votes (+ feature LFs).
 
     Fitted on ``train`` without gold; ``featurize`` turns any frame from
@@ -199,7 +218,11 @@ def youtube_teacher(train: pd.DataFrame,
 
     model = LabelModel(cardinality=2, seed=seed).fit(featurize(train))
     names = [f"wrench_{j}" for j in range(10)] + [lf.name for lf in lfs]
-    return Teacher(model, featurize,
-                   name="LabelModel (WRENCH + batch LFs)" if lfs
-                   else "LabelModel (WRENCH LFs)",
-                   tasks=("spam",), lf_names=names, cardinality=2)
+    return Teacher(
+        model,
+        featurize,
+        name="LabelModel (WRENCH + batch LFs)" if lfs else "LabelModel (WRENCH LFs)",
+        tasks=("spam",),
+        lf_names=names,
+        cardinality=2,
+    )

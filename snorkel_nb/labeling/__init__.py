@@ -61,6 +61,7 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY_MODEL_NAMES))
 
+
 __all__ = [
     "ABSTAIN",
     "ApplierMetadata",

@@ -293,7 +293,9 @@ def _minimise(clause: frozenset[str]) -> frozenset[str]:
     return frozenset(keep)
 
 
-def required_literals(pattern: re.Pattern[str] | str, flags: int = 0) -> list[frozenset[str]]:
+def required_literals(
+    pattern: re.Pattern[str] | str, flags: int = 0
+) -> list[frozenset[str]]:
     """Literal clauses every match of ``pattern`` must satisfy.
 
     Each returned set is a *clause*: any text in which ``pattern.search``
@@ -370,7 +372,9 @@ class _Column:
         is_str = np.fromiter((isinstance(v, str) for v in vals), bool, self.n)
         self.rows = np.flatnonzero(is_str)  # rows holding a string
         self.texts: list[str] = [v for v in vals if isinstance(v, str)]
-        self._views: dict[bool, tuple[list[str], str | None, list[int], np.ndarray]] = {}
+        self._views: dict[
+            bool, tuple[list[str], str | None, list[int], np.ndarray]
+        ] = {}
         self._lit_cache: dict[tuple[bool, str], np.ndarray] = {}
 
     def view(self, folded: bool) -> tuple[list[str], str | None, list[int], np.ndarray]:
@@ -440,7 +444,9 @@ def _find_rows(
     return mask
 
 
-def _candidates(col: _Column, clauses: list[frozenset[str]], folded: bool) -> np.ndarray:
+def _candidates(
+    col: _Column, clauses: list[frozenset[str]], folded: bool
+) -> np.ndarray:
     """Indices (into the string rows) that satisfy every clause."""
     m = len(col.texts)
     if not clauses:
@@ -514,6 +520,8 @@ class RegexSet:
         return out
 
 
-def search_matrix(patterns: Sequence[re.Pattern[str]], values: Sequence[Any]) -> np.ndarray:
+def search_matrix(
+    patterns: Sequence[re.Pattern[str]], values: Sequence[Any]
+) -> np.ndarray:
     """Shortcut for ``RegexSet(patterns).search_matrix(values)``."""
     return RegexSet(patterns).search_matrix(values)

@@ -70,7 +70,9 @@ class LFAnalysis:
     column (pairwise views still call the columns ``lf0``, ``lf1``, ...).
     """
 
-    def __init__(self, L: Any, lfs: Sequence[LabelingFunction | str] | None = None) -> None:
+    def __init__(
+        self, L: Any, lfs: Sequence[LabelingFunction | str] | None = None
+    ) -> None:
         self.L = check_label_matrix(L)
         self.cardinality = max(2, int(self.L.max()) + 1) if self.L.size else 2
         self._setup(lfs, self.L.shape[0], None, None)
@@ -105,16 +107,23 @@ class LFAnalysis:
         True
         """
         if not isinstance(stats, LabelStats) or stats.patterns is None:
-            raise ValueError("LFAnalysis.from_stats needs LabelStats with patterns "
-                             "(LabelStats.from_matrix(L, k, patterns=True))")
+            raise ValueError(
+                "LFAnalysis.from_stats needs LabelStats with patterns "
+                "(LabelStats.from_matrix(L, k, patterns=True))"
+            )
         self = cls.__new__(cls)
         self.L = stats.patterns
         self.cardinality = stats.cardinality
         self._setup(lfs, stats.n, np.asarray(stats.counts, dtype=np.float64), stats)
         return self
 
-    def _setup(self, lfs: Sequence[LabelingFunction | str] | None, n_rows: int,
-               weights: np.ndarray | None, stats: LabelStats | None) -> None:
+    def _setup(
+        self,
+        lfs: Sequence[LabelingFunction | str] | None,
+        n_rows: int,
+        weights: np.ndarray | None,
+        stats: LabelStats | None,
+    ) -> None:
         """Per-vote index arrays; ``weights``: how many rows each row of L stands for."""
         n, m = self.L.shape
         self._n = int(n_rows)
@@ -150,8 +159,10 @@ class LFAnalysis:
 
     def _need_rows(self, what: str) -> None:
         if self._w is not None:
-            raise ValueError(f"{what} needs the label matrix's rows; this analysis "
-                             "was built from statistics (LFAnalysis.from_stats)")
+            raise ValueError(
+                f"{what} needs the label matrix's rows; this analysis "
+                "was built from statistics (LFAnalysis.from_stats)"
+            )
 
     @property
     def m(self) -> int:
@@ -188,7 +199,9 @@ class LFAnalysis:
 
     def _per_lf(self, mask: np.ndarray) -> np.ndarray:
         w = None if self._w is None else self._w[self._rows[mask]]
-        return np.bincount(self._cols[mask], weights=w, minlength=self.m).astype(np.float64)
+        return np.bincount(self._cols[mask], weights=w, minlength=self.m).astype(
+            np.float64
+        )
 
     def lf_coverages(self) -> np.ndarray:
         """Fraction of points each LF labels."""
@@ -206,7 +219,9 @@ class LFAnalysis:
         """Fraction of points where an LF and some other LF vote differently."""
         k = self.cardinality
         same = np.bincount(self._rows * k + self._labels, minlength=self.L.shape[0] * k)
-        others_differ = self._row_votes[self._rows] - same[self._rows * k + self._labels] > 0
+        others_differ = (
+            self._row_votes[self._rows] - same[self._rows * k + self._labels] > 0
+        )
         c = self._per_lf(others_differ) / self.n
         if normalize_by_overlaps:
             o = self.lf_overlaps()
@@ -224,9 +239,7 @@ class LFAnalysis:
         right = known & (Y[self._rows] == self._labels)
         return self._per_lf(right), self._per_lf(known & ~right)
 
-    def lf_empirical_accuracies(
-        self, Y: Any, zero_coverage: float = 0.0
-    ) -> np.ndarray:
+    def lf_empirical_accuracies(self, Y: Any, zero_coverage: float = 0.0) -> np.ndarray:
         """Empirical accuracy (on covered points): correct / (correct + incorrect).
 
         An LF that labels no point with known gold gets ``zero_coverage``: 0 by
@@ -253,8 +266,9 @@ class LFAnalysis:
         """
         c, i = self.lf_correct_incorrect(Y)
         tot = c + i
-        return np.divide(c, tot, out=np.full(self.m, float(zero_coverage)),
-                         where=tot > 0)
+        return np.divide(
+            c, tot, out=np.full(self.m, float(zero_coverage)), where=tot > 0
+        )
 
     def lf_empirical_probs(self, Y: Any, k: int) -> np.ndarray:
         """[m, k+1, k] estimate of P(LF vote = a - 1 | Y = y) (a = 0 is abstain).
@@ -310,12 +324,14 @@ class LFAnalysis:
         [0.6666666666666666, 1.0]
         """
         d: dict[str, Any] = {"j": np.arange(self.m)} if self._lfs_given else {}
-        d.update({
-            "Polarity": self.lf_polarities(),
-            "Coverage": self.lf_coverages(),
-            "Overlaps": self.lf_overlaps(),
-            "Conflicts": self.lf_conflicts(),
-        })
+        d.update(
+            {
+                "Polarity": self.lf_polarities(),
+                "Coverage": self.lf_coverages(),
+                "Overlaps": self.lf_overlaps(),
+                "Conflicts": self.lf_conflicts(),
+            }
+        )
         if Y is not None:
             c, i = self.lf_correct_incorrect(Y)
             d["Correct"] = c.astype(np.int64)
@@ -324,7 +340,9 @@ class LFAnalysis:
         if est_weights is not None:
             w = np.asarray(est_weights, dtype=float)
             if w.shape != (self.m,):
-                raise ValueError(f"est_weights must have shape ({self.m},); got {w.shape}")
+                raise ValueError(
+                    f"est_weights must have shape ({self.m},); got {w.shape}"
+                )
             d["Learned Weight"] = w
         index = self.names if self._lfs_given else pd.RangeIndex(self.m)
         return pd.DataFrame(d, index=index)
@@ -333,8 +351,9 @@ class LFAnalysis:
     def _pair(self) -> tuple[np.ndarray, np.ndarray]:
         if self._pairs is None:
             if self._stats is None:
-                self._stats = LabelStats.from_matrix(self.L, self.cardinality,
-                                                     patterns=False, validate=False)
+                self._stats = LabelStats.from_matrix(
+                    self.L, self.cardinality, patterns=False, validate=False
+                )
             self._pairs = self._stats.pair_counts()
         return self._pairs
 
@@ -351,13 +370,15 @@ class LFAnalysis:
         m = self.m
         a, b = np.meshgrid(np.arange(m), np.arange(m), indexing="ij")
         names = np.asarray(self.names, dtype=object)
-        return pd.DataFrame({
-            "lf_a": names[a.ravel()],
-            "lf_b": names[b.ravel()],
-            "count": counts.ravel().astype(np.int64),
-            "value": counts.ravel() / self.n,
-            "kind": kind,
-        })
+        return pd.DataFrame(
+            {
+                "lf_a": names[a.ravel()],
+                "lf_b": names[b.ravel()],
+                "count": counts.ravel().astype(np.int64),
+                "value": counts.ravel() / self.n,
+                "kind": kind,
+            }
+        )
 
     def pairwise_overlaps(self) -> pd.DataFrame:
         """Tidy ``lf_a, lf_b, count, value, kind`` for the overlap heatmap.
@@ -371,7 +392,9 @@ class LFAnalysis:
         """Tidy ``lf_a, lf_b, count, value, kind``: fraction of points where they disagree."""
         return self._tidy(self.conflict_matrix(), "conflict")
 
-    def pair_points(self, lf_a: str | int, lf_b: str | int, kind: str = "overlap") -> np.ndarray:
+    def pair_points(
+        self, lf_a: str | int, lf_b: str | int, kind: str = "overlap"
+    ) -> np.ndarray:
         """Row indices behind one heatmap cell (``kind`` = overlap or conflict).
 
         Parameters

@@ -27,8 +27,9 @@ def default_autosave_path(name: str = "studio") -> Path:
     """``./.snorkel_nb_autosave/<name>.py`` (relative to the notebook's directory,
     which is the kernel's working directory)."""
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name or ""):
-        raise ValueError(f"autosave name must be letters, digits, '_', '.' or '-'; "
-                         f"got {name!r}")
+        raise ValueError(
+            f"autosave name must be letters, digits, '_', '.' or '-'; got {name!r}"
+        )
     return Path(AUTOSAVE_DIR) / f"{name}.py"
 
 
@@ -82,5 +83,11 @@ def peek(path: str | os.PathLike) -> SavedSet | None:
     return SavedSet(path, names, path.stat().st_mtime)
 
 
-__all__ = ["AUTOSAVE_DIR", "SavedSet", "default_autosave_path", "load_lfs", "peek",
-           "save_lfs"]
+__all__ = [
+    "AUTOSAVE_DIR",
+    "SavedSet",
+    "default_autosave_path",
+    "load_lfs",
+    "peek",
+    "save_lfs",
+]

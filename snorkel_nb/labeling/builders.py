@@ -110,8 +110,10 @@ def _check_label(label: Any, what: str = "label") -> int:
 
 def _column(df: pd.DataFrame, field: str, lf_name: str) -> pd.Series:
     if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"LF {lf_name!r}: batch expects a pandas DataFrame, got "
-                         f"{type(df).__name__}.")
+        raise ValueError(
+            f"LF {lf_name!r}: batch expects a pandas DataFrame, got "
+            f"{type(df).__name__}."
+        )
     if field not in df.columns:
         raise ValueError(
             f"LF {lf_name!r}: column {field!r} not in the DataFrame; available "
@@ -238,7 +240,11 @@ def _make_regex_lf(
         return apply_regex_group(df, [lf])[:, 0]
 
     lf = BuiltLabelingFunction(
-        name, f, batch, description, spec,
+        name,
+        f,
+        batch,
+        description,
+        spec,
         batch_group=((REGEX_GROUP, field), apply_regex_group),
     )
     lf._regex_payload = (field, compiled, label)  # type: ignore[attr-defined]
@@ -305,8 +311,13 @@ def regex_lf(
         raise ValueError(f"LF {name!r}: invalid regex {pattern!r}: {e}") from e
     spec = {
         "builder": "regex_lf",
-        "args": {"pattern": pattern, "label": label, "field": field, "name": name,
-                 "flags": _flag_names(flags)},
+        "args": {
+            "pattern": pattern,
+            "label": label,
+            "field": field,
+            "name": name,
+            "flags": _flag_names(flags),
+        },
         "exportable": True,
     }
     ci = " (case-insensitive)" if flags & re.IGNORECASE else ""
@@ -367,8 +378,9 @@ def keyword_lf(
         raise ValueError(f"keyword_lf keywords must be non-empty strings; got {bad!r}.")
     if name is None:
         shown = words[:3]
-        name = "keyword_" + (_slug(shown) or hashlib.sha1(
-            "\0".join(words).encode()).hexdigest()[:8])
+        name = "keyword_" + (
+            _slug(shown) or hashlib.sha1("\0".join(words).encode()).hexdigest()[:8]
+        )
         if len(words) > 3:
             name += "_etc"
     # Longest first: irrelevant for search() but keeps the alternation tidy.
@@ -378,14 +390,23 @@ def keyword_lf(
     compiled = re.compile(pattern, flags)
     spec = {
         "builder": "keyword_lf",
-        "args": {"words": words, "label": label, "field": field, "name": name,
-                 "case_sensitive": case_sensitive, "whole_word": whole_word},
+        "args": {
+            "words": words,
+            "label": label,
+            "field": field,
+            "name": name,
+            "case_sensitive": case_sensitive,
+            "whole_word": whole_word,
+        },
         "exportable": True,
     }
     shown = ", ".join(repr(w) for w in words[:5]) + (", ..." if len(words) > 5 else "")
     kind = "word" if whole_word else "substring"
-    desc = f"Votes {label} where {field} contains the {kind} {shown}" + (
-        "" if case_sensitive else " (any case)") + "."
+    desc = (
+        f"Votes {label} where {field} contains the {kind} {shown}"
+        + ("" if case_sensitive else " (any case)")
+        + "."
+    )
     return _make_regex_lf(name, compiled, label, field, desc, spec)
 
 
@@ -450,12 +471,16 @@ def lookup_lf(
         raise ValueError(f"lookup_lf: match must be 'exact' or 'token'; got {match!r}.")
     if isinstance(table, Mapping):
         if label is not None:
-            raise ValueError("lookup_lf: pass `label` only with a set/list table; a "
-                             "dict table already maps values to labels.")
+            raise ValueError(
+                "lookup_lf: pass `label` only with a set/list table; a "
+                "dict table already maps values to labels."
+            )
         items = [(k, _check_label(v, f"label of {k!r}")) for k, v in table.items()]
     elif isinstance(table, (str, bytes)) or not isinstance(table, Collection):
-        raise ValueError("lookup_lf: table must be a dict value->label or a "
-                         f"set/list of values; got {type(table).__name__}.")
+        raise ValueError(
+            "lookup_lf: table must be a dict value->label or a "
+            f"set/list of values; got {type(table).__name__}."
+        )
     else:
         if label is None:
             raise ValueError("lookup_lf: a set/list table needs `label`.")
@@ -473,18 +498,24 @@ def lookup_lf(
     for k, v in items:
         if match == "token":
             if not isinstance(k, str):
-                raise ValueError(f"lookup_lf: token mode needs string entries; got {k!r}.")
+                raise ValueError(
+                    f"lookup_lf: token mode needs string entries; got {k!r}."
+                )
             toks = tok.findall(norm(k))
             if not toks:
-                raise ValueError(f"lookup_lf: entry {k!r} has no token "
-                                 f"(token_pattern={token_pattern!r}).")
+                raise ValueError(
+                    f"lookup_lf: entry {k!r} has no token "
+                    f"(token_pattern={token_pattern!r})."
+                )
             key: Any = " ".join(toks)
             max_n = max(max_n, len(toks))
         else:
             key = norm(k)
         if lut.get(key, v) != v:
-            raise ValueError(f"lookup_lf: entry {k!r} maps to {v} but another entry "
-                             f"normalising to {key!r} maps to {lut[key]}.")
+            raise ValueError(
+                f"lookup_lf: entry {k!r} maps to {v} but another entry "
+                f"normalising to {key!r} maps to {lut[key]}."
+            )
         lut[key] = v
     if name is None:
         name = f"lookup_{_slug([field])}"
@@ -534,15 +565,23 @@ def lookup_lf(
 
     spec = {
         "builder": "lookup_lf",
-        "args": {"field": field, "table": _jsonable_table(table, label),
-                 "label": label, "name": name, "normalize": normalize,
-                 "match": match, "token_pattern": token_pattern},
+        "args": {
+            "field": field,
+            "table": _jsonable_table(table, label),
+            "label": label,
+            "name": name,
+            "normalize": normalize,
+            "match": match,
+            "token_pattern": token_pattern,
+        },
         "exportable": True,
     }
     what = "a token of " if match == "token" else ""
-    desc = (f"Votes the table's label ({', '.join(map(str, labels))}) where {what}"
-            f"{field} is in a table of {len(lut)} entries"
-            f"{' (lower-cased)' if normalize else ''}.")
+    desc = (
+        f"Votes the table's label ({', '.join(map(str, labels))}) where {what}"
+        f"{field} is in a table of {len(lut)} entries"
+        f"{' (lower-cased)' if normalize else ''}."
+    )
     return BuiltLabelingFunction(name, f, batch, desc, spec)
 
 
@@ -557,8 +596,10 @@ def _is_missing(v: Any) -> bool:
 
 def _jsonable_table(table: Any, label: int | None) -> Any:
     if isinstance(table, Mapping):
-        return {str(k) if not isinstance(k, (str, int, float)) else k: int(v)
-                for k, v in table.items()}
+        return {
+            str(k) if not isinstance(k, (str, int, float)) else k: int(v)
+            for k, v in table.items()
+        }
     try:
         return sorted(table)
     except TypeError:
@@ -566,7 +607,10 @@ def _jsonable_table(table: Any, label: int | None) -> Any:
 
 
 def _token_lookup(
-    col: pd.Series, lut: dict[Any, int], max_n: int, tok: re.Pattern[str],
+    col: pd.Series,
+    lut: dict[Any, int],
+    max_n: int,
+    tok: re.Pattern[str],
     normalize: bool,
 ) -> np.ndarray:
     """Vectorised leftmost-longest n-gram lookup (same votes as the row form)."""
@@ -590,7 +634,7 @@ def _token_lookup(
         if k > len(flat):
             break
         m = len(flat) - k + 1
-        same = row[: m] == row[k - 1 :]
+        same = row[:m] == row[k - 1 :]
         if k == 1:
             grams = flat
         else:
@@ -678,18 +722,24 @@ def model_lf(
     """
     proba = getattr(estimator, "predict_proba", None)
     if not callable(proba):
-        raise ValueError(f"model_lf needs an estimator with predict_proba; "
-                         f"{type(estimator).__name__} has none.")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (
-        0.0 < float(threshold) <= 1.0
+        raise ValueError(
+            f"model_lf needs an estimator with predict_proba; "
+            f"{type(estimator).__name__} has none."
+        )
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float))
+        or not (0.0 < float(threshold) <= 1.0)
     ):
         raise ValueError(f"model_lf: threshold must be in (0, 1]; got {threshold!r}.")
     threshold = float(threshold)
     classes = getattr(estimator, "classes_", None)
     if labels is None:
         if classes is None:
-            raise ValueError("model_lf: the estimator has no classes_ (is it fitted?); "
-                             "pass `labels` giving the label of each probability column.")
+            raise ValueError(
+                "model_lf: the estimator has no classes_ (is it fitted?); "
+                "pass `labels` giving the label of each probability column."
+            )
         col_labels = [_class_label(c) for c in classes]
     elif isinstance(labels, Mapping):
         if classes is None:
@@ -699,7 +749,9 @@ def model_lf(
             raise ValueError(f"model_lf: `labels` has no entry for classes {missing}.")
         col_labels = [int(labels[c]) for c in classes]
         if any(v < ABSTAIN for v in col_labels):
-            raise ValueError("model_lf: labels must be ints >= 0 (or -1 to never vote).")
+            raise ValueError(
+                "model_lf: labels must be ints >= 0 (or -1 to never vote)."
+            )
     else:
         col_labels = [_check_label(v, "each of `labels`") for v in labels]
     lab_arr = np.asarray(col_labels, dtype=np.int32)
@@ -709,8 +761,10 @@ def model_lf(
     def predict(X: Any, n: int) -> np.ndarray:
         P = np.asarray(proba(featurize(X) if featurize is not None else X))
         if P.ndim != 2 or P.shape != (n, len(lab_arr)):
-            raise ValueError(f"LF {name!r}: predict_proba returned shape {P.shape}, "
-                             f"expected ({n}, {len(lab_arr)}).")
+            raise ValueError(
+                f"LF {name!r}: predict_proba returned shape {P.shape}, "
+                f"expected ({n}, {len(lab_arr)})."
+            )
         j = P.argmax(axis=1)
         vote = lab_arr[j]
         return np.where(P[np.arange(n), j] >= threshold, vote, ABSTAIN).astype(np.int32)
@@ -745,24 +799,33 @@ def model_lf(
 
     spec = {
         "builder": "model_lf",
-        "args": {"estimator": type(estimator).__name__, "threshold": threshold,
-                 "field": field if field is None or isinstance(field, str)
-                 else list(field), "name": name, "labels": col_labels},
+        "args": {
+            "estimator": type(estimator).__name__,
+            "threshold": threshold,
+            "field": field if field is None or isinstance(field, str) else list(field),
+            "name": name,
+            "labels": col_labels,
+        },
         "exportable": False,
     }
-    desc = (f"{type(estimator).__name__} votes its most probable class where that "
-            f"probability is >= {threshold:g}.")
+    desc = (
+        f"{type(estimator).__name__} votes its most probable class where that "
+        f"probability is >= {threshold:g}."
+    )
     # A fitted model has no cheap content hash: every model_lf call gets a new
     # fingerprint, so rebuilding it after re-fitting recomputes its column.
-    return BuiltLabelingFunction(name, f, batch, desc, spec,
-                                 fingerprint_extra=uuid.uuid4().hex)
+    return BuiltLabelingFunction(
+        name, f, batch, desc, spec, fingerprint_extra=uuid.uuid4().hex
+    )
 
 
 def _class_label(c: Any) -> int:
     if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, np.integer)) or c < 0:
-        raise ValueError(f"model_lf: estimator class {c!r} is not an int >= 0; pass "
-                         "`labels` (a list per probability column, or a dict "
-                         "class -> label).")
+        raise ValueError(
+            f"model_lf: estimator class {c!r} is not an int >= 0; pass "
+            "`labels` (a list per probability column, or a dict "
+            "class -> label)."
+        )
     return int(c)
 
 

@@ -22,7 +22,10 @@ def crowd_to_label_matrix(
     worker: str = "worker",
     label: str = "label",
     min_votes: int = 1,
-    group_by: str | Mapping[Hashable, Hashable] | Callable[[Any], Hashable] | None = None,
+    group_by: str
+    | Mapping[Hashable, Hashable]
+    | Callable[[Any], Hashable]
+    | None = None,
     labels: Mapping[Any, int] | Sequence[Any] | None = None,
     items: Sequence[Hashable] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -85,15 +88,20 @@ def crowd_to_label_matrix(
     """
     missing = [c for c in (item, worker, label) if c not in df.columns]
     if missing:
-        raise ValueError(f"crowd votes lack column(s) {missing}; columns: "
-                         f"{list(df.columns)}. Set item=/worker=/label= to rename.")
+        raise ValueError(
+            f"crowd votes lack column(s) {missing}; columns: "
+            f"{list(df.columns)}. Set item=/worker=/label= to rename."
+        )
     if min_votes < 1:
         raise ValueError("min_votes must be >= 1.")
     votes = df[[item, worker, label]].dropna()
     # label values -> ids
     if labels is not None:
-        lmap = dict(labels) if isinstance(labels, Mapping) else \
-            {v: i for i, v in enumerate(labels)}
+        lmap = (
+            dict(labels)
+            if isinstance(labels, Mapping)
+            else {v: i for i, v in enumerate(labels)}
+        )
         y = votes[label].map(lmap)
         if y.isna().any():
             bad = votes[label][y.isna()].iloc[0]
@@ -101,10 +109,13 @@ def crowd_to_label_matrix(
         y = y.to_numpy(np.int64)
     else:
         raw = votes[label].to_numpy()
-        if raw.dtype.kind not in "iuf" or (raw.dtype.kind == "f" and
-                                           (raw != np.round(raw)).any()):
-            raise ValueError(f"labels in column {label!r} are not integers; pass "
-                             "labels= (e.g. labels=['neg', 'pos']) to map them.")
+        if raw.dtype.kind not in "iuf" or (
+            raw.dtype.kind == "f" and (raw != np.round(raw)).any()
+        ):
+            raise ValueError(
+                f"labels in column {label!r} are not integers; pass "
+                "labels= (e.g. labels=['neg', 'pos']) to map them."
+            )
         y = raw.astype(np.int64)
     keep = y > ABSTAIN
     votes, y = votes[keep], y[keep]
@@ -119,8 +130,10 @@ def crowd_to_label_matrix(
         col, votes, y = col[~drop], votes[~drop], y[~drop]
     elif isinstance(group_by, str):
         if group_by != "rare":
-            raise ValueError(f"group_by must be None, 'rare', a mapping or a callable; "
-                             f"got {group_by!r}.")
+            raise ValueError(
+                f"group_by must be None, 'rare', a mapping or a callable; "
+                f"got {group_by!r}."
+            )
         col = pd.Series([("rare" if v in rare else v) for v in w], dtype=object)
     elif isinstance(group_by, Mapping):
         col = pd.Series([group_by.get(v, v) for v in w], dtype=object)
@@ -131,15 +144,18 @@ def crowd_to_label_matrix(
     # rows
     item_vals = votes[item].to_numpy()
     if items is None:
-        row_keys = np.array(sorted(set(item_vals.tolist()), key=_sort_key), dtype=object)
+        row_keys = np.array(
+            sorted(set(item_vals.tolist()), key=_sort_key), dtype=object
+        )
     else:
         row_keys = np.asarray(list(items), dtype=object)
     row_of = {v: i for i, v in enumerate(row_keys.tolist())}
     if len(row_of) != len(row_keys):
         raise ValueError("items has duplicates.")
     try:
-        rows = np.fromiter((row_of[v] for v in item_vals.tolist()), np.int64,
-                           len(item_vals))
+        rows = np.fromiter(
+            (row_of[v] for v in item_vals.tolist()), np.int64, len(item_vals)
+        )
     except KeyError as e:
         raise ValueError(f"item {e.args[0]!r} has votes but is not in items.") from None
     col_keys = np.array(sorted(set(col.tolist()), key=_sort_key), dtype=object)
@@ -160,8 +176,11 @@ def crowd_to_label_matrix(
 
 
 def _sort_key(v: Any) -> tuple[str, Any]:
-    return (type(v).__name__, v) if isinstance(v, (int, float, str, np.integer,
-                                                   np.floating)) else ("~", str(v))
+    return (
+        (type(v).__name__, v)
+        if isinstance(v, (int, float, str, np.integer, np.floating))
+        else ("~", str(v))
+    )
 
 
 def _plain(a: np.ndarray) -> np.ndarray:
@@ -216,8 +235,9 @@ def label_matrix_to_crowd(
     items_a = np.arange(n) if items is None else np.asarray(items)
     workers_a = np.arange(m) if workers is None else np.asarray(workers)
     if len(items_a) != n or len(workers_a) != m:
-        raise ValueError(f"L is {n}x{m} but got {len(items_a)} items and "
-                         f"{len(workers_a)} workers.")
+        raise ValueError(
+            f"L is {n}x{m} but got {len(items_a)} items and {len(workers_a)} workers."
+        )
     r, c = np.nonzero(L != ABSTAIN)
     vals = L[r, c].astype(np.int64)
     lab: Any = vals if labels is None else np.asarray(labels, dtype=object)[vals]

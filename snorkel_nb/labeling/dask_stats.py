@@ -48,13 +48,17 @@ def _blocks(L: Any) -> tuple[list[Any], list[int] | None]:
         return [dask.delayed(_to_numpy)(p) for p in L.to_delayed()], None
     if isinstance(L, da.Array):
         if L.ndim != 2:
-            raise ValueError(f"L must be 2-D [n, m]; got a dask array of shape {L.shape}")
+            raise ValueError(
+                f"L must be 2-D [n, m]; got a dask array of shape {L.shape}"
+            )
         if len(L.chunks[1]) > 1:
             L = L.rechunk({1: -1})
         lengths = None if any(np.isnan(c) for c in L.chunks[0]) else list(L.chunks[0])
         return list(L.to_delayed()[:, 0]), lengths
-    raise TypeError(f"L must be a dask array or a dask DataFrame of label columns; "
-                    f"got {type(L).__name__} (use LabelStats.from_matrix for numpy)")
+    raise TypeError(
+        f"L must be a dask array or a dask DataFrame of label columns; "
+        f"got {type(L).__name__} (use LabelStats.from_matrix for numpy)"
+    )
 
 
 def _to_numpy(part: pd.DataFrame) -> np.ndarray:
@@ -68,27 +72,35 @@ def _lengths(blocks: list[Any], client: Any, local: str | None) -> list[int]:
     return list(dask.compute(*tasks, scheduler=local))
 
 
-def _part_stats(block: np.ndarray, k: int, patterns: bool, offset: int,
-                step: int) -> _Part:
+def _part_stats(
+    block: np.ndarray, k: int, patterns: bool, offset: int, step: int
+) -> _Part:
     block = np.asarray(block)
     stats = LabelStats.from_matrix(block, k, patterns=patterns)
     sample = None
     if step > 1:  # rows at global positions 0, step, 2 * step, ... (= L[::step])
-        sample = LabelStats.from_matrix(block[(-offset) % step :: step], k,
-                                        overlap=False, validate=False)
+        sample = LabelStats.from_matrix(
+            block[(-offset) % step :: step], k, overlap=False, validate=False
+        )
     return _Part(stats, sample)
 
 
 def _merge(parts: Sequence[_Part]) -> _Part:
     """Sum partition statistics (patterns beyond MAX_PATTERNS dropped: the fit
     then uses the row sample, which stays small by construction)."""
-    return _Part(sum_stats([p.stats for p in parts]),
-                 sum_stats([p.sample for p in parts], cap=False))
+    return _Part(
+        sum_stats([p.stats for p in parts]),
+        sum_stats([p.sample for p in parts], cap=False),
+    )
 
 
 def label_stats(
-    L: Any, cardinality: int, patterns: bool = True, scheduler: Scheduler = None,
-    return_sample: bool = False, lengths: Sequence[int] | None = None,
+    L: Any,
+    cardinality: int,
+    patterns: bool = True,
+    scheduler: Scheduler = None,
+    return_sample: bool = False,
+    lengths: Sequence[int] | None = None,
 ) -> LabelStats | tuple[LabelStats, LabelStats | None]:
     """Sum of the per-partition :class:`LabelStats` of ``L``, computed on the workers.
 
@@ -118,13 +130,17 @@ def label_stats(
     n = int(sum(lengths))
     step = max(1, n // SAMPLE_ROWS) if return_sample else 1
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int)
-    tasks = [dask.delayed(_part_stats, pure=False)(b, cardinality, patterns, int(o), step)
-             for b, o in zip(blocks, offsets)]
+    tasks = [
+        dask.delayed(_part_stats, pure=False)(b, cardinality, patterns, int(o), step)
+        for b, o in zip(blocks, offsets)
+    ]
     if client is not None:
         futures = client.compute(tasks)
         while len(futures) > 1:
-            futures = [client.submit(_merge, futures[i : i + 2], pure=False)
-                       for i in range(0, len(futures), 2)]
+            futures = [
+                client.submit(_merge, futures[i : i + 2], pure=False)
+                for i in range(0, len(futures), 2)
+            ]
         total = client.gather(futures[0])
     else:
         total = _merge(dask.compute(*tasks, scheduler=local))
@@ -137,9 +153,14 @@ def label_stats(
 
 
 def fit(
-    model: BaseLabeler, L: Any, Y_dev: Any = None, class_balance: Any = None,
-    dependencies: Sequence[tuple[int, int]] | None = None, scheduler: Scheduler = None,
-    stats: LabelStats | None = None, lengths: Sequence[int] | None = None,
+    model: BaseLabeler,
+    L: Any,
+    Y_dev: Any = None,
+    class_balance: Any = None,
+    dependencies: Sequence[tuple[int, int]] | None = None,
+    scheduler: Scheduler = None,
+    stats: LabelStats | None = None,
+    lengths: Sequence[int] | None = None,
 ) -> BaseLabeler:
     """Fit ``model`` from statistics summed over the partitions of ``L``.
 
@@ -166,22 +187,34 @@ def fit(
             _blocks(L)
         return model.fit(None)
     if stats is None or not _pattern_fit(stats):
-        stats, sample = label_stats(L, model.cardinality, patterns=True,
-                                    scheduler=scheduler, return_sample=True,
-                                    lengths=lengths)
+        stats, sample = label_stats(
+            L,
+            model.cardinality,
+            patterns=True,
+            scheduler=scheduler,
+            return_sample=True,
+            lengths=lengths,
+        )
     if not _pattern_fit(stats):
         stats = LabelStats(stats.n, stats.m, stats.cardinality, stats.overlap)
     if stats.patterns is not None:
-        return model.fit(stats, Y_dev=Y_dev, class_balance=class_balance,
-                         dependencies=dependencies)
-    return model.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance,
-                           dependencies=dependencies, _row_sample=sample)
+        return model.fit(
+            stats, Y_dev=Y_dev, class_balance=class_balance, dependencies=dependencies
+        )
+    return model.fit_stats(
+        stats,
+        Y_dev=Y_dev,
+        class_balance=class_balance,
+        dependencies=dependencies,
+        _row_sample=sample,
+    )
 
 
 def _pattern_fit(stats: LabelStats) -> bool:
     """Fit on the patterns? The in-memory rule: few rows or few distinct rows."""
     return stats.patterns is not None and (
-        stats.n <= 5 * SAMPLE_ROWS or len(stats.counts) < 0.2 * stats.n)
+        stats.n <= 5 * SAMPLE_ROWS or len(stats.counts) < 0.2 * stats.n
+    )
 
 
 def _proba(block: np.ndarray, model: BaseLabeler) -> np.ndarray:
@@ -189,10 +222,14 @@ def _proba(block: np.ndarray, model: BaseLabeler) -> np.ndarray:
 
 
 def _proba_frame(part: pd.DataFrame, model: BaseLabeler) -> pd.DataFrame:
-    probs = model.predict_proba(part.to_numpy()) if len(part) else np.zeros(
-        (0, model.cardinality))
-    return pd.DataFrame(probs, index=part.index,
-                        columns=[f"prob_{c}" for c in range(model.cardinality)])
+    probs = (
+        model.predict_proba(part.to_numpy())
+        if len(part)
+        else np.zeros((0, model.cardinality))
+    )
+    return pd.DataFrame(
+        probs, index=part.index, columns=[f"prob_{c}" for c in range(model.cardinality)]
+    )
 
 
 def predict_proba(model: BaseLabeler, L: Any) -> Any:
@@ -215,14 +252,21 @@ def predict_proba(model: BaseLabeler, L: Any) -> Any:
     if isinstance(L, da.Array):
         if len(L.chunks[1]) > 1:
             L = L.rechunk({1: -1})
-        return L.map_blocks(_proba, ref, dtype=np.float64, chunks=(L.chunks[0], (k,)),
-                            meta=np.empty((0, k), np.float64))
+        return L.map_blocks(
+            _proba,
+            ref,
+            dtype=np.float64,
+            chunks=(L.chunks[0], (k,)),
+            meta=np.empty((0, k), np.float64),
+        )
     raise TypeError(f"L must be a dask array or DataFrame; got {type(L).__name__}")
 
 
 def analysis(
-    L: Any, lfs: Sequence[LabelingFunction | str] | None = None,
-    cardinality: int | None = None, scheduler: Scheduler = None,
+    L: Any,
+    lfs: Sequence[LabelingFunction | str] | None = None,
+    cardinality: int | None = None,
+    scheduler: Scheduler = None,
 ) -> LFAnalysis:
     """:class:`LFAnalysis` of a partitioned ``L`` from summed statistics: the
     same summary and pairwise matrices as ``LFAnalysis(L)`` in memory (gold-based
@@ -239,14 +283,19 @@ def analysis(
         client, local = connect(scheduler)
         blocks, _ = _blocks(L)
         tops = [dask.delayed(_max)(b) for b in blocks]
-        tops = (client.gather(client.compute(tops)) if client is not None
-                else dask.compute(*tops, scheduler=local))
+        tops = (
+            client.gather(client.compute(tops))
+            if client is not None
+            else dask.compute(*tops, scheduler=local)
+        )
         cardinality = max(2, int(max(tops)) + 1)
     stats = label_stats(L, cardinality, patterns=True, scheduler=scheduler)
     if stats.patterns is None:
-        raise ValueError(f"L has more than {MAX_PATTERNS} distinct voting patterns; "
-                         "the LF summary needs them (the pairwise matrices do not: "
-                         "label_stats(L, k).pair_counts())")
+        raise ValueError(
+            f"L has more than {MAX_PATTERNS} distinct voting patterns; "
+            "the LF summary needs them (the pairwise matrices do not: "
+            "label_stats(L, k).pair_counts())"
+        )
     return LFAnalysis.from_stats(stats, lfs)
 
 

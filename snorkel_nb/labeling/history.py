@@ -79,8 +79,7 @@ class LFHistory:
             return
         current = {lf.name: lf for lf in self.session.lfs}
         if op == "set":
-            edit = Edit(op, "", tuple(self._snapshot.values()),
-                        tuple(current.values()))
+            edit = Edit(op, "", tuple(self._snapshot.values()), tuple(current.values()))
             for lf in current.values():
                 if self._snapshot.get(lf.name) is not lf:
                     self._version(lf.name, "set", lf)
@@ -91,7 +90,7 @@ class LFHistory:
         if self._replaying:
             return
         self.undo_stack.append(edit)
-        del self.undo_stack[:-self.limit]
+        del self.undo_stack[: -self.limit]
         self.redo_stack.clear()
 
     def _version(self, name: str, op: str, lf: LabelingFunction | None) -> None:
@@ -148,8 +147,9 @@ class LFHistory:
         the session, as a new, undoable edit."""
         versions = self._versions.get(name, [])
         if not -len(versions) <= index < len(versions):
-            raise IndexError(f"LF {name!r} has {len(versions)} versions; "
-                             f"got index {index}")
+            raise IndexError(
+                f"LF {name!r} has {len(versions)} versions; got index {index}"
+            )
         lf = versions[index][1]
         if lf is None:
             self.session.remove(name)

@@ -72,8 +72,9 @@ class LoopFit:
     mv_dev_accuracy: float | None
     n_dev_covered: int = 0
     warnings: tuple[str, ...] = ()
-    make_report: Callable[[], Any] | None = field(default=None, repr=False,
-                                                  compare=False)
+    make_report: Callable[[], Any] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @cached_property
     def report(self) -> Any:
@@ -111,8 +112,14 @@ class LoopFit:
         [0.05, 0.2]
         """
         out: dict[str, Any] = {}
-        for key in ("coverage", "uncovered", "dev_accuracy", "mv_dev_accuracy",
-                    "class_balance", "mv_class_balance"):
+        for key in (
+            "coverage",
+            "uncovered",
+            "dev_accuracy",
+            "mv_dev_accuracy",
+            "class_balance",
+            "mv_class_balance",
+        ):
             after = getattr(self, key)
             prev = None if before is None else getattr(before, key)
             diff = None
@@ -126,10 +133,13 @@ class LoopFit:
         return out
 
 
-def _split_kwargs(model_cls: type, kwargs: dict[str, Any]
-                  ) -> tuple[dict[str, Any], dict[str, Any]]:
+def _split_kwargs(
+    model_cls: type, kwargs: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Constructor settings (config fields) vs ``fit`` arguments."""
-    fields = {f.name for f in dataclasses.fields(model_cls.config_cls)} - {"cardinality"}
+    fields = {f.name for f in dataclasses.fields(model_cls.config_cls)} - {
+        "cardinality"
+    }
     init = {k: v for k, v in kwargs.items() if k in fields}
     fit = {k: v for k, v in kwargs.items() if k not in fields}
     return init, fit
@@ -223,10 +233,15 @@ def fit_loop(
         return label_model_report(model, L, names, *dev, baseline=mv)
 
     return LoopFit(
-        model=model, lf_names=tuple(names), seconds=seconds,
-        coverage=coverage, class_balance=_balance(lm_pred, k),
-        uncovered=1.0 - coverage, dev_accuracy=acc,
-        mv_class_balance=_balance(mv_pred, k), mv_dev_accuracy=mv_acc,
+        model=model,
+        lf_names=tuple(names),
+        seconds=seconds,
+        coverage=coverage,
+        class_balance=_balance(lm_pred, k),
+        uncovered=1.0 - coverage,
+        dev_accuracy=acc,
+        mv_class_balance=_balance(mv_pred, k),
+        mv_dev_accuracy=mv_acc,
         n_dev_covered=n_dev,
         warnings=tuple(f"{w.category.__name__}: {w.message}" for w in caught),
         make_report=make_report,

@@ -183,7 +183,9 @@ def infer_cardinality(L: np.ndarray, Y: np.ndarray | None = None) -> int:
     return max(2, top + 1)
 
 
-def check_gold(Y: Any, n: int, cardinality: int | None = None, name: str = "Y") -> np.ndarray:
+def check_gold(
+    Y: Any, n: int, cardinality: int | None = None, name: str = "Y"
+) -> np.ndarray:
     """Validate gold labels: a length-``n`` integer vector in 0..k-1 (-1 = unknown).
 
     Parameters
@@ -217,10 +219,14 @@ def check_gold(Y: Any, n: int, cardinality: int | None = None, name: str = "Y") 
     if Y.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional; got shape {Y.shape}.")
     if len(Y) != n:
-        raise ValueError(f"{name} has {len(Y)} labels but the label matrix has {n} rows.")
+        raise ValueError(
+            f"{name} has {len(Y)} labels but the label matrix has {n} rows."
+        )
     if Y.dtype.kind == "f":
         if np.isnan(Y).any():
-            raise ValueError(f"{name} contains NaN at index {int(np.argmax(np.isnan(Y)))}.")
+            raise ValueError(
+                f"{name} contains NaN at index {int(np.argmax(np.isnan(Y)))}."
+            )
         if (Y != np.round(Y)).any():
             raise ValueError(f"{name} contains non-integer labels.")
     elif Y.dtype.kind not in "iu":

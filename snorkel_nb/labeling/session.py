@@ -59,8 +59,13 @@ class SessionChange:
         return self.op
 
     def as_dict(self) -> dict:
-        return {"op": self.op, "kind": self.op, "name": self.name,
-                "error": self.error, "detail": self.detail}
+        return {
+            "op": self.op,
+            "kind": self.op,
+            "name": self.name,
+            "error": self.error,
+            "detail": self.detail,
+        }
 
 
 class LFSession:
@@ -129,9 +134,12 @@ class LFSession:
             class_names = [str(c) for c in range(int(cardinality))]
         class_names = [str(c) for c in class_names]
         if len(class_names) != int(cardinality) or len(set(class_names)) != len(
-                class_names):
-            raise ValueError(f"class_names must be {int(cardinality)} distinct names "
-                             f"(one per class); got {class_names!r}")
+            class_names
+        ):
+            raise ValueError(
+                f"class_names must be {int(cardinality)} distinct names "
+                f"(one per class); got {class_names!r}"
+            )
         self.class_names: list[str] = class_names
         self.auto_refit = bool(auto_refit)
         self.label_model_fit: LoopFit | None = None
@@ -186,8 +194,9 @@ class LFSession:
         self._switch(lfs)
         given = [lf.name for lf in lfs]
         self._order = given + [n for n in self._order if n not in given]
-        self._edited(SessionChange("set", ""),
-                     given + [n for n in before if n not in given])
+        self._edited(
+            SessionChange("set", ""), given + [n for n in before if n not in given]
+        )
 
     def _switch(self, lfs: list[LabelingFunction]) -> None:
         """Move both appliers to ``lfs`` and refresh; on failure restore the old set."""
@@ -233,8 +242,14 @@ class LFSession:
         if lf.name not in self._order:
             return current + [lf]
         rank = {n: i for i, n in enumerate(self._order)}
-        at = next((i for i, f in enumerate(current)
-                   if rank.get(f.name, len(rank)) > rank[lf.name]), len(current))
+        at = next(
+            (
+                i
+                for i, f in enumerate(current)
+                if rank.get(f.name, len(rank)) > rank[lf.name]
+            ),
+            len(current),
+        )
         return current[:at] + [lf] + current[at:]
 
     def remove(self, name: str) -> SessionChange:
@@ -250,8 +265,9 @@ class LFSession:
     def _edited(self, change: SessionChange, names: Sequence[str]) -> None:
         """An LF edit: mark the fit stale, tell the listeners, refit if asked."""
         if self.label_model_fit is not None:
-            self._changed_since_fit += [n for n in names
-                                        if n not in self._changed_since_fit]
+            self._changed_since_fit += [
+                n for n in names if n not in self._changed_since_fit
+            ]
         self._notify(change)
         if self.auto_refit and self.L is not None:
             try:
@@ -299,12 +315,18 @@ class LFSession:
         (True, ['song'])
         """
         if self.L is None:
-            raise ValueError("the session has no LFs yet; upsert one before fitting "
-                             "the label model")
+            raise ValueError(
+                "the session has no LFs yet; upsert one before fitting the label model"
+            )
         kwargs = {**self.label_model_kwargs, **label_model_kwargs}
-        fit = fit_loop(self.L, self.names, self.cardinality,
-                       self.L_dev if self.Y_dev is not None else None, self.Y_dev,
-                       **kwargs)
+        fit = fit_loop(
+            self.L,
+            self.names,
+            self.cardinality,
+            self.L_dev if self.Y_dev is not None else None,
+            self.Y_dev,
+            **kwargs,
+        )
         self.label_model_kwargs = kwargs
         self.previous_label_model_fit = self.label_model_fit
         self.label_model_fit = fit
@@ -317,7 +339,11 @@ class LFSession:
             warnings.simplefilter("ignore", RuntimeWarning)  # kept in .errors
             L = applier.apply(df, progress_bar=False)
         if L.size and int(L.max()) >= self.cardinality:
-            bad = [n for n, c in zip(applier.names, L.T) if int(c.max()) >= self.cardinality]
+            bad = [
+                n
+                for n, c in zip(applier.names, L.T)
+                if int(c.max()) >= self.cardinality
+            ]
             raise ValueError(
                 f"LF(s) {bad} voted a label >= cardinality {self.cardinality}; "
                 f"labels must be -1 (abstain) or 0..{self.cardinality - 1}"
@@ -385,9 +411,11 @@ class LFSession:
             out["Correct"] = c.astype(np.int64)
             out["Incorrect"] = i.astype(np.int64)
             out["Emp. Acc."] = dev.lf_empirical_accuracies(
-                self.Y_dev, zero_coverage=np.nan)
-        out["Errors"] = [self.errors[n].n_failed if n in self.errors else 0
-                         for n in self.names]
+                self.Y_dev, zero_coverage=np.nan
+            )
+        out["Errors"] = [
+            self.errors[n].n_failed if n in self.errors else 0 for n in self.names
+        ]
         return out
 
     def pairwise(self, kind: str = "overlap") -> pd.DataFrame:
@@ -428,13 +456,16 @@ class LFSession:
             return np.nonzero(voted & differ.any(axis=1))[0]
         raise ValueError(f"kind must be 'labels' or 'conflicts'; got {kind!r}")
 
-    def _with_conflicts(self, out: pd.DataFrame, rows: np.ndarray, name: str
-                        ) -> pd.DataFrame:
+    def _with_conflicts(
+        self, out: pd.DataFrame, rows: np.ndarray, name: str
+    ) -> pd.DataFrame:
         L, j = self.L, self.names.index(name)
         names = np.asarray(self.names, dtype=object)
         out["conflicts_with"] = [
-            ", ".join(f"{names[k]}={L[r, k]}" for k in np.nonzero(
-                (L[r] != ABSTAIN) & (L[r] != L[r, j]))[0])
+            ", ".join(
+                f"{names[k]}={L[r, k]}"
+                for k in np.nonzero((L[r] != ABSTAIN) & (L[r] != L[r, j]))[0]
+            )
             for r in rows
         ]
         return out
@@ -463,19 +494,29 @@ class LFSession:
         hit = np.zeros(len(rows), dtype=bool)
         for c in sub.columns:
             if sub[c].dtype == object or pd.api.types.is_string_dtype(sub[c]):
-                hit |= sub[c].astype(str).str.contains(
-                    search, case=False, regex=False).to_numpy(dtype=bool)
+                hit |= (
+                    sub[c]
+                    .astype(str)
+                    .str.contains(search, case=False, regex=False)
+                    .to_numpy(dtype=bool)
+                )
         return rows[hit]
 
     @staticmethod
     def _page(rows: np.ndarray, page: int, page_size: int) -> np.ndarray:
         if page_size < 1 or page < 0:
-            raise ValueError(f"need page >= 0 and page_size >= 1; got page={page}, "
-                             f"page_size={page_size}")
-        return rows[page * page_size:(page + 1) * page_size]
+            raise ValueError(
+                f"need page >= 0 and page_size >= 1; got page={page}, "
+                f"page_size={page_size}"
+            )
+        return rows[page * page_size : (page + 1) * page_size]
 
     def lf_points(
-        self, name: str, kind: str = "labels", search: str = "", page: int = 0,
+        self,
+        name: str,
+        kind: str = "labels",
+        search: str = "",
+        page: int = 0,
         page_size: int = 10,
     ) -> tuple[pd.DataFrame, int]:
         """One page of the training points LF ``name`` labels (or conflicts on),
@@ -499,7 +540,11 @@ class LFSession:
         return out, len(rows)
 
     def dev_mistakes(
-        self, name: str, search: str = "", page: int = 0, page_size: int = 10,
+        self,
+        name: str,
+        search: str = "",
+        page: int = 0,
+        page_size: int = 10,
     ) -> tuple[pd.DataFrame, int]:
         """One page of the dev points where LF ``name`` votes against gold:
         the dev columns, ``vote:<name>`` and ``gold``. Returns
@@ -533,5 +578,11 @@ class LFSession:
 # ---------------------------------------------------------------------------
 
 
-__all__ = ["LFSession", "LabelModelReport", "LoopFit", "SessionChange", "fit_notes",
-           "label_model_report"]
+__all__ = [
+    "LFSession",
+    "LabelModelReport",
+    "LoopFit",
+    "SessionChange",
+    "fit_notes",
+    "label_model_report",
+]

@@ -139,7 +139,9 @@ def compile_lf(code: str, namespace: dict[str, Any] | None = None) -> LabelingFu
     'has_link'
     """
     if not isinstance(code, str) or not code.strip():
-        raise LFSourceError("no code: write a function decorated with @labeling_function()")
+        raise LFSourceError(
+            "no code: write a function decorated with @labeling_function()"
+        )
     ns = base_namespace()
     ns.update(namespace or {})
     before = {k: id(v) for k, v in ns.items()}
@@ -150,16 +152,19 @@ def compile_lf(code: str, namespace: dict[str, Any] | None = None) -> LabelingFu
         if isinstance(v, LabelingFunction) and before.get(k) != id(v):
             found.setdefault(id(v), v)
     if not found:
-        plain = [k for k, v in ns.items()
-                 if inspect.isfunction(v) and k not in before]
-        hint = (f" Found plain function(s) {plain}: decorate with "
-                "@labeling_function()." if plain else "")
+        plain = [k for k, v in ns.items() if inspect.isfunction(v) and k not in before]
+        hint = (
+            f" Found plain function(s) {plain}: decorate with @labeling_function()."
+            if plain
+            else ""
+        )
         raise LFSourceError("the code defines no LabelingFunction." + hint)
     if len(found) > 1:
         names = sorted(lf.name for lf in found.values())
         raise LFSourceError(
             f"the code defines {len(found)} LabelingFunctions {names}; "
-            "define exactly one per cell")
+            "define exactly one per cell"
+        )
     lf = next(iter(found.values()))
     lf.source = code  # type: ignore[attr-defined]
     return lf
@@ -180,8 +185,9 @@ def spec_call(spec: dict[str, Any]) -> str:
     ...            "flags": ["IGNORECASE"]}})
     "regex_lf(pattern='a+', label=1, flags=re.IGNORECASE)"
     """
-    args = ", ".join(f"{k}={_arg_source(k, v)}"
-                     for k, v in spec.get("args", {}).items())
+    args = ", ".join(
+        f"{k}={_arg_source(k, v)}" for k, v in spec.get("args", {}).items()
+    )
     return f"{spec['builder']}({args})"
 
 
@@ -207,7 +213,8 @@ def lf_source(lf: LabelingFunction) -> str:
         if not spec.get("exportable", True):
             raise LFSourceError(
                 f"cannot export LF {lf.name!r}: its {spec['builder']} spec is not "
-                "exportable (it wraps an in-memory object such as a model)")
+                "exportable (it wraps an in-memory object such as a model)"
+            )
         return f"{_identifier(lf.name)} = {spec_call(spec)}\n"
     f = getattr(lf, "_f", None)
     try:
@@ -218,7 +225,8 @@ def lf_source(lf: LabelingFunction) -> str:
         return text.strip("\n") + "\n"
     raise LFSourceError(
         f"cannot export LF {lf.name!r}: it was not written in the studio, has no "
-        "builder spec and is not a decorated function defined in a file")
+        "builder spec and is not a decorated function defined in a file"
+    )
 
 
 def export_lfs(lfs: Iterable[LabelingFunction], path: Any = None) -> str:
@@ -254,7 +262,9 @@ def export_lfs(lfs: Iterable[LabelingFunction], path: Any = None) -> str:
         idents.append(_lf_variable(src, lf))
     header = HEADER
     if used:
-        header += f"from snorkel_nb.labeling.builders import {', '.join(sorted(used))}\n"
+        header += (
+            f"from snorkel_nb.labeling.builders import {', '.join(sorted(used))}\n"
+        )
     text = header + "".join(blocks) + f"\n\nLFS = [{', '.join(idents)}]\n"
     if path is not None:
         with open(path, "w", encoding="utf-8") as fh:
@@ -285,7 +295,8 @@ def import_lfs(text_or_path: Any) -> list[LabelingFunction]:
     """
     text = str(text_or_path)
     if isinstance(text_or_path, os.PathLike) or (
-            "\n" not in text and os.path.isfile(text)):
+        "\n" not in text and os.path.isfile(text)
+    ):
         with open(text, encoding="utf-8") as fh:
             text = fh.read()
     parts = MARKER_RE.split(text)
@@ -295,7 +306,11 @@ def import_lfs(text_or_path: Any) -> list[LabelingFunction]:
         _exec(text, ns, "module")
         lfs, seen = [], set()
         for k, v in ns.items():
-            if isinstance(v, LabelingFunction) and k not in before and id(v) not in seen:
+            if (
+                isinstance(v, LabelingFunction)
+                and k not in before
+                and id(v) not in seen
+            ):
                 seen.add(id(v))
                 lfs.append(v)
         return lfs
@@ -306,8 +321,9 @@ def import_lfs(text_or_path: Any) -> list[LabelingFunction]:
     for name, block in zip(rest[::2], rest[1::2]):
         block = re.split(r"^LFS\s*=", block, flags=re.M)[0]
         try:
-            lf = compile_lf(block, {k: v for k, v in shared.items()
-                                    if k not in ("__builtins__",)})
+            lf = compile_lf(
+                block, {k: v for k, v in shared.items() if k not in ("__builtins__",)}
+            )
         except LFSourceError as exc:
             raise LFSourceError(f"LF block {name!r}: {exc}", exc.detail) from None
         lfs.append(lf)

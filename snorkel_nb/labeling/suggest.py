@@ -93,12 +93,17 @@ class Suggestions(list):
         return [s.to_lf(self.field) for s in self]
 
 
-def _keyword_lf(ngram: str, label: int, label_name: str, field: str
-                ) -> LabelingFunction:
+def _keyword_lf(
+    ngram: str, label: int, label_name: str, field: str
+) -> LabelingFunction:
     from snorkel_nb.labeling.builders import keyword_lf
 
-    lf = keyword_lf([ngram], int(label), field=field,
-                    name=f"{label_name.lower()}_kw_{slugify(ngram)}")
+    lf = keyword_lf(
+        [ngram],
+        int(label),
+        field=field,
+        name=f"{label_name.lower()}_kw_{slugify(ngram)}",
+    )
     lf.description = f"{label_name} because it contains the word '{ngram}' (suggested)"
     return lf
 
@@ -216,8 +221,10 @@ def suggest_lfs(
     names = {v: k_ for k_, v in label_map.items()} if label_map else {}
     names = {c: names.get(c, str(c)) for c in range(k)}
     if y_dev is None and L is None:
-        raise ValueError("suggest_lfs needs dev gold (dev / Y_dev) or the current "
-                         "LFs (L / lfs) to choose each suggestion's label.")
+        raise ValueError(
+            "suggest_lfs needs dev gold (dev / Y_dev) or the current "
+            "LFs (L / lfs) to choose each suggestion's label."
+        )
 
     # targets
     if L is None or target == "all":
@@ -228,19 +235,25 @@ def suggest_lfs(
         lo = np.where(voted, L, k).min(axis=1)
         hi = np.where(voted, L, -1).max(axis=1)
         conflict = voted.any(axis=1) & (lo != hi)
-        tmask = {"uncovered+conflict": uncovered | conflict, "uncovered": uncovered,
-                 "conflict": conflict}.get(target)  # type: ignore[assignment]
+        tmask = {
+            "uncovered+conflict": uncovered | conflict,
+            "uncovered": uncovered,
+            "conflict": conflict,
+        }.get(target)  # type: ignore[assignment]
         if tmask is None:
-            raise ValueError(f"target must be 'uncovered+conflict', 'uncovered', "
-                             f"'conflict' or 'all'; got {target!r}.")
+            raise ValueError(
+                f"target must be 'uncovered+conflict', 'uncovered', "
+                f"'conflict' or 'all'; got {target!r}."
+            )
     out = Suggestions()
     out.field = field
     if not tmask.any():
         return out
 
     texts = TextView(data[field]).lower
-    vec = CountVectorizer(ngram_range=ngram_range, binary=True, min_df=min_count,
-                          dtype=np.int32)
+    vec = CountVectorizer(
+        ngram_range=ngram_range, binary=True, min_df=min_count, dtype=np.int32
+    )
     try:
         X = vec.fit_transform(texts).tocsc()
     except ValueError:  # empty vocabulary
@@ -253,8 +266,10 @@ def suggest_lfs(
         stops = set(ENGLISH_STOP_WORDS)
     elif stop_words:
         stops = set(stop_words)
-    keep_term = np.array([not (g.split()[0] in stops or g.split()[-1] in stops)
-                          for g in vocab], dtype=bool)
+    keep_term = np.array(
+        [not (g.split()[0] in stops or g.split()[-1] in stops) for g in vocab],
+        dtype=bool,
+    )
     Xr = X.tocsr()
     n_target = np.asarray(Xr[tmask].sum(axis=0)).ravel()
 
@@ -289,8 +304,9 @@ def suggest_lfs(
         label[sel], prec[sel] = best[sel], p[sel]
         smooth[sel] = (weak_counts[best, np.arange(V)][sel] + 1) / (tot[sel] + k)
         source[sel] = "weak"
-    cand = np.nonzero(keep_term & (label >= 0) & (prec >= min_precision)
-                      & (n_target > 0))[0]
+    cand = np.nonzero(
+        keep_term & (label >= 0) & (prec >= min_precision) & (n_target > 0)
+    )[0]
     score = n_target[cand] * smooth[cand]
     order = cand[np.lexsort((vocab[cand], -n_target[cand], -score))]
 
@@ -319,9 +335,19 @@ def suggest_lfs(
             wm = m & (weak_y != ABSTAIN)
             if wm.any():
                 wagree = float(np.mean(weak_y[wm] == y))
-        out.append(Suggestion(
-            ngram=g, label=y, label_name=names[y], coverage=float(m.mean()),
-            target_coverage=float((m & tmask).sum() / n_t), n_target=int((m & tmask).sum()),
-            dev_precision=dprec, n_dev=ndev, weak_agreement=wagree,
-            label_source=str(source[j]), score=float(n_target[j] * smooth[j])))
+        out.append(
+            Suggestion(
+                ngram=g,
+                label=y,
+                label_name=names[y],
+                coverage=float(m.mean()),
+                target_coverage=float((m & tmask).sum() / n_t),
+                n_target=int((m & tmask).sum()),
+                dev_precision=dprec,
+                n_dev=ndev,
+                weak_agreement=wagree,
+                label_source=str(source[j]),
+                score=float(n_target[j] * smooth[j]),
+            )
+        )
     return out

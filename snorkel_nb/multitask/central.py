@@ -157,33 +157,49 @@ class CentralModel(VersionsMixin):
     (['sign_a', 'both'], ['sign_a'], [])
     """
 
-    def __init__(self, registry: TaskRegistry | str | os.PathLike, trunk: str = "mlp",
-                 hidden: Sequence[int] = (64,), emb_dim: int = 64,
-                 dropout: float = 0.1, first_epochs: int = 20, lr: float = 1e-2,
-                 seed: int = 0, data: CentralData | None = None,
-                 label_model: str = "label_model",
-                 label_model_kwargs: Mapping[str, Any] | None = None,
-                 policy: WarmStartPolicy | None = None) -> None:
+    def __init__(
+        self,
+        registry: TaskRegistry | str | os.PathLike,
+        trunk: str = "mlp",
+        hidden: Sequence[int] = (64,),
+        emb_dim: int = 64,
+        dropout: float = 0.1,
+        first_epochs: int = 20,
+        lr: float = 1e-2,
+        seed: int = 0,
+        data: CentralData | None = None,
+        label_model: str = "label_model",
+        label_model_kwargs: Mapping[str, Any] | None = None,
+        policy: WarmStartPolicy | None = None,
+    ) -> None:
         if not isinstance(registry, TaskRegistry):
             registry = TaskRegistry(registry)
         if trunk not in ("mlp", "text"):
             raise CentralModelError(f"trunk must be 'mlp' or 'text'; got {trunk!r}")
         if label_model not in ("label_model", "majority"):
-            raise CentralModelError("label_model must be 'label_model' or "
-                                    f"'majority'; got {label_model!r}")
+            raise CentralModelError(
+                f"label_model must be 'label_model' or 'majority'; got {label_model!r}"
+            )
         self.registry = registry
-        settings = {"trunk": trunk, "hidden": [int(h) for h in hidden],
-                    "emb_dim": int(emb_dim), "dropout": float(dropout),
-                    "first_epochs": int(first_epochs), "lr": float(lr),
-                    "seed": int(seed), "label_model": label_model,
-                    "label_model_kwargs": dict(label_model_kwargs or {})}
+        settings = {
+            "trunk": trunk,
+            "hidden": [int(h) for h in hidden],
+            "emb_dim": int(emb_dim),
+            "dropout": float(dropout),
+            "first_epochs": int(first_epochs),
+            "lr": float(lr),
+            "seed": int(seed),
+            "label_model": label_model,
+            "label_model_kwargs": dict(label_model_kwargs or {}),
+        }
         saved = registry.get_meta("settings")
         if saved is None:
             registry.set_meta("settings", settings)
         elif saved != settings:
             raise CentralModelError(
                 f"{registry.path} holds a central model with settings {saved}; "
-                "reopen it with CentralModel.open(path) (or use a new registry)")
+                "reopen it with CentralModel.open(path) (or use a new registry)"
+            )
         self.settings = settings
         self.policy = policy or WarmStartPolicy()
         self._callbacks: list[Callable[[ChangeEvent], None]] = []
@@ -214,9 +230,12 @@ class CentralModel(VersionsMixin):
             self._load_data(registry.get_meta("data"))
 
     @classmethod
-    def open(cls, path: str | os.PathLike | TaskRegistry,
-             data: CentralData | None = None,
-             policy: WarmStartPolicy | None = None) -> "CentralModel":
+    def open(
+        cls,
+        path: str | os.PathLike | TaskRegistry,
+        data: CentralData | None = None,
+        policy: WarmStartPolicy | None = None,
+    ) -> "CentralModel":
         """Reopen a central model from its registry (settings, current version,
         stored data; LFs are rebuilt from their stored source when needed)."""
         reg = path if isinstance(path, TaskRegistry) else TaskRegistry(path)
@@ -227,16 +246,19 @@ class CentralModel(VersionsMixin):
 
     def __repr__(self) -> str:
         v = self.current_version
-        return (f"CentralModel({len(self.tasks())} tasks, version "
-                f"{None if v is None else v.id}, {self.registry.path})")
+        return (
+            f"CentralModel({len(self.tasks())} tasks, version "
+            f"{None if v is None else v.id}, {self.registry.path})"
+        )
 
     # -- data ----------------------------------------------------------------
     def set_data(self, data: CentralData) -> None:
         """Use ``data`` from now on (stored in the registry; a change of data
         makes every label matrix stale)."""
         if not isinstance(data, CentralData):
-            raise CentralModelError(f"data must be a CentralData; got "
-                                    f"{type(data).__name__}")
+            raise CentralModelError(
+                f"data must be a CentralData; got {type(data).__name__}"
+            )
         df = data.train
         if not isinstance(df, pd.DataFrame) or len(df) == 0:
             raise CentralModelError("CentralData.train must be a non-empty DataFrame")
@@ -244,39 +266,54 @@ class CentralModel(VersionsMixin):
             if X is not None:
                 X = np.asarray(X)
                 if rows is None:
-                    raise CentralModelError(f"CentralData.{name} is given without "
-                                            "its DataFrame")
+                    raise CentralModelError(
+                        f"CentralData.{name} is given without its DataFrame"
+                    )
                 if X.ndim != 2 or len(X) != len(rows):
                     raise CentralModelError(
                         f"CentralData.{name} has shape {X.shape}; it needs "
-                        f"{len(rows)} rows (one per row of its DataFrame)")
+                        f"{len(rows)} rows (one per row of its DataFrame)"
+                    )
         if self.settings["trunk"] == "mlp" and data.X is None and not data.feature_cols:
-            raise CentralModelError("an mlp trunk needs CentralData.X (or "
-                                    "feature_cols naming columns of train)")
+            raise CentralModelError(
+                "an mlp trunk needs CentralData.X (or "
+                "feature_cols naming columns of train)"
+            )
         if self.settings["trunk"] == "text" and data.text_col not in df:
-            raise CentralModelError(f"a text trunk reads train[{data.text_col!r}]; "
-                                    f"train has columns {list(df.columns)}")
-        if data.dev is not None and data.dev.shape[1] and not set(df.columns) <= set(
-                data.dev.columns):
-            raise CentralModelError(f"CentralData.dev lacks columns "
-                                    f"{sorted(set(df.columns) - set(data.dev.columns))}")
+            raise CentralModelError(
+                f"a text trunk reads train[{data.text_col!r}]; "
+                f"train has columns {list(df.columns)}"
+            )
+        if (
+            data.dev is not None
+            and data.dev.shape[1]
+            and not set(df.columns) <= set(data.dev.columns)
+        ):
+            raise CentralModelError(
+                f"CentralData.dev lacks columns "
+                f"{sorted(set(df.columns) - set(data.dev.columns))}"
+            )
         if data.gold_dev and data.dev is None:
             raise CentralModelError("CentralData.gold_dev needs CentralData.dev")
         for t, y in data.gold_dev.items():
             if data.dev is not None and len(y) != len(data.dev):
-                raise CentralModelError(f"gold_dev[{t!r}] has {len(y)} labels; dev "
-                                        f"has {len(data.dev)} rows")
+                raise CentralModelError(
+                    f"gold_dev[{t!r}] has {len(y)} labels; dev has {len(data.dev)} rows"
+                )
         arrays, config = data_to_arrays(data)
-        digest = hashlib.sha256(repr(sorted(config.items())).encode()
-                                + b"".join(np.ascontiguousarray(a).tobytes()
-                                           for _, a in sorted(arrays.items()))
-                                ).hexdigest()
+        digest = hashlib.sha256(
+            repr(sorted(config.items())).encode()
+            + b"".join(
+                np.ascontiguousarray(a).tobytes() for _, a in sorted(arrays.items())
+            )
+        ).hexdigest()
         saved = self.registry.get_meta("data")
         if saved is not None and saved.get("digest") == digest:
             data_id = saved["id"]
         else:
-            data_id = self.registry.save_arrays("data", None, arrays, config,
-                                                {"digest": digest}).id
+            data_id = self.registry.save_arrays(
+                "data", None, arrays, config, {"digest": digest}
+            ).id
             self.registry.set_meta("data", {"id": data_id, "digest": digest})
         self._set_data(data, data_id)
 
@@ -293,8 +330,10 @@ class CentralModel(VersionsMixin):
     @property
     def data(self) -> CentralData:
         if self._data is None:
-            raise CentralModelError("the central model has no data; pass "
-                                    "data=CentralData(...) or call set_data")
+            raise CentralModelError(
+                "the central model has no data; pass "
+                "data=CentralData(...) or call set_data"
+            )
         return self._data
 
     def _features(self, split: str) -> dict[str, torch.Tensor]:
@@ -314,10 +353,14 @@ class CentralModel(VersionsMixin):
         """Frozen-trunk features of train and dev, cached per trunk artefact."""
         assert self._trunk is not None and self._trunk_id is not None
         if self._trunk_id not in self._H:
-            Hd = run_trunk(self._trunk, self._features("dev")) if self._has_dev() \
+            Hd = (
+                run_trunk(self._trunk, self._features("dev"))
+                if self._has_dev()
                 else None
-            self._H = {self._trunk_id: (run_trunk(self._trunk, self._features("train")),
-                                        Hd)}
+            )
+            self._H = {
+                self._trunk_id: (run_trunk(self._trunk, self._features("train")), Hd)
+            }
         return self._H[self._trunk_id]
 
     def _gold(self, task: str) -> np.ndarray | None:
@@ -364,8 +407,9 @@ class CentralModel(VersionsMixin):
         return self._state().graph().copy()
 
     def _deps(self) -> dict[str, dict[str, list[str]]]:
-        return {t: {k: list(v) for k, v in d.items()}
-                for t, d in self._state().deps.items()}
+        return {
+            t: {k: list(v) for k, v in d.items()} for t, d in self._state().deps.items()
+        }
 
     def dependencies(self) -> dict[str, dict[str, list[str]]]:
         """``{task: {"parents": [...], "uses": [...], "lfs": [...]}}``: graph
@@ -380,30 +424,36 @@ class CentralModel(VersionsMixin):
         """Task names in dependency order."""
         return self._order()
 
-    def _check_acyclic(self, task: str, parents: Sequence[str], uses: Sequence[str]
-                       ) -> None:
+    def _check_acyclic(
+        self, task: str, parents: Sequence[str], uses: Sequence[str]
+    ) -> None:
         deps = self._deps()
         d = deps.setdefault(task, {"parents": [], "uses": [], "lfs": []})
         d["parents"] = sorted(set(d["parents"]) | set(parents))
         d["uses"] = sorted(set(d["uses"]) | set(uses))
         for u in d["uses"]:
             if u not in deps:
-                raise CentralModelError(f"task {task!r}: an LF reads predictions of "
-                                        f"unknown task {u!r}; tasks are {list(deps)}")
+                raise CentralModelError(
+                    f"task {task!r}: an LF reads predictions of "
+                    f"unknown task {u!r}; tasks are {list(deps)}"
+                )
         up = {t: set(x["parents"]) | set(x["uses"]) for t, x in deps.items()}
         cyc = find_dependency_cycle(up)
         if cyc:
             raise DependencyCycleError(
                 f"task {task!r} would depend on itself through predictions or "
                 "parent heads: " + " -> ".join(cyc) + " (each task must come after "
-                "the tasks whose predictions it reads)")
+                "the tasks whose predictions it reads)"
+            )
 
     def _as_mlf(self, task: str, lf: Any) -> tuple[MultiTaskLF, tuple[str, ...]]:
         uses = tuple(getattr(lf, "uses", ()) or ())
         if isinstance(lf, MultiTaskLF):
             if lf.tasks not in (None, (task,)):
-                raise CentralModelError(f"LF {lf.name!r} declares tasks {lf.tasks}; "
-                                        f"it is added to task {task!r}")
+                raise CentralModelError(
+                    f"LF {lf.name!r} declares tasks {lf.tasks}; "
+                    f"it is added to task {task!r}"
+                )
             uses = uses or tuple(getattr(lf.lf, "uses", ()) or ())
             mlf = MultiTaskLF(lf.lf, task=task, name=lf.name)
         elif isinstance(lf, LabelingFunction):
@@ -411,8 +461,10 @@ class CentralModel(VersionsMixin):
         elif callable(lf):
             mlf = MultiTaskLF(lf, task=task)
         else:
-            raise CentralModelError(f"task {task!r}: expected a LabelingFunction, "
-                                    f"MultiTaskLF or callable; got {lf!r}")
+            raise CentralModelError(
+                f"task {task!r}: expected a LabelingFunction, "
+                f"MultiTaskLF or callable; got {lf!r}"
+            )
         mlf.uses = uses  # type: ignore[attr-defined]
         return mlf, uses
 
@@ -434,13 +486,18 @@ class CentralModel(VersionsMixin):
             self._lf_objs[rec.source_hash] = mlf
         return recs
 
-    def add_task(self, task: TaskSpec | str, lfs: Sequence[Any],
-                 parent: str | Mapping[str, Mapping[str, str]] | None = None,
-                 labels: Sequence[str] | None = None,
-                 mapping: Mapping[str, str] | None = None,
-                 data: CentralData | None = None,
-                 policy: WarmStartPolicy | None = None, train: bool = True,
-                 progress: bool = False) -> Version | None:
+    def add_task(
+        self,
+        task: TaskSpec | str,
+        lfs: Sequence[Any],
+        parent: str | Mapping[str, Mapping[str, str]] | None = None,
+        labels: Sequence[str] | None = None,
+        mapping: Mapping[str, str] | None = None,
+        data: CentralData | None = None,
+        policy: WarmStartPolicy | None = None,
+        train: bool = True,
+        progress: bool = False,
+    ) -> Version | None:
         """Register ``task`` with its LFs and (``train=True``) train it.
 
         Warm start: the trained trunk is kept and only the new head trains
@@ -454,8 +511,10 @@ class CentralModel(VersionsMixin):
         if data is not None:
             self.set_data(data)
         if spec.name in self._task_records():
-            raise CentralModelError(f"task {spec.name!r} already exists; edit its LFs "
-                                    "with update_lf / remove_lf")
+            raise CentralModelError(
+                f"task {spec.name!r} already exists; edit its LFs "
+                "with update_lf / remove_lf"
+            )
         if not lfs:
             raise CentralModelError(f"task {spec.name!r} needs at least one LF")
         mlfs = [self._as_mlf(spec.name, lf) for lf in lfs]
@@ -470,10 +529,12 @@ class CentralModel(VersionsMixin):
                 g.add_edge(p, spec.name, m)
         except TaskGraphError as e:
             raise CentralModelError(f"task {spec.name!r}: {e}") from None
-        self._check_acyclic(spec.name, list(spec.parents),
-                            [u for _, us in mlfs for u in us])
-        self.registry.register_task(spec.name, list(spec.labels),
-                                    {p: dict(m) for p, m in spec.parents.items()})
+        self._check_acyclic(
+            spec.name, list(spec.parents), [u for _, us in mlfs for u in us]
+        )
+        self.registry.register_task(
+            spec.name, list(spec.labels), {p: dict(m) for p, m in spec.parents.items()}
+        )
         self._register_lfs(spec.name, lfs)
         self._gold_cache.pop(spec.name, None)
         self._emit("task_added", spec.name)
@@ -486,11 +547,14 @@ class CentralModel(VersionsMixin):
         deps = self._deps()
         if task not in deps:
             raise CentralModelError(f"unknown task {task!r}; tasks are {list(deps)}")
-        users = sorted(t for t, d in deps.items()
-                       if task in d["parents"] or task in d["uses"])
+        users = sorted(
+            t for t, d in deps.items() if task in d["parents"] or task in d["uses"]
+        )
         if users:
-            raise CentralModelError(f"cannot remove task {task!r}: {users} depend on "
-                                    "it (as parent or through predictions)")
+            raise CentralModelError(
+                f"cannot remove task {task!r}: {users} depend on "
+                "it (as parent or through predictions)"
+            )
         self.registry.remove_task(task)
         self._live.pop(task, None)
         self._heads.pop(task, None)
@@ -524,20 +588,28 @@ class CentralModel(VersionsMixin):
         label matrix / label model / head / trunk artefacts, and the upstream
         tasks (graph parents, used predictions) with their head ids."""
         if task not in self._live:
-            raise CentralModelError(f"task {task!r} has no trained head; trained "
-                                    f"tasks are {list(self._live)}")
+            raise CentralModelError(
+                f"task {task!r} has no trained head; trained "
+                f"tasks are {list(self._live)}"
+            )
         e = self._live[task]
         Lrec = self._art(e["label_matrix"])
         head = self._art(e["head"])
         cur = self.current_version
-        return {"task": task, "version": None if cur is None else cur.id,
-                "labels": self._labels(task), "lfs": dict(Lrec.inputs["lfs"]),
-                "label_matrix": e["label_matrix"], "label_model": e["label_model"],
-                "head": e["head"], "trunk": self._trunk_id,
-                "parents": dict(head.inputs.get("parents", {})),
-                "uses": dict(Lrec.inputs.get("uses_heads", {})),
-                "ancestors": closure([task], self._parents(), self._order())[:-1],
-                "data": Lrec.inputs.get("data")}
+        return {
+            "task": task,
+            "version": None if cur is None else cur.id,
+            "labels": self._labels(task),
+            "lfs": dict(Lrec.inputs["lfs"]),
+            "label_matrix": e["label_matrix"],
+            "label_model": e["label_model"],
+            "head": e["head"],
+            "trunk": self._trunk_id,
+            "parents": dict(head.inputs.get("parents", {})),
+            "uses": dict(Lrec.inputs.get("uses_heads", {})),
+            "ancestors": closure([task], self._parents(), self._order())[:-1],
+            "data": Lrec.inputs.get("data"),
+        }
 
     def lf_usage(self, task: str, name: str) -> dict[str, Any]:
         """What was computed from the working version of LF ``name`` of
@@ -548,17 +620,26 @@ class CentralModel(VersionsMixin):
         h = self._state().hashes.get(task, {}).get(name)
         if h is None:
             raise CentralModelError(f"task {task!r} has no LF {name!r}")
-        out: dict[str, Any] = {"source_hash": h, "label_matrix": [],
-                               "label_model": [], "head": []}
+        out: dict[str, Any] = {
+            "source_hash": h,
+            "label_matrix": [],
+            "label_model": [],
+            "head": [],
+        }
         ids = set()
         for a in self.registry.downstream(h):
             if a.kind in out:
                 out[a.kind].append((a.task, a.id))
                 ids.add(a.id)
-        out["versions"] = [v.id for v in self.versions()
-                           if any(x in ids for e in v.tasks.values()
-                                  for x in (e["label_matrix"], e["label_model"],
-                                            e["head"]))]
+        out["versions"] = [
+            v.id
+            for v in self.versions()
+            if any(
+                x in ids
+                for e in v.tasks.values()
+                for x in (e["label_matrix"], e["label_model"], e["head"])
+            )
+        ]
         return out
 
     def _parents(self) -> dict[str, list[str]]:
@@ -579,9 +660,14 @@ class CentralModel(VersionsMixin):
         """
         state = self._state()
         deps, working = state.deps, state.hashes
-        missing = [a for e in self._live.values() for k, a in e.items()
-                   if k in ("label_matrix", "label_model", "head") and a
-                   and a not in self._art_cache]
+        missing = [
+            a
+            for e in self._live.values()
+            for k, a in e.items()
+            if k in ("label_matrix", "label_model", "head")
+            and a
+            and a not in self._art_cache
+        ]
         if missing:
             self._art_cache.update(self.registry.artifacts_by_id(missing))
         changing: set[str] = set()
@@ -603,34 +689,47 @@ class CentralModel(VersionsMixin):
                 elif u in self._live and used.get(u) != self._live[u]["head"]:
                     why.append(f"reads predictions of {u!r}, whose head changed")
             if why:
-                items += [StaleItem("label_matrix", t, "; ".join(why)),
-                          StaleItem("label_model", t, "its label matrix is recomputed"),
-                          StaleItem("head", t, "its label model is refit")]
+                items += [
+                    StaleItem("label_matrix", t, "; ".join(why)),
+                    StaleItem("label_model", t, "its label matrix is recomputed"),
+                    StaleItem("head", t, "its label model is refit"),
+                ]
                 changing.add(t)
                 continue
-            if self._art(e["label_model"]).inputs.get("label_matrix") != \
-                    e["label_matrix"]:
-                items += [StaleItem("label_model", t, "fit on another label matrix"),
-                          StaleItem("head", t, "its label model is refit")]
+            if (
+                self._art(e["label_model"]).inputs.get("label_matrix")
+                != e["label_matrix"]
+            ):
+                items += [
+                    StaleItem("label_model", t, "fit on another label matrix"),
+                    StaleItem("head", t, "its label model is refit"),
+                ]
                 changing.add(t)
                 continue
             hin = self._art(e["head"]).inputs
-            hwhy = [] if hin.get("label_model") == e["label_model"] else [
-                "trained on another label model"]
+            hwhy = (
+                []
+                if hin.get("label_model") == e["label_model"]
+                else ["trained on another label model"]
+            )
             for p in deps[t]["parents"]:
                 if p in changing:
                     hwhy.append(f"reads parent head {p!r}, which is retrained")
-                elif p in self._live and hin.get("parents", {}).get(p) != \
-                        self._live[p]["head"]:
+                elif (
+                    p in self._live
+                    and hin.get("parents", {}).get(p) != self._live[p]["head"]
+                ):
                     hwhy.append(f"reads parent head {p!r}, which changed")
             if hwhy:
                 items.append(StaleItem("head", t, "; ".join(hwhy)))
                 changing.add(t)
         return items
 
-    def retrain_stale(self, progress: bool | Callable[[int, int, StaleItem], None]
-                      = True, policy: WarmStartPolicy | None = None
-                      ) -> Version | None:
+    def retrain_stale(
+        self,
+        progress: bool | Callable[[int, int, StaleItem], None] = True,
+        policy: WarmStartPolicy | None = None,
+    ) -> Version | None:
         """Recompute exactly :meth:`stale`'s items, then record a version
         (``None`` when nothing was stale). ``progress``: a bar, or a callback
         ``(done, total, item)`` (for a widget)."""
@@ -641,17 +740,23 @@ class CentralModel(VersionsMixin):
         policy = policy or self.policy
         total = len(items)
         report = progress if callable(progress) else None
-        bar = progress_bar(total=total, disable=progress is not True,
-                           desc="retrain stale")
+        bar = progress_bar(
+            total=total, disable=progress is not True, desc="retrain stale"
+        )
         done = 0
         pending = list(items)
         if self._trunk is None:
             deps = self._deps()
-            first = [it.task for it in pending if it.kind == "task"
-                     and not deps[it.task]["uses"]]
+            first = [
+                it.task
+                for it in pending
+                if it.kind == "task" and not deps[it.task]["uses"]
+            ]
             if not first:
-                raise CentralModelError("no task can train the trunk: every new "
-                                        "task reads predictions of another")
+                raise CentralModelError(
+                    "no task can train the trunk: every new "
+                    "task reads predictions of another"
+                )
             self._cold_start(first)
             for it in [x for x in pending if x.kind == "task" and x.task in first]:
                 pending.remove(it)
@@ -686,21 +791,25 @@ class CentralModel(VersionsMixin):
             if rec.source.startswith(_NO_SOURCE):
                 raise CentralModelError(
                     f"LF {rec.name!r} of task {rec.task!r} was registered without "
-                    "re-runnable source; pass it again with update_lf")
+                    "re-runnable source; pass it again with update_lf"
+                )
             try:
                 lf = compile_lf(rec.source)
             except LFSourceError as e:
-                raise CentralModelError(f"LF {rec.name!r} of task {rec.task!r}: its "
-                                        f"stored source does not rebuild it ({e}); "
-                                        "pass it again with update_lf") from None
+                raise CentralModelError(
+                    f"LF {rec.name!r} of task {rec.task!r}: its "
+                    f"stored source does not rebuild it ({e}); "
+                    "pass it again with update_lf"
+                ) from None
             lf.name = rec.name
             mlf = MultiTaskLF(lf, task=rec.task, name=rec.name)
             mlf.uses = rec.uses  # type: ignore[attr-defined]
             self._lf_objs[rec.source_hash] = mlf
         return self._lf_objs[rec.source_hash]
 
-    def _with_predictions(self, df: pd.DataFrame, split: str, uses: Sequence[str]
-                          ) -> pd.DataFrame:
+    def _with_predictions(
+        self, df: pd.DataFrame, split: str, uses: Sequence[str]
+    ) -> pd.DataFrame:
         if not uses:
             return df
         P = self._probs(split, list(uses))
@@ -714,13 +823,19 @@ class CentralModel(VersionsMixin):
     def _probs(self, split: str, tasks: Sequence[str]) -> dict[str, np.ndarray]:
         for u in tasks:
             if u not in self._heads:
-                raise CentralModelError(f"task {u!r} has no trained head yet; its "
-                                        "predictions cannot be read")
+                raise CentralModelError(
+                    f"task {u!r} has no trained head yet; its "
+                    "predictions cannot be read"
+                )
         H = self._trunk_features()[0 if split == "train" else 1]
         assert H is not None
         with torch.no_grad():
-            logits = run_heads(H, self._heads, self._parents(),
-                               closure(tasks, self._parents(), self._order()))
+            logits = run_heads(
+                H,
+                self._heads,
+                self._parents(),
+                closure(tasks, self._parents(), self._order()),
+            )
         return {u: torch.softmax(logits[u], 1).numpy() for u in tasks}
 
     def _build_label_matrix(self, task: str) -> str:
@@ -735,17 +850,24 @@ class CentralModel(VersionsMixin):
             if old_rec.inputs.get("data") == self._data_id:
                 old = (old_rec, self._load_L(e["label_matrix"]))
         uses = sorted({u for r in recs for u in r.uses})
-        uses_heads = {u: self._live[u]["head"] if u in self._live else None
-                      for u in uses}
+        uses_heads = {
+            u: self._live[u]["head"] if u in self._live else None for u in uses
+        }
         cols: dict[str, dict[str, np.ndarray]] = {}
         todo = []
         for r in recs:
-            if old is not None and old[0].inputs["lfs"].get(r.name) == r.source_hash \
-                    and all(old[0].inputs.get("uses_heads", {}).get(u) == uses_heads[u]
-                            for u in r.uses):
+            if (
+                old is not None
+                and old[0].inputs["lfs"].get(r.name) == r.source_hash
+                and all(
+                    old[0].inputs.get("uses_heads", {}).get(u) == uses_heads[u]
+                    for u in r.uses
+                )
+            ):
                 j = old[1]["columns"].index(r.name)
-                cols[r.name] = {s: old[1][s][:, j] for s in ("L", "L_dev")
-                                if s in old[1]}
+                cols[r.name] = {
+                    s: old[1][s][:, j] for s in ("L", "L_dev") if s in old[1]
+                }
             else:
                 todo.append(r)
         if todo:
@@ -757,18 +879,28 @@ class CentralModel(VersionsMixin):
                 assert self.data.dev is not None
                 splits.append(("L_dev", self.data.dev, "dev"))
             for key, df, split in splits:
-                M = app.apply(self._with_predictions(df, split, need),
-                              progress_bar=False)[task]
+                M = app.apply(
+                    self._with_predictions(df, split, need), progress_bar=False
+                )[task]
                 for j, r in enumerate(todo):
                     cols.setdefault(r.name, {})[key] = M[:, j]
         names = [r.name for r in recs]
-        arrays = {key: np.stack([cols[n][key] for n in names], 1).astype(np.int32)
-                  for key in cols[names[0]]}
+        arrays = {
+            key: np.stack([cols[n][key] for n in names], 1).astype(np.int32)
+            for key in cols[names[0]]
+        }
         config = {"columns": names}
         aid = self.registry.save_arrays(
-            "label_matrix", task, arrays, config,
-            {"lfs": {r.name: r.source_hash for r in recs}, "uses_heads": uses_heads,
-             "data": self._data_id}).id
+            "label_matrix",
+            task,
+            arrays,
+            config,
+            {
+                "lfs": {r.name: r.source_hash for r in recs},
+                "uses_heads": uses_heads,
+                "data": self._data_id,
+            },
+        ).id
         self._L_cache[aid] = {**arrays, "columns": names}  # type: ignore[dict-item]
         self._set_live(task, label_matrix=aid)
         return aid
@@ -786,22 +918,30 @@ class CentralModel(VersionsMixin):
         L = Ld["L"]
         k = len(self._labels(task))
         if not (L >= 0).any():
-            raise CentralModelError(f"no LF of task {task!r} votes on any training "
-                                    "row; the label model has nothing to fit")
+            raise CentralModelError(
+                f"no LF of task {task!r} votes on any training "
+                "row; the label model has nothing to fit"
+            )
         seed = self.settings["seed"]
         if self.settings["label_model"] == "majority":
             lm: Any = MajorityLabelVoter(cardinality=k)
-            aid = self.registry.save_arrays("label_model", task, {},
-                                            {"model": "majority", "k": k},
-                                            {"label_matrix": L_id}).id
+            aid = self.registry.save_arrays(
+                "label_model",
+                task,
+                {},
+                {"model": "majority", "k": k},
+                {"label_matrix": L_id},
+            ).id
         else:
-            lm = LabelModel(cardinality=k, **{"seed": seed,
-                                              **self.settings["label_model_kwargs"]})
+            lm = LabelModel(
+                cardinality=k, **{"seed": seed, **self.settings["label_model_kwargs"]}
+            )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 lm.fit(L)
-            aid = self.registry.save_file("label_model", task, lm.save,
-                                          {"label_matrix": L_id}).id
+            aid = self.registry.save_file(
+                "label_model", task, lm.save, {"label_matrix": L_id}
+            ).id
         P = lm.predict_proba(L).astype(np.float32)
         P[~(L >= 0).any(1)] = -1  # no vote: no label for the head's loss
         metrics = {"coverage": float((L >= 0).any(1).mean())}
@@ -811,7 +951,8 @@ class CentralModel(VersionsMixin):
             voted = (Ld["L_dev"] >= 0).any(1) & (gold >= 0)
             if voted.any():
                 metrics["lm_dev_accuracy"] = float(
-                    (Pd[voted].argmax(1) == gold[voted]).mean())
+                    (Pd[voted].argmax(1) == gold[voted]).mean()
+                )
         self._target_cache[aid] = (P, metrics)
         self._lm_metrics[aid] = metrics
         self._set_live(task, label_model=aid)
@@ -831,20 +972,25 @@ class CentralModel(VersionsMixin):
             self._target_cache[aid] = (P, {})
         return torch.from_numpy(self._target_cache[aid][0])
 
-    def _dev(self, tasks: Sequence[str]
-             ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]] | None:
+    def _dev(
+        self, tasks: Sequence[str]
+    ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]] | None:
         if not self._has_dev():
             return None
-        gold = {t: torch.from_numpy(g) for t in tasks
-                if (g := self._gold(t)) is not None}
+        gold = {
+            t: torch.from_numpy(g) for t in tasks if (g := self._gold(t)) is not None
+        }
         return (self._features("dev"), gold) if gold else None
 
     def _new_head(self, task: str) -> tuple[torch.nn.Module, dict[str, Any]]:
         assert self._trunk is not None
         parents = self._parents()[task]
-        cfg = {"in_dim": trunk_out_dim(self._trunk), "parents": parents,
-               "parent_dims": [len(self._labels(p)) for p in parents],
-               "k": len(self._labels(task))}
+        cfg = {
+            "in_dim": trunk_out_dim(self._trunk),
+            "parents": parents,
+            "parent_dims": [len(self._labels(p)) for p in parents],
+            "k": len(self._labels(task)),
+        }
         set_seed(self.settings["seed"] + stable_seed(task))
         return build_head(cfg), cfg
 
@@ -853,20 +999,37 @@ class CentralModel(VersionsMixin):
         policy = policy or self.policy
         head, cfg = self._new_head(task)
         heads = {**self._heads, task: head}
-        fit(self._trunk, heads, self._parents(), self._order(),  # type: ignore[arg-type]
-            self._features("train"), {task: self._targets(task)}, {task},
-            epochs=policy.head_epochs, lr=policy.head_lr,
+        fit(
+            self._trunk,
+            heads,
+            self._parents(),
+            self._order(),  # type: ignore[arg-type]
+            self._features("train"),
+            {task: self._targets(task)},
+            {task},
+            epochs=policy.head_epochs,
+            lr=policy.head_lr,
             batch_size=policy.batch_size,
-            seed=self.settings["seed"] + stable_seed(task), dev=self._dev([task]),
-            patience=policy.patience, features=self._trunk_features())
+            seed=self.settings["seed"] + stable_seed(task),
+            dev=self._dev([task]),
+            patience=policy.patience,
+            features=self._trunk_features(),
+        )
         return self._save_head(task, head, cfg)
 
     def _save_head(self, task: str, head: torch.nn.Module, cfg: dict[str, Any]) -> str:
         parents = {p: self._live[p]["head"] for p in cfg["parents"]}
         aid = self.registry.save_arrays(
-            "head", task, state_arrays(head), cfg,
-            {"label_model": self._live[task]["label_model"], "parents": parents,
-             "trunk": self._trunk_id}).id
+            "head",
+            task,
+            state_arrays(head),
+            cfg,
+            {
+                "label_model": self._live[task]["label_model"],
+                "parents": parents,
+                "trunk": self._trunk_id,
+            },
+        ).id
         self._heads[task], self._head_cfg[task] = head, cfg
         self._set_live(task, head=aid)
         return aid
@@ -877,9 +1040,12 @@ class CentralModel(VersionsMixin):
         arrays = {f"param/{k}": v for k, v in state_arrays(self._trunk).items()}
         arrays.update({f"inputs/{k}": v for k, v in self._inputs.to_arrays().items()})
         self._trunk_id = self.registry.save_arrays(
-            "trunk", None, arrays, {"trunk": self._trunk_cfg,
-                                    "inputs": self._inputs.to_config()},
-            {"previous": self._trunk_id}).id
+            "trunk",
+            None,
+            arrays,
+            {"trunk": self._trunk_cfg, "inputs": self._inputs.to_config()},
+            {"previous": self._trunk_id},
+        ).id
         return self._trunk_id
 
     def _cold_start(self, tasks: Sequence[str]) -> None:
@@ -907,23 +1073,34 @@ class CentralModel(VersionsMixin):
         set_seed(self.settings["seed"])
         self._trunk, self._trunk_cfg = build_trunk(cfg), cfg
 
-    def _joint_train(self, tasks: Sequence[str], epochs: int,
-                     progress: bool = False) -> None:
+    def _joint_train(
+        self, tasks: Sequence[str], epochs: int, progress: bool = False
+    ) -> None:
         """Trunk + the heads of ``tasks`` (new ones) on all their targets."""
         new = {t: self._new_head(t) for t in tasks}
         heads = {t: h for t, (h, _) in new.items()}
         order = [t for t in self._order() if t in heads]
-        fit(self._trunk, heads, self._parents(), order,  # type: ignore[arg-type]
-            self._features("train"), {t: self._targets(t) for t in tasks},
-            {"trunk", *tasks}, epochs=epochs, lr=self.settings["lr"],
-            batch_size=self.policy.batch_size, seed=self.settings["seed"],
-            dev=self._dev(tasks), patience=self.policy.patience, progress=progress)
+        fit(
+            self._trunk,
+            heads,
+            self._parents(),
+            order,  # type: ignore[arg-type]
+            self._features("train"),
+            {t: self._targets(t) for t in tasks},
+            {"trunk", *tasks},
+            epochs=epochs,
+            lr=self.settings["lr"],
+            batch_size=self.policy.batch_size,
+            seed=self.settings["seed"],
+            dev=self._dev(tasks),
+            patience=self.policy.patience,
+            progress=progress,
+        )
         self._save_trunk()
         for t in order:
             self._save_head(t, heads[t], new[t][1])
 
-    def consolidate(self, epochs: int | None = None, progress: bool = False
-                    ) -> Version:
+    def consolidate(self, epochs: int | None = None, progress: bool = False) -> Version:
         """Retrain a fresh trunk and every head jointly on the current label
         models: the expensive path (as costly as retraining from scratch),
         for when the trunk, trained on the first tasks, has fallen behind
@@ -946,11 +1123,21 @@ class CentralModel(VersionsMixin):
         k = min(policy.replay, len(others))  # drawn from all: the oldest too
         replay = [others[i] for i in sorted(rng.choice(len(others), k, replace=False))]
         targets = {t: self._targets(t) for t in [*replay, task]}
-        fit(self._trunk, self._heads, self._parents(),  # type: ignore[arg-type]
-            self._order_live(), self._features("train"), targets, {"trunk", task},
-            epochs=policy.trunk_epochs, lr=policy.trunk_lr,
-            batch_size=policy.batch_size, seed=self.settings["seed"] + stable_seed(task),
-            dev=self._dev([task]), patience=policy.patience)
+        fit(
+            self._trunk,
+            self._heads,
+            self._parents(),  # type: ignore[arg-type]
+            self._order_live(),
+            self._features("train"),
+            targets,
+            {"trunk", task},
+            epochs=policy.trunk_epochs,
+            lr=policy.trunk_lr,
+            batch_size=policy.batch_size,
+            seed=self.settings["seed"] + stable_seed(task),
+            dev=self._dev([task]),
+            patience=policy.patience,
+        )
         self._H.clear()
         self._save_trunk()
         self._save_head(task, self._heads[task], self._head_cfg[task])
@@ -958,12 +1145,13 @@ class CentralModel(VersionsMixin):
     def _order_live(self) -> list[str]:
         return [t for t in self._order() if t in self._heads]
 
-    def _train_new(self, task: str, policy: WarmStartPolicy, progress: bool
-                   ) -> Version:
+    def _train_new(self, task: str, policy: WarmStartPolicy, progress: bool) -> Version:
         if self._trunk is None:
             if self._deps()[task]["uses"]:
-                raise CentralModelError(f"task {task!r} reads predictions of other "
-                                        "tasks, but no task is trained yet")
+                raise CentralModelError(
+                    f"task {task!r} reads predictions of other "
+                    "tasks, but no task is trained yet"
+                )
             self._cold_start([task])
         else:
             self._build_label_matrix(task)
@@ -976,32 +1164,46 @@ class CentralModel(VersionsMixin):
     def _set_live(self, task: str, **kw: str) -> None:
         """Point ``task``'s live entry at new artefacts (a new dict: entries
         already handed out, e.g. to a version record, never change)."""
-        e = {"label_matrix": None, "label_model": None, "head": None, "lfs": {},
-             **self._live.get(task, {}), **kw}
+        e = {
+            "label_matrix": None,
+            "label_model": None,
+            "head": None,
+            "lfs": {},
+            **self._live.get(task, {}),
+            **kw,
+        }
         if "label_matrix" in kw:
             e["lfs"] = dict(self._art(kw["label_matrix"]).inputs["lfs"])
         self._live[task] = e
 
     # -- prediction ----------------------------------------------------------
-    def predict_proba(self, X: Any, task: str | None = None
-                      ) -> np.ndarray | dict[str, np.ndarray]:
+    def predict_proba(
+        self, X: Any, task: str | None = None
+    ) -> np.ndarray | dict[str, np.ndarray]:
         """[n, k] probabilities of ``task`` (or ``{task: probs}`` for every
         trained task); ``X`` a DataFrame, a feature matrix (mlp) or texts."""
         if self._trunk is None or self._inputs is None:
             raise CentralModelError("no task is trained yet")
         if task is not None and task not in self._heads:
-            raise CentralModelError(f"task {task!r} has no trained head; trained "
-                                    f"tasks are {list(self._heads)}")
+            raise CentralModelError(
+                f"task {task!r} has no trained head; trained "
+                f"tasks are {list(self._heads)}"
+            )
         tasks = [task] if task is not None else self._order_live()
         H = run_trunk(self._trunk, self._inputs(X))
         with torch.no_grad():
-            logits = run_heads(H, self._heads, self._parents(),
-                               closure(tasks, self._parents(), self._order()))
+            logits = run_heads(
+                H,
+                self._heads,
+                self._parents(),
+                closure(tasks, self._parents(), self._order()),
+            )
         out = {t: torch.softmax(logits[t], 1).numpy() for t in tasks}
         return out[task] if task is not None else out
 
-    def predict(self, X: Any, task: str | None = None
-                ) -> np.ndarray | dict[str, np.ndarray]:
+    def predict(
+        self, X: Any, task: str | None = None
+    ) -> np.ndarray | dict[str, np.ndarray]:
         P = self.predict_proba(X, task)
         if isinstance(P, dict):
             return {t: p.argmax(1) for t, p in P.items()}
@@ -1034,8 +1236,13 @@ class CentralModel(VersionsMixin):
             raise CentralModelError(f"on_change needs a callable; got {callback!r}")
         self._callbacks.append(callback)
 
-    def _emit(self, kind: str, task: str | None = None, version: int | None = None,
-              detail: str = "") -> None:
+    def _emit(
+        self,
+        kind: str,
+        task: str | None = None,
+        version: int | None = None,
+        detail: str = "",
+    ) -> None:
         ev = ChangeEvent(kind, task, version, detail)
         for cb in list(self._callbacks):
             cb(ev)

@@ -15,8 +15,9 @@ import pandas as pd
 from snorkel_nb.multitask.central_types import CentralData
 
 
-def _frame_arrays(df: pd.DataFrame, prefix: str
-                  ) -> tuple[dict[str, np.ndarray], list[list[str]]]:
+def _frame_arrays(
+    df: pd.DataFrame, prefix: str
+) -> tuple[dict[str, np.ndarray], list[list[str]]]:
     arrays, cols = {}, []
     for i, c in enumerate(df.columns):
         v = df[c].to_numpy()
@@ -29,9 +30,13 @@ def _frame_arrays(df: pd.DataFrame, prefix: str
 def data_to_arrays(d: CentralData) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """A CentralData as plain arrays (object columns as strings, no pickles)."""
     arrays, train_cols = _frame_arrays(d.train, "train/")
-    config: dict[str, Any] = {"train": train_cols, "text_col": d.text_col,
-                              "feature_cols": list(d.feature_cols or []) or None,
-                              "dev": None, "gold": {}}
+    config: dict[str, Any] = {
+        "train": train_cols,
+        "text_col": d.text_col,
+        "feature_cols": list(d.feature_cols or []) or None,
+        "dev": None,
+        "gold": {},
+    }
     if d.X is not None:
         arrays["X"] = np.asarray(d.X, dtype=np.float32)
     if d.dev is not None:
@@ -42,22 +47,38 @@ def data_to_arrays(d: CentralData) -> tuple[dict[str, np.ndarray], dict[str, Any
     for i, (t, y) in enumerate(d.gold_dev.items()):
         y = np.asarray(y, dtype=object)
         names = any(isinstance(v, str) for v in y)
-        arrays[f"gold/{i}"] = (np.array(["" if v is None else str(v) for v in y])
-                               if names else np.array([-1 if v is None else int(v)
-                                                       for v in y], dtype=np.int64))
+        arrays[f"gold/{i}"] = (
+            np.array(["" if v is None else str(v) for v in y])
+            if names
+            else np.array([-1 if v is None else int(v) for v in y], dtype=np.int64)
+        )
         config["gold"][t] = i
     return arrays, config
 
 
-def data_from_arrays(config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
-                      ) -> CentralData:
+def data_from_arrays(
+    config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
+) -> CentralData:
     def frame(cols: list[list[str]], prefix: str) -> pd.DataFrame:
-        return pd.DataFrame({c: (arrays[f"{prefix}{i}"] if kind == "num"
-                                 else arrays[f"{prefix}{i}"].astype(object))
-                             for i, (c, kind) in enumerate(cols)})
+        return pd.DataFrame(
+            {
+                c: (
+                    arrays[f"{prefix}{i}"]
+                    if kind == "num"
+                    else arrays[f"{prefix}{i}"].astype(object)
+                )
+                for i, (c, kind) in enumerate(cols)
+            }
+        )
 
     dev = None if config["dev"] is None else frame(config["dev"], "dev/")
     gold = {t: arrays[f"gold/{i}"] for t, i in config["gold"].items()}
-    return CentralData(frame(config["train"], "train/"), arrays.get("X"), dev,
-                       arrays.get("X_dev"), gold, config["text_col"],
-                       config["feature_cols"])
+    return CentralData(
+        frame(config["train"], "train/"),
+        arrays.get("X"),
+        dev,
+        arrays.get("X_dev"),
+        gold,
+        config["text_col"],
+        config["feature_cols"],
+    )

@@ -36,17 +36,23 @@ def build_trunk(config: Mapping[str, Any]) -> nn.Module:
     torch.Size([2, 8])
     """
     if config["trunk"] == "text":
-        return TextTrunk(int(config["vocab_size"]), int(config["emb_dim"]),
-                         list(config["hidden"]), float(config["dropout"]))
-    return MLPTrunk(int(config["in_dim"]), list(config["hidden"]),
-                    float(config["dropout"]))
+        return TextTrunk(
+            int(config["vocab_size"]),
+            int(config["emb_dim"]),
+            list(config["hidden"]),
+            float(config["dropout"]),
+        )
+    return MLPTrunk(
+        int(config["in_dim"]), list(config["hidden"]), float(config["dropout"])
+    )
 
 
 def build_head(config: Mapping[str, Any]) -> nn.Module:
     """``{"in_dim", "parent_dims", "k"}`` -> ``Linear`` or ``ChildHead``."""
     if config["parent_dims"]:
-        return ChildHead(int(config["in_dim"]), list(config["parent_dims"]),
-                         int(config["k"]))
+        return ChildHead(
+            int(config["in_dim"]), list(config["parent_dims"]), int(config["k"])
+        )
     return nn.Linear(int(config["in_dim"]), int(config["k"]))
 
 
@@ -61,13 +67,16 @@ def run_trunk(trunk: nn.Module, feats: Feats, batch_size: int = 4096) -> torch.T
     outs = []
     with torch.no_grad():
         for s in range(0, n, batch_size):
-            outs.append(trunk(*[v[s:s + batch_size] for v in feats.values()]))
+            outs.append(trunk(*[v[s : s + batch_size] for v in feats.values()]))
     return torch.cat(outs) if outs else torch.zeros(0, trunk_out_dim(trunk))
 
 
-def run_heads(H: torch.Tensor, heads: Mapping[str, nn.Module],
-              parents: Mapping[str, Sequence[str]], order: Sequence[str]
-              ) -> dict[str, torch.Tensor]:
+def run_heads(
+    H: torch.Tensor,
+    heads: Mapping[str, nn.Module],
+    parents: Mapping[str, Sequence[str]],
+    order: Sequence[str],
+) -> dict[str, torch.Tensor]:
     """Logits of the tasks in ``order`` (parents before children)."""
     logits: dict[str, torch.Tensor] = {}
     for t in order:
@@ -76,8 +85,9 @@ def run_heads(H: torch.Tensor, heads: Mapping[str, nn.Module],
     return logits
 
 
-def closure(tasks: Sequence[str], parents: Mapping[str, Sequence[str]],
-            order: Sequence[str]) -> list[str]:
+def closure(
+    tasks: Sequence[str], parents: Mapping[str, Sequence[str]], order: Sequence[str]
+) -> list[str]:
     """``tasks`` and all their graph ancestors, in ``order``."""
     need: set[str] = set()
     todo = list(tasks)
@@ -100,14 +110,24 @@ def dev_accuracy(logits: torch.Tensor, gold: torch.Tensor) -> float:
     return float((logits[keep].argmax(1) == gold[keep]).double().mean())
 
 
-def fit(trunk: nn.Module, heads: Mapping[str, nn.Module],
-        parents: Mapping[str, Sequence[str]], order: Sequence[str],
-        feats: Feats, targets: Mapping[str, torch.Tensor], train_modules: set[str],
-        epochs: int, lr: float, batch_size: int, seed: int,
-        dev: tuple[Feats, Mapping[str, torch.Tensor]] | None = None,
-        patience: int = 5, progress: bool = False, desc: str = "train",
-        features: tuple[torch.Tensor, torch.Tensor | None] | None = None
-        ) -> list[dict[str, float]]:
+def fit(
+    trunk: nn.Module,
+    heads: Mapping[str, nn.Module],
+    parents: Mapping[str, Sequence[str]],
+    order: Sequence[str],
+    feats: Feats,
+    targets: Mapping[str, torch.Tensor],
+    train_modules: set[str],
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    dev: tuple[Feats, Mapping[str, torch.Tensor]] | None = None,
+    patience: int = 5,
+    progress: bool = False,
+    desc: str = "train",
+    features: tuple[torch.Tensor, torch.Tensor | None] | None = None,
+) -> list[dict[str, float]]:
     """Train ``train_modules`` (``"trunk"`` and/or task names) on the soft
     cross-entropy of every task in ``targets`` ([n, k] probabilities; rows
     with a negative entry or zero mass are no label).
@@ -136,12 +156,18 @@ def fit(trunk: nn.Module, heads: Mapping[str, nn.Module],
     masks = {t: _valid_rows(targets[t]) for t in loss_tasks}
     opt = torch.optim.Adam(params, lr=lr)
     gen = torch.Generator().manual_seed(seed)
-    dev_tasks = [t for t in loss_tasks if dev is not None and t in dev[1]
-                 and bool((dev[1][t] >= 0).any())]
+    dev_tasks = [
+        t
+        for t in loss_tasks
+        if dev is not None and t in dev[1] and bool((dev[1][t] >= 0).any())
+    ]
     H_dev = None
     if dev is not None and dev_tasks and not train_trunk:
-        H_dev = (features[1] if features is not None and features[1] is not None
-                 else run_trunk(trunk, dev[0]))
+        H_dev = (
+            features[1]
+            if features is not None and features[1] is not None
+            else run_trunk(trunk, dev[0])
+        )
     best, best_state, bad = -1.0, None, 0
     history: list[dict[str, float]] = []
     for epoch in progress_bar(range(epochs), disable=not progress, desc=desc):
@@ -150,7 +176,7 @@ def fit(trunk: nn.Module, heads: Mapping[str, nn.Module],
         perm = torch.randperm(n, generator=gen)
         total = 0.0
         for s in range(0, n, batch_size):
-            idx = perm[s:s + batch_size]
+            idx = perm[s : s + batch_size]
             if train_trunk:
                 H = trunk(*[v[idx] for v in feats.values()])
             else:
@@ -161,8 +187,9 @@ def fit(trunk: nn.Module, heads: Mapping[str, nn.Module],
             for t in loss_tasks:
                 m = masks[t][idx]
                 if m.any():
-                    loss = loss + cross_entropy_with_probs(logits[t][m],
-                                                           targets[t][idx][m])
+                    loss = loss + cross_entropy_with_probs(
+                        logits[t][m], targets[t][idx][m]
+                    )
             if loss.requires_grad:
                 opt.zero_grad()
                 loss.backward()
@@ -196,16 +223,20 @@ def fit(trunk: nn.Module, heads: Mapping[str, nn.Module],
     return history
 
 
-def _snapshot(trunk: nn.Module, heads: Mapping[str, nn.Module],
-              modules: set[str]) -> dict[str, dict[str, torch.Tensor]]:
+def _snapshot(
+    trunk: nn.Module, heads: Mapping[str, nn.Module], modules: set[str]
+) -> dict[str, dict[str, torch.Tensor]]:
     out = {t: copy.deepcopy(heads[t].state_dict()) for t in modules if t in heads}
     if "trunk" in modules:
         out["trunk"] = copy.deepcopy(trunk.state_dict())
     return out
 
 
-def _restore(trunk: nn.Module, heads: Mapping[str, nn.Module],
-             state: Mapping[str, Mapping[str, torch.Tensor]]) -> None:
+def _restore(
+    trunk: nn.Module,
+    heads: Mapping[str, nn.Module],
+    state: Mapping[str, Mapping[str, torch.Tensor]],
+) -> None:
     for name, sd in state.items():
         (trunk if name == "trunk" else heads[name]).load_state_dict(sd)
 
@@ -216,14 +247,16 @@ def state_arrays(module: nn.Module) -> dict[str, np.ndarray]:
 
 
 def load_state_arrays(module: nn.Module, arrays: Mapping[str, np.ndarray]) -> nn.Module:
-    module.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in
-                            arrays.items()})
+    module.load_state_dict(
+        {k: torch.from_numpy(np.asarray(v)) for k, v in arrays.items()}
+    )
     module.eval()
     return module
 
 
-def blend_states(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray],
-                 alpha: float, what: str) -> dict[str, np.ndarray]:
+def blend_states(
+    a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray], alpha: float, what: str
+) -> dict[str, np.ndarray]:
     """``(1 - alpha) * a + alpha * b`` per tensor (alpha 0 gives ``a`` exactly).
 
     Examples
@@ -232,13 +265,17 @@ def blend_states(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray],
     array([0.75, 0.75])
     """
     if set(a) != set(b):
-        raise ValueError(f"cannot blend the two {what}s: their tensors differ "
-                         f"({sorted(set(a) ^ set(b))})")
+        raise ValueError(
+            f"cannot blend the two {what}s: their tensors differ "
+            f"({sorted(set(a) ^ set(b))})"
+        )
     out = {}
     for k in a:
         if a[k].shape != b[k].shape:
-            raise ValueError(f"cannot blend the two {what}s: {k} has shape "
-                             f"{a[k].shape} vs {b[k].shape}")
+            raise ValueError(
+                f"cannot blend the two {what}s: {k} has shape "
+                f"{a[k].shape} vs {b[k].shape}"
+            )
         if alpha == 0:
             out[k] = a[k].copy()
         elif alpha == 1:

@@ -33,7 +33,8 @@ class _Working:
         self.parents = {t: sorted(r.parents) for t, r in self.recs.items()}
         self.deps: dict[str, dict[str, list[str]]] = {
             t: {"parents": list(self.parents[t]), "uses": [], "lfs": []}
-            for t in self.recs}
+            for t in self.recs
+        }
         self.hashes: dict[str, dict[str, str]] = {}
         for task, name, h, uses in self.lfs:
             if task in self.deps:
@@ -52,8 +53,9 @@ class _Working:
             up = {t: set(d["parents"]) | set(d["uses"]) for t, d in self.deps.items()}
             cyc = find_dependency_cycle(up)
             if cyc:
-                raise DependencyCycleError("tasks depend on each other in a cycle: "
-                                           + " -> ".join(cyc))
+                raise DependencyCycleError(
+                    "tasks depend on each other in a cycle: " + " -> ".join(cyc)
+                )
             rank = {t: i for i, t in enumerate(self.recs)}
             down: dict[str, list[str]] = {t: [] for t in up}
             for t, us in up.items():
@@ -84,23 +86,30 @@ class _Working:
         return self._graph
 
 
-def make_task_spec(task: TaskSpec | str, labels: Sequence[str] | None,
-          parent: str | Mapping[str, Mapping[str, str]] | None,
-          mapping: Mapping[str, str] | None) -> TaskSpec:
+def make_task_spec(
+    task: TaskSpec | str,
+    labels: Sequence[str] | None,
+    parent: str | Mapping[str, Mapping[str, str]] | None,
+    mapping: Mapping[str, str] | None,
+) -> TaskSpec:
     if isinstance(task, TaskSpec):
         if labels is not None or parent is not None:
-            raise CentralModelError("give labels / parent in the TaskSpec or as "
-                                    "arguments, not both")
+            raise CentralModelError(
+                "give labels / parent in the TaskSpec or as arguments, not both"
+            )
         return task
     if not isinstance(task, str) or not task:
-        raise CentralModelError(f"a task is a TaskSpec or a non-empty name; got "
-                                f"{task!r}")
+        raise CentralModelError(
+            f"a task is a TaskSpec or a non-empty name; got {task!r}"
+        )
     if labels is None:
         raise CentralModelError(f"task {task!r}: pass labels=[...] (or a TaskSpec)")
     if isinstance(parent, str):
         if mapping is None:
-            raise CentralModelError(f"task {task!r}: parent {parent!r} needs "
-                                    "mapping={label: parent_label}")
+            raise CentralModelError(
+                f"task {task!r}: parent {parent!r} needs "
+                "mapping={label: parent_label}"
+            )
         parents: dict[str, Mapping[str, str]] = {parent: dict(mapping)}
     elif parent is None:
         parents = {}
@@ -121,7 +130,7 @@ def find_dependency_cycle(up: Mapping[str, set[str]]) -> list[str] | None:
             if u not in color:
                 continue
             if color[u] == 1:
-                return stack[stack.index(u):] + [u]
+                return stack[stack.index(u) :] + [u]
             if color[u] == 0 and (c := visit(u)) is not None:
                 return c
         stack.pop()
@@ -154,4 +163,4 @@ def stable_seed(name: str) -> int:
 
 
 def sub_arrays(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
-    return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}

@@ -46,19 +46,28 @@ def vote_lf(column: str, name: str | None = None) -> LabelingFunction:
     (2, 'lf_v0')
     """
     name = name or f"lf_{column}"
-    src = (f"@labeling_function(name={name!r})\n"
-           f"def {name}(x):\n    return int(x[{column!r}])\n")
+    src = (
+        f"@labeling_function(name={name!r})\n"
+        f"def {name}(x):\n    return int(x[{column!r}])\n"
+    )
     lf = compile_lf(src)
     col = column
     lf.batch = lambda df: df[col].to_numpy()
     return lf
 
 
-def task_family(n_tasks: int = 10, n: int = 2000, n_dev: int = 300, d: int = 16,
-                n_factors: int = 4, k: int = 3, m_lfs: int = 4,
-                acc_range: tuple[float, float] = (0.6, 0.85),
-                propensity: tuple[float, float] = (0.3, 0.7), seed: int = 0
-                ) -> TaskFamily:
+def task_family(
+    n_tasks: int = 10,
+    n: int = 2000,
+    n_dev: int = 300,
+    d: int = 16,
+    n_factors: int = 4,
+    k: int = 3,
+    m_lfs: int = 4,
+    acc_range: tuple[float, float] = (0.6, 0.85),
+    propensity: tuple[float, float] = (0.3, 0.7),
+    seed: int = 0,
+) -> TaskFamily:
     """Draw ``n_tasks`` related ``k``-class tasks over shared features.
 
     Examples
@@ -93,9 +102,17 @@ def task_family(n_tasks: int = 10, n: int = 2000, n_dev: int = 300, d: int = 16,
         lfs[name] = [vote_lf(f"v{name}_{j}") for j in range(m_lfs)]
         y[name], y_dev[name], accs[name] = yt[:n], yt[n:], acc
     full = pd.DataFrame(cols)
-    return TaskFamily(X[:n], full.iloc[:n].reset_index(drop=True), X[n:],
-                      full.iloc[n:].reset_index(drop=True), labels, lfs, y, y_dev,
-                      accs)
+    return TaskFamily(
+        X[:n],
+        full.iloc[:n].reset_index(drop=True),
+        X[n:],
+        full.iloc[n:].reset_index(drop=True),
+        labels,
+        lfs,
+        y,
+        y_dev,
+        accs,
+    )
 
 
 def family_data(fam: TaskFamily, tasks: list[str] | None = None) -> CentralData:

@@ -22,8 +22,9 @@ DEFAULT_FINE = {"ABBR": "ABBR:exp", "HUM": "HUM:ind", "LOC": "LOC:other"}
 """Coarse label -> the fine label most of its questions have in TREC."""
 
 
-def coarse_prediction_lf(coarse: str, fine: str, min_conf: float = 0.8
-                         ) -> LabelingFunction:
+def coarse_prediction_lf(
+    coarse: str, fine: str, min_conf: float = 0.8
+) -> LabelingFunction:
     """Vote ``fine`` where the coarse head predicts ``coarse`` with at least
     ``min_conf`` probability (reads ``pred_coarse`` / ``conf_coarse``).
 
@@ -35,25 +36,32 @@ def coarse_prediction_lf(coarse: str, fine: str, min_conf: float = 0.8
     ('HUM:ind', ('coarse',))
     """
     name = f"coarse_{coarse}_default"
-    src = (f"@labeling_function(name={name!r})\n"
-           f"def {name}(x):\n"
-           f"    ok = x.pred_coarse == {coarse!r} and x.conf_coarse >= {min_conf!r}\n"
-           f"    return {fine!r} if ok else -1\n")
+    src = (
+        f"@labeling_function(name={name!r})\n"
+        f"def {name}(x):\n"
+        f"    ok = x.pred_coarse == {coarse!r} and x.conf_coarse >= {min_conf!r}\n"
+        f"    return {fine!r} if ok else -1\n"
+    )
     return uses_predictions(compile_lf(src), "coarse")  # type: ignore[return-value]
 
 
-def trec_central_tasks(graph: TaskGraph | None = None
-                       ) -> tuple[dict[str, list[str]], list[MultiTaskLF],
-                                  list[MultiTaskLF | LabelingFunction],
-                                  dict[str, str]]:
+def trec_central_tasks(
+    graph: TaskGraph | None = None,
+) -> tuple[
+    dict[str, list[str]],
+    list[MultiTaskLF],
+    list[MultiTaskLF | LabelingFunction],
+    dict[str, str],
+]:
     """``(labels, coarse_lfs, fine_lfs, mapping)`` where ``labels`` is
     ``{"coarse": [...], "fine": [...]}`` and ``mapping`` is the fine -> coarse
     refinement (for ``add_task("fine", ..., parent="coarse", mapping=...)``)."""
     g = graph or trec_graph()
     lfs = trec_lfs(g)
     coarse = [m for m in lfs if m.tasks == ("coarse",)]
-    fine: list[MultiTaskLF | LabelingFunction] = [m for m in lfs
-                                                  if m.tasks == ("fine",)]
+    fine: list[MultiTaskLF | LabelingFunction] = [
+        m for m in lfs if m.tasks == ("fine",)
+    ]
     fine += [coarse_prediction_lf(c, f) for c, f in DEFAULT_FINE.items()]
     labels = {t: list(g.labels(t)) for t in ("coarse", "fine")}
     return labels, coarse, fine, g.mapping("coarse", "fine")
@@ -62,6 +70,8 @@ def trec_central_tasks(graph: TaskGraph | None = None
 def trec_central_data(small: bool | None = None) -> CentralData:
     """TREC train (LF rows) and dev with gold coarse / fine labels; text trunk."""
     train, dev, _ = load_trec_hierarchy(small=small)
-    return CentralData(train[["text"]], dev=dev[["text"]],
-                       gold_dev={"coarse": dev["coarse"].tolist(),
-                                 "fine": dev["fine"].tolist()})
+    return CentralData(
+        train[["text"]],
+        dev=dev[["text"]],
+        gold_dev={"coarse": dev["coarse"].tolist(), "fine": dev["fine"].tolist()},
+    )

@@ -144,9 +144,15 @@ class VersionDiff:
     @property
     def empty(self) -> bool:
         """True when nothing but metrics differ."""
-        return not (self.tasks_added or self.tasks_removed or self.lfs_added
-                    or self.lfs_removed or self.lfs_changed or self.heads_changed
-                    or self.trunk_changed)
+        return not (
+            self.tasks_added
+            or self.tasks_removed
+            or self.lfs_added
+            or self.lfs_removed
+            or self.lfs_changed
+            or self.heads_changed
+            or self.trunk_changed
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -163,8 +169,9 @@ class ChangeEvent:
     detail: str = ""
 
 
-def uses_predictions(lf: LabelingFunction | MultiTaskLF, *tasks: str
-                     ) -> LabelingFunction | MultiTaskLF:
+def uses_predictions(
+    lf: LabelingFunction | MultiTaskLF, *tasks: str
+) -> LabelingFunction | MultiTaskLF:
     """Declare that ``lf`` reads the predictions of ``tasks`` (returns ``lf``).
 
     The rows it sees then carry ``pred_<task>`` (the predicted label name)
@@ -182,9 +189,9 @@ def uses_predictions(lf: LabelingFunction | MultiTaskLF, *tasks: str
     if not tasks or not all(isinstance(t, str) and t for t in tasks):
         raise CentralModelError(f"uses_predictions needs task names; got {tasks!r}")
     if not isinstance(lf, (LabelingFunction, MultiTaskLF)):
-        raise CentralModelError(f"uses_predictions takes a LabelingFunction or "
-                                f"MultiTaskLF; got {type(lf).__name__}")
+        raise CentralModelError(
+            f"uses_predictions takes a LabelingFunction or "
+            f"MultiTaskLF; got {type(lf).__name__}"
+        )
     lf.uses = tuple(dict.fromkeys(tasks))  # type: ignore[union-attr]
     return lf
-
-

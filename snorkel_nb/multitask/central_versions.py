@@ -40,13 +40,20 @@ class VersionsMixin:
 
     def _commit(self, message: str, event: str, task: str | None = None) -> Version:
         registered = self._task_records()
-        manifest = {t: dict(e) for t, e in self._live.items()
-                    if t in registered and e.get("head")}
+        manifest = {
+            t: dict(e)
+            for t, e in self._live.items()
+            if t in registered and e.get("head")
+        }
         cur = self.registry.current_version()
-        v = self.registry.add_version(None if cur is None else cur.id,
-                                      self._trunk_id, manifest,
-                                      self._state().graph().to_dict(), self.metrics(),
-                                      message)
+        v = self.registry.add_version(
+            None if cur is None else cur.id,
+            self._trunk_id,
+            manifest,
+            self._state().graph().to_dict(),
+            self.metrics(),
+            message,
+        )
         self._emit(event, task, v.id, message)
         return v
 
@@ -73,10 +80,11 @@ class VersionsMixin:
         lfs_added, lfs_removed, lfs_changed = {}, {}, {}
         for t in common:
             la, lb = a.lf_hashes(t), b.lf_hashes(t)
-            for out, names in ((lfs_added, [n for n in lb if n not in la]),
-                               (lfs_removed, [n for n in la if n not in lb]),
-                               (lfs_changed, [n for n in lb if n in la
-                                              and la[n] != lb[n]])):
+            for out, names in (
+                (lfs_added, [n for n in lb if n not in la]),
+                (lfs_removed, [n for n in la if n not in lb]),
+                (lfs_changed, [n for n in lb if n in la and la[n] != lb[n]]),
+            ):
                 if names:
                     out[t] = sorted(names)
         deltas: dict[str, dict[str, tuple[float | None, float | None]]] = {}
@@ -84,10 +92,17 @@ class VersionsMixin:
             ma, mb = a.metrics.get(t, {}), b.metrics.get(t, {})
             deltas[t] = {m: (ma.get(m), mb.get(m)) for m in dict.fromkeys([*ma, *mb])}
         return VersionDiff(
-            a.id, b.id, [t for t in b.tasks if t not in a.tasks],
-            [t for t in a.tasks if t not in b.tasks], lfs_added, lfs_removed,
-            lfs_changed, [t for t in common if a.tasks[t]["head"] != b.tasks[t]["head"]],
-            a.trunk != b.trunk, deltas)
+            a.id,
+            b.id,
+            [t for t in b.tasks if t not in a.tasks],
+            [t for t in a.tasks if t not in b.tasks],
+            lfs_added,
+            lfs_removed,
+            lfs_changed,
+            [t for t in common if a.tasks[t]["head"] != b.tasks[t]["head"]],
+            a.trunk != b.trunk,
+            deltas,
+        )
 
     def _make_live(self, v: VersionInfo) -> None:
         """Load ``v``'s trunk and heads (all files verified) into memory."""
@@ -95,7 +110,9 @@ class VersionsMixin:
         if v.trunk is not None:
             config, arrays = self.registry.load_arrays(v.trunk)
             trunk_cfg = config["trunk"]
-            trunk = load_state_arrays(build_trunk(trunk_cfg), sub_arrays(arrays, "param/"))
+            trunk = load_state_arrays(
+                build_trunk(trunk_cfg), sub_arrays(arrays, "param/")
+            )
             inputs = Inputs.from_saved(config["inputs"], sub_arrays(arrays, "inputs/"))
         heads, cfgs = {}, {}
         for t, e in v.tasks.items():
@@ -111,9 +128,14 @@ class VersionsMixin:
         self._feats = {}
         self._H.clear()
         for t in v.tasks:
-            self._lm_metrics.setdefault(v.tasks[t]["label_model"], {
-                m: x for m, x in v.metrics.get(t, {}).items()
-                if m in ("coverage", "lm_dev_accuracy")})
+            self._lm_metrics.setdefault(
+                v.tasks[t]["label_model"],
+                {
+                    m: x
+                    for m, x in v.metrics.get(t, {}).items()
+                    if m in ("coverage", "lm_dev_accuracy")
+                },
+            )
 
     def load_version(self, v: VersionRef) -> None:
         """Check out ``v``: its weights, label models, task set and LF set
@@ -127,8 +149,9 @@ class VersionsMixin:
             self.registry.remove_task(t)
         for t in g.topological_order():
             if t not in recs:
-                self.registry.register_task(t, list(g.labels(t)),
-                                            {p: g.mapping(p, t) for p in g.parents(t)})
+                self.registry.register_task(
+                    t, list(g.labels(t)), {p: g.mapping(p, t) for p in g.parents(t)}
+                )
             self.registry.set_working_lfs(t, vi.lf_hashes(t))
         self.registry.set_current(vi.id)
         self._gold_cache.clear()
@@ -139,17 +162,24 @@ class VersionsMixin:
         vi = self._version(v)
         cur = self.registry.current_version()
         self.load_version(vi)
-        new = self.registry.add_version(None if cur is None else cur.id, vi.trunk,
-                                        vi.tasks, vi.graph, self.metrics(),
-                                        f"rollback to version {vi.id}")
+        new = self.registry.add_version(
+            None if cur is None else cur.id,
+            vi.trunk,
+            vi.tasks,
+            vi.graph,
+            self.metrics(),
+            f"rollback to version {vi.id}",
+        )
         self._emit("rollback", None, new.id, f"rollback to version {vi.id}")
         return new
 
-    def _version_modules(self, v: VersionInfo, tasks: Sequence[str]
-                         ) -> tuple[tuple[dict[str, Any], dict[str, np.ndarray]],
-                                    dict[str, tuple[dict[str, Any],
-                                                    dict[str, np.ndarray]]],
-                                    Inputs]:
+    def _version_modules(
+        self, v: VersionInfo, tasks: Sequence[str]
+    ) -> tuple[
+        tuple[dict[str, Any], dict[str, np.ndarray]],
+        dict[str, tuple[dict[str, Any], dict[str, np.ndarray]]],
+        Inputs,
+    ]:
         if v.trunk is None:
             raise CentralModelError(f"version {v.id} has no trunk")
         config, arrays = self.registry.load_arrays(v.trunk)
@@ -162,8 +192,9 @@ class VersionsMixin:
             heads[t] = self.registry.load_arrays(v.tasks[t]["head"])
         return trunk, heads, inputs
 
-    def blend(self, task: str, v_old: VersionRef, v_new: VersionRef, alpha: float
-              ) -> DetachedTaskModel:
+    def blend(
+        self, task: str, v_old: VersionRef, v_new: VersionRef, alpha: float
+    ) -> DetachedTaskModel:
         """``task`` with every layer it depends on blended as
         ``(1 - alpha) * old + alpha * new`` (a deployable phase-out step)."""
         if not 0 <= float(alpha) <= 1:
@@ -177,24 +208,37 @@ class VersionsMixin:
         ta, ha, _ = self._version_modules(a, tasks)
         tb, hb, inputs = self._version_modules(b, tasks)
         if ta[0] != tb[0]:
-            raise CentralModelError(f"versions {a.id} and {b.id} have trunks of "
-                                    "different shapes; they cannot be blended")
+            raise CentralModelError(
+                f"versions {a.id} and {b.id} have trunks of "
+                "different shapes; they cannot be blended"
+            )
         trunk = (tb[0], blend_states(ta[1], tb[1], alpha, "trunk"))
         heads = {}
         for t in tasks:
             if ha[t][0] != hb[t][0]:
-                raise CentralModelError(f"task {t!r} has heads of different shapes "
-                                        f"in versions {a.id} and {b.id}")
-            heads[t] = (hb[t][0], blend_states(ha[t][1], hb[t][1], alpha,
-                                               f"head of {t!r}"))
-        lineage = {"task": task, "blend": {"old": a.id, "new": b.id,
-                                           "alpha": float(alpha)}}
-        return DetachedTaskModel(task, g.labels(task), lineage, trunk, heads,
-                                 parents, inputs)
+                raise CentralModelError(
+                    f"task {t!r} has heads of different shapes "
+                    f"in versions {a.id} and {b.id}"
+                )
+            heads[t] = (
+                hb[t][0],
+                blend_states(ha[t][1], hb[t][1], alpha, f"head of {t!r}"),
+            )
+        lineage = {
+            "task": task,
+            "blend": {"old": a.id, "new": b.id, "alpha": float(alpha)},
+        }
+        return DetachedTaskModel(
+            task, g.labels(task), lineage, trunk, heads, parents, inputs
+        )
 
-    def interpolate(self, task: str, v_old: VersionRef, v_new: VersionRef,
-                    alpha: float | Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0)
-                    ) -> pd.DataFrame:
+    def interpolate(
+        self,
+        task: str,
+        v_old: VersionRef,
+        v_new: VersionRef,
+        alpha: float | Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0),
+    ) -> pd.DataFrame:
         """Blend ``task``'s head (and its ancestors' heads and the trunk, where
         they differ) as ``(1 - alpha) * old + alpha * new``; one row per alpha
         with the dev metrics: ``accuracy`` (gold dev, NaN without),
@@ -204,22 +248,34 @@ class VersionsMixin:
         if not alphas:
             raise CentralModelError("interpolate needs at least one alpha")
         d = self.data
-        rows = (d.dev if d.X_dev is None else d.X_dev) if self._has_dev() else \
-            (d.train if d.X is None else d.X)
+        rows = (
+            (d.dev if d.X_dev is None else d.X_dev)
+            if self._has_dev()
+            else (d.train if d.X is None else d.X)
+        )
         gold = self._gold(task) if self._has_dev() else None
         ends = {x: self.blend(task, v_old, v_new, x).predict(rows) for x in (0.0, 1.0)}
         out = []
         for x in alphas:
-            pred = ends[x] if x in ends else self.blend(task, v_old, v_new,
-                                                        x).predict(rows)
+            pred = (
+                ends[x]
+                if x in ends
+                else self.blend(task, v_old, v_new, x).predict(rows)
+            )
             acc = float("nan")
             if gold is not None and (gold >= 0).any():
                 acc = float((pred[gold >= 0] == gold[gold >= 0]).mean())
-            out.append({"alpha": x, "accuracy": acc,
-                        "agree_old": float((pred == ends[0.0]).mean()),
-                        "agree_new": float((pred == ends[1.0]).mean())})
-        return pd.DataFrame(out, columns=["alpha", "accuracy", "agree_old",
-                                          "agree_new"])
+            out.append(
+                {
+                    "alpha": x,
+                    "accuracy": acc,
+                    "agree_old": float((pred == ends[0.0]).mean()),
+                    "agree_new": float((pred == ends[1.0]).mean()),
+                }
+            )
+        return pd.DataFrame(
+            out, columns=["alpha", "accuracy", "agree_old", "agree_new"]
+        )
 
     def detach(self, task: str) -> DetachedTaskModel:
         """``task``'s head, its graph ancestors' heads and the trunk (nothing
@@ -229,6 +285,12 @@ class VersionsMixin:
         parents = self._parents()
         tasks = closure([task], parents, self._order())
         heads = {t: (self._head_cfg[t], state_arrays(self._heads[t])) for t in tasks}
-        return DetachedTaskModel(task, self._labels(task), lineage,
-                                 (self._trunk_cfg, state_arrays(self._trunk)),
-                                 heads, parents, self._inputs)
+        return DetachedTaskModel(
+            task,
+            self._labels(task),
+            lineage,
+            (self._trunk_cfg, state_arrays(self._trunk)),
+            heads,
+            parents,
+            self._inputs,
+        )

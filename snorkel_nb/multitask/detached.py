@@ -42,9 +42,13 @@ class Inputs:
     torch.Size([2, 3])
     """
 
-    def __init__(self, trunk: str, text_col: str = "text",
-                 feature_cols: Sequence[str] | None = None,
-                 tfidf: TfidfIds | None = None) -> None:
+    def __init__(
+        self,
+        trunk: str,
+        text_col: str = "text",
+        feature_cols: Sequence[str] | None = None,
+        tfidf: TfidfIds | None = None,
+    ) -> None:
         if trunk not in ("mlp", "text"):
             raise ValueError(f"trunk must be 'mlp' or 'text'; got {trunk!r}")
         self.trunk, self.text_col, self.tfidf = trunk, text_col, tfidf
@@ -59,8 +63,10 @@ class Inputs:
     def _texts(self, X: Any) -> list[str]:
         if isinstance(X, pd.DataFrame):
             if self.text_col not in X:
-                raise ValueError(f"a text trunk reads column {self.text_col!r}; the "
-                                 f"DataFrame has {list(X.columns)}")
+                raise ValueError(
+                    f"a text trunk reads column {self.text_col!r}; the "
+                    f"DataFrame has {list(X.columns)}"
+                )
             return X[self.text_col].astype(str).tolist()
         if isinstance(X, str) or not hasattr(X, "__len__"):
             raise ValueError("a text trunk needs a DataFrame or a sequence of texts")
@@ -74,8 +80,10 @@ class Inputs:
             return {"ids": torch.from_numpy(ids), "w": torch.from_numpy(w)}
         if isinstance(X, pd.DataFrame):
             if not self.feature_cols:
-                raise ValueError("an mlp trunk needs a feature matrix, or "
-                                 "feature_cols to read from a DataFrame")
+                raise ValueError(
+                    "an mlp trunk needs a feature matrix, or "
+                    "feature_cols to read from a DataFrame"
+                )
             X = X[self.feature_cols].to_numpy()
         X = np.asarray(X, dtype=np.float32)
         if X.ndim != 2:
@@ -85,18 +93,25 @@ class Inputs:
         return {"X": torch.from_numpy(np.ascontiguousarray(X))}
 
     def to_config(self) -> dict[str, Any]:
-        return {"trunk": self.trunk, "text_col": self.text_col,
-                "feature_cols": self.feature_cols,
-                "tfidf": None if self.tfidf is None else self.tfidf.to_config()}
+        return {
+            "trunk": self.trunk,
+            "text_col": self.text_col,
+            "feature_cols": self.feature_cols,
+            "tfidf": None if self.tfidf is None else self.tfidf.to_config(),
+        }
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {} if self.tfidf is None else self.tfidf.to_arrays()
 
     @classmethod
-    def from_saved(cls, config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
-                   ) -> "Inputs":
-        tfidf = (None if config.get("tfidf") is None
-                 else TfidfIds.from_saved(dict(config["tfidf"]), dict(arrays)))
+    def from_saved(
+        cls, config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
+    ) -> "Inputs":
+        tfidf = (
+            None
+            if config.get("tfidf") is None
+            else TfidfIds.from_saved(dict(config["tfidf"]), dict(arrays))
+        )
         return cls(config["trunk"], config["text_col"], config["feature_cols"], tfidf)
 
 
@@ -113,10 +128,16 @@ class DetachedTaskModel:
         The heads it holds: the task's graph ancestors, then the task.
     """
 
-    def __init__(self, task: str, labels: Sequence[str], lineage: Mapping[str, Any],
-                 trunk: tuple[Mapping[str, Any], Mapping[str, np.ndarray]],
-                 heads: Mapping[str, tuple[Mapping[str, Any], Mapping[str, np.ndarray]]],
-                 parents: Mapping[str, Sequence[str]], inputs: Inputs) -> None:
+    def __init__(
+        self,
+        task: str,
+        labels: Sequence[str],
+        lineage: Mapping[str, Any],
+        trunk: tuple[Mapping[str, Any], Mapping[str, np.ndarray]],
+        heads: Mapping[str, tuple[Mapping[str, Any], Mapping[str, np.ndarray]]],
+        parents: Mapping[str, Sequence[str]],
+        inputs: Inputs,
+    ) -> None:
         self.task, self.labels = task, tuple(labels)
         self.lineage = dict(lineage)
         self.tasks = list(heads)
@@ -125,12 +146,15 @@ class DetachedTaskModel:
         self._trunk_cfg = dict(trunk[0])
         self._head_cfg = {t: dict(c) for t, (c, _) in heads.items()}
         self.trunk = load_state_arrays(build_trunk(trunk[0]), trunk[1])
-        self.heads = {t: load_state_arrays(build_head(c), s)
-                      for t, (c, s) in heads.items()}
+        self.heads = {
+            t: load_state_arrays(build_head(c), s) for t, (c, s) in heads.items()
+        }
 
     def __repr__(self) -> str:
-        return (f"DetachedTaskModel({self.task!r}, heads={self.tasks}, "
-                f"version={self.lineage.get('version')})")
+        return (
+            f"DetachedTaskModel({self.task!r}, heads={self.tasks}, "
+            f"version={self.lineage.get('version')})"
+        )
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """[n, k] probabilities of the task."""
@@ -148,10 +172,16 @@ class DetachedTaskModel:
         for t, h in self.heads.items():
             arrays.update({f"head/{t}/{k}": v for k, v in state_arrays(h).items()})
         arrays.update({f"inputs/{k}": v for k, v in self.inputs.to_arrays().items()})
-        config = {"task": self.task, "labels": list(self.labels),
-                  "lineage": self.lineage, "trunk": self._trunk_cfg,
-                  "heads": self._head_cfg, "order": self.tasks,
-                  "parents": self.parents, "inputs": self.inputs.to_config()}
+        config = {
+            "task": self.task,
+            "labels": list(self.labels),
+            "lineage": self.lineage,
+            "trunk": self._trunk_cfg,
+            "heads": self._head_cfg,
+            "order": self.tasks,
+            "parents": self.parents,
+            "inputs": self.inputs.to_config(),
+        }
         save_artifact(path, KIND, config, arrays)
 
     @classmethod
@@ -159,9 +189,17 @@ class DetachedTaskModel:
         config, arrays, _ = load_artifact(path, kind=KIND)
 
         def part(prefix: str) -> dict[str, np.ndarray]:
-            return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+            return {
+                k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)
+            }
 
         heads = {t: (config["heads"][t], part(f"head/{t}/")) for t in config["order"]}
-        return cls(config["task"], config["labels"], config["lineage"],
-                   (config["trunk"], part("trunk/")), heads, config["parents"],
-                   Inputs.from_saved(config["inputs"], part("inputs/")))
+        return cls(
+            config["task"],
+            config["labels"],
+            config["lineage"],
+            (config["trunk"], part("trunk/")),
+            heads,
+            config["parents"],
+            Inputs.from_saved(config["inputs"], part("inputs/")),
+        )

@@ -83,7 +83,8 @@ class TaskGraph:
         labels = tuple(str(x) for x in labels)
         if len(labels) < 2:
             raise TaskGraphError(
-                f"task {name!r} needs at least 2 labels; got {len(labels)}")
+                f"task {name!r} needs at least 2 labels; got {len(labels)}"
+            )
         dup = sorted({x for x in labels if labels.count(x) > 1})
         if dup:
             raise TaskGraphError(f"task {name!r} repeats label names {dup}")
@@ -97,8 +98,9 @@ class TaskGraph:
         self._edges = {e: m for e, m in self._edges.items() if name not in e}
         return self
 
-    def add_edge(self, parent: str, child: str,
-                 mapping: Mapping[LabelRef, LabelRef]) -> "TaskGraph":
+    def add_edge(
+        self, parent: str, child: str, mapping: Mapping[LabelRef, LabelRef]
+    ) -> "TaskGraph":
         """Add ``parent -> child`` with ``{child_label: parent_label}`` for every
         child label (names or indices).
 
@@ -137,7 +139,8 @@ class TaskGraph:
         if not isinstance(mapping, Mapping):
             raise TaskGraphError(
                 f"edge {parent!r} -> {child!r}: mapping must be a dict "
-                f"{{child_label: parent_label}}, got {type(mapping).__name__}")
+                f"{{child_label: parent_label}}, got {type(mapping).__name__}"
+            )
         table = [-1] * self.cardinality(child)
         for c, p in mapping.items():
             ci = self.label_index(child, c)
@@ -148,13 +151,16 @@ class TaskGraph:
             raise TaskGraphError(
                 f"edge {parent!r} -> {child!r}: child label(s) {missing} have no "
                 f"parent label in the mapping; every label of {child!r} must refine "
-                f"one label of {parent!r}")
+                f"one label of {parent!r}"
+            )
         self._edges[(parent, child)] = tuple(table)
         if self._find_cycle() is not None:
             cycle = self._find_cycle()
             del self._edges[(parent, child)]
-            raise TaskGraphError(f"edge {parent!r} -> {child!r} makes a cycle: "
-                                 + " -> ".join(cycle or []))
+            raise TaskGraphError(
+                f"edge {parent!r} -> {child!r} makes a cycle: "
+                + " -> ".join(cycle or [])
+            )
         return self
 
     def remove_edge(self, parent: str, child: str) -> "TaskGraph":
@@ -164,8 +170,13 @@ class TaskGraph:
         return self
 
     @classmethod
-    def from_hierarchy(cls, labels: Iterable[str], sep: str = ":",
-                       coarse: str = "coarse", fine: str = "fine") -> "TaskGraph":
+    def from_hierarchy(
+        cls,
+        labels: Iterable[str],
+        sep: str = ":",
+        coarse: str = "coarse",
+        fine: str = "fine",
+    ) -> "TaskGraph":
         """Two-level graph from ``"COARSE<sep>fine"`` label strings (e.g. TREC).
 
         Examples
@@ -223,8 +234,9 @@ class TaskGraph:
         dict of str to str
         """
         table = self._edge(parent, child)
-        return {self._labels[child][i]: self._labels[parent][p]
-                for i, p in enumerate(table)}
+        return {
+            self._labels[child][i]: self._labels[parent][p] for i, p in enumerate(table)
+        }
 
     def parent_label(self, parent: str, child: str, child_label: LabelRef) -> str:
         table = self._edge(parent, child)
@@ -249,11 +261,13 @@ class TaskGraph:
             if 0 <= label < len(labels):
                 return int(label)
             raise TaskGraphError(
-                f"task {task!r} has labels 0..{len(labels) - 1}; got {label}")
+                f"task {task!r} has labels 0..{len(labels) - 1}; got {label}"
+            )
         if isinstance(label, str) and label in labels:
             return labels.index(label)
         raise TaskGraphError(
-            f"task {task!r} has no label {label!r}; its labels are {list(labels)}")
+            f"task {task!r} has no label {label!r}; its labels are {list(labels)}"
+        )
 
     def topological_order(self) -> list[str]:
         """Tasks with every parent before its children (ties by name)."""
@@ -269,8 +283,9 @@ class TaskGraph:
                     ready.append(c)
                     ready.sort()
         if len(out) != len(self._labels):
-            raise TaskGraphError("the graph has a cycle: "
-                                 + " -> ".join(self._find_cycle() or []))
+            raise TaskGraphError(
+                "the graph has a cycle: " + " -> ".join(self._find_cycle() or [])
+            )
         return out
 
     def components(self) -> list[tuple[str, ...]]:
@@ -289,14 +304,17 @@ class TaskGraph:
         groups: dict[str, list[str]] = {}
         for t in order:
             groups.setdefault(find(t), []).append(t)
-        return sorted((tuple(g) for g in groups.values()), key=lambda g: order.index(g[0]))
+        return sorted(
+            (tuple(g) for g in groups.values()), key=lambda g: order.index(g[0])
+        )
 
     def component_of(self, task: str) -> tuple[str, ...]:
         self._check_task(task)
         return next(c for c in self.components() if task in c)
 
-    def feasible_set(self, tasks: Sequence[str] | None = None
-                     ) -> tuple[tuple[str, ...], np.ndarray]:
+    def feasible_set(
+        self, tasks: Sequence[str] | None = None
+    ) -> tuple[tuple[str, ...], np.ndarray]:
         """Feasible joint states of one connected component.
 
         Returns ``(tasks, states)``: ``states[s, i]`` is the label index of
@@ -317,14 +335,16 @@ class TaskGraph:
                 raise TaskGraphError(
                     f"the graph has {len(comps)} connected components; pass one of "
                     f"them (graph.components()) - joint states never span "
-                    f"unconnected tasks")
+                    f"unconnected tasks"
+                )
             tasks = comps[0]
         tasks = tuple(tasks)
         comp = self.component_of(tasks[0])
         if set(tasks) != set(comp):
             raise TaskGraphError(
                 f"{list(tasks)} is not a connected component; components are "
-                f"{self.components()}")
+                f"{self.components()}"
+            )
         order = [t for t in self.topological_order() if t in comp]
         states = np.array(self._enumerate(order), dtype=np.int64)
         cols = [order.index(t) for t in tasks]
@@ -350,7 +370,8 @@ class TaskGraph:
                         f"component {list(comp)} has no feasible joint label: its "
                         "edges' mappings are impossible together (inconsistent "
                         "two-parent refinement: a child's parents map it to labels "
-                        "that never co-occur)")
+                        "that never co-occur)"
+                    )
                     continue
                 for i, t in enumerate(order):
                     seen = set(states[:, i].tolist())
@@ -359,7 +380,8 @@ class TaskGraph:
                         errs.append(
                             f"labels {dead} of task {t!r} are impossible: its parents "
                             f"{self.parents(t)} map them to labels that exclude each "
-                            "other (inconsistent two-parent refinement)")
+                            "other (inconsistent two-parent refinement)"
+                        )
         return errs
 
     def validate(self) -> "TaskGraph":
@@ -373,8 +395,10 @@ class TaskGraph:
     def to_dict(self) -> dict[str, Any]:
         return {
             "tasks": {t: list(v) for t, v in self._labels.items()},
-            "edges": [{"parent": p, "child": c, "mapping": self.mapping(p, c)}
-                      for p, c in self.edges],
+            "edges": [
+                {"parent": p, "child": c, "mapping": self.mapping(p, c)}
+                for p, c in self.edges
+            ],
         }
 
     @classmethod
@@ -399,8 +423,9 @@ class TaskGraph:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TaskGraph):
             return NotImplemented
-        return (self._labels == other._labels
-                and dict(sorted(self._edges.items())) == dict(sorted(other._edges.items())))
+        return self._labels == other._labels and dict(
+            sorted(self._edges.items())
+        ) == dict(sorted(other._edges.items()))
 
     def __repr__(self) -> str:
         ts = ", ".join(f"{t}({len(v)})" for t, v in self._labels.items())
@@ -411,7 +436,8 @@ class TaskGraph:
     def _check_task(self, name: str) -> None:
         if name not in self._labels:
             raise TaskGraphError(
-                f"unknown task {name!r}; tasks are {list(self._labels)}")
+                f"unknown task {name!r}; tasks are {list(self._labels)}"
+            )
 
     def _edge(self, parent: str, child: str) -> tuple[int, ...]:
         if (parent, child) not in self._edges:
@@ -430,7 +456,7 @@ class TaskGraph:
             stack.append(t)
             for c in adj[t]:
                 if color[c] == 1:
-                    return stack[stack.index(c):] + [c]
+                    return stack[stack.index(c) :] + [c]
                 if color[c] == 0 and (cyc := visit(c)) is not None:
                     return cyc
             stack.pop()
@@ -453,11 +479,15 @@ class TaskGraph:
             out = []
             pvals = [partial[pos[p]] for p in ps]
             for ci in range(len(self._labels[t])):
-                if all(v != NOT_APPLICABLE and self._edges[(p, t)][ci] == v
-                       for p, v in zip(ps, pvals)):
+                if all(
+                    v != NOT_APPLICABLE and self._edges[(p, t)][ci] == v
+                    for p, v in zip(ps, pvals)
+                ):
                     out.append(ci)
-            refined = [v != NOT_APPLICABLE and v in self._edges[(p, t)]
-                       for p, v in zip(ps, pvals)]
+            refined = [
+                v != NOT_APPLICABLE and v in self._edges[(p, t)]
+                for p, v in zip(ps, pvals)
+            ]
             if not any(refined):  # no parent label is refined: the child is N/A
                 out.append(NOT_APPLICABLE)
             return out

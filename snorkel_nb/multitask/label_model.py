@@ -36,8 +36,13 @@ def _vote_sets(states: np.ndarray, col: int, k: int) -> np.ndarray:
     return states[None, :, col] == np.arange(k)[:, None]
 
 
-def joint_prior(states: np.ndarray, tasks: Sequence[str], graph: TaskGraph,
-                marginals: Mapping[str, np.ndarray], n_iter: int = 200) -> np.ndarray:
+def joint_prior(
+    states: np.ndarray,
+    tasks: Sequence[str],
+    graph: TaskGraph,
+    marginals: Mapping[str, np.ndarray],
+    n_iter: int = 200,
+) -> np.ndarray:
     """[J] prior over joint states matching the given per-task marginals (IPF).
 
     A task's marginal over its labels may sum to < 1; the rest is its N/A mass.
@@ -63,8 +68,9 @@ def _columns(mats: Sequence[np.ndarray]) -> list[np.ndarray]:
     return [M[:, j] for M in mats for j in range(M.shape[1])]
 
 
-def _compress(L: np.ndarray | Sequence[np.ndarray], alphabets: Sequence[np.ndarray]
-              ) -> np.ndarray:
+def _compress(
+    L: np.ndarray | Sequence[np.ndarray], alphabets: Sequence[np.ndarray]
+) -> np.ndarray:
     """Votes -> positions in each LF's alphabet; votes outside it abstain (an
     LF's table has no entry for a label it never voted while fitting).
 
@@ -73,8 +79,11 @@ def _compress(L: np.ndarray | Sequence[np.ndarray], alphabets: Sequence[np.ndarr
     """
     cols = _columns([L] if isinstance(L, np.ndarray) else list(L))
     n = len(cols[0]) if cols else 0
-    out = np.full((n, len(cols)), -1, dtype=np.int8 if max(map(len, alphabets)) < 127
-                  else np.int32)
+    out = np.full(
+        (n, len(cols)),
+        -1,
+        dtype=np.int8 if max(map(len, alphabets)) < 127 else np.int32,
+    )
     for j, (col, a) in enumerate(zip(cols, alphabets)):
         on = col >= 0
         if len(a) == 1:  # one-label rule: no position search needed
@@ -89,8 +98,9 @@ def _compress(L: np.ndarray | Sequence[np.ndarray], alphabets: Sequence[np.ndarr
     return out
 
 
-def default_settings(n_rows: int, n_states: int, one_label_share: float = 1.0
-                     ) -> dict[str, float]:
+def default_settings(
+    n_rows: int, n_states: int, one_label_share: float = 1.0
+) -> dict[str, float]:
     """Gold-free LabelModel settings for a multi-task component (no dev tuning).
 
     ``one_label_share``: the share of the component's LFs that only ever cast
@@ -123,8 +133,10 @@ def default_settings(n_rows: int, n_states: int, one_label_share: float = 1.0
         raise ValueError(f"n_rows and n_states must be >= 1; got {n_rows}, {n_states}")
     if not 0.0 <= one_label_share <= 1.0:
         raise ValueError(f"one_label_share must be in [0, 1]; got {one_label_share}")
-    return {"em_steps": 0,
-            "prior_strength": round(max(1.0, one_label_share * n_rows / n_states), 2)}
+    return {
+        "em_steps": 0,
+        "prior_strength": round(max(1.0, one_label_share * n_rows / n_states), 2),
+    }
 
 
 class MultiTaskLabelModel:
@@ -169,52 +181,66 @@ class MultiTaskLabelModel:
         self.alphabets_: list[list[np.ndarray]] = []
 
     # -- input checks ----------------------------------------------------------
-    def _check_L(self, L_dict: Mapping[str, Any], fitting: bool = False
-                 ) -> dict[str, np.ndarray]:
+    def _check_L(
+        self, L_dict: Mapping[str, Any], fitting: bool = False
+    ) -> dict[str, np.ndarray]:
         if not isinstance(L_dict, Mapping):
-            raise TypeError(f"L_dict must be a {{task: L_t}} dict, got "
-                            f"{type(L_dict).__name__}")
+            raise TypeError(
+                f"L_dict must be a {{task: L_t}} dict, got {type(L_dict).__name__}"
+            )
         missing = [t for t in self.graph.tasks if t not in L_dict]
         if missing:
-            raise ValueError(f"L_dict is missing task(s) {missing}; give every task "
-                             "a matrix (an [n, 0] one if no LF votes on it)")
+            raise ValueError(
+                f"L_dict is missing task(s) {missing}; give every task "
+                "a matrix (an [n, 0] one if no LF votes on it)"
+            )
         extra = [t for t in L_dict if t not in self.graph.tasks]
         if extra:
-            raise ValueError(f"L_dict has unknown task(s) {extra}; tasks are "
-                             f"{self.graph.tasks}")
+            raise ValueError(
+                f"L_dict has unknown task(s) {extra}; tasks are {self.graph.tasks}"
+            )
         out, rows = {}, {}
         for t in self.graph.tasks:
             L = np.asarray(L_dict[t])
             if L.ndim != 2:
-                raise ValueError(f"L_dict[{t!r}] must be a 2-D [n, m] matrix; got "
-                                 f"shape {L.shape}")
+                raise ValueError(
+                    f"L_dict[{t!r}] must be a 2-D [n, m] matrix; got shape {L.shape}"
+                )
             if L.size and not np.issubdtype(L.dtype, np.integer):
                 if np.isnan(L.astype(float)).any():
                     raise ValueError(f"L_dict[{t!r}] contains NaN")
                 if (L != np.round(L)).any():
                     raise ValueError(f"L_dict[{t!r}] must hold integer labels")
-            L = L.astype(np.int8 if self.graph.cardinality(t) < 127 else np.int32,
-                         copy=False)
+            L = L.astype(
+                np.int8 if self.graph.cardinality(t) < 127 else np.int32, copy=False
+            )
             k = self.graph.cardinality(t)
             if L.size and (L.min() < -1 or L.max() >= k):
                 j = int(np.nonzero((L < -1).any(0) | (L >= k).any(0))[0][0])
-                raise ValueError(f"L_dict[{t!r}] column {j} votes outside -1..{k - 1} "
-                                 f"(task {t!r} has labels {list(self.graph.labels(t))})")
+                raise ValueError(
+                    f"L_dict[{t!r}] column {j} votes outside -1..{k - 1} "
+                    f"(task {t!r} has labels {list(self.graph.labels(t))})"
+                )
             out[t], rows[t] = L, L.shape[0]
         if len(set(rows.values())) > 1:
             raise ValueError(f"the task matrices have different row counts {rows}")
         if self.columns_ is not None and not fitting:
             cols = {t: L.shape[1] for t, L in out.items()}
             if cols != self.columns_:
-                raise ValueError(f"LF columns per task {cols} differ from those the "
-                                 f"model was fitted with {self.columns_}")
+                raise ValueError(
+                    f"LF columns per task {cols} differ from those the "
+                    f"model was fitted with {self.columns_}"
+                )
         return out
 
     # -- fitting -------------------------------------------------------------------
-    def fit(self, L_dict: Mapping[str, Any],
-            class_balance: Mapping[str, Any] | None = None,
-            Y_dev: Mapping[str, Any] | None = None,
-            progress_bar: bool = False) -> "MultiTaskLabelModel":
+    def fit(
+        self,
+        L_dict: Mapping[str, Any],
+        class_balance: Mapping[str, Any] | None = None,
+        Y_dev: Mapping[str, Any] | None = None,
+        progress_bar: bool = False,
+    ) -> "MultiTaskLabelModel":
         """Learn every LF's conditionals over its component's joint set, no gold.
 
         ``class_balance``: optional ``{task: [k_t] prior}``; ``Y_dev``: optional
@@ -227,8 +253,10 @@ class MultiTaskLabelModel:
         for comp in tqdm(self.components, disable=not progress_bar, desc="components"):
             tasks, states = self.graph.feasible_set(comp)
             if sum(L[t].shape[1] for t in tasks) == 0:
-                raise ValueError(f"no LF votes on task(s) {list(tasks)}; a label model "
-                                 "needs at least one LF per connected component")
+                raise ValueError(
+                    f"no LF votes on task(s) {list(tasks)}; a label model "
+                    "needs at least one LF per connected component"
+                )
             cb = self._component_balance(tasks, states, class_balance, Y_dev)
             kw = dict(self.label_model_kwargs)
             if len(tasks) == 1:
@@ -241,17 +269,26 @@ class MultiTaskLabelModel:
                 # not all 50: the engine's cost grows with the alphabets).
                 owner = [i for i, t in enumerate(tasks) for _ in range(L[t].shape[1])]
                 alphabets = [np.unique(c[c >= 0]) for c in cols]
-                share = float(np.mean([len(a) == 1 for a in alphabets if len(a)] or [0]))
+                share = float(
+                    np.mean([len(a) == 1 for a in alphabets if len(a)] or [0])
+                )
                 alphabets = [a if len(a) else np.array([0]) for a in alphabets]
-                vs = [_vote_sets(states, owner[j], self.graph.cardinality(
-                    tasks[owner[j]]))[a] for j, a in enumerate(alphabets)]
+                vs = [
+                    _vote_sets(
+                        states, owner[j], self.graph.cardinality(tasks[owner[j]])
+                    )[a]
+                    for j, a in enumerate(alphabets)
+                ]
                 del cols
                 auto = default_settings(L[tasks[0]].shape[0], len(states), share)
                 for key, v in auto.items():
                     kw.setdefault(key, v)
                 lm = LabelModel(cardinality=len(states), **kw)
-                lm.fit(_compress([L[t] for t in tasks], alphabets), class_balance=cb,
-                       vote_sets=vs)
+                lm.fit(
+                    _compress([L[t] for t in tasks], alphabets),
+                    class_balance=cb,
+                    vote_sets=vs,
+                )
                 self.alphabets_.append(alphabets)
             models.append(lm)
         self.models_ = models
@@ -268,12 +305,16 @@ class MultiTaskLabelModel:
         for comp in self.components:
             tasks, _ = self.graph.feasible_set(comp)
             if len(tasks) > 1:
-                out.append([np.unique(c[c >= 0]) for c in _columns([L[t] for t in tasks])])
+                out.append(
+                    [np.unique(c[c >= 0]) for c in _columns([L[t] for t in tasks])]
+                )
         return out
 
-    def stats(self, L_dict: Mapping[str, Any],
-              alphabets: Sequence[Sequence[np.ndarray]] | None = None
-              ) -> list[LabelStats]:
+    def stats(
+        self,
+        L_dict: Mapping[str, Any],
+        alphabets: Sequence[Sequence[np.ndarray]] | None = None,
+    ) -> list[LabelStats]:
         """Summable statistics, one :class:`LabelStats` per connected component.
 
         Statistics of row chunks add up (``s1[i] + s2[i]``) to those of the
@@ -288,27 +329,35 @@ class MultiTaskLabelModel:
         for comp in self.components:
             tasks, _ = self.graph.feasible_set(comp)
             if len(tasks) == 1:
-                out.append(LabelStats.from_matrix(L[tasks[0]],
-                                                  self.graph.cardinality(tasks[0])))
+                out.append(
+                    LabelStats.from_matrix(
+                        L[tasks[0]], self.graph.cardinality(tasks[0])
+                    )
+                )
                 continue
             alpha = [a if len(a) else np.array([0]) for a in next(multi)]
             Lc = _compress([L[t] for t in tasks], alpha)
             out.append(LabelStats.from_matrix(Lc, max(map(len, alpha)), validate=False))
         return out
 
-    def fit_stats(self, stats: Sequence[LabelStats],
-                  alphabets: Sequence[Sequence[np.ndarray]],
-                  columns: Mapping[str, int],
-                  class_balance: Mapping[str, Any] | None = None,
-                  Y_dev: Mapping[str, Any] | None = None) -> "MultiTaskLabelModel":
+    def fit_stats(
+        self,
+        stats: Sequence[LabelStats],
+        alphabets: Sequence[Sequence[np.ndarray]],
+        columns: Mapping[str, int],
+        class_balance: Mapping[str, Any] | None = None,
+        Y_dev: Mapping[str, Any] | None = None,
+    ) -> "MultiTaskLabelModel":
         """``fit`` from per-component statistics (see :meth:`stats`), e.g.
         summed over row chunks or partitions; the ``alphabets`` they were
         coded with and ``columns``, ``{task: number of LFs}``. Same fit as ``fit`` on the stacked rows (small n; a
         one-task component over 50k rows is fitted on its full patterns
         here, on a row sample's in ``fit``)."""
         if len(stats) != len(self.components):
-            raise ValueError(f"stats has {len(stats)} entries for "
-                             f"{len(self.components)} connected components.")
+            raise ValueError(
+                f"stats has {len(stats)} entries for "
+                f"{len(self.components)} connected components."
+            )
         missing = [t for t in self.graph.tasks if t not in columns]
         if missing:
             raise ValueError(f"columns is missing task(s) {missing}.")
@@ -316,45 +365,59 @@ class MultiTaskLabelModel:
         for comp, st in zip(self.components, stats):
             tasks, states = self.graph.feasible_set(comp)
             if not isinstance(st, LabelStats):
-                raise TypeError(f"stats entries must be LabelStats; got "
-                                f"{type(st).__name__}")
+                raise TypeError(
+                    f"stats entries must be LabelStats; got {type(st).__name__}"
+                )
             cb = self._component_balance(tasks, states, class_balance, Y_dev)
             kw = dict(self.label_model_kwargs)
             if len(tasks) == 1:
                 lm = LabelModel(cardinality=len(states), **kw).fit_stats(
-                    st, class_balance=cb)
+                    st, class_balance=cb
+                )
             else:
                 raw = list(next(multi))
                 owner = [i for i, t in enumerate(tasks) for _ in range(int(columns[t]))]
                 if not len(raw) == len(owner) == st.m:
                     raise ValueError(
                         f"component {list(tasks)}: {len(raw)} alphabets and "
-                        f"{len(owner)} columns for {st.m} LF columns in its stats.")
+                        f"{len(owner)} columns for {st.m} LF columns in its stats."
+                    )
                 share = float(np.mean([len(a) == 1 for a in raw if len(a)] or [0]))
                 alpha = [a if len(a) else np.array([0]) for a in raw]
-                vs = [_vote_sets(states, owner[j], self.graph.cardinality(
-                    tasks[owner[j]]))[a] for j, a in enumerate(alpha)]
+                vs = [
+                    _vote_sets(
+                        states, owner[j], self.graph.cardinality(tasks[owner[j]])
+                    )[a]
+                    for j, a in enumerate(alpha)
+                ]
                 for key, v in default_settings(st.n, len(states), share).items():
                     kw.setdefault(key, v)
                 lm = LabelModel(cardinality=len(states), **kw).fit_stats(
-                    st, class_balance=cb, vote_sets=vs)
+                    st, class_balance=cb, vote_sets=vs
+                )
                 kept.append(alpha)
             models.append(lm)
         self.models_, self.alphabets_ = models, kept
         self.columns_ = {t: int(columns[t]) for t in self.graph.tasks}
         return self
 
-    def _component_balance(self, tasks: Sequence[str], states: np.ndarray,
-                           class_balance: Mapping[str, Any] | None,
-                           Y_dev: Mapping[str, Any] | None) -> np.ndarray | None:
+    def _component_balance(
+        self,
+        tasks: Sequence[str],
+        states: np.ndarray,
+        class_balance: Mapping[str, Any] | None,
+        Y_dev: Mapping[str, Any] | None,
+    ) -> np.ndarray | None:
         marg: dict[str, np.ndarray] = {}
         for t in tasks:
             k = self.graph.cardinality(t)
             if class_balance is not None and t in class_balance:
                 cb = np.asarray(class_balance[t], dtype=float)
                 if cb.shape != (k,) or (cb < 0).any() or cb.sum() > 1 + 1e-6:
-                    raise ValueError(f"class_balance[{t!r}] must be [{k}] probabilities"
-                                     f" (summing to <= 1); got {cb}")
+                    raise ValueError(
+                        f"class_balance[{t!r}] must be [{k}] probabilities"
+                        f" (summing to <= 1); got {cb}"
+                    )
                 marg[t] = cb
             elif Y_dev is not None and t in Y_dev:
                 y = np.asarray(Y_dev[t]).reshape(-1)
@@ -374,8 +437,9 @@ class MultiTaskLabelModel:
             raise ValueError("MultiTaskLabelModel is not fitted; call fit first")
         return self.models_
 
-    def predict_proba_joint(self, L_dict: Mapping[str, Any]
-                            ) -> list[tuple[tuple[str, ...], np.ndarray, np.ndarray]]:
+    def predict_proba_joint(
+        self, L_dict: Mapping[str, Any]
+    ) -> list[tuple[tuple[str, ...], np.ndarray, np.ndarray]]:
         """Per component ``(tasks, states [J, t], probs [n, J])``."""
         models = self._fitted()
         L = self._check_L(L_dict)
@@ -407,8 +471,7 @@ class MultiTaskLabelModel:
             if len(tasks) == 1:
                 Lc = L[tasks[0]].astype(np.int64)
             else:
-                Lc = _compress([L[t] for t in tasks], next(multi)
-                               ).astype(np.int64)
+                Lc = _compress([L[t] for t in tasks], next(multi)).astype(np.int64)
             logT = np.log(np.clip(lm.get_conditional_probs(), 1e-300, None))
             lj = np.tile(np.log(lm.class_balance_), (n, 1))
             for j in range(Lc.shape[1]):
@@ -436,8 +499,12 @@ class MultiTaskLabelModel:
                 out[t] = best[:, i]
         return {t: out[t] for t in self.graph.tasks}
 
-    def score(self, L_dict: Mapping[str, Any], Y: Mapping[str, Any],
-              metrics: Sequence[str] = ("accuracy",)) -> dict[str, dict[str, float]]:
+    def score(
+        self,
+        L_dict: Mapping[str, Any],
+        Y: Mapping[str, Any],
+        metrics: Sequence[str] = ("accuracy",),
+    ) -> dict[str, dict[str, float]]:
         """``{task: {metric: value}}`` for the tasks in ``Y`` (gold -1 rows skipped)."""
         from snorkel_nb.classification.scorer import Scorer
 
@@ -465,7 +532,7 @@ class MultiTaskLabelModel:
             w = lm.get_weights()
             s = 0
             for t in tasks:
-                out[t].append(w[s:s + self.columns_[t]])
+                out[t].append(w[s : s + self.columns_[t]])
                 s += self.columns_[t]
         return {t: np.concatenate(v) for t, v in out.items()}
 
@@ -476,21 +543,30 @@ class MultiTaskLabelModel:
         path = Path(path)
         for i, lm in enumerate(models):
             lm.save(path.with_name(f"{path.name}.component{i}"))
-        save_artifact(path, KIND, {"graph": self.graph.to_dict(),
-                                   "label_model_kwargs": self.label_model_kwargs,
-                                   "columns": self.columns_,
-                                   "alphabets": [[a.tolist() for a in comp]
-                                                 for comp in self.alphabets_],
-                                   "n_components": len(models)})
+        save_artifact(
+            path,
+            KIND,
+            {
+                "graph": self.graph.to_dict(),
+                "label_model_kwargs": self.label_model_kwargs,
+                "columns": self.columns_,
+                "alphabets": [[a.tolist() for a in comp] for comp in self.alphabets_],
+                "n_components": len(models),
+            },
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "MultiTaskLabelModel":
         config, _, _ = load_artifact(path, kind=KIND)
         path = Path(path)
         m = cls(TaskGraph.from_dict(config["graph"]), **config["label_model_kwargs"])
-        m.models_ = [LabelModel.load(path.with_name(f"{path.name}.component{i}"))
-                     for i in range(config["n_components"])]
+        m.models_ = [
+            LabelModel.load(path.with_name(f"{path.name}.component{i}"))
+            for i in range(config["n_components"])
+        ]
         m.columns_ = dict(config["columns"])
-        m.alphabets_ = [[np.asarray(a, dtype=np.int64) for a in comp]
-                        for comp in config["alphabets"]]
+        m.alphabets_ = [
+            [np.asarray(a, dtype=np.int64) for a in comp]
+            for comp in config["alphabets"]
+        ]
         return m

@@ -49,9 +49,12 @@ class MultiTaskLF:
     ('when', ('coarse',))
     """
 
-    def __init__(self, lf: LabelingFunction | Callable[[Any], Any],
-                 task: str | Sequence[str] | None = None, name: str | None = None
-                 ) -> None:
+    def __init__(
+        self,
+        lf: LabelingFunction | Callable[[Any], Any],
+        task: str | Sequence[str] | None = None,
+        name: str | None = None,
+    ) -> None:
         if not isinstance(lf, LabelingFunction):
             if not callable(lf):
                 raise TypeError(f"expected a LabelingFunction or callable, got {lf!r}")
@@ -69,8 +72,9 @@ class MultiTaskLF:
         return f"MultiTaskLF({self.name}, tasks={self.tasks})"
 
 
-def multitask_lf(task: str | Sequence[str] | None = None, name: str | None = None,
-                 **kwargs: Any) -> Callable[[Callable[..., Any]], MultiTaskLF]:
+def multitask_lf(
+    task: str | Sequence[str] | None = None, name: str | None = None, **kwargs: Any
+) -> Callable[[Callable[..., Any]], MultiTaskLF]:
     """Decorator: ``@multitask_lf(task="fine")`` or ``@multitask_lf()`` for LFs
     that return label names or ``{task: label}`` dicts.
 
@@ -82,8 +86,10 @@ def multitask_lf(task: str | Sequence[str] | None = None, name: str | None = Non
     >>> lf_who.tasks is None
     True
     """
+
     def wrap(f: Callable[..., Any]) -> MultiTaskLF:
         return MultiTaskLF(LabelingFunction(name or f.__name__, f, **kwargs), task)
+
     return wrap
 
 
@@ -96,14 +102,16 @@ class _Packed:
             if t not in graph.tasks:
                 raise TaskGraphError(
                     f"LF {mlf.name!r} declares unknown task {t!r}; tasks are "
-                    f"{graph.tasks}")
+                    f"{graph.tasks}"
+                )
         self.mlf, self.graph, self.tasks = mlf, graph, tasks
         self.radix = [graph.cardinality(t) + 1 for t in tasks]
         self.place = np.cumprod([1] + self.radix[:-1]).tolist()
         if int(np.prod(self.radix, dtype=float)) >= _BAD:
             raise TaskGraphError(
                 f"LF {mlf.name!r} may vote on {len(tasks)} tasks, too many to pack; "
-                "declare the task(s) it votes on with task=")
+                "declare the task(s) it votes on with task="
+            )
         self.bad: dict[str, str] = {}
         # label name -> (position, index), for names unique among the LF's tasks
         self.by_name: dict[str, tuple[int, int]] = {}
@@ -121,8 +129,11 @@ class _Packed:
     def direct(self) -> bool:
         """A one-task builder LF: its int batch output needs no packing, and
         passing it unchanged keeps the applier's regex grouping."""
-        return (len(self.tasks) == 1 and self.mlf.tasks is not None
-                and self.mlf.lf.batch is not None)
+        return (
+            len(self.tasks) == 1
+            and self.mlf.tasks is not None
+            and self.mlf.lf.batch is not None
+        )
 
     def _vote(self, pos: int, v: Any, out: list[int]) -> None:
         t = self.tasks[pos]
@@ -142,8 +153,10 @@ class _Packed:
                 for t, lab in v.items():
                     if t not in self.tasks:
                         self.bad.setdefault(
-                            self.mlf.name, f"voted on task {t!r}, not one of its "
-                            f"tasks {list(self.tasks)}")
+                            self.mlf.name,
+                            f"voted on task {t!r}, not one of its "
+                            f"tasks {list(self.tasks)}",
+                        )
                         return _BAD
                     self._vote(self.tasks.index(t), lab, votes)
             elif isinstance(v, str):
@@ -151,9 +164,12 @@ class _Packed:
                     pos, idx = self.by_name[v]
                     votes[pos] = idx
                 else:
-                    why = ("is a label of several of its tasks; return a "
-                           "{task: label} dict" if v in self.clash else
-                           f"is no label of its tasks {list(self.tasks)}")
+                    why = (
+                        "is a label of several of its tasks; return a "
+                        "{task: label} dict"
+                        if v in self.clash
+                        else f"is no label of its tasks {list(self.tasks)}"
+                    )
                     self.bad.setdefault(self.mlf.name, f"returned {v!r}, which {why}")
                     return _BAD
             elif v is None or (isinstance(v, (int, np.integer)) and v == -1):
@@ -162,8 +178,10 @@ class _Packed:
                 self._vote(0, v, votes)
             else:
                 self.bad.setdefault(
-                    self.mlf.name, f"returned {v!r}; an LF with several tasks must "
-                    "return a label name or a {task: label} dict")
+                    self.mlf.name,
+                    f"returned {v!r}; an LF with several tasks must "
+                    "return a label name or a {task: label} dict",
+                )
                 return _BAD
         except _BadVote:
             return _BAD
@@ -171,8 +189,9 @@ class _Packed:
 
     def decode(self, col: np.ndarray) -> list[np.ndarray]:
         c = col.astype(np.int64) + 1
-        return [((c // p) % r - 1).astype(np.int32)
-                for p, r in zip(self.place, self.radix)]
+        return [
+            ((c // p) % r - 1).astype(np.int32) for p, r in zip(self.place, self.radix)
+        ]
 
     def as_lf(self) -> LabelingFunction:
         """The LabelingFunction handed to PandasLFApplier."""
@@ -192,11 +211,14 @@ class _Packed:
 
             def batch(df: pd.DataFrame) -> np.ndarray:
                 _ = fp
-                return np.array([encode(v) for v in np.asarray(inner(df), dtype=object)
-                                 ], dtype=np.int64)
+                return np.array(
+                    [encode(v) for v in np.asarray(inner(df), dtype=object)],
+                    dtype=np.int64,
+                )
 
-        return LabelingFunction(lf.name, packed, pre=lf.pre, batch=batch,
-                                description=lf.description)
+        return LabelingFunction(
+            lf.name, packed, pre=lf.pre, batch=batch, description=lf.description
+        )
 
 
 class _BadVote(Exception):
@@ -234,8 +256,12 @@ class MultiTaskLFApplier:
     ([[0, -1], [-1, -1]], [[-1], [2]])
     """
 
-    def __init__(self, lfs: Sequence[MultiTaskLF | LabelingFunction],
-                 graph: TaskGraph, fail_fast: bool = False) -> None:
+    def __init__(
+        self,
+        lfs: Sequence[MultiTaskLF | LabelingFunction],
+        graph: TaskGraph,
+        fail_fast: bool = False,
+    ) -> None:
         if not isinstance(graph, TaskGraph):
             raise TypeError(f"graph must be a TaskGraph, got {type(graph).__name__}")
         graph.validate()
@@ -251,8 +277,9 @@ class MultiTaskLFApplier:
         if not mlfs:
             raise ValueError("no labeling functions to apply")
         self._packed = [_Packed(m, graph) for m in mlfs]
-        self._applier = PandasLFApplier([p.as_lf() for p in self._packed],
-                                        fail_fast=fail_fast)
+        self._applier = PandasLFApplier(
+            [p.as_lf() for p in self._packed], fail_fast=fail_fast
+        )
         self.columns: dict[str, list[str]] = {t: [] for t in graph.tasks}
         for p in self._packed:
             for t in p.tasks:
@@ -263,8 +290,9 @@ class MultiTaskLFApplier:
         """LF exceptions of the last apply (see ``PandasLFApplier.errors``)."""
         return self._applier.errors
 
-    def apply(self, df: pd.DataFrame, progress_bar: bool = True,
-              implied: bool = False) -> dict[str, np.ndarray]:
+    def apply(
+        self, df: pd.DataFrame, progress_bar: bool = True, implied: bool = False
+    ) -> dict[str, np.ndarray]:
         """Label ``df``: ``{task: [n, m_t] int matrix}``, -1 = abstain.
 
         ``implied=True`` also writes, for each vote on a child task, the parent
@@ -283,21 +311,29 @@ class MultiTaskLFApplier:
                     raise ValueError(
                         f"LF {p.mlf.name!r} voted {int(col.max())} on task "
                         f"{p.tasks[0]!r}, which has labels 0..{k - 1} "
-                        f"({list(self.graph.labels(p.tasks[0]))})")
+                        f"({list(self.graph.labels(p.tasks[0]))})"
+                    )
                 cols = [col.astype(np.int32)]
             else:
                 if p.bad or (col == _BAD).any():
-                    raise ValueError(f"LF {p.mlf.name!r} "
-                                     + p.bad.get(p.mlf.name, "returned a bad vote"))
+                    raise ValueError(
+                        f"LF {p.mlf.name!r} "
+                        + p.bad.get(p.mlf.name, "returned a bad vote")
+                    )
                 cols = p.decode(col)
             if implied:
                 cols = self._imply(p, cols)
             for t, c in zip(p.tasks, cols):
                 out[t].append(c)
         dtype = np.int8 if max(self.graph.cardinalities().values()) < 127 else np.int32
-        return {t: (np.stack(cs, axis=1).astype(dtype) if cs
-                    else np.empty((len(df), 0), dtype=dtype))
-                for t, cs in out.items()}
+        return {
+            t: (
+                np.stack(cs, axis=1).astype(dtype)
+                if cs
+                else np.empty((len(df), 0), dtype=dtype)
+            )
+            for t, cs in out.items()
+        }
 
     def _imply(self, p: _Packed, cols: list[np.ndarray]) -> list[np.ndarray]:
         cols = [c.copy() for c in cols]
@@ -308,8 +344,12 @@ class MultiTaskLFApplier:
             for par in self.graph.parents(t):
                 if par not in p.tasks:
                     continue
-                table = np.array([self.graph.label_index(par, lab) for lab in
-                                  self.graph.mapping(par, t).values()])
+                table = np.array(
+                    [
+                        self.graph.label_index(par, lab)
+                        for lab in self.graph.mapping(par, t).values()
+                    ]
+                )
                 pc = cols[p.tasks.index(par)]
                 fill = (pc == -1) & (child >= 0)
                 pc[fill] = table[child[fill]]

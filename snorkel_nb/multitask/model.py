@@ -42,8 +42,9 @@ from snorkel_nb.multitask.text import TfidfIds
 KIND = "snorkel_nb.multitask.MultitaskModel"
 
 
-def soft_or_hard_cross_entropy(logits: torch.Tensor, target: torch.Tensor
-                               ) -> torch.Tensor:
+def soft_or_hard_cross_entropy(
+    logits: torch.Tensor, target: torch.Tensor
+) -> torch.Tensor:
     """Soft cross-entropy for [n, k] probabilities, plain one for int labels."""
     if target.dim() == 1:
         return F.cross_entropy(logits, target.long())
@@ -70,8 +71,9 @@ class MLPTrunk(nn.Module):
 class TextTrunk(nn.Module):
     """TF-IDF-weighted bag of embeddings (= TF-IDF @ W) -> MLP."""
 
-    def __init__(self, vocab_size: int, emb_dim: int, hidden: Sequence[int],
-                 dropout: float) -> None:
+    def __init__(
+        self, vocab_size: int, emb_dim: int, hidden: Sequence[int], dropout: float
+    ) -> None:
         super().__init__()
         self.bag = nn.EmbeddingBag(vocab_size, emb_dim, mode="sum", padding_idx=0)
         self.mlp = MLPTrunk(emb_dim, hidden, dropout)
@@ -129,24 +131,45 @@ class MultitaskModel:
     True
     """
 
-    def __init__(self, graph: TaskGraph, trunk: str = "mlp",
-                 hidden: Sequence[int] = (128,), emb_dim: int = 128,
-                 dropout: float = 0.1, parent_wiring: bool = True,
-                 n_epochs: int = 20, lr: float = 1e-3, l2: float = 0.0,
-                 batch_size: int = 64, patience: int = 5, seed: int = 0,
-                 device: str | int = "cpu", progress_bar: bool = True,
-                 tfidf: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        graph: TaskGraph,
+        trunk: str = "mlp",
+        hidden: Sequence[int] = (128,),
+        emb_dim: int = 128,
+        dropout: float = 0.1,
+        parent_wiring: bool = True,
+        n_epochs: int = 20,
+        lr: float = 1e-3,
+        l2: float = 0.0,
+        batch_size: int = 64,
+        patience: int = 5,
+        seed: int = 0,
+        device: str | int = "cpu",
+        progress_bar: bool = True,
+        tfidf: Mapping[str, Any] | None = None,
+    ) -> None:
         if not isinstance(graph, TaskGraph):
             raise TypeError(f"graph must be a TaskGraph, got {type(graph).__name__}")
         graph.validate()
         if trunk not in ("mlp", "text"):
             raise ValueError(f"trunk must be 'mlp' or 'text'; got {trunk!r}")
         self.graph = graph
-        self.params = dict(trunk=trunk, hidden=list(hidden), emb_dim=emb_dim,
-                           dropout=dropout, parent_wiring=parent_wiring,
-                           n_epochs=n_epochs, lr=lr, l2=l2, batch_size=batch_size,
-                           patience=patience, seed=seed, progress_bar=progress_bar,
-                           tfidf=dict(tfidf or {}))
+        self.params = dict(
+            trunk=trunk,
+            hidden=list(hidden),
+            emb_dim=emb_dim,
+            dropout=dropout,
+            parent_wiring=parent_wiring,
+            n_epochs=n_epochs,
+            lr=lr,
+            l2=l2,
+            batch_size=batch_size,
+            patience=patience,
+            seed=seed,
+            progress_bar=progress_bar,
+            tfidf=dict(tfidf or {}),
+        )
         self.device = device
         self.network: MultitaskClassifier | None = None
         self.featurizer: TfidfIds | None = None
@@ -158,8 +181,9 @@ class MultitaskModel:
         p, g = self.params, self.graph
         if p["trunk"] == "text":
             assert self.featurizer is not None
-            trunk: nn.Module = TextTrunk(self.featurizer.vocab_size, p["emb_dim"],
-                                         p["hidden"], p["dropout"])
+            trunk: nn.Module = TextTrunk(
+                self.featurizer.vocab_size, p["emb_dim"], p["hidden"], p["dropout"]
+            )
             trunk_op = Operation("trunk", [("_input_", "ids"), ("_input_", "w")])
         else:
             assert self.in_dim is not None
@@ -172,9 +196,12 @@ class MultitaskModel:
         for t in order:
             parents = g.parents(t) if p["parent_wiring"] else []
             if parents:
-                heads[t] = ChildHead(d, [g.cardinality(q) for q in parents],
-                                     g.cardinality(t))
-                ops[t] = Operation(f"{t}_head", ["trunk"] + [f"{q}_head" for q in parents])
+                heads[t] = ChildHead(
+                    d, [g.cardinality(q) for q in parents], g.cardinality(t)
+                )
+                ops[t] = Operation(
+                    f"{t}_head", ["trunk"] + [f"{q}_head" for q in parents]
+                )
             else:
                 heads[t] = nn.Linear(d, g.cardinality(t))
                 ops[t] = Operation(f"{t}_head", ["trunk"])
@@ -182,12 +209,21 @@ class MultitaskModel:
         for t in order:
             need = self._ancestors(t) if p["parent_wiring"] else set()
             seq = [trunk_op] + [ops[a] for a in order if a in need] + [ops[t]]
-            pool = nn.ModuleDict({"trunk": trunk,
-                                  **{f"{a}_head": heads[a] for a in need | {t}}})
-            tasks.append(Task(t, pool, seq, scorer=Scorer(metrics=["accuracy"]),
-                              loss_func=soft_or_hard_cross_entropy))
-        return MultitaskClassifier(tasks, name="MultitaskModel", device=self.device,
-                                   dataparallel=False)
+            pool = nn.ModuleDict(
+                {"trunk": trunk, **{f"{a}_head": heads[a] for a in need | {t}}}
+            )
+            tasks.append(
+                Task(
+                    t,
+                    pool,
+                    seq,
+                    scorer=Scorer(metrics=["accuracy"]),
+                    loss_func=soft_or_hard_cross_entropy,
+                )
+            )
+        return MultitaskClassifier(
+            tasks, name="MultitaskModel", device=self.device, dataparallel=False
+        )
 
     def _ancestors(self, t: str) -> set[str]:
         out: set[str] = set()
@@ -219,27 +255,32 @@ class MultitaskModel:
         if fit:
             self.in_dim = X.shape[1]
         elif X.shape[1] != self.in_dim:
-            raise ValueError(f"X has {X.shape[1]} features; the model was fitted on "
-                             f"{self.in_dim}")
+            raise ValueError(
+                f"X has {X.shape[1]} features; the model was fitted on {self.in_dim}"
+            )
         return {"X": torch.from_numpy(X)}
 
-    def _targets(self, Y: Mapping[str, Any], n: int, soft: bool
-                 ) -> dict[str, torch.Tensor]:
+    def _targets(
+        self, Y: Mapping[str, Any], n: int, soft: bool
+    ) -> dict[str, torch.Tensor]:
         if not isinstance(Y, Mapping) or not Y:
             raise ValueError("Y must be a non-empty {task: labels} dict")
         out = {}
         for t, y in Y.items():
             if t not in self.graph.tasks:
-                raise ValueError(f"Y names unknown task {t!r}; tasks are "
-                                 f"{self.graph.tasks}")
+                raise ValueError(
+                    f"Y names unknown task {t!r}; tasks are {self.graph.tasks}"
+                )
             k = self.graph.cardinality(t)
             y = np.asarray(y)
             if len(y) != n:
                 raise ValueError(f"Y[{t!r}] has {len(y)} rows; X has {n}")
             if y.ndim == 1:
                 if not np.issubdtype(y.dtype, np.integer):
-                    raise ValueError(f"Y[{t!r}] must be int labels (-1 = none) or "
-                                     f"[n, {k}] probabilities; got dtype {y.dtype}")
+                    raise ValueError(
+                        f"Y[{t!r}] must be int labels (-1 = none) or "
+                        f"[n, {k}] probabilities; got dtype {y.dtype}"
+                    )
                 if y.max(initial=-1) >= k or y.min(initial=0) < -1:
                     raise ValueError(f"Y[{t!r}] has labels outside -1..{k - 1}")
                 if not soft:
@@ -253,21 +294,29 @@ class MultitaskModel:
                 none = np.isnan(P).any(1) | (P <= 0).all(1) | (P == -1).all(1)
                 P[none] = -1
                 if (P[~none] < -1e-6).any() or (P[~none].sum(1) > 1 + 1e-4).any():
-                    raise ValueError(f"Y[{t!r}] rows must be probabilities (>= 0, sum "
-                                     "<= 1; a sum < 1 leaves mass to N/A)")
+                    raise ValueError(
+                        f"Y[{t!r}] rows must be probabilities (>= 0, sum "
+                        "<= 1; a sum < 1 leaves mass to N/A)"
+                    )
                 if not soft:
                     hard = np.where(none, -1, P.argmax(1))
                     out[t] = torch.from_numpy(hard.astype(np.int64))
                     continue
             else:
-                raise ValueError(f"Y[{t!r}] must have shape [n] or [n, {k}]; got "
-                                 f"{y.shape}")
+                raise ValueError(
+                    f"Y[{t!r}] must have shape [n] or [n, {k}]; got {y.shape}"
+                )
             out[t] = torch.from_numpy(P)
         return out
 
     # -- sklearn-like API ----------------------------------------------------------
-    def fit(self, X: Any, Y: Mapping[str, Any], X_dev: Any = None,
-            Y_dev: Mapping[str, Any] | None = None) -> "MultitaskModel":
+    def fit(
+        self,
+        X: Any,
+        Y: Mapping[str, Any],
+        X_dev: Any = None,
+        Y_dev: Mapping[str, Any] | None = None,
+    ) -> "MultitaskModel":
         """Train on ``Y = {task: probs [n, k_t] or int labels [n]}`` (-1 / NaN /
         zero rows: no label for that task); dev metrics and early stopping use
         ``(X_dev, Y_dev)`` when given.
@@ -294,8 +343,11 @@ class MultitaskModel:
         n = len(next(iter(Xd.values())))
         train = DictDataset("data", "train", Xd, self._targets(Y, n, soft=True))
         gen = torch.Generator().manual_seed(p["seed"])
-        loaders = [DictDataLoader(train, batch_size=p["batch_size"], shuffle=True,
-                                  generator=gen)]
+        loaders = [
+            DictDataLoader(
+                train, batch_size=p["batch_size"], shuffle=True, generator=gen
+            )
+        ]
         if X_dev is not None and Y_dev is not None:
             Xv = self._features(X_dev)
             nv = len(next(iter(Xv.values())))
@@ -303,10 +355,15 @@ class MultitaskModel:
             loaders.append(DictDataLoader(valid, batch_size=512))
         self.network = self._compile()
         has_dev = len(loaders) > 1
-        trainer = Trainer(n_epochs=p["n_epochs"], lr=p["lr"], l2=p["l2"],
-                          seed=p["seed"], progress_bar=p["progress_bar"],
-                          checkpoint_metric="model/all/valid/accuracy" if has_dev
-                          else None, patience=p["patience"] if has_dev else 0)
+        trainer = Trainer(
+            n_epochs=p["n_epochs"],
+            lr=p["lr"],
+            l2=p["l2"],
+            seed=p["seed"],
+            progress_bar=p["progress_bar"],
+            checkpoint_metric="model/all/valid/accuracy" if has_dev else None,
+            patience=p["patience"] if has_dev else 0,
+        )
         trainer.fit(self.network, loaders)
         self.network.eval()
         self.history_ = trainer.history
@@ -318,8 +375,9 @@ class MultitaskModel:
             raise ValueError("the model is not fitted; call fit first")
         return self.network
 
-    def predict_proba(self, X: Any, task: str | None = None,
-                      batch_size: int = 1024) -> np.ndarray | dict[str, np.ndarray]:
+    def predict_proba(
+        self, X: Any, task: str | None = None, batch_size: int = 1024
+    ) -> np.ndarray | dict[str, np.ndarray]:
         """[n, k_task] probabilities, or ``{task: probs}`` for every task.
 
         Parameters
@@ -344,24 +402,32 @@ class MultitaskModel:
         n = len(next(iter(Xd.values())))
         parts: dict[str, list[np.ndarray]] = {t: [] for t in tasks}
         for s in range(0, n, batch_size):
-            probs = net._calculate_probs({k: v[s:s + batch_size] for k, v in Xd.items()},
-                                         tasks)
+            probs = net._calculate_probs(
+                {k: v[s : s + batch_size] for k, v in Xd.items()}, tasks
+            )
             for t in tasks:
                 parts[t].append(probs[t])
-        out = {t: (np.concatenate(v) if v else
-                   np.zeros((0, self.graph.cardinality(t)), np.float32))
-               for t, v in parts.items()}
+        out = {
+            t: (
+                np.concatenate(v)
+                if v
+                else np.zeros((0, self.graph.cardinality(t)), np.float32)
+            )
+            for t, v in parts.items()
+        }
         return out[task] if task is not None else out
 
-    def predict(self, X: Any, task: str | None = None
-                ) -> np.ndarray | dict[str, np.ndarray]:
+    def predict(
+        self, X: Any, task: str | None = None
+    ) -> np.ndarray | dict[str, np.ndarray]:
         P = self.predict_proba(X, task)
         if isinstance(P, dict):
             return {t: v.argmax(1) for t, v in P.items()}
         return P.argmax(1)
 
-    def score(self, X: Any, Y: Mapping[str, Any], metrics: Sequence[str] = ("accuracy",)
-              ) -> dict[str, float] | dict[str, dict[str, float]]:
+    def score(
+        self, X: Any, Y: Mapping[str, Any], metrics: Sequence[str] = ("accuracy",)
+    ) -> dict[str, float] | dict[str, dict[str, float]]:
         """``{task: accuracy}`` (or ``{task: {metric: value}}`` for several
         metrics) over rows with a gold label (-1 rows ignored).
 
@@ -393,19 +459,23 @@ class MultitaskModel:
     def save(self, path: str | os.PathLike) -> None:
         """JSON config + the state dict's tensors as .npz, atomic and checksummed."""
         net = self._check_fitted()
-        arrays = {f"param/{k}": v.detach().cpu().numpy()
-                  for k, v in net.state_dict().items()}
-        config = {"graph": self.graph.to_dict(), "params": self.params,
-                  "in_dim": self.in_dim}
+        arrays = {
+            f"param/{k}": v.detach().cpu().numpy() for k, v in net.state_dict().items()
+        }
+        config = {
+            "graph": self.graph.to_dict(),
+            "params": self.params,
+            "in_dim": self.in_dim,
+        }
         if self.featurizer is not None:
             config["tfidf_config"] = self.featurizer.to_config()
             arrays.update(self.featurizer.to_arrays())
-        save_artifact(path, KIND, config, arrays,
-                      meta={"history": self.history_})
+        save_artifact(path, KIND, config, arrays, meta={"history": self.history_})
 
     @classmethod
-    def load(cls, path: str | os.PathLike, device: str | int = "cpu"
-             ) -> "MultitaskModel":
+    def load(
+        cls, path: str | os.PathLike, device: str | int = "cpu"
+    ) -> "MultitaskModel":
         config, arrays, meta = load_artifact(path, kind=KIND)
         p = dict(config["params"])
         m = cls(TaskGraph.from_dict(config["graph"]), device=device, **p)
@@ -413,8 +483,11 @@ class MultitaskModel:
         if "tfidf_config" in config:
             m.featurizer = TfidfIds.from_saved(config["tfidf_config"], arrays)
         net = m._compile()
-        state = {k[len("param/"):]: torch.from_numpy(v) for k, v in arrays.items()
-                 if k.startswith("param/")}
+        state = {
+            k[len("param/") :]: torch.from_numpy(v)
+            for k, v in arrays.items()
+            if k.startswith("param/")
+        }
         net.load_state_dict(state)
         m.network, m.history_ = net, meta.get("history", [])
         return m

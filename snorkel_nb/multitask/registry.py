@@ -113,7 +113,6 @@ class VersionInfo:
         return dict(self.tasks[task].get("lfs", {}))
 
 
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tasks(
@@ -187,8 +186,12 @@ class TaskRegistry:
         self._versions: dict[int, VersionInfo] = {}  # immutable once committed
         self._lfs_json: dict[str, dict[str, str]] = {}  # same LF set, one dict
         try:
-            self._db = sqlite3.connect(self.path, timeout=timeout,
-                                       isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(
+                self.path,
+                timeout=timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
             self._db.row_factory = sqlite3.Row
             self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -198,8 +201,9 @@ class TaskRegistry:
                     if stmt.strip():
                         self._db.execute(stmt)
         except sqlite3.DatabaseError as e:
-            raise RegistryError(f"{os.fspath(self.path)!r} is not a usable task "
-                                f"registry database: {e}") from e
+            raise RegistryError(
+                f"{os.fspath(self.path)!r} is not a usable task registry database: {e}"
+            ) from e
 
     def __repr__(self) -> str:
         return f"TaskRegistry({os.fspath(self.path)!r})"
@@ -223,24 +227,32 @@ class TaskRegistry:
         ``data_version``) or this one changed the working tasks / LFs: the
         cache key of everything derived from them (artefact and version
         writes, which never change them, leave it alone)."""
-        return (self._db.execute("PRAGMA data_version").fetchone()[0],
-                self._own_writes)
+        return (self._db.execute("PRAGMA data_version").fetchone()[0], self._own_writes)
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return self._db.execute(sql, tuple(args)).fetchall()
 
     # -- tasks and LFs -----------------------------------------------------------
-    def register_task(self, name: str, labels: Sequence[str],
-                      parents: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    def register_task(
+        self,
+        name: str,
+        labels: Sequence[str],
+        parents: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         """Insert a task (error if the name exists)."""
         if not isinstance(name, str) or not name:
             raise RegistryError(f"a task needs a non-empty string name; got {name!r}")
         try:
             with self._write(working=True) as db:
-                db.execute("INSERT INTO tasks VALUES (?, ?, ?, ?)",
-                           (name, _json(list(labels)),
-                            _json({p: dict(m) for p, m in (parents or {}).items()}),
-                            _now()))
+                db.execute(
+                    "INSERT INTO tasks VALUES (?, ?, ?, ?)",
+                    (
+                        name,
+                        _json(list(labels)),
+                        _json({p: dict(m) for p, m in (parents or {}).items()}),
+                        _now(),
+                    ),
+                )
         except sqlite3.IntegrityError:
             raise RegistryError(f"task {name!r} is already registered") from None
 
@@ -253,9 +265,15 @@ class TaskRegistry:
 
     def tasks(self) -> list[TaskRecord]:
         """Every registered task, oldest first."""
-        return [TaskRecord(r["name"], tuple(json.loads(r["labels"])),
-                           json.loads(r["parents"]), r["created"])
-                for r in self._query("SELECT * FROM tasks ORDER BY created, name")]
+        return [
+            TaskRecord(
+                r["name"],
+                tuple(json.loads(r["labels"])),
+                json.loads(r["parents"]),
+                r["created"],
+            )
+            for r in self._query("SELECT * FROM tasks ORDER BY created, name")
+        ]
 
     def task(self, name: str) -> TaskRecord:
         for t in self.tasks():
@@ -263,25 +281,36 @@ class TaskRegistry:
                 return t
         raise RegistryError(f"unknown task {name!r}")
 
-    def register_lfs(self, task: str, lfs: Sequence[tuple[str, str, Sequence[str]]]
-                     ) -> list[LFRecord]:
+    def register_lfs(
+        self, task: str, lfs: Sequence[tuple[str, str, Sequence[str]]]
+    ) -> list[LFRecord]:
         """Several ``(name, source, uses)`` in one transaction."""
         now = _now()
-        recs = [LFRecord(task, n, src, source_hash(task, n, src, u),
-                         tuple(sorted(u)), now) for n, src, u in lfs]
+        recs = [
+            LFRecord(task, n, src, source_hash(task, n, src, u), tuple(sorted(u)), now)
+            for n, src, u in lfs
+        ]
         with self._write(working=True) as db:
             if not db.execute("SELECT 1 FROM tasks WHERE name = ?", (task,)).fetchone():
-                raise RegistryError(f"LFs {[r.name for r in recs]}: unknown task "
-                                    f"{task!r}")
-            db.executemany("INSERT OR IGNORE INTO lfs VALUES (?, ?, ?, ?, ?, ?)",
-                           [(r.source_hash, task, r.name, r.source, _json(list(r.uses)),
-                             now) for r in recs])
-            db.executemany("INSERT OR REPLACE INTO task_lfs VALUES (?, ?, ?)",
-                           [(task, r.name, r.source_hash) for r in recs])
+                raise RegistryError(
+                    f"LFs {[r.name for r in recs]}: unknown task {task!r}"
+                )
+            db.executemany(
+                "INSERT OR IGNORE INTO lfs VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (r.source_hash, task, r.name, r.source, _json(list(r.uses)), now)
+                    for r in recs
+                ],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO task_lfs VALUES (?, ?, ?)",
+                [(task, r.name, r.source_hash) for r in recs],
+            )
         return recs
 
-    def register_lf(self, task: str, name: str, source: str,
-                    uses: Sequence[str] = ()) -> LFRecord:
+    def register_lf(
+        self, task: str, name: str, source: str, uses: Sequence[str] = ()
+    ) -> LFRecord:
         """Put ``name`` (with this source) in ``task``'s working LF set; the
         source is kept forever under its hash so versions can name it."""
         h = source_hash(task, name, source, uses)
@@ -289,16 +318,23 @@ class TaskRegistry:
         with self._write(working=True) as db:
             if not db.execute("SELECT 1 FROM tasks WHERE name = ?", (task,)).fetchone():
                 raise RegistryError(f"LF {name!r}: unknown task {task!r}")
-            db.execute("INSERT OR IGNORE INTO lfs VALUES (?, ?, ?, ?, ?, ?)",
-                       (h, task, name, source, _json(sorted(uses)), now))
-            db.execute("INSERT OR REPLACE INTO task_lfs VALUES (?, ?, ?)",
-                       (task, name, h))
+            db.execute(
+                "INSERT OR IGNORE INTO lfs VALUES (?, ?, ?, ?, ?, ?)",
+                (h, task, name, source, _json(sorted(uses)), now),
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO task_lfs VALUES (?, ?, ?)", (task, name, h)
+            )
         return LFRecord(task, name, source, h, tuple(sorted(uses)), now)
 
     def remove_lf(self, task: str, name: str) -> None:
         with self._write(working=True) as db:
-            if db.execute("DELETE FROM task_lfs WHERE task = ? AND name = ?",
-                          (task, name)).rowcount == 0:
+            if (
+                db.execute(
+                    "DELETE FROM task_lfs WHERE task = ? AND name = ?", (task, name)
+                ).rowcount
+                == 0
+            ):
                 raise RegistryError(f"task {task!r} has no LF {name!r}")
 
     def set_working_lfs(self, task: str, hashes: Mapping[str, str]) -> None:
@@ -306,33 +342,41 @@ class TaskRegistry:
         hashes must be known), e.g. when a version is loaded."""
         with self._write(working=True) as db:
             for name, h in hashes.items():
-                if not db.execute("SELECT 1 FROM lfs WHERE source_hash = ?",
-                                  (h,)).fetchone():
-                    raise RegistryError(f"LF {name!r} of {task!r}: unknown source "
-                                        f"hash {h[:12]}")
+                if not db.execute(
+                    "SELECT 1 FROM lfs WHERE source_hash = ?", (h,)
+                ).fetchone():
+                    raise RegistryError(
+                        f"LF {name!r} of {task!r}: unknown source hash {h[:12]}"
+                    )
             db.execute("DELETE FROM task_lfs WHERE task = ?", (task,))
-            db.executemany("INSERT INTO task_lfs VALUES (?, ?, ?)",
-                           [(task, n, h) for n, h in hashes.items()])
+            db.executemany(
+                "INSERT INTO task_lfs VALUES (?, ?, ?)",
+                [(task, n, h) for n, h in hashes.items()],
+            )
 
     def lfs(self, task: str | None = None) -> list[LFRecord]:
         """The working LF set (of one task, or of all), by task then name."""
-        sql = ("SELECT l.* FROM task_lfs w JOIN lfs l ON l.source_hash = w.source_hash"
-               " AND l.task = w.task AND l.name = w.name")
+        sql = (
+            "SELECT l.* FROM task_lfs w JOIN lfs l ON l.source_hash = w.source_hash"
+            " AND l.task = w.task AND l.name = w.name"
+        )
         args: tuple[Any, ...] = ()
         if task is not None:
             sql += " WHERE w.task = ?"
             args = (task,)
-        return [_lf_record(r) for r in self._query(sql + " ORDER BY w.task, w.name",
-                                                    args)]
+        return [
+            _lf_record(r) for r in self._query(sql + " ORDER BY w.task, w.name", args)
+        ]
 
     def lf_index(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
         """``(task, name, source_hash, uses)`` of the working set, without the
         source texts: what dependency tracking needs, in one light query."""
         out = []
         for task, name, h, uses in self._db.execute(
-                "SELECT w.task, w.name, w.source_hash, l.uses FROM task_lfs w JOIN lfs l"
-                " ON l.source_hash = w.source_hash AND l.task = w.task AND l.name ="
-                " w.name ORDER BY w.task, w.name"):
+            "SELECT w.task, w.name, w.source_hash, l.uses FROM task_lfs w JOIN lfs l"
+            " ON l.source_hash = w.source_hash AND l.task = w.task AND l.name ="
+            " w.name ORDER BY w.task, w.name"
+        ):
             out.append((task, name, h, () if uses == "[]" else tuple(json.loads(uses))))
         return out
 
@@ -350,14 +394,19 @@ class TaskRegistry:
         return _lf_record(r[0])
 
     # -- artefacts -------------------------------------------------------------
-    def save_file(self, kind: str, task: str | None,
-                  write: Callable[[Path], Any], inputs: Mapping[str, Any]
-                  ) -> ArtifactRecord:
+    def save_file(
+        self,
+        kind: str,
+        task: str | None,
+        write: Callable[[Path], Any],
+        inputs: Mapping[str, Any],
+    ) -> ArtifactRecord:
         """``write(path)`` an artefact with ``save_artifact`` (it is atomic),
         then record it and its lineage in one transaction."""
         if kind not in ARTIFACT_KINDS:
-            raise RegistryError(f"artefact kind must be one of {ARTIFACT_KINDS}; "
-                                f"got {kind!r}")
+            raise RegistryError(
+                f"artefact kind must be one of {ARTIFACT_KINDS}; got {kind!r}"
+            )
         aid = f"{kind[:2]}-{uuid.uuid4().hex[:16]}"
         rel = f"{kind}/{aid}"
         path = self.files / rel
@@ -366,18 +415,31 @@ class TaskRegistry:
         digest = _file_digest(path)
         rec = ArtifactRecord(aid, kind, task, rel, dict(inputs), _now())
         with self._write() as db:
-            db.execute("INSERT INTO artifacts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (aid, kind, task, rel, digest, _json(rec.inputs), rec.created))
-            db.executemany("INSERT INTO lineage VALUES (?, ?, ?)",
-                           [(aid, k, str(v)) for k, v in _flat_inputs(rec.inputs)])
+            db.execute(
+                "INSERT INTO artifacts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (aid, kind, task, rel, digest, _json(rec.inputs), rec.created),
+            )
+            db.executemany(
+                "INSERT INTO lineage VALUES (?, ?, ?)",
+                [(aid, k, str(v)) for k, v in _flat_inputs(rec.inputs)],
+            )
         return rec
 
-    def save_arrays(self, kind: str, task: str | None,
-                    arrays: Mapping[str, np.ndarray], config: Mapping[str, Any],
-                    inputs: Mapping[str, Any]) -> ArtifactRecord:
+    def save_arrays(
+        self,
+        kind: str,
+        task: str | None,
+        arrays: Mapping[str, np.ndarray],
+        config: Mapping[str, Any],
+        inputs: Mapping[str, Any],
+    ) -> ArtifactRecord:
         """Write an immutable ``(config, arrays)`` artefact, then record it."""
-        return self.save_file(kind, task, lambda p: save_artifact(
-            p, f"central.{kind}", config, arrays), inputs)
+        return self.save_file(
+            kind,
+            task,
+            lambda p: save_artifact(p, f"central.{kind}", config, arrays),
+            inputs,
+        )
 
     def artifact(self, artifact_id: str) -> ArtifactRecord:
         r = self._query("SELECT * FROM artifacts WHERE id = ?", (artifact_id,))
@@ -390,7 +452,7 @@ class TaskRegistry:
         out: dict[str, ArtifactRecord] = {}
         ids = list(dict.fromkeys(ids))
         for s in range(0, len(ids), 500):
-            part = ids[s:s + 500]
+            part = ids[s : s + 500]
             q = ",".join("?" * len(part))
             for r in self._query(f"SELECT * FROM artifacts WHERE id IN ({q})", part):
                 out[r["id"]] = _artifact_record(r)
@@ -400,14 +462,17 @@ class TaskRegistry:
         sql, args = "SELECT * FROM artifacts", ()
         if kind is not None:
             sql, args = sql + " WHERE kind = ?", (kind,)
-        return [_artifact_record(r) for r in self._query(sql + " ORDER BY created",
-                                                          args)]
+        return [
+            _artifact_record(r) for r in self._query(sql + " ORDER BY created", args)
+        ]
 
     def used_by(self, input_id: str) -> list[ArtifactRecord]:
         """Artefacts computed from ``input_id`` (an LF hash, an artefact id)."""
-        rows = self._query("SELECT a.* FROM lineage l JOIN artifacts a ON a.id = "
-                           "l.artifact WHERE l.input_id = ? ORDER BY a.created",
-                           (input_id,))
+        rows = self._query(
+            "SELECT a.* FROM lineage l JOIN artifacts a ON a.id = "
+            "l.artifact WHERE l.input_id = ? ORDER BY a.created",
+            (input_id,),
+        )
         return [_artifact_record(r) for r in rows]
 
     def downstream(self, input_id: str) -> list[ArtifactRecord]:
@@ -425,8 +490,9 @@ class TaskRegistry:
     def artifact_path(self, artifact_id: str) -> Path:
         """The verified path of an artefact's JSON file (its arrays are
         ``<path>.npz``); :class:`CorruptArtifactError` if either is damaged."""
-        r = self._query("SELECT file, sha256 FROM artifacts WHERE id = ?",
-                        (artifact_id,))
+        r = self._query(
+            "SELECT file, sha256 FROM artifacts WHERE id = ?", (artifact_id,)
+        )
         if not r:
             raise RegistryError(f"unknown artefact {artifact_id!r}")
         path = self.files / r[0]["file"]
@@ -434,59 +500,93 @@ class TaskRegistry:
             if not p.exists():
                 raise CorruptArtifactError(p, "is missing")
         if _file_digest(path) != r[0]["sha256"]:
-            raise CorruptArtifactError(path, "does not match its recorded sha256 "
-                                       "(corrupt or overwritten)")
+            raise CorruptArtifactError(
+                path, "does not match its recorded sha256 (corrupt or overwritten)"
+            )
         return path
 
-    def load_arrays(self, artifact_id: str
-                    ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    def load_arrays(
+        self, artifact_id: str
+    ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """``(config, arrays)``; :class:`CorruptArtifactError` naming the file
         when it is missing or fails its checksum."""
         path = self.artifact_path(artifact_id)
         try:
             config, arrays, _ = load_artifact(path)
         except (ValueError, OSError, KeyError) as e:
-            raise CorruptArtifactError(path.with_name(path.name + ".npz"),
-                                       f"cannot be read: {e}") from e
+            raise CorruptArtifactError(
+                path.with_name(path.name + ".npz"), f"cannot be read: {e}"
+            ) from e
         return config, arrays
 
     # -- versions --------------------------------------------------------------
-    def add_version(self, parent: int | None, trunk: str | None,
-                    tasks: Mapping[str, Mapping[str, Any]], graph: Mapping[str, Any],
-                    metrics: Mapping[str, Mapping[str, float]], message: str = "",
-                    make_current: bool = True) -> VersionInfo:
+    def add_version(
+        self,
+        parent: int | None,
+        trunk: str | None,
+        tasks: Mapping[str, Mapping[str, Any]],
+        graph: Mapping[str, Any],
+        metrics: Mapping[str, Mapping[str, float]],
+        message: str = "",
+        make_current: bool = True,
+    ) -> VersionInfo:
         """Record a version (and make it current) in one transaction; every
         artefact it names must already be recorded."""
         named = [trunk] if trunk else []
-        named += [a for e in tasks.values() for k, a in e.items()
-                  if k in ("label_matrix", "label_model", "head") and a]
+        named += [
+            a
+            for e in tasks.values()
+            for k, a in e.items()
+            if k in ("label_matrix", "label_model", "head") and a
+        ]
         base = {} if parent is None else self.version(parent).tasks
-        full = {t: {"label_matrix": e.get("label_matrix"),
-                    "label_model": e.get("label_model"), "head": e.get("head"),
-                    "lfs": dict(e.get("lfs", {}))} for t, e in tasks.items()}
+        full = {
+            t: {
+                "label_matrix": e.get("label_matrix"),
+                "label_model": e.get("label_model"),
+                "head": e.get("head"),
+                "lfs": dict(e.get("lfs", {})),
+            }
+            for t, e in tasks.items()
+        }
         # stored as a delta from the parent: only changed tasks (a NULL head
         # marks a removed one), so versions() reads O(changes), not
         # O(versions x tasks)
-        delta = [(t, e["label_matrix"], e["label_model"], e["head"],
-                  _json(e["lfs"])) for t, e in full.items() if base.get(t) != e]
+        delta = [
+            (t, e["label_matrix"], e["label_model"], e["head"], _json(e["lfs"]))
+            for t, e in full.items()
+            if base.get(t) != e
+        ]
         delta += [(t, None, None, None, "{}") for t in base if t not in full]
         now = _now()
         with self._write() as db:
             for a in named:
-                if not db.execute("SELECT 1 FROM artifacts WHERE id = ?",
-                                  (a,)).fetchone():
+                if not db.execute(
+                    "SELECT 1 FROM artifacts WHERE id = ?", (a,)
+                ).fetchone():
                     raise RegistryError(f"version names unknown artefact {a!r}")
             cur = db.execute(
                 "INSERT INTO versions(parent, created, message, trunk, graph, metrics)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (parent, now, message, trunk, _json(dict(graph)),
-                 _json({t: dict(m) for t, m in metrics.items()})))
+                (
+                    parent,
+                    now,
+                    message,
+                    trunk,
+                    _json(dict(graph)),
+                    _json({t: dict(m) for t, m in metrics.items()}),
+                ),
+            )
             vid = int(cur.lastrowid or 0)
-            db.executemany("INSERT INTO version_tasks VALUES (?, ?, ?, ?, ?, ?)",
-                           [(vid, *row) for row in delta])
+            db.executemany(
+                "INSERT INTO version_tasks VALUES (?, ?, ?, ?, ?, ?)",
+                [(vid, *row) for row in delta],
+            )
             if make_current:
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('current_version', ?)",
-                           (str(vid),))
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('current_version', ?)",
+                    (str(vid),),
+                )
         return self.version(vid)
 
     def versions(self) -> list[VersionInfo]:
@@ -496,13 +596,18 @@ class TaskRegistry:
         rows = self._query("SELECT * FROM versions WHERE id > ? ORDER BY id", (last,))
         if rows:  # a version's task rows commit with it: read them second
             per: dict[int, dict[str, dict[str, Any]]] = {}
-            for r in self._query("SELECT * FROM version_tasks WHERE version > ? AND "
-                                 "version <= ? ORDER BY version, rowid",
-                                 (last, rows[-1]["id"])):
+            for r in self._query(
+                "SELECT * FROM version_tasks WHERE version > ? AND "
+                "version <= ? ORDER BY version, rowid",
+                (last, rows[-1]["id"]),
+            ):
                 per.setdefault(r["version"], {})[r["task"]] = self._entry(r)
             for r in rows:  # parents have smaller ids: already rebuilt
-                tasks = ({} if r["parent"] is None
-                         else dict(self._versions[r["parent"]].tasks))
+                tasks = (
+                    {}
+                    if r["parent"] is None
+                    else dict(self._versions[r["parent"]].tasks)
+                )
                 for t, e in per.get(r["id"], {}).items():
                     if e["head"] is None:
                         tasks.pop(t, None)
@@ -525,8 +630,12 @@ class TaskRegistry:
         raw = r["lfs"]
         if raw not in self._lfs_json:
             self._lfs_json[raw] = json.loads(raw)
-        return {"label_matrix": r["label_matrix"], "label_model": r["label_model"],
-                "head": r["head"], "lfs": self._lfs_json[raw]}
+        return {
+            "label_matrix": r["label_matrix"],
+            "label_model": r["label_model"],
+            "head": r["head"],
+            "lfs": self._lfs_json[raw],
+        }
 
     def current_version(self) -> VersionInfo | None:
         v = self.get_meta("current_version")
@@ -548,18 +657,21 @@ class TaskRegistry:
     def integrity_check(self, verify_files: bool = True) -> list[str]:
         """Problems found (empty when consistent): SQLite's own check, then
         every artefact a version names is recorded, present and unchanged."""
-        problems = [r[0] for r in self._query("PRAGMA integrity_check")
-                    if r[0] != "ok"]
+        problems = [r[0] for r in self._query("PRAGMA integrity_check") if r[0] != "ok"]
         known = {r["id"] for r in self._query("SELECT id FROM artifacts")}
         named: set[str] = set()
         for v in self.versions():
             if v.trunk:
                 named.add(v.trunk)
             for e in v.tasks.values():
-                named |= {a for k, a in e.items()
-                          if k in ("label_matrix", "label_model", "head") and a}
-        problems += [f"a version names unrecorded artefact {a}"
-                     for a in sorted(named - known)]
+                named |= {
+                    a
+                    for k, a in e.items()
+                    if k in ("label_matrix", "label_model", "head") and a
+                }
+        problems += [
+            f"a version names unrecorded artefact {a}" for a in sorted(named - known)
+        ]
         if verify_files:
             for a in sorted(named & known):
                 try:
@@ -567,8 +679,9 @@ class TaskRegistry:
                 except CorruptArtifactError as e:
                     problems.append(str(e))
         cur = self.get_meta("current_version")
-        if cur is not None and not self._query("SELECT 1 FROM versions WHERE id = ?",
-                                               (int(cur),)):
+        if cur is not None and not self._query(
+            "SELECT 1 FROM versions WHERE id = ?", (int(cur),)
+        ):
             problems.append(f"current version {cur} does not exist")
         return problems
 
@@ -609,15 +722,30 @@ def _flat_inputs(inputs: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def _lf_record(r: sqlite3.Row) -> LFRecord:
-    return LFRecord(r["task"], r["name"], r["source"], r["source_hash"],
-                    tuple(json.loads(r["uses"])), r["created"])
+    return LFRecord(
+        r["task"],
+        r["name"],
+        r["source"],
+        r["source_hash"],
+        tuple(json.loads(r["uses"])),
+        r["created"],
+    )
 
 
 def _artifact_record(r: sqlite3.Row) -> ArtifactRecord:
-    return ArtifactRecord(r["id"], r["kind"], r["task"], r["file"],
-                          json.loads(r["inputs"]), r["created"])
+    return ArtifactRecord(
+        r["id"], r["kind"], r["task"], r["file"], json.loads(r["inputs"]), r["created"]
+    )
 
 
 def _version(r: sqlite3.Row, tasks: dict[str, dict[str, Any]]) -> VersionInfo:
-    return VersionInfo(r["id"], r["parent"], r["created"], r["message"], r["trunk"],
-                       tasks, json.loads(r["graph"]), json.loads(r["metrics"]))
+    return VersionInfo(
+        r["id"],
+        r["parent"],
+        r["created"],
+        r["message"],
+        r["trunk"],
+        tasks,
+        json.loads(r["graph"]),
+        json.loads(r["metrics"]),
+    )

@@ -35,20 +35,30 @@ class HierarchicalData:
 
 def hierarchy_graph(k_coarse: int, fine_per_coarse: int | list[int]) -> TaskGraph:
     """``coarse`` (C0..) -> ``fine`` (C0.f0, ...) with the obvious mapping."""
-    per = ([fine_per_coarse] * k_coarse if isinstance(fine_per_coarse, int)
-           else list(fine_per_coarse))
+    per = (
+        [fine_per_coarse] * k_coarse
+        if isinstance(fine_per_coarse, int)
+        else list(fine_per_coarse)
+    )
     if len(per) != k_coarse:
         raise ValueError(f"fine_per_coarse has {len(per)} entries; k_coarse={k_coarse}")
     return TaskGraph.from_hierarchy(
-        [f"C{c}:f{j}" for c in range(k_coarse) for j in range(per[c])])
+        [f"C{c}:f{j}" for c in range(k_coarse) for j in range(per[c])]
+    )
 
 
-def generate_hierarchical(n: int = 5000, k_coarse: int = 3,
-                          fine_per_coarse: int | list[int] = 3, m_coarse: int = 6,
-                          m_fine: int = 10, acc_range: tuple[float, float] = (0.55, 0.9),
-                          propensity: tuple[float, float] = (0.2, 0.6),
-                          sibling_error: float = 0.8, seed: int = 0,
-                          single_label: bool = False) -> HierarchicalData:
+def generate_hierarchical(
+    n: int = 5000,
+    k_coarse: int = 3,
+    fine_per_coarse: int | list[int] = 3,
+    m_coarse: int = 6,
+    m_fine: int = 10,
+    acc_range: tuple[float, float] = (0.55, 0.9),
+    propensity: tuple[float, float] = (0.2, 0.6),
+    sibling_error: float = 0.8,
+    seed: int = 0,
+    single_label: bool = False,
+) -> HierarchicalData:
     """Draw labels and LF votes; returns graph, ``L``/``Y``/planted parameters per task.
 
     Examples
@@ -66,19 +76,29 @@ def generate_hierarchical(n: int = 5000, k_coarse: int = 3,
     rng = np.random.default_rng(seed)
     g = hierarchy_graph(k_coarse, fine_per_coarse)
     fine_labels = g.labels("fine")
-    parent = np.array([g.label_index("coarse", g.parent_label("coarse", "fine", f))
-                       for f in fine_labels])
+    parent = np.array(
+        [
+            g.label_index("coarse", g.parent_label("coarse", "fine", f))
+            for f in fine_labels
+        ]
+    )
     kf = len(fine_labels)
     balance = rng.dirichlet(np.full(kf, 5.0))
     yf = rng.choice(kf, size=n, p=balance)
     yc = parent[yf]
     Y = {"coarse": yc, "fine": yf}
-    acc = {"coarse": rng.uniform(*acc_range, size=m_coarse),
-           "fine": rng.uniform(*acc_range, size=m_fine)}
-    prop = {"coarse": rng.uniform(*propensity, size=m_coarse),
-            "fine": rng.uniform(*propensity, size=m_fine)}
-    L = {"coarse": np.full((n, m_coarse), -1, np.int8),
-         "fine": np.full((n, m_fine), -1, np.int8)}
+    acc = {
+        "coarse": rng.uniform(*acc_range, size=m_coarse),
+        "fine": rng.uniform(*acc_range, size=m_fine),
+    }
+    prop = {
+        "coarse": rng.uniform(*propensity, size=m_coarse),
+        "fine": rng.uniform(*propensity, size=m_fine),
+    }
+    L = {
+        "coarse": np.full((n, m_coarse), -1, np.int8),
+        "fine": np.full((n, m_fine), -1, np.int8),
+    }
     if single_label:
         _single_label_votes(rng, L, Y, acc, prop, parent, sibling_error)
         return HierarchicalData(g, L, Y, acc, prop)
@@ -102,10 +122,15 @@ def generate_hierarchical(n: int = 5000, k_coarse: int = 3,
     return HierarchicalData(g, L, Y, acc, prop)
 
 
-def _single_label_votes(rng: np.random.Generator, L: dict[str, np.ndarray],
-                        Y: dict[str, np.ndarray], acc: dict[str, np.ndarray],
-                        prop: dict[str, np.ndarray], parent: np.ndarray,
-                        sibling_error: float) -> None:
+def _single_label_votes(
+    rng: np.random.Generator,
+    L: dict[str, np.ndarray],
+    Y: dict[str, np.ndarray],
+    acc: dict[str, np.ndarray],
+    prop: dict[str, np.ndarray],
+    parent: np.ndarray,
+    sibling_error: float,
+) -> None:
     """Fill ``L`` with one-label rules of planted precision (see the module doc)."""
     for task, k in (("coarse", int(parent.max()) + 1), ("fine", len(parent))):
         y = Y[task]
@@ -119,9 +144,12 @@ def _single_label_votes(rng: np.random.Generator, L: dict[str, np.ndarray],
                 sib = (parent[y] == parent[target]) & (y != target)
                 near, far = np.flatnonzero(sib), np.flatnonzero(~sib & (y != target))
                 n_near = min(len(near), int(rng.binomial(n_false, sibling_error)))
-                false = np.concatenate([rng.choice(near, n_near, replace=False),
-                                        rng.choice(far, min(len(far), n_false - n_near),
-                                                   replace=False)])
+                false = np.concatenate(
+                    [
+                        rng.choice(near, n_near, replace=False),
+                        rng.choice(far, min(len(far), n_false - n_near), replace=False),
+                    ]
+                )
             else:
                 false = rng.choice(others, min(len(others), n_false), replace=False)
             rows = np.concatenate([fire, false]).astype(np.int64)

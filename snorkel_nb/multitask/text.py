@@ -41,8 +41,13 @@ class TfidfIds:
     (True, 1.0)
     """
 
-    def __init__(self, min_df: int = 2, max_features: int = 20000,
-                 max_len: int = 64, bigrams: bool = True) -> None:
+    def __init__(
+        self,
+        min_df: int = 2,
+        max_features: int = 20000,
+        max_len: int = 64,
+        bigrams: bool = True,
+    ) -> None:
         self.min_df, self.max_features = min_df, max_features
         self.max_len, self.bigrams = max_len, bigrams
         self.vocab: dict[str, int] = {}
@@ -61,8 +66,9 @@ class TfidfIds:
         df: Counter[str] = Counter()
         for t in texts:
             df.update(set(self._terms(t)))
-        kept = sorted((w for w, c in df.items() if c >= self.min_df),
-                      key=lambda w: (-df[w], w))[: self.max_features]
+        kept = sorted(
+            (w for w, c in df.items() if c >= self.min_df), key=lambda w: (-df[w], w)
+        )[: self.max_features]
         self.vocab = {w: i + 1 for i, w in enumerate(sorted(kept))}
         n = len(texts)
         idf = np.zeros(len(self.vocab) + 1, dtype=np.float32)
@@ -81,8 +87,9 @@ class TfidfIds:
         ids = np.zeros((len(texts), self.max_len), dtype=np.int64)
         w = np.zeros((len(texts), self.max_len), dtype=np.float32)
         for r, t in enumerate(texts):
-            counts = Counter(i for term in self._terms(t)
-                             if (i := self.vocab.get(term)) is not None)
+            counts = Counter(
+                i for term in self._terms(t) if (i := self.vocab.get(term)) is not None
+            )
             items = sorted(counts.items())[: self.max_len]
             if not items:
                 continue
@@ -93,16 +100,21 @@ class TfidfIds:
         return ids, w
 
     def to_config(self) -> dict[str, Any]:
-        return {"min_df": self.min_df, "max_features": self.max_features,
-                "max_len": self.max_len, "bigrams": self.bigrams}
+        return {
+            "min_df": self.min_df,
+            "max_features": self.max_features,
+            "max_len": self.max_len,
+            "bigrams": self.bigrams,
+        }
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         words = sorted(self.vocab, key=self.vocab.__getitem__)
         return {"tfidf_vocab": np.array(words, dtype=str), "tfidf_idf": self.idf}
 
     @classmethod
-    def from_saved(cls, config: dict[str, Any], arrays: dict[str, np.ndarray]
-                   ) -> "TfidfIds":
+    def from_saved(
+        cls, config: dict[str, Any], arrays: dict[str, np.ndarray]
+    ) -> "TfidfIds":
         f = cls(**config)
         f.vocab = {str(w): i + 1 for i, w in enumerate(arrays["tfidf_vocab"].tolist())}
         f.idf = arrays["tfidf_idf"].astype(np.float32)

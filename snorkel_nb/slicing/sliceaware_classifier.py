@@ -64,30 +64,50 @@ class SliceAwareClassifier(MultitaskClassifier):
     torch.Size([5, 2])
     """
 
-    def __init__(self, base_architecture: nn.Module, head_dim: int,
-                 slice_names: Sequence[str],
-                 input_data_key: str = DEFAULT_INPUT_DATA_KEY,
-                 task_name: str = DEFAULT_TASK_NAME, scorer: Scorer | None = None,
-                 **multitask_kwargs: Any) -> None:
+    def __init__(
+        self,
+        base_architecture: nn.Module,
+        head_dim: int,
+        slice_names: Sequence[str],
+        input_data_key: str = DEFAULT_INPUT_DATA_KEY,
+        task_name: str = DEFAULT_TASK_NAME,
+        scorer: Scorer | None = None,
+        **multitask_kwargs: Any,
+    ) -> None:
         if not isinstance(head_dim, (int, np.integer)) or head_dim < 1:
             raise ValueError(f"head_dim must be a positive int; got {head_dim!r}")
         scorer = scorer if scorer is not None else Scorer(metrics=["accuracy", "f1"])
-        pool = nn.ModuleDict({"base_architecture": base_architecture,
-                              "prediction_head": nn.Linear(int(head_dim), 2)})
-        ops = [Operation(name="input_op", module_name="base_architecture",
-                         inputs=[("_input_", input_data_key)]),
-               Operation(name="head_op", module_name="prediction_head",
-                         inputs=["input_op"])]
-        base_task = Task(name=task_name, module_pool=pool, op_sequence=ops,
-                         scorer=scorer)
+        pool = nn.ModuleDict(
+            {
+                "base_architecture": base_architecture,
+                "prediction_head": nn.Linear(int(head_dim), 2),
+            }
+        )
+        ops = [
+            Operation(
+                name="input_op",
+                module_name="base_architecture",
+                inputs=[("_input_", input_data_key)],
+            ),
+            Operation(
+                name="head_op", module_name="prediction_head", inputs=["input_op"]
+            ),
+        ]
+        base_task = Task(
+            name=task_name, module_pool=pool, op_sequence=ops, scorer=scorer
+        )
         slice_tasks = convert_to_slice_tasks(base_task, list(slice_names))
-        super().__init__(tasks=slice_tasks, name=f"{task_name}_sliceaware_classifier",
-                         **multitask_kwargs)
+        super().__init__(
+            tasks=slice_tasks,
+            name=f"{task_name}_sliceaware_classifier",
+            **multitask_kwargs,
+        )
         self.base_task = base_task
         self.slice_names = list(slice_names)
 
-    def make_slice_dataloader(self, dataset: DictDataset, S: np.recarray,
-                              **dataloader_kwargs: Any) -> DictDataLoader:
+    def make_slice_dataloader(
+        self, dataset: DictDataset, S: np.recarray, **dataloader_kwargs: Any
+    ) -> DictDataLoader:
         """A dataloader over ``dataset`` with the slice labels from ``S`` added.
 
         ``S`` is the record array of an SF applier on the same rows;
@@ -96,18 +116,22 @@ class SliceAwareClassifier(MultitaskClassifier):
         """
         if self.base_task.name not in dataset.Y_dict:
             raise ValueError(
-                f"Base task ({self.base_task.name}) labels missing from {dataset}")
+                f"Base task ({self.base_task.name}) labels missing from {dataset}"
+            )
         missing = [s for s in self.slice_names if s not in (S.dtype.names or ())]
         if missing:
-            raise ValueError(f"S has no field for slice(s) {missing}; its fields "
-                             f"are {list(S.dtype.names or ())}")
+            raise ValueError(
+                f"S has no field for slice(s) {missing}; its fields "
+                f"are {list(S.dtype.names or ())}"
+            )
         dataloader = DictDataLoader(dataset, **dataloader_kwargs)
         add_slice_labels(dataloader, self.base_task, S)
         return dataloader
 
     @torch.no_grad()
-    def score_slices(self, dataloaders: Sequence[DictDataLoader],
-                     as_dataframe: bool = False) -> dict[str, float] | pd.DataFrame:
+    def score_slices(
+        self, dataloaders: Sequence[DictDataLoader], as_dataframe: bool = False
+    ) -> dict[str, float] | pd.DataFrame:
         """Score the base task's head on every slice (not the slice heads).
 
         Each ``*_pred`` label set (the base labels, -1 outside the slice) is
@@ -122,5 +146,6 @@ class SliceAwareClassifier(MultitaskClassifier):
                 remap[label] = self.base_task.name
             elif label.endswith("_ind"):
                 remap[label] = None
-        return self.score(dataloaders=dataloaders, remap_labels=remap,
-                          as_dataframe=as_dataframe)
+        return self.score(
+            dataloaders=dataloaders, remap_labels=remap, as_dataframe=as_dataframe
+        )

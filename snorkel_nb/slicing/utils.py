@@ -40,8 +40,11 @@ def add_slice_labels(dataloader: Any, base_task: Any, S: np.recarray) -> None:
     names = S.dtype.names or ()
     if "base" not in names:
         S = rfn.append_fields(
-            [S], names=["base"], data=[np.ones(S.shape, dtype=np.int64)],
-            asrecarray=True, usemask=False,
+            [S],
+            names=["base"],
+            data=[np.ones(S.shape, dtype=np.int64)],
+            asrecarray=True,
+            usemask=False,
         )
         names = S.dtype.names
     Y_dict = dataloader.dataset.Y_dict
@@ -67,13 +70,16 @@ def _linear_sizes(task: Task, head: nn.Module) -> tuple[int, int]:
     """(in, out) features of the base task's head (unwrapping DataParallel)."""
     if isinstance(head, nn.DataParallel):
         head = head.module
-    n_in, n_out = getattr(head, "in_features", None), getattr(head, "out_features",
-                                                              None)
+    n_in, n_out = (
+        getattr(head, "in_features", None),
+        getattr(head, "out_features", None),
+    )
     if not (isinstance(n_in, int) and isinstance(n_out, int)):
         raise ValueError(
             f"convert_to_slice_tasks: the last operation of task {task.name!r} must "
             "run a head with int in_features / out_features (an nn.Linear); got "
-            f"{type(head).__name__}")
+            f"{type(head).__name__}"
+        )
     return n_in, n_out
 
 
@@ -126,24 +132,36 @@ def convert_to_slice_tasks(base_task: Task, slice_names: Sequence[str]) -> list[
         names.append(BASE_SLICE)
     head_op = base_task.op_sequence[-1]
     if head_op.module_name not in base_task.module_pool:
-        raise ValueError(f"task {base_task.name!r}: its head module "
-                         f"{head_op.module_name!r} is not in its module_pool")
+        raise ValueError(
+            f"task {base_task.name!r}: its head module "
+            f"{head_op.module_name!r} is not in its module_pool"
+        )
     head = base_task.module_pool[head_op.module_name]
     neck, n_classes = _linear_sizes(base_task, head)
     body_ops = list(base_task.op_sequence[:-1])
     # One pool for all returned tasks (the model merges them into one anyway):
     # every slice task can reach every slice module by name, as in Snorkel
-    pool = nn.ModuleDict({k: m for k, m in base_task.module_pool.items()
-                          if k != head_op.module_name})
+    pool = nn.ModuleDict(
+        {k: m for k, m in base_task.module_pool.items() if k != head_op.module_name}
+    )
 
-    def slice_task(name: str, ops: list[Operation], scorer: Scorer,
-                   base_labels: bool = True) -> Task:
+    def slice_task(
+        name: str, ops: list[Operation], scorer: Scorer, base_labels: bool = True
+    ) -> Task:
         # predictor and master tasks train on the base task's labels (masked),
         # so they keep its loss; indicator tasks get Task's default loss
-        fns = (dict(loss_func=base_task.loss_func, output_func=base_task.output_func)
-               if base_labels else {})
-        return Task(name=name, module_pool=pool, op_sequence=body_ops + ops,
-                    scorer=scorer, **fns)
+        fns = (
+            dict(loss_func=base_task.loss_func, output_func=base_task.output_func)
+            if base_labels
+            else {}
+        )
+        return Task(
+            name=name,
+            module_pool=pool,
+            op_sequence=body_ops + ops,
+            scorer=scorer,
+            **fns,
+        )
 
     ind_tasks, pred_tasks, slice_ops = [], [], []
     for s in names:
@@ -151,8 +169,9 @@ def convert_to_slice_tasks(base_task: Task, slice_names: Sequence[str]) -> list[
         ind_head = f"{ind_name}_head"
         pool[ind_head] = nn.Linear(neck, 2)  # in the slice or not
         ops = [Operation(ind_head, head_op.inputs)]
-        ind_tasks.append(slice_task(ind_name, ops, Scorer(metrics=["f1"]),
-                                    base_labels=False))
+        ind_tasks.append(
+            slice_task(ind_name, ops, Scorer(metrics=["f1"]), base_labels=False)
+        )
         slice_ops += ops
     shared_pred_head = nn.Linear(neck, n_classes)
     for s in names:

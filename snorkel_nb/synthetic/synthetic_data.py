@@ -51,5 +51,5 @@ def generate_simple_label_matrix(
     u = np.random.rand(n, m)
     for j in range(m):
         cdf = np.cumsum(P[j][:, Y].T, axis=1)  # [n, k+1]
-        L[:, j] = (u[:, j:j + 1] > cdf[:, :-1]).sum(axis=1) - 1
+        L[:, j] = (u[:, j : j + 1] > cdf[:, :-1]).sum(axis=1) - 1
     return P, Y, L

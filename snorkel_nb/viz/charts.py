@@ -33,8 +33,19 @@ COLORS: dict[str, dict[str, Any]] = {
     # categorical: classes (up to 10) and abstain
     "label": {
         "domain": ["abstain"] + [str(c) for c in range(10)],
-        "range": ["#bab0ac", "#4c78a8", "#e45756", "#54a24b", "#f58518", "#b279a2",
-                  "#72b7b2", "#eeca3b", "#ff9da6", "#9d755d", "#79706e"],
+        "range": [
+            "#bab0ac",
+            "#4c78a8",
+            "#e45756",
+            "#54a24b",
+            "#f58518",
+            "#b279a2",
+            "#72b7b2",
+            "#eeca3b",
+            "#ff9da6",
+            "#9d755d",
+            "#79706e",
+        ],
     },
 }
 #: Fill of the muted heatmap diagonal and outline of the selected cell.
@@ -83,8 +94,9 @@ def unvalidated(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 def _scale(kind: str) -> alt.Scale:
     c = COLORS[kind]
     if "scheme" in c:
-        return alt.Scale(scheme=c["scheme"], domain=c["domain"], type="pow",
-                         exponent=SQRT)
+        return alt.Scale(
+            scheme=c["scheme"], domain=c["domain"], type="pow", exponent=SQRT
+        )
     return alt.Scale(domain=c["domain"], range=c["range"])
 
 
@@ -114,15 +126,25 @@ def top_k_lfs(df: pd.DataFrame, k: int = MAX_LFS, by: str = "value") -> pd.DataF
     keep = set(diag.sort_values(ascending=False, kind="stable").index[:k])
     out["lf_a"] = [a if a in keep else OTHER for a in out["lf_a"]]
     out["lf_b"] = [b if b in keep else OTHER for b in out["lf_b"]]
-    aggs = {c: "max" for c in out.columns if c not in ("lf_a", "lf_b", "n_folded")
-            and pd.api.types.is_numeric_dtype(out[c])}
-    aggs.update({c: "first" for c in out.columns if c not in aggs
-                 and c not in ("lf_a", "lf_b", "n_folded")})
+    aggs = {
+        c: "max"
+        for c in out.columns
+        if c not in ("lf_a", "lf_b", "n_folded")
+        and pd.api.types.is_numeric_dtype(out[c])
+    }
+    aggs.update(
+        {
+            c: "first"
+            for c in out.columns
+            if c not in aggs and c not in ("lf_a", "lf_b", "n_folded")
+        }
+    )
     aggs["n_folded"] = "sum"
     folded = out.groupby(["lf_a", "lf_b"], sort=False, as_index=False).agg(aggs)
     rank = {n: i for i, n in enumerate([n for n in order if n in keep] + [OTHER])}
-    folded = folded.sort_values(["lf_a", "lf_b"], key=lambda s: s.map(rank),
-                                kind="stable").reset_index(drop=True)
+    folded = folded.sort_values(
+        ["lf_a", "lf_b"], key=lambda s: s.map(rank), kind="stable"
+    ).reset_index(drop=True)
     return folded
 
 
@@ -212,8 +234,10 @@ def heatmap(
     top = domain[1]
     data = data.assign(
         diagonal=diag,
-        label=[_cell_label(v, max(top, v) if d else top, color_by == "count")
-               for v, d in zip(shade, diag)],
+        label=[
+            _cell_label(v, max(top, v) if d else top, color_by == "count")
+            for v, d in zip(shade, diag)
+        ],
         dark=(shade > 0.55 * top) & ~diag,
     )
     base = alt.Chart(data).encode(
@@ -221,50 +245,83 @@ def heatmap(
         y=alt.Y("lf_a:N", sort=order, title=None),
     )
     what = "points" if color_by == "count" else "fraction of points"
-    tooltip = [alt.Tooltip("lf_a:N", title="LF a"), alt.Tooltip("lf_b:N", title="LF b"),
-               alt.Tooltip("count:Q", title="points"),
-               alt.Tooltip("value:Q", title=f"{kind} (fraction)", format=".3f")]
+    tooltip = [
+        alt.Tooltip("lf_a:N", title="LF a"),
+        alt.Tooltip("lf_b:N", title="LF b"),
+        alt.Tooltip("count:Q", title="points"),
+        alt.Tooltip("value:Q", title=f"{kind} (fraction)", format=".3f"),
+    ]
     if (data["n_folded"] > 1).any():
         tooltip.append(alt.Tooltip("n_folded:Q", title="pairs folded (max shown)"))
     c = COLORS[kind]
-    scale = alt.Scale(scheme=c["scheme"], domain=domain, type="pow", exponent=SQRT,
-                      clamp=True, nice=False)
+    scale = alt.Scale(
+        scheme=c["scheme"],
+        domain=domain,
+        type="pow",
+        exponent=SQRT,
+        clamp=True,
+        nice=False,
+    )
     color = alt.condition(
-        "datum.diagonal", alt.value(MUTED),
-        alt.Color(f"{color_by}:Q", scale=scale,
-                  legend=alt.Legend(title=f"{kind} ({what})", type="symbol",
-                                    format=".0f" if color_by == "count" else ".3f")))
+        "datum.diagonal",
+        alt.value(MUTED),
+        alt.Color(
+            f"{color_by}:Q",
+            scale=scale,
+            legend=alt.Legend(
+                title=f"{kind} ({what})",
+                type="symbol",
+                format=".0f" if color_by == "count" else ".3f",
+            ),
+        ),
+    )
     rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
-        color=color, tooltip=tooltip)
+        color=color, tooltip=tooltip
+    )
     layers: list[alt.Chart] = []
     if select:
         cell = alt.selection_point(
-            fields=["lf_a", "lf_b"], name="cell", on="click", clear="dblclick",
-            **({"value": [{"lf_a": selected[0], "lf_b": selected[1]}]}
-               if selected else {}))
+            fields=["lf_a", "lf_b"],
+            name="cell",
+            on="click",
+            clear="dblclick",
+            **(
+                {"value": [{"lf_a": selected[0], "lf_b": selected[1]}]}
+                if selected
+                else {}
+            ),
+        )
         rect = rect.add_params(cell)
         outline = base.mark_rect(fillOpacity=0, stroke=SELECTED, strokeWidth=3).encode(
             strokeOpacity=alt.condition(cell, alt.value(1), alt.value(0), empty=False),
-            tooltip=tooltip)
+            tooltip=tooltip,
+        )
         layers.append(outline)
     text = base.mark_text(fontSize=9 if m > 15 else 11).encode(
         text="label:N",
-        color=alt.condition("datum.dark", alt.value("white"),
-                            alt.value("black")),
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("black")),
         opacity=alt.condition("datum.diagonal", alt.value(0.55), alt.value(1.0)),
         tooltip=tooltip,
     )
-    title = {"overlap": "Overlaps (grey diagonal: coverage)",
-             "conflict": "Conflicts (points where both vote, differently)",
-             "coverage": "Coverage"}.get(kind, kind)
-    sub = (f"colour scale fitted to the pairs: 0 to {top:.3g}"
-           + (" points" if color_by == "count" else ""))
+    title = {
+        "overlap": "Overlaps (grey diagonal: coverage)",
+        "conflict": "Conflicts (points where both vote, differently)",
+        "coverage": "Coverage",
+    }.get(kind, kind)
+    sub = f"colour scale fitted to the pairs: 0 to {top:.3g}" + (
+        " points" if color_by == "count" else ""
+    )
     return alt.layer(rect, text, *layers).properties(
-        width=side, height=side, title=alt.Title(title, subtitle=sub))
+        width=side, height=side, title=alt.Title(title, subtitle=sub)
+    )
 
 
-def coverage_bars(df: pd.DataFrame, max_lfs: int = 60, select: bool = True,
-                  selected: str | None = None) -> alt.LayerChart:
+def coverage_bars(
+    df: pd.DataFrame,
+    max_lfs: int = 60,
+    select: bool = True,
+    selected: str | None = None,
+) -> alt.LayerChart:
     """Horizontal bars of per-LF coverage; ``df`` has ``lf, coverage``.
 
     With ``select``, clicking a bar selects ``cell`` with ``lf_a = lf_b = lf``
@@ -280,31 +337,55 @@ def coverage_bars(df: pd.DataFrame, max_lfs: int = 60, select: bool = True,
     data = data.assign(lf_a=data["lf"], lf_b=data["lf"])
     base = alt.Chart(data).encode(
         y=alt.Y("lf:N", sort=list(data["lf"]), title=None),
-        x=alt.X("coverage:Q", scale=alt.Scale(domain=fitted_domain(data["coverage"]),
-                                              nice=True), title="coverage"),
+        x=alt.X(
+            "coverage:Q",
+            scale=alt.Scale(domain=fitted_domain(data["coverage"]), nice=True),
+            title="coverage",
+        ),
         tooltip=["lf:N", alt.Tooltip("coverage:Q", format=".3f")],
     )
     c = COLORS["coverage"]
-    bars = base.mark_bar().encode(color=alt.Color(
-        "coverage:Q", legend=None, scale=alt.Scale(
-            scheme=c["scheme"], domain=fitted_domain(data["coverage"]), type="pow",
-            exponent=SQRT, nice=False, clamp=True)))
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "coverage:Q",
+            legend=None,
+            scale=alt.Scale(
+                scheme=c["scheme"],
+                domain=fitted_domain(data["coverage"]),
+                type="pow",
+                exponent=SQRT,
+                nice=False,
+                clamp=True,
+            ),
+        )
+    )
     layers = [bars]
     if select:
         cell = alt.selection_point(
-            fields=["lf_a", "lf_b"], name="cell", on="click", clear="dblclick",
-            **({"value": [{"lf_a": selected, "lf_b": selected}]} if selected else {}))
-        layers = [bars.add_params(cell), base.mark_bar(
-            fillOpacity=0, stroke=SELECTED, strokeWidth=3).encode(
-                strokeOpacity=alt.condition(cell, alt.value(1), alt.value(0),
-                                            empty=False))]
+            fields=["lf_a", "lf_b"],
+            name="cell",
+            on="click",
+            clear="dblclick",
+            **({"value": [{"lf_a": selected, "lf_b": selected}]} if selected else {}),
+        )
+        layers = [
+            bars.add_params(cell),
+            base.mark_bar(fillOpacity=0, stroke=SELECTED, strokeWidth=3).encode(
+                strokeOpacity=alt.condition(
+                    cell, alt.value(1), alt.value(0), empty=False
+                )
+            ),
+        ]
     return alt.layer(*layers).properties(
-        width=300, height=max(60, 16 * len(data)),
-        title=alt.Title("Coverage", subtitle="click a bar to list its points"))
+        width=300,
+        height=max(60, 16 * len(data)),
+        title=alt.Title("Coverage", subtitle="click a bar to list its points"),
+    )
 
 
-def accuracy_scatter(df: pd.DataFrame, x: str = "empirical",
-                     subtitle: str = "") -> alt.LayerChart:
+def accuracy_scatter(
+    df: pd.DataFrame, x: str = "empirical", subtitle: str = ""
+) -> alt.LayerChart:
     """Estimated vs empirical LF accuracy: each point named, with its intervals.
 
     ``df``: ``lf, estimated, empirical, ci_low, ci_high, coverage`` and
@@ -336,47 +417,69 @@ def accuracy_scatter(df: pd.DataFrame, x: str = "empirical",
     for key, i in first.items():
         label[i] = ", ".join(n for n, k in zip(data["lf"], spot) if k == key)
     data = data.assign(label=label)
-    xtitle = ("empirical accuracy on covered dev points" if x == "empirical"
-              else "coverage (no dev gold: no empirical accuracy)")
+    xtitle = (
+        "empirical accuracy on covered dev points"
+        if x == "empirical"
+        else "coverage (no dev gold: no empirical accuracy)"
+    )
     xs = alt.Scale(domain=[0, 1] if x == "empirical" else fitted_domain(data[x]))
     ys = alt.Scale(domain=[0, 1])
     blue = COLORS["source"]["range"][0]
     base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", scale=xs, title=xtitle))
-    diag = alt.Chart(pd.DataFrame({"a": [0.0, 1.0]})).mark_line(
-        strokeDash=[4, 4], color="#999").encode(x=alt.X("a:Q", scale=xs), y="a:Q")
+    diag = (
+        alt.Chart(pd.DataFrame({"a": [0.0, 1.0]}))
+        .mark_line(strokeDash=[4, 4], color="#999")
+        .encode(x=alt.X("a:Q", scale=xs), y="a:Q")
+    )
     if x != "empirical":
         diag = diag.transform_filter("false")
-    tooltip = ["lf:N", alt.Tooltip("estimated:Q", format=".3f"),
-               alt.Tooltip("ci_low:Q", format=".3f", title="estimate low"),
-               alt.Tooltip("ci_high:Q", format=".3f", title="estimate high"),
-               alt.Tooltip("empirical:Q", format=".3f"),
-               alt.Tooltip("emp_low:Q", format=".3f", title="empirical low"),
-               alt.Tooltip("emp_high:Q", format=".3f", title="empirical high"),
-               alt.Tooltip("coverage:Q", format=".3f")]
+    tooltip = [
+        "lf:N",
+        alt.Tooltip("estimated:Q", format=".3f"),
+        alt.Tooltip("ci_low:Q", format=".3f", title="estimate low"),
+        alt.Tooltip("ci_high:Q", format=".3f", title="estimate high"),
+        alt.Tooltip("empirical:Q", format=".3f"),
+        alt.Tooltip("emp_low:Q", format=".3f", title="empirical low"),
+        alt.Tooltip("emp_high:Q", format=".3f", title="empirical high"),
+        alt.Tooltip("coverage:Q", format=".3f"),
+    ]
     # encodings are set once on ``base`` and inherited by the layers: altair's
     # encoding inference is most of a chart's build time
-    base = base.encode(y=alt.Y("estimated:Q", scale=ys,
-                               title="estimated accuracy (label model)"),
-                       tooltip=tooltip)
-    ci = base.transform_filter("isValid(datum.ci_low) && isFinite(datum.ci_low)") \
-        .mark_rule(color=blue, strokeWidth=1.5).encode(y="ci_low:Q", y2="ci_high:Q")
-    emp = base.transform_filter(
-        "isValid(datum.emp_low) && isFinite(datum.emp_low)").mark_rule(
-        color="#888", strokeWidth=1.5).encode(x="emp_low:Q", x2="emp_high:Q")
+    base = base.encode(
+        y=alt.Y("estimated:Q", scale=ys, title="estimated accuracy (label model)"),
+        tooltip=tooltip,
+    )
+    ci = (
+        base.transform_filter("isValid(datum.ci_low) && isFinite(datum.ci_low)")
+        .mark_rule(color=blue, strokeWidth=1.5)
+        .encode(y="ci_low:Q", y2="ci_high:Q")
+    )
+    emp = (
+        base.transform_filter("isValid(datum.emp_low) && isFinite(datum.emp_low)")
+        .mark_rule(color="#888", strokeWidth=1.5)
+        .encode(x="emp_low:Q", x2="emp_high:Q")
+    )
     pts = base.mark_circle(color=blue, opacity=0.85).encode(
-        size=alt.Size("coverage:Q", scale=alt.Scale(domain=[0, 1], range=[30, 400]),
-                      legend=None))
-    names = base.mark_text(align="left", dx=7, dy=-6, fontSize=10,
-                           color="#333").encode(text="label:N")
-    title = alt.Title("Estimated vs empirical LF accuracy", subtitle=subtitle or
-                      "bars: the model's interval (vertical), the dev interval "
-                      "(horizontal)")
+        size=alt.Size(
+            "coverage:Q", scale=alt.Scale(domain=[0, 1], range=[30, 400]), legend=None
+        )
+    )
+    names = base.mark_text(align="left", dx=7, dy=-6, fontSize=10, color="#333").encode(
+        text="label:N"
+    )
+    title = alt.Title(
+        "Estimated vs empirical LF accuracy",
+        subtitle=subtitle
+        or "bars: the model's interval (vertical), the dev interval (horizontal)",
+    )
     return alt.layer(diag, ci, emp, pts, names).properties(
-        width=300, height=300, title=title)
+        width=300, height=300, title=title
+    )
 
 
-def prob_histogram(df: pd.DataFrame, bins: int = 20,
-                   xtitle: str = "predicted probability") -> alt.Chart:
+def prob_histogram(
+    df: pd.DataFrame, bins: int = 20, xtitle: str = "predicted probability"
+) -> alt.Chart:
     """Histogram of predicted probabilities; ``df`` has a ``prob`` column.
 
     The rows are binned here (numpy), so the chart holds ``bins`` rows whatever
@@ -390,17 +493,26 @@ def prob_histogram(df: pd.DataFrame, bins: int = 20,
     p = np.clip(df["prob"].to_numpy(float), 0, 1)
     counts, edges = np.histogram(p, bins=bins, range=(0, 1))
     data = pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "count": counts})
-    return alt.Chart(data).mark_bar(color=COLORS["source"]["range"][0]).encode(
-        x=alt.X("lo:Q", bin="binned", title=xtitle),
-        x2="hi:Q",
-        y=alt.Y("count:Q", title="points"),
-        tooltip=[alt.Tooltip("lo:Q", format=".2f"), alt.Tooltip("hi:Q", format=".2f"),
-                 "count:Q"],
-    ).properties(width=280, height=180, title="Predicted probabilities")
+    return (
+        alt.Chart(data)
+        .mark_bar(color=COLORS["source"]["range"][0])
+        .encode(
+            x=alt.X("lo:Q", bin="binned", title=xtitle),
+            x2="hi:Q",
+            y=alt.Y("count:Q", title="points"),
+            tooltip=[
+                alt.Tooltip("lo:Q", format=".2f"),
+                alt.Tooltip("hi:Q", format=".2f"),
+                "count:Q",
+            ],
+        )
+        .properties(width=280, height=180, title="Predicted probabilities")
+    )
 
 
-def calibration(df: pd.DataFrame, ytitle: str = "observed frequency (dev)"
-                ) -> alt.LayerChart:
+def calibration(
+    df: pd.DataFrame, ytitle: str = "observed frequency (dev)"
+) -> alt.LayerChart:
     """Reliability diagram: ``mean_prob`` vs ``frac_positive`` per bin (``count``).
 
     Examples
@@ -410,19 +522,32 @@ def calibration(df: pd.DataFrame, ytitle: str = "observed frequency (dev)"
     >>> len(calibration(df).to_dict()["layer"])
     2
     """
-    diag = alt.Chart(pd.DataFrame({"a": [0.0, 1.0]})).mark_line(
-        strokeDash=[4, 4], color="#999").encode(x="a:Q", y="a:Q")
-    line = alt.Chart(df).mark_line(point=True, color=COLORS["source"]["range"][0]) \
+    diag = (
+        alt.Chart(pd.DataFrame({"a": [0.0, 1.0]}))
+        .mark_line(strokeDash=[4, 4], color="#999")
+        .encode(x="a:Q", y="a:Q")
+    )
+    line = (
+        alt.Chart(df)
+        .mark_line(point=True, color=COLORS["source"]["range"][0])
         .encode(
-            x=alt.X("mean_prob:Q", scale=alt.Scale(domain=[0, 1]),
-                    title="mean predicted probability"),
-            y=alt.Y("frac_positive:Q", scale=alt.Scale(domain=[0, 1]),
-                    title=ytitle),
-            tooltip=[alt.Tooltip("mean_prob:Q", format=".3f"),
-                     alt.Tooltip("frac_positive:Q", format=".3f"), "count:Q"],
+            x=alt.X(
+                "mean_prob:Q",
+                scale=alt.Scale(domain=[0, 1]),
+                title="mean predicted probability",
+            ),
+            y=alt.Y("frac_positive:Q", scale=alt.Scale(domain=[0, 1]), title=ytitle),
+            tooltip=[
+                alt.Tooltip("mean_prob:Q", format=".3f"),
+                alt.Tooltip("frac_positive:Q", format=".3f"),
+                "count:Q",
+            ],
         )
-    title = alt.Title("Calibration on the dev split", subtitle="" if len(df) else
-                      "no dev gold: nothing to calibrate against")
+    )
+    title = alt.Title(
+        "Calibration on the dev split",
+        subtitle="" if len(df) else "no dev gold: nothing to calibrate against",
+    )
     return alt.layer(diag, line).properties(width=280, height=280, title=title)
 
 
@@ -430,8 +555,7 @@ def calibration(df: pd.DataFrame, ytitle: str = "observed frequency (dev)"
 UNCOVERED, TIE = "no LF votes", "tie"
 
 
-def class_balance(df: pd.DataFrame, class_order: list[str] | None = None
-                  ) -> alt.Chart:
+def class_balance(df: pd.DataFrame, class_order: list[str] | None = None) -> alt.Chart:
     """Grouped bars ``class, source, fraction``: every source's bars sum to 1.
 
     Rows with ``class`` equal to :data:`UNCOVERED` (no LF votes) or :data:`TIE`
@@ -446,20 +570,38 @@ def class_balance(df: pd.DataFrame, class_order: list[str] | None = None
     ['HAM', 'SPAM', 'no LF votes']
     """
     data = df.assign(**{"class": df["class"].astype(str)})
-    order = list(class_order or dict.fromkeys(
-        c for c in data["class"] if c not in (UNCOVERED, TIE)))
+    order = list(
+        class_order
+        or dict.fromkeys(c for c in data["class"] if c not in (UNCOVERED, TIE))
+    )
     order += [c for c in (TIE, UNCOVERED) if c in set(data["class"])]
     data = data.assign(no_class=data["class"].isin([UNCOVERED, TIE]))
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("class:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
-        xOffset="source:N",
-        y=alt.Y("fraction:Q", title="share of points", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("source:N", scale=_scale("source"),
-                        legend=alt.Legend(orient="bottom", title=None)),
-        opacity=alt.condition("datum.no_class", alt.value(0.45), alt.value(1.0)),
-        tooltip=["class:N", "source:N", alt.Tooltip("fraction:Q", format=".3f")],
-    ).properties(width=260, height=180, title=alt.Title(
-        "Class balance", subtitle="each source sums to 1; faded: points with no class"))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("class:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+            xOffset="source:N",
+            y=alt.Y(
+                "fraction:Q", title="share of points", scale=alt.Scale(domain=[0, 1])
+            ),
+            color=alt.Color(
+                "source:N",
+                scale=_scale("source"),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            opacity=alt.condition("datum.no_class", alt.value(0.45), alt.value(1.0)),
+            tooltip=["class:N", "source:N", alt.Tooltip("fraction:Q", format=".3f")],
+        )
+        .properties(
+            width=260,
+            height=180,
+            title=alt.Title(
+                "Class balance",
+                subtitle="each source sums to 1; faded: points with no class",
+            ),
+        )
+    )
 
 
 def dependency_graph(df: pd.DataFrame, lfs: list[str] | None = None) -> alt.LayerChart:
@@ -479,47 +621,86 @@ def dependency_graph(df: pd.DataFrame, lfs: list[str] | None = None) -> alt.Laye
     m = max(1, len(names))
     ang = {n: math.pi / 2 - 2 * math.pi * i / m for i, n in enumerate(names)}
     pos = {n: (math.cos(a), math.sin(a)) for n, a in ang.items()}
-    nodes = pd.DataFrame({
-        "lf": names, "x": [pos[n][0] for n in names], "y": [pos[n][1] for n in names],
-        "lx": [1.1 * pos[n][0] for n in names], "ly": [1.1 * pos[n][1] for n in names],
-        "side": ["left" if pos[n][0] > 0.15 else "right" if pos[n][0] < -0.15
-                 else "center" for n in names],
-        "what": "LF",
-    })
+    nodes = pd.DataFrame(
+        {
+            "lf": names,
+            "x": [pos[n][0] for n in names],
+            "y": [pos[n][1] for n in names],
+            "lx": [1.1 * pos[n][0] for n in names],
+            "ly": [1.1 * pos[n][1] for n in names],
+            "side": [
+                "left"
+                if pos[n][0] > 0.15
+                else "right"
+                if pos[n][0] < -0.15
+                else "center"
+                for n in names
+            ],
+            "what": "LF",
+        }
+    )
     edge_label = "learned dependency (width: strength)"
-    edges = pd.DataFrame({
-        "lf_a": df["lf_a"], "lf_b": df["lf_b"],
-        "weight": df["weight"].astype(float) if "weight" in df else 1.0,
-        "x": [pos[a][0] for a in df["lf_a"]], "y": [pos[a][1] for a in df["lf_a"]],
-        "x2": [pos[b][0] for b in df["lf_b"]], "y2": [pos[b][1] for b in df["lf_b"]],
-        "what": edge_label,
-    })
+    edges = pd.DataFrame(
+        {
+            "lf_a": df["lf_a"],
+            "lf_b": df["lf_b"],
+            "weight": df["weight"].astype(float) if "weight" in df else 1.0,
+            "x": [pos[a][0] for a in df["lf_a"]],
+            "y": [pos[a][1] for a in df["lf_a"]],
+            "x2": [pos[b][0] for b in df["lf_b"]],
+            "y2": [pos[b][1] for b in df["lf_b"]],
+            "what": edge_label,
+        }
+    )
     ax = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
     sx, sy = alt.Scale(domain=[-2.3, 2.3]), alt.Scale(domain=[-1.45, 1.45])
-    what = alt.Color("what:N", title=None,
-                     legend=alt.Legend(orient="bottom", labelLimit=320),
-                     scale=alt.Scale(domain=["LF", edge_label],
-                                     range=["#4c78a8", "#e45756"]))
-    xy = {"x": alt.X("x:Q", axis=ax, scale=sx), "y": alt.Y("y:Q", axis=ax, scale=sy)}
-    e = alt.Chart(edges).mark_rule(opacity=0.75).encode(
-        **xy, x2="x2:Q", y2="y2:Q", color=what,
-        strokeWidth=alt.StrokeWidth("weight:Q", legend=None,
-                                    scale=alt.Scale(range=[1.5, 6])),
-        tooltip=["lf_a:N", "lf_b:N", alt.Tooltip("weight:Q", format=".3f")],
+    what = alt.Color(
+        "what:N",
+        title=None,
+        legend=alt.Legend(orient="bottom", labelLimit=320),
+        scale=alt.Scale(domain=["LF", edge_label], range=["#4c78a8", "#e45756"]),
     )
-    v = alt.Chart(nodes).mark_circle(size=110, opacity=1).encode(
-        **xy, color=what, tooltip=["lf:N"])
+    xy = {"x": alt.X("x:Q", axis=ax, scale=sx), "y": alt.Y("y:Q", axis=ax, scale=sy)}
+    e = (
+        alt.Chart(edges)
+        .mark_rule(opacity=0.75)
+        .encode(
+            **xy,
+            x2="x2:Q",
+            y2="y2:Q",
+            color=what,
+            strokeWidth=alt.StrokeWidth(
+                "weight:Q", legend=None, scale=alt.Scale(range=[1.5, 6])
+            ),
+            tooltip=["lf_a:N", "lf_b:N", alt.Tooltip("weight:Q", format=".3f")],
+        )
+    )
+    v = (
+        alt.Chart(nodes)
+        .mark_circle(size=110, opacity=1)
+        .encode(**xy, color=what, tooltip=["lf:N"])
+    )
     fs = 11 if m <= 16 else 9
-    label = alt.Chart(nodes).encode(x=alt.X("lx:Q", axis=ax, scale=sx),
-                                    y=alt.Y("ly:Q", axis=ax, scale=sy), text="lf:N")
-    texts = [label.transform_filter(f"datum.side == '{side}'").mark_text(
-        align=side, baseline="middle", fontSize=fs, color="#222")
-        for side in ("left", "right", "center")]
-    title = alt.Title("Learned LF dependencies", subtitle=(
-        f"{len(edges)} learned" if len(edges) else
-        "none learned or given (pass dependencies=learn_structure(L))"))
-    return alt.layer(e, v, *texts).properties(
-        width=420, height=300, title=title)
+    label = alt.Chart(nodes).encode(
+        x=alt.X("lx:Q", axis=ax, scale=sx),
+        y=alt.Y("ly:Q", axis=ax, scale=sy),
+        text="lf:N",
+    )
+    texts = [
+        label.transform_filter(f"datum.side == '{side}'").mark_text(
+            align=side, baseline="middle", fontSize=fs, color="#222"
+        )
+        for side in ("left", "right", "center")
+    ]
+    title = alt.Title(
+        "Learned LF dependencies",
+        subtitle=(
+            f"{len(edges)} learned"
+            if len(edges)
+            else "none learned or given (pass dependencies=learn_structure(L))"
+        ),
+    )
+    return alt.layer(e, v, *texts).properties(width=420, height=300, title=title)
 
 
 __all__ = [

@@ -73,20 +73,29 @@ def _advice_for(problem: str) -> list[str]:
     p = problem.lower()
     out = []
     if "collapsed" in p:
-        out.append("add LFs that vote for the class that collapsed, or pass "
-                   "class_balance= if you know the class shares")
+        out.append(
+            "add LFs that vote for the class that collapsed, or pass "
+            "class_balance= if you know the class shares"
+        )
     if "below chance" in p:
-        out.append("check the named LFs' labels: an LF the model finds worse than "
-                   "chance often votes the wrong class")
+        out.append(
+            "check the named LFs' labels: an LF the model finds worse than "
+            "chance often votes the wrong class"
+        )
     if "agrees with majority vote on only" in p or "unanimously" in p:
-        out.append("declare correlated or duplicated LFs as dependencies "
-                   "(dependencies=learn_structure(L)), or drop near-duplicates")
+        out.append(
+            "declare correlated or duplicated LFs as dependencies "
+            "(dependencies=learn_structure(L)), or drop near-duplicates"
+        )
     if "no held-out evidence" in p or "not significantly better" in p:
-        out.append("add LFs that overlap: LFs that vote on the same points (and "
-                   "for both classes) let the model check them against each other")
+        out.append(
+            "add LFs that overlap: LFs that vote on the same points (and "
+            "for both classes) let the model check them against each other"
+        )
     if "not significantly better" in p:
-        out.append("until then majority vote is as good: use it, or give a dev "
-                   "set to compare")
+        out.append(
+            "until then majority vote is as good: use it, or give a dev set to compare"
+        )
     if "never vote" in p:
         out.append("remove or fix the LFs that never vote")
     if "at least 3" in p:
@@ -104,22 +113,34 @@ def _selection_words(sel: dict) -> tuple[str, list[str]]:
     chosen = sel.get("chosen", "label model")
     scores = sel.get("scores") or {}
     if not scores:
-        return ("Model selection had no evidence to compare the label model with "
-                "Dawid-Skene: no LF casts two different votes where another LF "
-                "votes too (keyword and regex LFs each vote one class), so the "
-                "fit was kept.",
-                ["to let the engine compare models, add LFs that vote for more "
-                 "than one class (e.g. a sentiment model or a lookup table)"])
+        return (
+            "Model selection had no evidence to compare the label model with "
+            "Dawid-Skene: no LF casts two different votes where another LF "
+            "votes too (keyword and regex LFs each vote one class), so the "
+            "fit was kept.",
+            [
+                "to let the engine compare models, add LFs that vote for more "
+                "than one class (e.g. a sentiment model or a lookup table)"
+            ],
+        )
     gain = (sel.get("diffs") or {}).get("dawid-skene")
     tail = ""
     if gain is not None and len(gain) == 2:
-        tail = (f" (held-out vote log-likelihood {gain[0]:+.4f} per vote, "
-                f"s.e. {gain[1]:.4f})")
+        tail = (
+            f" (held-out vote log-likelihood {gain[0]:+.4f} per vote, "
+            f"s.e. {gain[1]:.4f})"
+        )
     if chosen == "dawid-skene":
-        return ("Model selection switched to Dawid-Skene (a full confusion matrix "
-                f"per LF): it predicts held-out votes better{tail}.", [])
-    return (f"Model selection kept the label model: Dawid-Skene was not "
-            f"significantly better{tail}.", [])
+        return (
+            "Model selection switched to Dawid-Skene (a full confusion matrix "
+            f"per LF): it predicts held-out votes better{tail}.",
+            [],
+        )
+    return (
+        f"Model selection kept the label model: Dawid-Skene was not "
+        f"significantly better{tail}.",
+        [],
+    )
 
 
 def fit_story(
@@ -157,47 +178,66 @@ def fit_story(
     sel_words, sel_advice = _selection_words(rep.get("selection") or {})
     advice: list[str] = []
     for p in problems + ident:
-        advice += [a for a in _advice_for(p) if a not in advice
-                   and not (a.startswith("add LFs that overlap")
-                            and any(b.startswith("add LFs that overlap")
-                                    for b in advice))]
+        advice += [
+            a
+            for a in _advice_for(p)
+            if a not in advice
+            and not (
+                a.startswith("add LFs that overlap")
+                and any(b.startswith("add LFs that overlap") for b in advice)
+            )
+        ]
     if action.startswith("fell back to majority vote"):
         level = "fallback"
-        headline = ("The label model fell back to majority vote: its predictions "
-                    "are majority vote's, so every LF gets the same estimated "
-                    "accuracy and the two models agree on every point by design.")
+        headline = (
+            "The label model fell back to majority vote: its predictions "
+            "are majority vote's, so every LF gets the same estimated "
+            "accuracy and the two models agree on every point by design."
+        )
     elif action.startswith("kept majority vote"):
         level = "fallback"
-        headline = ("The label model kept majority vote's decisions and only breaks "
-                    "its ties: the fit could not be checked without gold.")
+        headline = (
+            "The label model kept majority vote's decisions and only breaks "
+            "its ties: the fit could not be checked without gold."
+        )
     elif action:
         level = "rescued"
-        headline = ("The first fit looked unreliable, so the label model was refit "
-                    "from majority vote with a strong prior toward it: its estimates "
-                    "stay close to majority vote's.")
+        headline = (
+            "The first fit looked unreliable, so the label model was refit "
+            "from majority vote with a strong prior toward it: its estimates "
+            "stay close to majority vote's."
+        )
     elif not has_dev_gold:
         level = "no_gold"
         headline = "The label model fit passed its checks; no dev gold checks it."
     else:
         level = "ok"
-        headline = ("The label model fit passed its checks (it predicts held-out "
-                    "LFs better than majority vote).")
+        headline = (
+            "The label model fit passed its checks (it predicts held-out "
+            "LFs better than majority vote)."
+        )
     gain = rep.get("held_out_lf_gain") or {}
     if gain and not problems and level in ("ok", "no_gold"):
-        headline += (f" Held-out LF agreement {gain.get('mean', 0):+.1%} over "
-                     f"majority vote (s.e. {gain.get('se', 0):.1%}).")
+        headline += (
+            f" Held-out LF agreement {gain.get('mean', 0):+.1%} over "
+            f"majority vote (s.e. {gain.get('se', 0):.1%})."
+        )
     if level in ("fallback", "rescued") and not any("overlap" in a for a in advice):
-        advice.append("add LFs that overlap: LFs that vote on the same points (and "
-                      "for both classes) let the model check them against each other")
+        advice.append(
+            "add LFs that overlap: LFs that vote on the same points (and "
+            "for both classes) let the model check them against each other"
+        )
     advice += [a for a in sel_advice if a not in advice]
     if not has_dev_gold:
-        advice.append("give a dev set (dev_df= and Y_dev=) to check the fit against "
-                      "gold")
+        advice.append(
+            "give a dev set (dev_df= and Y_dev=) to check the fit against gold"
+        )
     return FitStory(level, headline, problems + ident, advice, sel_words)
 
 
-def story_for_model(model: Any, names: Sequence[str] | None = None,
-                    has_dev_gold: bool = True) -> FitStory:
+def story_for_model(
+    model: Any, names: Sequence[str] | None = None, has_dev_gold: bool = True
+) -> FitStory:
     """:func:`fit_story` of ``model.fit_report_``; models without one (majority
     vote, a duck-typed model) get a plain note.
 
@@ -208,12 +248,18 @@ def story_for_model(model: Any, names: Sequence[str] | None = None,
     """
     rep = getattr(model, "fit_report_", None)
     if rep is None:
-        head = (f"{type(model).__name__} has no fit report: nothing says how "
-                "reliable it is.")
-        return FitStory("ok" if has_dev_gold else "no_gold", head, [],
-                        [] if has_dev_gold else [
-                            "give a dev set (dev_df= and Y_dev=) to check it "
-                            "against gold"])
+        head = (
+            f"{type(model).__name__} has no fit report: nothing says how "
+            "reliable it is."
+        )
+        return FitStory(
+            "ok" if has_dev_gold else "no_gold",
+            head,
+            [],
+            []
+            if has_dev_gold
+            else ["give a dev set (dev_df= and Y_dev=) to check it against gold"],
+        )
     return fit_story(rep, names, has_dev_gold)
 
 

@@ -12,9 +12,9 @@ import altair as alt
 import pandas as pd
 
 
-def task_graph_layout(tasks: Mapping[str, Sequence[str]],
-                      edges: Sequence[tuple[str, str]]) -> tuple[pd.DataFrame,
-                                                                 pd.DataFrame]:
+def task_graph_layout(
+    tasks: Mapping[str, Sequence[str]], edges: Sequence[tuple[str, str]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Node and edge tables: depth = longest path from a root (cycles cut).
 
     Examples
@@ -41,33 +41,70 @@ def task_graph_layout(tasks: Mapping[str, Sequence[str]],
         for i, t in enumerate(level):
             labels = list(tasks[t])
             shown = ", ".join(labels[:8]) + (" ..." if len(labels) > 8 else "")
-            rows.append({"task": t, "depth": d, "x": (i + 1) / (len(level) + 1),
-                         "k": len(labels), "labels": shown,
-                         "text": f"{t} ({len(labels)})"})
+            rows.append(
+                {
+                    "task": t,
+                    "depth": d,
+                    "x": (i + 1) / (len(level) + 1),
+                    "k": len(labels),
+                    "labels": shown,
+                    "text": f"{t} ({len(labels)})",
+                }
+            )
     nodes = pd.DataFrame(rows, columns=["task", "depth", "x", "k", "labels", "text"])
     pos = nodes.set_index("task")
     lines = pd.DataFrame(
-        [{"parent": p, "child": c, "x": pos.at[p, "x"], "y": pos.at[p, "depth"],
-          "x2": pos.at[c, "x"], "y2": pos.at[c, "depth"]}
-         for p, c in edges if p in pos.index and c in pos.index],
-        columns=["parent", "child", "x", "y", "x2", "y2"])
+        [
+            {
+                "parent": p,
+                "child": c,
+                "x": pos.at[p, "x"],
+                "y": pos.at[p, "depth"],
+                "x2": pos.at[c, "x"],
+                "y2": pos.at[c, "depth"],
+            }
+            for p, c in edges
+            if p in pos.index and c in pos.index
+        ],
+        columns=["parent", "child", "x", "y", "x2", "y2"],
+    )
     return nodes, lines
 
 
-def task_graph_chart(tasks: Mapping[str, Sequence[str]],
-                     edges: Sequence[tuple[str, str]], width: int = 420,
-                     height: int = 220) -> alt.LayerChart:
+def task_graph_chart(
+    tasks: Mapping[str, Sequence[str]],
+    edges: Sequence[tuple[str, str]],
+    width: int = 420,
+    height: int = 220,
+) -> alt.LayerChart:
     """Tasks (circle size ~ cardinality, tooltip = labels) top-down by depth."""
     nodes, lines = task_graph_layout(tasks, edges)
     y = alt.Y("depth:Q", axis=None, scale=alt.Scale(reverse=True, padding=30))
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1]))
-    rule = alt.Chart(lines).mark_rule(color="#888").encode(
-        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("y:Q", axis=None, scale=alt.Scale(reverse=True, padding=30)),
-        x2="x2:Q", y2="y2:Q", tooltip=["parent:N", "child:N"])
-    dots = alt.Chart(nodes).mark_circle(color="#4c78a8", opacity=0.9).encode(
-        x=x, y=y, size=alt.Size("k:Q", legend=None, scale=alt.Scale(range=[200, 1200])),
-        tooltip=["task:N", "k:Q", "labels:N"])
-    text = alt.Chart(nodes).mark_text(dy=-22, fontSize=12).encode(x=x, y=y, text="text:N")
-    return (rule + dots + text).properties(width=width, height=height,
-                                           title="task graph")
+    rule = (
+        alt.Chart(lines)
+        .mark_rule(color="#888")
+        .encode(
+            x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("y:Q", axis=None, scale=alt.Scale(reverse=True, padding=30)),
+            x2="x2:Q",
+            y2="y2:Q",
+            tooltip=["parent:N", "child:N"],
+        )
+    )
+    dots = (
+        alt.Chart(nodes)
+        .mark_circle(color="#4c78a8", opacity=0.9)
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size("k:Q", legend=None, scale=alt.Scale(range=[200, 1200])),
+            tooltip=["task:N", "k:Q", "labels:N"],
+        )
+    )
+    text = (
+        alt.Chart(nodes).mark_text(dy=-22, fontSize=12).encode(x=x, y=y, text="text:N")
+    )
+    return (rule + dots + text).properties(
+        width=width, height=height, title="task graph"
+    )

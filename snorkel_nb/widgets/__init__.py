@@ -8,5 +8,11 @@ from snorkel_nb.widgets.registry import RegistryView
 from snorkel_nb.widgets.studio import LFStudio
 from snorkel_nb.widgets.taskgraph import TaskGraphEditor
 
-__all__ = ["LFMatrices", "LFStudio", "LabelModelDiagnostics", "RegistryView",
-           "TaskGraphEditor", "TeacherStudentView"]
+__all__ = [
+    "LFMatrices",
+    "LFStudio",
+    "LabelModelDiagnostics",
+    "RegistryView",
+    "TaskGraphEditor",
+    "TeacherStudentView",
+]

@@ -31,21 +31,32 @@ def table(df: pd.DataFrame, max_rows: int = 50, float_format: str = "{:.3f}") ->
     if df is None or len(df) == 0:
         return "<i>(none)</i>"
     shown = df.head(max_rows)
-    text = shown.to_html(classes="snb-table", escape=True, border=0,
-                         float_format=float_format.format, na_rep="–")
-    more = f"<div><i>… {len(df) - max_rows} more</i></div>" if len(df) > max_rows else ""
+    text = shown.to_html(
+        classes="snb-table",
+        escape=True,
+        border=0,
+        float_format=float_format.format,
+        na_rep="–",
+    )
+    more = (
+        f"<div><i>… {len(df) - max_rows} more</i></div>" if len(df) > max_rows else ""
+    )
     return f"<div class='snb-scroll'>{text}</div>{more}"
 
 
-def banner(level: str, headline: str, items: list[str] | None = None,
-           title: str = "") -> str:
+def banner(
+    level: str, headline: str, items: list[str] | None = None, title: str = ""
+) -> str:
     """A coloured box (``level``: fallback, rescued, stale, no_gold, ok) with an
     escaped bold headline and an escaped bullet list."""
     lis = "".join(f"<li>{html.escape(i)}</li>" for i in items or [])
     head = f"{html.escape(title)} " if title else ""
-    return (f"<div class='snb-banner snb-banner-{html.escape(level)}' "
-            f"data-level='{html.escape(level)}'><b>{head}{html.escape(headline)}</b>"
-            + (f"<ul>{lis}</ul>" if lis else "") + "</div>")
+    return (
+        f"<div class='snb-banner snb-banner-{html.escape(level)}' "
+        f"data-level='{html.escape(level)}'><b>{head}{html.escape(headline)}</b>"
+        + (f"<ul>{lis}</ul>" if lis else "")
+        + "</div>"
+    )
 
 
 def error_box(message: str, detail: str = "") -> str:

@@ -31,8 +31,9 @@ EDIT_OPS = ("add", "replace", "remove", "set")
 CHART_KEYS = ("accuracy", "balance", "probs", "calibration", "dependencies")
 
 
-def wilson_interval(correct: np.ndarray, total: np.ndarray, z: float = 1.96
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(
+    correct: np.ndarray, total: np.ndarray, z: float = 1.96
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of ``correct / total`` (NaN where ``total`` is 0).
 
     Examples
@@ -121,8 +122,9 @@ class LabelModelDiagnostics(W.VBox):
         self.L_dev, self.Y_dev, self.df, self.baseline = L_dev, Y_dev, df, baseline
         self.max_rows = max_rows
         self.ci, self.dependencies, self.n_bootstrap = ci, dependencies, n_bootstrap
-        self._class_names = None if class_names is None else [str(c) for c in
-                                                               class_names]
+        self._class_names = (
+            None if class_names is None else [str(c) for c in class_names]
+        )
         self.session = session
         self.fit_kwargs = dict(fit_kwargs or {})
         self.changed_lfs: list[str] = []
@@ -136,8 +138,11 @@ class LabelModelDiagnostics(W.VBox):
         self.disagreements = W.HTML()
         self.refresh_button = W.Button(
             description="Refit" if session is not None else "Refresh",
-            icon="refresh", tooltip="refit the label model on the session's "
-            "current LFs" if session is not None else "recompute the report")
+            icon="refresh",
+            tooltip="refit the label model on the session's current LFs"
+            if session is not None
+            else "recompute the report",
+        )
         self.refresh_button.on_click(self._on_refresh_clicked)
         self.report: LabelModelReport = self._compute()
         self.story: FitStory = self._story()
@@ -164,8 +169,9 @@ class LabelModelDiagnostics(W.VBox):
 
     # -- construction ------------------------------------------------------
     @classmethod
-    def from_session(cls, session: LFSession, model: Any = None, **kwargs: Any
-                     ) -> "LabelModelDiagnostics":
+    def from_session(
+        cls, session: LFSession, model: Any = None, **kwargs: Any
+    ) -> "LabelModelDiagnostics":
         """Diagnostics of the session's label model, following the session.
 
         ``model`` defaults to the session's latest label-model fit (fitting
@@ -178,19 +184,31 @@ class LabelModelDiagnostics(W.VBox):
         if model is None:
             model = _session_fit(session, fit_kwargs).model
         kwargs.setdefault("class_names", getattr(session, "class_names", None))
-        return cls(model, session.L, session.names, session.L_dev, session.Y_dev,
-                   df=session.df, session=session, fit_kwargs=fit_kwargs, **kwargs)
+        return cls(
+            model,
+            session.L,
+            session.names,
+            session.L_dev,
+            session.Y_dev,
+            df=session.df,
+            session=session,
+            fit_kwargs=fit_kwargs,
+            **kwargs,
+        )
 
-    def on_refresh(self, callback: Callable[[LabelModelReport], None],
-                   remove: bool = False) -> None:
+    def on_refresh(
+        self, callback: Callable[[LabelModelReport], None], remove: bool = False
+    ) -> None:
         """Call ``callback(report)`` after each refresh."""
         (self._callbacks.remove if remove else self._callbacks.append)(callback)
 
     @property
     def class_names(self) -> list[str]:
         """Display names of the classes."""
-        k = int(getattr(self.model, "cardinality", 0) or
-                max(2, int(np.max(self.L)) + 1 if np.size(self.L) else 2))
+        k = int(
+            getattr(self.model, "cardinality", 0)
+            or max(2, int(np.max(self.L)) + 1 if np.size(self.L) else 2)
+        )
         names = self._class_names or []
         return [names[c] if c < len(names) else str(c) for c in range(k)]
 
@@ -211,19 +229,29 @@ class LabelModelDiagnostics(W.VBox):
 
     def _compute(self) -> LabelModelReport:
         deps = self._deps_for_current_lfs()
-        report = label_model_report(self.model, self.L, self.names, self.L_dev,
-                                    self.Y_dev, baseline=self.baseline, ci=self.ci,
-                                    dependencies=deps,
-                                    n_bootstrap=self.n_bootstrap)
+        report = label_model_report(
+            self.model,
+            self.L,
+            self.names,
+            self.L_dev,
+            self.Y_dev,
+            baseline=self.baseline,
+            ci=self.ci,
+            dependencies=deps,
+            n_bootstrap=self.n_bootstrap,
+        )
         if deps is None and self.dependencies is not None:
-            report.notes.append("The dependencies given when this view was built "
-                                "refer to an older LF set; they are not drawn.")
+            report.notes.append(
+                "The dependencies given when this view was built "
+                "refer to an older LF set; they are not drawn."
+            )
         self._mv_pred = _preds(self.baseline, self.L, self.class_names)
         return report
 
     def _story(self) -> FitStory:
-        return story_for_model(self.model, self.names,
-                               has_dev_gold=self.Y_dev is not None)
+        return story_for_model(
+            self.model, self.names, has_dev_gold=self.Y_dev is not None
+        )
 
     def accuracy_table(self) -> pd.DataFrame:
         """The accuracy chart's data: the report's table plus a Wilson interval
@@ -251,15 +279,21 @@ class LabelModelDiagnostics(W.VBox):
         for src, pred in (("label model", lm_pred), ("majority vote", self._mv_pred)):
             for c, name in enumerate(names):
                 rows.append((name, src, float(np.sum(covered & (pred == c))) / n))
-            rows.append((charts.TIE, src,
-                         float(np.sum(covered & (pred == ABSTAIN))) / n))
+            rows.append(
+                (charts.TIE, src, float(np.sum(covered & (pred == ABSTAIN))) / n)
+            )
             rows.append((charts.UNCOVERED, src, float(np.sum(~covered)) / n))
         if self.Y_dev is not None:
             Y = np.asarray(self.Y_dev)
             known = Y[Y != ABSTAIN]
             for c, name in enumerate(names):
-                rows.append((name, "dev gold",
-                             float(np.mean(known == c)) if len(known) else 0.0))
+                rows.append(
+                    (
+                        name,
+                        "dev gold",
+                        float(np.mean(known == c)) if len(known) else 0.0,
+                    )
+                )
         out = pd.DataFrame(rows, columns=["class", "source", "fraction"])
         ties = out[out["class"] == charts.TIE]["fraction"]
         if not (ties > 0).any():
@@ -274,10 +308,15 @@ class LabelModelDiagnostics(W.VBox):
             has_emp = acc["empirical"].notna().any()
             est = acc["estimated"].dropna().to_numpy()
             same = len(est) > 1 and np.ptp(est) < 1e-6
-            sub = ("every LF has the same estimated accuracy: the fit is majority "
-                   "vote (see the banner)" if same else "")
-            return charts.accuracy_scatter(acc, x="empirical" if has_emp
-                                           else "coverage", subtitle=sub)
+            sub = (
+                "every LF has the same estimated accuracy: the fit is majority "
+                "vote (see the banner)"
+                if same
+                else ""
+            )
+            return charts.accuracy_scatter(
+                acc, x="empirical" if has_emp else "coverage", subtitle=sub
+            )
         if key == "balance":
             return charts.class_balance(self.balance_table(), class_order=names)
         if key == "probs":
@@ -292,17 +331,21 @@ class LabelModelDiagnostics(W.VBox):
     def _on_session_change(self, change: dict) -> None:
         op = change.get("op", change.get("kind"))
         if op in EDIT_OPS:
-            self.mark_stale([change.get("name") or "all"] if op != "set"
-                            else list(getattr(self.session, "changed_since_fit",
-                                              None) or ["all"]))
+            self.mark_stale(
+                [change.get("name") or "all"]
+                if op != "set"
+                else list(getattr(self.session, "changed_since_fit", None) or ["all"])
+            )
         elif op == "fit":
             fit = getattr(self.session, "label_model_fit", None)
             if fit is not None and fit.model is not self.model:
                 self._show_session_fit(fit)
         elif op == "fit_failed":
             self.stale_banner.value = _html.STYLE + _html.banner(
-                "fallback", "The automatic refit failed; this view shows an older "
-                "fit.", [str(change.get("detail", ""))])
+                "fallback",
+                "The automatic refit failed; this view shows an older fit.",
+                [str(change.get("detail", ""))],
+            )
 
     def mark_stale(self, names: Sequence[str]) -> None:
         """Mark the view out of date because the LFs ``names`` changed."""
@@ -310,16 +353,25 @@ class LabelModelDiagnostics(W.VBox):
             if n not in self.changed_lfs:
                 self.changed_lfs.append(n)
         changed = [n for n in self.changed_lfs if n != "all"]
-        count = (f"{len(changed)} LF{'s' if len(changed) != 1 else ''} changed"
-                 if changed else "the LF set changed")
+        count = (
+            f"{len(changed)} LF{'s' if len(changed) != 1 else ''} changed"
+            if changed
+            else "the LF set changed"
+        )
         self.stale = True
         self.refresh_button.button_style = "warning"
         self.refresh_button.description = "Refit"
         self.stale_banner.value = _html.STYLE + _html.banner(
-            "stale", f"Out of date: {count} since this fit"
-            + (f" ({', '.join(changed[:6])}{', ...' if len(changed) > 6 else ''})"
-               if changed else "") + ". Press Refit to refit the label model on the "
-            "current LFs.")
+            "stale",
+            f"Out of date: {count} since this fit"
+            + (
+                f" ({', '.join(changed[:6])}{', ...' if len(changed) > 6 else ''})"
+                if changed
+                else ""
+            )
+            + ". Press Refit to refit the label model on the "
+            "current LFs.",
+        )
 
     def _clear_stale(self) -> None:
         self.changed_lfs = []
@@ -347,17 +399,26 @@ class LabelModelDiagnostics(W.VBox):
             return self.report
         return self._show_session_fit(fit)
 
-    def refresh(self, model: Any = None, L: np.ndarray | None = None,
-                names: Sequence[str] | None = None, L_dev: np.ndarray | None = None
-                ) -> LabelModelReport:
+    def refresh(
+        self,
+        model: Any = None,
+        L: np.ndarray | None = None,
+        names: Sequence[str] | None = None,
+        L_dev: np.ndarray | None = None,
+    ) -> LabelModelReport:
         """Recompute the report and redraw.
 
         Following a session with no arguments, this *refits* the label model on
         the session's current LFs (:meth:`refit`). Otherwise the report is
         recomputed for ``model`` / the matrices given (or the current ones).
         """
-        if self.session is not None and model is None and L is None \
-                and names is None and L_dev is None:
+        if (
+            self.session is not None
+            and model is None
+            and L is None
+            and names is None
+            and L_dev is None
+        ):
             return self.refit()
         if model is not None:
             self.model = model
@@ -409,35 +470,48 @@ class LabelModelDiagnostics(W.VBox):
             wide = r.scores.pivot(index="metric", columns="model", values="value")
             self.scores.value = _html.STYLE + "<b>Dev split</b>" + _html.table(wide)
         else:
-            self.scores.value = ("<i>No dev gold: no scores. Give the session a dev "
-                                 "split (dev_df=, Y_dev=) to score the fit.</i>")
+            self.scores.value = (
+                "<i>No dev gold: no scores. Give the session a dev "
+                "split (dev_df=, Y_dev=) to score the fit.</i>"
+            )
         dis = r.disagreements
         if len(dis):
             dis = dis.copy()
             dis["lm_pred"] = [self._cls(c) for c in dis["lm_pred"]]
-            dis["mv_pred"] = [self._cls(c) if c != ABSTAIN else "tie"
-                              for c in dis["mv_pred"]]
+            dis["mv_pred"] = [
+                self._cls(c) if c != ABSTAIN else "tie" for c in dis["mv_pred"]
+            ]
             dis["drivers"] = [self._named_drivers(t) for t in dis["drivers"]]
-            dis = dis.rename(columns={"lm_pred": "label model", "mv_pred":
-                                      "majority vote", "lm_conf": "confidence"})
+            dis = dis.rename(
+                columns={
+                    "lm_pred": "label model",
+                    "mv_pred": "majority vote",
+                    "lm_conf": "confidence",
+                }
+            )
             if self.df is not None:
                 text = self.df.iloc[dis["row"].to_numpy()]
                 for col in text.columns[:2]:
                     dis.insert(1, col, text[col].to_numpy())
         if len(dis):
-            body = (f"{len(r.disagreements)} points shown where the label model and "
-                    "majority vote disagree; <i>drivers</i> lists each voting LF "
-                    "(and its estimated accuracy), strongest first."
-                    + _html.table(dis, max_rows=self.max_rows))
+            body = (
+                f"{len(r.disagreements)} points shown where the label model and "
+                "majority vote disagree; <i>drivers</i> lists each voting LF "
+                "(and its estimated accuracy), strongest first."
+                + _html.table(dis, max_rows=self.max_rows)
+            )
         elif self.story.is_fallback:
-            body = ("<i>The label model agrees with majority vote on every point: "
-                    "by construction, since the fit fell back to majority vote "
-                    "(see the banner above).</i>")
+            body = (
+                "<i>The label model agrees with majority vote on every point: "
+                "by construction, since the fit fell back to majority vote "
+                "(see the banner above).</i>"
+            )
         else:
             body = "<i>The label model agrees with majority vote on every point.</i>"
         self.disagreements.value = _html.STYLE + body
-        self.notes.value = (_html.STYLE + "<br>".join(
-            f"<span class='snb-warn'>{_html.esc(n)}</span>" for n in r.notes))
+        self.notes.value = _html.STYLE + "<br>".join(
+            f"<span class='snb-warn'>{_html.esc(n)}</span>" for n in r.notes
+        )
 
     def _named_drivers(self, text: str) -> str:
         """``lf=1 (acc 0.9)`` -> ``lf=SPAM (acc 0.9)``."""
@@ -461,8 +535,9 @@ def _preds(baseline: Any, L: np.ndarray, names: Sequence[str]) -> np.ndarray:
     from snorkel_nb.labeling.model import MajorityLabelVoter
     from snorkel_nb.labeling.model.base import probs_to_preds
 
-    model = baseline if baseline is not None else MajorityLabelVoter(
-        cardinality=len(names))
+    model = (
+        baseline if baseline is not None else MajorityLabelVoter(cardinality=len(names))
+    )
     return probs_to_preds(np.asarray(model.predict_proba(np.asarray(L)), float))
 
 
@@ -474,8 +549,11 @@ def _session_fit(session: LFSession, fit_kwargs: dict, refit: bool = False) -> A
     banner tells the story from ``fit_report_``).
     """
     fit = getattr(session, "label_model_fit", None)
-    if fit is not None and not refit and not getattr(session, "label_model_stale",
-                                                     False):
+    if (
+        fit is not None
+        and not refit
+        and not getattr(session, "label_model_stale", False)
+    ):
         return fit
     if session.L is None:
         raise ValueError("the session has no LFs yet; add one first")

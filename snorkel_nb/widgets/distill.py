@@ -58,11 +58,19 @@ class TeacherStudentView(W.VBox):
     candidate = traitlets.Unicode("")
     n_disagreements = traitlets.Int(0)
 
-    def __init__(self, qualification: Qualification, texts: Sequence[str],
-                 teacher_probs: np.ndarray, student_probs: Mapping[str, np.ndarray],
-                 L: np.ndarray | None = None, lf_names: Sequence[str] | None = None,
-                 Y: Any = None, export_dir: str | Path = ".", max_rows: int = 20,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        qualification: Qualification,
+        texts: Sequence[str],
+        teacher_probs: np.ndarray,
+        student_probs: Mapping[str, np.ndarray],
+        L: np.ndarray | None = None,
+        lf_names: Sequence[str] | None = None,
+        Y: Any = None,
+        export_dir: str | Path = ".",
+        max_rows: int = 20,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         charts.enable_offline()
         self.qualification = qualification
@@ -96,47 +104,77 @@ class TeacherStudentView(W.VBox):
         self.candidate = self.picker.value
         self._render_explorer()
 
-    def on_export(self, callback: Callable[[str, Path], None],
-                  remove: bool = False) -> None:
+    def on_export(
+        self, callback: Callable[[str, Path], None], remove: bool = False
+    ) -> None:
         """Call ``callback(candidate, path)`` after each export."""
-        (self._export_callbacks.remove if remove else
-         self._export_callbacks.append)(callback)
+        (self._export_callbacks.remove if remove else self._export_callbacks.append)(
+            callback
+        )
 
     def _chart(self) -> alt.TopLevelMixin:
         q = self.qualification
         t = q.table[q.table["role"] == "student"]
         c = q.constraints
-        return latency_size_scatter(t, max_ms=c.max_p99_ms_b1,
-                                    max_bytes=c.max_size_bytes)
+        return latency_size_scatter(
+            t, max_ms=c.max_p99_ms_b1, max_bytes=c.max_size_bytes
+        )
 
     def _render_table(self) -> None:
         q = self.qualification
         t = q.table.copy()
         if "qualifies" in t:
-            t["qualifies"] = ["" if v is None else ("pass" if v else "FAIL")
-                              for v in t["qualifies"]]
-        shown = [c for c in ("candidate", "role", "accuracy", "f1", "dev_accuracy",
-                             "agreement", "p50_ms_b1", "p99_ms_b1", "p99_ms_b256",
-                             "size_bytes", "parity", "qualifies", "missed")
-                 if c in t.columns]
-        cons = ", ".join(f"{k}={v}" for k, v in vars(q.constraints).items()
-                         if v is not None)
-        verdict = (_html.ok(q.message) if q.best is not None
-                   else _html.warn(q.message))
-        self.table.value = (_html.STYLE + _html.table(t[shown], float_format="{:.4g}")
-                            + f"<div>Constraints: {_html.esc(cons)}</div>" + verdict)
+            t["qualifies"] = [
+                "" if v is None else ("pass" if v else "FAIL") for v in t["qualifies"]
+            ]
+        shown = [
+            c
+            for c in (
+                "candidate",
+                "role",
+                "accuracy",
+                "f1",
+                "dev_accuracy",
+                "agreement",
+                "p50_ms_b1",
+                "p99_ms_b1",
+                "p99_ms_b256",
+                "size_bytes",
+                "parity",
+                "qualifies",
+                "missed",
+            )
+            if c in t.columns
+        ]
+        cons = ", ".join(
+            f"{k}={v}" for k, v in vars(q.constraints).items() if v is not None
+        )
+        verdict = _html.ok(q.message) if q.best is not None else _html.warn(q.message)
+        self.table.value = (
+            _html.STYLE
+            + _html.table(t[shown], float_format="{:.4g}")
+            + f"<div>Constraints: {_html.esc(cons)}</div>"
+            + verdict
+        )
 
     def _render_explorer(self) -> None:
-        d = disagreements(self.texts, self.teacher_probs,
-                          self.student_probs[self.candidate], self.L, self.lf_names,
-                          self.Y)
+        d = disagreements(
+            self.texts,
+            self.teacher_probs,
+            self.student_probs[self.candidate],
+            self.L,
+            self.lf_names,
+            self.Y,
+        )
         self.disagreement_table = d
         self.n_disagreements = len(d)
         self.explorer.value = _html.STYLE + (
             f"{len(d)} of {len(self.texts)} points; p_teacher / p_student are each "
             "model's probability of the teacher's class."
-            + _html.table(d, max_rows=self.max_rows) if len(d) else
-            "<i>The student agrees with the teacher on every point.</i>")
+            + _html.table(d, max_rows=self.max_rows)
+            if len(d)
+            else "<i>The student agrees with the teacher on every point.</i>"
+        )
 
     def _on_candidate_changed(self, change: Any = None) -> None:
         self.candidate = self.picker.value
@@ -161,8 +199,11 @@ class TeacherStudentView(W.VBox):
         except Exception as exc:  # noqa: BLE001 - shown in the widget
             self.status.value = _html.STYLE + _html.error_box(str(exc))
             return
-        warn = "" if self._qualifies(self.candidate) else (
-            " (note: this candidate does not qualify)")
+        warn = (
+            ""
+            if self._qualifies(self.candidate)
+            else (" (note: this candidate does not qualify)")
+        )
         self.status.value = _html.STYLE + _html.ok(f"exported to {dst}{warn}")
 
     def _qualifies(self, name: str) -> bool:

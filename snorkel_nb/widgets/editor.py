@@ -78,8 +78,9 @@ def _anywidget_editor() -> type | None:
 CodeEditor = _anywidget_editor()
 
 
-def code_editor(value: str = "", height: str = "160px", prefer: str = "codemirror"
-                ) -> W.DOMWidget:
+def code_editor(
+    value: str = "", height: str = "160px", prefer: str = "codemirror"
+) -> W.DOMWidget:
     """The best editor available: CodeMirror (anywidget) or the textarea fallback.
 
     Parameters

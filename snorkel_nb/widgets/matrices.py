@@ -82,18 +82,28 @@ class LFMatrices(W.VBox):
         self.n_points = n_points
         self._class_names = None if class_names is None else list(class_names)
         self._cell_callbacks: list[Callable[..., None]] = []
-        self.kind_buttons = W.ToggleButtons(options=list(KINDS), value=kind,
-                                            description="matrix")
+        self.kind_buttons = W.ToggleButtons(
+            options=list(KINDS), value=kind, description="matrix"
+        )
         self.chart = alt.JupyterChart(alt.Chart(pd.DataFrame()).mark_point())
         self.chart.observe(self._on_chart_selection, names="_vl_selections")
         self.color_buttons = W.ToggleButtons(
-            options=[("fraction", "value"), ("count", "count")], value=color_by,
-            description="shade by", style={"button_width": "70px"})
+            options=[("fraction", "value"), ("count", "count")],
+            value=color_by,
+            description="shade by",
+            style={"button_width": "70px"},
+        )
         self.caption = W.HTML()
         self.points = W.HTML(_html.STYLE + HINT)
-        self.children = [W.HBox([self.kind_buttons, self.color_buttons],
-                                layout=W.Layout(flex_flow="row wrap")),
-                         self.chart, self.caption, self.points]
+        self.children = [
+            W.HBox(
+                [self.kind_buttons, self.color_buttons],
+                layout=W.Layout(flex_flow="row wrap"),
+            ),
+            self.chart,
+            self.caption,
+            self.points,
+        ]
         self.color_buttons.observe(lambda _: self.refresh(), names="value")
         self.add_class("snb-matrices")  # a handle for the browser test and CSS
         self.set_trait("max_lfs", max_lfs)
@@ -104,8 +114,11 @@ class LFMatrices(W.VBox):
         self.refresh()
 
     # -- callbacks ---------------------------------------------------------
-    def on_cell_click(self, callback: Callable[[str, str, str, pd.DataFrame], None],
-                      remove: bool = False) -> None:
+    def on_cell_click(
+        self,
+        callback: Callable[[str, str, str, pd.DataFrame], None],
+        remove: bool = False,
+    ) -> None:
         """Call ``callback(lf_a, lf_b, kind, points)`` when a cell is shown."""
         if remove:
             self._cell_callbacks.remove(callback)
@@ -158,8 +171,13 @@ class LFMatrices(W.VBox):
         sel = self._selected_for(kind)
         if kind == "coverage":
             return charts.coverage_bars(data, selected=sel[0] if sel else None)
-        return charts.heatmap(data, kind=kind, max_lfs=self.max_lfs,
-                              color_by=self.color_buttons.value, selected=sel)
+        return charts.heatmap(
+            data,
+            kind=kind,
+            max_lfs=self.max_lfs,
+            color_by=self.color_buttons.value,
+            selected=sel,
+        )
 
     # -- handlers ------------------------------------------------------------
     def refresh(self) -> None:
@@ -173,10 +191,11 @@ class LFMatrices(W.VBox):
             return
         self._set_chart(self.build_chart())
         folded = max(0, an.m - self.max_lfs) if self.kind != "coverage" else 0
-        self.caption.value = (
-            f"{an.m} LFs, {an.n} points"
-            + (f"; {folded} LFs with the lowest coverage folded into 'other'"
-               if folded else ""))
+        self.caption.value = f"{an.m} LFs, {an.n} points" + (
+            f"; {folded} LFs with the lowest coverage folded into 'other'"
+            if folded
+            else ""
+        )
         sel = self._selected_for(self.kind)
         if sel is None:
             self.clear_selection()
@@ -238,12 +257,15 @@ class LFMatrices(W.VBox):
         out = pts.copy()
         for col in out.columns:
             if str(col).startswith("vote:"):
-                out[col] = [names[v] if 0 <= v < len(names) else "abstain"
-                            for v in out[col].to_numpy()]
+                out[col] = [
+                    names[v] if 0 <= v < len(names) else "abstain"
+                    for v in out[col].to_numpy()
+                ]
         return out
 
-    def show_cell(self, lf_a: str, lf_b: str, kind: str | None = None,
-                  redraw: bool = True) -> pd.DataFrame:
+    def show_cell(
+        self, lf_a: str, lf_b: str, kind: str | None = None, redraw: bool = True
+    ) -> pd.DataFrame:
         """List the points behind cell (``lf_a``, ``lf_b``) and return them.
 
         ``lf_a == lf_b`` lists the LF's own points (its coverage). Called from
@@ -256,15 +278,21 @@ class LFMatrices(W.VBox):
             self.selected_cell = {}
             self.points.value = _html.STYLE + (
                 "<i>'other' folds several LFs; call show_cell(lf_a, lf_b) with "
-                "two LF names.</i>" if an is not None else "<i>No LFs yet.</i>")
+                "two LF names.</i>"
+                if an is not None
+                else "<i>No LFs yet.</i>"
+            )
             return pd.DataFrame()
         try:
             if isinstance(self.source, LFSession):
                 pts = self.source.pair_points(lf_a, lf_b, kind, n=None)
             else:
                 rows = an.pair_points(lf_a, lf_b, kind)
-                base = (self.df.iloc[rows].copy() if self.df is not None
-                        else pd.DataFrame(index=rows))
+                base = (
+                    self.df.iloc[rows].copy()
+                    if self.df is not None
+                    else pd.DataFrame(index=rows)
+                )
                 for name in dict.fromkeys([lf_a, lf_b]):
                     base[f"vote:{name}"] = an.L[rows, an.lf_index(name)]
                 pts = base
@@ -277,11 +305,16 @@ class LFMatrices(W.VBox):
         self.selected_cell = new
         if redraw and moved and self._selected_for(self.kind):
             self._set_chart(self.build_chart())
-        what = (f"{_html.esc(lf_a)} votes" if lf_a == lf_b else
-                f"{_html.esc(kind)}: {_html.esc(lf_a)} × {_html.esc(lf_b)}")
+        what = (
+            f"{_html.esc(lf_a)} votes"
+            if lf_a == lf_b
+            else f"{_html.esc(kind)}: {_html.esc(lf_a)} × {_html.esc(lf_b)}"
+        )
         self.points.value = (
-            _html.STYLE + f"<b>{what} — {len(pts)} points</b>"
-            + _html.table(self._display(pts), max_rows=self.n_points))
+            _html.STYLE
+            + f"<b>{what} — {len(pts)} points</b>"
+            + _html.table(self._display(pts), max_rows=self.n_points)
+        )
         for cb in list(self._cell_callbacks):
             cb(lf_a, lf_b, kind, pts)
         return pts

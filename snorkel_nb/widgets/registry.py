@@ -28,10 +28,12 @@ from snorkel_nb.viz.registry import (
 )
 from snorkel_nb.widgets import _html
 
-EMPTY_REGISTRY = ("The registry has no tasks yet: add one with "
-                  "central.add_task(task, lfs, data=...).")
-NOTHING_STALE = ("Nothing is stale: every label matrix, label model and head "
-                 "matches its LFs.")
+EMPTY_REGISTRY = (
+    "The registry has no tasks yet: add one with central.add_task(task, lfs, data=...)."
+)
+NOTHING_STALE = (
+    "Nothing is stale: every label matrix, label model and head matches its LFs."
+)
 NO_VERSIONS = "No versions yet: a version is recorded by each (re)training."
 
 
@@ -41,8 +43,11 @@ def _version_id(v: Any) -> Any:
 
 
 def _short(value: Any, width: int = 60) -> str:
-    text = ", ".join(map(str, value)) if isinstance(value, (list, tuple, set)) else (
-        str(value))
+    text = (
+        ", ".join(map(str, value))
+        if isinstance(value, (list, tuple, set))
+        else (str(value))
+    )
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -92,14 +97,20 @@ class RegistryView(W.VBox):
     n_versions = traitlets.Int(0)
     current_version = traitlets.Unicode("")
 
-    def __init__(self, central: Any, alphas: Sequence[float] | None = None,
-                 max_rows: int = 30, version_metric: str | None = "dev_accuracy",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        central: Any,
+        alphas: Sequence[float] | None = None,
+        max_rows: int = 30,
+        version_metric: str | None = "dev_accuracy",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         charts.enable_offline()
         self.central = central
-        self.alphas = [float(a) for a in (np.linspace(0, 1, 11) if alphas is None
-                                          else alphas)]
+        self.alphas = [
+            float(a) for a in (np.linspace(0, 1, 11) if alphas is None else alphas)
+        ]
         self.max_rows = max_rows
         self.version_metric = version_metric
         self.interpolation: pd.DataFrame | None = None
@@ -116,10 +127,12 @@ class RegistryView(W.VBox):
         self.graph_chart = alt.JupyterChart(self._graph_spec())
         # stale + retrain
         self.stale_table = W.HTML()
-        self.retrain_button = W.Button(description="Retrain stale", icon="refresh",
-                                       button_style="warning")
-        self.progress = W.IntProgress(value=0, min=0, max=1, description="retrain",
-                                      bar_style="info")
+        self.retrain_button = W.Button(
+            description="Retrain stale", icon="refresh", button_style="warning"
+        )
+        self.progress = W.IntProgress(
+            value=0, min=0, max=1, description="retrain", bar_style="info"
+        )
         self.retrain_status = W.HTML()
         # versions, diff, rollback
         self.versions_table = W.HTML()
@@ -136,33 +149,52 @@ class RegistryView(W.VBox):
         # interpolation
         self.interp_task = W.Dropdown(description="task")
         self.interpolate_button = W.Button(description="Interpolate A → B")
-        self.alpha = W.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05,
-                                   description="alpha", continuous_update=False)
+        self.alpha = W.FloatSlider(
+            value=0.0,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            description="alpha",
+            continuous_update=False,
+        )
         self.interp_chart = alt.JupyterChart(self._interp_spec())
         self.interp_row = W.HTML()
         self.interp_status = W.HTML()
 
         self.retrain_button.on_click(lambda _: self.retrain_stale())
-        self.diff_button.on_click(lambda _: self._guard(self.version_status,
-                                                         self.show_diff))
-        self.rollback_button.on_click(lambda _: self._guard(
-            self.version_status, lambda: self.rollback(self.version_a.value)))
+        self.diff_button.on_click(
+            lambda _: self._guard(self.version_status, self.show_diff)
+        )
+        self.rollback_button.on_click(
+            lambda _: self._guard(
+                self.version_status, lambda: self.rollback(self.version_a.value)
+            )
+        )
         self.lineage_task.observe(lambda _: self._render_lineage(), names="value")
-        self.interpolate_button.on_click(lambda _: self._guard(
-            self.interp_status, self.interpolate))
+        self.interpolate_button.on_click(
+            lambda _: self._guard(self.interp_status, self.interpolate)
+        )
         self.alpha.observe(lambda _: self._render_alpha(), names="value")
 
         self.children = [
-            W.HTML(_html.STYLE + "<b>Central model: task registry</b>"), self.header,
-            W.HTML("<b>Tasks</b>"), W.HBox([self.tasks_table, self.graph_chart]),
+            W.HTML(_html.STYLE + "<b>Central model: task registry</b>"),
+            self.header,
+            W.HTML("<b>Tasks</b>"),
+            W.HBox([self.tasks_table, self.graph_chart]),
             W.HTML("<b>Stale: what a change made out of date, in retrain order</b>"),
             self.stale_table,
             W.HBox([self.retrain_button, self.progress, self.retrain_status]),
-            W.HTML("<b>Versions</b>"), self.versions_table,
-            W.HBox([self.version_a, self.version_b, self.diff_button,
-                    self.rollback_button]),
-            self.version_status, self.diff_html, self.metrics_chart,
-            W.HTML("<b>Lineage</b>"), self.lineage_task, self.lineage_html,
+            W.HTML("<b>Versions</b>"),
+            self.versions_table,
+            W.HBox(
+                [self.version_a, self.version_b, self.diff_button, self.rollback_button]
+            ),
+            self.version_status,
+            self.diff_html,
+            self.metrics_chart,
+            W.HTML("<b>Lineage</b>"),
+            self.lineage_task,
+            self.lineage_html,
             W.HTML("<b>Gradual phase-out: blend version A's head into B's</b>"),
             W.HBox([self.interp_task, self.interpolate_button]),
             W.HBox([self.interp_chart, W.VBox([self.alpha, self.interp_row])]),
@@ -176,19 +208,29 @@ class RegistryView(W.VBox):
     # -- callbacks -------------------------------------------------------------
     def on_retrain(self, callback: Callable[[Any], None], remove: bool = False) -> None:
         """``callback(version_or_None)`` after "Retrain stale" finishes."""
-        (self._retrain_callbacks.remove if remove else
-         self._retrain_callbacks.append)(callback)
+        (self._retrain_callbacks.remove if remove else self._retrain_callbacks.append)(
+            callback
+        )
 
-    def on_rollback(self, callback: Callable[[Any], None], remove: bool = False) -> None:
+    def on_rollback(
+        self, callback: Callable[[Any], None], remove: bool = False
+    ) -> None:
         """``callback(new_version)`` after a rollback."""
-        (self._rollback_callbacks.remove if remove else
-         self._rollback_callbacks.append)(callback)
+        (
+            self._rollback_callbacks.remove
+            if remove
+            else self._rollback_callbacks.append
+        )(callback)
 
-    def on_interpolate(self, callback: Callable[[pd.DataFrame], None],
-                       remove: bool = False) -> None:
+    def on_interpolate(
+        self, callback: Callable[[pd.DataFrame], None], remove: bool = False
+    ) -> None:
         """``callback(table)`` after an interpolation (one row per alpha)."""
-        (self._interpolate_callbacks.remove if remove else
-         self._interpolate_callbacks.append)(callback)
+        (
+            self._interpolate_callbacks.remove
+            if remove
+            else self._interpolate_callbacks.append
+        )(callback)
 
     # -- tables (plain DataFrames, testable) -----------------------------------
     def dependencies(self) -> list[tuple[str, str]]:
@@ -204,18 +246,23 @@ class RegistryView(W.VBox):
         rows = []
         for t in self.central.tasks():
             d = deps.get(t, {})
-            row = {"task": t, "k": len(graph.labels(t)) if t in graph.tasks else 0,
-                   "parents": ", ".join(d.get("parents", [])),
-                   "reads predictions of": ", ".join(d.get("uses", [])),
-                   "LFs": len(d.get("lfs", []))}
+            row = {
+                "task": t,
+                "k": len(graph.labels(t)) if t in graph.tasks else 0,
+                "parents": ", ".join(d.get("parents", [])),
+                "reads predictions of": ", ".join(d.get("uses", [])),
+                "LFs": len(d.get("lfs", [])),
+            }
             row.update(metrics.get(t, {}))
             rows.append(row)
         return pd.DataFrame(rows)
 
     def stale_frame(self) -> pd.DataFrame:
         """``stale()`` in retrain order: step, kind, task, reason."""
-        rows = [{"step": i + 1, "kind": s.kind, "task": s.task, "reason": s.reason}
-                for i, s in enumerate(self.central.stale())]
+        rows = [
+            {"step": i + 1, "kind": s.kind, "task": s.task, "reason": s.reason}
+            for i, s in enumerate(self.central.stale())
+        ]
         return pd.DataFrame(rows, columns=["step", "kind", "task", "reason"])
 
     def versions_frame(self) -> pd.DataFrame:
@@ -223,9 +270,14 @@ class RegistryView(W.VBox):
         cur = _version_id(self.central.current_version)
         rows = []
         for v in self.central.versions():
-            row = {"id": v.id, "current": "◀" if v.id == cur else "",
-                   "parent": v.parent, "created (UTC)": _when(v.created),
-                   "message": _short(v.message, 48), "tasks": _short(v.task_names)}
+            row = {
+                "id": v.id,
+                "current": "◀" if v.id == cur else "",
+                "parent": v.parent,
+                "created (UTC)": _when(v.created),
+                "message": _short(v.message, 48),
+                "tasks": _short(v.task_names),
+            }
             for task, m in v.metrics.items():
                 for name, val in m.items():
                     row[f"{task}/{name}"] = val
@@ -235,9 +287,13 @@ class RegistryView(W.VBox):
 
     def metrics_long(self) -> pd.DataFrame:
         """Tidy ``version, task, metric, value`` over all versions (for the chart)."""
-        rows = [{"version": v.id, "task": task, "metric": k, "value": float(val)}
-                for v in self.central.versions() for task, m in v.metrics.items()
-                for k, val in m.items() if val is not None]
+        rows = [
+            {"version": v.id, "task": task, "metric": k, "value": float(val)}
+            for v in self.central.versions()
+            for task, m in v.metrics.items()
+            for k, val in m.items()
+            if val is not None
+        ]
         return pd.DataFrame(rows, columns=["version", "task", "metric", "value"])
 
     # -- actions (also the API the buttons call) ---------------------------------
@@ -246,27 +302,45 @@ class RegistryView(W.VBox):
         names = list(self.central.tasks())
         stale = self.stale_frame()
         versions = self.versions_frame()
-        self.n_tasks, self.n_stale, self.n_versions = len(names), len(stale), len(versions)
+        self.n_tasks, self.n_stale, self.n_versions = (
+            len(names),
+            len(stale),
+            len(versions),
+        )
         cur = _version_id(self.central.current_version)
         self.current_version = "" if cur is None else str(cur)
         self.header.value = _html.STYLE + (
-            _html.warn(EMPTY_REGISTRY) if not names else
-            f"<div>{len(names)} task(s), {len(versions)} version(s); current version "
+            _html.warn(EMPTY_REGISTRY)
+            if not names
+            else f"<div>{len(names)} task(s), {len(versions)} version(s); current version "
             f"<b>{_html.esc(self.current_version or '–')}</b>; {len(stale)} stale "
-            "item(s).</div>")
+            "item(s).</div>"
+        )
         self.tasks_table.value = _html.STYLE + (
-            "<i>(no tasks)</i>" if not names else
-            _html.table(self.tasks_frame().set_index("task"), max_rows=self.max_rows,
-                        float_format="{:.4f}"))
+            "<i>(no tasks)</i>"
+            if not names
+            else _html.table(
+                self.tasks_frame().set_index("task"),
+                max_rows=self.max_rows,
+                float_format="{:.4f}",
+            )
+        )
         self.graph_chart.chart = self._graph_spec(stale)
         self.stale_table.value = _html.STYLE + (
-            _html.ok(NOTHING_STALE) if stale.empty else
-            _html.table(stale.set_index("step"), max_rows=self.max_rows))
+            _html.ok(NOTHING_STALE)
+            if stale.empty
+            else _html.table(stale.set_index("step"), max_rows=self.max_rows)
+        )
         self.retrain_button.disabled = stale.empty or self._busy
         self.versions_table.value = _html.STYLE + (
-            _html.warn(NO_VERSIONS) if versions.empty else
-            _html.table(self._shown_versions(versions), max_rows=self.max_rows,
-                        float_format="{:.4f}"))
+            _html.warn(NO_VERSIONS)
+            if versions.empty
+            else _html.table(
+                self._shown_versions(versions),
+                max_rows=self.max_rows,
+                float_format="{:.4f}",
+            )
+        )
         ids = list(versions["id"]) if not versions.empty else []
         if ids != list(self.version_b.options):  # new versions: back to the defaults
             cur_id = cur if cur in ids else (ids[-1] if ids else None)
@@ -292,13 +366,15 @@ class RegistryView(W.VBox):
         self.progress.max, self.progress.value = len(items), 0
         self.progress.bar_style = "info"
         self.retrain_status.value = _html.STYLE + _html.esc(
-            f"retraining {len(items)} item(s)…")
+            f"retraining {len(items)} item(s)…"
+        )
         try:
             version = self.central.retrain_stale(progress=self._tick)
         except Exception as exc:  # noqa: BLE001 - shown in the widget
             self.progress.bar_style = "danger"
             self.retrain_status.value = _html.STYLE + _html.error_box(
-                f"retrain failed: {exc}")
+                f"retrain failed: {exc}"
+            )
             return None
         finally:
             self._busy = False
@@ -306,7 +382,8 @@ class RegistryView(W.VBox):
         self.progress.bar_style = "success"
         self.retrain_status.value = _html.STYLE + _html.ok(
             f"retrained {len(items)} item(s)"
-            + (f"; new version {_version_id(version)}" if version is not None else ""))
+            + (f"; new version {_version_id(version)}" if version is not None else "")
+        )
         self.refresh()
         for cb in list(self._retrain_callbacks):
             cb(version)
@@ -319,7 +396,8 @@ class RegistryView(W.VBox):
         new = self.central.rollback(version)
         self.refresh()
         self.version_status.value = _html.STYLE + _html.ok(
-            f"rolled back to {version}; now at version {_version_id(new)}")
+            f"rolled back to {version}; now at version {_version_id(new)}"
+        )
         for cb in list(self._rollback_callbacks):
             cb(new)
         return new
@@ -336,8 +414,9 @@ class RegistryView(W.VBox):
         self.version_status.value = ""
         return d
 
-    def interpolate(self, task: str | None = None, v_old: Any = None,
-                    v_new: Any = None) -> pd.DataFrame:
+    def interpolate(
+        self, task: str | None = None, v_old: Any = None, v_new: Any = None
+    ) -> pd.DataFrame:
         """Metrics of ``task``'s head blended from ``v_old`` (alpha 0) to ``v_new``."""
         task = self.interp_task.value if task is None else task
         v_old = self.version_a.value if v_old is None else v_old
@@ -347,7 +426,8 @@ class RegistryView(W.VBox):
         df = self.central.interpolate(task, v_old, v_new, self.alphas)
         self.interpolation = pd.DataFrame(df).reset_index(drop=True)
         self.interp_status.value = _html.STYLE + _html.ok(
-            f"{task}: version {v_old} (alpha 0) → {v_new} (alpha 1)")
+            f"{task}: version {v_old} (alpha 0) → {v_new} (alpha 1)"
+        )
         self._render_alpha()
         for cb in list(self._interpolate_callbacks):
             cb(self.interpolation)
@@ -356,8 +436,11 @@ class RegistryView(W.VBox):
     # -- internals ----------------------------------------------------------------
     def _shown_versions(self, versions: pd.DataFrame) -> pd.DataFrame:
         m = self.version_metric
-        keep = [c for c in versions.columns if "/" not in c
-                or m is None or c.endswith("/" + m)]
+        keep = [
+            c
+            for c in versions.columns
+            if "/" not in c or m is None or c.endswith("/" + m)
+        ]
         return versions[keep].set_index("id")
 
     def _tick(self, done: int, total: int, item: Any = None) -> None:
@@ -366,7 +449,8 @@ class RegistryView(W.VBox):
         self.progress.value = min(int(done), self.progress.max)
         if item is not None:
             self.retrain_status.value = _html.STYLE + _html.esc(
-                f"{done}/{total}: {item.kind} of {item.task}")
+                f"{done}/{total}: {item.kind} of {item.task}"
+            )
 
     def _on_engine_change(self, event: Any = None) -> None:
         """Redraw after an engine change; a view error must never fail the engine."""
@@ -377,29 +461,34 @@ class RegistryView(W.VBox):
             self.refresh()
         except Exception as exc:  # noqa: BLE001 - shown in the widget
             self.header.value = _html.STYLE + _html.error_box(
-                f"could not redraw after {getattr(event, 'kind', event)}: {exc}")
+                f"could not redraw after {getattr(event, 'kind', event)}: {exc}"
+            )
 
     def _graph_spec(self, stale: pd.DataFrame | None = None) -> alt.TopLevelMixin:
         graph = self.central.graph
         tasks = {t: list(graph.labels(t)) for t in graph.tasks}
-        stale_tasks = [] if stale is None or stale.empty else list(
-            dict.fromkeys(stale["task"]))
-        return registry_graph_chart(tasks, graph.edges, self.dependencies(),
-                                    stale_tasks)
+        stale_tasks = (
+            [] if stale is None or stale.empty else list(dict.fromkeys(stale["task"]))
+        )
+        return registry_graph_chart(
+            tasks, graph.edges, self.dependencies(), stale_tasks
+        )
 
     def _metrics_spec(self) -> alt.TopLevelMixin:
         long = self.metrics_long()
         if long.empty:
-            long = pd.DataFrame({"version": ["–"], "task": ["–"], "metric": ["–"],
-                                 "value": [np.nan]})
+            long = pd.DataFrame(
+                {"version": ["–"], "task": ["–"], "metric": ["–"], "value": [np.nan]}
+            )
         return version_metrics_chart(long)
 
     def _interp_spec(self) -> alt.TopLevelMixin:
         df = self.interpolation
         if df is None or df.empty:
             df = pd.DataFrame({"alpha": [0.0, 1.0], "accuracy": [np.nan, np.nan]})
-        return interpolation_chart(df, alpha=self.alpha.value if hasattr(
-            self, "alpha") else None)
+        return interpolation_chart(
+            df, alpha=self.alpha.value if hasattr(self, "alpha") else None
+        )
 
     def _render_alpha(self) -> None:
         self.interp_chart.chart = self._interp_spec()
@@ -412,7 +501,8 @@ class RegistryView(W.VBox):
         row = df.iloc[[i]][metric_columns(df)].T.set_axis(["value"], axis=1)
         self.interp_row.value = _html.STYLE + (
             f"<div>alpha = {df['alpha'].iloc[i]:.2f} (nearest computed point)</div>"
-            + _html.table(row, float_format="{:.4f}"))
+            + _html.table(row, float_format="{:.4f}")
+        )
 
     def _render_lineage(self) -> None:
         task = self.lineage_task.value
@@ -425,14 +515,18 @@ class RegistryView(W.VBox):
             self.lineage_html.value = _html.STYLE + _html.warn(str(exc))
             return
         items = []
-        for key, val in (lin.items() if isinstance(lin, dict) else []):
+        for key, val in lin.items() if isinstance(lin, dict) else []:
             if isinstance(val, dict):
                 val = ", ".join(f"{k}: {_short(v, 24)}" for k, v in val.items())
-            items.append(f"<tr><th>{_html.esc(key)}</th><td>"
-                         f"{_html.esc(_short(val, 400))}</td></tr>")
+            items.append(
+                f"<tr><th>{_html.esc(key)}</th><td>"
+                f"{_html.esc(_short(val, 400))}</td></tr>"
+            )
         self.lineage_html.value = _html.STYLE + (
-            f"<table class='snb-table'>{''.join(items)}</table>" if items
-            else "<i>(no lineage recorded)</i>")
+            f"<table class='snb-table'>{''.join(items)}</table>"
+            if items
+            else "<i>(no lineage recorded)</i>"
+        )
 
     def _diff_html(self, d: Any) -> str:
         parts = [f"<div><b>version {d.a} → {d.b}</b></div>"]
@@ -443,19 +537,27 @@ class RegistryView(W.VBox):
 
         line("tasks added", ", ".join(d.tasks_added))
         line("tasks removed", ", ".join(d.tasks_removed))
-        for title, by_task in (("LFs added", d.lfs_added), ("LFs removed", d.lfs_removed),
-                               ("LFs changed", d.lfs_changed)):
-            line(title, "; ".join(f"{t}: {', '.join(n)}" for t, n in by_task.items()
-                                  if n))
+        for title, by_task in (
+            ("LFs added", d.lfs_added),
+            ("LFs removed", d.lfs_removed),
+            ("LFs changed", d.lfs_changed),
+        ):
+            line(
+                title,
+                "; ".join(f"{t}: {', '.join(n)}" for t, n in by_task.items() if n),
+            )
         line("heads retrained", ", ".join(d.heads_changed))
         line("trunk", "changed" if d.trunk_changed else "")
         changed = len(parts) > 1
         deltas = d.to_frame()
         if len(deltas):
-            parts.append("<div><b>dev metrics</b></div>"
-                         + _html.table(deltas, float_format="{:.4f}"))
-        if not changed and (deltas.empty or not deltas["delta"].fillna(1).abs().gt(0)
-                            .any()):
+            parts.append(
+                "<div><b>dev metrics</b></div>"
+                + _html.table(deltas, float_format="{:.4f}")
+            )
+        if not changed and (
+            deltas.empty or not deltas["delta"].fillna(1).abs().gt(0).any()
+        ):
             parts.append(_html.ok("no differences"))
         return "".join(parts)
 

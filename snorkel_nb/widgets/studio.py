@@ -32,19 +32,23 @@ from snorkel_nb.widgets.studio_files import StudioFiles
 from snorkel_nb.widgets.studio_examples import examples_table, lf_patterns
 from snorkel_nb.widgets.studio_loop import STYLE, lf_change_line, loop_panel
 
-TEMPLATE = '''@labeling_function()
+TEMPLATE = """@labeling_function()
 def lf_new(x):
     return 1 if "check out" in x.text.lower() else ABSTAIN
-'''
+"""
 MODES = ("code", "keyword", "regex", "lookup")
-EXAMPLE_KINDS = (("Points it labels", "labels"), ("Where it conflicts", "conflicts"),
-                 ("Dev mistakes", "mistakes"))
+EXAMPLE_KINDS = (
+    ("Points it labels", "labels"),
+    ("Where it conflicts", "conflicts"),
+    ("Dev mistakes", "mistakes"),
+)
 EMPTY_HINT = (
     "<div class='snb-hint'><b>No LFs yet.</b> Start here: write a labeling function "
     "in the <b>Code</b> tab (the template votes 1 on “check out”), or describe one "
     "in the <b>Keyword</b>, <b>Regex</b> or <b>Lookup</b> tab, then press "
     "<b>Run</b> (or Ctrl+Enter in the editor). Its coverage, dev accuracy and "
-    "examples appear below.</div>")
+    "examples appear below.</div>"
+)
 
 
 def _fit(label: str) -> W.Layout:
@@ -133,11 +137,16 @@ class LFStudio(StudioFiles, W.VBox):
         self.session = session
         self.n_samples = int(n_samples)
         self.namespace = dict(namespace or {})
-        names = list(class_names or getattr(session, "class_names", None)
-                     or [str(c) for c in range(session.cardinality)])
+        names = list(
+            class_names
+            or getattr(session, "class_names", None)
+            or [str(c) for c in range(session.cardinality)]
+        )
         if len(names) != session.cardinality:
-            raise ValueError(f"class_names must name the {session.cardinality} "
-                             f"classes; got {names!r}")
+            raise ValueError(
+                f"class_names must name the {session.cardinality} "
+                f"classes; got {names!r}"
+            )
         self.class_names = [str(n) for n in names]
         self.gold_column = gold_column
         self.history = LFHistory(session)
@@ -155,13 +164,25 @@ class LFStudio(StudioFiles, W.VBox):
         self.hint = W.HTML()
         self.banner = W.HTML()
         self.banner_box = W.HBox([])
-        self.children = [
-            W.HTML(STYLE + _html.STYLE + "<b>LF studio</b>"),
-            self.hint, self.banner, self.banner_box,
-            self.tabs, self.actions, self.confirm_box, self.status, self.lf_stats,
-            self.loop_box, self.examples_box,
-            W.HTML("<b>All LFs</b>"), self.summary,
-        ] + ([self.matrices] if self.matrices is not None else []) + [self.io]
+        self.children = (
+            [
+                W.HTML(STYLE + _html.STYLE + "<b>LF studio</b>"),
+                self.hint,
+                self.banner,
+                self.banner_box,
+                self.tabs,
+                self.actions,
+                self.confirm_box,
+                self.status,
+                self.lf_stats,
+                self.loop_box,
+                self.examples_box,
+                W.HTML("<b>All LFs</b>"),
+                self.summary,
+            ]
+            + ([self.matrices] if self.matrices is not None else [])
+            + [self.io]
+        )
         self.add_class("snb-studio")
         self.layout = W.Layout(max_width="1080px")
 
@@ -171,17 +192,25 @@ class LFStudio(StudioFiles, W.VBox):
         self.autosave_path: Path | None = None
         self._autosave_paused = False
         if autosave is not False:
-            self.autosave_path = Path(autosave) if autosave not in (None, True) else (
-                autosave_mod.default_autosave_path(name))
+            self.autosave_path = (
+                Path(autosave)
+                if autosave not in (None, True)
+                else (autosave_mod.default_autosave_path(name))
+            )
             self._check_autosave()
         _size_buttons(self)
         self._render_all()
 
     # -- building ---------------------------------------------------------------
     def _label_dropdown(self) -> W.Dropdown:
-        return W.Dropdown(options=[(f"{n} ({i})" if n != str(i) else n, i)
-                                   for i, n in enumerate(self.class_names)],
-                          value=min(1, len(self.class_names) - 1), description="label")
+        return W.Dropdown(
+            options=[
+                (f"{n} ({i})" if n != str(i) else n, i)
+                for i, n in enumerate(self.class_names)
+            ],
+            value=min(1, len(self.class_names) - 1),
+            description="label",
+        )
 
     def _build_form(self, editor: str) -> None:
         wide = W.Layout(width="100%")
@@ -190,31 +219,45 @@ class LFStudio(StudioFiles, W.VBox):
         self.forms: dict[str, dict[str, W.Widget]] = {}
         for mode in MODES[1:]:
             self.forms[mode] = {
-                "name": W.Text(placeholder="default from the builder",
-                               description="name"),
+                "name": W.Text(
+                    placeholder="default from the builder", description="name"
+                ),
                 "label": self._label_dropdown(),
                 "field": W.Text(value="text", description="field"),
             }
-        self.keywords = W.Text(placeholder="subscribe, my channel", description="words",
-                               layout=wide)
-        self.pattern = W.Text(placeholder=r"check\s+(it\s+)?out", description="regex",
-                              layout=wide)
+        self.keywords = W.Text(
+            placeholder="subscribe, my channel", description="words", layout=wide
+        )
+        self.pattern = W.Text(
+            placeholder=r"check\s+(it\s+)?out", description="regex", layout=wide
+        )
         self.table = W.Textarea(
             placeholder="one value per line (votes `label`),\nor value: label "
             f"(a class name or number: {', '.join(self.class_names)})",
-            description="table", layout=W.Layout(width="100%", height="80px"))
+            description="table",
+            layout=W.Layout(width="100%", height="80px"),
+        )
 
         def form(mode: str, main: W.Widget, fields: Sequence[str]) -> W.VBox:
             f = self.forms[mode]
             return W.VBox([main, W.HBox([f[k] for k in fields])])
 
-        self.tabs = W.Tab(children=[
-            W.VBox([self.code, W.HTML("<small>Tab indents; Ctrl+Enter or "
-                                      "Shift+Enter runs.</small>")]),
-            form("keyword", self.keywords, ("name", "label", "field")),
-            form("regex", self.pattern, ("name", "label", "field")),
-            form("lookup", self.table, ("name", "field", "label")),
-        ])
+        self.tabs = W.Tab(
+            children=[
+                W.VBox(
+                    [
+                        self.code,
+                        W.HTML(
+                            "<small>Tab indents; Ctrl+Enter or "
+                            "Shift+Enter runs.</small>"
+                        ),
+                    ]
+                ),
+                form("keyword", self.keywords, ("name", "label", "field")),
+                form("regex", self.pattern, ("name", "label", "field")),
+                form("lookup", self.table, ("name", "field", "label")),
+            ]
+        )
         for i, t in enumerate(("Code", "Keyword", "Regex", "Lookup")):
             self.tabs.set_title(i, t)
         self.tabs.observe(self._on_tab_changed, names="selected_index")
@@ -237,35 +280,70 @@ class LFStudio(StudioFiles, W.VBox):
         return self._form_field("field")
 
     def _build_actions(self) -> None:
-        self.run_button = W.Button(description="Run", button_style="primary",
-                                   icon="play", tooltip="Add or replace this LF")
-        self.undo_button = W.Button(description="Undo", icon="undo",
-                                    tooltip="Take back the last add/replace/remove")
+        self.run_button = W.Button(
+            description="Run",
+            button_style="primary",
+            icon="play",
+            tooltip="Add or replace this LF",
+        )
+        self.undo_button = W.Button(
+            description="Undo",
+            icon="undo",
+            tooltip="Take back the last add/replace/remove",
+        )
         self.redo_button = W.Button(description="Redo", icon="repeat")
         self.lf_select = W.Dropdown(options=self.session.names, description="LFs")
-        self.edit_button = W.Button(description="Edit", icon="pencil",
-                                    tooltip="Load the selected LF into the editor")
-        self.remove_button = W.Button(description="Remove", button_style="danger",
-                                      icon="trash", tooltip="Remove (asks first)")
+        self.edit_button = W.Button(
+            description="Edit",
+            icon="pencil",
+            tooltip="Load the selected LF into the editor",
+        )
+        self.remove_button = W.Button(
+            description="Remove",
+            button_style="danger",
+            icon="trash",
+            tooltip="Remove (asks first)",
+        )
         self.versions = W.Dropdown(description="versions", options=[])
-        self.restore_button = W.Button(description="Restore", icon="history",
-                                       tooltip="Put this version of the LF back")
-        for b in (self.run_button, self.undo_button, self.redo_button, self.edit_button,
-                  self.remove_button, self.restore_button):
+        self.restore_button = W.Button(
+            description="Restore",
+            icon="history",
+            tooltip="Put this version of the LF back",
+        )
+        for b in (
+            self.run_button,
+            self.undo_button,
+            self.redo_button,
+            self.edit_button,
+            self.remove_button,
+            self.restore_button,
+        ):
             b.layout = _fit(b.description)
         small = W.Layout(width="auto")
-        self.actions = W.VBox([
-            W.HBox([self.run_button, self.undo_button, self.redo_button,
-                    self.lf_select, self.edit_button, self.remove_button]),
-            W.HBox([self.versions, self.restore_button]),
-        ])
+        self.actions = W.VBox(
+            [
+                W.HBox(
+                    [
+                        self.run_button,
+                        self.undo_button,
+                        self.redo_button,
+                        self.lf_select,
+                        self.edit_button,
+                        self.remove_button,
+                    ]
+                ),
+                W.HBox([self.versions, self.restore_button]),
+            ]
+        )
         self.confirm_text = W.HTML()
-        self.confirm_button = W.Button(description="Yes, remove", button_style="danger",
-                                       layout=small)
+        self.confirm_button = W.Button(
+            description="Yes, remove", button_style="danger", layout=small
+        )
         self.cancel_button = W.Button(description="Cancel", layout=small)
-        self.confirm_box = W.HBox([self.confirm_text, self.confirm_button,
-                                   self.cancel_button],
-                                  layout=W.Layout(display="none"))
+        self.confirm_box = W.HBox(
+            [self.confirm_text, self.confirm_button, self.cancel_button],
+            layout=W.Layout(display="none"),
+        )
         self.status = W.HTML()
         self.lf_stats = W.HTML()
         self.run_button.on_click(self._on_run_clicked)
@@ -279,34 +357,52 @@ class LFStudio(StudioFiles, W.VBox):
         self.lf_select.observe(self._on_lf_selected, names="value")
 
     def _build_loop(self) -> None:
-        self.fit_button = W.Button(description="Fit label model", icon="cogs",
-                                   layout=W.Layout(width="auto"),
-                                   tooltip="Fit the label model on all current LFs")
-        self.auto_refit = W.Checkbox(value=self.session.auto_refit,
-                                     description="auto-refit after every edit",
-                                     indent=False)
+        self.fit_button = W.Button(
+            description="Fit label model",
+            icon="cogs",
+            layout=W.Layout(width="auto"),
+            tooltip="Fit the label model on all current LFs",
+        )
+        self.auto_refit = W.Checkbox(
+            value=self.session.auto_refit,
+            description="auto-refit after every edit",
+            indent=False,
+        )
         self.spinner = W.HTML()
         self.loop = W.HTML()
-        self.loop_box = W.VBox([
-            W.HTML("<b>Label model in the loop</b>"),
-            W.HBox([self.fit_button, self.auto_refit, self.spinner]), self.loop])
+        self.loop_box = W.VBox(
+            [
+                W.HTML("<b>Label model in the loop</b>"),
+                W.HBox([self.fit_button, self.auto_refit, self.spinner]),
+                self.loop,
+            ]
+        )
         self.fit_button.on_click(self._on_fit_clicked)
         self.auto_refit.observe(self._on_auto_refit, names="value")
 
     def _build_examples(self) -> None:
         self.example_kind = W.ToggleButtons(options=EXAMPLE_KINDS, value="labels")
-        self.search = W.Text(placeholder="search the examples", description="search",
-                             continuous_update=False)
+        self.search = W.Text(
+            placeholder="search the examples",
+            description="search",
+            continuous_update=False,
+        )
         self.prev_button = W.Button(description="‹ Prev", layout=W.Layout(width="auto"))
         self.next_button = W.Button(description="Next ›", layout=W.Layout(width="auto"))
         self.page_label = W.HTML()
         self.examples = W.HTML()
         self.samples = self.examples  # the old name
         self.conflicts = W.HTML()  # kept for code that read it; now a kind
-        self.examples_box = W.VBox([
-            W.HTML("<b>Examples</b>"), self.example_kind,
-            W.HBox([self.search, self.prev_button, self.page_label, self.next_button]),
-            self.examples])
+        self.examples_box = W.VBox(
+            [
+                W.HTML("<b>Examples</b>"),
+                self.example_kind,
+                W.HBox(
+                    [self.search, self.prev_button, self.page_label, self.next_button]
+                ),
+                self.examples,
+            ]
+        )
         self.example_kind.observe(self._reset_page, names="value")
         self.search.observe(self._reset_page, names="value")
         self.prev_button.on_click(lambda _: self._turn(-1))
@@ -314,14 +410,19 @@ class LFStudio(StudioFiles, W.VBox):
         self.summary = W.HTML()
 
     # -- public callbacks -----------------------------------------------------
-    def on_lf_changed(self, callback: Callable[[dict], None], remove: bool = False) -> None:
+    def on_lf_changed(
+        self, callback: Callable[[dict], None], remove: bool = False
+    ) -> None:
         """Call ``callback({"op", "name", "error", ...})`` after each session change."""
         (self._lf_callbacks.remove if remove else self._lf_callbacks.append)(callback)
 
-    def on_error(self, callback: Callable[[str, str], None], remove: bool = False) -> None:
+    def on_error(
+        self, callback: Callable[[str, str], None], remove: bool = False
+    ) -> None:
         """Call ``callback(message, traceback)`` when an LF fails to build or run."""
         (self._error_callbacks.remove if remove else self._error_callbacks.append)(
-            callback)
+            callback
+        )
 
     # -- building an LF from the form ------------------------------------------
     def parse_label(self, text: Any) -> int:
@@ -352,12 +453,15 @@ class LFStudio(StudioFiles, W.VBox):
             words = [w.strip() for w in self.keywords.value.split(",") if w.strip()]
             return builders.keyword_lf(words, label=label, field=field, name=name)
         if self.mode == "regex":
-            return builders.regex_lf(self.pattern.value, label=label, field=field,
-                                     name=name)
+            return builders.regex_lf(
+                self.pattern.value, label=label, field=field, name=name
+            )
         lines = [ln.strip() for ln in self.table.value.splitlines() if ln.strip()]
         if lines and all(":" in ln for ln in lines):
-            table = {k.strip(): self.parse_label(v)
-                     for k, v in (ln.rsplit(":", 1) for ln in lines)}
+            table = {
+                k.strip(): self.parse_label(v)
+                for k, v in (ln.rsplit(":", 1) for ln in lines)
+            }
             return builders.lookup_lf(field, table, name=name)
         return builders.lookup_lf(field, lines, label=label, name=name)
 
@@ -389,11 +493,14 @@ class LFStudio(StudioFiles, W.VBox):
             self._show_error(f"Could not build the LF: {exc}", exc.detail)
             return
         except Exception as exc:  # noqa: BLE001 - user input; show, never raise
-            self._show_error(f"Could not build the LF: {exc}",
-                             "".join(traceback.format_exception_only(exc)))
+            self._show_error(
+                f"Could not build the LF: {exc}",
+                "".join(traceback.format_exception_only(exc)),
+            )
             return
-        before = (self.session.lf_stats(lf.name) if lf.name in self.session.names
-                  else None)
+        before = (
+            self.session.lf_stats(lf.name) if lf.name in self.session.names else None
+        )
         self._last_run = (lf.name, before)
         if self.session.auto_refit:
             self._spin(True)
@@ -402,15 +509,18 @@ class LFStudio(StudioFiles, W.VBox):
         except Exception as exc:  # noqa: BLE001 - the session was restored
             self._last_run = None
             self._spin(False)
-            self._show_error(f"LF {lf.name!r} was not added: {exc}",
-                             traceback.format_exc())
+            self._show_error(
+                f"LF {lf.name!r} was not added: {exc}", traceback.format_exc()
+            )
             return
         self._spin(False)
         self.error = ""
         if change.error is not None:
             rec = change.error
-            msg = (f"{lf.name}: raised on {rec.n_failed} of {len(self.session.df)} "
-                   f"rows (it abstains there): {rec.first_error}")
+            msg = (
+                f"{lf.name}: raised on {rec.n_failed} of {len(self.session.df)} "
+                f"rows (it abstains there): {rec.first_error}"
+            )
             self.error = msg
             self.status.value = _html.error_box(msg, rec.traceback)
             for cb in list(self._error_callbacks):
@@ -423,8 +533,9 @@ class LFStudio(StudioFiles, W.VBox):
         if not name:
             self._show_error("No LF selected to remove.")
             return
-        self.confirm_text.value = (f"Remove <b>{_html.esc(name)}</b>? (Undo brings it "
-                                   "back.)")
+        self.confirm_text.value = (
+            f"Remove <b>{_html.esc(name)}</b>? (Undo brings it back.)"
+        )
         self._pending_remove = name
         self.confirm_box.layout.display = "flex"
 
@@ -470,10 +581,16 @@ class LFStudio(StudioFiles, W.VBox):
         spec = getattr(lf, "spec", None)
         args = (spec or {}).get("args", {})
         form_ok = spec is not None and (
-            (spec["builder"] == "keyword_lf" and not args.get("case_sensitive")
-             and args.get("whole_word", True))
-            or (spec["builder"] == "regex_lf"
-                and args.get("flags", ["IGNORECASE"]) == ["IGNORECASE"]))
+            (
+                spec["builder"] == "keyword_lf"
+                and not args.get("case_sensitive")
+                and args.get("whole_word", True)
+            )
+            or (
+                spec["builder"] == "regex_lf"
+                and args.get("flags", ["IGNORECASE"]) == ["IGNORECASE"]
+            )
+        )
         if form_ok:  # the form holds every argument of this builder LF
             mode = "keyword" if spec["builder"] == "keyword_lf" else "regex"
             f = self.forms[mode]
@@ -494,14 +611,18 @@ class LFStudio(StudioFiles, W.VBox):
 
     # -- the label model ------------------------------------------------------
     def _spin(self, on: bool) -> None:
-        self.spinner.value = ("<span class='snb-spin'></span>fitting the label model…"
-                              if on else "")
+        self.spinner.value = (
+            "<span class='snb-spin'></span>fitting the label model…" if on else ""
+        )
         self.fit_button.disabled = on
 
     def _on_auto_refit(self, change: dict) -> None:
         self.session.auto_refit = bool(change["new"])
-        if change["new"] and self.session.names and (
-                self.session.label_model_fit is None or self.session.label_model_stale):
+        if (
+            change["new"]
+            and self.session.names
+            and (self.session.label_model_fit is None or self.session.label_model_stale)
+        ):
             self.fit_label_model()
 
     def fit_label_model(self) -> Any:
@@ -513,8 +634,9 @@ class LFStudio(StudioFiles, W.VBox):
         try:
             return self.session.fit_label_model()
         except Exception as exc:  # noqa: BLE001 - shown in the widget
-            self._show_error(f"The label-model fit failed: {exc}",
-                             traceback.format_exc())
+            self._show_error(
+                f"The label-model fit failed: {exc}", traceback.format_exc()
+            )
             return None
         finally:
             self._spin(False)
@@ -522,14 +644,18 @@ class LFStudio(StudioFiles, W.VBox):
     def _on_fit_clicked(self, _: Any = None) -> None:
         if self.fit_label_model() is not None:
             fit = self.session.label_model_fit
-            self._ok(f"Label model fitted on {len(fit.lf_names)} LFs in "
-                     f"{fit.seconds:.2f} s.")
+            self._ok(
+                f"Label model fitted on {len(fit.lf_names)} LFs in {fit.seconds:.2f} s."
+            )
 
     def _render_loop(self) -> None:
         s = self.session
-        self.loop.value = loop_panel(s.label_model_fit, s.previous_label_model_fit,
-                                     self.class_names,
-                                     s.changed_since_fit if s.label_model_stale else ())
+        self.loop.value = loop_panel(
+            s.label_model_fit,
+            s.previous_label_model_fit,
+            self.class_names,
+            s.changed_since_fit if s.label_model_stale else (),
+        )
 
     # -- following the session --------------------------------------------------------
     def _on_session_change(self, change: dict) -> None:
@@ -561,17 +687,20 @@ class LFStudio(StudioFiles, W.VBox):
         self.hint.value = "" if names else EMPTY_HINT
         self.undo_button.disabled = not self.history.can_undo
         self.redo_button.disabled = not self.history.can_redo
-        self.summary.value = ("<div class='snb-scroll'>"
-                              + _html.table(self.session.summary(), max_rows=200)
-                              + "</div>")
+        self.summary.value = (
+            "<div class='snb-scroll'>"
+            + _html.table(self.session.summary(), max_rows=200)
+            + "</div>"
+        )
         self._render_loop()
         self._render_lf()
 
     def _render_versions(self, name: str) -> None:
         versions = self.history.versions(name) if name else []
-        self.versions.options = [(f"{i + 1}: {op}" + ("" if lf is not None else
-                                                      " (removed)"), i)
-                                 for i, (op, lf) in enumerate(versions)]
+        self.versions.options = [
+            (f"{i + 1}: {op}" + ("" if lf is not None else " (removed)"), i)
+            for i, (op, lf) in enumerate(versions)
+        ]
         if versions:
             self.versions.value = len(versions) - 1
         self.restore_button.disabled = len(versions) < 2
@@ -586,14 +715,23 @@ class LFStudio(StudioFiles, W.VBox):
         self._render_versions(name)
         st = self.session.lf_stats(name)
         acc = st.get("Emp. Acc.")
-        acc_txt = ("n/a (no dev gold)" if acc is None
-                   else "n/a (no covered dev point)" if pd.isna(acc)
-                   else f"{acc:.3f} ({st['Correct']}/{st['Correct'] + st['Incorrect']})")
-        text = (f"<b>{_html.esc(name)}</b>: coverage {st['Coverage']:.3f}, "
-                f"overlaps {st['Overlaps']:.3f}, conflicts {st['Conflicts']:.3f}, "
-                f"empirical accuracy on dev {acc_txt}"
-                + (f", <span class='snb-warn'>raised on {st['Errors']} rows</span>"
-                   if st["Errors"] else ""))
+        acc_txt = (
+            "n/a (no dev gold)"
+            if acc is None
+            else "n/a (no covered dev point)"
+            if pd.isna(acc)
+            else f"{acc:.3f} ({st['Correct']}/{st['Correct'] + st['Incorrect']})"
+        )
+        text = (
+            f"<b>{_html.esc(name)}</b>: coverage {st['Coverage']:.3f}, "
+            f"overlaps {st['Overlaps']:.3f}, conflicts {st['Conflicts']:.3f}, "
+            f"empirical accuracy on dev {acc_txt}"
+            + (
+                f", <span class='snb-warn'>raised on {st['Errors']} rows</span>"
+                if st["Errors"]
+                else ""
+            )
+        )
         if self._last_run is not None and self._last_run[0] == name:
             text += lf_change_line(name, self._last_run[1], st)
         self.lf_stats.value = text
@@ -627,14 +765,21 @@ class LFStudio(StudioFiles, W.VBox):
             df, total = self.example_page()
         self.prev_button.disabled = self.page == 0
         self.next_button.disabled = self.page >= pages - 1
-        self.page_label.value = (f"page {self.page + 1} of {pages} ({total} points)")
+        self.page_label.value = f"page {self.page + 1} of {pages} ({total} points)"
         patterns = lf_patterns(self.session.get(name))
         if self.example_kind.value == "mistakes" and self.session.Y_dev is None:
-            self.examples.value = "<i>No dev gold: pass dev_df and Y_dev to the session."
+            self.examples.value = (
+                "<i>No dev gold: pass dev_df and Y_dev to the session."
+            )
             return
         self.examples.value = examples_table(
-            df, patterns, self.search.value, self.class_names, self.gold_column,
-            first_row=self.page * self.n_samples)
+            df,
+            patterns,
+            self.search.value,
+            self.class_names,
+            self.gold_column,
+            first_row=self.page * self.n_samples,
+        )
 
 
 __all__ = ["LFStudio", "LabelError", "TEMPLATE"]

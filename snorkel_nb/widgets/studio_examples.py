@@ -35,8 +35,9 @@ def search_pattern(search: str) -> re.Pattern[str] | None:
     return re.compile(re.escape(search), re.IGNORECASE) if search else None
 
 
-def highlight(text: Any, patterns: Sequence[re.Pattern[str]] = (),
-              max_chars: int = MAX_CELL) -> str:
+def highlight(
+    text: Any, patterns: Sequence[re.Pattern[str]] = (), max_chars: int = MAX_CELL
+) -> str:
     """Safe HTML of ``text`` with the matches of ``patterns`` in ``<mark>``.
 
     Examples
@@ -55,7 +56,7 @@ def highlight(text: Any, patterns: Sequence[re.Pattern[str]] = (),
     for a, b in spans:
         if a < pos:  # overlapping match: extend the open mark
             if b > pos:
-                out[-1] = out[-1][:-len("</mark>")] + html.escape(s[pos:b]) + "</mark>"
+                out[-1] = out[-1][: -len("</mark>")] + html.escape(s[pos:b]) + "</mark>"
                 pos = b
             continue
         out.append(html.escape(s[pos:a]))
@@ -115,8 +116,11 @@ def examples_table(
         return "<i>(none)</i>"
     patterns = patterns or {}
     extra = [p for p in [search_pattern(search)] if p is not None]
-    df = df.rename(columns={gold_column: "gold"}) if gold_column in df.columns and (
-        "gold" not in df.columns) else df
+    df = (
+        df.rename(columns={gold_column: "gold"})
+        if gold_column in df.columns and ("gold" not in df.columns)
+        else df
+    )
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in ["#", *df.columns])
     rows = []
     for i, (_, row) in enumerate(df.iterrows()):
@@ -135,10 +139,17 @@ def examples_table(
                 cell = html.escape(str(v))
             cells.append(f"<td>{cell}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<div class='snb-scroll'><table class='snb-table snb-examples'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            "</div>")
+    return (
+        f"<div class='snb-scroll'><table class='snb-table snb-examples'>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "</div>"
+    )
 
 
-__all__ = ["class_label", "examples_table", "highlight", "lf_patterns",
-           "search_pattern"]
+__all__ = [
+    "class_label",
+    "examples_table",
+    "highlight",
+    "lf_patterns",
+    "search_pattern",
+]

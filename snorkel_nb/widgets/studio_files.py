@@ -28,30 +28,47 @@ class StudioFiles:
 
     def _build_files(self) -> None:
         self.file_path = W.Text(value="lfs.py", description="file")
-        self.save_button = W.Button(description="Save", icon="save",
-                                    layout=W.Layout(width="auto"),
-                                    tooltip="Write the LF set to this .py file")
-        self.load_button = W.Button(description="Load", icon="folder-open",
-                                    layout=W.Layout(width="auto"),
-                                    tooltip="Replace the LF set by this file's LFs")
+        self.save_button = W.Button(
+            description="Save",
+            icon="save",
+            layout=W.Layout(width="auto"),
+            tooltip="Write the LF set to this .py file",
+        )
+        self.load_button = W.Button(
+            description="Load",
+            icon="folder-open",
+            layout=W.Layout(width="auto"),
+            tooltip="Replace the LF set by this file's LFs",
+        )
         self.files_status = W.HTML()
-        self.source_area = W.Textarea(layout=W.Layout(width="100%", height="160px"),
-                                      placeholder="exported LF module source")
-        self.export_button = W.Button(description="Export", icon="download",
-                                      tooltip="Show the LF set as Python source")
-        self.import_button = W.Button(description="Import", icon="upload",
-                                      tooltip="Replace the LF set by the source above")
-        box = W.VBox([
-            W.HBox([self.file_path, self.save_button, self.load_button]),
-            self.files_status,
-            W.HBox([self.export_button, self.import_button]), self.source_area])
+        self.source_area = W.Textarea(
+            layout=W.Layout(width="100%", height="160px"),
+            placeholder="exported LF module source",
+        )
+        self.export_button = W.Button(
+            description="Export",
+            icon="download",
+            tooltip="Show the LF set as Python source",
+        )
+        self.import_button = W.Button(
+            description="Import",
+            icon="upload",
+            tooltip="Replace the LF set by the source above",
+        )
+        box = W.VBox(
+            [
+                W.HBox([self.file_path, self.save_button, self.load_button]),
+                self.files_status,
+                W.HBox([self.export_button, self.import_button]),
+                self.source_area,
+            ]
+        )
         self.io = W.Accordion(children=[box], selected_index=None)
         self.io.set_title(0, "Save / load the LFs as a .py file")
         self.save_button.on_click(self._on_save_clicked)
         self.load_button.on_click(self._on_load_clicked)
         self.export_button.on_click(self._on_export_clicked)
         self.import_button.on_click(self._on_import_clicked)
-
 
     # -- files ----------------------------------------------------------------------
     def export_source(self) -> str:
@@ -74,7 +91,8 @@ class StudioFiles:
         """Write the LF set to ``path`` (default: the file box) as a .py module."""
         out = autosave_mod.save_lfs(self.session.lfs, path or self.file_path.value)
         self.files_status.value = _html.ok(
-            f"Saved {len(self.session.names)} LFs to {out}.")
+            f"Saved {len(self.session.names)} LFs to {out}."
+        )
         return out
 
     def load(self, path: str | Path | None = None) -> list[LabelingFunction]:
@@ -83,7 +101,8 @@ class StudioFiles:
         self.session.set_lfs(lfs)
         self.files_status.value = _html.ok(
             f"Loaded {len(lfs)} LFs from {path or self.file_path.value} (Undo "
-            "restores the previous set).")
+            "restores the previous set)."
+        )
         return lfs
 
     def _on_save_clicked(self, _: Any = None) -> None:
@@ -105,7 +124,8 @@ class StudioFiles:
             self.export_source()
             self.files_status.value = _html.ok(
                 f"Exported {len(self.session.names)} LFs below; or press Save to "
-                "write them to the file.")
+                "write them to the file."
+            )
         except LFSourceError as exc:
             self._files_error(str(exc))
 
@@ -137,11 +157,16 @@ class StudioFiles:
         self.banner.value = (
             "<div class='snb-banner'><b>Unsaved work found.</b> "
             f"{_html.esc(saved.describe())}: {_html.esc(', '.join(saved.names))}. "
-            "Reload it? (Autosave is paused until you choose.)</div>")
-        reload_b = W.Button(description="Reload autosave", button_style="warning",
-                            layout=W.Layout(width="auto"))
-        dismiss_b = W.Button(description="Dismiss (keep the current LFs)",
-                             layout=W.Layout(width="auto"))
+            "Reload it? (Autosave is paused until you choose.)</div>"
+        )
+        reload_b = W.Button(
+            description="Reload autosave",
+            button_style="warning",
+            layout=W.Layout(width="auto"),
+        )
+        dismiss_b = W.Button(
+            description="Dismiss (keep the current LFs)", layout=W.Layout(width="auto")
+        )
         reload_b.on_click(lambda _: self.reload_autosave())
         dismiss_b.on_click(lambda _: self.dismiss_autosave())
         self.banner_box.children = [reload_b, dismiss_b]
@@ -156,8 +181,10 @@ class StudioFiles:
         try:
             lfs = autosave_mod.load_lfs(self.autosave_path)
         except Exception as exc:  # noqa: BLE001 - user file; show, never raise
-            self._show_error(f"Could not reload the autosave: {exc}",
-                             getattr(exc, "detail", "") or traceback.format_exc())
+            self._show_error(
+                f"Could not reload the autosave: {exc}",
+                getattr(exc, "detail", "") or traceback.format_exc(),
+            )
             return []
         self._close_banner()
         self.session.set_lfs(lfs)

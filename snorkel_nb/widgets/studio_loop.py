@@ -41,8 +41,12 @@ def _delta(d: Any, higher_is_better: bool = True) -> str:
     return f"<span class='snb-{'up' if good else 'down'}'>{d:+.3f}</span>"
 
 
-def loop_panel(fit: Any, before: Any = None, class_names: Sequence[str] = (),
-               stale: Sequence[str] = ()) -> str:
+def loop_panel(
+    fit: Any,
+    before: Any = None,
+    class_names: Sequence[str] = (),
+    stale: Sequence[str] = (),
+) -> str:
     """The label model's coverage, dev accuracy and class balance beside
     majority vote's, with the change since ``before`` (an earlier fit).
 
@@ -56,20 +60,28 @@ def loop_panel(fit: Any, before: Any = None, class_names: Sequence[str] = (),
     True
     """
     if fit is None:
-        return ("<i>No label-model fit yet: press <b>Fit label model</b> (or tick "
-                "auto-refit) to see its coverage, dev accuracy and class balance "
-                "next to majority vote's.</i>")
+        return (
+            "<i>No label-model fit yet: press <b>Fit label model</b> (or tick "
+            "auto-refit) to see its coverage, dev accuracy and class balance "
+            "next to majority vote's.</i>"
+        )
     d = fit.delta(before)
     k = len(fit.class_balance)
     names = list(class_names) or [str(c) for c in range(k)]
-    rows = [("coverage", "coverage", "coverage", True),
-            ("dev accuracy", "dev_accuracy", "mv_dev_accuracy", True)]
-    out = ["<table class='snb-loop'><tr><th></th><th>label model</th><th>Δ</th>"
-           "<th>majority vote</th><th>Δ</th></tr>"]
+    rows = [
+        ("coverage", "coverage", "coverage", True),
+        ("dev accuracy", "dev_accuracy", "mv_dev_accuracy", True),
+    ]
+    out = [
+        "<table class='snb-loop'><tr><th></th><th>label model</th><th>Δ</th>"
+        "<th>majority vote</th><th>Δ</th></tr>"
+    ]
     for label, lm, mv, up in rows:
-        out.append(f"<tr><td>{label}</td><td>{_num(d[lm]['after'])}</td>"
-                   f"<td>{_delta(d[lm]['delta'], up)}</td><td>{_num(d[mv]['after'])}</td>"
-                   f"<td>{_delta(d[mv]['delta'], up)}</td></tr>")
+        out.append(
+            f"<tr><td>{label}</td><td>{_num(d[lm]['after'])}</td>"
+            f"<td>{_delta(d[lm]['delta'], up)}</td><td>{_num(d[mv]['after'])}</td>"
+            f"<td>{_delta(d[mv]['delta'], up)}</td></tr>"
+        )
     for c in range(k):
         lm_d, mv_d = d["class_balance"]["delta"], d["mv_class_balance"]["delta"]
         out.append(
@@ -77,22 +89,36 @@ def loop_panel(fit: Any, before: Any = None, class_names: Sequence[str] = (),
             f"<td>{_num(float(fit.class_balance[c]))}</td>"
             f"<td>{'' if lm_d is None else _delta(float(lm_d[c]))}</td>"
             f"<td>{_num(float(fit.mv_class_balance[c]))}</td>"
-            f"<td>{'' if mv_d is None else _delta(float(mv_d[c]))}</td></tr>")
-    out.append(f"<tr><td>uncovered</td><td colspan='2'>{_num(fit.uncovered)}</td>"
-               f"<td colspan='2'>{_num(fit.uncovered)}</td></tr></table>")
-    dev = ("" if fit.dev_accuracy is None
-           else f" Dev accuracy on {fit.n_dev_covered} covered dev points.")
+            f"<td>{'' if mv_d is None else _delta(float(mv_d[c]))}</td></tr>"
+        )
+    out.append(
+        f"<tr><td>uncovered</td><td colspan='2'>{_num(fit.uncovered)}</td>"
+        f"<td colspan='2'>{_num(fit.uncovered)}</td></tr></table>"
+    )
+    dev = (
+        ""
+        if fit.dev_accuracy is None
+        else f" Dev accuracy on {fit.n_dev_covered} covered dev points."
+    )
     changed = ""
     if before is not None and (d["lfs_added"] or d["lfs_removed"]):
-        changed = (" Since the previous fit: "
-                   + ", ".join([f"+{n}" for n in d["lfs_added"]]
-                               + [f"−{n}" for n in d["lfs_removed"]]) + ".")
-    head = (f"<div>Fitted on {len(fit.lf_names)} LFs in {fit.seconds:.2f} s.{dev}"
-            f"{html.escape(changed)}</div>")
+        changed = (
+            " Since the previous fit: "
+            + ", ".join(
+                [f"+{n}" for n in d["lfs_added"]] + [f"−{n}" for n in d["lfs_removed"]]
+            )
+            + "."
+        )
+    head = (
+        f"<div>Fitted on {len(fit.lf_names)} LFs in {fit.seconds:.2f} s.{dev}"
+        f"{html.escape(changed)}</div>"
+    )
     if stale:
-        head = (f"<div class='snb-stale'>Out of date: {len(stale)} LF(s) changed "
-                f"since this fit ({html.escape(', '.join(stale))}); press Fit label "
-                "model.</div>" + head)
+        head = (
+            f"<div class='snb-stale'>Out of date: {len(stale)} LF(s) changed "
+            f"since this fit ({html.escape(', '.join(stale))}); press Fit label "
+            "model.</div>" + head
+        )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in fit.notes)
     return head + "".join(out) + (f"<ul>{notes}</ul>" if notes else "")
 
@@ -100,8 +126,11 @@ def loop_panel(fit: Any, before: Any = None, class_names: Sequence[str] = (),
 def lf_change_line(name: str, before: dict | None, after: dict) -> str:
     """``coverage 0.120 → 0.180 (+0.060), dev accuracy …`` for the LF just run."""
     parts = []
-    for key, label in (("Coverage", "coverage"), ("Emp. Acc.", "dev accuracy"),
-                       ("Conflicts", "conflicts")):
+    for key, label in (
+        ("Coverage", "coverage"),
+        ("Emp. Acc.", "dev accuracy"),
+        ("Conflicts", "conflicts"),
+    ):
         if key not in after:
             continue
         new = after[key]
@@ -109,10 +138,14 @@ def lf_change_line(name: str, before: dict | None, after: dict) -> str:
         if old is None:
             parts.append(f"{label} {_num(new)}")
         else:
-            delta = (None if any(isinstance(v, float) and math.isnan(v)
-                                 for v in (old, new)) else new - old)
-            parts.append(f"{label} {_num(old)} → {_num(new)} "
-                         f"{_delta(delta, key != 'Conflicts')}")
+            delta = (
+                None
+                if any(isinstance(v, float) and math.isnan(v) for v in (old, new))
+                else new - old
+            )
+            parts.append(
+                f"{label} {_num(old)} → {_num(new)} {_delta(delta, key != 'Conflicts')}"
+            )
     verb = "new LF" if before is None else "before → after"
     return f"<div><b>{html.escape(name)}</b> ({verb}): " + ", ".join(parts) + "</div>"
 

@@ -69,54 +69,82 @@ class TaskGraphEditor(W.VBox):
         if graph is not None:
             d = graph.to_dict()
             self.tasks = {t: list(v) for t, v in d["tasks"].items()}
-            self.edges = {(e["parent"], e["child"]): dict(e["mapping"])
-                          for e in d["edges"]}
+            self.edges = {
+                (e["parent"], e["child"]): dict(e["mapping"]) for e in d["edges"]
+            }
         self.errors: list[str] = []
         self.graph: TaskGraph | None = None
         self._push_callbacks: list[Callable[[TaskGraph], None]] = []
         self._change_callbacks: list[Callable[[list[str]], None]] = []
 
         self.task_name = W.Text(description="task")
-        self.task_labels = W.Text(description="labels",
-                                  placeholder="a, b, c  or a cardinality")
+        self.task_labels = W.Text(
+            description="labels", placeholder="a, b, c  or a cardinality"
+        )
         self.add_task_button = W.Button(description="add / set task")
         self.remove_task_button = W.Button(description="remove task")
         self.parent = W.Dropdown(description="parent")
         self.child = W.Dropdown(description="child")
-        self.mapping = W.Textarea(description="mapping",
-                                  placeholder="child_label: parent_label, one a line")
+        self.mapping = W.Textarea(
+            description="mapping", placeholder="child_label: parent_label, one a line"
+        )
         self.add_edge_button = W.Button(description="add / set edge")
         self.remove_edge_button = W.Button(description="remove edge")
-        self.push_button = W.Button(description="push TaskGraph", button_style="primary")
+        self.push_button = W.Button(
+            description="push TaskGraph", button_style="primary"
+        )
         self.status = W.HTML()
         self.chart_spec = task_graph_chart(self.tasks, list(self.edges))
         self.chart = alt.JupyterChart(self.chart_spec)
         self.add_task_button.on_click(lambda _: self._guard(self._add_task_from_ui))
         self.remove_task_button.on_click(
-            lambda _: self._guard(lambda: self.remove_task(self.task_name.value)))
+            lambda _: self._guard(lambda: self.remove_task(self.task_name.value))
+        )
         self.add_edge_button.on_click(lambda _: self._guard(self._add_edge_from_ui))
-        self.remove_edge_button.on_click(lambda _: self._guard(
-            lambda: self.remove_edge(self.parent.value, self.child.value)))
+        self.remove_edge_button.on_click(
+            lambda _: self._guard(
+                lambda: self.remove_edge(self.parent.value, self.child.value)
+            )
+        )
         self.push_button.on_click(lambda _: self.push())
         self.children = [
-            W.HBox([self.task_name, self.task_labels, self.add_task_button,
-                    self.remove_task_button]),
-            W.HBox([W.VBox([self.parent, self.child]), self.mapping,
-                    W.VBox([self.add_edge_button, self.remove_edge_button])]),
-            self.push_button, self.status, self.chart,
+            W.HBox(
+                [
+                    self.task_name,
+                    self.task_labels,
+                    self.add_task_button,
+                    self.remove_task_button,
+                ]
+            ),
+            W.HBox(
+                [
+                    W.VBox([self.parent, self.child]),
+                    self.mapping,
+                    W.VBox([self.add_edge_button, self.remove_edge_button]),
+                ]
+            ),
+            self.push_button,
+            self.status,
+            self.chart,
         ]
         self._refresh()
 
     # -- callbacks -------------------------------------------------------------
-    def on_push(self, callback: Callable[[TaskGraph], None], remove: bool = False) -> None:
+    def on_push(
+        self, callback: Callable[[TaskGraph], None], remove: bool = False
+    ) -> None:
         """``callback(graph)`` after a successful push."""
-        (self._push_callbacks.remove if remove else self._push_callbacks.append)(callback)
+        (self._push_callbacks.remove if remove else self._push_callbacks.append)(
+            callback
+        )
 
-    def on_change(self, callback: Callable[[list[str]], None],
-                  remove: bool = False) -> None:
+    def on_change(
+        self, callback: Callable[[list[str]], None], remove: bool = False
+    ) -> None:
         """``callback(errors)`` after every edit."""
-        (self._change_callbacks.remove if remove else
-         self._change_callbacks.append)(callback)
+        (self._change_callbacks.remove if remove else self._change_callbacks.append)(
+            callback
+        )
 
     # -- edits (also the API the buttons call) ---------------------------------------
     def add_task(self, name: str, labels: Sequence[str] | int) -> None:
@@ -164,11 +192,14 @@ class TaskGraphEditor(W.VBox):
 
     # -- internals ---------------------------------------------------------------------
     def _add_task_from_ui(self) -> None:
-        self.add_task(self.task_name.value.strip(), _parse_labels(self.task_labels.value))
+        self.add_task(
+            self.task_name.value.strip(), _parse_labels(self.task_labels.value)
+        )
 
     def _add_edge_from_ui(self) -> None:
-        self.add_edge(self.parent.value, self.child.value,
-                      _parse_mapping(self.mapping.value))
+        self.add_edge(
+            self.parent.value, self.child.value, _parse_mapping(self.mapping.value)
+        )
 
     def _guard(self, action: Callable[[], None]) -> None:
         try:
@@ -199,8 +230,11 @@ class TaskGraphEditor(W.VBox):
             value = dd.value
             dd.options = names
             dd.value = value if value in names else (names[0] if names else None)
-        self.status.value = (_html.error_box("; ".join(self.errors)) if self.errors
-                             else _html.ok("valid task graph"))
+        self.status.value = (
+            _html.error_box("; ".join(self.errors))
+            if self.errors
+            else _html.ok("valid task graph")
+        )
         self.chart_spec = task_graph_chart(self.tasks, list(self.edges))
         if hasattr(self, "chart"):
             self.chart.chart = self.chart_spec

@@ -28,14 +28,22 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 HERE = Path(__file__).parent
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} not found: apt-get install -y chromium"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"{CHROMIUM} not found: apt-get install -y chromium",
+    ),
 ]
 
 
@@ -53,19 +61,41 @@ def lab(tmp_path):
     shutil.copy(HERE / "widgets_smoke.ipynb", root / "widgets_smoke.ipynb")
     cfg = tmp_path / "config"
     (cfg / "labconfig").mkdir(parents=True)
-    (cfg / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    (cfg / "labconfig" / "page_config.json").write_text(
+        json.dumps(
+            {
+                "disabledExtensions": {
+                    "@jupyterlab/apputils-extension:announcements": True
+                }
+            }
+        )
+    )
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(cfg),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
     port, token = _free_port(), "snorkel-nb-browser-test"
     log = open(tmp_path / "lab.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.port_retries=0",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -75,8 +105,10 @@ def lab(tmp_path):
                 break
             except OSError:
                 if time.time() > deadline or proc.poll() is not None:
-                    pytest.fail("JupyterLab did not start:\n"
-                                + (tmp_path / "lab.log").read_text()[-3000:])
+                    pytest.fail(
+                        "JupyterLab did not start:\n"
+                        + (tmp_path / "lab.log").read_text()[-3000:]
+                    )
                 time.sleep(0.5)
         yield base, token
     finally:
@@ -89,8 +121,10 @@ def lab(tmp_path):
 
 
 # every code cell of the smoke notebook must show an execution count
-N_CELLS = sum(c["cell_type"] == "code" for c in json.loads(
-    (HERE / "widgets_smoke.ipynb").read_text())["cells"])
+N_CELLS = sum(
+    c["cell_type"] == "code"
+    for c in json.loads((HERE / "widgets_smoke.ipynb").read_text())["cells"]
+)
 
 
 def test_widgets_render_in_jupyterlab(lab):
@@ -100,24 +134,34 @@ def test_widgets_render_in_jupyterlab(lab):
     errors: list[str] = []
     with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         ctx = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=ARGS,
-            viewport={"width": 1400, "height": 1800})
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1400, "height": 1800},
+        )
         page = ctx.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.append(
-            f"console: {m.text}"))
+        page.on(
+            "console",
+            lambda m: m.type == "error" and errors.append(f"console: {m.text}"),
+        )
         page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: errors.append(
-            f"requestfailed: {r.url} {r.failure}"))
+        page.on(
+            "requestfailed",
+            lambda r: errors.append(f"requestfailed: {r.url} {r.failure}"),
+        )
         try:
             page.goto(f"{base}/lab/tree/widgets_smoke.ipynb?token={token}&reset")
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                   timeout=90_000)
+            page.wait_for_selector(
+                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
+            )
             try:  # a "Select Kernel" dialog may come up on first open
                 page.click(".jp-Dialog-button:has-text('Select')", timeout=5_000)
             except sync_api.TimeoutError:
                 pass
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                   timeout=90_000)
+            page.wait_for_selector(
+                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
+            )
             page.click(".lm-MenuBar-itemLabel:text-is('Run')")
             page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
             page.wait_for_function(
@@ -125,10 +169,12 @@ def test_widgets_render_in_jupyterlab(lab):
                     '.jp-CodeCell .jp-InputArea-prompt')];
                    return p.length === %d && p.every(e => /\\[\\d+\\]/.test(e.textContent));}"""
                 % N_CELLS,
-                timeout=90_000)
+                timeout=90_000,
+            )
             page.wait_for_selector(".jupyter-widgets.widget-button", timeout=60_000)
-            page.wait_for_selector(".vega-embed svg.marks, .vega-embed canvas",
-                                   timeout=60_000)
+            page.wait_for_selector(
+                ".vega-embed svg.marks, .vega-embed canvas", timeout=60_000
+            )
             page.wait_for_timeout(1000)
             clicked = _click_heatmap_cell(page)
             banner = page.locator(".snb-diagnostics .snb-banner-fallback").first
@@ -136,18 +182,25 @@ def test_widgets_render_in_jupyterlab(lab):
             banner.scroll_into_view_if_needed()
             banner_text = banner.inner_text()
             page.locator(".snb-diagnostics").first.screenshot(
-                path=str(ARTIFACTS / "jupyterlab_fallback_banner.png"))
+                path=str(ARTIFACTS / "jupyterlab_fallback_banner.png")
+            )
             gradient_ids = page.evaluate(
                 "() => [...document.querySelectorAll('linearGradient, radialGradient')]"
-                ".map(g => g.id)")
+                ".map(g => g.id)"
+            )
             buttons = page.locator(".jupyter-widgets.widget-button").all_inner_texts()
             textareas = page.locator(".widget-textarea textarea").count()
-            rects = page.locator(".vega-embed svg.marks path, .vega-embed canvas").count()
+            rects = page.locator(
+                ".vega-embed svg.marks path, .vega-embed canvas"
+            ).count()
             summary = page.locator("table.snb-table").count()
-            out_errors = page.locator(".jp-OutputArea-output[data-mime-type="
-                                      "'application/vnd.jupyter.stderr']").count()
+            out_errors = page.locator(
+                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+            ).count()
         finally:
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_widgets.png"), full_page=True)
+            page.screenshot(
+                path=str(ARTIFACTS / "jupyterlab_widgets.png"), full_page=True
+            )
             ctx.close()
     assert any("Run" in b for b in buttons), buttons
     assert any("Remove" in b for b in buttons), buttons
@@ -183,12 +236,18 @@ def _click_heatmap_cell(page) -> dict:
     lit_before = mats.evaluate(LIT)
     box = grid.bounding_box()
     m = 3  # lf_check, lf_song, lf_sub: rows and columns in this order
-    page.mouse.click(box["x"] + 1.5 * box["width"] / m,
-                     box["y"] + 0.5 * box["height"] / m)
+    page.mouse.click(
+        box["x"] + 1.5 * box["width"] / m, box["y"] + 0.5 * box["height"] / m
+    )
     page.wait_for_function(
         """() => [...document.querySelectorAll('.snb-matrices')].some(
-               e => e.textContent.includes('lf_check × lf_song'))""", timeout=30_000)
+               e => e.textContent.includes('lf_check × lf_song'))""",
+        timeout=30_000,
+    )
     page.wait_for_timeout(500)
     mats.screenshot(path=str(ARTIFACTS / "jupyterlab_cell_click.png"))
-    return {"text": mats.inner_text(), "lit_before": lit_before,
-            "lit_after": mats.evaluate(LIT)}
+    return {
+        "text": mats.inner_text(),
+        "lit_before": lit_before,
+        "lit_after": mats.evaluate(LIT),
+    }

@@ -29,18 +29,27 @@ CHROMIUM = "/usr/bin/chromium"
 HERE = Path(__file__).parent
 NOTEBOOK = "registry_smoke.ipynb"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} not found: apt-get install -y chromium"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"{CHROMIUM} not found: apt-get install -y chromium",
+    ),
 ]
 
-N_CELLS = sum(c["cell_type"] == "code" for c in json.loads(
-    (HERE / NOTEBOOK).read_text())["cells"])
+N_CELLS = sum(
+    c["cell_type"] == "code" for c in json.loads((HERE / NOTEBOOK).read_text())["cells"]
+)
 
 
 def _free_port() -> int:
@@ -57,19 +66,41 @@ def lab(tmp_path):
     shutil.copy(HERE / NOTEBOOK, root / NOTEBOOK)
     cfg = tmp_path / "config"
     (cfg / "labconfig").mkdir(parents=True)
-    (cfg / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    (cfg / "labconfig" / "page_config.json").write_text(
+        json.dumps(
+            {
+                "disabledExtensions": {
+                    "@jupyterlab/apputils-extension:announcements": True
+                }
+            }
+        )
+    )
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(cfg),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
     port, token = _free_port(), "snorkel-nb-registry-test"
     log = open(tmp_path / "lab.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.port_retries=0",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -79,8 +110,10 @@ def lab(tmp_path):
                 break
             except OSError:
                 if time.time() > deadline or proc.poll() is not None:
-                    pytest.fail("JupyterLab did not start:\n"
-                                + (tmp_path / "lab.log").read_text()[-3000:])
+                    pytest.fail(
+                        "JupyterLab did not start:\n"
+                        + (tmp_path / "lab.log").read_text()[-3000:]
+                    )
                 time.sleep(0.5)
         yield base, token
     finally:
@@ -99,14 +132,22 @@ def test_registry_view_renders_and_retrains_stale_in_jupyterlab(lab):
     errors: list[str] = []
     with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         ctx = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=ARGS,
-            viewport={"width": 1400, "height": 2200})
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1400, "height": 2200},
+        )
         page = ctx.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.append(
-            f"console: {m.text}"))
+        page.on(
+            "console",
+            lambda m: m.type == "error" and errors.append(f"console: {m.text}"),
+        )
         page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: errors.append(
-            f"requestfailed: {r.url} {r.failure}"))
+        page.on(
+            "requestfailed",
+            lambda r: errors.append(f"requestfailed: {r.url} {r.failure}"),
+        )
         try:
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}&reset")
             idle = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
@@ -123,23 +164,33 @@ def test_registry_view_renders_and_retrains_stale_in_jupyterlab(lab):
                     '.jp-CodeCell .jp-InputArea-prompt')];
                    return p.length === %d && p.every(e => /\\[\\d+\\]/.test(e.textContent));}"""
                 % N_CELLS,
-                timeout=120_000)
-            button = page.locator(".jupyter-widgets.widget-button",
-                                  has_text="Retrain stale")
+                timeout=120_000,
+            )
+            button = page.locator(
+                ".jupyter-widgets.widget-button", has_text="Retrain stale"
+            )
             button.wait_for(timeout=60_000)
-            page.wait_for_selector(".vega-embed svg.marks, .vega-embed canvas",
-                                   timeout=60_000)
-            stale_before = page.locator("table.snb-table", has_text="label_matrix").count()
+            page.wait_for_selector(
+                ".vega-embed svg.marks, .vega-embed canvas", timeout=60_000
+            )
+            stale_before = page.locator(
+                "table.snb-table", has_text="label_matrix"
+            ).count()
             enabled_before = button.is_enabled()
             button.click()
             page.wait_for_selector(".snb-ok:has-text('retrained')", timeout=120_000)
-            page.wait_for_selector(".snb-ok:has-text('Nothing is stale')",
-                                   timeout=30_000)
-            page.locator(".jupyter-widgets.widget-button",
-                         has_text="Interpolate").click()
+            page.wait_for_selector(
+                ".snb-ok:has-text('Nothing is stale')", timeout=30_000
+            )
+            page.locator(
+                ".jupyter-widgets.widget-button", has_text="Interpolate"
+            ).click()
             page.wait_for_selector(".snb-ok:has-text('(alpha 0)')", timeout=60_000)
-            page.wait_for_selector("div:has-text('nearest computed point')",
-                                   state="attached", timeout=30_000)
+            page.wait_for_selector(
+                "div:has-text('nearest computed point')",
+                state="attached",
+                timeout=30_000,
+            )
             interp_row = page.locator("div:has-text('nearest computed point')").count()
             page.wait_for_timeout(1000)
             status = page.locator(".snb-ok:has-text('retrained')").inner_text()
@@ -148,8 +199,9 @@ def test_registry_view_renders_and_retrains_stale_in_jupyterlab(lab):
             bar_width = progress.evaluate("e => e.style.width")
             enabled_after = button.is_enabled()
             tables = page.locator("table.snb-table").count()
-            out_errors = page.locator(".jp-OutputArea-output[data-mime-type="
-                                      "'application/vnd.jupyter.stderr']").count()
+            out_errors = page.locator(
+                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+            ).count()
         finally:
             page.screenshot(path=str(ARTIFACTS / "registry_view.png"), full_page=True)
             ctx.close()

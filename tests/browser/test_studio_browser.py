@@ -30,14 +30,22 @@ CHROMIUM = "/usr/bin/chromium"
 HERE = Path(__file__).parent
 NOTEBOOK = "studio_smoke.ipynb"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} not found: apt-get install -y chromium"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"{CHROMIUM} not found: apt-get install -y chromium",
+    ),
 ]
 
 
@@ -56,19 +64,41 @@ def lab(tmp_path):
     shutil.copy(HERE / NOTEBOOK, root / NOTEBOOK)
     cfg = tmp_path / "config"
     (cfg / "labconfig").mkdir(parents=True)
-    (cfg / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    (cfg / "labconfig" / "page_config.json").write_text(
+        json.dumps(
+            {
+                "disabledExtensions": {
+                    "@jupyterlab/apputils-extension:announcements": True
+                }
+            }
+        )
+    )
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(cfg),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
     port, token = _free_port(), "snorkel-nb-studio-test"
     log = open(tmp_path / "lab.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.port_retries=0",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -78,8 +108,10 @@ def lab(tmp_path):
                 break
             except OSError:
                 if time.time() > deadline or proc.poll() is not None:
-                    pytest.fail("JupyterLab did not start:\n"
-                                + (tmp_path / "lab.log").read_text()[-3000:])
+                    pytest.fail(
+                        "JupyterLab did not start:\n"
+                        + (tmp_path / "lab.log").read_text()[-3000:]
+                    )
                 time.sleep(0.5)
         yield base, token
     finally:
@@ -102,11 +134,17 @@ def test_typing_in_the_editor_and_ctrl_enter_runs_the_lf(lab):
     errors: list[str] = []
     with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         ctx = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=ARGS,
-            viewport={"width": 1100, "height": 1400})
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1100, "height": 1400},
+        )
         page = ctx.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.append(
-            f"console: {m.text}"))
+        page.on(
+            "console",
+            lambda m: m.type == "error" and errors.append(f"console: {m.text}"),
+        )
         page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
         try:
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}&reset")
@@ -142,8 +180,9 @@ def test_typing_in_the_editor_and_ctrl_enter_runs_the_lf(lab):
             page.keyboard.press("Backspace")  # "ABSTAIN" -> "ABSTAI"
             page.keyboard.type('N if "love" not in x.text else 0')
             page.keyboard.press("Shift+Enter")
-            page.wait_for_selector(".snb-ok:has-text('Replaced lf_typed')",
-                                   timeout=30_000)
+            page.wait_for_selector(
+                ".snb-ok:has-text('Replaced lf_typed')", timeout=30_000
+            )
             page.wait_for_timeout(500)
             count_after = prompt.inner_text()
             status = _status(page)

@@ -50,8 +50,11 @@ def test_preds_to_probs_round_trip_and_abstain_refused():
 
 def test_filter_labels_drops_a_point_from_every_set():
     out = filter_labels(
-        {"golds": np.array([0, -1, 1, 1]), "preds": np.array([0, 1, -1, 1]),
-         "probs": None},
+        {
+            "golds": np.array([0, -1, 1, 1]),
+            "preds": np.array([0, 1, -1, 1]),
+            "probs": None,
+        },
         {"golds": [-1], "preds": [-1]},
     )
     assert out["golds"].tolist() == [0, 1] and out["preds"].tolist() == [0, 1]
@@ -71,7 +74,8 @@ def test_label_buckets_match_a_python_loop():
         assert buckets[key].tolist() == idx
     x = np.arange(500) * 10
     assert get_label_instances((0, 1, 2), x, y1, y2, y3).tolist() == [
-        10 * i for i in loop.get((0, 1, 2), [])]
+        10 * i for i in loop.get((0, 1, 2), [])
+    ]
     with pytest.warns(UserWarning, match="does not exist"):
         assert get_label_instances((9, 9, 9), x, y1, y2, y3).size == 0
 

@@ -36,8 +36,9 @@ N, R, SEED = 1000, 1, 123
 
 def split_data(X, Y, seed=SEED):
     X_tr, X_te, Y_tr, Y_te = train_test_split(X, Y, test_size=0.1, random_state=seed)
-    X_tr, X_va, Y_tr, Y_va = train_test_split(X_tr, Y_tr, test_size=0.1 / 0.9,
-                                              random_state=seed)
+    X_tr, X_va, Y_tr, Y_va = train_test_split(
+        X_tr, Y_tr, test_size=0.1 / 0.9, random_state=seed
+    )
     return (X_tr, Y_tr), (X_va, Y_va), (X_te, Y_te)
 
 
@@ -63,8 +64,9 @@ def make_square_dataset(rng):
 def loaders(name, field, task, splits):
     out = []
     for split, (X, Y) in zip(["train", "valid", "test"], splits):
-        ds = DictDataset(name, split, {field: torch.FloatTensor(X)},
-                         {task: torch.LongTensor(Y)})
+        ds = DictDataset(
+            name, split, {field: torch.FloatTensor(X)}, {task: torch.LongTensor(Y)}
+        )
         out.append(DictDataLoader(ds, batch_size=32, shuffle=(split == "train")))
     return out
 
@@ -74,25 +76,36 @@ def tutorial():
     set_seed(SEED)
     rng = np.random.default_rng(SEED)
     circle, square = make_circle_dataset(rng), make_square_dataset(rng)
-    dataloaders = (loaders("CircleDataset", "circle_data", "circle_task", circle)
-                   + loaders("SquareDataset", "square_data", "square_task", square))
+    dataloaders = loaders(
+        "CircleDataset", "circle_data", "circle_task", circle
+    ) + loaders("SquareDataset", "square_data", "square_task", square)
 
     base_mlp = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())
     head_module = nn.Linear(4, 2)
-    module_pool = nn.ModuleDict({"base_mlp": base_mlp,
-                                 "circle_head_module": head_module})
-    op1 = Operation(name="base_mlp", module_name="base_mlp",
-                    inputs=[("_input_", "circle_data")])
-    op2 = Operation(name="circle_head", module_name="circle_head_module",
-                    inputs=["base_mlp"])
-    circle_task = Task(name="circle_task", module_pool=module_pool,
-                       op_sequence=[op1, op2], scorer=Scorer(metrics=["accuracy"]))
+    module_pool = nn.ModuleDict(
+        {"base_mlp": base_mlp, "circle_head_module": head_module}
+    )
+    op1 = Operation(
+        name="base_mlp", module_name="base_mlp", inputs=[("_input_", "circle_data")]
+    )
+    op2 = Operation(
+        name="circle_head", module_name="circle_head_module", inputs=["base_mlp"]
+    )
+    circle_task = Task(
+        name="circle_task",
+        module_pool=module_pool,
+        op_sequence=[op1, op2],
+        scorer=Scorer(metrics=["accuracy"]),
+    )
     square_task = Task(
         name="square_task",
-        module_pool=nn.ModuleDict({"base_mlp": base_mlp,
-                                   "square_head": nn.Linear(4, 2)}),
-        op_sequence=[Operation("base_mlp", [("_input_", "square_data")]),
-                     Operation("square_head", ["base_mlp"])],
+        module_pool=nn.ModuleDict(
+            {"base_mlp": base_mlp, "square_head": nn.Linear(4, 2)}
+        ),
+        op_sequence=[
+            Operation("base_mlp", [("_input_", "square_data")]),
+            Operation("square_head", ["base_mlp"]),
+        ],
         scorer=Scorer(metrics=["accuracy"]),
     )
     model = MultitaskClassifier([circle_task, square_task])
@@ -104,10 +117,11 @@ def tutorial():
 def test_two_tasks_learn_their_shapes(tutorial):
     model, dataloaders, *_ = tutorial
     scores = model.score(dataloaders)
-    assert set(scores) == {f"{t}/{d}/{s}/accuracy"
-                           for t, d in [("circle_task", "CircleDataset"),
-                                        ("square_task", "SquareDataset")]
-                           for s in ["train", "valid", "test"]}
+    assert set(scores) == {
+        f"{t}/{d}/{s}/accuracy"
+        for t, d in [("circle_task", "CircleDataset"), ("square_task", "SquareDataset")]
+        for s in ["train", "valid", "test"]
+    }
     # a circle of area pi/4 of the square and a square of area 1/4: chance is
     # 0.79 / 0.75 for the majority class; a trained net does clearly better
     assert scores["circle_task/CircleDataset/test/accuracy"] > 0.9
@@ -130,25 +144,32 @@ def test_your_turn_inverse_circle_task_and_remap(tutorial):
     inv_loaders = loaders("InvCircleDataset", "inv_circle_data", "inv_circle_task", inv)
     inv_task = Task(
         name="inv_circle_task",
-        module_pool=nn.ModuleDict({"base_mlp": base_mlp,
-                                   "inv_circle_head": nn.Linear(4, 2)}),
-        op_sequence=[Operation("base_mlp", [("_input_", "inv_circle_data")]),
-                     Operation("inv_circle_head", ["base_mlp"])],
+        module_pool=nn.ModuleDict(
+            {"base_mlp": base_mlp, "inv_circle_head": nn.Linear(4, 2)}
+        ),
+        op_sequence=[
+            Operation("base_mlp", [("_input_", "inv_circle_data")]),
+            Operation("inv_circle_head", ["base_mlp"]),
+        ],
         scorer=Scorer(metrics=["accuracy"]),
     )
     model.add_task(inv_task)
     Trainer(progress_bar=False, n_epochs=10, lr=0.02).fit(
-        model, dataloaders + inv_loaders)
+        model, dataloaders + inv_loaders
+    )
     scores = model.score(dataloaders + inv_loaders)
     inv_acc = scores["inv_circle_task/InvCircleDataset/test/accuracy"]
     assert inv_acc > 0.9
     # Score circle labels with the inverse head (fed through its input field):
     # its answers are flipped.
     X, Y = dataloaders[2].dataset.X_dict["circle_data"], dataloaders[2].dataset.Y_dict
-    circle_test = DictDataLoader(DictDataset("CircleDataset", "test",
-                                             {"inv_circle_data": X}, dict(Y)),
-                                 batch_size=32)
-    remapped = model.score([circle_test], remap_labels={"circle_task": "inv_circle_task"})
+    circle_test = DictDataLoader(
+        DictDataset("CircleDataset", "test", {"inv_circle_data": X}, dict(Y)),
+        batch_size=32,
+    )
+    remapped = model.score(
+        [circle_test], remap_labels={"circle_task": "inv_circle_task"}
+    )
     assert remapped["circle_task/CircleDataset/test/accuracy"] < 0.2
     dropped = model.score([circle_test], remap_labels={"circle_task": None})
     assert dropped == {}

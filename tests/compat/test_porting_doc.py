@@ -29,8 +29,11 @@ def test_the_diff_is_the_import_root_only(rewrite):
     diff = _blocks("diff")[0].splitlines()
     removed = [line[1:] for line in diff if line.startswith("-")]
     added = [line[1:] for line in diff if line.startswith("+")]
-    assert removed == [line for line in script.splitlines()
-                       if line.startswith(("from snorkel.", "import snorkel"))]
+    assert removed == [
+        line
+        for line in script.splitlines()
+        if line.startswith(("from snorkel.", "import snorkel"))
+    ]
     assert added == [rewrite(line) for line in removed]
 
 

@@ -42,10 +42,15 @@ def logits_for(p):
 
 def test_combiner_matches_its_definition_by_hand():
     fa, fb = torch.tensor([[1.0, 2.0]]), torch.tensor([[5.0, -1.0]])
-    out = {"t_slice:a_ind_head": logits_for(0.75), "t_slice:a_pred_head": logits_for(0.5),
-           "t_slice:a_pred_transform": fa,
-           "t_slice:b_ind_head": logits_for(0.5), "t_slice:b_pred_head": logits_for(0.9),
-           "t_slice:b_pred_transform": fb, "_input_": {"x": torch.zeros(1)}}
+    out = {
+        "t_slice:a_ind_head": logits_for(0.75),
+        "t_slice:a_pred_head": logits_for(0.5),
+        "t_slice:a_pred_transform": fa,
+        "t_slice:b_ind_head": logits_for(0.5),
+        "t_slice:b_pred_head": logits_for(0.9),
+        "t_slice:b_pred_transform": fb,
+        "_input_": {"x": torch.zeros(1)},
+    }
     for temperature in (1.0, 0.1):
         sa, sb = 0.75 * 0.5 / temperature, 0.5 * 0.9 / temperature
         wa = math.exp(sa) / (math.exp(sa) + math.exp(sb))
@@ -67,16 +72,29 @@ def test_combiner_rejects_what_it_cannot_combine():
 
 
 def base_task(name="t", d_in=3, neck=6, k=2):
-    pool = nn.ModuleDict({"body": nn.Sequential(nn.Linear(d_in, neck), nn.ReLU()),
-                          "head": nn.Linear(neck, k)})
-    return Task(name, pool, [Operation("body", [("_input_", "x")], name="body_op"),
-                             Operation("head", ["body_op"], name="head_op")])
+    pool = nn.ModuleDict(
+        {
+            "body": nn.Sequential(nn.Linear(d_in, neck), nn.ReLU()),
+            "head": nn.Linear(neck, k),
+        }
+    )
+    return Task(
+        name,
+        pool,
+        [
+            Operation("body", [("_input_", "x")], name="body_op"),
+            Operation("head", ["body_op"], name="head_op"),
+        ],
+    )
 
 
 def test_convert_to_slice_tasks_structure_and_base_task_untouched():
     task = base_task()
-    keys, ops, head = list(task.module_pool), list(task.op_sequence), \
-        task.module_pool["head"]
+    keys, ops, head = (
+        list(task.module_pool),
+        list(task.op_sequence),
+        task.module_pool["head"],
+    )
     tasks = convert_to_slice_tasks(task, ["a", "b"])
     assert len(tasks) == 2 * 3 + 1
     assert [t.name for t in tasks][-1] == "t"
@@ -102,8 +120,13 @@ def test_slice_tasks_train_every_head():
     X = {"x": torch.randn(8, 3)}
     y = torch.tensor([0, 1, 0, 1, 1, 0, 1, 0])
     ind = torch.tensor([1, 1, 0, 0, 1, 0, 0, 0])
-    Y = {"t": y, "t_slice:a_ind": ind, "t_slice:base_ind": torch.ones(8).long(),
-         "t_slice:a_pred": torch.where(ind.bool(), y, -1), "t_slice:base_pred": y}
+    Y = {
+        "t": y,
+        "t_slice:a_ind": ind,
+        "t_slice:base_ind": torch.ones(8).long(),
+        "t_slice:a_pred": torch.where(ind.bool(), y, -1),
+        "t_slice:base_pred": y,
+    }
     losses, counts = model.calculate_loss(X, Y)
     assert counts["t_slice:a_pred"] == 3 and counts["t"] == 8
     sum(losses.values()).backward()
@@ -128,13 +151,20 @@ def test_slice_aware_classifier_scores_each_slice_with_the_base_head():
     X = rng.uniform(-1, 1, size=(400, 2)).astype(np.float32)
     y = (X[:, 0] + X[:, 1] > 0).astype(np.int64)
     S = PandasSFApplier([small, high]).apply(
-        pd.DataFrame({"x0": X[:, 0], "x1": X[:, 1]}), progress_bar=False)
+        pd.DataFrame({"x0": X[:, 0], "x1": X[:, 1]}), progress_bar=False
+    )
     torch.manual_seed(0)
-    model = SliceAwareClassifier(nn.Sequential(nn.Linear(2, 8), nn.ReLU()),
-                                 head_dim=8, slice_names=["small", "high"],
-                                 input_data_key="X", task_name="lin", device=-1)
-    ds = DictDataset("syn", "test", {"X": torch.from_numpy(X)},
-                     {"lin": torch.from_numpy(y)})
+    model = SliceAwareClassifier(
+        nn.Sequential(nn.Linear(2, 8), nn.ReLU()),
+        head_dim=8,
+        slice_names=["small", "high"],
+        input_data_key="X",
+        task_name="lin",
+        device=-1,
+    )
+    ds = DictDataset(
+        "syn", "test", {"X": torch.from_numpy(X)}, {"lin": torch.from_numpy(y)}
+    )
     dl = model.make_slice_dataloader(ds, S, batch_size=64)
     assert "lin_slice:small_pred" in ds.Y_dict
     scores = model.score_slices([dl])
@@ -145,8 +175,12 @@ def test_slice_aware_classifier_scores_each_slice_with_the_base_head():
         assert scores[f"lin_slice:{s}_pred/syn/test/accuracy"] == pytest.approx(acc)
     assert not any("_ind/" in k for k in scores)
     with pytest.raises(ValueError, match="labels missing"):
-        model.make_slice_dataloader(DictDataset("d", "test", {"X": ds.X_dict["X"]},
-                                                {"other": ds.Y_dict["lin"]}), S)
+        model.make_slice_dataloader(
+            DictDataset(
+                "d", "test", {"X": ds.X_dict["X"]}, {"other": ds.Y_dict["lin"]}
+            ),
+            S,
+        )
     with pytest.raises(ValueError, match="no field for slice"):
         model.make_slice_dataloader(ds, S[["small"]])
 
@@ -156,7 +190,9 @@ def test_pad_batch_and_list_to_tensor_by_hand():
     padded, mask = pad_batch(batch, max_len=2, left_padded=True, pad_value=9)
     assert padded.tolist() == [[2, 3], [9, 4]] and mask.tolist() == [[0, 0], [1, 0]]
     assert list_to_tensor([torch.zeros(2, 2), torch.ones(3)]).tolist() == [
-        [0, 0, 0, 0], [1, 1, 1, 0]]
+        [0, 0, 0, 0],
+        [1, 1, 1, 0],
+    ]
     with pytest.raises(ValueError, match="1-D"):
         pad_batch([torch.zeros(2, 2)])
     with pytest.raises(ValueError, match="non-empty"):
@@ -167,17 +203,23 @@ def test_flow_outputs_and_metrics_frame():
     flow = {"z_head": 3, "a_head": 1, "m_tail": 2}
     assert collect_flow_outputs_by_suffix(flow, "_head") == [1, 3]
     df = metrics_dict_to_dataframe({"t/d/valid/f1": 0.25})
-    assert df.to_dict("records") == [dict(label="t", dataset="d", split="valid",
-                                          metric="f1", score=0.25)]
+    assert df.to_dict("records") == [
+        dict(label="t", dataset="d", split="valid", metric="f1", score=0.25)
+    ]
     with pytest.raises(ValueError, match="label/dataset/split/metric"):
         metrics_dict_to_dataframe({"t/valid/f1": 0.25})
 
 
 def test_task_may_use_a_module_another_task_brings():
     a = base_task("a")
-    b = Task("b", nn.ModuleDict({"head2": nn.Linear(6, 2)}),
-             [Operation("body", [("_input_", "x")], name="body_op"),
-              Operation("head2", ["body_op"])])
+    b = Task(
+        "b",
+        nn.ModuleDict({"head2": nn.Linear(6, 2)}),
+        [
+            Operation("body", [("_input_", "x")], name="body_op"),
+            Operation("head2", ["body_op"]),
+        ],
+    )
     model = MultitaskClassifier([a, b], device=-1)
     assert model.forward({"x": torch.zeros(2, 3)}, ["b"])["head2"].shape == (2, 2)
     with pytest.raises(ValueError, match="neither its module_pool"):

@@ -82,7 +82,10 @@ def _expected(row, seq):
 def test_mean_field_policy_tutorial_setting(df_train):
     np.random.seed(0)
     policy = MeanFieldPolicy(
-        len(TFS), sequence_length=2, n_per_original=2, keep_original=True,
+        len(TFS),
+        sequence_length=2,
+        n_per_original=2,
+        keep_original=True,
         p=[0.5, 0.25, 0.25],
     )
     tf_applier = PandasTFApplier(TFS, policy)
@@ -112,21 +115,25 @@ def test_apply_each_policy_matches_each_tf_alone(df_train):
 
 
 def test_apply_all_and_one_policies(df_train):
-    all_out = PandasTFApplier(TFS, ApplyAllPolicy(len(TFS), keep_original=False)
-                              ).apply(df_train, progress_bar=False)
+    all_out = PandasTFApplier(TFS, ApplyAllPolicy(len(TFS), keep_original=False)).apply(
+        df_train, progress_bar=False
+    )
     expected = [_expected(r, [0, 1, 2]) for r in df_train.itertuples()]
     assert all_out.text.tolist() == [x["text"] for x in expected if x is not None]
 
     one = PandasTFApplier([shout], ApplyOnePolicy(n_per_original=2, keep_original=True))
     one_out = one.apply(df_train, progress_bar=False)
     assert len(one_out) == 3 * len(df_train)
-    assert one_out.text.tolist()[:3] == [df_train.text.iloc[0]] + [
-        df_train.text.iloc[0].upper()] * 2
+    assert (
+        one_out.text.tolist()[:3]
+        == [df_train.text.iloc[0]] + [df_train.text.iloc[0].upper()] * 2
+    )
 
 
 def test_random_policy_reproducible_with_numpy_seed(df_train):
-    policy = RandomPolicy(len(TFS), sequence_length=2, n_per_original=1,
-                          keep_original=False)
+    policy = RandomPolicy(
+        len(TFS), sequence_length=2, n_per_original=1, keep_original=False
+    )
     np.random.seed(1)
     a = PandasTFApplier(TFS, policy).apply(df_train, progress_bar=False)
     np.random.seed(1)

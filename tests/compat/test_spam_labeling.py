@@ -83,8 +83,16 @@ def love_words(x):
 
 
 LFS = [
-    check_out, check, regex_check_out, keyword_my, keyword_subscribe,
-    keyword_link, keyword_please, keyword_song, short_comment, love_words,
+    check_out,
+    check,
+    regex_check_out,
+    keyword_my,
+    keyword_subscribe,
+    keyword_link,
+    keyword_please,
+    keyword_song,
+    short_comment,
+    love_words,
 ]
 
 
@@ -131,7 +139,12 @@ def test_lf_summary_has_snorkels_columns_and_matches_the_votes(labeled):
     df_train, df_dev, _, L_train, L_dev, _ = labeled
     summary = LFAnalysis(L=L_train, lfs=LFS).lf_summary()
     assert list(summary.columns) == [
-        "j", "Polarity", "Coverage", "Overlaps", "Conflicts"]
+        "j",
+        "Polarity",
+        "Coverage",
+        "Overlaps",
+        "Conflicts",
+    ]
     assert list(summary.index) == [lf.name for lf in LFS]
     np.testing.assert_allclose(summary["Coverage"], (L_train != ABSTAIN).mean(axis=0))
     assert summary.loc["keyword_song", "Polarity"] in ([HAM], [])
@@ -152,8 +165,9 @@ def test_preprocessor_memoize_and_the_lf_see_a_copy(spam):
     df_train = spam[0]
     L = PandasLFApplier(lfs=[love_words]).apply(df=df_train, progress_bar=False)
     words = df_train.text.str.lower().str.split()
-    expected = [HAM if {"love", "awesome", "beautiful"} & set(w) else ABSTAIN
-                for w in words]
+    expected = [
+        HAM if {"love", "awesome", "beautiful"} & set(w) else ABSTAIN for w in words
+    ]
     assert L[:, 0].tolist() == expected
     assert "words" not in df_train.columns  # the preprocessor worked on copies
 
@@ -164,8 +178,9 @@ def test_majority_vote_then_end_model_on_filtered_rows(labeled):
     majority_model = MajorityLabelVoter()
     preds_train = majority_model.predict(L=L_train)
     assert preds_train.shape == (len(df_train),)
-    majority_acc = majority_model.score(
-        L=L_test, Y=Y_test, tie_break_policy="random")["accuracy"]
+    majority_acc = majority_model.score(L=L_test, Y=Y_test, tie_break_policy="random")[
+        "accuracy"
+    ]
     # by hand: votes per class, ties broken the same deterministic way
     counts = np.stack([(L_test == c).sum(1) for c in (HAM, SPAM)], axis=1)
     probs = (counts == counts.max(1, keepdims=True)).astype(float)
@@ -175,7 +190,8 @@ def test_majority_vote_then_end_model_on_filtered_rows(labeled):
 
     probs_train = majority_model.predict_proba(L=L_train)
     df_train_filtered, probs_train_filtered = filter_unlabeled_dataframe(
-        X=df_train, y=probs_train, L=L_train)
+        X=df_train, y=probs_train, L=L_train
+    )
     assert len(df_train_filtered) == (L_train != ABSTAIN).any(axis=1).sum()
     preds_train_filtered = probs_to_preds(probs=probs_train_filtered)
 
@@ -223,7 +239,10 @@ def test_nlp_labeling_function_falls_back_to_a_blank_pipeline(spam):
     import warnings
 
     from snorkel_nb.labeling.lf.nlp import NLPLabelingFunction, nlp_labeling_function
-    from snorkel_nb.preprocess.nlp import SpacyModelMissingWarning, clear_spacy_pipelines
+    from snorkel_nb.preprocess.nlp import (
+        SpacyModelMissingWarning,
+        clear_spacy_pipelines,
+    )
 
     if spacy.util.is_package("en_core_web_sm"):
         pytest.skip("en_core_web_sm is installed: the fallback is not exercised")

@@ -59,7 +59,8 @@ def model_and_data(spam):
     X_train = vectorizer.fit_transform(df_train.text.tolist())
     X_test = vectorizer.transform(df_test.text.tolist())
     model = LogisticRegression(C=1.0, solver="liblinear").fit(
-        X_train, df_train.label.values)  # gold used here only to have a model
+        X_train, df_train.label.values
+    )  # gold used here only to have a model
     return model, X_test, df_test
 
 
@@ -92,7 +93,8 @@ def test_score_slices_matches_metrics_on_each_subset(model_and_data):
     for name in S_test.dtype.names:
         mask = S_test[name].astype(bool)
         assert df_scores.loc[name, "accuracy"] == pytest.approx(
-            accuracy_score(Y_test[mask], preds_test[mask]))
+            accuracy_score(Y_test[mask], preds_test[mask])
+        )
     sub = df_test.text.str.lower().str.contains("subscribe").to_numpy()
     np.testing.assert_array_equal(S_test["keyword_subscribe"], sub.astype(int))
 
@@ -104,8 +106,9 @@ def test_an_sf_that_raises_stops_the_run_as_in_snorkel(spam):
 
     with pytest.raises(AttributeError, match="no_such_field"):
         PandasSFApplier([broken]).apply(spam[1], progress_bar=False)
-    S = PandasSFApplier([broken]).apply(spam[1], progress_bar=False,
-                                        fault_tolerant=True)
+    S = PandasSFApplier([broken]).apply(
+        spam[1], progress_bar=False, fault_tolerant=True
+    )
     assert (S["broken"] == 0).all()
 
 
@@ -128,7 +131,10 @@ def test_slice_aware_classifier_trains_and_scores_slices(spam):
     vectorizer = CountVectorizer(ngram_range=(1, 1), max_features=500)
     X_train = vectorizer.fit_transform(df_train.text.tolist()).toarray()
     X_test = vectorizer.transform(df_test.text.tolist()).toarray()
-    Y_train, Y_test = df_train.label.to_numpy(copy=True), df_test.label.to_numpy(copy=True)
+    Y_train, Y_test = (
+        df_train.label.to_numpy(copy=True),
+        df_test.label.to_numpy(copy=True),
+    )
 
     scorer = Scorer(metrics=["accuracy", "f1"])
     hidden_dim = 32
@@ -144,10 +150,12 @@ def test_slice_aware_classifier_trains_and_scores_slices(spam):
     S_test = applier.apply(df_test, progress_bar=False)
     train_dl = create_dict_dataloader(X_train, Y_train, "train")
     train_dl_slice = slice_model.make_slice_dataloader(
-        train_dl.dataset, S_train, shuffle=True, batch_size=64)
+        train_dl.dataset, S_train, shuffle=True, batch_size=64
+    )
     test_dl = create_dict_dataloader(X_test, Y_test, "train")
     test_dl_slice = slice_model.make_slice_dataloader(
-        test_dl.dataset, S_test, shuffle=False, batch_size=64)
+        test_dl.dataset, S_test, shuffle=False, batch_size=64
+    )
     trainer = Trainer(n_epochs=5, lr=1e-3, progress_bar=False)
     trainer.fit(slice_model, [train_dl_slice])
     df = slice_model.score_slices([test_dl_slice], as_dataframe=True)
@@ -161,6 +169,7 @@ def test_slice_aware_classifier_trains_and_scores_slices(spam):
     for name in S_test.dtype.names:
         mask = S_test[name].astype(bool)
         assert overall[f"task_slice:{name}_pred", "accuracy"] == pytest.approx(
-            accuracy_score(Y_test[mask], preds[mask]))
+            accuracy_score(Y_test[mask], preds[mask])
+        )
     # words are a strong spam signal: well above the majority class (0.53-0.56)
     assert overall["task", "accuracy"] > 0.85

@@ -22,16 +22,32 @@ from snorkel_nb.distill import (
     soften,
 )
 
-FILLER = ["the", "video", "song", "nice", "today", "music", "café", "naïve", "😀",
-          "https://x.io/a?b=1", "watch", "again", "über", "love", "lol"]
+FILLER = [
+    "the",
+    "video",
+    "song",
+    "nice",
+    "today",
+    "music",
+    "café",
+    "naïve",
+    "😀",
+    "https://x.io/a?b=1",
+    "watch",
+    "again",
+    "über",
+    "love",
+    "lol",
+]
 
 
 def synthetic(n: int, seed: int) -> tuple[list[str], np.ndarray]:
     """Texts whose class is planted: 'alpha' = 1, 'omega' = 0, plus filler words."""
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 2, n)
-    texts = [" ".join(list(rng.choice(FILLER, 5)) + ["alpha" if c else "omega"])
-             for c in y]
+    texts = [
+        " ".join(list(rng.choice(FILLER, 5)) + ["alpha" if c else "omega"]) for c in y
+    ]
     return texts, y
 
 
@@ -78,17 +94,24 @@ def test_feature_set_rejects_non_servable_and_undeclared_features():
     with pytest.raises(NonServableFeatureError, match="'author_count' is non-servable"):
         distill(FixedTeacher(P), HashedLinear(n_buckets=256), df, features=fs)
     with pytest.raises(NonServableFeatureError, match="'likes' is not declared"):
-        distill(FixedTeacher(P), HashedLinear(n_buckets=256),
-                df[["text"]].assign(likes=3), features=fs)
+        distill(
+            FixedTeacher(P),
+            HashedLinear(n_buckets=256),
+            df[["text"]].assign(likes=3),
+            features=fs,
+        )
     student = HashedLinear(n_buckets=256, text_column="author_count")
     with pytest.raises(NonServableFeatureError, match="author_count"):
         distill(FixedTeacher(P), student, df["text"].tolist(), features=fs)
     with pytest.raises(ValueError, match="both servable and non-servable"):
         FeatureSet(servable=["a"], non_servable=["a"])
-    ok = distill(FixedTeacher(P), HashedLinear(n_buckets=256), df[["text"]],
-                 features=fs)
-    assert ok.lineage_.features == {"servable": ["text"],
-                                    "non_servable": ["author_count"]}
+    ok = distill(
+        FixedTeacher(P), HashedLinear(n_buckets=256), df[["text"]], features=fs
+    )
+    assert ok.lineage_.features == {
+        "servable": ["text"],
+        "non_servable": ["author_count"],
+    }
 
 
 def test_teacher_probabilities_are_cached_and_checked():
@@ -112,12 +135,18 @@ def test_bad_inputs_give_clear_errors():
     P = np.eye(2)[y] * 0.8 + 0.1
     with pytest.raises(ValueError, match="empty"):
         distill(FixedTeacher(P), HashedLinear(n_buckets=64), [])
-    with pytest.raises(ValueError, match=r"empty or whitespace-only strings, at "
-                                         r"positions \[1\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"empty or whitespace-only strings, at "
+        r"positions \[1\]",
+    ):
         distill(FixedTeacher(P), HashedLinear(n_buckets=64), [texts[0], "  "])
     with pytest.raises(ValueError, match=r"positions \[2\] hold \['float'\]"):
-        distill(FixedTeacher(P), HashedLinear(n_buckets=64),
-                pd.DataFrame({"text": texts[:2] + [np.nan]}))
+        distill(
+            FixedTeacher(P),
+            HashedLinear(n_buckets=64),
+            pd.DataFrame({"text": texts[:2] + [np.nan]}),
+        )
     three = np.full((30, 3), 1 / 3)
     with pytest.raises(ValueError, match="3 classes, but 2 were expected"):
         distill(FixedTeacher(three), HashedLinear(n_buckets=64), texts, cardinality=2)
@@ -128,8 +157,9 @@ def test_bad_inputs_give_clear_errors():
     with pytest.raises(ValueError, match="30 examples"):
         distill(FixedTeacher(P[:10]), HashedLinear(n_buckets=64), texts)
     with pytest.raises(ValueError, match=r"columns \['author_count'\]"):
-        check_finite_features(pd.DataFrame({"author_count": [1.0, np.nan],
-                                            "x": [0.0, 1.0]}))
+        check_finite_features(
+            pd.DataFrame({"author_count": [1.0, np.nan], "x": [0.0, 1.0]})
+        )
     with pytest.raises(ValueError, match="temperature must be > 0"):
         soften(P, 0.0)
     with pytest.raises(RuntimeError, match="not fitted"):
@@ -150,25 +180,38 @@ def test_temperature_softens_and_confidence_weights_reach_the_student():
             seen.update(probs=probs, weight=sample_weight)
             return super().fit(texts, probs, sample_weight)
 
-    distill(FixedTeacher(P), Spy(n_buckets=64), ["a b", "c d"], temperature=4.0,
-            confidence_weight=True)
+    distill(
+        FixedTeacher(P),
+        Spy(n_buckets=64),
+        ["a b", "c d"],
+        temperature=4.0,
+        confidence_weight=True,
+    )
     np.testing.assert_allclose(seen["probs"], hot)
     np.testing.assert_allclose(seen["weight"], [0.9, 0.6])
 
 
-@pytest.mark.parametrize("make", [lambda: HashedLinear(n_buckets=512),
-                                  lambda: TfidfLogReg(min_df=1),
-                                  lambda: TorchBag(n_buckets=512, dim=8, hidden=8,
-                                                   epochs=3)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: HashedLinear(n_buckets=512),
+        lambda: TfidfLogReg(min_df=1),
+        lambda: TorchBag(n_buckets=512, dim=8, hidden=8, epochs=3),
+    ],
+)
 def test_lineage_and_predictions_survive_a_save_load_round_trip(make, tmp_path):
     texts, y = synthetic(120, seed=5)
     P = np.eye(2)[y] * 0.8 + 0.1
-    t = Teacher(FixedTeacher(P), name="fixed", tasks=("spam",),
-                lf_names=["lf_a", "lf_b"])
+    t = Teacher(
+        FixedTeacher(P), name="fixed", tasks=("spam",), lf_names=["lf_a", "lf_b"]
+    )
     s = distill(t, make(), texts, temperature=2.0)
     lin = s.lineage_
-    assert (lin.teacher, lin.tasks, lin.lf_names) == ("fixed", ("spam",),
-                                                       ("lf_a", "lf_b"))
+    assert (lin.teacher, lin.tasks, lin.lf_names) == (
+        "fixed",
+        ("spam",),
+        ("lf_a", "lf_b"),
+    )
     assert lin.lf_version == t.lf_version and lin.n_rows == 120
     assert lin.temperature == 2.0 and lin.student_kind == s.kind
     other = distill(t, make(), texts[::-1], teacher_probs=P[::-1])
@@ -176,8 +219,9 @@ def test_lineage_and_predictions_survive_a_save_load_round_trip(make, tmp_path):
     back = load_student(save_student(s, tmp_path / "student.json"))
     assert back.lineage_ == lin
     probe = ["alpha café 😀", "omega über https://x.io"]
-    np.testing.assert_allclose(back.predict_proba(probe), s.predict_proba(probe),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        back.predict_proba(probe), s.predict_proba(probe), atol=1e-6
+    )
     blob = tmp_path / "student.json.npz"
     blob.write_bytes(blob.read_bytes()[:-10])
     with pytest.raises(ValueError, match="Checksum mismatch"):
@@ -185,14 +229,17 @@ def test_lineage_and_predictions_survive_a_save_load_round_trip(make, tmp_path):
 
 
 def test_select_picks_the_best_qualifying_and_names_what_each_missed():
-    table = pd.DataFrame({
-        "candidate": ["teacher", "big", "slow", "ok_a", "ok_b"],
-        "role": ["teacher", "student", "student", "student", "student"],
-        "dev_accuracy": [np.nan, 0.99, 0.97, 0.90, 0.93],
-        "agreement": [1.0, 0.95, 0.95, 0.9, 0.9],
-        "p99_ms_b1": [np.nan, 0.2, 5.0, 0.3, 0.4],
-        "size_bytes": [np.nan, 9e6, 1e5, 1e5, 2e5],
-        "parity": [np.nan, 1e-7, 1e-7, 1e-7, 1e-7]})
+    table = pd.DataFrame(
+        {
+            "candidate": ["teacher", "big", "slow", "ok_a", "ok_b"],
+            "role": ["teacher", "student", "student", "student", "student"],
+            "dev_accuracy": [np.nan, 0.99, 0.97, 0.90, 0.93],
+            "agreement": [1.0, 0.95, 0.95, 0.9, 0.9],
+            "p99_ms_b1": [np.nan, 0.2, 5.0, 0.3, 0.4],
+            "size_bytes": [np.nan, 9e6, 1e5, 1e5, 2e5],
+            "parity": [np.nan, 1e-7, 1e-7, 1e-7, 1e-7],
+        }
+    )
     c = Constraints(max_p99_ms_b1=1.0, max_size_bytes=1_000_000, min_agreement=0.85)
     marked, best = select(table, c)
     assert best == "ok_b"  # the two better ones each miss one constraint
@@ -214,14 +261,24 @@ def test_select_picks_the_best_qualifying_and_names_what_each_missed():
     assert select(unmeasured, c)[1] is None
 
 
-HASH_TEXTS = ["Check out my Café ☕ http://x.co/abc", "a b", "hello  world\tagain hello",
-              "日本語 テキスト 🎉🎉 ok", "!!!", "zz", "one two three four"]
+HASH_TEXTS = [
+    "Check out my Café ☕ http://x.co/abc",
+    "a b",
+    "hello  world\tagain hello",
+    "日本語 テキスト 🎉🎉 ok",
+    "!!!",
+    "zz",
+    "one two three four",
+]
 
 
-@pytest.mark.parametrize("n_buckets,word_ngrams,char_ngrams",
-                         [(16, 2, (2, 4)), (2 ** 16, 2, (2, 4)), (1024, 3, (3, 5))])
+@pytest.mark.parametrize(
+    "n_buckets,word_ngrams,char_ngrams",
+    [(16, 2, (2, 4)), (2**16, 2, (2, 4)), (1024, 3, (3, 5))],
+)
 def test_vectorised_hashing_counts_what_the_reference_counts(
-        n_buckets: int, word_ngrams: int, char_ngrams: tuple[int, int]) -> None:
+    n_buckets: int, word_ngrams: int, char_ngrams: tuple[int, int]
+) -> None:
     """encode_hashed (prefix sums over the joined batch) gives, row by row, the
     l2-normalised counts of the pure-Python reference, whatever the batch."""
     from collections import Counter
@@ -255,15 +312,27 @@ def test_a_task_head_of_a_multitask_model_is_a_teacher():
     from snorkel_nb.multitask import MultitaskModel, TaskGraph
 
     g = TaskGraph.from_hierarchy(["HUM:ind", "HUM:gr", "LOC:city"])
-    texts = (["who was the first president"] * 30 + ["what team won the cup"] * 30
-             + ["which city is the biggest"] * 30)
+    texts = (
+        ["who was the first president"] * 30
+        + ["what team won the cup"] * 30
+        + ["which city is the biggest"] * 30
+    )
     fine = np.repeat([1, 0, 2], 30)
-    mt = MultitaskModel(g, trunk="text", n_epochs=20, lr=0.02, hidden=(32,),
-                        emb_dim=32, progress_bar=False, tfidf={"min_df": 1})
+    mt = MultitaskModel(
+        g,
+        trunk="text",
+        n_epochs=20,
+        lr=0.02,
+        hidden=(32,),
+        emb_dim=32,
+        progress_bar=False,
+        tfidf={"min_df": 1},
+    )
     mt.fit(texts, {"fine": fine})
     teacher = task_head_teacher(mt, "fine", cardinality=3)
-    np.testing.assert_allclose(teacher.predict_proba(texts),
-                               mt.predict_proba(texts, task="fine"))
+    np.testing.assert_allclose(
+        teacher.predict_proba(texts), mt.predict_proba(texts, task="fine")
+    )
     student = distill(teacher, TfidfLogReg(min_df=1), texts)
     assert (student.predict(texts) == fine).mean() == 1.0
     assert student.lineage_.tasks == ("fine",)

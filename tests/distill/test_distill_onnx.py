@@ -30,9 +30,10 @@ from snorkel_nb.distill import (
     select,
 )
 
-pytestmark = pytest.mark.skipif(not onnx_available(),
-                                reason="onnx / onnxruntime / skl2onnx / onnxscript "
-                                       "missing or broken")
+pytestmark = pytest.mark.skipif(
+    not onnx_available(),
+    reason="onnx / onnxruntime / skl2onnx / onnxscript missing or broken",
+)
 
 SERVE = Path(__file__).resolve().parents[2] / "snorkel_nb" / "distill" / "serve.py"
 UNSEEN = [
@@ -43,15 +44,35 @@ UNSEEN = [
     "x",
     "😀",
 ]
-WORDS = ["song", "love", "great", "voice", "café", "naïve", "über", "🎵", "lol",
-         "subscribe", "channel", "check", "http://bit.ly/a", "free", "win", "😀"]
+WORDS = [
+    "song",
+    "love",
+    "great",
+    "voice",
+    "café",
+    "naïve",
+    "über",
+    "🎵",
+    "lol",
+    "subscribe",
+    "channel",
+    "check",
+    "http://bit.ly/a",
+    "free",
+    "win",
+    "😀",
+]
 
 
 def corpus(n: int, seed: int) -> tuple[list[str], np.ndarray]:
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 2, n)
-    texts = [" ".join(rng.choice(WORDS[8 * c: 8 * c + 8], 4)) + " " +
-             " ".join(rng.choice(WORDS, 2)) for c in y]
+    texts = [
+        " ".join(rng.choice(WORDS[8 * c : 8 * c + 8], 4))
+        + " "
+        + " ".join(rng.choice(WORDS, 2))
+        for c in y
+    ]
     return texts, y
 
 
@@ -76,9 +97,11 @@ def data():
 def exported(data, tmp_path_factory):
     texts, _, check, _, teacher = data
     out = tmp_path_factory.mktemp("onnx")
-    students = {"tfidf": TfidfLogReg(min_df=1),
-                "hashed": HashedLinear(n_buckets=2048),
-                "torch": TorchBag(n_buckets=2048, dim=16, hidden=16, epochs=5)}
+    students = {
+        "tfidf": TfidfLogReg(min_df=1),
+        "hashed": HashedLinear(n_buckets=2048),
+        "torch": TorchBag(n_buckets=2048, dim=16, hidden=16, epochs=5),
+    }
     results = {}
     for name, s in students.items():
         distill(teacher, s, texts)
@@ -137,14 +160,16 @@ def test_serving_needs_only_onnxruntime_and_numpy(exported, data):
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
         print(json.dumps({{"probs": out, "loaded": loaded}}))
     """)
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["loaded"] == []
     for name, (student, _) in exported.items():
-        np.testing.assert_allclose(result["probs"][name],
-                                   student.predict_proba(UNSEEN), atol=1e-4)
+        np.testing.assert_allclose(
+            result["probs"][name], student.predict_proba(UNSEEN), atol=1e-4
+        )
 
 
 def test_qualify_reports_every_candidate_and_picks_the_best_that_fits(data, tmp_path):
@@ -152,9 +177,19 @@ def test_qualify_reports_every_candidate_and_picks_the_best_that_fits(data, tmp_
     test = check[: len(y_test)]
     cands = {"tfidf": TfidfLogReg(min_df=1), "hashed": HashedLinear(n_buckets=512)}
     loose = Constraints(max_p99_ms_b1=None)
-    q = qualify(cands, teacher, texts, X_test=test, Y_test=y_test, X_dev=test,
-                Y_dev=y_test, constraints=loose, workdir=str(tmp_path), n_latency=5,
-                latency_batches=(1,))
+    q = qualify(
+        cands,
+        teacher,
+        texts,
+        X_test=test,
+        Y_test=y_test,
+        X_dev=test,
+        Y_dev=y_test,
+        constraints=loose,
+        workdir=str(tmp_path),
+        n_latency=5,
+        latency_batches=(1,),
+    )
     t = q.table.set_index("candidate")
     assert list(t.index) == ["fixed", "tfidf", "hashed"]
     for name in cands:
@@ -162,19 +197,23 @@ def test_qualify_reports_every_candidate_and_picks_the_best_that_fits(data, tmp_
         assert t.loc[name, "accuracy"] == np.mean(pred == y_test)
         assert t.loc[name, "size_bytes"] == (tmp_path / f"{name}.onnx").stat().st_size
         assert t.loc[name, "parity"] <= 1e-4 and t.loc[name, "p99_ms_b1"] > 0
-    assert t.loc["fixed", "accuracy"] == np.mean(teacher.predict_proba(test).argmax(1)
-                                                 == y_test)
+    assert t.loc["fixed", "accuracy"] == np.mean(
+        teacher.predict_proba(test).argmax(1) == y_test
+    )
     assert q.best in cands and q.message.startswith(f"{q.best} qualifies")
     # only the smaller file fits a size limit between the two
     small, big = sorted(cands, key=lambda n: t.loc[n, "size_bytes"])
     limit = int(t.loc[small, "size_bytes"]) + 1
-    marked, best = select(q.table, Constraints(max_p99_ms_b1=None,
-                                               max_size_bytes=limit))
+    marked, best = select(
+        q.table, Constraints(max_p99_ms_b1=None, max_size_bytes=limit)
+    )
     assert best == small
     assert marked.set_index("candidate").loc[big, "missed"].startswith("size ")
-    none = type(q)(*select(q.table, Constraints(max_p99_ms_b1=None,
-                                                max_size_bytes=10)),
-                   Constraints(max_size_bytes=10), q.onnx_paths)
+    none = type(q)(
+        *select(q.table, Constraints(max_p99_ms_b1=None, max_size_bytes=10)),
+        Constraints(max_size_bytes=10),
+        q.onnx_paths,
+    )
     assert none.best is None
     assert none.message.startswith("none qualifies: tfidf: size ")
     assert "hashed: size " in none.message

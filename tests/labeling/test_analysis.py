@@ -7,13 +7,15 @@ from hypothesis.extra.numpy import arrays
 from snorkel_nb.labeling import LFAnalysis
 
 # 5 points x 3 LFs, hand-checked below
-L = np.array([
-    [0, 0, -1],
-    [1, 0, -1],
-    [-1, 1, 1],
-    [-1, -1, -1],
-    [1, -1, 0],
-])
+L = np.array(
+    [
+        [0, 0, -1],
+        [1, 0, -1],
+        [-1, 1, 1],
+        [-1, -1, -1],
+        [1, -1, 0],
+    ]
+)
 Y = np.array([0, 1, 1, 0, 1])
 
 
@@ -72,8 +74,15 @@ def test_lf_that_never_votes_has_zero_accuracy_as_snorkel_or_nan_on_request():
 def test_summary_without_lfs_has_snorkels_shape():
     s = LFAnalysis(L).lf_summary(Y)
     assert list(s.index) == [0, 1, 2] and "j" not in s.columns
-    assert list(s.columns) == ["Polarity", "Coverage", "Overlaps", "Conflicts",
-                               "Correct", "Incorrect", "Emp. Acc."]
+    assert list(s.columns) == [
+        "Polarity",
+        "Coverage",
+        "Overlaps",
+        "Conflicts",
+        "Correct",
+        "Incorrect",
+        "Emp. Acc.",
+    ]
     named = LFAnalysis(L, ["a", "b", "c"]).lf_summary()
     assert list(named.index) == ["a", "b", "c"] and named["j"].tolist() == [0, 1, 2]
 
@@ -112,7 +121,11 @@ def naive(L, Y):
 
 @settings(max_examples=60, deadline=None)
 @given(
-    arrays(np.int64, st.tuples(st.integers(1, 25), st.integers(1, 6)), elements=st.integers(-1, 3)),
+    arrays(
+        np.int64,
+        st.tuples(st.integers(1, 25), st.integers(1, 6)),
+        elements=st.integers(-1, 3),
+    ),
     st.data(),
 )
 def test_summary_matches_naive_loops(Lh, data):

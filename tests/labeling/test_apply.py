@@ -14,7 +14,10 @@ from snorkel_nb.labeling import (
 )
 
 DF = pd.DataFrame(
-    {"text": ["Check out my channel", "nice song", "subscribe pls", "ok"], "n words": [4, 2, 2, 1]},
+    {
+        "text": ["Check out my channel", "nice song", "subscribe pls", "ok"],
+        "n words": [4, 2, 2, 1],
+    },
     index=[10, 11, 12, 13],
 )
 
@@ -62,11 +65,15 @@ def test_faulty_lf_abstains_records_and_warns_once():
     assert L[:, 1].tolist() == [1, -1, -1, -1]  # abstains where it failed
     err = applier.errors["lf_third_word"]
     assert err.n_failed == 3 and err.first_row == 1 and err.first_index == 11
-    assert "IndexError" in err.traceback and "lf_third_word" not in applier.errors.get("lf_check", "")
+    assert "IndexError" in err.traceback and "lf_third_word" not in applier.errors.get(
+        "lf_check", ""
+    )
 
 
 def test_fail_fast_names_lf_and_row():
-    with pytest.raises(LFApplyError, match=r"'lf_third_word' failed on row 1 \(index 11\)"):
+    with pytest.raises(
+        LFApplyError, match=r"'lf_third_word' failed on row 1 \(index 11\)"
+    ):
         PandasLFApplier([lf_third_word], fail_fast=True).apply(DF, progress_bar=False)
 
 
@@ -86,6 +93,7 @@ def test_reapply_recomputes_only_edited_lf():
         def f(x):
             calls[name] += 1
             return label
+
         return LabelingFunction(name, f)
 
     applier = PandasLFApplier([make("a", 1), make("b", 0)])
@@ -97,6 +105,7 @@ def test_reapply_recomputes_only_edited_lf():
     def f_new(x):  # a redefinition with the same name replaces the old LF
         calls["b"] += 1
         return 1
+
     applier.add(LabelingFunction("b", f_new))
     L = applier.apply(DF, progress_bar=False)
     assert calls == {"a": 4, "b": 8}
@@ -124,13 +133,16 @@ def test_batch_lf_used_and_fallback_isolates_failures():
         seen["batch"] = True
         return np.where(df["text"].str.contains("song"), 0, -1)
 
-    good = LabelingFunction("song", lambda x: 0 if "song" in x.text else -1, batch=batch)
+    good = LabelingFunction(
+        "song", lambda x: 0 if "song" in x.text else -1, batch=batch
+    )
 
     def broken_batch(df):
         raise RuntimeError("vectorised path broke")
 
-    rowwise_ok = LabelingFunction("row_ok", lambda x: 1 if x.text == "ok" else -1,
-                                  batch=broken_batch)
+    rowwise_ok = LabelingFunction(
+        "row_ok", lambda x: 1 if x.text == "ok" else -1, batch=broken_batch
+    )
     L = PandasLFApplier([good, rowwise_ok]).apply(DF, progress_bar=False)
     assert seen["batch"]
     assert L.tolist() == [[-1, -1], [0, -1], [-1, -1], [-1, 1]]

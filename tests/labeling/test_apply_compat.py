@@ -17,8 +17,10 @@ from snorkel_nb.labeling import (
 )
 from snorkel_nb.labeling.apply.core import error_mode
 
-DF = pd.DataFrame({"text": ["Check out my channel", "nice song", "subscribe pls", "ok"]},
-                  index=[10, 11, 12, 13])
+DF = pd.DataFrame(
+    {"text": ["Check out my channel", "nice song", "subscribe pls", "ok"]},
+    index=[10, 11, 12, 13],
+)
 
 
 @labeling_function()
@@ -38,15 +40,17 @@ def first_col_big(x):
 
 def test_fault_tolerant_false_raises_the_lfs_own_exception():
     with pytest.raises(IndexError) as info:
-        PandasLFApplier([lf_third_word]).apply(DF, progress_bar=False,
-                                               fault_tolerant=False)
+        PandasLFApplier([lf_third_word]).apply(
+            DF, progress_bar=False, fault_tolerant=False
+        )
     assert "lf_third_word" in "".join(getattr(info.value, "__notes__", []))
 
 
 def test_fault_tolerant_records_abstains_and_returns_meta():
     with pytest.warns(RuntimeWarning):
         L, meta = PandasLFApplier([lf_third_word]).apply(
-            DF, progress_bar=False, fault_tolerant=True, return_meta=True)
+            DF, progress_bar=False, fault_tolerant=True, return_meta=True
+        )
     assert isinstance(meta, ApplierMetadata)
     assert meta.faults == {"lf_third_word": 3}  # rows 11, 12, 13 have < 3 words
     assert L[:, 0].tolist() == [1, -1, -1, -1]
@@ -64,16 +68,19 @@ def test_cached_failures_are_rerun_when_the_caller_wants_them_raised():
 
 def test_no_faults_gives_empty_metadata():
     L, meta = PandasLFApplier([is_big_num]).apply(
-        pd.DataFrame({"num": [10, 100]}), progress_bar=False, return_meta=True)
+        pd.DataFrame({"num": [10, 100]}), progress_bar=False, return_meta=True
+    )
     assert L.tolist() == [[0], [1]] and meta.faults == {}
 
 
 def test_lf_applier_on_data_points_and_arrays():
-    L = LFApplier([is_big_num]).apply([SimpleNamespace(num=10), SimpleNamespace(num=100)],
-                                      progress_bar=False)
+    L = LFApplier([is_big_num]).apply(
+        [SimpleNamespace(num=10), SimpleNamespace(num=100)], progress_bar=False
+    )
     assert L.tolist() == [[0], [1]] and L.dtype == np.int8
-    L = LFApplier([first_col_big]).apply(np.array([[10], [100], [43]]),
-                                         progress_bar=False)
+    L = LFApplier([first_col_big]).apply(
+        np.array([[10], [100], [43]]), progress_bar=False
+    )
     assert L.tolist() == [[0], [1], [1]]
 
 
@@ -92,8 +99,9 @@ def test_lf_applier_preprocessors_and_faults():
 
     pts = [SimpleNamespace(num=10), SimpleNamespace(num=30)]
     with pytest.warns(RuntimeWarning, match="needs_text"):
-        L, meta = LFApplier([double_big, needs_text]).apply(pts, progress_bar=False,
-                                                             return_meta=True)
+        L, meta = LFApplier([double_big, needs_text]).apply(
+            pts, progress_bar=False, return_meta=True
+        )
     assert L.tolist() == [[-1, -1], [1, -1]] and meta.faults == {"needs_text": 2}
     with pytest.raises(AttributeError):
         LFApplier([needs_text]).apply(pts, progress_bar=False, fault_tolerant=False)

@@ -21,12 +21,23 @@ from snorkel_nb.labeling.builders import (
     regex_lf,
 )
 
-DF = pd.DataFrame({
-    "text": ["Subscribe to my channel!", "nice song", None, "SUBSCRIBED already",
-             "check it out: http://x.co", "I love New-York and paris", float("nan"),
-             "my  channel", "", "Straße İstanbul"],
-    "user": ["BOT99 ", "alice", "bob", None, "spambot", 7, "x", "y", "z", "w"],
-})
+DF = pd.DataFrame(
+    {
+        "text": [
+            "Subscribe to my channel!",
+            "nice song",
+            None,
+            "SUBSCRIBED already",
+            "check it out: http://x.co",
+            "I love New-York and paris",
+            float("nan"),
+            "my  channel",
+            "",
+            "Straße İstanbul",
+        ],
+        "user": ["BOT99 ", "alice", "bob", None, "spambot", 7, "x", "y", "z", "w"],
+    }
+)
 
 
 def rowwise(lf, df: pd.DataFrame) -> list[int]:
@@ -61,10 +72,18 @@ def test_keyword_substring_and_case_sensitive() -> None:
 def test_keyword_names_and_spec() -> None:
     lf = keyword_lf(["a", "b", "c", "d"], 0)
     assert lf.name == "keyword_a_b_c_etc"
-    assert lf.spec == {"builder": "keyword_lf", "args": {
-        "words": ["a", "b", "c", "d"], "label": 0, "field": "text",
-        "name": "keyword_a_b_c_etc", "case_sensitive": False, "whole_word": True},
-        "exportable": True}
+    assert lf.spec == {
+        "builder": "keyword_lf",
+        "args": {
+            "words": ["a", "b", "c", "d"],
+            "label": 0,
+            "field": "text",
+            "name": "keyword_a_b_c_etc",
+            "case_sensitive": False,
+            "whole_word": True,
+        },
+        "exportable": True,
+    }
     json.dumps(lf.spec)
     assert keyword_lf(["!!"], 0).name.startswith("keyword_")
 
@@ -77,18 +96,26 @@ def test_keyword_rejects_bad_words(words) -> None:
 
 @pytest.mark.parametrize("label", [-1, 1.0, "1", True, None])
 def test_builders_reject_bad_labels(label) -> None:
-    for make in (lambda: keyword_lf(["x"], label), lambda: regex_lf("x", label),
-                 lambda: lookup_lf("text", {"x"}, label=label)):
+    for make in (
+        lambda: keyword_lf(["x"], label),
+        lambda: regex_lf("x", label),
+        lambda: lookup_lf("text", {"x"}, label=label),
+    ):
         with pytest.raises(ValueError, match="int >= 0|needs `label`"):
             make()
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet="ab .-İ", min_size=1, max_size=4), min_size=1,
-                max_size=3),
-       st.lists(st.one_of(st.none(), st.text(alphabet="abAB .-İı", max_size=10)),
-                max_size=15),
-       st.booleans(), st.booleans())
+@given(
+    st.lists(
+        st.text(alphabet="ab .-İ", min_size=1, max_size=4), min_size=1, max_size=3
+    ),
+    st.lists(
+        st.one_of(st.none(), st.text(alphabet="abAB .-İı", max_size=10)), max_size=15
+    ),
+    st.booleans(),
+    st.booleans(),
+)
 def test_keyword_batch_equals_rowwise(words, texts, cs, ww) -> None:
     lf = keyword_lf(words, 3, case_sensitive=cs, whole_word=ww)
     check_same(lf, pd.DataFrame({"text": pd.Series(texts, dtype=object)}))
@@ -115,15 +142,21 @@ def test_regex_bad_pattern_names_lf_and_error() -> None:
 
 def test_missing_column_lists_available() -> None:
     lf = regex_lf("x", 1, field="body")
-    with pytest.raises(ValueError, match=r"'body'.*available columns: \['text', 'user'\]"):
+    with pytest.raises(
+        ValueError, match=r"'body'.*available columns: \['text', 'user'\]"
+    ):
         lf.batch(DF)
     with pytest.raises(ValueError, match="no field 'body'"):
         lf(DF.iloc[0])
 
 
 def test_group_matches_individual_batches_and_applier() -> None:
-    lfs = [regex_lf(r"\bmy\b", 0), keyword_lf(["song"], 1), regex_lf("^s", 2),
-           regex_lf("bot", 3, field="user")]
+    lfs = [
+        regex_lf(r"\bmy\b", 0),
+        keyword_lf(["song"], 1),
+        regex_lf("^s", 2),
+        regex_lf("bot", 3, field="user"),
+    ]
     L_group = apply_regex_group(DF, lfs)
     L_each = np.stack([lf.batch(DF) for lf in lfs], axis=1)
     np.testing.assert_array_equal(L_group, L_each)
@@ -165,11 +198,18 @@ def test_lookup_validation() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dictionaries(st.text(alphabet="ab c", min_size=1, max_size=5),
-                       st.integers(0, 3), min_size=1, max_size=5),
-       st.lists(st.one_of(st.none(), st.text(alphabet="abAB c.", max_size=12)),
-                max_size=15),
-       st.sampled_from(["exact", "token"]))
+@given(
+    st.dictionaries(
+        st.text(alphabet="ab c", min_size=1, max_size=5),
+        st.integers(0, 3),
+        min_size=1,
+        max_size=5,
+    ),
+    st.lists(
+        st.one_of(st.none(), st.text(alphabet="abAB c.", max_size=12)), max_size=15
+    ),
+    st.sampled_from(["exact", "token"]),
+)
 def test_lookup_batch_equals_rowwise(table, texts, match) -> None:
     try:
         lf = lookup_lf("text", table, match=match)
@@ -190,7 +230,8 @@ def text_clf():
 
     texts = ["subscribe channel", "check out my channel", "nice song", "love it"] * 5
     return make_pipeline(CountVectorizer(), LogisticRegression(C=10.0)).fit(
-        texts, [1, 1, 0, 0] * 5)
+        texts, [1, 1, 0, 0] * 5
+    )
 
 
 def test_model_lf_votes_where_confident(text_clf) -> None:
@@ -212,14 +253,29 @@ def test_model_lf_labels_and_featurize(text_clf) -> None:
     with pytest.raises(ValueError, match="not an int"):
         model_lf(clf)
     df = pd.DataFrame({"score": [0.0, 0.5, 1.0]})
-    lf = model_lf(clf, 0.9, field="score", labels={"ham": 0, "spam": 1},
-                  featurize=lambda s: s.to_numpy().reshape(-1, 1))
+    lf = model_lf(
+        clf,
+        0.9,
+        field="score",
+        labels={"ham": 0, "spam": 1},
+        featurize=lambda s: s.to_numpy().reshape(-1, 1),
+    )
     assert check_same(lf, df) == [0, -1, 1]
-    lf2 = model_lf(clf, 0.9, field=["score"], labels=[0, 1],
-                   featurize=lambda d: d.to_numpy(dtype=float))
+    lf2 = model_lf(
+        clf,
+        0.9,
+        field=["score"],
+        labels=[0, 1],
+        featurize=lambda d: d.to_numpy(dtype=float),
+    )
     assert check_same(lf2, df) == [0, -1, 1]
-    lf3 = model_lf(clf, 0.9, field=None, labels={"ham": -1, "spam": 1},
-                   featurize=lambda d: d[["score"]].to_numpy(dtype=float))
+    lf3 = model_lf(
+        clf,
+        0.9,
+        field=None,
+        labels={"ham": -1, "spam": 1},
+        featurize=lambda d: d[["score"]].to_numpy(dtype=float),
+    )
     assert check_same(lf3, df) == [-1, -1, 1]
 
 

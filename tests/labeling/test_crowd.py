@@ -14,8 +14,13 @@ def votes_frame(seed: int = 0) -> pd.DataFrame:
     rows = []
     for item in range(40):
         for w in rng.choice(8, size=3, replace=False):
-            rows.append({"item": f"doc{item:02d}", "worker": f"w{w}",
-                         "label": int(rng.integers(0, 3))})
+            rows.append(
+                {
+                    "item": f"doc{item:02d}",
+                    "worker": f"w{w}",
+                    "label": int(rng.integers(0, 3)),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -34,27 +39,41 @@ def test_round_trip():
 
 
 def test_string_labels_and_custom_columns():
-    df = pd.DataFrame({"q": [1, 1, 2], "annotator": ["x", "y", "x"],
-                       "ans": ["cat", "dog", "dog"]})
-    L, items, workers = crowd_to_label_matrix(df, item="q", worker="annotator",
-                                              label="ans", labels=["cat", "dog"])
+    df = pd.DataFrame(
+        {"q": [1, 1, 2], "annotator": ["x", "y", "x"], "ans": ["cat", "dog", "dog"]}
+    )
+    L, items, workers = crowd_to_label_matrix(
+        df, item="q", worker="annotator", label="ans", labels=["cat", "dog"]
+    )
     assert L.tolist() == [[0, 1], [1, -1]] and items.tolist() == [1, 2]
-    back = label_matrix_to_crowd(L, items, workers, item="q", worker="annotator",
-                                 label="ans", labels=["cat", "dog"])
+    back = label_matrix_to_crowd(
+        L,
+        items,
+        workers,
+        item="q",
+        worker="annotator",
+        label="ans",
+        labels=["cat", "dog"],
+    )
     assert back["ans"].tolist() == ["cat", "dog", "dog"]
     with pytest.raises(ValueError, match="labels="):
         crowd_to_label_matrix(df, item="q", worker="annotator", label="ans")
     with pytest.raises(ValueError, match="not in labels"):
-        crowd_to_label_matrix(df, item="q", worker="annotator", label="ans",
-                              labels=["cat"])
+        crowd_to_label_matrix(
+            df, item="q", worker="annotator", label="ans", labels=["cat"]
+        )
     with pytest.raises(ValueError, match="lack column"):
         crowd_to_label_matrix(df)
 
 
 def test_min_votes_grouping_duplicates_and_items_order():
-    df = pd.DataFrame({"item": [0, 0, 0, 1, 1, 2, 2, 2],
-                       "worker": ["a", "b", "c", "a", "b", "a", "a", "a"],
-                       "label": [1, 0, 1, 1, 1, 0, 0, 1]})
+    df = pd.DataFrame(
+        {
+            "item": [0, 0, 0, 1, 1, 2, 2, 2],
+            "worker": ["a", "b", "c", "a", "b", "a", "a", "a"],
+            "label": [1, 0, 1, 1, 1, 0, 0, 1],
+        }
+    )
     # c has 1 vote: dropped, or pooled into "rare"
     L, _, workers = crowd_to_label_matrix(df, min_votes=2)
     assert workers.tolist() == ["a", "b"]
@@ -86,12 +105,14 @@ def test_label_models_weigh_workers():
         for i in range(n):
             if rng.random() < 0.8:
                 rows.append((i, w, int(y[i] if rng.random() < a else 1 - y[i])))
-    L, items, workers = crowd_to_label_matrix(pd.DataFrame(rows, columns=[
-        "item", "worker", "label"]))
+    L, items, workers = crowd_to_label_matrix(
+        pd.DataFrame(rows, columns=["item", "worker", "label"])
+    )
     model = ds.DawidSkene(cardinality=2).fit(L)
     from snorkel_nb.labeling.model import MajorityLabelVoter
 
     acc_ds = np.mean(model.predict(L, tie_break_policy="random") == y[items])
-    acc_mv = np.mean(MajorityLabelVoter(2).predict(L, tie_break_policy="random")
-                     == y[items])
+    acc_mv = np.mean(
+        MajorityLabelVoter(2).predict(L, tie_break_policy="random") == y[items]
+    )
     assert acc_ds >= acc_mv

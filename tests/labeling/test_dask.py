@@ -50,8 +50,10 @@ WORDS = ["check", "out", "my", "channel", "nice", "song", "subscribe", "love", "
 def make_df(n: int = 120, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     texts = [" ".join(rng.choice(WORDS, size=rng.integers(1, 6))) for _ in range(n)]
-    return pd.DataFrame({"text": texts, "n": [len(t.split()) for t in texts]},
-                        index=pd.Index(np.arange(n) * 3 + 7, name="row_id"))
+    return pd.DataFrame(
+        {"text": texts, "n": [len(t.split()) for t in texts]},
+        index=pd.Index(np.arange(n) * 3 + 7, name="row_id"),
+    )
 
 
 @preprocessor()
@@ -77,20 +79,31 @@ def lf_third_word(x):  # raises (IndexError) on rows with fewer than 3 words
 
 
 def lf_set() -> list[LabelingFunction]:
-    return [regex_lf(r"check.*out", label=1), keyword_lf(["love", "nice"], label=0),
-            lf_first_check, lf_short, lf_third_word]
+    return [
+        regex_lf(r"check.*out", label=1),
+        keyword_lf(["love", "nice"], label=0),
+        lf_first_check,
+        lf_short,
+        lf_third_word,
+    ]
 
 
 @pytest.fixture(scope="module")
 def client():
     # fork: the workers inherit the already-imported snorkel_nb (and torch), so
     # they start in ~0.5 s instead of ~10 s of imports each on a busy machine
-    with warnings.catch_warnings(), dask.config.set(
-            {"distributed.worker.multiprocessing-method": "fork"}):
+    with (
+        warnings.catch_warnings(),
+        dask.config.set({"distributed.worker.multiprocessing-method": "fork"}),
+    ):
         warnings.simplefilter("ignore")
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
-                                           processes=True, dashboard_address=None,
-                                           silence_logs=logging.WARNING)
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.WARNING,
+        )
         c = distributed.Client(cluster)
         c.wait_for_workers(2)
     yield c
@@ -127,7 +140,10 @@ def test_apply_equals_in_memory_across_partitionings(client):
         np.testing.assert_array_equal(L.compute(), ref)
         err, want = applier.errors["lf_third_word"], ref_err["lf_third_word"]
         assert (err.n_failed, err.first_row, err.first_index) == (
-            want.n_failed, want.first_row, want.first_index)
+            want.n_failed,
+            want.first_row,
+            want.first_index,
+        )
         assert "IndexError" in err.traceback
         assert set(applier.errors) == {"lf_third_word"}
 
@@ -142,27 +158,35 @@ def test_lf_raising_on_some_partitions_only(client):
         return 1 if "song" in x.text else ABSTAIN
 
     ddf = dd.from_pandas(df, npartitions=5)
-    failing = [((p.n == 5) & p.text.str.contains("ok")).any()
-               for p in (ddf.get_partition(i).compute() for i in range(5))]
+    failing = [
+        ((p.n == 5) & p.text.str.contains("ok")).any()
+        for p in (ddf.get_partition(i).compute() for i in range(5))
+    ]
     assert 0 < sum(failing) < 5  # it raises in some partitions, not all
     ref, ref_err = in_memory(df, [lf_raises_late])
     applier = DaskLFApplier([lf_raises_late])
     with pytest.warns(RuntimeWarning):
-        L, meta = applier.apply(ddf, scheduler=client, progress_bar=False,
-                                return_meta=True)
+        L, meta = applier.apply(
+            ddf, scheduler=client, progress_bar=False, return_meta=True
+        )
     np.testing.assert_array_equal(L.compute(), ref)
     assert meta.faults == {"lf_raises_late": ref_err["lf_raises_late"].n_failed} != {}
-    assert applier.errors["lf_raises_late"].first_row == ref_err["lf_raises_late"].first_row
+    assert (
+        applier.errors["lf_raises_late"].first_row
+        == ref_err["lf_raises_late"].first_row
+    )
 
 
 def test_fault_tolerant_false_raises_the_lfs_own_exception(client):
     ddf = dd.from_pandas(make_df(40), npartitions=4)
     with pytest.raises(IndexError):
-        DaskLFApplier([lf_third_word]).apply(ddf, scheduler=client, fault_tolerant=False,
-                                             progress_bar=False)
+        DaskLFApplier([lf_third_word]).apply(
+            ddf, scheduler=client, fault_tolerant=False, progress_bar=False
+        )
     with pytest.raises(LFApplyError, match="lf_third_word"):
         DaskLFApplier([lf_third_word], fail_fast=True).apply(
-            ddf, scheduler=client, progress_bar=False)
+            ddf, scheduler=client, progress_bar=False
+        )
 
 
 class CountingResource:
@@ -180,8 +204,11 @@ class CountingResource:
 
 def test_resources_are_shipped_once_per_worker_not_per_task(client):
     table = CountingResource(["love", "nice"])
-    lf = LabelingFunction("lf_table", lambda x, table: 0 if set(x.text.split()) &
-                          table.words else ABSTAIN, resources={"table": table})
+    lf = LabelingFunction(
+        "lf_table",
+        lambda x, table: 0 if set(x.text.split()) & table.words else ABSTAIN,
+        resources={"table": table},
+    )
     df = make_df(200)
     ddf = dd.from_pandas(df, npartitions=20)
     CountingResource.pickled = 0
@@ -198,11 +225,13 @@ def test_parquet_output_is_partitioned_like_input_with_index(client, tmp_path):
     ddf = dd.from_pandas(df, npartitions=6)
     ref, _ = in_memory(df, lfs)
     with pytest.warns(RuntimeWarning):
-        res = DaskLFApplier(lfs).apply_to_parquet(ddf, tmp_path / "L", scheduler=client,
-                                                  cardinality=2, progress_bar=False)
+        res = DaskLFApplier(lfs).apply_to_parquet(
+            ddf, tmp_path / "L", scheduler=client, cardinality=2, progress_bar=False
+        )
     back = res.read()
     assert back.npartitions == ddf.npartitions and res.lengths == [
-        len(p) for p in ddf.partitions]
+        len(p) for p in ddf.partitions
+    ]
     got = back.compute()
     assert list(got.columns) == [lf.name for lf in lfs]
     assert set(got.dtypes) == {np.dtype(np.int8)}
@@ -213,8 +242,9 @@ def test_parquet_output_is_partitioned_like_input_with_index(client, tmp_path):
     np.testing.assert_array_equal(res.stats.patterns, want.patterns)
     np.testing.assert_array_equal(res.stats.counts, want.counts)
     # a second run into the same directory replaces its part files
-    DaskLFApplier(lfs[:2]).apply_to_parquet(ddf, tmp_path / "L", scheduler=client,
-                                            progress_bar=False)
+    DaskLFApplier(lfs[:2]).apply_to_parquet(
+        ddf, tmp_path / "L", scheduler=client, progress_bar=False
+    )
     assert list(dd.read_parquet(tmp_path / "L").columns) == [lf.name for lf in lfs[:2]]
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("mine")
@@ -254,8 +284,9 @@ def test_big_matrix_fits_from_overlap_and_the_same_row_sample(client):
         ref = LabelModel().fit(d.L)
         model = dask_stats.fit(LabelModel(), L, scheduler=client)
     assert ref.fit_report_["em_rows"] == model.fit_report_["em_rows"] == len(d.L[::5])
-    np.testing.assert_allclose(model.predict_proba(d.L[:2000]),
-                               ref.predict_proba(d.L[:2000]), atol=1e-8)
+    np.testing.assert_allclose(
+        model.predict_proba(d.L[:2000]), ref.predict_proba(d.L[:2000]), atol=1e-8
+    )
 
 
 def test_too_many_patterns_are_dropped_and_the_fit_uses_the_sample(monkeypatch):
@@ -266,7 +297,9 @@ def test_too_many_patterns_are_dropped_and_the_fit_uses_the_sample(monkeypatch):
     assert stats.patterns is None and sample.patterns is not None
     np.testing.assert_array_equal(stats.overlap, LabelStats.from_matrix(d.L, 2).overlap)
     assert sample.n == len(d.L[::2])  # the same rows as in-memory L[::n // 10000]
-    np.testing.assert_array_equal(sample.counts, LabelStats.from_matrix(d.L[::2], 2).counts)
+    np.testing.assert_array_equal(
+        sample.counts, LabelStats.from_matrix(d.L[::2], 2).counts
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = dask_stats.fit(LabelModel(), L, scheduler="sync")
@@ -292,8 +325,9 @@ def test_bad_inputs_name_the_problem(client, monkeypatch):
     with pytest.raises(ValueError, match="dask DataFrame, got DataFrame"):
         DaskLFApplier([lf_short]).apply(make_df(5), scheduler=client)
     with pytest.raises(ValueError, match="unknown scheduler 'fast'"):
-        DaskLFApplier([lf_short]).apply(dd.from_pandas(make_df(5), npartitions=1),
-                                        scheduler="fast")
+        DaskLFApplier([lf_short]).apply(
+            dd.from_pandas(make_df(5), npartitions=1), scheduler="fast"
+        )
     monkeypatch.setattr(dask_apply, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(ConnectionError, match="tcp://127.0.0.1:9"):
         dask_apply.connect("tcp://127.0.0.1:9")
@@ -344,8 +378,19 @@ def test_pipeline_cli_end_to_end(client, tmp_path, capsys):
 
     data, lf_file, df = write_parquet_set(tmp_path)
     out = tmp_path / "labels.parquet"
-    rc = main(["--lfs", str(lf_file), "--data", str(data / "*.parquet"), "--out",
-               str(out), "--scheduler", client.scheduler.address, "--no-progress"])
+    rc = main(
+        [
+            "--lfs",
+            str(lf_file),
+            "--data",
+            str(data / "*.parquet"),
+            "--out",
+            str(out),
+            "--scheduler",
+            client.scheduler.address,
+            "--no-progress",
+        ]
+    )
     assert rc == 0, capsys.readouterr().err
     lfs, k = load_lfs(str(lf_file))
     L, _ = in_memory(df, lfs)
@@ -354,11 +399,13 @@ def test_pipeline_cli_end_to_end(client, tmp_path, capsys):
         ref = LabelModel(cardinality=k).fit(L)
     got = pd.read_parquet(out)
     pd.testing.assert_index_equal(got.index, df.index)
-    np.testing.assert_allclose(got[["prob_0", "prob_1"]].to_numpy(),
-                               ref.predict_proba(L), atol=1e-8)
+    np.testing.assert_allclose(
+        got[["prob_0", "prob_1"]].to_numpy(), ref.predict_proba(L), atol=1e-8
+    )
     np.testing.assert_array_equal(got["label"].to_numpy(), ref.predict(L))
-    np.testing.assert_array_equal(pd.read_parquet(tmp_path / "labels_L.parquet")
-                                  .to_numpy(), L)
+    np.testing.assert_array_equal(
+        pd.read_parquet(tmp_path / "labels_L.parquet").to_numpy(), L
+    )
     summary = pd.read_csv(tmp_path / "labels_lf_summary.csv", index_col=0)
     assert list(summary.index) == [lf.name for lf in lfs]
     np.testing.assert_allclose(summary["Coverage"], LFAnalysis(L).lf_coverages())
@@ -371,8 +418,14 @@ def test_pipeline_function_starts_a_local_cluster(tmp_path):
 
     data, lf_file, df = write_parquet_set(tmp_path, n_files=2, rows=40)
     with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
-        res = run_pipeline(str(lf_file), str(data), str(tmp_path / "out.parquet"),
-                           model="MajorityLabelVoter", n_workers=1, progress_bar=False)
+        res = run_pipeline(
+            str(lf_file),
+            str(data),
+            str(tmp_path / "out.parquet"),
+            model="MajorityLabelVoter",
+            n_workers=1,
+            progress_bar=False,
+        )
     L = pd.read_parquet(res.L_path).to_numpy()
     got = pd.read_parquet(res.out)
     np.testing.assert_array_equal(got["label"], MajorityLabelVoter().predict(L))
@@ -386,19 +439,49 @@ def test_pipeline_bad_inputs_give_clear_errors(client, tmp_path, capsys, monkeyp
     addr = client.scheduler.address
     # a builder LF on a missing field, and a plain LF reading a missing attribute
     with pytest.raises(ValueError, match="'title'"):
-        run_pipeline([keyword_lf(["x"], label=1, field="title")], str(data),
-                     str(tmp_path / "o1"), scheduler=client)
+        run_pipeline(
+            [keyword_lf(["x"], label=1, field="title")],
+            str(data),
+            str(tmp_path / "o1"),
+            scheduler=client,
+        )
     title_lf = LabelingFunction("reads_title", lambda x: 1 if x.title else -1)
     with pytest.raises(ValueError, match="'reads_title' reads a column.*'title'"):
         run_pipeline([title_lf], str(data), str(tmp_path / "o2"), scheduler=client)
     csv = tmp_path / "data.csv"
     df.to_csv(csv)
-    assert main(["--lfs", str(lf_file), "--data", str(csv), "--out",
-                 str(tmp_path / "o3"), "--scheduler", addr]) == 2
+    assert (
+        main(
+            [
+                "--lfs",
+                str(lf_file),
+                "--data",
+                str(csv),
+                "--out",
+                str(tmp_path / "o3"),
+                "--scheduler",
+                addr,
+            ]
+        )
+        == 2
+    )
     assert f"{str(csv)!r} is not a Parquet file" in capsys.readouterr().err
     monkeypatch.setattr(dask_apply, "CONNECT_TIMEOUT", "1s")
-    assert main(["--lfs", str(lf_file), "--data", str(data), "--out",
-                 str(tmp_path / "o4"), "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert (
+        main(
+            [
+                "--lfs",
+                str(lf_file),
+                "--data",
+                str(data),
+                "--out",
+                str(tmp_path / "o4"),
+                "--scheduler",
+                "tcp://127.0.0.1:9",
+            ]
+        )
+        == 2
+    )
     assert "Dask scheduler at 'tcp://127.0.0.1:9'" in capsys.readouterr().err
 
 

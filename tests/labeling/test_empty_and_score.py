@@ -46,8 +46,9 @@ def test_score_warns_once_with_the_points_it_left_out():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         mv.score(L_SMALL, Y_SMALL)  # once per model
-        both = MajorityLabelVoter().score(L_SMALL, Y_SMALL,
-                                          metrics=["accuracy", "coverage"])
+        both = MajorityLabelVoter().score(
+            L_SMALL, Y_SMALL, metrics=["accuracy", "coverage"]
+        )
     assert both == {"accuracy": 1.0, "coverage": 0.6}
 
 

@@ -1,7 +1,12 @@
 import pandas as pd
 import pytest
 
-from snorkel_nb.labeling import ABSTAIN, LabelingFunction, labeling_function, preprocessor
+from snorkel_nb.labeling import (
+    ABSTAIN,
+    LabelingFunction,
+    labeling_function,
+    preprocessor,
+)
 
 
 def test_decorator_name_resources_and_call():

@@ -2,7 +2,12 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from snorkel_nb.labeling.matrix import check_gold, check_label_matrix, infer_cardinality, one_hot
+from snorkel_nb.labeling.matrix import (
+    check_gold,
+    check_label_matrix,
+    infer_cardinality,
+    one_hot,
+)
 
 
 def test_accepts_lists_and_keeps_int8_without_copy():
@@ -21,7 +26,9 @@ def test_float_integers_are_converted():
 def test_sparse_plus_one_convention_and_explicit_minus_one():
     S = sp.csr_matrix(np.array([[1, 0], [2, 1]]))  # stored = label + 1
     assert check_label_matrix(S).tolist() == [[0, -1], [1, 0]]
-    S2 = sp.coo_matrix((np.array([-1, 1]), (np.array([0, 1]), np.array([0, 1]))), shape=(2, 2))
+    S2 = sp.coo_matrix(
+        (np.array([-1, 1]), (np.array([0, 1]), np.array([0, 1]))), shape=(2, 2)
+    )
     assert check_label_matrix(S2).tolist() == [[-1, -1], [-1, 1]]
 
 
@@ -51,7 +58,10 @@ def test_wrong_number_of_lfs():
 
 
 def test_allow_empty():
-    assert check_label_matrix(np.zeros((0, 2), dtype=int), allow_empty=True).shape == (0, 2)
+    assert check_label_matrix(np.zeros((0, 2), dtype=int), allow_empty=True).shape == (
+        0,
+        2,
+    )
 
 
 def test_gold_checks():

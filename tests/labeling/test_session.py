@@ -10,8 +10,16 @@ from snorkel_nb.labeling import ABSTAIN, LabelingFunction, labeling_function
 from snorkel_nb.labeling.model import MajorityLabelVoter
 from snorkel_nb.labeling.session import LFSession, label_model_report
 
-TEXTS = ["check out my channel", "great song", "subscribe to me", "love it",
-         "check this song", "http://spam.example", "nice", "subscribe and check"]
+TEXTS = [
+    "check out my channel",
+    "great song",
+    "subscribe to me",
+    "love it",
+    "check this song",
+    "http://spam.example",
+    "nice",
+    "subscribe and check",
+]
 
 
 @pytest.fixture
@@ -30,8 +38,9 @@ def kw(name, word, label=1):
 
 
 def test_upsert_add_replace_remove_and_summary(df, dev):
-    s = LFSession(df, [kw("check", "check"), kw("song", "song", 0)],
-                  dev_df=dev[0], Y_dev=dev[1])
+    s = LFSession(
+        df, [kw("check", "check"), kw("song", "song", 0)], dev_df=dev[0], Y_dev=dev[1]
+    )
     assert s.L.shape == (8, 2)
     summ = s.summary()
     assert list(summ.index) == ["check", "song"]
@@ -56,6 +65,7 @@ def test_only_edited_column_is_recomputed(df):
         def f(x):
             calls[name] += 1
             return 1 if word in x.text else -1
+
         return LabelingFunction(name, f)
 
     s = LFSession(df, [make("a", "check"), make("b", "song")])
@@ -89,8 +99,9 @@ def test_out_of_range_label_rejected_and_state_restored(df):
 
 
 def test_sample_points_and_pair_points(df):
-    s = LFSession(df, [kw("check", "check"), kw("song", "song", 0),
-                       kw("sub", "subscribe")])
+    s = LFSession(
+        df, [kw("check", "check"), kw("song", "song", 0), kw("sub", "subscribe")]
+    )
     lab = s.sample_points("check", "labels", n=2)
     assert len(lab) == 2 and (lab["vote:check"] == 1).all()
     conf = s.sample_points("check", "conflicts", n=5)
@@ -131,11 +142,14 @@ class Weighted:
 
 def test_label_model_report_with_duck_typed_model():
     L = np.array([[1, 0, -1], [1, 0, 0], [0, 1, 1], [-1, -1, 1], [1, -1, -1]])
-    r = label_model_report(Weighted(), L, ["a", "b", "c"], L_dev=L,
-                           Y_dev=np.array([1, 1, 0, 1, -1]))
+    r = label_model_report(
+        Weighted(), L, ["a", "b", "c"], L_dev=L, Y_dev=np.array([1, 1, 0, 1, -1])
+    )
     assert r.accuracies["ci_low"].tolist() == [0.8, 0.5, 0.7]
     assert r.accuracies["empirical"].tolist()[0] == 1.0
-    assert r.dependencies.to_dict("records") == [{"lf_a": "a", "lf_b": "c", "weight": 0.4}]
+    assert r.dependencies.to_dict("records") == [
+        {"lf_a": "a", "lf_b": "c", "weight": 0.4}
+    ]
     # point 0: majority vote ties (abstains), the weighted model follows LF a
     assert r.disagreements["row"].tolist() == [0]
     assert r.disagreements["drivers"][0] == "a=1 (acc 0.90), b=0 (acc 0.60)"

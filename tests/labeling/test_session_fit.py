@@ -32,8 +32,12 @@ def frame(L: np.ndarray, names=("a", "b", "c")) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def hand_session() -> LFSession:
-    s = LFSession(frame(np.tile(HAND, (25, 1))), [column_lf(n) for n in "abc"],
-                  dev_df=frame(HAND), Y_dev=HAND_GOLD)
+    s = LFSession(
+        frame(np.tile(HAND, (25, 1))),
+        [column_lf(n) for n in "abc"],
+        dev_df=frame(HAND),
+        Y_dev=HAND_GOLD,
+    )
     s.fit_label_model()
     return s
 
@@ -56,12 +60,23 @@ def test_hand_counted_coverage_balance_and_dev_accuracy(hand_session):
 
 
 def test_planted_accurate_lfs_beat_majority_vote():
-    d = generate_synthetic(n=3000, m=6, k=2, accuracies=[0.95, 0.95, 0.6, 0.6, 0.6, 0.6],
-                           propensities=[0.9] * 6, class_balance=[0.5, 0.5], seed=3)
+    d = generate_synthetic(
+        n=3000,
+        m=6,
+        k=2,
+        accuracies=[0.95, 0.95, 0.6, 0.6, 0.6, 0.6],
+        propensities=[0.9] * 6,
+        class_balance=[0.5, 0.5],
+        seed=3,
+    )
     names = [f"lf{j}" for j in range(6)]
     df = frame(d.L, names)
-    s = LFSession(df.iloc[:2000], [column_lf(n) for n in names],
-                  dev_df=df.iloc[2000:], Y_dev=d.Y[2000:])
+    s = LFSession(
+        df.iloc[:2000],
+        [column_lf(n) for n in names],
+        dev_df=df.iloc[2000:],
+        Y_dev=d.Y[2000:],
+    )
     fit = s.fit_label_model()
     assert fit.coverage == pytest.approx(float((d.L[:2000] != -1).any(1).mean()))
     assert fit.dev_accuracy > fit.mv_dev_accuracy + 0.03
@@ -96,8 +111,9 @@ def test_stale_marking_previous_fit_and_delta():
 
 
 def test_auto_refit_refits_after_every_edit_and_reports_failures():
-    s = LFSession(frame(np.tile(HAND, (25, 1))), [column_lf("a"), column_lf("b")],
-                  auto_refit=True)
+    s = LFSession(
+        frame(np.tile(HAND, (25, 1))), [column_lf("a"), column_lf("b")], auto_refit=True
+    )
     assert s.label_model_fit is not None  # the initial LF set was fitted
     events = []
     s.on_change(lambda c: events.append((c["op"], c["detail"])))
@@ -129,7 +145,9 @@ def test_bad_inputs_raise_clear_errors():
     with pytest.raises(ValueError, match="class_names"):
         LFSession(frame(HAND), class_names=["ham"])
     assert LFSession(frame(HAND), class_names=["ham", "spam"]).class_names == [
-        "ham", "spam"]
+        "ham",
+        "spam",
+    ]
 
 
 def test_fit_warnings_are_kept_not_printed(recwarn):

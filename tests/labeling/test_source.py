@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from snorkel_nb.labeling import ABSTAIN, LabelingFunction, PandasLFApplier, labeling_function
+from snorkel_nb.labeling import (
+    ABSTAIN,
+    LabelingFunction,
+    PandasLFApplier,
+    labeling_function,
+)
 from snorkel_nb.labeling.source import (
     LFSourceError,
     compile_lf,
@@ -15,22 +20,31 @@ from snorkel_nb.labeling.source import (
     lf_source,
 )
 
-DF = pd.DataFrame({"text": ["check out my channel", "great song", "subscribe now",
-                            "visit http://x.y", "song check"]})
+DF = pd.DataFrame(
+    {
+        "text": [
+            "check out my channel",
+            "great song",
+            "subscribe now",
+            "visit http://x.y",
+            "song check",
+        ]
+    }
+)
 
-CODE_A = '''
+CODE_A = """
 @labeling_function()
 def lf_check(x):
     return 1 if "check" in x.text.lower() else ABSTAIN
-'''
+"""
 
-CODE_B = '''
+CODE_B = """
 SONG = re.compile(r"\\bsong\\b")
 
 @labeling_function(name="song_ham")
 def song(x):
     return 0 if SONG.search(x.text) else ABSTAIN
-'''
+"""
 
 
 @labeling_function()
@@ -44,14 +58,17 @@ def test_compile_lf_keeps_source():
     assert lf(pd.Series({"text": "Check it"})) == 1
 
 
-@pytest.mark.parametrize("code, msg", [
-    ("def f(x):\n    return 1 +\n", "SyntaxError at line 2"),
-    ("x = 1\n", "defines no LabelingFunction"),
-    ("def f(x):\n    return 1\n", "decorate with @labeling_function"),
-    (CODE_A + CODE_B, "defines 2 LabelingFunctions"),
-    ("raise RuntimeError('nope')\n", "RuntimeError"),
-    ("", "no code"),
-])
+@pytest.mark.parametrize(
+    "code, msg",
+    [
+        ("def f(x):\n    return 1 +\n", "SyntaxError at line 2"),
+        ("x = 1\n", "defines no LabelingFunction"),
+        ("def f(x):\n    return 1\n", "decorate with @labeling_function"),
+        (CODE_A + CODE_B, "defines 2 LabelingFunctions"),
+        ("raise RuntimeError('nope')\n", "RuntimeError"),
+        ("", "no code"),
+    ],
+)
 def test_compile_lf_errors(code, msg):
     with pytest.raises(LFSourceError, match=msg):
         compile_lf(code)
@@ -96,19 +113,25 @@ def test_lambda_lf_cannot_be_exported():
 
 def test_builder_lfs_round_trip():
     builders = pytest.importorskip("snorkel_nb.labeling.builders")
-    lfs = [builders.keyword_lf(["check", "subscribe"], label=1),
-           builders.regex_lf(r"\bsong\b", label=0, flags=0),
-           builders.regex_lf(r"HTTP", label=1),
-           builders.lookup_lf("text", {"great song": 0}),
-           compile_lf(CODE_A)]
+    lfs = [
+        builders.keyword_lf(["check", "subscribe"], label=1),
+        builders.regex_lf(r"\bsong\b", label=0, flags=0),
+        builders.regex_lf(r"HTTP", label=1),
+        builders.lookup_lf("text", {"great song": 0}),
+        compile_lf(CODE_A),
+    ]
     text = export_lfs(lfs)
-    assert "regex_lf(pattern='HTTP', label=1, field='text', name='regex_http', " \
+    assert (
+        "regex_lf(pattern='HTTP', label=1, field='text', name='regex_http', "
         "flags=re.IGNORECASE)" in text
+    )
     back = import_lfs(text)
     assert [lf.name for lf in back] == [lf.name for lf in lfs]
     assert [lf.spec for lf in back[:4]] == [lf.spec for lf in lfs[:4]]
-    np.testing.assert_array_equal(PandasLFApplier(lfs).apply(DF, progress_bar=False),
-                                  PandasLFApplier(back).apply(DF, progress_bar=False))
+    np.testing.assert_array_equal(
+        PandasLFApplier(lfs).apply(DF, progress_bar=False),
+        PandasLFApplier(back).apply(DF, progress_bar=False),
+    )
 
 
 def test_builder_spec_export():

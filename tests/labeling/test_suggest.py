@@ -23,20 +23,31 @@ def synthetic(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
         rng.shuffle(words)
         rows.append({"text": " ".join(words), "label": y})
     df = pd.DataFrame(rows)
-    return df.iloc[: n - 100].reset_index(drop=True), df.iloc[n - 100:].reset_index(drop=True)
+    return df.iloc[: n - 100].reset_index(drop=True), df.iloc[n - 100 :].reset_index(
+        drop=True
+    )
 
 
 def test_suggestions_improve_coverage_and_are_reproducible():
     train, dev = synthetic()
-    lfs = ExplanationCompiler(["HAM", "SPAM"]).compile_all([
-        "SPAM because it contains 'win cash'", "HAM because it contains 'great song'"]).lfs
+    lfs = (
+        ExplanationCompiler(["HAM", "SPAM"])
+        .compile_all(
+            [
+                "SPAM because it contains 'win cash'",
+                "HAM because it contains 'great song'",
+            ]
+        )
+        .lfs
+    )
     from snorkel_nb.labeling.apply import PandasLFApplier
 
     L = PandasLFApplier(lfs).apply(train, progress_bar=False)
     cov0 = float((L != -1).any(axis=1).mean())
     s1 = suggest_lfs(train, L=L, labels=["HAM", "SPAM"], dev=dev, top_k=6)
-    s2 = suggest_lfs(train.copy(), L=L.copy(), labels=["HAM", "SPAM"], dev=dev.copy(),
-                     top_k=6)
+    s2 = suggest_lfs(
+        train.copy(), L=L.copy(), labels=["HAM", "SPAM"], dev=dev.copy(), top_k=6
+    )
     assert s1.to_frame().equals(s2.to_frame())
     assert len(s1) >= 4
     new = s1.lfs()
@@ -56,9 +67,16 @@ def test_suggestions_improve_coverage_and_are_reproducible():
 
 def test_weak_labels_without_dev_and_lfs_argument():
     train, _ = synthetic(seed=1)
-    lfs = ExplanationCompiler(["HAM", "SPAM"]).compile_all([
-        "SPAM because it contains 'win cash' or 'free prize'",
-        "HAM because it contains 'great song' or 'love melody'"]).lfs
+    lfs = (
+        ExplanationCompiler(["HAM", "SPAM"])
+        .compile_all(
+            [
+                "SPAM because it contains 'win cash' or 'free prize'",
+                "HAM because it contains 'great song' or 'love melody'",
+            ]
+        )
+        .lfs
+    )
     s = suggest_lfs(train, lfs=lfs, labels=["HAM", "SPAM"], target="all", top_k=3)
     assert len(s) > 0 and set(s.to_frame()["label_source"]) == {"weak"}
 

@@ -38,18 +38,30 @@ def from_t1(x):
 
 def _model(tmp_path, label_model="majority", **kw):
     reg = TaskRegistry(tmp_path / "central.db")
-    return CentralModel(reg, hidden=(16,), first_epochs=15, data=family_data(FAM),
-                        label_model=label_model, **kw)
+    return CentralModel(
+        reg,
+        hidden=(16,),
+        first_epochs=15,
+        data=family_data(FAM),
+        label_model=label_model,
+        **kw,
+    )
 
 
 def _family(tmp_path):
     """t0 (root) -> t1 (graph child), t2 reads t1's predictions, t3 alone."""
     c = _model(tmp_path)
     c.add_task("t0", FAM.lfs["t0"], labels=FAM.labels["t0"])
-    c.add_task("t1", FAM.lfs["t1"], labels=FAM.labels["t1"], parent="t0",
-               mapping={"t1_c0": "t0_c0", "t1_c1": "t0_c1", "t1_c2": "t0_c2"})
-    c.add_task("t2", [*FAM.lfs["t2"], uses_predictions(from_t1, "t1")],
-               labels=FAM.labels["t2"])
+    c.add_task(
+        "t1",
+        FAM.lfs["t1"],
+        labels=FAM.labels["t1"],
+        parent="t0",
+        mapping={"t1_c0": "t0_c0", "t1_c1": "t0_c1", "t1_c2": "t0_c2"},
+    )
+    c.add_task(
+        "t2", [*FAM.lfs["t2"], uses_predictions(from_t1, "t1")], labels=FAM.labels["t2"]
+    )
     c.add_task("t3", FAM.lfs["t3"], labels=FAM.labels["t3"])
     return c
 
@@ -89,8 +101,12 @@ def test_trunk_fine_tune_policy_moves_the_trunk_only(tmp_path):
     c = _model(tmp_path)
     c.add_task("t0", FAM.lfs["t0"], labels=FAM.labels["t0"])
     before = _states(c)
-    v = c.add_task("t3", FAM.lfs["t3"], labels=FAM.labels["t3"],
-                   policy=WarmStartPolicy(trunk_epochs=2, replay=1))
+    v = c.add_task(
+        "t3",
+        FAM.lfs["t3"],
+        labels=FAM.labels["t3"],
+        policy=WarmStartPolicy(trunk_epochs=2, replay=1),
+    )
     after = _states(c)
     assert v.trunk != c.versions()[0].trunk
     assert not _same(before["trunk"], after["trunk"])
@@ -103,9 +119,15 @@ def test_stale_lists_exactly_the_downstream_of_an_edit(tmp_path):
     assert c.stale() == []
     _edit_t0(c)
     got = [(s.kind, s.task) for s in c.stale()]
-    assert got == [("label_matrix", "t0"), ("label_model", "t0"), ("head", "t0"),
-                   ("head", "t1"),
-                   ("label_matrix", "t2"), ("label_model", "t2"), ("head", "t2")]
+    assert got == [
+        ("label_matrix", "t0"),
+        ("label_model", "t0"),
+        ("head", "t0"),
+        ("head", "t1"),
+        ("label_matrix", "t2"),
+        ("label_model", "t2"),
+        ("head", "t2"),
+    ]
     reasons = {(s.kind, s.task): s.reason for s in c.stale()}
     assert "lf_vt0_0" in reasons[("label_matrix", "t0")]
     assert "'t0'" in reasons[("head", "t1")]
@@ -116,8 +138,12 @@ def test_lineage_downstream_of_an_lf_is_what_its_edit_makes_stale(tmp_path):
     c = _family(tmp_path)
     use = c.lf_usage("t0", "lf_vt0_0")
     live = {(t, k): e[k] for t, e in c._live.items() for k in e if k != "lfs"}
-    got = {(t, k) for k in ("label_matrix", "label_model", "head")
-           for t, aid in use[k] if live[(t, k)] == aid}
+    got = {
+        (t, k)
+        for k in ("label_matrix", "label_model", "head")
+        for t, aid in use[k]
+        if live[(t, k)] == aid
+    }
     _edit_t0(c)
     assert got == {(s.task, s.kind) for s in c.stale()}
     assert use["versions"] == [v.id for v in c.versions()]  # t0 is in every one
@@ -129,8 +155,11 @@ def test_retrain_stale_trains_exactly_what_stale_listed(tmp_path):
     _edit_t0(c)
     listed = c.stale()
     calls: list[tuple[str, str]] = []
-    for kind, name in (("label_matrix", "_build_label_matrix"),
-                       ("label_model", "_fit_label_model"), ("head", "_train_head")):
+    for kind, name in (
+        ("label_matrix", "_build_label_matrix"),
+        ("label_model", "_fit_label_model"),
+        ("head", "_train_head"),
+    ):
         orig = getattr(c, name)
 
         def counted(task, *a, _orig=orig, _kind=kind, **k):
@@ -158,7 +187,10 @@ def test_progress_callback_sees_every_item(tmp_path):
     seen: list[tuple[int, int, StaleItem]] = []
     c.retrain_stale(progress=lambda done, total, item: seen.append((done, total, item)))
     assert [(d, n, i.kind) for d, n, i in seen] == [
-        (1, 3, "label_matrix"), (2, 3, "label_model"), (3, 3, "head")]
+        (1, 3, "label_matrix"),
+        (2, 3, "label_model"),
+        (3, 3, "head"),
+    ]
 
 
 def test_prediction_lfs_read_the_upstream_head_and_record_the_dependency(tmp_path):
@@ -224,8 +256,9 @@ def test_load_version_and_rollback(tmp_path):
     assert d.lfs_changed == {"t0": ["lf_vt0_0"]} and d.tasks_added == []
     assert sorted(d.heads_changed) == ["t0", "t1", "t2"] and not d.trunk_changed
     c.load_version(v_new)
-    np.testing.assert_array_equal(c.predict_proba(FAM.X_dev, "t0"),
-                                  c.detach("t0").predict_proba(FAM.X_dev))
+    np.testing.assert_array_equal(
+        c.predict_proba(FAM.X_dev, "t0"), c.detach("t0").predict_proba(FAM.X_dev)
+    )
 
 
 def test_interpolation_ends_equal_the_two_versions(tmp_path):
@@ -234,14 +267,20 @@ def test_interpolation_ends_equal_the_two_versions(tmp_path):
     v1 = c.current_version
     P1 = c.predict_proba(FAM.X_dev, "t0")
     # the new version fine-tunes the trunk: t0 blends trunk weights too
-    v2 = c.add_task("t1", FAM.lfs["t1"], labels=FAM.labels["t1"],
-                    policy=WarmStartPolicy(trunk_epochs=3, trunk_lr=0.05, replay=1))
+    v2 = c.add_task(
+        "t1",
+        FAM.lfs["t1"],
+        labels=FAM.labels["t1"],
+        policy=WarmStartPolicy(trunk_epochs=3, trunk_lr=0.05, replay=1),
+    )
     P2 = c.predict_proba(FAM.X_dev, "t0")
     assert v1.trunk != v2.trunk and not np.array_equal(P1, P2)
-    np.testing.assert_array_equal(c.blend("t0", v1, v2, 0.0).predict_proba(FAM.X_dev),
-                                  P1)
-    np.testing.assert_array_equal(c.blend("t0", v1, v2, 1.0).predict_proba(FAM.X_dev),
-                                  P2)
+    np.testing.assert_array_equal(
+        c.blend("t0", v1, v2, 0.0).predict_proba(FAM.X_dev), P1
+    )
+    np.testing.assert_array_equal(
+        c.blend("t0", v1, v2, 1.0).predict_proba(FAM.X_dev), P2
+    )
     df = c.interpolate("t0", v1, v2, [0.0, 0.5, 1.0])
     assert df["alpha"].tolist() == [0.0, 0.5, 1.0]
     assert df["agree_old"].iloc[0] == 1.0 and df["agree_new"].iloc[-1] == 1.0
@@ -258,12 +297,14 @@ def test_detach_holds_only_what_the_task_depends_on(tmp_path):
     assert det.tasks == ["t0", "t1"]  # not t2 / t3
     assert det.lineage["version"] == c.current_version.id
     assert det.lineage["lfs"] == c.current_version.lf_hashes("t1")
-    np.testing.assert_array_equal(det.predict_proba(FAM.X_dev),
-                                  c.predict_proba(FAM.X_dev, "t1"))
+    np.testing.assert_array_equal(
+        det.predict_proba(FAM.X_dev), c.predict_proba(FAM.X_dev, "t1")
+    )
     det.save(tmp_path / "t1.model")
     back = DetachedTaskModel.load(tmp_path / "t1.model")
-    np.testing.assert_array_equal(back.predict_proba(FAM.X_dev),
-                                  det.predict_proba(FAM.X_dev))
+    np.testing.assert_array_equal(
+        back.predict_proba(FAM.X_dev), det.predict_proba(FAM.X_dev)
+    )
     assert back.lineage == det.lineage and back.labels == tuple(FAM.labels["t1"])
 
 
@@ -273,11 +314,15 @@ def test_consolidate_retrains_everything_and_stales_prediction_readers(tmp_path)
     v = c.consolidate(epochs=3)
     assert v.trunk != old.trunk
     assert all(v.tasks[t]["head"] != old.tasks[t]["head"] for t in old.tasks)
-    assert all(v.tasks[t]["label_model"] == old.tasks[t]["label_model"]
-               for t in old.tasks)
+    assert all(
+        v.tasks[t]["label_model"] == old.tasks[t]["label_model"] for t in old.tasks
+    )
     # t2's LFs read t1's predictions, and t1's head is new
     assert [(s.kind, s.task) for s in c.stale()] == [
-        ("label_matrix", "t2"), ("label_model", "t2"), ("head", "t2")]
+        ("label_matrix", "t2"),
+        ("label_model", "t2"),
+        ("head", "t2"),
+    ]
 
 
 def test_remove_task_refuses_while_others_depend_on_it(tmp_path):
@@ -300,8 +345,12 @@ def test_events_and_errors(tmp_path):
     c.add_task("t1", FAM.lfs["t1"], labels=FAM.labels["t1"], train=False)
     assert [(s.kind, s.task) for s in c.stale()] == [("task", "t1")]
     c.retrain_stale(progress=False)
-    assert [e.kind for e in events] == ["task_added", "retrained", "task_added",
-                                        "retrained"]
+    assert [e.kind for e in events] == [
+        "task_added",
+        "retrained",
+        "task_added",
+        "retrained",
+    ]
     with pytest.raises(CentralModelError, match="already exists"):
         c.add_task("t0", FAM.lfs["t0"], labels=FAM.labels["t0"])
     with pytest.raises(CentralModelError, match="needs at least one LF"):
@@ -312,8 +361,9 @@ def test_events_and_errors(tmp_path):
 
 def test_the_label_model_path(tmp_path):
     """The default label model (not majority vote) trains, saves and reloads."""
-    c = _model(tmp_path, label_model="label_model",
-               label_model_kwargs={"select": False})  # selection: tested elsewhere
+    c = _model(
+        tmp_path, label_model="label_model", label_model_kwargs={"select": False}
+    )  # selection: tested elsewhere
     v = c.add_task("t0", FAM.lfs["t0"], labels=FAM.labels["t0"])
     assert v.metrics["t0"]["lm_dev_accuracy"] > 0.6
     c.remove_lf("t0", "lf_vt0_3")

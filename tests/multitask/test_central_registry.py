@@ -26,8 +26,13 @@ CTX = mp.get_context("fork")  # children use sqlite + numpy only
 
 
 def _central(tmp_path):
-    c = CentralModel(TaskRegistry(tmp_path / "c.db"), hidden=(8,), first_epochs=5,
-                     data=family_data(FAM), label_model="majority")
+    c = CentralModel(
+        TaskRegistry(tmp_path / "c.db"),
+        hidden=(8,),
+        first_epochs=5,
+        data=family_data(FAM),
+        label_model="majority",
+    )
     for t in ("t0", "t1"):
         c.add_task(t, FAM.lfs[t], labels=FAM.labels[t])
     return c
@@ -43,8 +48,13 @@ def test_register_and_query(tmp_path):
     assert [(x.name, x.source) for x in reg.lfs("b")] == [("lf", "src 2")]
     assert reg.lf_by_hash(r1.source_hash).uses == ("a",)  # old source kept
     assert reg.task("b").parents == {"a": {"u": "x", "v": "y"}}
-    art = reg.save_arrays("label_matrix", "b", {"L": np.eye(3, dtype=np.int32)}, {},
-                          {"lfs": {"lf": r2.source_hash}})
+    art = reg.save_arrays(
+        "label_matrix",
+        "b",
+        {"L": np.eye(3, dtype=np.int32)},
+        {},
+        {"lfs": {"lf": r2.source_hash}},
+    )
     assert [a.id for a in reg.used_by(r2.source_hash)] == [art.id]
     np.testing.assert_array_equal(reg.load_arrays(art.id)[1]["L"], np.eye(3))
     with pytest.raises(Exception, match="already registered"):
@@ -60,12 +70,28 @@ def _register_many(path, who, start, n):
         name = f"{who}{i}"
         reg.register_task(name, ["a", "b"])
         rec = reg.register_lf(name, "lf", f"source of {name}")
-        art = reg.save_arrays("head", name, {"w": np.full(3, i, np.float32)},
-                              {"i": i}, {"lfs": {"lf": rec.source_hash}})
-        reg.add_version(None, None, {name: {"label_matrix": None, "label_model": None,
-                                            "head": art.id,
-                                            "lfs": {"lf": rec.source_hash}}},
-                        {}, {}, message=name)
+        art = reg.save_arrays(
+            "head",
+            name,
+            {"w": np.full(3, i, np.float32)},
+            {"i": i},
+            {"lfs": {"lf": rec.source_hash}},
+        )
+        reg.add_version(
+            None,
+            None,
+            {
+                name: {
+                    "label_matrix": None,
+                    "label_model": None,
+                    "head": art.id,
+                    "lfs": {"lf": rec.source_hash},
+                }
+            },
+            {},
+            {},
+            message=name,
+        )
     reg.close()
 
 
@@ -73,8 +99,10 @@ def test_two_processes_registering_at_once(tmp_path):
     path = tmp_path / "shared.db"
     TaskRegistry(path).close()
     start = CTX.Barrier(2, timeout=60)
-    procs = [CTX.Process(target=_register_many, args=(path, w, start, 25))
-             for w in ("p", "q")]
+    procs = [
+        CTX.Process(target=_register_many, args=(path, w, start, 25))
+        for w in ("p", "q")
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -83,11 +111,12 @@ def test_two_processes_registering_at_once(tmp_path):
     reg = TaskRegistry(path)
     assert reg.integrity_check() == []
     assert sorted(t.name for t in reg.tasks()) == sorted(
-        [f"p{i}" for i in range(25)] + [f"q{i}" for i in range(25)])
+        [f"p{i}" for i in range(25)] + [f"q{i}" for i in range(25)]
+    )
     vs = reg.versions()
     assert len(vs) == 50 and len({v.id for v in vs}) == 50
     for v in vs:  # every version names its own, intact head
-        (task, entry), = v.tasks.items()
+        ((task, entry),) = v.tasks.items()
         assert v.message == task
         assert reg.load_arrays(entry["head"])[1]["w"][0] == int(task[1:])
     # the two writers really overlapped: both first halves come first
@@ -95,8 +124,9 @@ def test_two_processes_registering_at_once(tmp_path):
     assert first == {f"{w}{i}" for w in "pq" for i in range(12)}
 
 
-def test_interrupted_save_by_an_exception_keeps_the_previous_version(tmp_path,
-                                                                     monkeypatch):
+def test_interrupted_save_by_an_exception_keeps_the_previous_version(
+    tmp_path, monkeypatch
+):
     c = _central(tmp_path)
     v = c.current_version
     P = c.predict_proba(FAM.X_dev, "t1")
@@ -141,8 +171,10 @@ def _write_then_hang(path, ready):
 def _hang_in_transaction(path, ready):
     reg = TaskRegistry(path)
     with reg._write() as db:
-        db.execute("INSERT INTO versions(parent, created, message, trunk, graph, "
-                   "metrics) VALUES (NULL, 0, 'never committed', NULL, '{}', '{}')")
+        db.execute(
+            "INSERT INTO versions(parent, created, message, trunk, graph, "
+            "metrics) VALUES (NULL, 0, 'never committed', NULL, '{}', '{}')"
+        )
         db.execute("INSERT OR REPLACE INTO meta VALUES ('current_version', '999')")
         ready.set()
         time.sleep(600)

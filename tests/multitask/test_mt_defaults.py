@@ -8,7 +8,12 @@ import pytest
 from snorkel_nb.multitask import MultiTaskLabelModel, MultiTaskLFApplier
 from snorkel_nb.multitask.label_model import default_settings
 from snorkel_nb.multitask.synthetic import generate_hierarchical
-from snorkel_nb.multitask.trec import load_trec_hierarchy, trec_graph, trec_labels, trec_lfs
+from snorkel_nb.multitask.trec import (
+    load_trec_hierarchy,
+    trec_graph,
+    trec_labels,
+    trec_lfs,
+)
 
 ONE_LABEL = dict(n=3000, m_coarse=10, m_fine=15, sibling_error=0.5, single_label=True)
 
@@ -42,8 +47,10 @@ def test_defaults_are_applied_and_can_be_overridden():
     cfg = MultiTaskLabelModel(d.graph, prior_strength=3.0).fit(d.L).models_[0].config
     assert cfg.prior_strength == 3.0 and cfg.em_steps == 0
     multi = generate_hierarchical(n=3000, m_coarse=8, m_fine=6, seed=0)
-    assert MultiTaskLabelModel(multi.graph).fit(multi.L).models_[0].config \
-        .prior_strength == 1.0  # LFs voting several labels: no extra prior
+    assert (
+        MultiTaskLabelModel(multi.graph).fit(multi.L).models_[0].config.prior_strength
+        == 1.0
+    )  # LFs voting several labels: no extra prior
 
 
 def test_defaults_reach_the_dev_chosen_quality_on_trec():

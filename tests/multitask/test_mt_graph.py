@@ -12,8 +12,9 @@ NA = NOT_APPLICABLE
 
 def person_org() -> TaskGraph:
     g = TaskGraph({"coarse": ["PER", "ORG"], "fine": ["doctor", "lawyer", "hospital"]})
-    return g.add_edge("coarse", "fine",
-                      {"doctor": "PER", "lawyer": "PER", "hospital": "ORG"})
+    return g.add_edge(
+        "coarse", "fine", {"doctor": "PER", "lawyer": "PER", "hospital": "ORG"}
+    )
 
 
 def test_feasible_set_two_levels_by_hand():
@@ -28,8 +29,10 @@ def test_mapping_is_explicit_not_insertion_order():
     g.add_edge("coarse", "fine", {"lawyer": "PER", "hospital": "ORG", "doctor": "PER"})
     assert g.parent_label("coarse", "fine", "hospital") == "ORG"
     assert g.parent_label("coarse", "fine", "doctor") == "PER"
-    named = {tuple(g.labels(t)[v] for t, v in zip(("coarse", "fine"), s))
-             for s in g.feasible_set(("coarse", "fine"))[1]}
+    named = {
+        tuple(g.labels(t)[v] for t, v in zip(("coarse", "fine"), s))
+        for s in g.feasible_set(("coarse", "fine"))[1]
+    }
     assert named == {("PER", "doctor"), ("PER", "lawyer"), ("ORG", "hospital")}
 
 
@@ -41,8 +44,14 @@ def test_not_applicable_under_an_unrefined_parent_label():
 
 
 def test_three_levels_and_two_children_of_one_parent():
-    g = TaskGraph({"a": ["x", "y"], "b": ["x1", "x2", "y1"], "c": ["p", "q"],
-                   "d": ["x1i", "x1j", "x2i", "y1i"]})
+    g = TaskGraph(
+        {
+            "a": ["x", "y"],
+            "b": ["x1", "x2", "y1"],
+            "c": ["p", "q"],
+            "d": ["x1i", "x1j", "x2i", "y1i"],
+        }
+    )
     g.add_edge("a", "b", {"x1": "x", "x2": "x", "y1": "y"})
     g.add_edge("b", "d", {"x1i": "x1", "x1j": "x1", "x2i": "x2", "y1i": "y1"})
     g.add_edge("a", "c", {"p": "x", "q": "y"})
@@ -54,8 +63,9 @@ def test_three_levels_and_two_children_of_one_parent():
 
 
 def test_two_parents_consistent_diamond():
-    g = TaskGraph({"top": ["A", "B"], "l": ["A1", "B1"], "r": ["A2", "B2"],
-                   "leaf": ["a", "b"]})
+    g = TaskGraph(
+        {"top": ["A", "B"], "l": ["A1", "B1"], "r": ["A2", "B2"], "leaf": ["a", "b"]}
+    )
     g.add_edge("top", "l", {"A1": "A", "B1": "B"})
     g.add_edge("top", "r", {"A2": "A", "B2": "B"})
     g.add_edge("l", "leaf", {"a": "A1", "b": "B1"})
@@ -68,8 +78,9 @@ def test_two_parents_inconsistent_is_an_error():
     g = TaskGraph({"p1": ["A", "B"], "p2": ["C", "D"], "kid": ["k1", "k2"]})
     g.add_edge("p1", "kid", {"k1": "A", "k2": "A"})
     g.add_edge("p2", "kid", {"k1": "C", "k2": "D"})
-    g2 = TaskGraph({"root": ["A", "B"], "p1": ["A1", "B1"], "p2": ["A2", "B2"],
-                    "kid": ["k", "j"]})
+    g2 = TaskGraph(
+        {"root": ["A", "B"], "p1": ["A1", "B1"], "p2": ["A2", "B2"], "kid": ["k", "j"]}
+    )
     g2.add_edge("root", "p1", {"A1": "A", "B1": "B"})
     g2.add_edge("root", "p2", {"A2": "A", "B2": "B"})
     g2.add_edge("p1", "kid", {"k": "A1", "j": "A1"})
@@ -93,7 +104,9 @@ def test_cycle_unknown_task_unknown_label_missing_parent_label():
     h = TaskGraph({"c": ["X", "Y"], "f": ["x", "y"]})
     with pytest.raises(TaskGraphError, match="no label 'Q'"):
         h.add_edge("c", "f", {"x": "Q", "y": "Y"})
-    with pytest.raises(TaskGraphError, match=r"child label\(s\) \['y'\] have no parent"):
+    with pytest.raises(
+        TaskGraphError, match=r"child label\(s\) \['y'\] have no parent"
+    ):
         h.add_edge("c", "f", {"x": "X"})
     with pytest.raises(TaskGraphError, match="at least 2 labels"):
         h.add_task("one", ["only"])
@@ -117,8 +130,9 @@ def test_components_and_json_round_trip():
     assert g.components() == [("coarse", "fine"), ("spam",)]
     h = TaskGraph.from_json(g.to_json())
     assert h == g and h.mapping("coarse", "fine") == g.mapping("coarse", "fine")
-    np.testing.assert_array_equal(h.feasible_set(("coarse", "fine"))[1],
-                                  g.feasible_set(("coarse", "fine"))[1])
+    np.testing.assert_array_equal(
+        h.feasible_set(("coarse", "fine"))[1], g.feasible_set(("coarse", "fine"))[1]
+    )
 
 
 def test_remove_task_drops_its_edges():

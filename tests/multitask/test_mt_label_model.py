@@ -30,8 +30,13 @@ def test_recovers_planted_accuracies_on_both_levels(planted):
 def test_coarse_lfs_inform_the_fine_task(planted):
     d, mt = planted
     s = mt.score(d.L, d.Y)
-    indep = {t: (LabelModel(cardinality=d.graph.cardinality(t)).fit(d.L[t])
-                 .predict(d.L[t]) == d.Y[t]).mean() for t in ("coarse", "fine")}
+    indep = {
+        t: (
+            LabelModel(cardinality=d.graph.cardinality(t)).fit(d.L[t]).predict(d.L[t])
+            == d.Y[t]
+        ).mean()
+        for t in ("coarse", "fine")
+    }
     assert s["fine"]["accuracy"] > indep["fine"] + 0.01
     assert s["coarse"]["accuracy"] > indep["coarse"] + 0.01
 
@@ -40,8 +45,12 @@ def test_outputs_are_consistent_with_the_graph(planted):
     d, mt = planted
     P = mt.predict_proba(d.L)
     g = d.graph
-    parent = np.array([g.label_index("coarse", g.parent_label("coarse", "fine", f))
-                       for f in g.labels("fine")])
+    parent = np.array(
+        [
+            g.label_index("coarse", g.parent_label("coarse", "fine", f))
+            for f in g.labels("fine")
+        ]
+    )
     summed = np.stack([P["fine"][:, parent == c].sum(1) for c in range(3)], 1)
     np.testing.assert_allclose(summed, P["coarse"], atol=1e-6)
     np.testing.assert_allclose(P["coarse"].sum(1), 1, atol=1e-6)
@@ -56,10 +65,16 @@ def test_not_applicable_mass_is_left_out_of_child_rows():
     n = 2000
     kind = rng.choice(3, n)
     role = np.where(kind == 0, rng.choice(2, n), -1)
-    Lk = np.stack([np.where(rng.random(n) < 0.8, kind, (kind + 1) % 3)
-                   for _ in range(4)], 1)
-    Lr = np.stack([np.where(kind == 0, np.where(rng.random(n) < 0.8, role, 1 - role), -1)
-                   for _ in range(3)], 1)
+    Lk = np.stack(
+        [np.where(rng.random(n) < 0.8, kind, (kind + 1) % 3) for _ in range(4)], 1
+    )
+    Lr = np.stack(
+        [
+            np.where(kind == 0, np.where(rng.random(n) < 0.8, role, 1 - role), -1)
+            for _ in range(3)
+        ],
+        1,
+    )
     mt = MultiTaskLabelModel(g).fit({"kind": Lk, "role": Lr})
     P = mt.predict_proba({"kind": Lk, "role": Lr})
     np.testing.assert_allclose(P["role"].sum(1), P["kind"][:, 0], atol=1e-6)
@@ -72,8 +87,10 @@ def test_single_task_equals_label_model():
     g = TaskGraph({"coarse": list(d.graph.labels("coarse"))})
     mt = MultiTaskLabelModel(g).fit({"coarse": d.L["coarse"]})
     lm = LabelModel(cardinality=3).fit(d.L["coarse"])
-    np.testing.assert_array_equal(mt.predict_proba({"coarse": d.L["coarse"]})["coarse"],
-                                  lm.predict_proba(d.L["coarse"]))
+    np.testing.assert_array_equal(
+        mt.predict_proba({"coarse": d.L["coarse"]})["coarse"],
+        lm.predict_proba(d.L["coarse"]),
+    )
 
 
 @pytest.mark.filterwarnings("ignore:LabelModel. the fit looked degenerate")
@@ -82,15 +99,27 @@ def test_edgeless_graph_is_independent_models():
     tasks = {f"tag{i}": ["no", "yes"] for i in range(4)}
     g = TaskGraph(tasks)
     Y = {t: rng.choice(2, 1500) for t in tasks}
-    L = {t: np.stack([np.where(rng.random(1500) < 0.5, np.where(
-        rng.random(1500) < 0.8, y, 1 - y), -1) for _ in range(4)], 1)
-         for t, y in Y.items()}
+    L = {
+        t: np.stack(
+            [
+                np.where(
+                    rng.random(1500) < 0.5,
+                    np.where(rng.random(1500) < 0.8, y, 1 - y),
+                    -1,
+                )
+                for _ in range(4)
+            ],
+            1,
+        )
+        for t, y in Y.items()
+    }
     mt = MultiTaskLabelModel(g).fit(L)
     assert [m.cardinality for m in mt.models_] == [2, 2, 2, 2]  # never 2^4 states
     P = mt.predict_proba(L)
     for t in tasks:
-        np.testing.assert_array_equal(P[t], LabelModel(cardinality=2).fit(L[t])
-                                      .predict_proba(L[t]))
+        np.testing.assert_array_equal(
+            P[t], LabelModel(cardinality=2).fit(L[t]).predict_proba(L[t])
+        )
 
 
 def test_save_load_identical_predictions(planted, tmp_path):

@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 
 from snorkel_nb.labeling import keyword_lf, labeling_function, regex_lf
-from snorkel_nb.multitask import MultiTaskLF, MultiTaskLFApplier, TaskGraph, multitask_lf
+from snorkel_nb.multitask import (
+    MultiTaskLF,
+    MultiTaskLFApplier,
+    TaskGraph,
+    multitask_lf,
+)
 
 
 @pytest.fixture
@@ -17,14 +22,23 @@ def graph() -> TaskGraph:
 
 @pytest.fixture
 def df() -> pd.DataFrame:
-    return pd.DataFrame({"text": ["Who wrote Hamlet ?", "What city is largest ?",
-                                  "What country borders Peru ?", "Which team won ?"]})
+    return pd.DataFrame(
+        {
+            "text": [
+                "Who wrote Hamlet ?",
+                "What city is largest ?",
+                "What country borders Peru ?",
+                "Which team won ?",
+            ]
+        }
+    )
 
 
 def lfs():
     who = MultiTaskLF(keyword_lf(["who"], label=0, name="who"), task="coarse")
-    where = MultiTaskLF(regex_lf(r"\b(city|country)\b", label=1, name="place"),
-                        task="coarse")
+    where = MultiTaskLF(
+        regex_lf(r"\b(city|country)\b", label=1, name="place"), task="coarse"
+    )
 
     @multitask_lf()
     def city(x):
@@ -46,8 +60,10 @@ def lfs():
 def test_columns_per_task_without_padding(graph, df):
     app = MultiTaskLFApplier(lfs(), graph)
     L = app.apply(df, progress_bar=False)
-    assert app.columns == {"coarse": ["who", "place", "city", "country"],
-                           "fine": ["city", "team", "country"]}
+    assert app.columns == {
+        "coarse": ["who", "place", "city", "country"],
+        "fine": ["city", "team", "country"],
+    }
     C, F = graph.labels("coarse"), graph.labels("fine")
     assert L["coarse"].shape == (4, 4) and L["fine"].shape == (4, 3)
     assert L["coarse"][0].tolist() == [C.index("HUM"), -1, -1, -1]
@@ -129,10 +145,12 @@ def test_ambiguous_label_names_need_a_dict():
         return "yes"
 
     with pytest.raises(ValueError, match="several of its tasks"):
-        MultiTaskLFApplier([amb], g).apply(pd.DataFrame({"text": ["x"]}),
-                                           progress_bar=False)
+        MultiTaskLFApplier([amb], g).apply(
+            pd.DataFrame({"text": ["x"]}), progress_bar=False
+        )
     ok = MultiTaskLF(lambda x: {"b": "no"}, name="ok")
-    L = MultiTaskLFApplier([ok], g).apply(pd.DataFrame({"text": ["x"]}),
-                                          progress_bar=False)
+    L = MultiTaskLFApplier([ok], g).apply(
+        pd.DataFrame({"text": ["x"]}), progress_bar=False
+    )
     assert L["a"].tolist() == [[-1]] and L["b"].tolist() == [[1]]
     assert np.issubdtype(L["a"].dtype, np.integer)

@@ -22,7 +22,11 @@ def test_vote_sets_fit_on_chunk_summed_stats_equals_fit_on_L():
     coarse = np.arange(k) // 2  # 3 coarse votes under 6 latent classes
     vs, cols = [], []
     for j in range(8):
-        V = (coarse[None, :] == np.arange(3)[:, None]) if j % 2 else np.eye(k, dtype=bool)
+        V = (
+            (coarse[None, :] == np.arange(3)[:, None])
+            if j % 2
+            else np.eye(k, dtype=bool)
+        )
         truth = coarse[y] if j % 2 else y
         wrong = rng.integers(0, V.shape[0], n)
         vote = np.where(rng.random(n) < 0.75, truth, wrong)
@@ -60,8 +64,9 @@ def test_multitask_fit_stats_over_chunks_equals_fit():
         full = MultiTaskLabelModel(d.graph).fit(d.L)
         mt = MultiTaskLabelModel(d.graph)
         alpha = mt.alphabets(d.L)
-        per_chunk = [mt.stats({t: M[s] for t, M in d.L.items()}, alpha)
-                     for s in _chunks(n)]
+        per_chunk = [
+            mt.stats({t: M[s] for t, M in d.L.items()}, alpha) for s in _chunks(n)
+        ]
         summed = [a + b + c for a, b, c in zip(*per_chunk)]
         cols = {t: M.shape[1] for t, M in d.L.items()}
         mt.fit_stats(summed, alpha, cols)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from snorkel_nb.multitask import MultiTaskLFApplier
-from snorkel_nb.multitask.trec import load_trec_hierarchy, trec_graph, trec_labels, trec_lfs
+from snorkel_nb.multitask.trec import (
+    load_trec_hierarchy,
+    trec_graph,
+    trec_labels,
+    trec_lfs,
+)
 
 
 def test_trec_hierarchy_sizes_graph_and_lfs():
@@ -19,5 +24,7 @@ def test_trec_hierarchy_sizes_graph_and_lfs():
     Y = trec_labels(dev, g)
     fired = L["fine"] >= 0
     # fine LFs vote a fine label that is right more often than not where they fire
-    assert (L["fine"][fired] == Y["fine"].repeat(L["fine"].shape[1]).reshape(
-        L["fine"].shape)[fired]).mean() > 0.6
+    assert (
+        L["fine"][fired]
+        == Y["fine"].repeat(L["fine"].shape[1]).reshape(L["fine"].shape)[fired]
+    ).mean() > 0.6

@@ -18,7 +18,9 @@ from snorkel_nb.widgets.diagnostics import wilson_interval  # noqa: E402
 
 
 def kw(name, word, label):
-    return LabelingFunction(name, lambda x: label if word in x.text.split() else ABSTAIN)
+    return LabelingFunction(
+        name, lambda x: label if word in x.text.split() else ABSTAIN
+    )
 
 
 def spam_frame(n=400, seed=0):
@@ -37,8 +39,13 @@ def spam_frame(n=400, seed=0):
 def session():
     df, y = spam_frame()
     dev, y_dev = spam_frame(200, seed=1)
-    return LFSession(df, [kw("kw_spam", "spam", 1), kw("kw_ham", "ham", 0)],
-                     dev_df=dev, Y_dev=y_dev, class_names=["HAM", "SPAM"])
+    return LFSession(
+        df,
+        [kw("kw_spam", "spam", 1), kw("kw_ham", "ham", 0)],
+        dev_df=dev,
+        Y_dev=y_dev,
+        class_names=["HAM", "SPAM"],
+    )
 
 
 def test_edit_marks_stale_visibly_and_refit_uses_current_lfs(session):
@@ -48,8 +55,10 @@ def test_edit_marks_stale_visibly_and_refit_uses_current_lfs(session):
     session.upsert(kw("kw_link", "link", 1))
     session.upsert(kw("kw_song", "song", 0))
     assert d.stale and session.label_model_stale
-    assert "Out of date: 2 LFs changed since this fit (kw_link, kw_song)" \
+    assert (
+        "Out of date: 2 LFs changed since this fit (kw_link, kw_song)"
         in d.stale_banner.value
+    )
     assert d.refresh_button.button_style == "warning"
     # still the old fit's LFs until refit
     assert d.report.accuracies["lf"].tolist() == ["kw_spam", "kw_ham"]
@@ -57,8 +66,12 @@ def test_edit_marks_stale_visibly_and_refit_uses_current_lfs(session):
     d.on_refresh(reports.append)
     d.refresh_button.click()  # Refit: session.fit_label_model on the current LFs
     assert len(reports) == 1 and not d.stale and d.stale_banner.value == ""
-    assert session.label_model_fit.lf_names == ("kw_spam", "kw_ham", "kw_link",
-                                                "kw_song")
+    assert session.label_model_fit.lf_names == (
+        "kw_spam",
+        "kw_ham",
+        "kw_link",
+        "kw_song",
+    )
     assert d.model is session.label_model_fit.model
     assert d.report.accuracies["lf"].tolist() == session.names
     assert len(d.charts["accuracy"].spec["datasets"]) >= 1
@@ -82,7 +95,8 @@ def test_fallback_fit_banner_and_disagreement_text(session):
     # one LF per class, never on the same point: the guard falls back to majority vote
     d = LabelModelDiagnostics.from_session(session)
     assert session.label_model_fit.model.fit_report_["action"].startswith(
-        "fell back to majority vote")
+        "fell back to majority vote"
+    )
     assert d.story.level == "fallback"
     assert "data-level='fallback'" in d.banner.value
     assert "fell back to majority vote" in d.banner.value
@@ -94,8 +108,9 @@ def test_fallback_fit_banner_and_disagreement_text(session):
     sub = d.charts["accuracy"].spec["title"]["subtitle"]
     assert "same estimated accuracy" in sub
     # both LFs sit on one spot (dev accuracy 1.0, one estimate): one shared label
-    rows = next(v for v in d.charts["accuracy"].spec["datasets"].values()
-                if v and "lf" in v[0])
+    rows = next(
+        v for v in d.charts["accuracy"].spec["datasets"].values() if v and "lf" in v[0]
+    )
     assert sorted(r["label"] for r in rows) == ["", "kw_spam, kw_ham"]
 
 
@@ -120,8 +135,9 @@ def test_class_names_and_balance_with_uncovered_share(session):
 
 
 def test_disagreements_use_class_names():
-    L = np.array([[1, 0, -1], [1, 0, 0], [0, 1, 1], [-1, -1, 1], [1, -1, -1],
-                  [0, 1, -1]])
+    L = np.array(
+        [[1, 0, -1], [1, 0, 0], [0, 1, 1], [-1, -1, 1], [1, -1, -1], [0, 1, -1]]
+    )
 
     class Duck:
         cardinality = 2

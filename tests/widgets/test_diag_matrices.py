@@ -17,8 +17,16 @@ from snorkel_nb.viz import charts  # noqa: E402
 from snorkel_nb.widgets import LFMatrices  # noqa: E402
 from snorkel_nb.widgets.matrices import HINT  # noqa: E402
 
-TEXTS = ["check out my channel", "great song", "subscribe to me", "love it",
-         "check this song", "http://spam.example", "nice", "subscribe and check"]
+TEXTS = [
+    "check out my channel",
+    "great song",
+    "subscribe to me",
+    "love it",
+    "check this song",
+    "http://spam.example",
+    "nice",
+    "subscribe and check",
+]
 
 
 def kw(name, word, label=1):
@@ -74,14 +82,18 @@ def test_no_chart_draws_an_svg_gradient():
     charts draw no gradient at all (symbol legends), so no id can collide."""
     vlc = pytest.importorskip("vl_convert")
     an = LFAnalysis(planted(), ["a", "b", "c"])
-    specs = [charts.heatmap(an.pairwise_overlaps()).to_dict(),
-             charts.heatmap(an.pairwise_conflicts(), color_by="count").to_dict(),
-             charts.coverage_bars(pd.DataFrame({"lf": ["a", "b"],
-                                                "coverage": [.5, .1]})).to_dict()]
+    specs = [
+        charts.heatmap(an.pairwise_overlaps()).to_dict(),
+        charts.heatmap(an.pairwise_conflicts(), color_by="count").to_dict(),
+        charts.coverage_bars(
+            pd.DataFrame({"lf": ["a", "b"], "coverage": [0.5, 0.1]})
+        ).to_dict(),
+    ]
     for spec in specs:
         vega = vlc.vegalite_to_vega(spec)
-        assert all(lg.get("type") == "symbol" for lg in vega.get("legends", [])
-                   if "fill" in lg)
+        assert all(
+            lg.get("type") == "symbol" for lg in vega.get("legends", []) if "fill" in lg
+        )
         assert "linearGradient" not in vlc.vegalite_to_svg(spec)
     # the colour legend does draw (symbol entries), it is not just dropped
     assert "fill" in vlc.vegalite_to_vega(specs[0])["legends"][0]
@@ -104,8 +116,9 @@ def test_selected_cell_outline_and_point_list_follow_the_selection(session):
     assert "<td>SPAM</td>" in mats.points.value and "<td>HAM</td>" in mats.points.value
     # a session edit keeps the selection and re-lists its points
     session.upsert(kw("song", "s", 0))
-    assert mats.selected_cell["lf_a"] == "check" and "check this song" in \
-        mats.points.value
+    assert (
+        mats.selected_cell["lf_a"] == "check" and "check this song" in mats.points.value
+    )
     assert "subscribe and check" in mats.points.value  # "s" matches it now
     # switching to coverage cannot show an off-diagonal cell: the list is cleared
     mats.kind_buttons.value = "coverage"
@@ -125,10 +138,16 @@ def test_coverage_bars_are_clickable(session):
     seen = []
     mats.on_cell_click(lambda a, b, k, p: seen.append((a, b, len(p))))
     # a click on the "sub" bar arrives as a vega point selection
-    mats.chart._vl_selections = {"cell": {
-        "value": {"lf_a": ["sub"], "lf_b": ["sub"],
-                  "vlPoint": {"or": [{"lf_a": "sub", "lf_b": "sub"}]}},
-        "store": []}}
+    mats.chart._vl_selections = {
+        "cell": {
+            "value": {
+                "lf_a": ["sub"],
+                "lf_b": ["sub"],
+                "vlPoint": {"or": [{"lf_a": "sub", "lf_b": "sub"}]},
+            },
+            "store": [],
+        }
+    }
     n_sub = sum("subscribe" in t for t in TEXTS)
     assert seen == [("sub", "sub", n_sub)]
     assert f"sub votes — {n_sub} points" in mats.points.value
@@ -139,8 +158,7 @@ def test_coverage_bars_are_clickable(session):
     # a selected bar stays outlined when the session redraws the chart
     mats.show_cell("check", "check")
     session.upsert(kw("song", "song", 0))
-    assert mats.chart.spec["params"][0]["value"] == [{"lf_a": "check",
-                                                     "lf_b": "check"}]
+    assert mats.chart.spec["params"][0]["value"] == [{"lf_a": "check", "lf_b": "check"}]
 
 
 def test_unvalidated_redraw_gives_the_validated_spec():
@@ -160,4 +178,6 @@ def test_tables_scroll_and_banners_escape():
     assert "white-space:normal" in _html.STYLE  # long cells wrap
     assert "<b>x</b>" not in out and "&lt;b&gt;x&lt;/b&gt;" in out
     b = _html.banner("fallback", "fell <back>", ["do <this>"])
-    assert "data-level='fallback'" in b and "&lt;back&gt;" in b and "<li>do &lt;this" in b
+    assert (
+        "data-level='fallback'" in b and "&lt;back&gt;" in b and "<li>do &lt;this" in b
+    )

@@ -12,18 +12,26 @@ from snorkel_nb.widgets.distill import disagreements
 
 TEXTS = ["buy now http://x.io 😀", "nice song", "café naïve", "check my channel"]
 TEACHER = np.array([[0.1, 0.9], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7]])
-STUDENTS = {"small": np.array([[0.2, 0.8], [0.7, 0.3], [0.4, 0.6], [0.6, 0.4]]),
-            "big": np.array([[0.1, 0.9], [0.9, 0.1], [0.7, 0.3], [0.2, 0.8]])}
+STUDENTS = {
+    "small": np.array([[0.2, 0.8], [0.7, 0.3], [0.4, 0.6], [0.6, 0.4]]),
+    "big": np.array([[0.1, 0.9], [0.9, 0.1], [0.7, 0.3], [0.2, 0.8]]),
+}
 L = np.array([[1, -1], [-1, 0], [-1, -1], [1, 0]])
 
 
 def make_view(tmp_path, max_bytes=1000):
-    table = pd.DataFrame({
-        "candidate": ["teacher", "small", "big"],
-        "role": ["teacher", "student", "student"],
-        "accuracy": [0.75, 0.5, 1.0], "dev_accuracy": [np.nan, 0.6, 0.9],
-        "agreement": [1.0, 0.5, 1.0], "p99_ms_b1": [np.nan, 0.2, 0.4],
-        "size_bytes": [np.nan, 100, 5000], "parity": [np.nan, 1e-7, 1e-7]})
+    table = pd.DataFrame(
+        {
+            "candidate": ["teacher", "small", "big"],
+            "role": ["teacher", "student", "student"],
+            "accuracy": [0.75, 0.5, 1.0],
+            "dev_accuracy": [np.nan, 0.6, 0.9],
+            "agreement": [1.0, 0.5, 1.0],
+            "p99_ms_b1": [np.nan, 0.2, 0.4],
+            "size_bytes": [np.nan, 100, 5000],
+            "parity": [np.nan, 1e-7, 1e-7],
+        }
+    )
     c = Constraints(max_p99_ms_b1=1.0, max_size_bytes=max_bytes)
     marked, best = select(table, c)
     paths = {}
@@ -33,8 +41,16 @@ def make_view(tmp_path, max_bytes=1000):
         p.write_bytes(name.encode())
         paths[name] = p
     q = Qualification(marked, best, c, paths)
-    return TeacherStudentView(q, TEXTS, TEACHER, STUDENTS, L=L, lf_names=["spam_kw",
-                              "ham_kw"], Y=[1, 0, 0, 1], export_dir=tmp_path / "out")
+    return TeacherStudentView(
+        q,
+        TEXTS,
+        TEACHER,
+        STUDENTS,
+        L=L,
+        lf_names=["spam_kw", "ham_kw"],
+        Y=[1, 0, 0, 1],
+        export_dir=tmp_path / "out",
+    )
 
 
 def test_table_shows_pass_fail_constraints_and_verdict(tmp_path):
@@ -69,10 +85,18 @@ def test_chart_has_one_point_per_student_coloured_by_verdict(tmp_path):
     points = spec["layer"][0]
     rows = spec["datasets"][points["data"]["name"]]
     assert sorted((r["candidate"], r["verdict"]) for r in rows) == [
-        ("big", "misses a constraint"), ("small", "qualifies")]
+        ("big", "misses a constraint"),
+        ("small", "qualifies"),
+    ]
     assert len(spec["layer"]) == 3  # points + latency rule + size rule
-    df = pd.DataFrame({"candidate": ["a"], "size_bytes": [np.nan], "p99_ms_b1": [1.0],
-                       "qualifies": [None]})
+    df = pd.DataFrame(
+        {
+            "candidate": ["a"],
+            "size_bytes": [np.nan],
+            "p99_ms_b1": [1.0],
+            "qualifies": [None],
+        }
+    )
     assert latency_size_scatter(df).to_dict()["layer"][0]["mark"]["type"] == "circle"
 
 
@@ -94,7 +118,13 @@ def test_export_button_copies_the_selected_onnx_and_calls_back(tmp_path):
 
 def test_disagreements_helper_without_lfs_or_gold():
     d = disagreements(TEXTS, TEACHER, STUDENTS["small"])
-    assert list(d.columns) == ["row", "text", "teacher", "student", "p_teacher",
-                               "p_student"]
+    assert list(d.columns) == [
+        "row",
+        "text",
+        "teacher",
+        "student",
+        "p_teacher",
+        "p_student",
+    ]
     # largest gap first: row 3 (0.7 vs 0.4) before row 2 (0.6 vs 0.4)
     assert d["row"].tolist() == [3, 2]

@@ -52,13 +52,16 @@ def test_cardinality_cycles_unknown_labels_and_removal_show_inline():
     ed.task_name.value = "b"
     ed.remove_task_button.click()
     assert ed.tasks == {"a": ["0", "1"]} and ed.edges == {}
-    assert ed.errors == [] and g.cardinality("b") == 2  # the injected graph is untouched
+    assert (
+        ed.errors == [] and g.cardinality("b") == 2
+    )  # the injected graph is untouched
     type_task(ed, "solo", "x")
     assert any("at least 2 labels" in e for e in ed.errors)
 
 
 def test_layout_puts_children_below_parents():
-    nodes, lines = task_graph_layout({"a": ["x", "y"], "b": ["p", "q"], "c": ["1", "2"]},
-                                     [("a", "b"), ("b", "c")])
+    nodes, lines = task_graph_layout(
+        {"a": ["x", "y"], "b": ["p", "q"], "c": ["1", "2"]}, [("a", "b"), ("b", "c")]
+    )
     assert nodes.set_index("task")["depth"].to_dict() == {"a": 0, "b": 1, "c": 2}
     assert lines[["parent", "child"]].values.tolist() == [["a", "b"], ["b", "c"]]

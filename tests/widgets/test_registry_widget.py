@@ -40,11 +40,20 @@ def base(tmp_path_factory):
     root = tmp_path_factory.mktemp("central")
     fam = task_family(n_tasks=2, n=300, n_dev=100, seed=0)
     data = CentralData(fam.df, fam.X, fam.dev, fam.X_dev, gold_dev=fam.y_dev)
-    c = CentralModel(root / "c.db", hidden=(16,), data=data, first_epochs=5,
-                     label_model="majority", seed=0)
+    c = CentralModel(
+        root / "c.db",
+        hidden=(16,),
+        data=data,
+        first_epochs=5,
+        label_model="majority",
+        seed=0,
+    )
     c.add_task("t0", fam.lfs["t0"], labels=fam.labels["t0"])
-    c.add_task("t1", fam.lfs["t1"] + [uses_predictions(t1_from_t0, "t0")],
-               labels=fam.labels["t1"])
+    c.add_task(
+        "t1",
+        fam.lfs["t1"] + [uses_predictions(t1_from_t0, "t0")],
+        labels=fam.labels["t1"],
+    )
     return root, fam
 
 
@@ -85,7 +94,8 @@ def test_tasks_graph_and_versions_show_what_the_engine_recorded(central):
     datasets = v.graph_chart.chart.to_dict()["datasets"].values()
     edges = [r for rows in datasets for r in rows if "kind" in r]
     assert [(e["parent"], e["child"], e["kind"]) for e in edges] == [
-        ("t0", "t1", "reads predictions of")]
+        ("t0", "t1", "reads predictions of")
+    ]
     versions = v.versions_frame()
     ids = [x.id for x in central.versions()]
     assert list(versions["id"]) == ids and v.n_versions == len(ids)
@@ -98,7 +108,9 @@ def test_tasks_graph_and_versions_show_what_the_engine_recorded(central):
     assert "t1/coverage" not in v.versions_table.value
     # pickers default to (parent of current, current)
     assert (v.version_a.value, v.version_b.value) == (
-        central.current_version.parent, central.current_version.id)
+        central.current_version.parent,
+        central.current_version.id,
+    )
 
 
 def test_retrain_stale_button_trains_exactly_the_listed_items(central):
@@ -116,8 +128,11 @@ def test_retrain_stale_button_trains_exactly_the_listed_items(central):
     # t0's label matrix first (the edit), t1 after (it reads t0's predictions)
     assert shown["task"].iloc[0] == "t0" and "t1" in set(shown["task"])
     nodes, _ = registry_graph_table(
-        {t: list(central.graph.labels(t)) for t in central.graph.tasks}, [],
-        v.dependencies(), list(shown["task"]))
+        {t: list(central.graph.labels(t)) for t in central.graph.tasks},
+        [],
+        v.dependencies(),
+        list(shown["task"]),
+    )
     assert set(nodes.loc[nodes["state"] == "stale", "task"]) == set(shown["task"])
     v.retrain_button.click()
     assert central.last_retrained == listed  # exactly what stale() listed
@@ -177,8 +192,9 @@ def test_interpolation_slider_shows_the_engine_table(central):
     assert "alpha = 0.50" in v.interp_row.value
     assert f"{table['agree_old'].iloc[1]:.4f}" in v.interp_row.value
     spec = v.interp_chart.chart.to_dict()
-    rules = [r for rows in spec["datasets"].values() for r in rows
-             if list(r) == ["alpha"]]
+    rules = [
+        r for rows in spec["datasets"].values() for r in rows if list(r) == ["alpha"]
+    ]
     assert rules == [{"alpha": 0.45}]
     lines = [r for rows in spec["datasets"].values() for r in rows if "metric" in r]
     assert {r["metric"] for r in lines} >= {"agree_old", "agree_new"}
@@ -209,7 +225,8 @@ def test_chart_builders_reject_bad_tables():
         interpolation_chart(pd.DataFrame({"accuracy": [0.5]}))
     with pytest.raises(ValueError, match=r"lacks columns \['metric', 'value'\]"):
         version_metrics_chart(pd.DataFrame({"version": [1], "task": ["a"]}))
-    nodes, lines = registry_graph_table({"a": ["x", "y"], "b": ["p", "q"]},
-                                        [("a", "b")], [("a", "b")])
+    nodes, lines = registry_graph_table(
+        {"a": ["x", "y"], "b": ["p", "q"]}, [("a", "b")], [("a", "b")]
+    )
     assert list(lines["kind"]) == ["refines"]  # a dependency on a graph edge: once
     assert nodes.set_index("task")["depth"].to_dict() == {"a": 0, "b": 1}

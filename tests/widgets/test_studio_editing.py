@@ -17,18 +17,31 @@ from snorkel_nb.labeling.session import LFSession  # noqa: E402
 from snorkel_nb.widgets import LFStudio  # noqa: E402
 from snorkel_nb.widgets.editor import CodeEditor, TextareaEditor  # noqa: E402
 
-TEXTS = ["check out my channel", "great song", "subscribe to me", "love it",
-         "check this song", "http://spam.example", "nice", "subscribe and check"]
-CODE = '''@labeling_function()
+TEXTS = [
+    "check out my channel",
+    "great song",
+    "subscribe to me",
+    "love it",
+    "check this song",
+    "http://spam.example",
+    "nice",
+    "subscribe and check",
+]
+CODE = """@labeling_function()
 def lf_check(x):
     return 1 if "check" in x.text else ABSTAIN
-'''
+"""
 
 
 def make_session(**kw) -> LFSession:
     dev = pd.DataFrame({"text": ["check out", "good song", "subscribe", "meh"]})
-    return LFSession(pd.DataFrame({"text": TEXTS}), dev_df=dev,
-                     Y_dev=np.array([1, 0, 1, -1]), class_names=["ham", "spam"], **kw)
+    return LFSession(
+        pd.DataFrame({"text": TEXTS}),
+        dev_df=dev,
+        Y_dev=np.array([1, 0, 1, -1]),
+        class_names=["ham", "spam"],
+        **kw,
+    )
 
 
 def kw(name, word, label=1):
@@ -37,8 +50,9 @@ def kw(name, word, label=1):
 
 @pytest.fixture
 def studio(tmp_path):
-    return LFStudio(make_session(), show_matrices=False,
-                    autosave=tmp_path / "auto" / "studio.py")
+    return LFStudio(
+        make_session(), show_matrices=False, autosave=tmp_path / "auto" / "studio.py"
+    )
 
 
 def test_each_tab_shows_only_its_fields_and_labels_are_class_names(studio):
@@ -70,8 +84,10 @@ def test_out_of_range_label_is_an_error_never_clipped(studio):
     studio.table.value = "nice: ham\nlove it: spam"  # class names work
     studio.lf_name.value = "by_name"
     studio.run_button.click()
-    assert studio.session.get("by_name").spec["args"]["table"] == {"nice": 0,
-                                                                   "love it": 1}
+    assert studio.session.get("by_name").spec["args"]["table"] == {
+        "nice": 0,
+        "love it": 1,
+    }
     studio.table.value = "nice: 5"
     studio.lf_name.value = "bad"
     studio.run_button.click()
@@ -118,7 +134,11 @@ def test_undo_redo_add_replace_remove_and_per_lf_versions(studio):
     assert not studio.history.can_redo
     # per-LF history: a was added, replaced, restored (undo), replaced (redo)
     assert [op for op, _ in studio.history.versions("a")] == [
-        "add", "replace", "replace", "replace"]
+        "add",
+        "replace",
+        "replace",
+        "replace",
+    ]
     studio.lf_select.value = "a"
     studio.versions.value = 0
     studio.restore_button.click()
@@ -175,14 +195,18 @@ def test_autosave_and_the_restart_banner(tmp_path):
 
     # "Restart & Run All": a new kernel builds an empty session and the studio
     again = LFStudio(make_session(), show_matrices=False, autosave=path)
-    assert "Unsaved work found" in again.banner.value and "lf_check" in again.banner.value
+    assert (
+        "Unsaved work found" in again.banner.value and "lf_check" in again.banner.value
+    )
     again.session.upsert(kw("other", "love"))  # paused: the autosave is kept
     assert peek(path).names == ("lf_check",)
     reload_button = again.banner_box.children[0]
     reload_button.click()
     assert again.session.names == ["lf_check"] and again.banner.value == ""
     # same LFs as the autosave: no banner; dismissing resumes autosaving
-    assert LFStudio(again.session, show_matrices=False, autosave=path).banner.value == ""
+    assert (
+        LFStudio(again.session, show_matrices=False, autosave=path).banner.value == ""
+    )
     third = LFStudio(make_session(), show_matrices=False, autosave=path)
     third.dismiss_autosave()
     assert peek(path) is not None and peek(path).names == ()
@@ -204,8 +228,9 @@ def test_editor_run_key_runs_the_lf(tmp_path):
     # what the front end sends on Ctrl+Enter / Shift+Enter
     studio.code._handle_custom_msg({"type": "run"}, [])
     assert studio.session.names == ["lf_check"]
-    fallback = LFStudio(make_session(), show_matrices=False, autosave=False,
-                        editor="textarea")
+    fallback = LFStudio(
+        make_session(), show_matrices=False, autosave=False, editor="textarea"
+    )
     assert isinstance(fallback.code, TextareaEditor)
     fallback.code.value = CODE
     fallback.run_button.click()

@@ -17,17 +17,29 @@ from snorkel_nb.widgets.studio_examples import highlight  # noqa: E402
 
 # 25 "check" rows (numbered), 5 without it; two carry markup / entities
 TEXTS = [f"check row {i}" for i in range(23)] + [
-    "Don&#39;t check <b>this</b><br />", "<script>alert(1)</script> check",
-    "song", "nice", "love", "meh", "ok"]
-DEV = pd.DataFrame({"text": ["check a", "check b", "check c", "song"],
-                    "label": [1, 0, 0, 0]})
+    "Don&#39;t check <b>this</b><br />",
+    "<script>alert(1)</script> check",
+    "song",
+    "nice",
+    "love",
+    "meh",
+    "ok",
+]
+DEV = pd.DataFrame(
+    {"text": ["check a", "check b", "check c", "song"], "label": [1, 0, 0, 0]}
+)
 
 
 @pytest.fixture
 def studio():
     df = pd.DataFrame({"text": TEXTS, "label": -1})
-    s = LFSession(df, [keyword_lf(["check"], label=1, name="check")],
-                  dev_df=DEV, Y_dev=DEV["label"].to_numpy(), class_names=["ham", "spam"])
+    s = LFSession(
+        df,
+        [keyword_lf(["check"], label=1, name="check")],
+        dev_df=DEV,
+        Y_dev=DEV["label"].to_numpy(),
+        class_names=["ham", "spam"],
+    )
     return LFStudio(s, show_matrices=False, n_samples=10, autosave=False)
 
 
@@ -67,7 +79,9 @@ def test_matches_highlighted_and_user_html_never_rendered(studio):
     assert "<mark>Don</mark>&#x27;t" in html and "&amp;#39;" not in html
     assert "&lt;br /&gt;" in html and "<br />" not in html
     # class names, and the data's gold column named gold
-    assert "spam (1)" in html and "<th>gold</th>" in html and "<th>label</th>" not in html
+    assert (
+        "spam (1)" in html and "<th>gold</th>" in html and "<th>label</th>" not in html
+    )
     assert "<i>unknown</i>" in html  # gold -1 on the training rows
 
 

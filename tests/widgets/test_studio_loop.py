@@ -26,10 +26,13 @@ def kw(name, word, label=1):
 
 @pytest.fixture
 def studio():
-    s = LFSession(pd.DataFrame({"text": TEXTS}), [kw("check", "check"),
-                                                   kw("song", "song", 0)],
-                  dev_df=pd.DataFrame({"text": DEV}), Y_dev=GOLD,
-                  class_names=["ham", "spam"])
+    s = LFSession(
+        pd.DataFrame({"text": TEXTS}),
+        [kw("check", "check"), kw("song", "song", 0)],
+        dev_df=pd.DataFrame({"text": DEV}),
+        Y_dev=GOLD,
+        class_names=["ham", "spam"],
+    )
     return LFStudio(s, show_matrices=False, autosave=False)
 
 
@@ -37,7 +40,11 @@ def test_fit_button_shows_label_model_next_to_majority_vote(studio):
     assert "No label-model fit yet" in studio.loop.value
     studio.fit_button.click()
     fit = studio.session.label_model_fit
-    assert fit is not None and studio.spinner.value == "" and not studio.fit_button.disabled
+    assert (
+        fit is not None
+        and studio.spinner.value == ""
+        and not studio.fit_button.disabled
+    )
     html = studio.loop.value
     # hand-counted: rows 1-3 of every 4 are covered
     assert fit.coverage == pytest.approx(0.75)
@@ -49,8 +56,10 @@ def test_fit_button_shows_label_model_next_to_majority_vote(studio):
 
 def test_edit_marks_the_fit_stale_and_refit_shows_deltas(studio):
     studio.fit_button.click()
-    studio.code.value = ('@labeling_function()\ndef nice(x):\n'
-                         '    return 0 if "nice" in x.text else ABSTAIN\n')
+    studio.code.value = (
+        "@labeling_function()\ndef nice(x):\n"
+        '    return 0 if "nice" in x.text else ABSTAIN\n'
+    )
     studio.run_button.click()
     assert "Out of date: 1 LF(s) changed since this fit (nice)" in studio.loop.value
     studio.fit_button.click()

@@ -15,8 +15,16 @@ from snorkel_nb.labeling.session import LFSession  # noqa: E402
 from snorkel_nb.viz import charts  # noqa: E402
 from snorkel_nb.widgets import LabelModelDiagnostics, LFMatrices, LFStudio  # noqa: E402
 
-TEXTS = ["check out my channel", "great song", "subscribe to me", "love it",
-         "check this song", "http://spam.example", "nice", "subscribe and check"]
+TEXTS = [
+    "check out my channel",
+    "great song",
+    "subscribe to me",
+    "love it",
+    "check this song",
+    "http://spam.example",
+    "nice",
+    "subscribe and check",
+]
 
 
 @pytest.fixture
@@ -30,10 +38,10 @@ def kw(name, word, label=1):
     return LabelingFunction(name, lambda x: label if word in x.text else ABSTAIN)
 
 
-CODE = '''@labeling_function()
+CODE = """@labeling_function()
 def lf_check(x):
     return 1 if "check" in x.text else ABSTAIN
-'''
+"""
 
 
 def test_studio_code_run_add_replace_remove(session):
@@ -91,8 +99,9 @@ def test_studio_broken_lfs_show_errors_and_leave_session(session):
     studio.run_button.click()  # syntax error: nothing escapes
     assert "SyntaxError at line 3" in studio.status.value
     assert session.names == ["check"]
-    studio.code.value = ("@labeling_function()\ndef boom(x):\n"
-                         "    return {'a': 1}[x.text[:1]]\n")
+    studio.code.value = (
+        "@labeling_function()\ndef boom(x):\n    return {'a': 1}[x.text[:1]]\n"
+    )
     studio.run_button.click()  # raises on most rows: kept, abstains there
     assert "KeyError" in studio.status.value and "return {" in studio.status.value
     assert "boom: raised on" in studio.error
@@ -148,12 +157,16 @@ def test_studio_follows_session_edits_from_code(session):
 
 
 def test_matrices_heatmap_spec_cell_click_and_live_update(session):
-    session.set_lfs([kw("check", "check"), kw("song", "song", 0), kw("sub", "subscribe")])
+    session.set_lfs(
+        [kw("check", "check"), kw("song", "song", 0), kw("sub", "subscribe")]
+    )
     mats = LFMatrices(session)
     spec = mats.chart.spec
     layer = spec["layer"]
     assert layer[0]["mark"]["type"] == "rect" and layer[1]["mark"]["type"] == "text"
-    assert [p["name"] for p in spec.get("params", layer[0].get("params", []))] == ["cell"]
+    assert [p["name"] for p in spec.get("params", layer[0].get("params", []))] == [
+        "cell"
+    ]
     values = next(iter(spec["datasets"].values()))
     assert len(values) == 9
     # the colour scale is fitted to the off-diagonal cells (the diagonal is muted)
@@ -170,10 +183,16 @@ def test_matrices_heatmap_spec_cell_click_and_live_update(session):
     assert "check this song" in mats.points.value
     assert clicked == [("check", "song", "conflict", 1)]
     # a click in the browser arrives as a vega selection on the JupyterChart
-    mats.chart._vl_selections = {"cell": {
-        "value": {"lf_a": ["sub"], "lf_b": ["check"],
-                  "vlPoint": {"or": [{"lf_a": "sub", "lf_b": "check"}]}},
-        "store": []}}
+    mats.chart._vl_selections = {
+        "cell": {
+            "value": {
+                "lf_a": ["sub"],
+                "lf_b": ["check"],
+                "vlPoint": {"or": [{"lf_a": "sub", "lf_b": "check"}]},
+            },
+            "store": [],
+        }
+    }
     assert clicked[-1][:2] == ("sub", "check")
     # live: replacing an LF redraws the chart in place
     mats.kind_buttons.value = "overlap"
@@ -210,9 +229,11 @@ def test_heatmap_caps_to_top_k_lfs_under_5000_rows():
     assert other["n_folded"] == 50 * 50
     mats = LFMatrices(an, max_lfs=30)
     assert "50 LFs with the lowest coverage folded" in mats.caption.value
-    assert "'other' folds" in (mats.show_cell("other", "lf79") is not None
-                               and mats.points.value)
+    assert "'other' folds" in (
+        mats.show_cell("other", "lf79") is not None and mats.points.value
+    )
     import altair as alt
+
     assert alt.data_transformers.options.get("max_rows", 5000) == 5000
 
 
@@ -236,7 +257,9 @@ class DuckModel:
 
 
 def test_diagnostics_duck_model_and_majority_vote():
-    L = np.array([[1, 0, -1], [1, 0, 0], [0, 1, 1], [-1, -1, 1], [1, -1, -1], [0, 1, -1]])
+    L = np.array(
+        [[1, 0, -1], [1, 0, 0], [0, 1, 1], [-1, -1, 1], [1, -1, -1], [0, 1, -1]]
+    )
     Y = np.array([1, 1, 0, 1, 0, 0])
     df = pd.DataFrame({"text": [f"doc {i}" for i in range(6)]})
     d = LabelModelDiagnostics(DuckModel(), L, ["a", "b", "c"], L_dev=L, Y_dev=Y, df=df)
@@ -246,10 +269,18 @@ def test_diagnostics_duck_model_and_majority_vote():
     acc = d.charts["accuracy"].spec
     # diagonal, model CI rules, dev (Wilson) rules, points, LF names
     assert [ly["mark"]["type"] for ly in acc["layer"]] == [
-        "line", "rule", "rule", "circle", "text"]
+        "line",
+        "rule",
+        "rule",
+        "circle",
+        "text",
+    ]
     assert acc["layer"][4]["encoding"]["text"]["field"] == "label"
-    dep = next(v for k, v in d.charts["dependencies"].spec["datasets"].items()
-               if v and "x2" in v[0])
+    dep = next(
+        v
+        for k, v in d.charts["dependencies"].spec["datasets"].items()
+        if v and "x2" in v[0]
+    )
     assert dep[0]["lf_a"] == "a" and dep[0]["lf_b"] == "c"
     hist = d.charts["probs"].spec
     assert len(next(iter(hist["datasets"].values()))) == 20
@@ -263,7 +294,9 @@ def test_diagnostics_duck_model_and_majority_vote():
 
 
 def test_diagnostics_from_session(session):
-    session.set_lfs([kw("check", "check"), kw("song", "song", 0), kw("sub", "subscribe")])
+    session.set_lfs(
+        [kw("check", "check"), kw("song", "song", 0), kw("sub", "subscribe")]
+    )
     d = LabelModelDiagnostics.from_session(session, MajorityLabelVoter())
     assert d.report.accuracies["lf"].tolist() == ["check", "song", "sub"]
     assert d.report.accuracies["empirical"].tolist()[0] == 1.0
@@ -278,9 +311,15 @@ def test_diagnostics_with_real_label_model():
     deps = model_mod.learn_structure(L)
     lm = model_mod.LabelModel(cardinality=2).fit(L, dependencies=deps)
     assert lm.fit_report_["action"] is None  # the fit itself, not a fallback
-    d = LabelModelDiagnostics(lm, L, [f"lf{j}" for j in range(L.shape[1])],
-                              L_dev=L[:500], Y_dev=Y[:500], dependencies=deps,
-                              n_bootstrap=5)
+    d = LabelModelDiagnostics(
+        lm,
+        L,
+        [f"lf{j}" for j in range(L.shape[1])],
+        L_dev=L[:500],
+        Y_dev=Y[:500],
+        dependencies=deps,
+        n_bootstrap=5,
+    )
     acc = d.report.accuracies
     assert acc["estimated"].notna().all() and acc["ci_low"].notna().all()
     assert (acc["ci_low"] <= acc["ci_high"]).all()

@@ -35,14 +35,16 @@ class PandasTFApplier(BaseTFApplier):
     11   10
     """
 
-    def _frame(self, rows: list[Any], index: list[Any], like: pd.DataFrame
-               ) -> pd.DataFrame:
+    def _frame(
+        self, rows: list[Any], index: list[Any], like: pd.DataFrame
+    ) -> pd.DataFrame:
         # the input's columns only: fields that TFs or their preprocessors
         # add (a parsed doc, a word list) are working state, not data
         columns = list(like.columns)
         out = pd.DataFrame(
             [[field_of(r, c) for c in columns] for r in rows],
-            columns=like.columns, index=pd.Index(index, name=like.index.name),
+            columns=like.columns,
+            index=pd.Index(index, name=like.index.name),
         )
         return out.infer_objects()
 
@@ -52,12 +54,17 @@ class PandasTFApplier(BaseTFApplier):
                 f"PandasTFApplier expects a pandas DataFrame, got {type(df).__name__}"
             )
         rows = dataframe_rows(df)
-        for idx, x in tqdm(zip(df.index, rows), total=len(df),
-                           disable=not progress_bar, desc="Applying TFs"):
+        for idx, x in tqdm(
+            zip(df.index, rows),
+            total=len(df),
+            disable=not progress_bar,
+            desc="Applying TFs",
+        ):
             yield idx, self._apply_policy_to_data_point(x)
 
-    def apply_generator(self, df: pd.DataFrame, batch_size: int
-                        ) -> Iterator[pd.DataFrame]:
+    def apply_generator(
+        self, df: pd.DataFrame, batch_size: int
+    ) -> Iterator[pd.DataFrame]:
         """Yield the augmented rows of each ``batch_size`` input rows."""
         rows: list[Any] = []
         index: list[Any] = []

@@ -84,7 +84,9 @@ def row_type(columns: Sequence[Any]) -> type:
                 try:
                     return tuple.__getitem__(self, pos[key])
                 except KeyError:
-                    raise KeyError(f"data point has no field {key!r}; fields: {names}") from None
+                    raise KeyError(
+                        f"data point has no field {key!r}; fields: {names}"
+                    ) from None
             return tuple.__getitem__(self, key)
 
         def get(self, key: str, default: Any = None) -> Any:
@@ -164,7 +166,9 @@ def error_mode(
 
 
 class _ErrorCollector:
-    def __init__(self, lf: LabelingFunction, index: Sequence[Any], mode: ErrorMode) -> None:
+    def __init__(
+        self, lf: LabelingFunction, index: Sequence[Any], mode: ErrorMode
+    ) -> None:
         self.lf = lf
         self.index = index
         self.mode = mode
@@ -174,17 +178,21 @@ class _ErrorCollector:
         label = self.index[row]
         label = label.item() if isinstance(label, np.generic) else label
         if self.mode == "raise":
-            exc.add_note(f"raised by LF {self.lf.name!r} on row {row} (index {label!r})")
+            exc.add_note(
+                f"raised by LF {self.lf.name!r} on row {row} (index {label!r})"
+            )
             raise exc
         if self.mode == "fail_fast":
             raise LFApplyError(
-                f"LF {self.lf.name!r} failed on row {row} "
-                f"(index {label!r}): {exc!r}"
+                f"LF {self.lf.name!r} failed on row {row} (index {label!r}): {exc!r}"
             ) from exc
         if self.record is None:
             self.record = LFErrorRecord(
-                lf=self.lf.name, n_failed=1, first_row=row,
-                first_index=label, first_error=repr(exc),
+                lf=self.lf.name,
+                n_failed=1,
+                first_row=row,
+                first_index=label,
+                first_error=repr(exc),
                 traceback="".join(traceback.format_exception(exc)),
             )
         else:
@@ -214,7 +222,8 @@ def warn_errors(records: Iterable[LFErrorRecord], stacklevel: int = 3) -> None:
             f"{len(failed)} LF(s) raised on some rows and abstained there: "
             + "; ".join(str(r) for r in failed)
             + ". See applier.errors for tracebacks.",
-            RuntimeWarning, stacklevel=stacklevel,
+            RuntimeWarning,
+            stacklevel=stacklevel,
         )
 
 
@@ -252,9 +261,13 @@ def _group_of(lf: LabelingFunction) -> tuple[Hashable, Callable] | None:
     return group
 
 
-def _check_col(col: np.ndarray, lf: LabelingFunction, n: int | None = None) -> np.ndarray:
+def _check_col(
+    col: np.ndarray, lf: LabelingFunction, n: int | None = None
+) -> np.ndarray:
     if n is not None and col.shape != (n,):
-        raise ValueError(f"{lf.name}: batch returned shape {col.shape}, expected ({n},)")
+        raise ValueError(
+            f"{lf.name}: batch returned shape {col.shape}, expected ({n},)"
+        )
     if col.dtype.kind == "f" and np.isnan(col).any():
         raise ValueError(f"{lf.name}: batch returned NaN")
     col = col.astype(np.int32)
@@ -267,7 +280,9 @@ Labelled = dict[str, tuple[np.ndarray, "LFErrorRecord | None"]]
 
 
 def label_frame(
-    df: pd.DataFrame, lfs: Sequence[LabelingFunction], mode: ErrorMode = "tolerant",
+    df: pd.DataFrame,
+    lfs: Sequence[LabelingFunction],
+    mode: ErrorMode = "tolerant",
     progress_bar: bool = False,
 ) -> Labelled:
     """Label ``df`` with ``lfs``: ``{name: (int32 column, error record or None)}``.
@@ -315,8 +330,12 @@ def label_frame(
             batch.append(lf)
         else:
             rowwise.append(lf)
-    bar = tqdm(total=len(lfs), unit="LF", desc="Applying LFs",
-               disable=not progress_bar or n == 0)
+    bar = tqdm(
+        total=len(lfs),
+        unit="LF",
+        desc="Applying LFs",
+        disable=not progress_bar or n == 0,
+    )
     try:
         for key, members in groups.items():
             res = None
@@ -325,7 +344,8 @@ def label_frame(
                 if res.shape != (n, len(members)):
                     raise ValueError(
                         f"group batch returned shape {res.shape}, "
-                        f"expected {(n, len(members))}")
+                        f"expected {(n, len(members))}"
+                    )
                 for j, lf in enumerate(members):
                     out[lf.name] = (_check_col(res[:, j], lf), None)
             except Exception:
@@ -345,7 +365,9 @@ def label_frame(
             bar.update(1)
         if rowwise:
             make = row_type(df.columns)._make
-            values = zip(*[df[c].tolist() for c in df.columns]) if len(df.columns) else ()
+            values = (
+                zip(*[df[c].tolist() for c in df.columns]) if len(df.columns) else ()
+            )
             rows = (make(v) for v in values)
             out.update(label_rows(rows, n, df.index, rowwise, mode, bar))
     finally:
@@ -354,8 +376,12 @@ def label_frame(
 
 
 def label_rows(
-    rows: Iterable[Any], n: int, index: Sequence[Any], lfs: Sequence[LabelingFunction],
-    mode: ErrorMode = "tolerant", bar: Any = None,
+    rows: Iterable[Any],
+    n: int,
+    index: Sequence[Any],
+    lfs: Sequence[LabelingFunction],
+    mode: ErrorMode = "tolerant",
+    bar: Any = None,
 ) -> Labelled:
     """Row-wise path: call every LF on each of ``n`` data points (any objects)."""
     out = [np.full(n, ABSTAIN, dtype=np.int32) for _ in lfs]
@@ -363,8 +389,13 @@ def label_rows(
     plain = [(j, lf.label) for j, lf in enumerate(lfs) if not lf.pre]
     chained = [(j, lf) for j, lf in enumerate(lfs) if lf.pre]
     step = max(1, min(10_000, n // 20))
-    rows_bar = tqdm(total=n, unit="row", desc=f"Row-wise LFs ({len(lfs)})",
-                    disable=bar is None or bar.disable, leave=False)
+    rows_bar = tqdm(
+        total=n,
+        unit="row",
+        desc=f"Row-wise LFs ({len(lfs)})",
+        disable=bar is None or bar.disable,
+        leave=False,
+    )
     for i, x in enumerate(rows):
         for j, f in plain:
             try:
@@ -417,7 +448,9 @@ class BaseLFApplier:
         :class:`LFApplyError` instead of abstaining and recording it.
     """
 
-    def __init__(self, lfs: Sequence[LabelingFunction], fail_fast: bool = False) -> None:
+    def __init__(
+        self, lfs: Sequence[LabelingFunction], fail_fast: bool = False
+    ) -> None:
         self._lfs: dict[str, LabelingFunction] = {}
         self.fail_fast = fail_fast
         self.errors: dict[str, LFErrorRecord] = {}
@@ -503,15 +536,20 @@ class LFApplier(BaseLFApplier):
             ``L``, or ``(L, meta)`` with ``return_meta=True``.
         """
         if isinstance(data_points, (pd.DataFrame, pd.Series)):
-            raise TypeError("LFApplier takes a list or array; use PandasLFApplier "
-                            "for a DataFrame")
+            raise TypeError(
+                "LFApplier takes a list or array; use PandasLFApplier for a DataFrame"
+            )
         if not self._lfs:
             raise ValueError("no labeling functions to apply")
         mode = error_mode(fault_tolerant, fail_fast, self.fail_fast)
         points = list(data_points)
         n = len(points)
-        bar = tqdm(total=len(self._lfs), unit="LF", desc="Applying LFs",
-                   disable=not progress_bar or n == 0)
+        bar = tqdm(
+            total=len(self._lfs),
+            unit="LF",
+            desc="Applying LFs",
+            disable=not progress_bar or n == 0,
+        )
         try:
             res = label_rows(points, n, range(n), self.lfs, mode, bar)
         finally:

@@ -82,16 +82,22 @@ class DaskApplyResult:
     def read(self) -> dd.DataFrame:
         """The written label matrix as a lazy Dask DataFrame (one int8 column per
         LF, one partition per file, index as written)."""
-        return read_parquet(sorted(
-            os.path.join(self.path, f) for f in os.listdir(self.path)
-            if _PART_RE.match(f)))
+        return read_parquet(
+            sorted(
+                os.path.join(self.path, f)
+                for f in os.listdir(self.path)
+                if _PART_RE.match(f)
+            )
+        )
 
 
 def _read_one(path: str, columns: list[str] | None) -> pd.DataFrame:
     return pd.read_parquet(path, columns=columns)
 
 
-def read_parquet(files: Sequence[str], columns: list[str] | None = None) -> dd.DataFrame:
+def read_parquet(
+    files: Sequence[str], columns: list[str] | None = None
+) -> dd.DataFrame:
     """One partition per Parquet file, read by pandas on the workers.
 
     Used instead of ``dd.read_parquet``, which in dask 2026.8 with pandas 3
@@ -107,11 +113,14 @@ def read_parquet(files: Sequence[str], columns: list[str] | None = None) -> dd.D
     if columns is not None:
         missing = [c for c in columns if c not in meta.columns]
         if missing:
-            raise ValueError(f"{files[0]!r} has no column(s) {missing}; "
-                             f"columns: {list(meta.columns)}")
+            raise ValueError(
+                f"{files[0]!r} has no column(s) {missing}; "
+                f"columns: {list(meta.columns)}"
+            )
         meta = meta[columns]
-    return dd.from_map(_read_one, files, columns=columns, meta=meta,
-                       enforce_metadata=False)
+    return dd.from_map(
+        _read_one, files, columns=columns, meta=meta, enforce_metadata=False
+    )
 
 
 def connect(scheduler: Scheduler) -> tuple[Client | None, str | None]:
@@ -133,40 +142,56 @@ def connect(scheduler: Scheduler) -> tuple[Client | None, str | None]:
         except ValueError:
             return None, "processes"
     if not isinstance(scheduler, str):
-        raise TypeError(f"scheduler must be a dask Client, an address or one of "
-                        f"{LOCAL_SCHEDULERS}; got {type(scheduler).__name__}")
+        raise TypeError(
+            f"scheduler must be a dask Client, an address or one of "
+            f"{LOCAL_SCHEDULERS}; got {type(scheduler).__name__}"
+        )
     if scheduler in LOCAL_SCHEDULERS:
         return None, scheduler
     if "://" not in scheduler and ":" not in scheduler:
-        raise ValueError(f"unknown scheduler {scheduler!r}: give a Client, an address "
-                         f"such as 'tcp://host:8786', or one of {LOCAL_SCHEDULERS}")
+        raise ValueError(
+            f"unknown scheduler {scheduler!r}: give a Client, an address "
+            f"such as 'tcp://host:8786', or one of {LOCAL_SCHEDULERS}"
+        )
     try:
         return Client(scheduler, timeout=CONNECT_TIMEOUT), None
     except (OSError, TimeoutError) as e:
         raise ConnectionError(
             f"could not reach the Dask scheduler at {scheduler!r} within "
-            f"{CONNECT_TIMEOUT}: {e}") from e
+            f"{CONNECT_TIMEOUT}: {e}"
+        ) from e
 
 
 def _label_partition(
-    part: pd.DataFrame, lfs: Sequence[LabelingFunction], mode: ErrorMode,
-    cardinality: int | None, keep_L: bool, path: str | None, i: int,
+    part: pd.DataFrame,
+    lfs: Sequence[LabelingFunction],
+    mode: ErrorMode,
+    cardinality: int | None,
+    keep_L: bool,
+    path: str | None,
+    i: int,
     patterns: bool = True,
 ) -> PartitionResult:
     """Label one partition on a worker; optionally write it and count its stats."""
     res = label_frame(part, lfs, mode)
     L = stack_columns([res[lf.name][0] for lf in lfs], len(part))
     if L.dtype != np.int8:
-        raise ValueError("DaskLFApplier stores labels as int8; an LF voted "
-                         f"{int(L.max())} (labels must be below 127)")
+        raise ValueError(
+            "DaskLFApplier stores labels as int8; an LF voted "
+            f"{int(L.max())} (labels must be below 127)"
+        )
     errors = {name: r for name, (_, r) in res.items() if r is not None}
     stats = None
     if cardinality is not None:
         if len(L) and int(L.max()) >= cardinality:
             j = int(np.argmax(L.max(0)))
-            raise ValueError(f"LF {lfs[j].name!r} voted {int(L[:, j].max())}, outside "
-                             f"0..{cardinality - 1} for cardinality={cardinality}")
-        stats = LabelStats.from_matrix(L, cardinality, patterns=patterns, validate=False)
+            raise ValueError(
+                f"LF {lfs[j].name!r} voted {int(L[:, j].max())}, outside "
+                f"0..{cardinality - 1} for cardinality={cardinality}"
+            )
+        stats = LabelStats.from_matrix(
+            L, cardinality, patterns=patterns, validate=False
+        )
     if path is not None:
         frame = pd.DataFrame(L, columns=[lf.name for lf in lfs], index=part.index)
         final = os.path.join(path, f"part.{i:05d}.parquet")
@@ -183,8 +208,10 @@ def _prepare_dir(path: str) -> None:
             raise ValueError(f"output path {path!r} exists and is not a directory")
         other = [f for f in os.listdir(path) if not _PART_RE.match(f)]
         if other:
-            raise ValueError(f"output directory {path!r} holds files this applier did "
-                             f"not write ({other[:3]}); choose an empty directory")
+            raise ValueError(
+                f"output directory {path!r} holds files this applier did "
+                f"not write ({other[:3]}); choose an empty directory"
+            )
         shutil.rmtree(path)
     os.makedirs(path)
 
@@ -238,8 +265,9 @@ class DaskLFApplier(BaseLFApplier):
         The array's chunks are the input partitions, in order; call
         ``.compute()`` (or ``np.asarray``) to collect it.
         """
-        results, lengths = self._run(df, scheduler, fault_tolerant, fail_fast,
-                                     progress_bar, keep_L=True)
+        results, lengths = self._run(
+            df, scheduler, fault_tolerant, fail_fast, progress_bar, keep_L=True
+        )
         m = len(self._lfs)
         blocks = [
             da.from_delayed(dask.delayed(getattr)(r, "L"), shape=(n, m), dtype=np.int8)
@@ -266,29 +294,48 @@ class DaskLFApplier(BaseLFApplier):
         into the result's ``stats``."""
         path = os.fspath(path)
         _prepare_dir(path)
-        _, lengths = self._run(df, scheduler, fault_tolerant, fail_fast, progress_bar,
-                               keep_L=False, path=path, cardinality=cardinality,
-                               patterns=patterns)
-        return DaskApplyResult(path, int(sum(lengths)), lengths, self.errors,
-                               self._stats, self.names)
+        _, lengths = self._run(
+            df,
+            scheduler,
+            fault_tolerant,
+            fail_fast,
+            progress_bar,
+            keep_L=False,
+            path=path,
+            cardinality=cardinality,
+            patterns=patterns,
+        )
+        return DaskApplyResult(
+            path, int(sum(lengths)), lengths, self.errors, self._stats, self.names
+        )
 
     # ------------------------------------------------------------------------
     def _run(
-        self, df: dd.DataFrame, scheduler: Scheduler, fault_tolerant: bool | None,
-        fail_fast: bool | None, progress_bar: bool, keep_L: bool,
-        path: str | None = None, cardinality: int | None = None, patterns: bool = True,
+        self,
+        df: dd.DataFrame,
+        scheduler: Scheduler,
+        fault_tolerant: bool | None,
+        fail_fast: bool | None,
+        progress_bar: bool,
+        keep_L: bool,
+        path: str | None = None,
+        cardinality: int | None = None,
+        patterns: bool = True,
     ) -> tuple[list[Any], list[int]]:
         """One task per partition; returns the results (futures on a cluster)
         and the partition lengths. Sets :attr:`errors` (and the summed stats)."""
         if not isinstance(df, dd.DataFrame):
-            raise ValueError(f"DaskLFApplier.apply expects a dask DataFrame, got "
-                             f"{type(df).__name__} (use PandasLFApplier for pandas)")
+            raise ValueError(
+                f"DaskLFApplier.apply expects a dask DataFrame, got "
+                f"{type(df).__name__} (use PandasLFApplier for pandas)"
+            )
         if not self._lfs:
             raise ValueError("no labeling functions to apply")
         mode = error_mode(fault_tolerant, fail_fast, self.fail_fast)
         client, local = connect(scheduler)
         lfs = self.lfs
         parts = df.to_delayed()
+
         def build_tasks() -> list[Any]:
             if client is not None:
                 # one copy of the LFs and their resources per worker, not per task
@@ -297,7 +344,8 @@ class DaskLFApplier(BaseLFApplier):
                 ref = dask.delayed(lfs, pure=False)  # a single graph key
             return [
                 dask.delayed(_label_partition, pure=False)(
-                    p, ref, mode, cardinality, keep_L, path, i, patterns)
+                    p, ref, mode, cardinality, keep_L, path, i, patterns
+                )
                 for i, p in enumerate(parts)
             ]
 
@@ -313,14 +361,20 @@ class DaskLFApplier(BaseLFApplier):
                 try:
                     futures = client.compute(tasks)
                     info = [client.submit(_summary, f, pure=False) for f in futures]
-                    with tqdm(total=len(tasks), unit="partition", desc="Applying LFs",
-                              disable=not progress_bar) as bar:
+                    with tqdm(
+                        total=len(tasks),
+                        unit="partition",
+                        desc="Applying LFs",
+                        disable=not progress_bar,
+                    ) as bar:
                         for _ in as_completed(info):
                             bar.update(1)
                     small = client.gather(info)
                     if cardinality is not None:
-                        stats = _tree_sum(client, [
-                            client.submit(_stats_of, f, pure=False) for f in futures])
+                        stats = _tree_sum(
+                            client,
+                            [client.submit(_stats_of, f, pure=False) for f in futures],
+                        )
                     break
                 except _CANCELLED:
                     if attempt == _ATTEMPTS - 1:
@@ -338,7 +392,8 @@ class DaskLFApplier(BaseLFApplier):
         lengths = [n for n, _ in small]
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int)
         self.errors = merge_error_records(
-            (int(o), errs) for o, (_, errs) in zip(offsets, small))
+            (int(o), errs) for o, (_, errs) in zip(offsets, small)
+        )
         warn_errors(self.errors.values())
         self._stats = stats
         return results, lengths
@@ -348,7 +403,10 @@ _ATTEMPTS = 3
 try:  # the exception a cancelled future raises (a CancelledError subclass)
     from distributed.client import FutureCancelledError as _FCE
 
-    _CANCELLED: tuple[type[BaseException], ...] = (_FCE, concurrent.futures.CancelledError)
+    _CANCELLED: tuple[type[BaseException], ...] = (
+        _FCE,
+        concurrent.futures.CancelledError,
+    )
 except ImportError:  # pragma: no cover - older distributed
     _CANCELLED = (concurrent.futures.CancelledError,)
 
@@ -361,7 +419,9 @@ def _stats_of(r: PartitionResult) -> LabelStats | None:
     return r.stats
 
 
-def sum_stats(parts: Sequence[LabelStats | None], cap: bool = True) -> LabelStats | None:
+def sum_stats(
+    parts: Sequence[LabelStats | None], cap: bool = True
+) -> LabelStats | None:
     """Sum statistics pairwise (a balanced tree keeps pattern merges cheap);
     with ``cap``, more than :data:`MAX_PATTERNS` distinct patterns are dropped.
 
@@ -389,11 +449,17 @@ def sum_stats(parts: Sequence[LabelStats | None], cap: bool = True) -> LabelStat
     """
     items = [p for p in parts if p is not None]
     while len(items) > 1:
-        items = [items[i] + items[i + 1] if i + 1 < len(items) else items[i]
-                 for i in range(0, len(items), 2)]
+        items = [
+            items[i] + items[i + 1] if i + 1 < len(items) else items[i]
+            for i in range(0, len(items), 2)
+        ]
     total = items[0] if items else None
-    if cap and total is not None and total.patterns is not None and (
-            len(total.counts) > MAX_PATTERNS):
+    if (
+        cap
+        and total is not None
+        and total.patterns is not None
+        and (len(total.counts) > MAX_PATTERNS)
+    ):
         total = LabelStats(total.n, total.m, total.cardinality, total.overlap)
     return total
 
@@ -401,8 +467,10 @@ def sum_stats(parts: Sequence[LabelStats | None], cap: bool = True) -> LabelStat
 def _tree_sum(client: Client, futures: list[Any]) -> LabelStats | None:
     """Sum per-partition statistics on the workers; only the total comes back."""
     while len(futures) > 1:
-        futures = [client.submit(sum_stats, futures[i : i + 2], pure=False)
-                   for i in range(0, len(futures), 2)]
+        futures = [
+            client.submit(sum_stats, futures[i : i + 2], pure=False)
+            for i in range(0, len(futures), 2)
+        ]
     return client.gather(futures[0]) if futures else None
 
 
@@ -435,16 +503,30 @@ class PandasParallelLFApplier(DaskLFApplier):
     ) -> np.ndarray | tuple[np.ndarray, ApplierMetadata]:
         """Label ``df`` with ``n_parallel`` (>= 2) partitions; see DaskLFApplier."""
         if n_parallel < 2:
-            raise ValueError("n_parallel should be >= 2. For single process Pandas, "
-                             "use PandasLFApplier.")
+            raise ValueError(
+                "n_parallel should be >= 2. For single process Pandas, "
+                "use PandasLFApplier."
+            )
         ddf = dd.from_pandas(df, npartitions=n_parallel)
-        out = super().apply(ddf, scheduler=scheduler, fault_tolerant=fault_tolerant,
-                            progress_bar=progress_bar, return_meta=return_meta,
-                            fail_fast=fail_fast)
+        out = super().apply(
+            ddf,
+            scheduler=scheduler,
+            fault_tolerant=fault_tolerant,
+            progress_bar=progress_bar,
+            return_meta=return_meta,
+            fail_fast=fail_fast,
+        )
         if return_meta:
             return np.asarray(out[0].compute()), out[1]
         return np.asarray(out.compute())
 
 
-__all__ = ["DaskApplyResult", "DaskLFApplier", "PandasParallelLFApplier",
-           "PartitionResult", "connect", "read_parquet", "sum_stats"]
+__all__ = [
+    "DaskApplyResult",
+    "DaskLFApplier",
+    "PandasParallelLFApplier",
+    "PartitionResult",
+    "connect",
+    "read_parquet",
+    "sum_stats",
+]

@@ -53,7 +53,9 @@ class PandasLFApplier(BaseLFApplier):
            [-1]], dtype=int8)
     """
 
-    def __init__(self, lfs: Sequence[LabelingFunction], fail_fast: bool = False) -> None:
+    def __init__(
+        self, lfs: Sequence[LabelingFunction], fail_fast: bool = False
+    ) -> None:
         self._cache: dict[str, tuple[str, np.ndarray, LFErrorRecord | None]] = {}
         self._data_key: tuple | None = None
         super().__init__(lfs, fail_fast=fail_fast)
@@ -122,8 +124,9 @@ class PandasLFApplier(BaseLFApplier):
             for name, (col, rec) in label_frame(df, todo, mode, progress_bar).items():
                 self._cache[name] = (self._lfs[name].fingerprint, col, rec)
         L = stack_columns([self._cache[name][1] for name in self._lfs], len(df))
-        self.errors = {name: rec for name in self._lfs
-                       if (rec := self._cache[name][2]) is not None}
+        self.errors = {
+            name: rec for name in self._lfs if (rec := self._cache[name][2]) is not None
+        }
         if todo:
             warn_errors(self.errors[lf.name] for lf in todo if lf.name in self.errors)
         return (L, self._meta()) if return_meta else L

@@ -26,9 +26,14 @@ from snorkel_nb.labeling.explain.types import (
 _MAX_NAME = 64
 
 
-def explanation_lf(text: str, label: str, label_id: int, field: str = "text",
-                   name: str | None = None, parse: Mapping[str, Any] | None = None
-                   ) -> ExplanationLF:
+def explanation_lf(
+    text: str,
+    label: str,
+    label_id: int,
+    field: str = "text",
+    name: str | None = None,
+    parse: Mapping[str, Any] | None = None,
+) -> ExplanationLF:
     """Re-create an explanation LF (the form ``export_lfs`` writes).
 
     With ``parse`` (a predicate spec) the reading is rebuilt exactly; without
@@ -103,16 +108,19 @@ class ExplanationCompiler:
     "SPAM because it contains the word 'subscribe'"
     """
 
-    def __init__(self, labels: Mapping[str, int] | Sequence[str], field: str = "text"
-                 ) -> None:
+    def __init__(
+        self, labels: Mapping[str, int] | Sequence[str], field: str = "text"
+    ) -> None:
         self.labels = normalize_labels(labels)
         if not self.labels:
-            raise ValueError("labels is empty; give the label names, e.g. "
-                             "{'HAM': 0, 'SPAM': 1}.")
+            raise ValueError(
+                "labels is empty; give the label names, e.g. {'HAM': 0, 'SPAM': 1}."
+            )
         self.field = field
 
-    def candidates(self, explanation: str | Explanation, index: int = 0
-                   ) -> list[Candidate]:
+    def candidates(
+        self, explanation: str | Explanation, index: int = 0
+    ) -> list[Candidate]:
         """Every reading of one explanation, as unfiltered candidates.
 
         Parameters
@@ -131,8 +139,11 @@ class ExplanationCompiler:
         ExplanationParseError
             When the explanation cannot be read (see :data:`SUPPORTED_FORMS`).
         """
-        exp = explanation if isinstance(explanation, Explanation) else \
-            Explanation(str(explanation))
+        exp = (
+            explanation
+            if isinstance(explanation, Explanation)
+            else Explanation(str(explanation))
+        )
         parses = parse_explanation(exp.text, self.labels)
         out = []
         for p in parses:
@@ -140,8 +151,14 @@ class ExplanationCompiler:
             name = base[:_MAX_NAME].rstrip("_")
             if exp.name and p.rank:
                 name = f"{name}_{p.rank + 1}"
-            lf = ExplanationLF(name, p.predicate, self.labels[p.label_name],
-                               p.label_name, self.field, exp.text)
+            lf = ExplanationLF(
+                name,
+                p.predicate,
+                self.labels[p.label_name],
+                p.label_name,
+                self.field,
+                exp.text,
+            )
             out.append(Candidate(exp, lf, p.rank, index))
         return out
 
@@ -152,9 +169,13 @@ class ExplanationCompiler:
         """
         return [c.lf for c in self.candidates(explanation)]
 
-    def compile_all(self, explanations: Sequence[str | Explanation | tuple[str, Any]],
-                    data: pd.DataFrame | None = None, max_per_explanation: int | None = 1,
-                    errors: str = "raise") -> "FilterResult":
+    def compile_all(
+        self,
+        explanations: Sequence[str | Explanation | tuple[str, Any]],
+        data: pd.DataFrame | None = None,
+        max_per_explanation: int | None = 1,
+        errors: str = "raise",
+    ) -> "FilterResult":
         """Parse many explanations and run the filter bank over ``data``.
 
         Parameters
@@ -181,15 +202,22 @@ class ExplanationCompiler:
         cands: list[Candidate] = []
         failures: list[tuple[int, Explanation, ExplanationParseError]] = []
         for i, e in enumerate(explanations):
-            exp = Explanation(e[0], e[1]) if isinstance(e, tuple) else \
-                e if isinstance(e, Explanation) else Explanation(str(e))
+            exp = (
+                Explanation(e[0], e[1])
+                if isinstance(e, tuple)
+                else e
+                if isinstance(e, Explanation)
+                else Explanation(str(e))
+            )
             try:
                 cands += self.candidates(exp, index=i)
             except ExplanationParseError as err:
                 if errors == "raise":
                     raise
                 failures.append((i, exp, err))
-        bank = FilterBank(data, field=self.field, max_per_explanation=max_per_explanation)
+        bank = FilterBank(
+            data, field=self.field, max_per_explanation=max_per_explanation
+        )
         result: FilterResult = bank.filter(cands)
         result.parse_errors = failures
         return result

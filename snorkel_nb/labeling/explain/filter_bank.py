@@ -53,14 +53,16 @@ class FilterBank:
     'does not label its example as SPAM'
     """
 
-    def __init__(self, data: Any = None, field: str = "text",
-                 max_per_explanation: int | None = 1) -> None:
+    def __init__(
+        self, data: Any = None, field: str = "text", max_per_explanation: int | None = 1
+    ) -> None:
         if data is None:
             self.view = None
         elif isinstance(data, pd.DataFrame):
             if field not in data.columns:
-                raise ValueError(f"data has no column {field!r}; columns: "
-                                 f"{list(data.columns)}")
+                raise ValueError(
+                    f"data has no column {field!r}; columns: {list(data.columns)}"
+                )
             self.view = TextView(data[field])
         else:
             self.view = TextView(data)
@@ -97,29 +99,40 @@ class FilterBank:
                         reason = f"duplicate: same votes as {seen_votes[key]}"
             if not reason:
                 got = kept_per_exp.setdefault(c.index, [])
-                if self.max_per_explanation is not None and \
-                        len(got) >= self.max_per_explanation:
+                if (
+                    self.max_per_explanation is not None
+                    and len(got) >= self.max_per_explanation
+                ):
                     reason = f"alternative reading; kept {', '.join(got)}"
             if not reason:
                 if lf.name in names:  # same name from two explanations
                     k = 2
                     while f"{lf.name}_{k}" in names:
                         k += 1
-                    lf = ExplanationLF(f"{lf.name}_{k}", lf.predicate, lf.label,
-                                       lf.label_name, lf.field, lf.explanation)
+                    lf = ExplanationLF(
+                        f"{lf.name}_{k}",
+                        lf.predicate,
+                        lf.label,
+                        lf.label_name,
+                        lf.field,
+                        lf.explanation,
+                    )
                 names.add(lf.name)
                 kept.append(lf)
                 kept_per_exp[c.index].append(lf.name)
                 if self.view is not None:
                     seen_votes[key] = lf.name
-            rows.append({
-                "explanation": c.explanation.text,
-                "reading": lf.description,
-                "lf": lf.name,
-                "kept": not reason,
-                "reason": reason or "kept",
-                "coverage": cov,
-            })
-        report = pd.DataFrame(rows, columns=["explanation", "reading", "lf", "kept",
-                                             "reason", "coverage"])
+            rows.append(
+                {
+                    "explanation": c.explanation.text,
+                    "reading": lf.description,
+                    "lf": lf.name,
+                    "kept": not reason,
+                    "reason": reason or "kept",
+                    "coverage": cov,
+                }
+            )
+        report = pd.DataFrame(
+            rows, columns=["explanation", "reading", "lf", "kept", "reason", "coverage"]
+        )
         return FilterResult(kept, report)

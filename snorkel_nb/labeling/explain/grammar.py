@@ -97,11 +97,18 @@ class Tok:
     end: int
 
 
-_CONTRACTIONS = {"it's": ("it", "is"), "that's": ("that", "is"),
-                 "there's": ("there", "is"), "isn't": ("is", "not"),
-                 "doesn't": ("does", "not"), "don't": ("do", "not"),
-                 "didn't": ("did", "not"), "aren't": ("are", "not"),
-                 "hasn't": ("has", "not"), "haven't": ("have", "not")}
+_CONTRACTIONS = {
+    "it's": ("it", "is"),
+    "that's": ("that", "is"),
+    "there's": ("there", "is"),
+    "isn't": ("is", "not"),
+    "doesn't": ("does", "not"),
+    "don't": ("do", "not"),
+    "didn't": ("did", "not"),
+    "aren't": ("are", "not"),
+    "hasn't": ("has", "not"),
+    "haven't": ("have", "not"),
+}
 
 
 def tokenize(text: str) -> list[Tok]:
@@ -116,7 +123,9 @@ def tokenize(text: str) -> list[Tok]:
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if m.group("q") is not None:
-            val = next(v for v in (m.group(f"q{i}") for i in range(1, 6)) if v is not None)
+            val = next(
+                v for v in (m.group(f"q{i}") for i in range(1, 6)) if v is not None
+            )
             out.append(Tok("q", val, m.start(), m.end()))
         elif m.group("re") is not None:
             out.append(Tok("re", m.group("rebody"), m.start(), m.end()))
@@ -127,47 +136,124 @@ def tokenize(text: str) -> list[Tok]:
             for part in _CONTRACTIONS.get(w, (w,)):
                 out.append(Tok("w", part, m.start(), m.end()))
         else:
-            out.append(Tok("p" if kind == "p" else "other", m.group(0), m.start(), m.end()))
+            out.append(
+                Tok("p" if kind == "p" else "other", m.group(0), m.start(), m.end())
+            )
     while out and out[-1].type == "p" and out[-1].value in ".!;":
         out.pop()
     return out
 
 
-NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
-SUBJECT_NOUNS = {"comment", "question", "text", "message", "sentence", "review", "post",
-                 "tweet", "document", "title", "email", "query", "body", "content",
-                 "example", "line", "string", "sms", "it"}
-CONTAINS_VERBS = {"contains", "contain", "has", "have", "includes", "include",
-                  "mentions", "mention", "uses", "use", "says", "say", "features",
-                  "feature", "containing", "having", "including", "mentioning"}
-TERM_NOUNS_WORD = {"word", "words", "phrase", "phrases", "term", "terms", "keyword",
-                   "keywords", "token", "tokens", "expression", "expressions"}
-TERM_NOUNS_SUB = {"string", "strings", "substring", "substrings", "text", "characters",
-                  "sequence", "letters"}
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+SUBJECT_NOUNS = {
+    "comment",
+    "question",
+    "text",
+    "message",
+    "sentence",
+    "review",
+    "post",
+    "tweet",
+    "document",
+    "title",
+    "email",
+    "query",
+    "body",
+    "content",
+    "example",
+    "line",
+    "string",
+    "sms",
+    "it",
+}
+CONTAINS_VERBS = {
+    "contains",
+    "contain",
+    "has",
+    "have",
+    "includes",
+    "include",
+    "mentions",
+    "mention",
+    "uses",
+    "use",
+    "says",
+    "say",
+    "features",
+    "feature",
+    "containing",
+    "having",
+    "including",
+    "mentioning",
+}
+TERM_NOUNS_WORD = {
+    "word",
+    "words",
+    "phrase",
+    "phrases",
+    "term",
+    "terms",
+    "keyword",
+    "keywords",
+    "token",
+    "tokens",
+    "expression",
+    "expressions",
+}
+TERM_NOUNS_SUB = {
+    "string",
+    "strings",
+    "substring",
+    "substrings",
+    "text",
+    "characters",
+    "sequence",
+    "letters",
+}
 UNIT_WORDS: dict[tuple[str, ...], str] = {
-    ("words",): "words", ("word",): "words",
-    ("links",): "links", ("link",): "links", ("urls",): "links", ("url",): "links",
-    ("hyperlinks",): "links", ("hyperlink",): "links", ("websites",): "links",
+    ("words",): "words",
+    ("word",): "words",
+    ("links",): "links",
+    ("link",): "links",
+    ("urls",): "links",
+    ("url",): "links",
+    ("hyperlinks",): "links",
+    ("hyperlink",): "links",
+    ("websites",): "links",
     ("website",): "links",
-    ("characters",): "characters", ("character",): "characters",
-    ("chars",): "characters", ("char",): "characters",
+    ("characters",): "characters",
+    ("character",): "characters",
+    ("chars",): "characters",
+    ("char",): "characters",
     ("exclamation", "marks"): "exclamation marks",
     ("exclamation", "mark"): "exclamation marks",
     ("exclamation", "points"): "exclamation marks",
     ("exclamation", "point"): "exclamation marks",
-    ("question", "marks"): "question marks", ("question", "mark"): "question marks",
-    ("digits",): "digits", ("digit",): "digits",
-    ("numbers",): "numbers", ("number",): "numbers",
+    ("question", "marks"): "question marks",
+    ("question", "mark"): "question marks",
+    ("digits",): "digits",
+    ("digit",): "digits",
+    ("numbers",): "numbers",
+    ("number",): "numbers",
     ("uppercase", "letters"): "uppercase letters",
     ("uppercase", "letter"): "uppercase letters",
     ("capital", "letters"): "uppercase letters",
     ("capital", "letter"): "uppercase letters",
     ("capitals",): "uppercase letters",
 }
-NEG_AUX = (("does", "not"), ("do", "not"), ("did", "not"), ("has", "not"),
-           ("have", "not"))
+NEG_AUX = (
+    ("does", "not"),
+    ("do", "not"),
+    ("did", "not"),
+    ("has", "not"),
+    ("have", "not"),
+)
 
 Result = list[tuple[Any, int]]
 
@@ -185,8 +271,11 @@ class _Parser:
 
     def w(self, i: int, *options: str) -> int | None:
         """Position after a word token among ``options`` (any word if none)."""
-        if i < len(self.t) and self.t[i].type == "w" and (
-                not options or self.t[i].value in options):
+        if (
+            i < len(self.t)
+            and self.t[i].type == "w"
+            and (not options or self.t[i].value in options)
+        ):
             self._reach(i + 1)
             return i + 1
         return None
@@ -256,8 +345,13 @@ class _Parser:
     def condition(self, i: int) -> Result:
         return self.or_expr(i)
 
-    def _chain(self, i: int, item: Callable[[int], Result],
-               seps: Sequence[Sequence[str]], cls: type) -> Result:
+    def _chain(
+        self,
+        i: int,
+        item: Callable[[int], Result],
+        seps: Sequence[Sequence[str]],
+        cls: type,
+    ) -> Result:
         out: Result = []
         frontier: list[tuple[tuple[Any, ...], int]] = [((x,), j) for x, j in item(i)]
         while frontier:
@@ -267,8 +361,11 @@ class _Parser:
                 for s in seps:
                     k = j
                     for tokval in s:
-                        k = (self.p(k, tokval) if tokval in ",;" else self.w(k, tokval)) \
-                            if k is not None else None
+                        k = (
+                            (self.p(k, tokval) if tokval in ",;" else self.w(k, tokval))
+                            if k is not None
+                            else None
+                        )
                     if k is None:
                         continue
                     for x, j2 in item(k):
@@ -280,8 +377,12 @@ class _Parser:
         return self._chain(i, self.and_expr, (("or",), (",", "or")), Or)
 
     def and_expr(self, i: int) -> Result:
-        return self._chain(i, self.clause, (("and",), (",", "and"), ("but",),
-                                            (",", "but"), ("and", "also")), And)
+        return self._chain(
+            i,
+            self.clause,
+            (("and",), (",", "and"), ("but",), (",", "but"), ("and", "also")),
+            And,
+        )
 
     def subject(self, i: int) -> list[int]:
         """Positions after an optional subject ("the comment", "it", "its text")."""
@@ -317,19 +418,35 @@ class _Parser:
             if pc is None:
                 continue
             ends = [pc[1]]
-            for k in self.any_seq(pc[1], (("of", "its", "letters"), ("of", "the", "letters"),
-                                          ("of", "letters"), ("of", "its", "characters"),
-                                          ("of", "the", "characters"))):
+            for k in self.any_seq(
+                pc[1],
+                (
+                    ("of", "its", "letters"),
+                    ("of", "the", "letters"),
+                    ("of", "letters"),
+                    ("of", "its", "characters"),
+                    ("of", "the", "characters"),
+                ),
+            ):
                 ends += [k] + self.opt(k, "are")[:1]
             for e in ends:
                 for k in self.opt(e, "in"):
-                    for f in self.any_seq(k, (("uppercase",), ("upper", "case"),
-                                              ("capitals",), ("caps",),
-                                              ("capital", "letters"))):
+                    for f in self.any_seq(
+                        k,
+                        (
+                            ("uppercase",),
+                            ("upper", "case"),
+                            ("capitals",),
+                            ("caps",),
+                            ("capital", "letters"),
+                        ),
+                    ):
                         ends2 = [f] + [x for x in [self.w(f, "letters")] if x]
                         out += [(UpperRatio(op, pc[0]), x) for x in ends2]
         for j in self.opt(i, "an", "a"):
-            k = self.seq(j, "uppercase", "ratio") or self.seq(j, "upper", "case", "ratio")
+            k = self.seq(j, "uppercase", "ratio") or self.seq(
+                j, "upper", "case", "ratio"
+            )
             if k is None:
                 continue
             for k2 in self.opt(k, "of"):
@@ -353,8 +470,16 @@ class _Parser:
             out += [(Not(p), e) for p, e in self.positive_vp(j, base_form=True)]
         out += self.positive_vp(i, base_form=False)
         # "lacks 'x'", "is missing 'x'", "never mentions 'x'"
-        for j in self.any_seq(i, (("lacks",), ("is", "missing"), ("never", "mentions"),
-                                  ("never", "contains"), ("never", "uses"))):
+        for j in self.any_seq(
+            i,
+            (
+                ("lacks",),
+                ("is", "missing"),
+                ("never", "mentions"),
+                ("never", "contains"),
+                ("never", "uses"),
+            ),
+        ):
             out += [(Not(p), e) for p, e in self.term_object(j)]
         # "is ..."
         j = self.w(i, "is", "'s")
@@ -379,19 +504,43 @@ class _Parser:
         j = self.w(i, "matches", "match")
         if j is not None:
             for k in self.opt(j, "the", "a"):
-                for k2 in self.any_seq(k, (("regex",), ("pattern",), ("regexp",),
-                                            ("regular", "expression"))) + [k]:
+                for k2 in self.any_seq(
+                    k,
+                    (("regex",), ("pattern",), ("regexp",), ("regular", "expression")),
+                ) + [k]:
                     if k2 < len(self.t) and self.t[k2].type in ("re", "q"):
                         self._reach(k2 + 1)
                         try:
                             out.append((Matches(self.t[k2].value), k2 + 1))
                         except re.error:
                             pass
-        j = self.w(i, "asks", "ask", "tells", "tell", "urges", "urge", "invites",
-                   "invite", "begs", "beg", "wants", "want")
+        j = self.w(
+            i,
+            "asks",
+            "ask",
+            "tells",
+            "tell",
+            "urges",
+            "urge",
+            "invites",
+            "invite",
+            "begs",
+            "beg",
+            "wants",
+            "want",
+        )
         if j is not None:
-            for k in self.opt(j, "people", "you", "viewers", "users", "others",
-                              "everyone", "readers", "us"):
+            for k in self.opt(
+                j,
+                "people",
+                "you",
+                "viewers",
+                "users",
+                "others",
+                "everyone",
+                "readers",
+                "us",
+            ):
                 k2 = self.w(k, "to")
                 if k2 is not None:
                     out += self.term_object(k2)
@@ -426,7 +575,9 @@ class _Parser:
         for op, j in self._comparator(i) + [("==", i), (">=", i)]:
             k = self.w(j, "twice", "once", "thrice")
             if k is not None:
-                out.append((op, {"once": 1, "twice": 2, "thrice": 3}[self.t[j].value], k))
+                out.append(
+                    (op, {"once": 1, "twice": 2, "thrice": 3}[self.t[j].value], k)
+                )
         return out
 
     def term_object(self, i: int, allow_lists: bool = True) -> Result:
@@ -447,10 +598,16 @@ class _Parser:
                 nouns.append(("substring", k))
             for mode, k in nouns:
                 quant: list[tuple[str | None, int]] = [(None, k)]
-                for q, s in (("or", ("any", "of")), ("or", ("one", "of")),
-                             ("or", ("either",)), ("or", ("any",)),
-                             ("and", ("both",)), ("and", ("all", "of")),
-                             ("and", ("each", "of")), ("and", ("all",))):
+                for q, s in (
+                    ("or", ("any", "of")),
+                    ("or", ("one", "of")),
+                    ("or", ("either",)),
+                    ("or", ("any",)),
+                    ("and", ("both",)),
+                    ("and", ("all", "of")),
+                    ("and", ("each", "of")),
+                    ("and", ("all",)),
+                ):
                     k2 = self.seq(k, *s)
                     if k2 is not None:
                         quant.append((q, k2))
@@ -460,8 +617,9 @@ class _Parser:
                             out.append((p, end))
         return out
 
-    def term_list(self, i: int, allow_lists: bool = True
-                  ) -> list[tuple[list[str], str | None, int]]:
+    def term_list(
+        self, i: int, allow_lists: bool = True
+    ) -> list[tuple[list[str], str | None, int]]:
         first = self.quoted(i)
         if first is None:
             return []
@@ -472,12 +630,21 @@ class _Parser:
         while frontier:
             nxt = []
             for terms, seps, j in frontier:
-                for sep_words in ((",",), ("and",), ("or",), (",", "and"), (",", "or"),
-                                  ("nor",)):
+                for sep_words in (
+                    (",",),
+                    ("and",),
+                    ("or",),
+                    (",", "and"),
+                    (",", "or"),
+                    ("nor",),
+                ):
                     k: int | None = j
                     for s in sep_words:
-                        k = (self.p(k, s) if s == "," else self.w(k, s)) \
-                            if k is not None else None
+                        k = (
+                            (self.p(k, s) if s == "," else self.w(k, s))
+                            if k is not None
+                            else None
+                        )
                     if k is None:
                         continue
                     q = self.quoted(k)
@@ -492,8 +659,9 @@ class _Parser:
         return out
 
     @staticmethod
-    def _terms_to_preds(terms: list[str], conj: str | None, quant: str | None,
-                        mode: str | None) -> list[Predicate]:
+    def _terms_to_preds(
+        terms: list[str], conj: str | None, quant: str | None, mode: str | None
+    ) -> list[Predicate]:
         modes = [mode] if mode else ["word", "substring"]
         out: list[Predicate] = []
         for md in modes:
@@ -530,25 +698,43 @@ class _Parser:
                     modes = [mode] if mode else ["word", "substring"]
                     for md in modes:
                         atoms = [cls(t, md) for t in terms]
-                        out.append((atoms[0] if len(atoms) == 1 else Or(tuple(atoms)),
-                                    end))
+                        out.append(
+                            (atoms[0] if len(atoms) == 1 else Or(tuple(atoms)), end)
+                        )
         return out
 
     # -- counts ----------------------------------------------------------------------
     def _comparator(self, i: int) -> list[tuple[str, int]]:
         table = (
-            (">", (("more", "than"), ("over",), ("greater", "than"), ("above",),
-                   ("longer", "than"))),
-            ("<", (("fewer", "than"), ("less", "than"), ("under",), ("below",),
-                   ("shorter", "than"))),
+            (
+                ">",
+                (
+                    ("more", "than"),
+                    ("over",),
+                    ("greater", "than"),
+                    ("above",),
+                    ("longer", "than"),
+                ),
+            ),
+            (
+                "<",
+                (
+                    ("fewer", "than"),
+                    ("less", "than"),
+                    ("under",),
+                    ("below",),
+                    ("shorter", "than"),
+                ),
+            ),
             (">=", (("at", "least"), ("no", "fewer", "than"), ("no", "less", "than"))),
             ("<=", (("at", "most"), ("no", "more", "than"), ("up", "to"))),
             ("==", (("exactly",), ("precisely",))),
         )
         return [(op, j) for op, seqs in table for j in self.any_seq(i, seqs)]
 
-    def quantifier(self, i: int, allow_article: bool = True
-                   ) -> list[tuple[str, float, int]]:
+    def quantifier(
+        self, i: int, allow_article: bool = True
+    ) -> list[tuple[str, float, int]]:
         out: list[tuple[str, float, int]] = []
         for op, j in self._comparator(i):
             n = self.number(j)
@@ -567,8 +753,17 @@ class _Parser:
             out.append((">=", n[0], j))
             out.append(("==", n[0], j))
         if allow_article:
-            for j in self.any_seq(i, (("a",), ("an",), ("any",), ("some",),
-                                      ("one", "or", "more"), ("at", "least", "one"))):
+            for j in self.any_seq(
+                i,
+                (
+                    ("a",),
+                    ("an",),
+                    ("any",),
+                    ("some",),
+                    ("one", "or", "more"),
+                    ("at", "least", "one"),
+                ),
+            ):
                 out.append((">=", 1.0, j))
             for j in self.any_seq(i, (("multiple",), ("several",), ("many",))):
                 out.append((">=", 2.0, j))
@@ -602,21 +797,37 @@ class _Parser:
         for op, n, j in self.quantifier(i, allow_article=False):
             for unit, k in self.unit(j):
                 if unit in ("words", "characters"):
-                    ends = [k] + [e for e in [self.w(k, "long"),
-                                             self.seq(k, "in", "length")] if e]
+                    ends = [k] + [
+                        e for e in [self.w(k, "long"), self.seq(k, "in", "length")] if e
+                    ]
                     out += [(Count(unit, op, n), e) for e in ends]
         # uppercase: "is in all caps", "is mostly uppercase"
         for j in self.opt(i, "written"):
             for k in self.opt(j, "in"):
-                for e in self.any_seq(k, (("all", "caps"), ("all", "capitals"),
-                                          ("all", "uppercase"), ("all", "upper", "case"),
-                                          ("all", "capital", "letters"),
-                                          ("uppercase",), ("caps",), ("capitals",))):
+                for e in self.any_seq(
+                    k,
+                    (
+                        ("all", "caps"),
+                        ("all", "capitals"),
+                        ("all", "uppercase"),
+                        ("all", "upper", "case"),
+                        ("all", "capital", "letters"),
+                        ("uppercase",),
+                        ("caps",),
+                        ("capitals",),
+                    ),
+                ):
                     out.append((UpperRatio(">=", 0.9), e))
-                for e in self.any_seq(k, (("mostly", "uppercase"), ("mostly", "caps"),
-                                          ("mostly", "capitals"),
-                                          ("mostly", "capital", "letters"),
-                                          ("mostly", "upper", "case"))):
+                for e in self.any_seq(
+                    k,
+                    (
+                        ("mostly", "uppercase"),
+                        ("mostly", "caps"),
+                        ("mostly", "capitals"),
+                        ("mostly", "capital", "letters"),
+                        ("mostly", "upper", "case"),
+                    ),
+                ):
                     out.append((UpperRatio(">", 0.5), e))
         # "is a question" (ends with ?) / "is empty"
         j = self.w(i, "empty")
@@ -649,8 +860,13 @@ class _Parser:
                 k3 = self.w(n[1], "words", "word", "tokens")
                 if k3 is None:
                     continue
-                for rel, order in (("before", "before"), ("after", "after"),
-                                   ("of", "any"), ("from", "any"), ("around", "any")):
+                for rel, order in (
+                    ("before", "before"),
+                    ("after", "after"),
+                    ("of", "any"),
+                    ("from", "any"),
+                    ("around", "any"),
+                ):
                     k4 = self.w(k3, rel)
                     if k4 is None:
                         continue
@@ -658,7 +874,9 @@ class _Parser:
                         for k6 in self.opt(k5, *TERM_NOUNS_WORD):
                             q2 = self.quoted(k6)
                             if q2 is not None:
-                                out.append((Within(term, q2[0], int(n[0]), order), q2[1]))
+                                out.append(
+                                    (Within(term, q2[0], int(n[0]), order), q2[1])
+                                )
             # "'check' is (immediately) followed by 'out' (within 3 words)"
             for k1 in self.opt(k, "is"):
                 for k2 in self.opt(k1, "immediately", "directly", "right", "soon"):
@@ -677,19 +895,42 @@ class _Parser:
                                 if n is not None:
                                     k7 = self.w(n[1], "words", "word")
                                     if k7 is not None:
-                                        out.append((Within(term, q2[0], int(n[0]), order),
-                                                    k7))
+                                        out.append(
+                                            (Within(term, q2[0], int(n[0]), order), k7)
+                                        )
             # presence: "'x' appears (in the comment)", "'x' is mentioned"
-            pres = self.any_seq(k, (("appears",), ("occurs",), ("is", "mentioned"),
-                                    ("appear",), ("occur",), ("are", "mentioned"),
-                                    ("are", "present"), ("are", "used"), ("are", "in"),
-                                    ("is", "present"), ("is", "used"), ("shows", "up"),
-                                    ("is", "in"), ("is", "there")))
-            absent = self.any_seq(k, (("does", "not", "appear"),
-                                      ("is", "not", "mentioned"), ("is", "absent"),
-                                      ("never", "appears"), ("does", "not", "occur"),
-                                      ("is", "not", "present"), ("is", "missing"),
-                                      ("do", "not", "appear")))
+            pres = self.any_seq(
+                k,
+                (
+                    ("appears",),
+                    ("occurs",),
+                    ("is", "mentioned"),
+                    ("appear",),
+                    ("occur",),
+                    ("are", "mentioned"),
+                    ("are", "present"),
+                    ("are", "used"),
+                    ("are", "in"),
+                    ("is", "present"),
+                    ("is", "used"),
+                    ("shows", "up"),
+                    ("is", "in"),
+                    ("is", "there"),
+                ),
+            )
+            absent = self.any_seq(
+                k,
+                (
+                    ("does", "not", "appear"),
+                    ("is", "not", "mentioned"),
+                    ("is", "absent"),
+                    ("never", "appears"),
+                    ("does", "not", "occur"),
+                    ("is", "not", "present"),
+                    ("is", "missing"),
+                    ("do", "not", "appear"),
+                ),
+            )
             modes = [mode] if mode else ["word", "substring"]
             for neg, ends in ((False, pres), (True, absent)):
                 for e in ends:
@@ -714,10 +955,34 @@ class _Parser:
 
 
 # ----------------------------------------------------------------------------- top level
-_FILLER_BEFORE = {"label", "labeled", "labelled", "it", "is", "this",
-                  "that", "the", "as", "should", "be", "a", "an", "mark", "marked",
-                  "class", "classify", "i", "would", "say", "call", "tag", "tagged",
-                  "answer", "type", "category"} | SUBJECT_NOUNS
+_FILLER_BEFORE = {
+    "label",
+    "labeled",
+    "labelled",
+    "it",
+    "is",
+    "this",
+    "that",
+    "the",
+    "as",
+    "should",
+    "be",
+    "a",
+    "an",
+    "mark",
+    "marked",
+    "class",
+    "classify",
+    "i",
+    "would",
+    "say",
+    "call",
+    "tag",
+    "tagged",
+    "answer",
+    "type",
+    "category",
+} | SUBJECT_NOUNS
 _CONNECTORS = {"because", "since", "as", "if", "when", "given", "for"}
 
 
@@ -746,8 +1011,9 @@ def normalize_labels(labels: Mapping[str, int] | Sequence[str]) -> dict[str, int
     return {str(k): i for i, k in enumerate(labels)}
 
 
-def parse_explanation(text: str, labels: Mapping[str, int] | Sequence[str]
-                      ) -> list[Parse]:
+def parse_explanation(
+    text: str, labels: Mapping[str, int] | Sequence[str]
+) -> list[Parse]:
     """All readings of ``text``, most literal first (deduplicated).
 
     Parameters
@@ -782,17 +1048,22 @@ def parse_explanation(text: str, labels: Mapping[str, int] | Sequence[str]
     toks = tokenize(text)
     if not toks:
         raise ExplanationParseError(text, "the explanation is empty")
-    pos = [i for i, t in enumerate(toks)
-           if t.type in ("w", "q") and t.value.lower() in lower_names]
+    pos = [
+        i
+        for i, t in enumerate(toks)
+        if t.type in ("w", "q") and t.value.lower() in lower_names
+    ]
     if not pos:
         raise ExplanationParseError(
-            text, f"it names none of the labels {sorted(label_map)}; start with e.g. "
-            f"'{next(iter(label_map))} because ...'")
+            text,
+            f"it names none of the labels {sorted(label_map)}; start with e.g. "
+            f"'{next(iter(label_map))} because ...'",
+        )
 
     def fail_tail(toks_slice: Sequence[Tok], furthest: int) -> str:
         if furthest >= len(toks_slice):
-            return text[toks_slice[-1].start:] if toks_slice else text
-        return text[toks_slice[furthest].start:]
+            return text[toks_slice[-1].start :] if toks_slice else text
+        return text[toks_slice[furthest].start :]
 
     best_err: tuple[int, str, str] | None = None  # (furthest char, problem, tail)
     for li in pos:
@@ -801,27 +1072,44 @@ def parse_explanation(text: str, labels: Mapping[str, int] | Sequence[str]
         # "Label SPAM because <cond>"
         if all(t.type == "w" and t.value in _FILLER_BEFORE for t in toks[:li]):
             j = li + 1
-            while j < len(toks) and (toks[j].type == "p" and toks[j].value in ",:-"
-                                     or toks[j].type == "w" and toks[j].value in
-                                     ("here", "label")):
+            while j < len(toks) and (
+                toks[j].type == "p"
+                and toks[j].value in ",:-"
+                or toks[j].type == "w"
+                and toks[j].value in ("here", "label")
+            ):
                 j += 1
             if j < len(toks) and toks[j].type == "w" and toks[j].value in _CONNECTORS:
                 spans.append((j + 1, len(toks)))
             elif j < len(toks) and toks[j - 1].type == "p" and toks[j - 1].value == ":":
                 spans.append((j, len(toks)))
             elif j >= len(toks):
-                best_err = best_err or (len(text), "nothing follows the label; say "
-                                        "why, e.g. '... because it contains ...'", "")
+                best_err = best_err or (
+                    len(text),
+                    "nothing follows the label; say "
+                    "why, e.g. '... because it contains ...'",
+                    "",
+                )
             else:
-                best_err = best_err or (toks[j].start, "expected 'because' after the "
-                                        "label", text[toks[j].start:])
+                best_err = best_err or (
+                    toks[j].start,
+                    "expected 'because' after the label",
+                    text[toks[j].start :],
+                )
         # "If <cond>, (then) label it SPAM"
-        if toks[0].type == "w" and toks[0].value in ("if", "because", "since", "when") \
-                and all(t.type == "w" and t.value in _FILLER_BEFORE | {"then"}
-                        or t.type == "p" for t in toks[li + 1:]):
+        if (
+            toks[0].type == "w"
+            and toks[0].value in ("if", "because", "since", "when")
+            and all(
+                t.type == "w" and t.value in _FILLER_BEFORE | {"then"} or t.type == "p"
+                for t in toks[li + 1 :]
+            )
+        ):
             end = li
-            while end > 1 and (toks[end - 1].type == "p" or toks[end - 1].value in
-                               _FILLER_BEFORE | {"then", "so"}):
+            while end > 1 and (
+                toks[end - 1].type == "p"
+                or toks[end - 1].value in _FILLER_BEFORE | {"then", "so"}
+            ):
                 end -= 1
             spans.append((1, end))
         for a, b in spans:
@@ -841,8 +1129,11 @@ def parse_explanation(text: str, labels: Mapping[str, int] | Sequence[str]
                 return out
             tail = fail_tail(sub, parser.furthest)
             start = sub[min(parser.furthest, len(sub) - 1)].start
-            if best_err is None or start > best_err[0] or best_err[1].startswith(
-                    "expected 'because'"):
+            if (
+                best_err is None
+                or start > best_err[0]
+                or best_err[1].startswith("expected 'because'")
+            ):
                 best_err = (start, "the condition is not in the grammar", tail)
     assert best_err is not None
     raise ExplanationParseError(text, best_err[1], best_err[2] or None)

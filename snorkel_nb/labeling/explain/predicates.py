@@ -36,8 +36,13 @@ OPS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     "==": operator.eq,
 }
-OP_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
-            "==": "exactly"}
+OP_WORDS = {
+    ">": "more than",
+    ">=": "at least",
+    "<": "fewer than",
+    "<=": "at most",
+    "==": "exactly",
+}
 OP_SLUGS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "==": "eq"}
 
 LINK_PATTERN = (
@@ -53,8 +58,16 @@ UNIT_PATTERNS = {
     "numbers": r"\d+",
     "uppercase letters": r"[A-Z]",  # evaluated on the original (not lowered) text
 }
-UNITS = ("words", "links", "characters", "exclamation marks", "question marks",
-         "digits", "numbers", "uppercase letters")
+UNITS = (
+    "words",
+    "links",
+    "characters",
+    "exclamation marks",
+    "question marks",
+    "digits",
+    "numbers",
+    "uppercase letters",
+)
 
 
 def term_regex(term: str, mode: str) -> str:
@@ -147,15 +160,23 @@ class TextView:
         case-insensitive search of the raw text (what ``regex_lf`` does).
         """
         rx = re.compile(pattern, re.IGNORECASE)
-        return self._memo("search", pattern, lambda: np.fromiter(
-            (rx.search(t) is not None for t in self.lower), bool, len(self.lower)))
+        return self._memo(
+            "search",
+            pattern,
+            lambda: np.fromiter(
+                (rx.search(t) is not None for t in self.lower), bool, len(self.lower)
+            ),
+        )
 
     def count(self, pattern: str, raw: bool = False) -> np.ndarray:
         """Int [n]: number of non-overlapping matches per row."""
         rx = re.compile(pattern)
         col = self.raw if raw else self.lower
-        return self._memo("count_raw" if raw else "count", pattern, lambda: np.fromiter(
-            (len(rx.findall(t)) for t in col), np.int64, len(col)))
+        return self._memo(
+            "count_raw" if raw else "count",
+            pattern,
+            lambda: np.fromiter((len(rx.findall(t)) for t in col), np.int64, len(col)),
+        )
 
     def length(self) -> np.ndarray:
         """Int [n]: number of characters per row."""
@@ -224,12 +245,17 @@ class Contains(Predicate):
         return view.search(self.pattern)
 
     def describe(self) -> str:
-        noun = ("phrase" if " " in self.term.strip() else "word") \
-            if self.mode == "word" else "substring"
+        noun = (
+            ("phrase" if " " in self.term.strip() else "word")
+            if self.mode == "word"
+            else "substring"
+        )
         return f"contains the {noun} '{self.term}'"
 
     def slug(self) -> str:
-        return ("contains_" if self.mode == "word" else "has_substr_") + slugify(self.term)
+        return ("contains_" if self.mode == "word" else "has_substr_") + slugify(
+            self.term
+        )
 
     def to_spec(self) -> dict[str, Any]:
         return {"kind": self.kind, "term": self.term, "mode": self.mode}
@@ -356,8 +382,13 @@ class Within(Predicate):
         return f"{slugify(self.first)}_{rel}_{slugify(self.second)}"
 
     def to_spec(self) -> dict[str, Any]:
-        return {"kind": self.kind, "first": self.first, "second": self.second,
-                "n": self.n, "order": self.order}
+        return {
+            "kind": self.kind,
+            "first": self.first,
+            "second": self.second,
+            "n": self.n,
+            "order": self.order,
+        }
 
 
 @dataclass(frozen=True)
@@ -398,9 +429,11 @@ class Count(Predicate):
         if self.op == "==" and self.n == 0:
             return f"contains no {self.unit}"
         if self.op == ">=" and self.n == 1:
-            return f"contains at least one {self.unit.rstrip('s')}" \
-                if not self.unit.endswith("marks") else \
-                f"contains at least one {self.unit[:-1]}"
+            return (
+                f"contains at least one {self.unit.rstrip('s')}"
+                if not self.unit.endswith("marks")
+                else f"contains at least one {self.unit[:-1]}"
+            )
         return f"contains {OP_WORDS[self.op]} {self._n()} {self.unit}"
 
     def slug(self) -> str:
@@ -412,8 +445,12 @@ class Count(Predicate):
         return f"{what}_{OP_SLUGS[self.op]}_{self._n()}"
 
     def to_spec(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"kind": self.kind, "unit": self.unit, "op": self.op,
-                             "n": self.n}
+        d: dict[str, Any] = {
+            "kind": self.kind,
+            "unit": self.unit,
+            "op": self.op,
+            "n": self.n,
+        }
         if self.term is not None:
             d["term"] = self.term
         return d
@@ -472,9 +509,14 @@ class Not(Predicate):
         d = a.describe()
         for verb in ("contains", "starts", "ends", "matches", "has"):
             if d.startswith(verb + " "):
-                base = {"contains": "contain", "starts": "start", "ends": "end",
-                        "matches": "match", "has": "have"}[verb]
-                return f"does not {base}{d[len(verb):]}"
+                base = {
+                    "contains": "contain",
+                    "starts": "start",
+                    "ends": "end",
+                    "matches": "match",
+                    "has": "have",
+                }[verb]
+                return f"does not {base}{d[len(verb) :]}"
         return f"it is not the case that {d}"
 
     def slug(self) -> str:
@@ -502,7 +544,9 @@ class And(Predicate):
 
     def describe(self) -> str:
         return " and ".join(
-            f"({a.describe()})" if isinstance(a, Or) else a.describe() for a in self.args)
+            f"({a.describe()})" if isinstance(a, Or) else a.describe()
+            for a in self.args
+        )
 
     def slug(self) -> str:
         return "_and_".join(a.slug() for a in self.args)
@@ -529,7 +573,9 @@ class Or(Predicate):
 
     def describe(self) -> str:
         return " or ".join(
-            f"({a.describe()})" if isinstance(a, And) else a.describe() for a in self.args)
+            f"({a.describe()})" if isinstance(a, And) else a.describe()
+            for a in self.args
+        )
 
     def slug(self) -> str:
         return "_or_".join(a.slug() for a in self.args)
@@ -553,9 +599,15 @@ def predicate_from_spec(spec: dict[str, Any]) -> Predicate:
         return cls(tuple(predicate_from_spec(a) for a in spec["args"]))
     if kind == "not":
         return Not(predicate_from_spec(spec["arg"]))
-    simple = {"contains": Contains, "starts_with": StartsWith, "ends_with": EndsWith,
-              "matches": Matches, "within": Within, "count": Count,
-              "upper_ratio": UpperRatio}
+    simple = {
+        "contains": Contains,
+        "starts_with": StartsWith,
+        "ends_with": EndsWith,
+        "matches": Matches,
+        "within": Within,
+        "count": Count,
+        "upper_ratio": UpperRatio,
+    }
     if kind not in simple:
         raise ValueError(f"Unknown predicate kind {kind!r}.")
     args = {k: v for k, v in spec.items() if k != "kind"}

@@ -20,8 +20,7 @@ from snorkel_nb.labeling.explain.predicates import Predicate, TextView, single_r
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.matrix import ABSTAIN
 
-__all__ = ["Candidate", "Explanation", "ExplanationLF", "FilterResult",
-           "example_text"]
+__all__ = ["Candidate", "Explanation", "ExplanationLF", "FilterResult", "example_text"]
 
 
 @dataclass(frozen=True)
@@ -85,14 +84,26 @@ class ExplanationLF(LabelingFunction):
     one field share a single lower-cased view of the column.
     """
 
-    def __init__(self, name: str, predicate: Predicate, label: int, label_name: str,
-                 field: str = "text", explanation: str = "") -> None:
-        def f(x: Any, _p: Predicate = predicate, _y: int = label,
-              _field: str = field) -> int:
+    def __init__(
+        self,
+        name: str,
+        predicate: Predicate,
+        label: int,
+        label_name: str,
+        field: str = "text",
+        explanation: str = "",
+    ) -> None:
+        def f(
+            x: Any, _p: Predicate = predicate, _y: int = label, _field: str = field
+        ) -> int:
             return _y if _p.test(_as_text(x[_field])) else ABSTAIN
 
-        def batch(df: pd.DataFrame, _p: Predicate = predicate, _y: int = label,
-                  _field: str = field) -> np.ndarray:
+        def batch(
+            df: pd.DataFrame,
+            _p: Predicate = predicate,
+            _y: int = label,
+            _field: str = field,
+        ) -> np.ndarray:
             return np.where(_p.mask(TextView(df[_field])), _y, ABSTAIN).astype(np.int8)
 
         pattern = single_regex(predicate)
@@ -102,25 +113,38 @@ class ExplanationLF(LabelingFunction):
 
             self.builder_lf = regex_lf(pattern, int(label), field=field, name=name)
             f, batch = self.builder_lf._f, self.builder_lf.batch  # type: ignore[assignment]
-        description = f"{label_name} because {field if field != 'text' else 'it'} " \
+        description = (
+            f"{label_name} because {field if field != 'text' else 'it'} "
             f"{predicate.describe()}"
+        )
         super().__init__(name, f, batch=batch, description=description)
         self.predicate = predicate
         self.label = int(label)
         self.label_name = label_name
         self.field = field
         self.explanation = explanation
-        self.batch_group = (("snorkel_nb.explain", field), _group_batch) \
-            if self.builder_lf is None else self.builder_lf.batch_group
-        args = {"text": explanation, "label": label_name, "label_id": int(label),
-                "field": field, "name": name, "parse": predicate.to_spec()}
+        self.batch_group = (
+            (("snorkel_nb.explain", field), _group_batch)
+            if self.builder_lf is None
+            else self.builder_lf.batch_group
+        )
+        args = {
+            "text": explanation,
+            "label": label_name,
+            "label_id": int(label),
+            "field": field,
+            "name": name,
+            "parse": predicate.to_spec(),
+        }
         self.spec: dict[str, Any] = {"builder": "explanation_lf", "args": args}
         ident = re.sub(r"\W", "_", name)
         # read by snorkel_nb.labeling.source.export_lfs / import_lfs
         self.source = (
             "from snorkel_nb.labeling.explain import explanation_lf\n\n"
             f"{ident} = explanation_lf(\n"
-            + "".join(f"    {k}={v!r},\n" for k, v in args.items()) + ")\n")
+            + "".join(f"    {k}={v!r},\n" for k, v in args.items())
+            + ")\n"
+        )
 
     def mask(self, texts: Any) -> np.ndarray:
         """Bool [n]: where this LF votes, for a column or a :class:`TextView`."""
@@ -159,7 +183,8 @@ class FilterResult:
     lfs: list[ExplanationLF]
     report: pd.DataFrame
     parse_errors: list[tuple[int, Explanation, ExplanationParseError]] = field(
-        default_factory=list)
+        default_factory=list
+    )
 
     def summary(self) -> str:
         """One line per explanation: what was kept or why nothing was."""

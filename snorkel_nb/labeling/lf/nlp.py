@@ -123,9 +123,15 @@ class base_nlp_labeling_function:
             raise ValueError("Looks like this decorator is missing parentheses!")
         self.name = name
         self.kwargs = dict(
-            resources=resources, pre=pre, text_field=text_field,
-            doc_field=doc_field, language=language, disable=disable,
-            memoize=memoize, memoize_key=memoize_key, gpu=gpu,
+            resources=resources,
+            pre=pre,
+            text_field=text_field,
+            doc_field=doc_field,
+            language=language,
+            disable=disable,
+            memoize=memoize,
+            memoize_key=memoize_key,
+            gpu=gpu,
         )
 
     def __call__(self, f: Callable[..., Any]) -> Any:

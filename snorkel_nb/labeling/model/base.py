@@ -94,8 +94,9 @@ def _mix(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
-def _metric(name: str, Y: np.ndarray, preds: np.ndarray, probs: np.ndarray | None,
-            k: int) -> float:
+def _metric(
+    name: str, Y: np.ndarray, preds: np.ndarray, probs: np.ndarray | None, k: int
+) -> float:
     from sklearn import metrics as skm
 
     if name == "coverage":
@@ -113,8 +114,9 @@ def _metric(name: str, Y: np.ndarray, preds: np.ndarray, probs: np.ndarray | Non
     if name == "recall":
         return float(skm.recall_score(y, p, pos_label=1, zero_division=0))
     if name in ("f1_micro", "f1_macro"):
-        return float(skm.f1_score(y, p, average=name[3:], labels=np.arange(k),
-                                  zero_division=0))
+        return float(
+            skm.f1_score(y, p, average=name[3:], labels=np.arange(k), zero_division=0)
+        )
     if name == "roc_auc":
         if probs is None:
             raise ValueError("roc_auc needs probabilities.")
@@ -145,7 +147,9 @@ class BaseLabeler(ABC):
 
     def __init__(self, cardinality: int = 2, **kwargs: Any) -> None:
         if not isinstance(cardinality, (int, np.integer)) or cardinality < 2:
-            raise ValueError(f"cardinality must be an integer >= 2; got {cardinality!r}.")
+            raise ValueError(
+                f"cardinality must be an integer >= 2; got {cardinality!r}."
+            )
         self.cardinality = int(cardinality)
 
     def _check_L(self, L: Any, **kw: Any) -> np.ndarray:
@@ -238,13 +242,17 @@ class BaseLabeler(ABC):
         {'accuracy': 1.0, 'coverage': 0.5}
         """
         self._reject_empty(L)
-        preds, probs = self.predict(L, return_probs=True,
-                                    tie_break_policy=tie_break_policy)
+        preds, probs = self.predict(
+            L, return_probs=True, tie_break_policy=tie_break_policy
+        )
         Y = check_gold(Y, len(preds), self.cardinality)
         names = list(metrics or ["accuracy"])
         scored = int(np.sum((Y != ABSTAIN) & (preds != ABSTAIN)))
-        if ("coverage" not in names and scored < len(preds)
-                and not getattr(self, "_warned_excluded", False)):
+        if (
+            "coverage" not in names
+            and scored < len(preds)
+            and not getattr(self, "_warned_excluded", False)
+        ):
             self._warned_excluded = True
             abstained = int(np.sum(preds == ABSTAIN))
             warnings.warn(

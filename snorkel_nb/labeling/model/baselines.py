@@ -61,7 +61,9 @@ class MajorityClassVoter(BaseLabeler):
                 f"{self.cardinality}; got {b.shape}"
             )
         if (b < 0).any() or not np.isclose(b.sum(), 1.0, atol=1e-3):
-            raise ValueError(f"balance must be class probabilities summing to 1; got {b}")
+            raise ValueError(
+                f"balance must be class probabilities summing to 1; got {b}"
+            )
         self.balance = b
         return self
 

@@ -76,9 +76,21 @@ _EPS = 1e-12
 # Vote alphabets (abstain included) above this size use EM's gather path.
 GATHER_VALUES = 16
 # Snorkel 0.9's LabelModel.fit keyword arguments (its TrainConfig fields).
-SNORKEL_TRAIN_ARGS = frozenset({
-    "n_epochs", "lr", "l2", "optimizer", "optimizer_config", "lr_scheduler",
-    "lr_scheduler_config", "prec_init", "seed", "log_freq", "mu_eps"})
+SNORKEL_TRAIN_ARGS = frozenset(
+    {
+        "n_epochs",
+        "lr",
+        "l2",
+        "optimizer",
+        "optimizer_config",
+        "lr_scheduler",
+        "lr_scheduler_config",
+        "prec_init",
+        "seed",
+        "log_freq",
+        "mu_eps",
+    }
+)
 
 
 class _instance_or_class:  # noqa: N801 (used as a decorator)
@@ -116,13 +128,16 @@ class FitOutcome(str, enum.Enum):
 _GUARD_ACTIONS = {
     FitOutcome.GUARDED_REFIT: (
         "refit from the majority-vote start with a strong prior toward the "
-        "majority-vote estimate and per-class abstain rates"),
+        "majority-vote estimate and per-class abstain rates"
+    ),
     FitOutcome.TIE_BREAK: (
         "kept majority vote's decisions; the fit only breaks its ties between "
-        "voted classes (pass class_balance= or Y_dev= to use the whole fit)"),
+        "voted classes (pass class_balance= or Y_dev= to use the whole fit)"
+    ),
     FitOutcome.MAJORITY_VOTE: (
         "fell back to majority vote (same decisions and ties; a given class "
-        "balance labels the points no LF covers)"),
+        "balance labels the points no LF covers)"
+    ),
 }
 
 
@@ -138,8 +153,10 @@ def _resolve_device(device: str | torch.device | None) -> torch.device:
     try:
         dev = torch.device(device if device is not None else "cpu")
     except (RuntimeError, TypeError) as e:
-        raise ValueError(f"device={device!r} is not a torch device; use e.g. 'cpu', "
-                         "'cuda' or 'cuda:1'.") from e
+        raise ValueError(
+            f"device={device!r} is not a torch device; use e.g. 'cpu', "
+            "'cuda' or 'cuda:1'."
+        ) from e
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={str(dev)!r} requested but CUDA is not available.")
     return dev
@@ -149,9 +166,15 @@ def _check_fast(L: Any, k: int) -> np.ndarray:
     """``check_label_matrix`` without [n, m] temporaries for valid signed-int
     numpy input (two reductions); anything else, or a bad value, goes through
     the full check for its error message."""
-    if (isinstance(L, np.ndarray) and L.ndim == 2 and L.dtype.kind == "i"
-            and L.shape[0] > 0 and L.shape[1] > 0
-            and int(L.min()) >= -1 and int(L.max()) < k):
+    if (
+        isinstance(L, np.ndarray)
+        and L.ndim == 2
+        and L.dtype.kind == "i"
+        and L.shape[0] > 0
+        and L.shape[1] > 0
+        and int(L.min()) >= -1
+        and int(L.max()) < k
+    ):
         return L
     return check_label_matrix(L, cardinality=k)
 
@@ -263,7 +286,9 @@ class FactorLabeler(BaseLabeler):
         """Check the settings the EM-based models share (abstain mode, epochs, prior)."""
         c = self.config
         if hasattr(c, "abstain") and c.abstain not in ABSTAIN_MODES:
-            raise ValueError(f"abstain must be one of {ABSTAIN_MODES}; got {c.abstain!r}.")
+            raise ValueError(
+                f"abstain must be one of {ABSTAIN_MODES}; got {c.abstain!r}."
+            )
         if getattr(c, "n_epochs", 1) < 1:
             raise ValueError(f"n_epochs must be >= 1; got {c.n_epochs}.")
         if getattr(c, "prior_strength", 0) < 0:
@@ -315,31 +340,47 @@ class FactorLabeler(BaseLabeler):
         """
         self._apply_train_config(progress_bar, train_config)
         if vote_sets is not None:
-            return self._fit_vote_sets(L_train, vote_sets, Y_dev, class_balance,
-                                       dependencies)
+            return self._fit_vote_sets(
+                L_train, vote_sets, Y_dev, class_balance, dependencies
+            )
         self.vote_sets_ = None
         if isinstance(L_train, LabelStats):
-            return self.fit_stats(L_train, Y_dev=Y_dev, class_balance=class_balance,
-                                  dependencies=dependencies)
+            return self.fit_stats(
+                L_train,
+                Y_dev=Y_dev,
+                class_balance=class_balance,
+                dependencies=dependencies,
+            )
         L = as_int8(_check_fast(L_train, self.cardinality))
         want = self._needs_patterns(L)
-        stats = LabelStats.from_matrix(L, self.cardinality, patterns=want, validate=False)
+        stats = LabelStats.from_matrix(
+            L, self.cardinality, patterns=want, validate=False
+        )
         sample = None
         if not want:  # patterns of a strided row sample: EM polish and guard
             step = max(1, L.shape[0] // SAMPLE_ROWS)
-            sample = LabelStats.from_matrix(L[::step], self.cardinality, overlap=False,
-                                            validate=False)
-        return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance,
-                              dependencies=dependencies, _row_sample=sample)
+            sample = LabelStats.from_matrix(
+                L[::step], self.cardinality, overlap=False, validate=False
+            )
+        return self.fit_stats(
+            stats,
+            Y_dev=Y_dev,
+            class_balance=class_balance,
+            dependencies=dependencies,
+            _row_sample=sample,
+        )
 
-    def _apply_train_config(self, progress_bar: bool | None,
-                            train_config: dict[str, Any]) -> None:
+    def _apply_train_config(
+        self, progress_bar: bool | None, train_config: dict[str, Any]
+    ) -> None:
         """Honour Snorkel's fit-time settings that map onto ours; warn once
         about those that have no effect here; reject unknown names."""
         unknown = sorted(set(train_config) - SNORKEL_TRAIN_ARGS)
         if unknown:
-            raise TypeError(f"{type(self).__name__}.fit() got unexpected keyword "
-                            f"argument(s) {unknown}.")
+            raise TypeError(
+                f"{type(self).__name__}.fit() got unexpected keyword "
+                f"argument(s) {unknown}."
+            )
         changes: dict[str, Any] = {}
         if progress_bar is not None:
             changes["progress_bar"] = bool(progress_bar)
@@ -352,13 +393,21 @@ class FactorLabeler(BaseLabeler):
                 f"{type(self).__name__}.fit: {', '.join(ignored)} have no effect here "
                 "(this model is fitted from moment statistics and EM, not by "
                 "gradient descent); see 'Differences from Snorkel'.",
-                UserWarning, stacklevel=3)
+                UserWarning,
+                stacklevel=3,
+            )
         if changes:
             self.config = dataclasses.replace(self.config, **changes)
             self._validate_config()
 
-    def _fit_vote_sets(self, L_train: Any, vote_sets: Sequence[Any], Y_dev: Any,
-                       class_balance: Any, dependencies: Any) -> "FactorLabeler":
+    def _fit_vote_sets(
+        self,
+        L_train: Any,
+        vote_sets: Sequence[Any],
+        Y_dev: Any,
+        class_balance: Any,
+        dependencies: Any,
+    ) -> "FactorLabeler":
         """``fit`` with per-LF vote alphabets (see ``fit``)."""
         if dependencies:
             raise ValueError("vote_sets cannot be combined with dependencies yet.")
@@ -366,28 +415,41 @@ class FactorLabeler(BaseLabeler):
             return self._fit_vote_sets_stats(L_train, vote_sets, Y_dev, class_balance)
         L0 = np.asarray(L_train)
         if L0.ndim != 2:
-            raise ValueError(f"L_train must be a 2-D [n, m] matrix; got shape {L0.shape}.")
+            raise ValueError(
+                f"L_train must be a 2-D [n, m] matrix; got shape {L0.shape}."
+            )
         compat = check_vote_sets(vote_sets, L0.shape[1], self.cardinality)
         L = as_int8(self._check_alphabets(L_train, compat))
         self.vote_sets_ = compat
         stats = LabelStats.from_matrix(L, compat.shape[1], validate=False)
         return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance)
 
-    def _fit_vote_sets_stats(self, stats: LabelStats, vote_sets: Sequence[Any],
-                             Y_dev: Any, class_balance: Any) -> "FactorLabeler":
+    def _fit_vote_sets_stats(
+        self,
+        stats: LabelStats,
+        vote_sets: Sequence[Any],
+        Y_dev: Any,
+        class_balance: Any,
+    ) -> "FactorLabeler":
         """``fit(stats, vote_sets=...)``: statistics (e.g. summed over row
         chunks) of the matrix ``fit(L, vote_sets=...)`` would take, with
         ``stats.cardinality`` = the largest alphabet; the same fit."""
         compat = check_vote_sets(vote_sets, stats.m, self.cardinality)
         if stats.cardinality != compat.shape[1]:
-            raise ValueError(f"stats have vote cardinality {stats.cardinality}; the "
-                             f"largest vote_sets alphabet has {compat.shape[1]} votes.")
+            raise ValueError(
+                f"stats have vote cardinality {stats.cardinality}; the "
+                f"largest vote_sets alphabet has {compat.shape[1]} votes."
+            )
         sizes = compat.any(2).sum(1)
-        outside = (stats.vote_counts() > 0) & (np.arange(compat.shape[1]) >= sizes[:, None])
+        outside = (stats.vote_counts() > 0) & (
+            np.arange(compat.shape[1]) >= sizes[:, None]
+        )
         if outside.any():
             j, v = (int(x[0]) for x in np.nonzero(outside))
-            raise ValueError(f"stats: LF {j} casts vote {v}, outside its alphabet "
-                             f"0..{int(sizes[j]) - 1} (vote_sets[{j}]).")
+            raise ValueError(
+                f"stats: LF {j} casts vote {v}, outside its alphabet "
+                f"0..{int(sizes[j]) - 1} (vote_sets[{j}])."
+            )
         self.vote_sets_ = compat
         return self.fit_stats(stats, Y_dev=Y_dev, class_balance=class_balance)
 
@@ -401,8 +463,10 @@ class FactorLabeler(BaseLabeler):
         bad = np.nonzero(L.max(0) >= sizes)[0] if L.shape[0] else []
         if len(bad):
             j = int(bad[0])
-            raise ValueError(f"column {j} of L has vote {int(L[:, j].max())}, outside "
-                             f"its alphabet 0..{int(sizes[j]) - 1} (vote_sets[{j}]).")
+            raise ValueError(
+                f"column {j} of L has vote {int(L[:, j].max())}, outside "
+                f"its alphabet 0..{int(sizes[j]) - 1} (vote_sets[{j}])."
+            )
         return L
 
     def _needs_patterns(self, L: np.ndarray) -> bool:
@@ -441,11 +505,18 @@ class FactorLabeler(BaseLabeler):
         torch.manual_seed(self.config.seed)
         self.n_lfs = stats.m
         self.dependencies = deps
-        self.fit_report_ = {"problems": [], "action": None,
-                            "outcome": FitOutcome.FIT.value}
+        self.fit_report_ = {
+            "problems": [],
+            "action": None,
+            "outcome": FitOutcome.FIT.value,
+        }
         self._mode = "fit"
         self._warn_identifiability(stats)
-        u = len(stats.counts) if stats.patterns is not None else stats.m * self.cardinality
+        u = (
+            len(stats.counts)
+            if stats.patterns is not None
+            else stats.m * self.cardinality
+        )
         self._row_sample = _row_sample if stats.patterns is None else None
         self._fit_cache = {}
         self._fit_active = True
@@ -462,9 +533,12 @@ class FactorLabeler(BaseLabeler):
                         # judge on a strided subset of the (hash-ordered) patterns
                         # with their counts: the guard costs O(patterns x LFs)
                         step = len(gs.counts) // (5 * SAMPLE_ROWS)
-                        gs = LabelStats.from_patterns(gs.patterns[::step],
-                                                      gs.counts[::step],
-                                                      self.cardinality, overlap=False)
+                        gs = LabelStats.from_patterns(
+                            gs.patterns[::step],
+                            gs.counts[::step],
+                            self.cardinality,
+                            overlap=False,
+                        )
                     self._guard(stats, gs, cb, deps)
                 if stats.patterns is not None and self.vote_sets_ is None and not deps:
                     self._select(stats, cb)
@@ -477,8 +551,12 @@ class FactorLabeler(BaseLabeler):
         """Gold-free choice among candidate fits (see ``selection``); none here."""
 
     @abstractmethod
-    def _fit_stats(self, stats: LabelStats, class_balance: np.ndarray | None,
-                   deps: list[tuple[int, int]]) -> None:
+    def _fit_stats(
+        self,
+        stats: LabelStats,
+        class_balance: np.ndarray | None,
+        deps: list[tuple[int, int]],
+    ) -> None:
         """Set the model's parameters from the sufficient statistics."""
 
     def _class_balance(self, class_balance: Any, Y_dev: Any) -> np.ndarray | None:
@@ -490,7 +568,9 @@ class FactorLabeler(BaseLabeler):
                     f"class_balance must be {k} positive numbers; got {class_balance!r}."
                 )
             if abs(cb.sum() - 1) > 1e-3:
-                raise ValueError(f"class_balance must sum to 1; it sums to {cb.sum():.4f}.")
+                raise ValueError(
+                    f"class_balance must sum to 1; it sums to {cb.sum():.4f}."
+                )
             return cb / cb.sum()
         if Y_dev is not None:
             Y = check_gold(Y_dev, len(np.asarray(Y_dev)), k, name="Y_dev")
@@ -504,7 +584,9 @@ class FactorLabeler(BaseLabeler):
     # ---- parameters -----------------------------------------------------------
     def _check_fitted(self) -> None:
         if self._log_prior is None:
-            raise ValueError(f"This {type(self).__name__} is not fitted yet; call fit().")
+            raise ValueError(
+                f"This {type(self).__name__} is not fitted yet; call fit()."
+            )
 
     def _torch_params(self) -> tuple[torch.Tensor, list[torch.Tensor]]:
         dt = torch.float64
@@ -518,17 +600,29 @@ class FactorLabeler(BaseLabeler):
         if self.vote_sets_ is not None:
             L = self._check_alphabets(L, self.vote_sets_)
             if L.shape[1] != self.n_lfs:
-                raise ValueError(f"L has {L.shape[1]} columns; the model has "
-                                 f"{self.n_lfs} LFs.")
-        elif not (isinstance(L, np.ndarray) and L.ndim == 2 and L.shape[1] == self.n_lfs
-                  and L.shape[0] > 0 and _check_fast(L, self.cardinality) is L):
+                raise ValueError(
+                    f"L has {L.shape[1]} columns; the model has {self.n_lfs} LFs."
+                )
+        elif not (
+            isinstance(L, np.ndarray)
+            and L.ndim == 2
+            and L.shape[1] == self.n_lfs
+            and L.shape[0] > 0
+            and _check_fast(L, self.cardinality) is L
+        ):
             L = self._check_L(L, n_lfs=self.n_lfs)
         L = as_int8(L)
         with _few_threads(L.size * (self.vote_cardinality + 1)):
             return self._proba_np(L)
 
-    def predict(self, L: Any, return_probs: bool = False,
-                tie_break_policy: str = "abstain", *, row_offset: int = 0) -> Any:
+    def predict(
+        self,
+        L: Any,
+        return_probs: bool = False,
+        tie_break_policy: str = "abstain",
+        *,
+        row_offset: int = 0,
+    ) -> Any:
         """Hard labels for each row of ``L`` (see ``BaseLabeler.predict``).
 
         After a fallback to majority vote (``fit_report_["action"]``), the
@@ -543,15 +637,17 @@ class FactorLabeler(BaseLabeler):
         with majority vote (TREC -3.5).
         """
         if tie_break_policy != "abstain" or self._mode == "fit":
-            return super().predict(L, return_probs, tie_break_policy,
-                                   row_offset=row_offset)
+            return super().predict(
+                L, return_probs, tie_break_policy, row_offset=row_offset
+            )
         preds, probs = super().predict(L, True, "abstain")
         voted_tie = preds == -1
         if voted_tie.any():
             votes = check_label_matrix(L, cardinality=127, allow_empty=True)
             voted_tie &= (votes >= 0).any(1)
-            preds[voted_tie] = probs_to_preds(probs, "random",
-                                              row_offset=row_offset)[voted_tie]
+            preds[voted_tie] = probs_to_preds(probs, "random", row_offset=row_offset)[
+                voted_tie
+            ]
         return (preds, probs) if return_probs else preds
 
     def _proba_np(self, L: np.ndarray) -> np.ndarray:
@@ -572,10 +668,14 @@ class FactorLabeler(BaseLabeler):
         # of single-vote rows was wrong on CDR; the guard's safe refit's
         # posterior for them lost to ties in 29 of 34 evaluations (synthetic
         # fallbacks with copies, TREC, CDR).
-        unc_lp = lp if self.fit_report_.get("class_balance_given") else torch.zeros_like(lp)
+        unc_lp = (
+            lp if self.fit_report_.get("class_balance_given") else torch.zeros_like(lp)
+        )
         out = np.empty((L.shape[0], k))
         for s in range(0, L.shape[0], _PRED_CHUNK):
-            Lt = torch.from_numpy(np.ascontiguousarray(L[s : s + _PRED_CHUNK])).to(self.device)
+            Lt = torch.from_numpy(np.ascontiguousarray(L[s : s + _PRED_CHUNK])).to(
+                self.device
+            )
             if self._mode != "majority_vote":
                 lj = (value_onehot(Lt, a, torch.float32) @ W32).double()
                 for C, t in cliques:
@@ -605,14 +705,20 @@ class FactorLabeler(BaseLabeler):
         """[m, a+1, k] P(LF j outputs value v | y); v = 0 abstain, v = c + 1 vote
         c (a = k: the vote for class c; with ``vote_sets``, LF j's vote c)."""
         self._check_fitted()
-        return marginal_tables(self._factors, self._tables, self.n_lfs, self.cardinality,
-                               self.vote_cardinality)
+        return marginal_tables(
+            self._factors,
+            self._tables,
+            self.n_lfs,
+            self.cardinality,
+            self.vote_cardinality,
+        )
 
     def get_weights(self) -> np.ndarray:
         """[m] estimated accuracy of each LF on the points it votes on (with
         ``vote_sets``: the chance its vote is consistent with the true class)."""
-        return lf_accuracies(self.get_conditional_probs(), self.class_balance_,
-                             self.vote_sets_)
+        return lf_accuracies(
+            self.get_conditional_probs(), self.class_balance_, self.vote_sets_
+        )
 
     # ---- save / load ------------------------------------------------------------
     def save(self, path: Any) -> None:
@@ -621,12 +727,17 @@ class FactorLabeler(BaseLabeler):
         cfg = dataclasses.asdict(self.config)
         arrays = {"log_prior": self._log_prior}
         arrays.update({f"table_{i}": t for i, t in enumerate(self._tables)})
-        meta = {"n_lfs": self.n_lfs, "factors": [list(f) for f in self._factors],
-                "dependencies": [list(d) for d in self.dependencies],
-                "mode": self._mode, "vote_weight": self._vote_weight,
-                "vote_sets": None if self.vote_sets_ is None else
-                self.vote_sets_.astype(int).tolist(),
-                "fit_report": json.loads(json.dumps(self.fit_report_, default=str))}
+        meta = {
+            "n_lfs": self.n_lfs,
+            "factors": [list(f) for f in self._factors],
+            "dependencies": [list(d) for d in self.dependencies],
+            "mode": self._mode,
+            "vote_weight": self._vote_weight,
+            "vote_sets": None
+            if self.vote_sets_ is None
+            else self.vote_sets_.astype(int).tolist(),
+            "fit_report": json.loads(json.dumps(self.fit_report_, default=str)),
+        }
         save_artifact(path, type(self).__name__, cfg, arrays, meta)
 
     @_instance_or_class
@@ -652,10 +763,16 @@ class FactorLabeler(BaseLabeler):
         model.vote_sets_ = None if vs is None else np.asarray(vs, dtype=bool)
         factors = meta["factors"]
         model.params_ = FactorParams.of(
-            arrays["log_prior"], factors,
-            [arrays[f"table_{i}"] for i in range(len(factors))])
-        model._vote_weight = float(meta.get("vote_weight", equal_vote_weight(model._tables)
-                                            if legacy == "majority_vote" else 0.0))
+            arrays["log_prior"],
+            factors,
+            [arrays[f"table_{i}"] for i in range(len(factors))],
+        )
+        model._vote_weight = float(
+            meta.get(
+                "vote_weight",
+                equal_vote_weight(model._tables) if legacy == "majority_vote" else 0.0,
+            )
+        )
         return model
 
     # ---- shared EM on patterns ---------------------------------------------------
@@ -712,13 +829,23 @@ class FactorLabeler(BaseLabeler):
         elif hit is not None and hit[0] is stats:
             cache = hit[1]
         else:
-            cache = [value_onehot(Lt[s : s + chunk], a, dt).T.contiguous()
-                     for s in range(0, u, chunk)] if u * m * (a + 1) <= 1e7 else None
+            cache = (
+                [
+                    value_onehot(Lt[s : s + chunk], a, dt).T.contiguous()
+                    for s in range(0, u, chunk)
+                ]
+                if u * m * (a + 1) <= 1e7
+                else None
+            )
             if self._fit_active:
                 self._fit_cache["onehot"] = (stats, cache)
 
         def onehot_t(ci: int, s: int) -> torch.Tensor:
-            return cache[ci] if cache is not None else value_onehot(Lt[s : s + chunk], a, dt).T
+            return (
+                cache[ci]
+                if cache is not None
+                else value_onehot(Lt[s : s + chunk], a, dt).T
+            )
 
         mcodes = {f: factor_codes(Lt, factors[f], a) for f in multi}
         prev = -np.inf
@@ -777,21 +904,31 @@ class FactorLabeler(BaseLabeler):
         return lp.cpu().numpy(), [t.cpu().numpy() for t in tabs], it, obj
 
     def _mv_tables(
-        self, stats: LabelStats, factors: list[tuple[int, ...]],
-        independent_abstain: bool = False, smoothing: float = 1.0,
+        self,
+        stats: LabelStats,
+        factors: list[tuple[int, ...]],
+        independent_abstain: bool = False,
+        smoothing: float = 1.0,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """One M-step from soft majority-vote labels (a sensible, swap-free start)."""
         k, a = self.cardinality, stats.cardinality
         q = self._soft_majority(stats.patterns)
-        pseudo = [np.full(((a + 1) ** len(C), k), smoothing / (a + 1) ** len(C))
-                  for C in factors]
+        pseudo = [
+            np.full(((a + 1) ** len(C), k), smoothing / (a + 1) ** len(C))
+            for C in factors
+        ]
         # one EM step whose E-step is replaced by majority vote
         Lt = torch.from_numpy(as_int8(stats.patterns))
         qw = torch.as_tensor(q * stats.counts[:, None])
         tabs = []
         for C, p in zip(factors, pseudo):
             code = factor_codes(Lt, C, a)
-            cnt = torch.zeros(p.shape, dtype=torch.float64).index_add_(0, code, qw).numpy() + p
+            cnt = (
+                torch.zeros(p.shape, dtype=torch.float64)
+                .index_add_(0, code, qw)
+                .numpy()
+                + p
+            )
             if independent_abstain and len(C) == 1:
                 ab = cnt[0].sum() / cnt.sum()
                 votes = cnt[1:] / np.maximum(cnt[1:].sum(0, keepdims=True), _EPS)
@@ -809,8 +946,13 @@ class FactorLabeler(BaseLabeler):
         for msg in msgs:
             warnings.warn(msg, IdentifiabilityWarning, stacklevel=4)
 
-    def _guard(self, stats: LabelStats, gs: LabelStats, cb: np.ndarray | None,
-               deps: list[tuple[int, int]]) -> None:
+    def _guard(
+        self,
+        stats: LabelStats,
+        gs: LabelStats,
+        cb: np.ndarray | None,
+        deps: list[tuple[int, int]],
+    ) -> None:
         """Keep the fit only if it looks sane *and* beats majority vote.
 
         1. Degeneracy checks against majority vote (collapsed classes, unanimous
@@ -849,8 +991,13 @@ class FactorLabeler(BaseLabeler):
         if outcome is not FitOutcome.MAJORITY_VOTE:
             refit = outcome is FitOutcome.GUARDED_REFIT
             prior = cb if cb is not None else np.exp(self._log_prior)
-            if (cb is not None or refit) and self._choose_moment_alternative(
-                    stats, gs, deps, False if refit else None, prior) and refit:
+            if (
+                (cb is not None or refit)
+                and self._choose_moment_alternative(
+                    stats, gs, deps, False if refit else None, prior
+                )
+                and refit
+            ):
                 moment_alternative = True
             gain, se = loo_gain_over_mv(self, gs)
             self.fit_report_["held_out_lf_gain"] = {"mean": gain, "se": se}
@@ -862,26 +1009,36 @@ class FactorLabeler(BaseLabeler):
                 if verdict == "fit":
                     self.fit_report_["held_out_note"] = (
                         "no held-out evidence (no LF's vote is matched by "
-                        "another's); fit kept: the given class balance identifies it")
+                        "another's); fit kept: the given class balance identifies it"
+                    )
                     if outcome is None:
                         return
                 else:
-                    problems = [*problems, (
-                        "no held-out evidence: no LF's vote is ever matched by another "
-                        "LF's vote where the fit and majority vote differ (e.g. each "
-                        "class has a single LF), so the fit cannot be checked without "
-                        "gold and the class balance is not identifiable")]
+                    problems = [
+                        *problems,
+                        (
+                            "no held-out evidence: no LF's vote is ever matched by another "
+                            "LF's vote where the fit and majority vote differ (e.g. each "
+                            "class has a single LF), so the fit cannot be checked without "
+                            "gold and the class balance is not identifiable"
+                        ),
+                    ]
                     moment_alternative = False
                     outcome = FitOutcome.MAJORITY_VOTE
                     if verdict == "tie_break":
                         self._mode = "tie_break"
                         self._vote_weight = equal_vote_weight(
-                            equal_accuracy_model(gs, self._factors, cb)[2])
+                            equal_accuracy_model(gs, self._factors, cb)[2]
+                        )
                         outcome = FitOutcome.TIE_BREAK
             elif not (gain > 2 * se and gain > 0):
-                problems = [*problems, (
-                    f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. {se:.2%}) "
-                    "more often than majority vote does, not significantly better")]
+                problems = [
+                    *problems,
+                    (
+                        f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. {se:.2%}) "
+                        "more often than majority vote does, not significantly better"
+                    ),
+                ]
                 moment_alternative = False
                 outcome = FitOutcome.MAJORITY_VOTE
             elif outcome is None:
@@ -893,8 +1050,10 @@ class FactorLabeler(BaseLabeler):
             self._vote_weight = equal_vote_weight(self._tables)
         action = _GUARD_ACTIONS[outcome]
         if moment_alternative:
-            action += ("; its LF tables re-estimated from the pairwise moments at "
-                       "that prior, which predict held-out LFs better")
+            action += (
+                "; its LF tables re-estimated from the pairwise moments at "
+                "that prior, which predict held-out LFs better"
+            )
         self.fit_report_["outcome"] = outcome.value
         self.fit_report_["problems"] = problems
         self.fit_report_["action"] = action
@@ -907,9 +1066,14 @@ class FactorLabeler(BaseLabeler):
             stacklevel=4,
         )
 
-    def _choose_moment_alternative(self, stats: LabelStats, gs: LabelStats,
-                                   deps: list[tuple[int, int]], independent: bool | None,
-                                   prior: np.ndarray) -> bool:
+    def _choose_moment_alternative(
+        self,
+        stats: LabelStats,
+        gs: LabelStats,
+        deps: list[tuple[int, int]],
+        independent: bool | None,
+        prior: np.ndarray,
+    ) -> bool:
         """Switch to the model's alternative fit at the same prior (see
         ``_moment_alternative``) if it passes the degeneracy checks and predicts
         held-out LFs better than the current fit (paired, on the same points).
@@ -926,7 +1090,11 @@ class FactorLabeler(BaseLabeler):
         self.params_ = FactorParams.of(*alt)
         gain, se = loo_gain_over_mv(self, gs, baseline=current)
         better = gain > 0 and not degeneracy_problems(self, gs)
-        self.fit_report_["moment_alternative"] = {"gain": gain, "se": se, "chosen": better}
+        self.fit_report_["moment_alternative"] = {
+            "gain": gain,
+            "se": se,
+            "chosen": better,
+        }
         if not better:
             self.params_ = current.params_
         else:  # the EM polish's figures no longer describe the model
@@ -934,10 +1102,14 @@ class FactorLabeler(BaseLabeler):
                 self.fit_report_.pop(key, None)
         return better
 
-    def _moment_alternative(self, stats: LabelStats, gs: LabelStats,
-                            deps: list[tuple[int, int]], independent: bool | None,
-                            prior: np.ndarray
-                            ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]] | None:
+    def _moment_alternative(
+        self,
+        stats: LabelStats,
+        gs: LabelStats,
+        deps: list[tuple[int, int]],
+        independent: bool | None,
+        prior: np.ndarray,
+    ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]] | None:
         """An alternative fit at the pinned ``prior`` (the given class balance
         or the safe refit's); None if the model has none."""
         return None
@@ -964,13 +1136,15 @@ class FactorLabeler(BaseLabeler):
             return "majority_vote"
         return "fit" if cb is not None else "tie_break"
 
-    def _fit_safe(self, stats: LabelStats, cb: np.ndarray | None,
-                  deps: list[tuple[int, int]]) -> bool:
+    def _fit_safe(
+        self, stats: LabelStats, cb: np.ndarray | None, deps: list[tuple[int, int]]
+    ) -> bool:
         """Refit with safer settings; return False if the model has none."""
         return False
 
-    def _single_class_factors(self, stats: LabelStats,
-                              factors: list[tuple[int, ...]]) -> dict[int, int]:
+    def _single_class_factors(
+        self, stats: LabelStats, factors: list[tuple[int, ...]]
+    ) -> dict[int, int]:
         """Factors whose off-target columns EM shares (see ``_em``); none here."""
         return {}
 
@@ -993,45 +1167,65 @@ class FactorLabeler(BaseLabeler):
             raise ValueError(f"alpha must be in (0, 1); got {alpha}.")
         if n_bootstrap < 2:
             raise ValueError("n_bootstrap must be at least 2.")
-        stats = L if isinstance(L, LabelStats) else LabelStats.from_matrix(
-            L, self.cardinality)
+        stats = (
+            L
+            if isinstance(L, LabelStats)
+            else LabelStats.from_matrix(L, self.cardinality)
+        )
         rng = np.random.default_rng(seed)
         fitted = self.params_
-        params = (fitted.log_prior, list(fitted.factors), list(fitted.tables),
-                  self.fit_report_, self._mode)
+        params = (
+            fitted.log_prior,
+            list(fitted.factors),
+            list(fitted.tables),
+            self.fit_report_,
+            self._mode,
+        )
         cb = None
         if self.fit_report_.get("class_balance_given"):
             cb = np.exp(self._log_prior)
         w = []
         strength = float(getattr(self.config, "prior_strength", 1.0))
-        with warnings.catch_warnings(), _few_threads(
-                len(stats.counts) * stats.m * (self.cardinality + 1)):
+        with (
+            warnings.catch_warnings(),
+            _few_threads(len(stats.counts) * stats.m * (self.cardinality + 1)),
+        ):
             warnings.simplefilter("ignore")
             for _ in range(n_bootstrap):
                 cnt = rng.multinomial(stats.n, stats.counts / stats.counts.sum())
                 keep = cnt > 0
-                bs = LabelStats.from_patterns(stats.patterns[keep], cnt[keep],
-                                              self.cardinality)
+                bs = LabelStats.from_patterns(
+                    stats.patterns[keep], cnt[keep], self.cardinality
+                )
                 if self._mode == "majority_vote":
-                    self.params_ = FactorParams.of(*equal_accuracy_model(
-                        bs, list(params[1]), cb))
+                    self.params_ = FactorParams.of(
+                        *equal_accuracy_model(bs, list(params[1]), cb)
+                    )
                     w.append(self.get_weights())
                     continue
                 # warm start: EM on the resample from the fitted parameters
                 # (a full refit per resample costs ~n_bootstrap fits)
                 pseudo = [np.exp(t) * strength for t in params[2]]
-                lp, tabs, _, _ = self._em(bs, params[0], list(params[1]),
-                                          list(params[2]), pseudo, 30,
-                                          update_prior=cb is None, tol=1e-6,
-                                          tied=self._single_class_factors(
-                                              bs, list(params[1])))
+                lp, tabs, _, _ = self._em(
+                    bs,
+                    params[0],
+                    list(params[1]),
+                    list(params[2]),
+                    pseudo,
+                    30,
+                    update_prior=cb is None,
+                    tol=1e-6,
+                    tied=self._single_class_factors(bs, list(params[1])),
+                )
                 self.params_ = FactorParams.of(lp, params[1], tabs)
                 w.append(self.get_weights())
         self.params_ = fitted
         self.fit_report_, self._mode = params[3], params[4]
         w = np.array(w)
-        return np.stack([np.quantile(w, alpha / 2, axis=0),
-                         np.quantile(w, 1 - alpha / 2, axis=0)], axis=1)
+        return np.stack(
+            [np.quantile(w, alpha / 2, axis=0), np.quantile(w, 1 - alpha / 2, axis=0)],
+            axis=1,
+        )
 
 
 class _SingletonMStep:
@@ -1044,12 +1238,20 @@ class _SingletonMStep:
     counts normalised over the values.
     """
 
-    def __init__(self, factors: list[tuple[int, ...]], fs: list[int],
-                 pseudo: list[torch.Tensor], tied: dict[int, int],
-                 independent: bool, k: int, dev: torch.device) -> None:
+    def __init__(
+        self,
+        factors: list[tuple[int, ...]],
+        fs: list[int],
+        pseudo: list[torch.Tensor],
+        tied: dict[int, int],
+        independent: bool,
+        k: int,
+        dev: torch.device,
+    ) -> None:
         def idx(sel: list[int]) -> torch.Tensor:
-            return torch.as_tensor([factors[f][0] for f in sel], dtype=torch.long,
-                                   device=dev)
+            return torch.as_tensor(
+                [factors[f][0] for f in sel], dtype=torch.long, device=dev
+            )
 
         def stack(sel: list[int]) -> torch.Tensor | None:
             return torch.stack([pseudo[f] for f in sel]) if sel else None
@@ -1063,8 +1265,9 @@ class _SingletonMStep:
             free = [f for f in fs if f not in tied]
         self.ind, self.ind_ps = idx(ind), stack(ind)
         self.tie, self.tie_ps = idx(tie), stack(tie)
-        self.tie_c = torch.as_tensor([tied[f] for f in tie], dtype=torch.long,
-                                     device=dev)
+        self.tie_c = torch.as_tensor(
+            [tied[f] for f in tie], dtype=torch.long, device=dev
+        )
         self.free, self.free_ps = idx(free), stack(free)
         self.tie_r = torch.arange(len(tie), device=dev)
         self.has = (len(free) > 0, len(tie) > 0, len(ind) > 0)
@@ -1087,8 +1290,13 @@ class _SingletonMStep:
             cnt = cnt3[self.ind] + self.ind_ps
             ab = cnt[:, 0].sum(1) / cnt.sum((1, 2))  # [i]
             votes = cnt[:, 1:] / cnt[:, 1:].sum(1, keepdim=True).clamp_min(_EPS)
-            t = torch.cat([ab[:, None, None].expand(-1, 1, cnt.shape[2]),
-                           (1 - ab)[:, None, None] * votes], dim=1)
+            t = torch.cat(
+                [
+                    ab[:, None, None].expand(-1, 1, cnt.shape[2]),
+                    (1 - ab)[:, None, None] * votes,
+                ],
+                dim=1,
+            )
             W3[self.ind] = torch.log(t.clamp_min(_EPS))
 
 

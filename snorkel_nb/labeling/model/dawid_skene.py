@@ -53,28 +53,44 @@ class DawidSkene(FactorLabeler):
 
     config_cls = DawidSkeneConfig
 
-    def _fit_stats(self, stats: LabelStats, cb: np.ndarray | None,
-                   deps: list[tuple[int, int]], strength: float | None = None,
-                   independent: bool | None = None) -> None:
+    def _fit_stats(
+        self,
+        stats: LabelStats,
+        cb: np.ndarray | None,
+        deps: list[tuple[int, int]],
+        strength: float | None = None,
+        independent: bool | None = None,
+    ) -> None:
         if stats.patterns is None:
             raise ValueError("DawidSkene needs LabelStats with patterns.")
         factors = factors_from_dependencies(deps, stats.m, self.cardinality)
-        ind = self.config.abstain == "independent" if independent is None else independent
+        ind = (
+            self.config.abstain == "independent" if independent is None else independent
+        )
         lp0, tabs0 = self._mv_tables(stats, factors, independent_abstain=ind)
         if cb is not None:
             lp0 = np.log(cb)
         a = self.config.prior_strength if strength is None else strength
         pseudo = [a * np.exp(t) for t in tabs0]
-        lp, tabs, it, obj = self._em(stats, lp0, factors, tabs0, pseudo, self.config.n_epochs,
-                                update_prior=cb is None, independent_abstain=ind,
-                                tol=self.config.tol)
+        lp, tabs, it, obj = self._em(
+            stats,
+            lp0,
+            factors,
+            tabs0,
+            pseudo,
+            self.config.n_epochs,
+            update_prior=cb is None,
+            independent_abstain=ind,
+            tol=self.config.tol,
+        )
         self.params_ = FactorParams.of(lp, factors, tabs)
         self.fit_report_["n_iter"] = it
         self.fit_report_["log_likelihood"] = obj
         self.fit_report_["class_balance_given"] = cb is not None
 
-    def _fit_safe(self, stats: LabelStats, cb: np.ndarray | None,
-                  deps: list[tuple[int, int]]) -> bool:
+    def _fit_safe(
+        self, stats: LabelStats, cb: np.ndarray | None, deps: list[tuple[int, int]]
+    ) -> bool:
         strength = max(10.0, 0.05 * stats.n / self.cardinality)
         self._fit_stats(stats, cb, deps, strength=strength, independent=False)
         return True

@@ -86,8 +86,11 @@ def factor_codes(Lt: torch.Tensor, factor: tuple[int, ...], k: int) -> torch.Ten
 
 
 def log_joint(
-    Lt: torch.Tensor, log_prior: torch.Tensor, factors: Sequence[tuple[int, ...]],
-    tables: Sequence[torch.Tensor], vote_card: int | None = None,
+    Lt: torch.Tensor,
+    log_prior: torch.Tensor,
+    factors: Sequence[tuple[int, ...]],
+    tables: Sequence[torch.Tensor],
+    vote_card: int | None = None,
 ) -> torch.Tensor:
     """[n, k] unnormalised log posterior of each row under the factor model
     (``vote_card``: the vote alphabet's size, default k)."""
@@ -100,7 +103,10 @@ def log_joint(
 
 
 def marginal_tables(
-    factors: Sequence[tuple[int, ...]], tables: Sequence[np.ndarray], m: int, k: int,
+    factors: Sequence[tuple[int, ...]],
+    tables: Sequence[np.ndarray],
+    m: int,
+    k: int,
     vote_card: int | None = None,
 ) -> np.ndarray:
     """[m, a+1, k] per-LF conditional probabilities P(value | y) (value 0 =
@@ -127,7 +133,10 @@ def value_onehot(Lt: torch.Tensor, k: int, dtype: torch.dtype) -> torch.Tensor:
 
 
 def split_factors(
-    factors: Sequence[tuple[int, ...]], tabs: Sequence[torch.Tensor], m: int, k: int,
+    factors: Sequence[tuple[int, ...]],
+    tabs: Sequence[torch.Tensor],
+    m: int,
+    k: int,
     vote_card: int | None = None,
 ) -> tuple[torch.Tensor, list[tuple[tuple[int, ...], torch.Tensor]]]:
     """Stack singleton tables into one [m*(a+1), k] matrix (zero rows for LFs
@@ -145,9 +154,13 @@ def split_factors(
     return W.reshape(m * (a + 1), k), cliques
 
 
-def fast_log_joint(Lt: torch.Tensor, lp: torch.Tensor, W: torch.Tensor,
-                   cliques: list[tuple[tuple[int, ...], torch.Tensor]], k: int
-                   ) -> torch.Tensor:
+def fast_log_joint(
+    Lt: torch.Tensor,
+    lp: torch.Tensor,
+    W: torch.Tensor,
+    cliques: list[tuple[tuple[int, ...], torch.Tensor]],
+    k: int,
+) -> torch.Tensor:
     """[c, k] log joint via one one-hot matmul plus a gather per clique
     (``k``: the vote alphabet's size)."""
     out = value_onehot(Lt, k, W.dtype) @ W + lp
@@ -170,13 +183,17 @@ def check_vote_sets(vote_sets: Any, m: int, k: int) -> np.ndarray:
     for j, vs in enumerate(vote_sets):
         a = np.asarray(vs)
         if a.ndim != 2 or a.shape[1] != k or a.shape[0] < 1:
-            raise ValueError(f"vote_sets[{j}] must be an [a_j, {k}] boolean matrix; "
-                             f"got shape {a.shape}.")
+            raise ValueError(
+                f"vote_sets[{j}] must be an [a_j, {k}] boolean matrix; "
+                f"got shape {a.shape}."
+            )
         a = a.astype(bool)
         empty = np.nonzero(~a.any(1))[0]
         if len(empty):
-            raise ValueError(f"vote_sets[{j}]: vote(s) {empty.tolist()} are consistent "
-                             "with no latent class.")
+            raise ValueError(
+                f"vote_sets[{j}]: vote(s) {empty.tolist()} are consistent "
+                "with no latent class."
+            )
         mats.append(a)
     A = max(a.shape[0] for a in mats)
     out = np.zeros((m, A, k), dtype=bool)
@@ -185,8 +202,9 @@ def check_vote_sets(vote_sets: Any, m: int, k: int) -> np.ndarray:
     return out
 
 
-def lf_accuracies(cond: np.ndarray, prior: np.ndarray,
-                  vote_sets: np.ndarray | None = None) -> np.ndarray:
+def lf_accuracies(
+    cond: np.ndarray, prior: np.ndarray, vote_sets: np.ndarray | None = None
+) -> np.ndarray:
     """[m] P(vote consistent with y | vote) from [m, a+1, k] conditionals and
     the [k] prior (``vote_sets``: [m, a, k] consistency; default vote == y)."""
     if vote_sets is None:
@@ -199,6 +217,16 @@ def lf_accuracies(cond: np.ndarray, prior: np.ndarray,
     return acc
 
 
-__all__ = ["MAX_FACTOR_CODES", "check_dependencies", "check_vote_sets", "factor_codes",
-           "factors_from_dependencies", "fast_log_joint", "lf_accuracies", "log_joint",
-           "marginal_tables", "split_factors", "value_onehot"]
+__all__ = [
+    "MAX_FACTOR_CODES",
+    "check_dependencies",
+    "check_vote_sets",
+    "factor_codes",
+    "factors_from_dependencies",
+    "fast_log_joint",
+    "lf_accuracies",
+    "log_joint",
+    "marginal_tables",
+    "split_factors",
+    "value_onehot",
+]

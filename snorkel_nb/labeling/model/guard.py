@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from snorkel_nb.labeling.model.factors import factor_codes, fast_log_joint, split_factors
+from snorkel_nb.labeling.model.factors import (
+    factor_codes,
+    fast_log_joint,
+    split_factors,
+)
 from snorkel_nb.labeling.model.majority import soft_majority, vote_counts
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
 
@@ -40,7 +44,9 @@ def equal_accuracy_model(
     """
     k, m = stats.cardinality, stats.m
     agree, tot = mv_agreement(stats.patterns, stats.counts, k, return_totals=True)
-    pooled = float((np.nan_to_num(agree) * tot).sum() / tot.sum()) if tot.sum() > 0 else 0.7
+    pooled = (
+        float((np.nan_to_num(agree) * tot).sum() / tot.sum()) if tot.sum() > 0 else 0.7
+    )
     a = float(np.clip(pooled, 1.0 / k + 0.05, 0.99))
     if cb is None:
         q = soft_majority(stats.patterns, k)
@@ -67,27 +73,37 @@ def identifiability_problems(stats: LabelStats, min_overlap: int = 10) -> list[s
     votes = stats.vote_counts().sum(1)
     never = np.nonzero(votes == 0)[0]
     if len(never):
-        msgs.append(f"LFs {never.tolist()} never vote; their accuracy cannot be "
-                    "estimated (they are ignored).")
+        msgs.append(
+            f"LFs {never.tolist()} never vote; their accuracy cannot be "
+            "estimated (they are ignored)."
+        )
     if m < 3:
-        msgs.append(f"Only {m} LFs: at least 3 conditionally independent LFs are "
-                    "needed to identify LF accuracies without gold labels.")
+        msgs.append(
+            f"Only {m} LFs: at least 3 conditionally independent LFs are "
+            "needed to identify LF accuracies without gold labels."
+        )
     if stats.patterns is not None and len(stats.patterns):
         nv = (stats.patterns >= 0).sum(1)
         frac3 = float(stats.counts[nv >= 3].sum() / max(stats.n, 1))
         frac2 = float(stats.counts[nv >= 2].sum() / max(stats.n, 1))
         if m >= 3 and frac2 < 0.01:
-            msgs.append(f"Only {frac2:.1%} of points have 2 or more votes: LFs barely "
-                        "overlap, so their accuracies are poorly identified.")
+            msgs.append(
+                f"Only {frac2:.1%} of points have 2 or more votes: LFs barely "
+                "overlap, so their accuracies are poorly identified."
+            )
         elif m >= 3 and frac3 == 0:
-            msgs.append("No point has 3 or more votes: fewer than 3 LFs ever vote "
-                        "together, so accuracies rest on pairwise overlaps only.")
+            msgs.append(
+                "No point has 3 or more votes: fewer than 3 LFs ever vote "
+                "together, so accuracies rest on pairwise overlaps only."
+            )
     ov = stats.overlap.reshape(m, k, m, k).sum((1, 3))
     np.fill_diagonal(ov, 0)
     lonely = np.nonzero((ov.sum(1) < min_overlap) & (votes > 0))[0]
     if len(lonely) and m >= 2:
-        msgs.append(f"LFs {lonely.tolist()} overlap with other LFs on fewer than "
-                    f"{min_overlap} points; their accuracy estimates are unreliable.")
+        msgs.append(
+            f"LFs {lonely.tolist()} overlap with other LFs on fewer than "
+            f"{min_overlap} points; their accuracy estimates are unreliable."
+        )
     return msgs
 
 
@@ -114,35 +130,47 @@ def degeneracy_problems(model: FactorLabeler, stats: LabelStats) -> list[str]:
         # this test), so it is only applied to estimated priors.
         estimated = not model.fit_report_.get("class_balance_given")
         for c in range(k if estimated else 0):
-            if mv_freq[c] >= 0.02 and (md_freq[c] < mv_freq[c] / 5 or prior[c] < mv_freq[c] / 10):
+            if mv_freq[c] >= 0.02 and (
+                md_freq[c] < mv_freq[c] / 5 or prior[c] < mv_freq[c] / 10
+            ):
                 problems.append(
                     f"class {c} collapsed: predicted on {md_freq[c]:.1%} of covered points "
-                    f"(prior {prior[c]:.3f}) vs {mv_freq[c]:.1%} by majority vote")
-        agree_mv = float((w[decided] * (pred[decided] == mv[decided].argmax(1))).sum()
-                         / w[decided].sum())
+                    f"(prior {prior[c]:.3f}) vs {mv_freq[c]:.1%} by majority vote"
+                )
+        agree_mv = float(
+            (w[decided] * (pred[decided] == mv[decided].argmax(1))).sum()
+            / w[decided].sum()
+        )
         if agree_mv < 0.8:
-            problems.append(f"agrees with majority vote on only {agree_mv:.0%} of the "
-                            "points where majority vote is decided")
+            problems.append(
+                f"agrees with majority vote on only {agree_mv:.0%} of the "
+                "points where majority vote is decided"
+            )
         # unanimous votes of >= 2 LFs contradicted
         vc = vote_counts(pats, k)
         unan = (nvotes >= 2) & (vc.max(1) == nvotes)
         if unan.any():
             bad = float(w[unan & (pred != vc.argmax(1))].sum() / w[unan].sum())
             if bad > 0.1:
-                problems.append(f"{bad:.0%} of points where 2+ LFs vote unanimously get "
-                                "another label")
+                problems.append(
+                    f"{bad:.0%} of points where 2+ LFs vote unanimously get "
+                    "another label"
+                )
     acc = model.get_weights()
     # LFs that agree with majority vote far more than chance but are rated below it
     agree = mv_agreement(pats, w, k)
     low = np.nonzero((acc < 1.0 / k) & (agree > 1.0 / k + 0.15))[0]
     if len(low):
-        problems.append(f"LFs {low.tolist()} estimated below chance although they agree "
-                        "with majority vote")
+        problems.append(
+            f"LFs {low.tolist()} estimated below chance although they agree "
+            "with majority vote"
+        )
     return problems
 
 
-def loo_gain_over_mv(model: FactorLabeler, stats: LabelStats,
-                     baseline: FactorLabeler | None = None) -> tuple[float, float]:
+def loo_gain_over_mv(
+    model: FactorLabeler, stats: LabelStats, baseline: FactorLabeler | None = None
+) -> tuple[float, float]:
     """Held-out-LF agreement of ``model`` minus that of majority vote (or of
     ``baseline``, another fit with the same factors: a paired comparison).
 
@@ -164,7 +192,8 @@ def loo_gain_over_mv(model: FactorLabeler, stats: LabelStats,
     # classes was judged worse than majority vote although it was better
     # (synthetic 1M x 50, balance 0.2/0.8: 99.05% vs majority vote 98.42%).
     if all(len(C) == 1 for C in model._factors) and (
-            baseline is None or all(len(C) == 1 for C in baseline._factors)):
+        baseline is None or all(len(C) == 1 for C in baseline._factors)
+    ):
         return _loo_singletons(model, baseline, pats, w)
     preds = [_HeldOut(model, Lt)] + ([_HeldOut(baseline, Lt)] if baseline else [])
     vc = vote_counts(pats, k)
@@ -200,8 +229,9 @@ def loo_gain_over_mv(model: FactorLabeler, stats: LabelStats,
     return mean, float(np.sqrt(var / max(sw, 1.0)))
 
 
-def _singleton_log_joint(model: FactorLabeler, pats: np.ndarray
-                         ) -> tuple[np.ndarray, np.ndarray]:
+def _singleton_log_joint(
+    model: FactorLabeler, pats: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """([u, k] log joint, [m, k+1, k] per-LF log tables) of a model whose
     factors are all single LFs."""
     m = pats.shape[1]
@@ -214,8 +244,12 @@ def _singleton_log_joint(model: FactorLabeler, pats: np.ndarray
     return lj, T
 
 
-def _loo_singletons(model: FactorLabeler, baseline: FactorLabeler | None,
-                    pats: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+def _loo_singletons(
+    model: FactorLabeler,
+    baseline: FactorLabeler | None,
+    pats: np.ndarray,
+    w: np.ndarray,
+) -> tuple[float, float]:
     """``loo_gain_over_mv`` when every factor is one LF, vectorised over
     blocks of LFs (the same comparisons as the per-LF loop).
 
@@ -246,8 +280,12 @@ def _loo_singletons(model: FactorLabeler, baseline: FactorLabeler | None,
         agree = []
         for lj, T in fits:
             # the fit's log joint without LF j's own term, over voted classes
-            sc = [np.where(c[y] == 0, -np.inf, lj[r, y] - np.take(T[:, :, y].ravel(), flat))
-                  for y in range(k)]
+            sc = [
+                np.where(
+                    c[y] == 0, -np.inf, lj[r, y] - np.take(T[:, :, y].ravel(), flat)
+                )
+                for y in range(k)
+            ]
             agree.append(_share_of_top(sc, is_v, tol=1e-9))
         if baseline is None:
             agree.append(_share_of_top(c, is_v, tol=0.5))
@@ -263,8 +301,9 @@ def _loo_singletons(model: FactorLabeler, baseline: FactorLabeler | None,
     return mean, float(np.sqrt(var / max(sw, 1.0)))
 
 
-def _share_of_top(scores: list[np.ndarray], is_v: list[np.ndarray],
-                  tol: float) -> np.ndarray:
+def _share_of_top(
+    scores: list[np.ndarray], is_v: list[np.ndarray], tol: float
+) -> np.ndarray:
     """[rows, LFs] chance a uniform pick among the top-scoring classes (within
     ``tol``) is the held-out vote, from per-class score arrays."""
     mx = scores[0]
@@ -279,6 +318,7 @@ def _share_of_top(scores: list[np.ndarray], is_v: list[np.ndarray],
             hit += top & v
     return hit / np.maximum(n_top, 1)
 
+
 class _HeldOut:
     """A fit's predictions of one LF's vote from the other LFs' votes."""
 
@@ -292,11 +332,14 @@ class _HeldOut:
         self.lj = np.empty((u, k))
         chunk = max(1, int(4e6 // max(m * (k + 1), 1)))
         for s0 in range(0, u, chunk):
-            self.lj[s0 : s0 + chunk] = fast_log_joint(Lt[s0 : s0 + chunk], lp_t.cpu(), W,
-                                                      cliques, k).numpy()
+            self.lj[s0 : s0 + chunk] = fast_log_joint(
+                Lt[s0 : s0 + chunk], lp_t.cpu(), W, cliques, k
+            ).numpy()
         self.factor_of = {j: f for f, C in enumerate(model._factors) for j in C}
 
-    def agreement(self, j: int, on: np.ndarray, v: np.ndarray, c: np.ndarray) -> np.ndarray:
+    def agreement(
+        self, j: int, on: np.ndarray, v: np.ndarray, c: np.ndarray
+    ) -> np.ndarray:
         """Expected agreement with LF j's votes ``v`` on rows ``on``, choosing
         among the classes with others' votes ``c`` > 0 (random tie-break)."""
         s = self.lj[on].copy()
@@ -319,8 +362,9 @@ def has_co_votes(stats: LabelStats) -> bool:
     return bool(((stats.patterns >= 0).sum(1) >= 2).any())
 
 
-def mv_agreement(pats: np.ndarray, w: np.ndarray, k: int,
-                  return_totals: bool = False) -> Any:
+def mv_agreement(
+    pats: np.ndarray, w: np.ndarray, k: int, return_totals: bool = False
+) -> Any:
     """[m] how often each LF agrees with the majority vote of the *other* LFs
     (count-weighted over the patterns where that majority is unique); with
     ``return_totals`` also the [m] weight of those patterns."""
@@ -350,11 +394,19 @@ def mv_agreement(pats: np.ndarray, w: np.ndarray, k: int,
         W = w[:, None] * (voted & (mx > 0) & uniq)
         tot = W.sum(0)
         agree = (W * wins).sum(0)
-        out[s : s + V.shape[1]] = np.where(tot > 0, agree / np.maximum(tot, 1e-300), np.nan)
+        out[s : s + V.shape[1]] = np.where(
+            tot > 0, agree / np.maximum(tot, 1e-300), np.nan
+        )
         totals[s : s + V.shape[1]] = tot
     return (out, totals) if return_totals else out
 
 
-__all__ = ["degeneracy_problems", "equal_accuracy_model", "equal_vote_weight",
-           "has_co_votes", "identifiability_problems", "loo_gain_over_mv",
-           "mv_agreement"]
+__all__ = [
+    "degeneracy_problems",
+    "equal_accuracy_model",
+    "equal_vote_weight",
+    "has_co_votes",
+    "identifiability_problems",
+    "loo_gain_over_mv",
+    "mv_agreement",
+]

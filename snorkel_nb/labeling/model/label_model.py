@@ -149,24 +149,38 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         return len(unique_patterns(sample)[0]) < 0.2 * len(sample)
 
     # ------------------------------------------------------------------------
-    def _fit_stats(self, stats: LabelStats, cb: np.ndarray | None,
-                   deps: list[tuple[int, int]], strength: float | None = None,
-                   independent: bool | None = None) -> None:
+    def _fit_stats(
+        self,
+        stats: LabelStats,
+        cb: np.ndarray | None,
+        deps: list[tuple[int, int]],
+        strength: float | None = None,
+        independent: bool | None = None,
+    ) -> None:
         em_stats = stats if stats.patterns is not None else self._row_sample
-        lp, factors, tables, report = self._fit_params(stats, em_stats, cb, deps, strength,
-                                                       independent, polish=True)
+        lp, factors, tables, report = self._fit_params(
+            stats, em_stats, cb, deps, strength, independent, polish=True
+        )
         self.params_ = FactorParams.of(lp, factors, tables)
         self.fit_report_.update(report)
         self.fit_report_["class_balance_given"] = cb is not None
 
-    def _fit_params(self, stats: LabelStats, em_stats: LabelStats | None,
-                    cb: np.ndarray | None, deps: list[tuple[int, int]],
-                    strength: float | None, independent: bool | None, polish: bool
-                    ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray], dict]:
+    def _fit_params(
+        self,
+        stats: LabelStats,
+        em_stats: LabelStats | None,
+        cb: np.ndarray | None,
+        deps: list[tuple[int, int]],
+        strength: float | None,
+        independent: bool | None,
+        polish: bool,
+    ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray], dict]:
         """(log prior, factors, log tables, report): the moment fit, then (if
         ``polish`` and ``em_steps``) the EM polish on ``em_stats``' patterns."""
         k, m = self.cardinality, stats.m
-        ind = self.config.abstain == "independent" if independent is None else independent
+        ind = (
+            self.config.abstain == "independent" if independent is None else independent
+        )
         a = self.config.prior_strength if strength is None else strength
         em_steps = self.config.em_steps if polish else 0
         report: dict = {}
@@ -177,17 +191,28 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         else:
             lp_start, T0 = _default_start(stats)
         if self.vote_sets_ is not None:  # values an LF never casts stay at ~0
-            T0 = np.where(np.concatenate([np.ones((m, 1, k), bool), self.vote_sets_.any(
-                2, keepdims=True).repeat(k, 2)], 1), T0, 1e-9)
+            T0 = np.where(
+                np.concatenate(
+                    [
+                        np.ones((m, 1, k), bool),
+                        self.vote_sets_.any(2, keepdims=True).repeat(k, 2),
+                    ],
+                    1,
+                ),
+                T0,
+                1e-9,
+            )
         lp0 = np.log(cb) if cb is not None else lp_start
         # The guard's moment alternative at a given balance repeats this exact
         # fit (same statistics, start and prior): reuse it.
         key = (id(stats), lp0.tobytes(), cb is not None, tuple(deps), ind, a)
         if key not in self._fit_cache:
-            self._fit_cache[key] = self._moment_fit(stats, T0, lp0, cb is not None, deps,
-                                                    ind, a)
-        lp, T, n_it = (x.copy() if isinstance(x, np.ndarray) else x
-                       for x in self._fit_cache[key])
+            self._fit_cache[key] = self._moment_fit(
+                stats, T0, lp0, cb is not None, deps, ind, a
+            )
+        lp, T, n_it = (
+            x.copy() if isinstance(x, np.ndarray) else x for x in self._fit_cache[key]
+        )
         report["n_iter"] = n_it
         factors = factors_from_dependencies(deps, m, k)
         tables = tables_for(factors, T, k)
@@ -201,11 +226,16 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             steps = em_steps or 30
             start = tables_for(factors, T0, k)
             pseudo = [np.exp(t) * a for t in start]
-            em = dict(update=upd, update_prior=bool(em_steps) and cb is None,
-                      independent_abstain=ind, tol=1e-8,
-                      tied=self._single_class_factors(stats, factors))
-            lp, tables, em_it, obj = self._em(em_stats, lp, factors, tables, pseudo, steps,
-                                              **em)
+            em = dict(
+                update=upd,
+                update_prior=bool(em_steps) and cb is None,
+                independent_abstain=ind,
+                tol=1e-8,
+                tied=self._single_class_factors(stats, factors),
+            )
+            lp, tables, em_it, obj = self._em(
+                em_stats, lp, factors, tables, pseudo, steps, **em
+            )
             report["em_iter"] = em_it
             report["start"] = "moments"
             if em_stats is not stats:
@@ -214,18 +244,23 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
                 # A second start from majority vote; keep the likelier fit (EM
                 # from moments and from MV can end in different local optima).
                 # (with patterns, the start above *is* majority vote's estimate)
-                lp2, tab2, it2, obj2 = self._em(stats, lp0, factors, start, pseudo, steps,
-                                                **em)
+                lp2, tab2, it2, obj2 = self._em(
+                    stats, lp0, factors, start, pseudo, steps, **em
+                )
                 if obj2 > obj:
                     lp, tables, obj = lp2, tab2, obj2
                     report["start"] = "majority vote"
             report["log_likelihood"] = obj
         return lp, factors, tables, report
 
-    def _moment_alternative(self, stats: LabelStats, gs: LabelStats,
-                            deps: list[tuple[int, int]], independent: bool | None,
-                            prior: np.ndarray
-                            ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]] | None:
+    def _moment_alternative(
+        self,
+        stats: LabelStats,
+        gs: LabelStats,
+        deps: list[tuple[int, int]],
+        independent: bool | None,
+        prior: np.ndarray,
+    ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]] | None:
         """The pure moment estimate (no EM polish) at the pinned ``prior``.
 
         The EM polish maximises the full likelihood, which LF dependence the
@@ -237,12 +272,20 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             return None  # the fit already is the moment estimate
         em_stats = stats if stats.patterns is not None else gs
         lp, factors, tables, _ = self._fit_params(
-            stats, em_stats, prior, deps, None, independent, polish=False)
+            stats, em_stats, prior, deps, None, independent, polish=False
+        )
         return lp, factors, tables
 
-    def _moment_fit(self, stats: LabelStats, T0: np.ndarray, lp0: np.ndarray,
-                    fixed_prior: bool, deps: list[tuple[int, int]], ind: bool,
-                    strength: float) -> tuple[np.ndarray, np.ndarray, int]:
+    def _moment_fit(
+        self,
+        stats: LabelStats,
+        T0: np.ndarray,
+        lp0: np.ndarray,
+        fixed_prior: bool,
+        deps: list[tuple[int, int]],
+        ind: bool,
+        strength: float,
+    ) -> tuple[np.ndarray, np.ndarray, int]:
         m, n = stats.m, float(stats.n)
         K1 = stats.cardinality + 1  # vote alphabet + abstain
         Nnp = stats.pair_tables()  # [i, j, a, b]
@@ -250,32 +293,59 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             Nnp[i, j] = Nnp[j, i] = 0.0
         iu = np.triu(np.ones((m, m)), 1)[:, :, None, None]
         Nnp = (Nnp * iu).transpose(0, 2, 1, 3).reshape(m * K1, m * K1)
-        marg = np.concatenate([(n - stats.vote_counts().sum(1))[:, None],
-                               stats.vote_counts()], 1)  # [m, a+1]
+        marg = np.concatenate(
+            [(n - stats.vote_counts().sum(1))[:, None], stats.vote_counts()], 1
+        )  # [m, a+1]
         T0c = np.clip(T0, 1e-6, 1.0)
         T0c = T0c / T0c.sum(1, keepdims=True)
-        obj = MomentObjective(Nnp, marg, T0c, lp0, fixed_prior, ind, strength, n,
-                              scale=2.0 / max(m - 1, 1) / n)
+        obj = MomentObjective(
+            Nnp,
+            marg,
+            T0c,
+            lp0,
+            fixed_prior,
+            ind,
+            strength,
+            n,
+            scale=2.0 / max(m - 1, 1) / n,
+        )
         with warnings.catch_warnings(), one_blas_thread():
             warnings.simplefilter("ignore")
-            res = minimize(obj, obj.x0, jac=True, method="L-BFGS-B",
-                           options={"maxiter": self.config.n_epochs, "maxcor": 20,
-                                    "ftol": MOMENT_FTOL, "gtol": 1e-8})
+            res = minimize(
+                obj,
+                obj.x0,
+                jac=True,
+                method="L-BFGS-B",
+                options={
+                    "maxiter": self.config.n_epochs,
+                    "maxcor": 20,
+                    "ftol": MOMENT_FTOL,
+                    "gtol": 1e-8,
+                },
+            )
         n_it = int(res.nit)
         T, p = obj.unpack(res.x)
         lp = np.log(np.maximum(p, 1e-300))
         T, lp = _align_classes(T, lp, self.vote_sets_)
         return lp, T, n_it
 
-    def _single_class_factors(self, stats: LabelStats,
-                              factors: list[tuple[int, ...]]) -> dict[int, int]:
+    def _single_class_factors(
+        self, stats: LabelStats, factors: list[tuple[int, ...]]
+    ) -> dict[int, int]:
         """{factor index: class} for single-LF factors whose LF votes one class."""
         c = self.config
-        if not c.share_off_target or c.abstain != "class" or self.vote_sets_ is not None:
+        if (
+            not c.share_off_target
+            or c.abstain != "class"
+            or self.vote_sets_ is not None
+        ):
             return {}
         votes = stats.vote_counts() > 0  # [m, k]
-        return {f: int(votes[C[0]].argmax()) for f, C in enumerate(factors)
-                if len(C) == 1 and votes[C[0]].sum() == 1}
+        return {
+            f: int(votes[C[0]].argmax())
+            for f, C in enumerate(factors)
+            if len(C) == 1 and votes[C[0]].sum() == 1
+        }
 
     def _select(self, stats: LabelStats, cb: np.ndarray | None) -> None:
         """Switch to Dawid-Skene if it predicts held-out votes better by more
@@ -299,8 +369,11 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             # sets this keeps both switches (RTE, IMDB) and spares clean fits
             # the 5-fold cost (10k x 20 synthetic: 2.1 s -> the plain fit).
             self.fit_report_["selection"] = {
-                "chosen": "label model", "scores": {}, "diffs": {},
-                "skipped": "the fit passed the guard unchanged"}
+                "chosen": "label model",
+                "scores": {},
+                "diffs": {},
+                "skipped": "the fit passed the guard unchanged",
+            }
             return
         from snorkel_nb.labeling.model.dawid_skene import DawidSkene
         from snorkel_nb.labeling.model.selection import compare_candidates
@@ -314,13 +387,16 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
 
         def dawid_skene(s: LabelStats) -> FactorLabeler:
             return DawidSkene(k, guard=False, device=device).fit_stats(
-                s, class_balance=cb)
+                s, class_balance=cb
+            )
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = compare_candidates(stats, {"label model": incumbent,
-                                             "dawid-skene": dawid_skene},
-                                     seed=self.config.seed)
+            res = compare_candidates(
+                stats,
+                {"label model": incumbent, "dawid-skene": dawid_skene},
+                seed=self.config.seed,
+            )
         chosen = "label model"
         if res["scores"]:
             gain, se = res["diffs"]["dawid-skene"]
@@ -333,12 +409,15 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
                 self._mode, self._vote_weight = "fit", 0.0
                 self.fit_report_["outcome"] = FitOutcome.DAWID_SKENE.value
         res["chosen"] = chosen
-        res["criterion"] = ("held-out vote log-likelihood, 5-fold over rows, LFs "
-                            "that cast 2+ different votes")
+        res["criterion"] = (
+            "held-out vote log-likelihood, 5-fold over rows, LFs "
+            "that cast 2+ different votes"
+        )
         self.fit_report_["selection"] = res
 
-    def _fit_safe(self, stats: LabelStats, cb: np.ndarray | None,
-                  deps: list[tuple[int, int]]) -> bool:
+    def _fit_safe(
+        self, stats: LabelStats, cb: np.ndarray | None, deps: list[tuple[int, int]]
+    ) -> bool:
         if stats.patterns is None:
             return False
         strength = max(10.0, 0.05 * stats.n / self.cardinality)
@@ -347,9 +426,16 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         if cb is not None:
             lp0 = np.log(cb)
         pseudo = [strength * np.exp(t) for t in tabs0]
-        lp, tabs, _, _ = self._em(stats, lp0, factors, tabs0, pseudo,
-                                  self.config.em_steps or 50, update_prior=cb is None,
-                                  tied=self._single_class_factors(stats, factors))
+        lp, tabs, _, _ = self._em(
+            stats,
+            lp0,
+            factors,
+            tabs0,
+            pseudo,
+            self.config.em_steps or 50,
+            update_prior=cb is None,
+            tied=self._single_class_factors(stats, factors),
+        )
         self.params_ = FactorParams.of(lp, factors, tabs)
         return True
 
@@ -368,8 +454,9 @@ def _default_start(stats: LabelStats) -> tuple[np.ndarray, np.ndarray]:
     return np.log(share / share.sum()), T
 
 
-def _align_classes(T: np.ndarray, lp: np.ndarray, vote_sets: np.ndarray | None = None
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _align_classes(
+    T: np.ndarray, lp: np.ndarray, vote_sets: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Relabel latent classes so LFs vote for class c mostly when y == c
     (with ``vote_sets``: cast votes consistent with c mostly when y == c)."""
     k = T.shape[2]
@@ -386,7 +473,9 @@ def _align_classes(T: np.ndarray, lp: np.ndarray, vote_sets: np.ndarray | None =
     return T[:, :, perm], lp[perm]
 
 
-def tables_for(factors: list[tuple[int, ...]], T: np.ndarray, k: int) -> list[np.ndarray]:
+def tables_for(
+    factors: list[tuple[int, ...]], T: np.ndarray, k: int
+) -> list[np.ndarray]:
     """Log tables per factor from [m, a+1, k] conditionals ``T``; a clique
     starts as the product of its LFs' marginals (shared by the label models
     that fit per-LF conditionals: ``LabelModel`` and ``TripletLabelModel``).

@@ -50,7 +50,8 @@ class Logger:
             if len(parts) not in (2, 3):
                 raise ValueError(
                     "Metric should have form task/split/metric or split/metric, "
-                    f"not: {full_name}")
+                    f"not: {full_name}"
+                )
             split, metric = parts[-2:]
             name = f"{parts[0]}/{metric}" if len(parts) == 3 else metric
             shown = f"{value:0.3f}" if isinstance(value, float) else f"{value}"

@@ -62,7 +62,9 @@ class MajorityLabelVoter(BaseLabeler):
     array([ 1,  0, -1])
     """
 
-    def fit(self, L_train: Any = None, *args: Any, **kwargs: Any) -> "MajorityLabelVoter":
+    def fit(
+        self, L_train: Any = None, *args: Any, **kwargs: Any
+    ) -> "MajorityLabelVoter":
         """No parameters to learn; kept for a uniform estimator interface."""
         if L_train is not None:
             self._check_L(L_train)
@@ -73,4 +75,6 @@ class MajorityLabelVoter(BaseLabeler):
         return soft_majority(L, self.cardinality)
 
     def get_weights(self) -> np.ndarray:
-        raise ValueError("MajorityLabelVoter weighs every LF equally; it has no weights.")
+        raise ValueError(
+            "MajorityLabelVoter weighs every LF equally; it has no weights."
+        )

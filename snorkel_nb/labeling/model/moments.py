@@ -35,6 +35,8 @@ def one_blas_thread() -> Any:
     if not _CONTROLLER:  # building one scans the loaded libraries: do it once
         _CONTROLLER.append(ThreadpoolController())
     return _CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
 # Above this many dense multiply-adds per evaluation (M * M * k) and below
 # this share of non-zero pair counts, the objective works on the non-zero
 # counts only (see ``MomentObjective``).
@@ -79,9 +81,18 @@ class MomentObjective:
     True
     """
 
-    def __init__(self, N: np.ndarray, marg: np.ndarray, T0: np.ndarray,
-                 lp0: np.ndarray, fixed_prior: bool, independent: bool,
-                 strength: float, n: float, scale: float) -> None:
+    def __init__(
+        self,
+        N: np.ndarray,
+        marg: np.ndarray,
+        T0: np.ndarray,
+        lp0: np.ndarray,
+        fixed_prior: bool,
+        independent: bool,
+        strength: float,
+        n: float,
+        scale: float,
+    ) -> None:
         self.m, self.K1, self.k = T0.shape
         self.M = self.m * self.K1
         flat = N.ravel()
@@ -119,12 +130,14 @@ class MomentObjective:
         evaluate P and the gradient products on those entries only. Small
         problems keep the dense path (same floating-point results as before).
         """
-        self.sparse = (M * M * self.k > SPARSE_WORK
-                       and self.idx.size < SPARSE_DENSITY * M * M)
+        self.sparse = (
+            M * M * self.k > SPARSE_WORK and self.idx.size < SPARSE_DENSITY * M * M
+        )
         if self.sparse:
             self._r, self._c = np.divmod(self.idx, M)
-            self._Gs = sp.csr_matrix((np.ones(self.idx.size), (self._r, self._c)),
-                                     shape=(M, M))
+            self._Gs = sp.csr_matrix(
+                (np.ones(self.idx.size), (self._r, self._c)), shape=(M, M)
+            )
             self._Gs.sort_indices()
             self._G = None
         else:
@@ -140,8 +153,9 @@ class MomentObjective:
         if self.independent:
             ab = 1.0 / (1.0 + np.exp(-theta[:, 0, :].mean(1, keepdims=True)))  # [m, 1]
             votes = _softmax(theta[:, 1:, :], 1)
-            T = np.concatenate([np.repeat(ab[:, :, None], k, 2),
-                                (1 - ab)[:, :, None] * votes], axis=1)
+            T = np.concatenate(
+                [np.repeat(ab[:, :, None], k, 2), (1 - ab)[:, :, None] * votes], axis=1
+            )
         else:
             T = _softmax(theta, 1)
         return T, p
@@ -168,9 +182,11 @@ class MomentObjective:
         # logs of 0 (an LF value the fit gives no mass) are clamped, with no
         # gradient through the clamp; the usual case needs no masking
         if (not P.size or P.min() > _TINY) and Pm.min() > _TINY and T.min() > _TINY:
-            val = -(float(self.Nv @ np.log(P)) * self.scale
-                    + float((self.marg * np.log(Pm)).sum()) / n
-                    + float((self.pseudo * np.log(T)).sum()) / n)
+            val = -(
+                float(self.Nv @ np.log(P)) * self.scale
+                + float((self.marg * np.log(Pm)).sum()) / n
+                + float((self.pseudo * np.log(T)).sum()) / n
+            )
             g = (-self.scale) * self.Nv / P
             H = self.marg / Pm
             H *= -1.0 / n
@@ -178,9 +194,11 @@ class MomentObjective:
             dT *= -1.0 / n
         else:
             Pc, Pmc, Tc = (np.maximum(v, _TINY) for v in (P, Pm, T))
-            val = -(float(self.Nv @ np.log(Pc)) * self.scale
-                    + float((self.marg * np.log(Pmc)).sum()) / n
-                    + float((self.pseudo * np.log(Tc)).sum()) / n)
+            val = -(
+                float(self.Nv @ np.log(Pc)) * self.scale
+                + float((self.marg * np.log(Pmc)).sum()) / n
+                + float((self.pseudo * np.log(Tc)).sum()) / n
+            )
             g = np.where(P > _TINY, -self.scale * self.Nv / Pc, 0.0)
             H = np.where(Pm > _TINY, -self.marg / (n * Pmc), 0.0)
             dT = np.where(T > _TINY, -self.pseudo / (n * Tc), 0.0)
@@ -211,5 +229,6 @@ class MomentObjective:
         if self.fixed_prior:
             return val, dth
         return val, np.concatenate([dth, p * (dp - float(p @ dp))])
+
 
 __all__ = ["MomentObjective", "one_blas_thread"]

@@ -29,14 +29,20 @@ class FactorParams:
     tables: tuple[np.ndarray, ...]
 
     @classmethod
-    def of(cls, log_prior: np.ndarray, factors: Sequence[Sequence[int]],
-           tables: Sequence[np.ndarray]) -> "FactorParams":
+    def of(
+        cls,
+        log_prior: np.ndarray,
+        factors: Sequence[Sequence[int]],
+        tables: Sequence[np.ndarray],
+    ) -> "FactorParams":
         """Build from any sequences (factors become tuples of ints)."""
         if len(factors) != len(tables):
             raise ValueError(f"{len(factors)} factors but {len(tables)} tables.")
-        return cls(np.asarray(log_prior, dtype=np.float64),
-                   tuple(tuple(int(c) for c in f) for f in factors),
-                   tuple(np.asarray(t, dtype=np.float64) for t in tables))
+        return cls(
+            np.asarray(log_prior, dtype=np.float64),
+            tuple(tuple(int(c) for c in f) for f in factors),
+            tuple(np.asarray(t, dtype=np.float64) for t in tables),
+        )
 
 
 __all__ = ["FactorParams"]

@@ -72,8 +72,14 @@ def _as_ci(ci: Any, m: int) -> tuple[np.ndarray, np.ndarray] | None:
         lo, hi = (np.asarray(c, dtype=float) for c in ci)
     elif isinstance(ci, pd.DataFrame):
         lo_col = next((c for c in ci.columns if "low" in str(c).lower()), ci.columns[0])
-        hi_col = next((c for c in ci.columns if "high" in str(c).lower()
-                       or "up" in str(c).lower()), ci.columns[-1])
+        hi_col = next(
+            (
+                c
+                for c in ci.columns
+                if "high" in str(c).lower() or "up" in str(c).lower()
+            ),
+            ci.columns[-1],
+        )
         lo, hi = ci[lo_col].to_numpy(float), ci[hi_col].to_numpy(float)
     else:
         arr = np.asarray(ci, dtype=float)
@@ -104,9 +110,14 @@ def _as_edges(struct: Any, names: Sequence[str]) -> pd.DataFrame:
             a, b = e[0], e[1]
             w = float(e[2]) if len(e) > 2 else 1.0
             rows.append((a, b, w))
-    fix = [(names[a] if isinstance(a, (int, np.integer)) else str(a),
-            names[b] if isinstance(b, (int, np.integer)) else str(b), float(w))
-           for a, b, w in rows]
+    fix = [
+        (
+            names[a] if isinstance(a, (int, np.integer)) else str(a),
+            names[b] if isinstance(b, (int, np.integer)) else str(b),
+            float(w),
+        )
+        for a, b, w in rows
+    ]
     return pd.DataFrame(fix, columns=cols)
 
 
@@ -197,22 +208,32 @@ def label_model_report(
     if L_dev is not None and Y_dev is not None:
         Y = check_gold(np.asarray(Y_dev), len(L_dev), k)
         emp = LFAnalysis(np.asarray(L_dev), names).lf_empirical_accuracies(
-            Y, zero_coverage=np.nan)
-    accuracies = pd.DataFrame({
-        "lf": names, "estimated": w, "empirical": emp,
-        "ci_low": ci[0], "ci_high": ci[1], "coverage": an.lf_coverages(),
-    })
+            Y, zero_coverage=np.nan
+        )
+    accuracies = pd.DataFrame(
+        {
+            "lf": names,
+            "estimated": w,
+            "empirical": emp,
+            "ci_low": ci[0],
+            "ci_high": ci[1],
+            "coverage": an.lf_coverages(),
+        }
+    )
 
     # class balance
     parts = []
     for src, pred in (("label model", lm_pred), ("majority vote", mv_pred)):
         fr = np.bincount(pred[pred != ABSTAIN], minlength=k)[:k] / max(1, n)
-        parts.append(pd.DataFrame({"class": np.arange(k), "source": src, "fraction": fr}))
+        parts.append(
+            pd.DataFrame({"class": np.arange(k), "source": src, "fraction": fr})
+        )
     if Y is not None:
         known = Y[Y != ABSTAIN]
         fr = np.bincount(known, minlength=k)[:k] / max(1, len(known))
-        parts.append(pd.DataFrame({"class": np.arange(k), "source": "dev gold",
-                                   "fraction": fr}))
+        parts.append(
+            pd.DataFrame({"class": np.arange(k), "source": "dev gold", "fraction": fr})
+        )
     class_balance = pd.concat(parts, ignore_index=True)
 
     prob_col = probs[:, 1] if k == 2 else probs.max(axis=1)
@@ -236,18 +257,25 @@ def label_model_report(
         sp = np.bincount(b, weights=p, minlength=n_bins)
         sh = np.bincount(b, weights=hit, minlength=n_bins)
         keep = cnt > 0
-        calibration = pd.DataFrame({
-            "bin_mid": ((edges[:-1] + edges[1:]) / 2)[keep],
-            "mean_prob": sp[keep] / cnt[keep],
-            "frac_positive": sh[keep] / cnt[keep],
-            "count": cnt[keep],
-        })
+        calibration = pd.DataFrame(
+            {
+                "bin_mid": ((edges[:-1] + edges[1:]) / 2)[keep],
+                "mean_prob": sp[keep] / cnt[keep],
+                "frac_positive": sh[keep] / cnt[keep],
+                "count": cnt[keep],
+            }
+        )
         rows = []
         for label, mdl in (("label model", model), ("majority vote", baseline)):
             pr = probs_to_preds(np.asarray(mdl.predict_proba(np.asarray(L_dev)), float))
             ok = known & (pr != ABSTAIN)
-            rows.append((label, "accuracy",
-                         float(np.mean(pr[ok] == Y[ok])) if ok.any() else np.nan))
+            rows.append(
+                (
+                    label,
+                    "accuracy",
+                    float(np.mean(pr[ok] == Y[ok])) if ok.any() else np.nan,
+                )
+            )
             rows.append((label, "coverage", float(np.mean(pr != ABSTAIN))))
         scores = pd.DataFrame(rows, columns=["model", "metric", "value"])
 
@@ -263,8 +291,9 @@ def label_model_report(
         notes.append(f"dependency structure unavailable: {exc}")
     dependencies = _as_edges(struct, names)
     if struct is None:
-        notes.append("no learned LF dependencies given (pass "
-                     "dependencies=learn_structure(L))")
+        notes.append(
+            "no learned LF dependencies given (pass dependencies=learn_structure(L))"
+        )
 
     # disagreements between the label model and majority vote
     dis = np.nonzero(lm_pred != mv_pred)[0][:max_disagreements]
@@ -275,17 +304,29 @@ def label_model_report(
         order = js[np.argsort(-np.nan_to_num(w[js], nan=0.0), kind="stable")]
         return ", ".join(
             f"{namearr[j]}={L[r, j]}" + ("" if np.isnan(w[j]) else f" (acc {w[j]:.2f})")
-            for j in order)
+            for j in order
+        )
 
-    disagreements = pd.DataFrame({
-        "row": dis,
-        "lm_pred": lm_pred[dis],
-        "mv_pred": mv_pred[dis],
-        "lm_conf": probs[dis].max(axis=1) if len(dis) else np.zeros(0),
-        "drivers": [drivers(int(r)) for r in dis],
-    })
-    return LabelModelReport(accuracies, class_balance, probs_df, calibration,
-                            dependencies, disagreements, scores, notes)
+    disagreements = pd.DataFrame(
+        {
+            "row": dis,
+            "lm_pred": lm_pred[dis],
+            "mv_pred": mv_pred[dis],
+            "lm_conf": probs[dis].max(axis=1) if len(dis) else np.zeros(0),
+            "drivers": [drivers(int(r)) for r in dis],
+        }
+    )
+    return LabelModelReport(
+        accuracies,
+        class_balance,
+        probs_df,
+        calibration,
+        dependencies,
+        disagreements,
+        scores,
+        notes,
+    )
+
 
 def fit_notes(report: dict) -> list[str]:
     """Plain-word notes from a model's ``fit_report_``: what the fit chose
@@ -304,13 +345,17 @@ def fit_notes(report: dict) -> list[str]:
     sel = report.get("selection") or {}
     if sel.get("scores"):
         scores = ", ".join(f"{k} {v:.4f}" for k, v in sel["scores"].items())
-        notes.append(f"Model selection ({sel.get('criterion', '')}): {scores}; "
-                     f"chosen: {sel.get('chosen')}.")
+        notes.append(
+            f"Model selection ({sel.get('criterion', '')}): {scores}; "
+            f"chosen: {sel.get('chosen')}."
+        )
     elif sel.get("skipped"):
         notes.append(f"Model selection not needed: {sel['skipped']}.")
     elif sel:
-        notes.append("Model selection had no evidence (no LF casts two different "
-                     "votes where another LF votes too); the fit was kept.")
+        notes.append(
+            "Model selection had no evidence (no LF casts two different "
+            "votes where another LF votes too); the fit was kept."
+        )
     return notes
 
 

@@ -39,8 +39,9 @@ def multi_vote_lfs(stats: LabelStats) -> np.ndarray:
     return (stats.vote_counts() > 0).sum(1) >= 2
 
 
-def held_out_vote_loglik(model: Any, patterns: np.ndarray, counts: np.ndarray,
-                         lfs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def held_out_vote_loglik(
+    model: Any, patterns: np.ndarray, counts: np.ndarray, lfs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per (pattern, LF) log-likelihood of LF j's vote given the other LFs,
     for the LFs in ``lfs`` (bool [m]) on patterns where j votes and another
     LF votes too. Returns ``(values, weights)`` flattened over those pairs.
@@ -73,14 +74,18 @@ def held_out_vote_loglik(model: Any, patterns: np.ndarray, counts: np.ndarray,
     return np.concatenate(vals), np.concatenate(wts)
 
 
-def split_stats(stats: LabelStats, folds: int, seed: int
-                ) -> list[tuple[LabelStats, LabelStats]]:
+def split_stats(
+    stats: LabelStats, folds: int, seed: int
+) -> list[tuple[LabelStats, LabelStats]]:
     """``folds`` (train, held-out) pairs of row sets: each pattern's count is
     split multinomially into folds, so no row is needed, only patterns."""
     rng = np.random.default_rng(seed)
     c = np.round(stats.counts).astype(np.int64)
-    parts = rng.multinomial(c, np.full(folds, 1.0 / folds)) if len(c) else np.zeros(
-        (0, folds), np.int64)
+    parts = (
+        rng.multinomial(c, np.full(folds, 1.0 / folds))
+        if len(c)
+        else np.zeros((0, folds), np.int64)
+    )
     out = []
     for f in range(folds):
         held = parts[:, f]
@@ -88,15 +93,20 @@ def split_stats(stats: LabelStats, folds: int, seed: int
         pair = []
         for cnt in (train, held):
             keep = cnt > 0
-            pair.append(LabelStats.from_patterns(stats.patterns[keep], cnt[keep],
-                                                 stats.cardinality))
+            pair.append(
+                LabelStats.from_patterns(
+                    stats.patterns[keep], cnt[keep], stats.cardinality
+                )
+            )
         out.append((pair[0], pair[1]))
     return out
 
 
 def compare_candidates(
-    stats: LabelStats, fitters: dict[str, Callable[[LabelStats], Any]],
-    folds: int = 5, seed: int = 0,
+    stats: LabelStats,
+    fitters: dict[str, Callable[[LabelStats], Any]],
+    folds: int = 5,
+    seed: int = 0,
 ) -> dict[str, Any]:
     """Held-out vote scores of each candidate (see the module docstring).
 
@@ -112,9 +122,12 @@ def compare_candidates(
     nv = (pats >= 0).sum(1)
     pair_w = ((pats >= 0) & (nv >= 2)[:, None]) * cnt[:, None]
     total, informative = float(pair_w.sum()), float(pair_w[:, lfs].sum())
-    out: dict[str, Any] = {"pairs": informative,
-                           "share": informative / total if total else 0.0,
-                           "scores": {}, "diffs": {}}
+    out: dict[str, Any] = {
+        "pairs": informative,
+        "share": informative / total if total else 0.0,
+        "scores": {},
+        "diffs": {},
+    }
     if informative < MIN_PAIRS or out["share"] < MIN_SHARE:
         return out
     per: dict[str, list[np.ndarray]] = {name: [] for name in fitters}
@@ -137,5 +150,9 @@ def compare_candidates(
     return out
 
 
-__all__ = ["compare_candidates", "held_out_vote_loglik", "multi_vote_lfs",
-           "split_stats"]
+__all__ = [
+    "compare_candidates",
+    "held_out_vote_loglik",
+    "multi_vote_lfs",
+    "split_stats",
+]

@@ -41,8 +41,9 @@ def _field(config: Any, name: str) -> Any:
     return getattr(config, name, None)
 
 
-def check_snorkel_fit_options(options: Mapping[str, Any], n_lfs: int | None = None
-                              ) -> None:
+def check_snorkel_fit_options(
+    options: Mapping[str, Any], n_lfs: int | None = None
+) -> None:
     """Raise as Snorkel's ``LabelModel.fit`` does on a bad optimiser setting.
 
     Parameters
@@ -76,12 +77,14 @@ def check_snorkel_fit_options(options: Mapping[str, Any], n_lfs: int | None = No
         unit = _field(sched_config, "warmup_unit") or "batches"
         if unit != "epochs":
             raise ValueError(
-                "LabelModel does not support any warmup_unit other than 'epochs'.")
+                "LabelModel does not support any warmup_unit other than 'epochs'."
+            )
     if "prec_init" in options:
         prec = options["prec_init"]
         if not isinstance(prec, _prec_init_types()) or isinstance(prec, bool):
-            raise TypeError(f"prec_init is of type {type(prec)} which is not "
-                            "supported currently.")
+            raise TypeError(
+                f"prec_init is of type {type(prec)} which is not supported currently."
+            )
         if not np.isscalar(prec) and n_lfs is not None:
             shape = np.shape(np.asarray(prec, dtype=float))
             if len(shape) != 1 or shape[0] != n_lfs:
@@ -103,10 +106,21 @@ class SnorkelFitChecksMixin:
     'fitted'
     """
 
-    def fit(self, L_train: Any, Y_dev: Any = None, class_balance: Any = None,
-            progress_bar: bool | None = None, **kwargs: Any) -> Any:
+    def fit(
+        self,
+        L_train: Any,
+        Y_dev: Any = None,
+        class_balance: Any = None,
+        progress_bar: bool | None = None,
+        **kwargs: Any,
+    ) -> Any:
         shape = getattr(L_train, "shape", None)
         n_lfs = shape[1] if shape is not None and len(shape) == 2 else None
         check_snorkel_fit_options(kwargs, n_lfs)
-        return super().fit(L_train, Y_dev, class_balance,  # type: ignore[misc]
-                           progress_bar, **kwargs)
+        return super().fit(
+            L_train,
+            Y_dev,
+            class_balance,  # type: ignore[misc]
+            progress_bar,
+            **kwargs,
+        )

@@ -137,7 +137,11 @@ class LabelStats:
 
     @classmethod
     def from_matrix(
-        cls, L: Any, cardinality: int, patterns: bool = True, overlap: bool = True,
+        cls,
+        L: Any,
+        cardinality: int,
+        patterns: bool = True,
+        overlap: bool = True,
         validate: bool = True,
     ) -> "LabelStats":
         """Compute the statistics of ``L`` (validated with ``check_label_matrix``
@@ -166,12 +170,17 @@ class LabelStats:
 
     @classmethod
     def from_patterns(
-        cls, patterns: np.ndarray, counts: np.ndarray, cardinality: int,
+        cls,
+        patterns: np.ndarray,
+        counts: np.ndarray,
+        cardinality: int,
         overlap: bool = True,
     ) -> "LabelStats":
         """Statistics of a matrix given as unique rows and their counts
         (``overlap=False``: only the vote counts, as in :meth:`from_matrix`)."""
-        patterns = check_label_matrix(patterns, cardinality=cardinality, allow_empty=True)
+        patterns = check_label_matrix(
+            patterns, cardinality=cardinality, allow_empty=True
+        )
         counts = np.asarray(counts, dtype=np.float64)
         if counts.shape != (patterns.shape[0],) or (counts < 0).any():
             raise ValueError("counts must be a non-negative vector, one per pattern.")
@@ -179,8 +188,14 @@ class LabelStats:
             O = overlap_matrix(patterns, cardinality, counts)
         else:
             O = _diagonal_only(patterns, counts, cardinality)
-        return cls(int(round(counts.sum())), patterns.shape[1], int(cardinality), O,
-                   patterns, counts)
+        return cls(
+            int(round(counts.sum())),
+            patterns.shape[1],
+            int(cardinality),
+            O,
+            patterns,
+            counts,
+        )
 
     def merge(self, other: "LabelStats") -> "LabelStats":
         """Statistics of the two row sets stacked (the order does not matter)."""
@@ -196,8 +211,14 @@ class LabelStats:
             both = np.concatenate([self.patterns, other.patterns])
             w = np.concatenate([self.counts, other.counts])
             pats, cnts = unique_patterns(both, weights=w)
-        return LabelStats(self.n + other.n, self.m, self.cardinality,
-                          self.overlap + other.overlap, pats, cnts)
+        return LabelStats(
+            self.n + other.n,
+            self.m,
+            self.cardinality,
+            self.overlap + other.overlap,
+            pats,
+            cnts,
+        )
 
     __add__ = merge
 
@@ -223,8 +244,10 @@ class LabelStats:
         ([[3.0, 2.0], [2.0, 2.0]], [[3.0, 1.0], [1.0, 2.0]])
         """
         if np.isnan(self.overlap).any():
-            raise ValueError("these LabelStats hold only vote counts (overlap=False); "
-                             "pairwise counts need the full overlap matrix")
+            raise ValueError(
+                "these LabelStats hold only vote counts (overlap=False); "
+                "pairwise counts need the full overlap matrix"
+            )
         m, k = self.m, self.cardinality
         O = self.overlap.reshape(m, k, m, k)
         return O.sum((1, 3)), np.einsum("iaja->ij", O).copy()
@@ -266,5 +289,11 @@ def as_int8(L: np.ndarray) -> np.ndarray:
     return L
 
 
-__all__ = ["ABSTAIN", "LabelStats", "overlap_matrix", "unique_patterns", "as_int8",
-           "row_hash"]
+__all__ = [
+    "ABSTAIN",
+    "LabelStats",
+    "overlap_matrix",
+    "unique_patterns",
+    "as_int8",
+    "row_hash",
+]

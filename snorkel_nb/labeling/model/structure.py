@@ -79,7 +79,8 @@ def learn_structure(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             lm = LabelModel(cardinality=k, guard=False, em_steps=0).fit_stats(
-                stats, dependencies=found)
+                stats, dependencies=found
+            )
         G, excess = _pair_misfit(lm, stats)
         df = (k + 1) ** 2 - 1
         pval = chi2.sf(G, df)
@@ -164,25 +165,42 @@ def compare(
     names = list(models)
     agr = pd.DataFrame(
         [[float(np.mean(preds[a] == preds[b])) for b in names] for a in names],
-        index=names, columns=names)
+        index=names,
+        columns=names,
+    )
     scores = pd.DataFrame()
     if Y_dev is not None:
-        Ld = L if L_dev is None else check_label_matrix(L_dev, cardinality=k,
-                                                        n_lfs=L.shape[1])
+        Ld = (
+            L
+            if L_dev is None
+            else check_label_matrix(L_dev, cardinality=k, n_lfs=L.shape[1])
+        )
         Y = check_gold(Y_dev, Ld.shape[0], k, name="Y_dev")
         metrics = ["accuracy", "f1"] if k == 2 else ["accuracy", "f1_macro"]
-        scores = pd.DataFrame({n: models[n].score(Ld, Y, metrics=metrics,
-                                                   tie_break_policy="random")
-                               for n in names}).T
+        scores = pd.DataFrame(
+            {
+                n: models[n].score(Ld, Y, metrics=metrics, tie_break_policy="random")
+                for n in names
+            }
+        ).T
         best = str(scores["accuracy"].idxmax())
-        return Comparison(agr, scores, best,
-                          f"highest dev accuracy ({scores.loc[best, 'accuracy']:.3f})",
-                          models)
+        return Comparison(
+            agr,
+            scores,
+            best,
+            f"highest dev accuracy ({scores.loc[best, 'accuracy']:.3f})",
+            models,
+        )
     if not guarded["LabelModel"]:
-        rec, why = "LabelModel", "its fit passed the degeneracy checks against majority vote"
+        rec, why = (
+            "LabelModel",
+            "its fit passed the degeneracy checks against majority vote",
+        )
     else:
         rec = "MajorityLabelVoter"
-        why = ("the LabelModel fit looked degenerate ("
-               + "; ".join(models["LabelModel"].fit_report_.get("problems", []))
-               + "); without gold, majority vote is the safe choice")
+        why = (
+            "the LabelModel fit looked degenerate ("
+            + "; ".join(models["LabelModel"].fit_report_.get("problems", []))
+            + "); without gold, majority vote is the safe choice"
+        )
     return Comparison(agr, scores, rec, why, models)

@@ -73,7 +73,9 @@ class SyntheticData:
             t = np.zeros((k + 1, k + 1, k))  # [v_j, v_i, y]; code = v_i + v_j * (k+1)
             for vi in range(k + 1):
                 for vj in range(k + 1):
-                    t[vj, vi] = single[i, vi] * (rho * (vi == vj) + (1 - rho) * single[j, vj])
+                    t[vj, vi] = single[i, vi] * (
+                        rho * (vi == vj) + (1 - rho) * single[j, vj]
+                    )
             factors.append((i, j))
             tables.append(np.log(np.maximum(t.reshape((k + 1) ** 2, k), 1e-300)))
         model = FixedLabelModel(cardinality=k)
@@ -113,10 +115,21 @@ def generate_synthetic(
     if n < 1 or m < 1 or k < 2:
         raise ValueError(f"need n >= 1, m >= 1, k >= 2; got n={n}, m={m}, k={k}.")
     rng = np.random.default_rng(seed)
-    acc = rng.uniform(0.55, 0.9, m) if accuracies is None else np.asarray(accuracies, float)
-    prop = rng.uniform(0.1, 0.6, m) if propensities is None else np.asarray(propensities, float)
-    cb = rng.dirichlet(np.full(k, 5.0)) if class_balance is None else np.asarray(
-        class_balance, float)
+    acc = (
+        rng.uniform(0.55, 0.9, m)
+        if accuracies is None
+        else np.asarray(accuracies, float)
+    )
+    prop = (
+        rng.uniform(0.1, 0.6, m)
+        if propensities is None
+        else np.asarray(propensities, float)
+    )
+    cb = (
+        rng.dirichlet(np.full(k, 5.0))
+        if class_balance is None
+        else np.asarray(class_balance, float)
+    )
     if acc.shape != (m,) or prop.shape != (m,) or cb.shape != (k,):
         raise ValueError("accuracies/propensities need m entries, class_balance k.")
     if np.any((acc < 0) | (acc > 1)) or np.any((prop < 0) | (prop > 1)):
@@ -124,7 +137,9 @@ def generate_synthetic(
     cb = cb / cb.sum()
     if isinstance(dependencies, (int, np.integer)):
         if 2 * dependencies > m:
-            raise ValueError(f"cannot plant {dependencies} disjoint pairs among {m} LFs.")
+            raise ValueError(
+                f"cannot plant {dependencies} disjoint pairs among {m} LFs."
+            )
         deps = [(j, m - 1 - j) for j in range(int(dependencies))]
     else:
         deps = [(int(i), int(j)) for i, j in dependencies]
@@ -166,12 +181,16 @@ def generate_single_class(
     [[-1, 0], [-1, 1], [-1, 2]]
     """
     if n < 1 or k < 2 or lfs_per_class < 1:
-        raise ValueError(f"need n >= 1, k >= 2, lfs_per_class >= 1; got {n}, {k}, "
-                         f"{lfs_per_class}.")
+        raise ValueError(
+            f"need n >= 1, k >= 2, lfs_per_class >= 1; got {n}, {k}, {lfs_per_class}."
+        )
     rng = np.random.default_rng(seed)
     m = k * lfs_per_class
-    cb = rng.dirichlet(np.full(k, 3.0)) if class_balance is None else np.asarray(
-        class_balance, float)
+    cb = (
+        rng.dirichlet(np.full(k, 3.0))
+        if class_balance is None
+        else np.asarray(class_balance, float)
+    )
     a = rng.uniform(0.3, 0.9, m) if tpr is None else np.asarray(tpr, float)
     b = rng.uniform(0.01, 0.25, m) if fpr is None else np.asarray(fpr, float)
     if a.shape != (m,) or b.shape != (m,) or cb.shape != (k,):
@@ -193,7 +212,10 @@ def generate_single_class(
 
 
 def simulate_workers(
-    Y: Sequence[int], cardinality: int = 2, n_workers: int = 30, per_item: int = 5,
+    Y: Sequence[int],
+    cardinality: int = 2,
+    n_workers: int = 30,
+    per_item: int = 5,
     seed: int = 0,
 ) -> np.ndarray:
     """Crowd votes on items with known labels ``Y``, from simulated workers
@@ -219,7 +241,9 @@ def simulate_workers(
     if Y.ndim != 1 or len(Y) == 0 or Y.min() < 0 or Y.max() >= k:
         raise ValueError(f"Y must be a non-empty vector of labels in 0..{k - 1}.")
     if not 1 <= per_item <= n_workers:
-        raise ValueError(f"per_item must be in 1..n_workers={n_workers}; got {per_item}.")
+        raise ValueError(
+            f"per_item must be in 1..n_workers={n_workers}; got {per_item}."
+        )
     rng = np.random.default_rng(seed)
     conf = np.zeros((n_workers, k, k))  # [worker, true, said]
     for w in range(n_workers):

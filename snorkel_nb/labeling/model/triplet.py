@@ -10,8 +10,9 @@ from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.stats import LabelStats
 
 
-def _binary_triplet(O: np.ndarray, votes: np.ndarray, n: int, pos: np.ndarray,
-                    min_overlap: float = 5.0) -> tuple[np.ndarray, float]:
+def _binary_triplet(
+    O: np.ndarray, votes: np.ndarray, n: int, pos: np.ndarray, min_overlap: float = 5.0
+) -> tuple[np.ndarray, float]:
     """Accuracies a_j = P(correct | vote) and P(y = +1) of a binary problem.
 
     ``O`` is [m, 2, m, 2] co-vote counts with index 1 = "+1" vote; ``pos`` is
@@ -24,7 +25,9 @@ def _binary_triplet(O: np.ndarray, votes: np.ndarray, n: int, pos: np.ndarray,
     disagree = O[:, 1, :, 0] + O[:, 0, :, 1]
     both = agree + disagree
     with np.errstate(invalid="ignore", divide="ignore"):
-        M = np.where(both >= min_overlap, (agree - disagree) / np.maximum(both, 1), np.nan)
+        M = np.where(
+            both >= min_overlap, (agree - disagree) / np.maximum(both, 1), np.nan
+        )
     np.fill_diagonal(M, np.nan)
     est = np.full(m, np.nan)
     for i in range(m):
@@ -85,8 +88,9 @@ class TripletLabelModel(FactorLabeler):
     def _needs_patterns(self, L: np.ndarray) -> bool:
         return L.shape[0] * L.shape[1] <= 2e7
 
-    def _fit_stats(self, stats: LabelStats, cb: np.ndarray | None,
-                   deps: list[tuple[int, int]]) -> None:
+    def _fit_stats(
+        self, stats: LabelStats, cb: np.ndarray | None, deps: list[tuple[int, int]]
+    ) -> None:
         k, m, n = self.cardinality, stats.m, stats.n
         O = stats.overlap.reshape(m, k, m, k)
         votes = stats.vote_counts()
@@ -121,5 +125,7 @@ class TripletLabelModel(FactorLabeler):
         T = np.clip(T, 1e-9, None)
         T /= T.sum(1, keepdims=True)
         factors = factors_from_dependencies(deps, m, k)
-        self.params_ = FactorParams.of(np.log(prior), factors, tables_for(factors, T, k))
+        self.params_ = FactorParams.of(
+            np.log(prior), factors, tables_for(factors, T, k)
+        )
         self.fit_report_["class_balance_given"] = cb is not None

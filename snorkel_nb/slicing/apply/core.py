@@ -56,11 +56,13 @@ class SFApplier:
         self._sfs = list(sfs)
         check_unique_names([sf.name for sf in self._sfs])
 
-    def _run(self, points: Iterable[Any], n: int, progress_bar: bool,
-             fault_tolerant: bool) -> np.recarray:
+    def _run(
+        self, points: Iterable[Any], n: int, progress_bar: bool, fault_tolerant: bool
+    ) -> np.recarray:
         S = np.zeros((n, len(self._sfs)), dtype=np.int64)
-        for i, x in enumerate(tqdm(points, total=n, disable=not progress_bar,
-                                   desc="Applying SFs")):
+        for i, x in enumerate(
+            tqdm(points, total=n, disable=not progress_bar, desc="Applying SFs")
+        ):
             for j, sf in enumerate(self._sfs):
                 try:
                     S[i, j] = _membership(sf(x), sf)
@@ -68,11 +70,18 @@ class SFApplier:
                     if not fault_tolerant:
                         raise
         dtype = [(sf.name, np.int64) for sf in self._sfs]
-        return np.rec.fromarrays(list(S.T), dtype=dtype) if self._sfs else (
-            np.recarray((n,), dtype=[]))
+        return (
+            np.rec.fromarrays(list(S.T), dtype=dtype)
+            if self._sfs
+            else (np.recarray((n,), dtype=[]))
+        )
 
-    def apply(self, data_points: Sequence[Any], progress_bar: bool = True,
-              fault_tolerant: bool = False) -> np.recarray:
+    def apply(
+        self,
+        data_points: Sequence[Any],
+        progress_bar: bool = True,
+        fault_tolerant: bool = False,
+    ) -> np.recarray:
         """[n] record array with one int field (0/1) per SF."""
         return self._run(data_points, len(data_points), progress_bar, fault_tolerant)
 

@@ -61,10 +61,13 @@ class SliceCombinerModule(nn.Module):
     [2.0, 2.0, 2.0, 2.0]
     """
 
-    def __init__(self, slice_ind_key: str = "_ind_head",
-                 slice_pred_key: str = "_pred_head",
-                 slice_pred_feat_key: str = "_pred_transform",
-                 temperature: float = 1.0) -> None:
+    def __init__(
+        self,
+        slice_ind_key: str = "_ind_head",
+        slice_pred_key: str = "_pred_head",
+        slice_pred_feat_key: str = "_pred_transform",
+        temperature: float = 1.0,
+    ) -> None:
         super().__init__()
         if not temperature > 0:
             raise ValueError(f"temperature must be > 0; got {temperature!r}")
@@ -82,20 +85,24 @@ class SliceCombinerModule(nn.Module):
             raise ValueError(
                 "SliceCombinerModule found no slice outputs: it needs operations "
                 f"ending in {self.slice_ind_key!r}, {self.slice_pred_key!r} and "
-                f"{self.slice_pred_feat_key!r}; got {sorted(output_dict)}")
+                f"{self.slice_pred_feat_key!r}; got {sorted(output_dict)}"
+            )
         if not len(ind) == len(pred) == len(feats):
             raise ValueError(
                 f"SliceCombinerModule: {len(ind)} indicator, {len(pred)} predictor "
-                f"and {len(feats)} transform outputs; each slice needs one of each")
+                f"and {len(feats)} transform outputs; each slice needs one of each"
+            )
         n_classes = pred[0].shape[1]
         if n_classes > 2:
             raise NotImplementedError(
                 "SliceCombiner does not support more than 2 classes yet "
-                f"(predictor heads output {n_classes}).")
+                f"(predictor heads output {n_classes})."
+            )
         if n_classes < 2:
             raise NotImplementedError(
                 "SliceCombiner currently requires output shape [..., 2] for "
-                f"predictor heads (got [..., {n_classes}]).")
+                f"predictor heads (got [..., {n_classes}])."
+            )
         in_slice = torch.cat([positive_class_probability(o) for o in ind], dim=1)
         confidence = torch.cat([positive_class_probability(o) for o in pred], dim=1)
         weights = F.softmax(in_slice * confidence / self.temperature, dim=1)

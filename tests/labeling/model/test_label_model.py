@@ -49,7 +49,9 @@ def test_all_models_beat_majority_on_synthetic(cls):
 def test_stats_sum_over_chunks():
     d = generate_synthetic(n=3000, m=6, k=3, seed=0)
     whole = LabelStats.from_matrix(d.L, 3)
-    parts = LabelStats.from_matrix(d.L[:1000], 3) + LabelStats.from_matrix(d.L[1000:], 3)
+    parts = LabelStats.from_matrix(d.L[:1000], 3) + LabelStats.from_matrix(
+        d.L[1000:], 3
+    )
     np.testing.assert_allclose(whole.overlap, parts.overlap)
     np.testing.assert_array_equal(whole.patterns, parts.patterns)
     np.testing.assert_allclose(whole.counts, parts.counts)
@@ -85,8 +87,10 @@ def test_never_voting_lf_warns():
 def test_few_lfs_warns():
     d = generate_synthetic(n=2000, m=2, seed=0)
     # two LFs cannot check each other, so the fit also falls back
-    with pytest.warns(UserWarning, match="at least 3"), \
-            pytest.warns(UserWarning, match="fell back to majority vote"):
+    with (
+        pytest.warns(UserWarning, match="at least 3"),
+        pytest.warns(UserWarning, match="fell back to majority vote"),
+    ):
         LabelModel(2).fit(d.L)
 
 
@@ -199,14 +203,21 @@ def test_confidence_intervals_cover_truth():
     lm = LabelModel(2).fit(d.L)
     ci = lm.confidence_intervals(d.L, n_bootstrap=20)
     assert ci.shape == (6, 2) and (ci[:, 0] <= ci[:, 1]).all()
-    assert np.mean((ci[:, 0] - 0.03 <= d.accuracies) & (d.accuracies <= ci[:, 1] + 0.03)) >= 0.8
+    assert (
+        np.mean((ci[:, 0] - 0.03 <= d.accuracies) & (d.accuracies <= ci[:, 1] + 0.03))
+        >= 0.8
+    )
 
 
 def test_compare():
     d = generate_synthetic(n=2000, m=6, seed=0)
     c = compare(d.L, Y_dev=d.Y)
-    assert set(c.agreement.index) == {"MajorityLabelVoter", "LabelModel", "DawidSkene",
-                                      "TripletLabelModel"}
+    assert set(c.agreement.index) == {
+        "MajorityLabelVoter",
+        "LabelModel",
+        "DawidSkene",
+        "TripletLabelModel",
+    }
     assert c.recommendation in c.models and "accuracy" in c.scores
 
 
@@ -302,7 +313,9 @@ def test_moment_alternative_only_with_a_pinned_prior(monkeypatch):
     # an estimated prior is never judged by the held-out test, so no switch
     d = generate_synthetic(n=5000, m=8, k=3, seed=2)
     lm = LabelModel(3).fit(d.L)
-    assert lm.fit_report_["action"] is None and "moment_alternative" not in lm.fit_report_
+    assert (
+        lm.fit_report_["action"] is None and "moment_alternative" not in lm.fit_report_
+    )
     # given the balance on data the model fits, the EM polish is kept (the
     # maximum-likelihood estimate is the efficient one there) or the two are
     # equivalent: either way within 0.5 points of the oracle
@@ -353,7 +366,9 @@ def test_big_matrix_path_keeps_a_good_fit_on_imbalanced_classes():
     Y = d.Y[:50_000]
     acc = lm.score(d.L[:50_000], Y, tie_break_policy="random")["accuracy"]
     oracle = d.oracle().score(d.L[:50_000], Y, tie_break_policy="random")["accuracy"]
-    mv = MajorityLabelVoter(2).score(d.L[:50_000], Y, tie_break_policy="random")["accuracy"]
+    mv = MajorityLabelVoter(2).score(d.L[:50_000], Y, tie_break_policy="random")[
+        "accuracy"
+    ]
     assert acc > mv and acc > oracle - 0.005
 
 
@@ -382,8 +397,10 @@ def test_fallback_leaves_uncovered_points_tied_unless_balance_given():
     with pytest.warns(UserWarning, match="fell back to majority vote"):
         given = DawidSkene(5).fit(d.L, class_balance=d.class_balance)
     assert given.fit_report_["action"].startswith("fell back")
-    np.testing.assert_allclose(given.predict_proba(d.L)[uncovered], np.tile(
-        d.class_balance, (uncovered.sum(), 1)))
+    np.testing.assert_allclose(
+        given.predict_proba(d.L)[uncovered],
+        np.tile(d.class_balance, (uncovered.sum(), 1)),
+    )
 
 
 def test_majority_vote_fallback_reports_one_honest_accuracy():
@@ -394,9 +411,16 @@ def test_majority_vote_fallback_reports_one_honest_accuracy():
     # outweighed a skewed prior (see the next test) and the intervals came
     # from EM drifting back to the rejected fit (they missed the estimate).
     rng = np.random.default_rng(4)
-    d = generate_synthetic(n=5000, m=8, k=3, class_balance=rng.dirichlet(np.ones(3) * 2),
-                           propensities=rng.uniform(0.05, 0.3, 8),
-                           accuracies=rng.uniform(0.4, 0.8, 8), dependencies=3, seed=4)
+    d = generate_synthetic(
+        n=5000,
+        m=8,
+        k=3,
+        class_balance=rng.dirichlet(np.ones(3) * 2),
+        propensities=rng.uniform(0.05, 0.3, 8),
+        accuracies=rng.uniform(0.4, 0.8, 8),
+        dependencies=3,
+        seed=4,
+    )
     with pytest.warns(UserWarning, match="fell back to majority vote"):
         # (select=False: the model selection moves this set to Dawid-Skene,
         # 75.5% vs majority vote's 60.8%; this test is about the fallback)
@@ -418,8 +442,9 @@ def test_equal_accuracy_model_is_pooled_agreement_hand_computed():
     # so 180 of 220. Majority vote decides class 0 18x as often as class 2;
     # the old code raised the accuracy to 0.948 so one vote outweighed that
     # ratio (and averaged the three rates, letting rare LFs weigh as much).
-    L = np.array([[0, 0, -1]] * 80 + [[0, 1, -1]] * 20 + [[1, -1, 1]] * 6
-                 + [[2, -1, 2]] * 4)
+    L = np.array(
+        [[0, 0, -1]] * 80 + [[0, 1, -1]] * 20 + [[1, -1, 1]] * 6 + [[2, -1, 2]] * 4
+    )
     stats = LabelStats.from_matrix(L, 3)
     factors = [(0,), (1,), (2,)]
     lp, _, tables = equal_accuracy_model(stats, factors, None)
@@ -440,7 +465,7 @@ def test_one_single_class_lf_per_class(seed, tmp_path):
     with pytest.warns(UserWarning, match="no held-out evidence"):
         lm = LabelModel(5).fit(d.L)
     p, mv = lm.predict_proba(d.L), mv_model.predict_proba(d.L)
-    decided = (mv.max(1) > 0.99)
+    decided = mv.max(1) > 0.99
     np.testing.assert_array_equal(p[decided].argmax(1), mv[decided].argmax(1))
     uncovered = (d.L < 0).all(1)
     np.testing.assert_allclose(p[uncovered], 0.2)  # ties, as majority vote
@@ -466,7 +491,11 @@ def test_random_tie_break_depends_on_the_tied_classes_only():
     b = np.array([[0.45, 0.45, 0.1], [0.1, 0.45, 0.45], [1 / 3, 1 / 3, 1 / 3]] * 50)
     pa = probs_to_preds(a, "random", seed=3)
     np.testing.assert_array_equal(pa, probs_to_preds(b, "random", seed=3))
-    assert set(pa[0::3]) == {0, 1} and set(pa[1::3]) == {1, 2} and set(pa[2::3]) == {0, 1, 2}
+    assert (
+        set(pa[0::3]) == {0, 1}
+        and set(pa[1::3]) == {1, 2}
+        and set(pa[2::3]) == {0, 1, 2}
+    )
 
 
 def test_mv_agreement_hand_computed():
@@ -477,7 +506,9 @@ def test_mv_agreement_hand_computed():
     # LF0: row 0 tie (skipped), row 1 others say 1 (disagree, w 1), row 2 agree (w 2)
     # LF1: rows 0-1 tie, row 2 agree; LF2: row 0 others say 0 (w 1), row 2 agree (w 2)
     np.testing.assert_allclose(_mv_agreement(pats, w, 2), [2 / 3, 1.0, 2 / 3])
-    assert np.isnan(_mv_agreement(np.array([[0, -1]], dtype=np.int8), np.ones(1), 2)).all()
+    assert np.isnan(
+        _mv_agreement(np.array([[0, -1]], dtype=np.int8), np.ones(1), 2)
+    ).all()
 
 
 @pytest.mark.parametrize("k", [2, 3])

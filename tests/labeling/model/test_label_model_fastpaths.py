@@ -50,11 +50,15 @@ def test_vectorised_held_out_test_matches_the_per_lf_loop(k, monkeypatch):
         warnings.simplefilter("ignore")
         fit = LabelModel(k, guard=False).fit(d.L)
         moments = LabelModel(k, guard=False, em_steps=0).fit(d.L)
-    fast = [guard.loo_gain_over_mv(fit, stats),
-            guard.loo_gain_over_mv(fit, stats, baseline=moments)]
+    fast = [
+        guard.loo_gain_over_mv(fit, stats),
+        guard.loo_gain_over_mv(fit, stats, baseline=moments),
+    ]
     monkeypatch.setattr(guard, "_loo_singletons", None)
     monkeypatch.setattr(guard, "all", lambda it: False, raising=False)
-    loop = [guard.loo_gain_over_mv(fit, stats),
-            guard.loo_gain_over_mv(fit, stats, baseline=moments)]
+    loop = [
+        guard.loo_gain_over_mv(fit, stats),
+        guard.loo_gain_over_mv(fit, stats, baseline=moments),
+    ]
     assert fast[0][0] > 0  # the fit beats majority vote here (a real signal)
     assert np.allclose(fast, loop, rtol=1e-9, atol=1e-12)

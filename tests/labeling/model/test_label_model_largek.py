@@ -44,8 +44,9 @@ def test_sparse_objective_gradient_on_cast_values(monkeypatch):
     _, g = f(x)
     e = 1e-6
     eye = np.eye(x.size)
-    fd = np.array([(f(x + e * eye[i])[0] - f(x - e * eye[i])[0]) / (2 * e)
-                   for i in range(x.size)])
+    fd = np.array(
+        [(f(x + e * eye[i])[0] - f(x - e * eye[i])[0]) / (2 * e) for i in range(x.size)]
+    )
     np.testing.assert_allclose(fd, g, atol=1e-7)
 
 

@@ -23,23 +23,42 @@ def test_gradient_matches_central_differences(independent, fixed_prior):
     x = f.x0 + rng.normal(0, 0.3, f.x0.shape)
     _, g = f(x)
     h = 1e-6
-    num = np.array([(f(x + h * e)[0] - f(x - h * e)[0]) / (2 * h)
-                    for e in np.eye(len(x))])
+    num = np.array(
+        [(f(x + h * e)[0] - f(x - h * e)[0]) / (2 * h) for e in np.eye(len(x))]
+    )
     assert np.abs(g - num).max() < 1e-5 * max(1.0, np.abs(num).max())
 
 
 def test_unpack_gives_distributions():
     rng = np.random.default_rng(1)
     T0 = rng.dirichlet(np.ones(3), size=(4, 2)).transpose(0, 2, 1)
-    f = MomentObjective(np.zeros((12, 12)), np.ones((4, 3)), T0, np.log([0.3, 0.7]),
-                        False, False, 1.0, 10.0, 1.0)
+    f = MomentObjective(
+        np.zeros((12, 12)),
+        np.ones((4, 3)),
+        T0,
+        np.log([0.3, 0.7]),
+        False,
+        False,
+        1.0,
+        10.0,
+        1.0,
+    )
     T, p = f.unpack(f.x0)
     assert np.allclose(T, T0) and np.allclose(p, [0.3, 0.7])
 
 
 def test_no_co_occurring_votes_is_not_an_error():
     # LFs that never vote on the same rows: the pair term is empty
-    f = MomentObjective(np.zeros((9, 9)), np.ones((3, 3)), np.full((3, 3, 2), 1 / 3),
-                        np.log([0.5, 0.5]), False, False, 1.0, 3.0, 1.0)
+    f = MomentObjective(
+        np.zeros((9, 9)),
+        np.ones((3, 3)),
+        np.full((3, 3, 2), 1 / 3),
+        np.log([0.5, 0.5]),
+        False,
+        False,
+        1.0,
+        3.0,
+        1.0,
+    )
     val, grad = f(f.x0)
     assert np.isfinite(val) and np.isfinite(grad).all()

@@ -14,10 +14,25 @@ def test_every_snorkel_fit_argument_is_accepted():
     d = generate_synthetic(n=1500, m=6, k=2, seed=0)
     lm = LabelModel(cardinality=2, verbose=True, device="cpu")
     with pytest.warns(UserWarning, match="l2, log_freq, lr, lr_scheduler, optimizer"):
-        out = lm.fit(d.L, None, None, False, n_epochs=40, lr=0.01, l2=0.0,
-                     optimizer="adam", lr_scheduler="constant", seed=7, log_freq=5)
+        out = lm.fit(
+            d.L,
+            None,
+            None,
+            False,
+            n_epochs=40,
+            lr=0.01,
+            l2=0.0,
+            optimizer="adam",
+            lr_scheduler="constant",
+            seed=7,
+            log_freq=5,
+        )
     assert out is lm  # a deliberate difference: Snorkel returns None
-    assert (lm.config.n_epochs, lm.config.seed, lm.config.progress_bar) == (40, 7, False)
+    assert (lm.config.n_epochs, lm.config.seed, lm.config.progress_bar) == (
+        40,
+        7,
+        False,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # honoured arguments warn about nothing
         DawidSkene(2).fit(d.L, n_epochs=20, seed=1, progress_bar=False)
@@ -32,8 +47,9 @@ def test_load_works_on_an_instance_as_snorkel_users_call_it(tmp_path):
     fresh = LabelModel(cardinality=3)
     assert fresh.load(tmp_path / "lm") is fresh
     np.testing.assert_array_equal(fresh.predict_proba(d.L), lm.predict_proba(d.L))
-    np.testing.assert_array_equal(LabelModel.load(tmp_path / "lm").predict(d.L),
-                                  lm.predict(d.L))
+    np.testing.assert_array_equal(
+        LabelModel.load(tmp_path / "lm").predict(d.L), lm.predict(d.L)
+    )
 
 
 def test_all_abstain_rows_predict_minus_one_under_the_default_policy():

@@ -69,5 +69,7 @@ def test_chunked_predict_with_row_offset_equals_one_predict():
     naive = np.concatenate([lm.predict(d.L[a:b]) for a, b in zip(cuts, cuts[1:])])
     assert not np.array_equal(naive, whole)
     P = lm.predict_proba(d.L)
-    assert np.array_equal(probs_to_preds(P[1000:], "random", row_offset=1000),
-                          probs_to_preds(P, "random")[1000:])
+    assert np.array_equal(
+        probs_to_preds(P[1000:], "random", row_offset=1000),
+        probs_to_preds(P, "random")[1000:],
+    )

@@ -106,6 +106,7 @@ def test_folds_partition_the_rows_and_scores_are_paired():
 
     res = compare_candidates(stats, {"a": lm, "b": lm})
     assert res["diffs"]["b"] == (0.0, 0.0)  # the same fit scores the same
-    ds = compare_candidates(stats, {"a": lm, "ds": lambda s: DawidSkene(
-        2, guard=False).fit_stats(s)})
+    ds = compare_candidates(
+        stats, {"a": lm, "ds": lambda s: DawidSkene(2, guard=False).fit_stats(s)}
+    )
     assert set(ds["scores"]) == {"a", "ds"} and ds["share"] == 1.0

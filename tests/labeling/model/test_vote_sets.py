@@ -37,8 +37,9 @@ def test_identity_alphabets_reproduce_the_single_task_model():
     d = generate_synthetic(n=3000, m=8, k=3, seed=1)
     plain = LabelModel(3, guard=False).fit(d.L)
     eye = LabelModel(3).fit(d.L, vote_sets=[np.eye(3, dtype=bool)] * 8)
-    np.testing.assert_allclose(plain.predict_proba(d.L), eye.predict_proba(d.L),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        plain.predict_proba(d.L), eye.predict_proba(d.L), atol=1e-6
+    )
 
 
 def test_three_label_alphabets_recover_planted_tables_under_six_classes():
@@ -53,7 +54,8 @@ def test_three_label_alphabets_recover_planted_tables_under_six_classes():
     assert (lm.predict(L) == Y).mean() > oracle - 0.01
     acc = lm.get_weights()  # P(vote consistent with y | vote)
     true_acc = np.einsum("jvy,jvy,y->j", T[:, 1:], np.stack(vs), prior) / (
-        (1 - T[:, 0]) @ prior)
+        (1 - T[:, 0]) @ prior
+    )
     assert np.abs(acc - true_acc).max() < 0.05
 
 
