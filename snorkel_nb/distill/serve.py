@@ -47,6 +47,17 @@ def normalize_text(text: str, max_chars: int | None = None) -> str:
     """Lower-case, fold whitespace runs to one space, strip; keep the first
     ``max_chars`` characters (``None``: all).
 
+    Parameters
+    ----------
+    text : str
+        Raw text.
+    max_chars : int, optional
+        The input budget in characters.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> normalize_text("  Check\\tOUT  my Café ")
@@ -170,6 +181,24 @@ def encode_hashed(
     max_chars: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(ids, weights)``, both ``[n, t]``: hashed n-grams, l2-normalised counts.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Raw texts (normalised here with :func:`normalize_text`).
+    n_buckets : int
+        Hash space size.
+    word_ngrams : int, default 2
+        Word n-grams of length 1..``word_ngrams``.
+    char_ngrams : tuple of int, default (2, 4)
+        The range of character n-gram lengths within each padded word.
+    max_chars : int, optional
+        Keep only each text's first ``max_chars`` characters.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``ids`` (int64) and ``weights`` (float32), zero-padded.
 
     Vectorised over the whole batch: the texts' words are joined into one
     code-point array, every n-gram is a substring of it, and its hash comes
@@ -307,6 +336,19 @@ def predict_texts(onnx_path: str, texts: Sequence[str]) -> np.ndarray:
     """Class probabilities ``[n, k]`` of an exported student for raw ``texts``.
 
     Needs only numpy and onnxruntime (see the module docstring).
+
+    Parameters
+    ----------
+    onnx_path : str
+        The exported student (its preprocessing description and input budget
+        travel in the file's metadata).
+    texts : sequence of str
+        Raw, non-empty texts.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n, k]`` probabilities.
 
     Examples
     --------

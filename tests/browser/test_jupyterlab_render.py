@@ -12,119 +12,32 @@ jupyterlab_widgets.png``, ``jupyterlab_cell_click.png`` and
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from lab_harness import (
+    ARTIFACTS,
+    PYTESTMARK,
+    code_cells,
+    lab_server,
+    open_and_run_all,
+    open_page,
+    wait_all_executed,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-HERE = Path(__file__).parent
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} not found: apt-get install -y chromium",
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = PYTESTMARK
 
 
 @pytest.fixture
 def lab(tmp_path):
-    pytest.importorskip("jupyterlab")
-    root = tmp_path / "root"
-    root.mkdir()
-    shutil.copy(HERE / "widgets_smoke.ipynb", root / "widgets_smoke.ipynb")
-    cfg = tmp_path / "config"
-    (cfg / "labconfig").mkdir(parents=True)
-    (cfg / "labconfig" / "page_config.json").write_text(
-        json.dumps(
-            {
-                "disabledExtensions": {
-                    "@jupyterlab/apputils-extension:announcements": True
-                }
-            }
-        )
-    )
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(cfg),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-    )
-    port, token = _free_port(), "snorkel-nb-browser-test"
-    log = open(tmp_path / "lab.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--ServerApp.port_retries=0",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    pytest.fail(
-                        "JupyterLab did not start:\n"
-                        + (tmp_path / "lab.log").read_text()[-3000:]
-                    )
-                time.sleep(0.5)
-        yield base, token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with lab_server(
+        tmp_path, "widgets_smoke.ipynb", "snorkel-nb-browser-test"
+    ) as server:
+        yield server
 
 
 # every code cell of the smoke notebook must show an execution count
-N_CELLS = sum(
-    c["cell_type"] == "code"
-    for c in json.loads((HERE / "widgets_smoke.ipynb").read_text())["cells"]
-)
+N_CELLS = code_cells("widgets_smoke.ipynb")
 
 
 def test_widgets_render_in_jupyterlab(lab):
@@ -133,44 +46,10 @@ def test_widgets_render_in_jupyterlab(lab):
     ARTIFACTS.mkdir(exist_ok=True)
     errors: list[str] = []
     with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1400, "height": 1800},
-        )
-        page = ctx.new_page()
-        page.on(
-            "console",
-            lambda m: m.type == "error" and errors.append(f"console: {m.text}"),
-        )
-        page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-        page.on(
-            "requestfailed",
-            lambda r: errors.append(f"requestfailed: {r.url} {r.failure}"),
-        )
+        ctx, page = open_page(p, profile, {"width": 1400, "height": 1800}, errors)
         try:
-            page.goto(f"{base}/lab/tree/widgets_smoke.ipynb?token={token}&reset")
-            page.wait_for_selector(
-                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
-            )
-            try:  # a "Select Kernel" dialog may come up on first open
-                page.click(".jp-Dialog-button:has-text('Select')", timeout=5_000)
-            except sync_api.TimeoutError:
-                pass
-            page.wait_for_selector(
-                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
-            )
-            page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-            page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-            page.wait_for_function(
-                """() => {const p = [...document.querySelectorAll(
-                    '.jp-CodeCell .jp-InputArea-prompt')];
-                   return p.length === %d && p.every(e => /\\[\\d+\\]/.test(e.textContent));}"""
-                % N_CELLS,
-                timeout=90_000,
-            )
+            open_and_run_all(page, sync_api, base, token, "widgets_smoke.ipynb")
+            wait_all_executed(page, N_CELLS, timeout=90_000)
             page.wait_for_selector(".jupyter-widgets.widget-button", timeout=60_000)
             page.wait_for_selector(
                 ".vega-embed svg.marks, .vega-embed canvas", timeout=60_000

@@ -4,7 +4,7 @@ The notebook ``registry_smoke.ipynb`` builds a small real ``CentralModel``
 (synthetic data), edits an LF so something is stale and shows the view; this
 test clicks the button in the browser, so the click goes through the widget
 comm to the kernel and the engine, and waits for the view to report the new
-version, then interpolates between the last two versions. Same setup as ``test_jupyterlab_render.py``: Debian's
+version, then interpolates between the last two versions. Set-up in ``lab_harness.py``: Debian's
 ``/usr/bin/chromium`` driven by the playwright package (never
 ``playwright install``); skips when either is missing. Writes
 ``test-artifacts/registry_view.png``.
@@ -12,117 +12,28 @@ version, then interpolates between the last two versions. Same setup as ``test_j
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-HERE = Path(__file__).parent
-NOTEBOOK = "registry_smoke.ipynb"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} not found: apt-get install -y chromium",
-    ),
-]
-
-N_CELLS = sum(
-    c["cell_type"] == "code" for c in json.loads((HERE / NOTEBOOK).read_text())["cells"]
+from lab_harness import (
+    ARTIFACTS,
+    PYTESTMARK,
+    code_cells,
+    lab_server,
+    open_and_run_all,
+    open_page,
+    wait_all_executed,
 )
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = PYTESTMARK
+NOTEBOOK = "registry_smoke.ipynb"
+N_CELLS = code_cells(NOTEBOOK)
 
 
 @pytest.fixture
 def lab(tmp_path):
-    pytest.importorskip("jupyterlab")
-    root = tmp_path / "root"
-    root.mkdir()
-    shutil.copy(HERE / NOTEBOOK, root / NOTEBOOK)
-    cfg = tmp_path / "config"
-    (cfg / "labconfig").mkdir(parents=True)
-    (cfg / "labconfig" / "page_config.json").write_text(
-        json.dumps(
-            {
-                "disabledExtensions": {
-                    "@jupyterlab/apputils-extension:announcements": True
-                }
-            }
-        )
-    )
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(cfg),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-    )
-    port, token = _free_port(), "snorkel-nb-registry-test"
-    log = open(tmp_path / "lab.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--ServerApp.port_retries=0",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    pytest.fail(
-                        "JupyterLab did not start:\n"
-                        + (tmp_path / "lab.log").read_text()[-3000:]
-                    )
-                time.sleep(0.5)
-        yield base, token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with lab_server(tmp_path, NOTEBOOK, "snorkel-nb-registry-test") as server:
+        yield server
 
 
 def test_registry_view_renders_and_retrains_stale_in_jupyterlab(lab):
@@ -131,41 +42,10 @@ def test_registry_view_renders_and_retrains_stale_in_jupyterlab(lab):
     ARTIFACTS.mkdir(exist_ok=True)
     errors: list[str] = []
     with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1400, "height": 2200},
-        )
-        page = ctx.new_page()
-        page.on(
-            "console",
-            lambda m: m.type == "error" and errors.append(f"console: {m.text}"),
-        )
-        page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-        page.on(
-            "requestfailed",
-            lambda r: errors.append(f"requestfailed: {r.url} {r.failure}"),
-        )
+        ctx, page = open_page(p, profile, {"width": 1400, "height": 2200}, errors)
         try:
-            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}&reset")
-            idle = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
-            page.wait_for_selector(idle, timeout=90_000)
-            try:  # a "Select Kernel" dialog may come up on first open
-                page.click(".jp-Dialog-button:has-text('Select')", timeout=5_000)
-            except sync_api.TimeoutError:
-                pass
-            page.wait_for_selector(idle, timeout=90_000)
-            page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-            page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-            page.wait_for_function(
-                """() => {const p = [...document.querySelectorAll(
-                    '.jp-CodeCell .jp-InputArea-prompt')];
-                   return p.length === %d && p.every(e => /\\[\\d+\\]/.test(e.textContent));}"""
-                % N_CELLS,
-                timeout=120_000,
-            )
+            open_and_run_all(page, sync_api, base, token, NOTEBOOK)
+            wait_all_executed(page, N_CELLS, timeout=120_000)
             button = page.locator(
                 ".jupyter-widgets.widget-button", has_text="Retrain stale"
             )
