@@ -18,6 +18,22 @@ def cross_entropy_with_probs(
     row that sums to w < 1 (e.g. a child task that is N/A with probability
     1 - w) contributes w times its normalised loss.
 
+    Parameters
+    ----------
+    input : torch.Tensor
+        ``[n, k]`` logits.
+    target : torch.Tensor
+        ``[n, k]`` target probabilities.
+    weight : torch.Tensor, optional
+        ``[k]`` class weights.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        As in :func:`torch.nn.functional.cross_entropy`.
+
+    Returns
+    -------
+    torch.Tensor
+        A scalar, or ``[n]`` with ``reduction="none"``.
+
     Examples
     --------
     >>> x = torch.tensor([[2.0, 0.0]])

@@ -195,7 +195,22 @@ class MultitaskClassifier(nn.Module):
         return_preds: bool = False,
         remap_labels: Mapping[str, str | None] = {},
     ) -> dict[str, dict]:
-        """``{"golds": {label: ...}, "probs": {...}[, "preds": {...}]}`` as numpy."""
+        """``{"golds": {label: ...}, "probs": {...}[, "preds": {...}]}`` as numpy.
+
+        Parameters
+        ----------
+        dataloader : DictDataLoader
+            The data to predict, with its gold labels.
+        return_preds : bool, default False
+            Also return hard predictions (ties broken as ``probs_to_preds``).
+        remap_labels : mapping, default {}
+            Score a label set with another task's head (``{label: task}``;
+            ``None`` skips the label), as in Snorkel.
+
+        Returns
+        -------
+        dict
+        """
         self.eval()
         golds: dict[str, list] = defaultdict(list)
         probs: dict[str, list] = defaultdict(list)
@@ -221,7 +236,21 @@ class MultitaskClassifier(nn.Module):
         remap_labels: Mapping[str, str | None] = {},
         as_dataframe: bool = False,
     ) -> dict[str, float] | pd.DataFrame:
-        """Metrics keyed ``"label/dataset/split/metric"``."""
+        """Metrics keyed ``"label/dataset/split/metric"``.
+
+        Parameters
+        ----------
+        dataloaders : sequence of DictDataLoader
+            Each scored on its own split.
+        remap_labels : mapping, default {}
+            As in :meth:`predict`.
+        as_dataframe : bool, default False
+            Return a long DataFrame (label, dataset, split, metric, score).
+
+        Returns
+        -------
+        dict of str to float, or pandas.DataFrame
+        """
         scores: dict[str, float] = {}
         for dl in dataloaders:
             l2t = self._get_labels_to_tasks(dl.dataset.Y_dict.keys(), remap_labels)
