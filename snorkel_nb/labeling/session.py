@@ -478,6 +478,21 @@ class LFSession:
         ``kind="labels"``: points ``name`` votes on, with its vote.
         ``kind="conflicts"``: points where another LF votes a different label;
         the ``conflicts_with`` column lists those LFs and their votes.
+
+        Parameters
+        ----------
+        name : str
+            The LF.
+        kind : {"labels", "conflicts"}, default "labels"
+            Which points.
+        n : int, default 5
+            How many.
+        seed : int, default 0
+            Seeds the sample.
+
+        Returns
+        -------
+        pandas.DataFrame
         """
         rows = self._lf_rows(name, kind)
         if len(rows) > n:
@@ -523,6 +538,21 @@ class LFSession:
         in row order, filtered by ``search`` (case-insensitive substring of any
         text column). Returns ``(page_frame, total_matching)``.
 
+        Parameters
+        ----------
+        name : str
+            The LF.
+        kind : {"labels", "conflicts"}, default "labels"
+            Points it votes on, or points where another LF votes otherwise.
+        search : str, default ""
+            Case-insensitive substring filter over the text columns.
+        page, page_size : int
+            Which page (from 0) and its size.
+
+        Returns
+        -------
+        tuple of (pandas.DataFrame, int)
+
         Examples
         --------
         >>> from snorkel_nb.labeling import LabelingFunction
@@ -549,6 +579,19 @@ class LFSession:
         """One page of the dev points where LF ``name`` votes against gold:
         the dev columns, ``vote:<name>`` and ``gold``. Returns
         ``(page_frame, total)``; ``total`` is 0 without dev gold.
+
+        Parameters
+        ----------
+        name : str
+            The LF.
+        search : str, default ""
+            Case-insensitive substring filter over the text columns.
+        page, page_size : int
+            Which page (from 0) and its size.
+
+        Returns
+        -------
+        tuple of (pandas.DataFrame, int)
         """
         j = self.analysis.lf_index(name)
         if self.L_dev is None or self.Y_dev is None:
@@ -565,7 +608,21 @@ class LFSession:
     def pair_points(
         self, lf_a: str, lf_b: str, kind: str = "overlap", n: int | None = 20
     ) -> pd.DataFrame:
-        """The training points behind one heatmap cell (first ``n``), with both votes."""
+        """The training points behind one heatmap cell (first ``n``), with both votes.
+
+        Parameters
+        ----------
+        lf_a, lf_b : str
+            The two LFs.
+        kind : {"overlap", "conflict"}, default "overlap"
+            Points both vote on, or points where they disagree.
+        n : int or None, default 20
+            At most this many rows (``None``: all).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         rows = self.analysis.pair_points(lf_a, lf_b, kind)
         if n is not None:
             rows = rows[:n]

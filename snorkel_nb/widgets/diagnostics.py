@@ -411,6 +411,21 @@ class LabelModelDiagnostics(W.VBox):
         Following a session with no arguments, this *refits* the label model on
         the session's current LFs (:meth:`refit`). Otherwise the report is
         recomputed for ``model`` / the matrices given (or the current ones).
+
+        Parameters
+        ----------
+        model : optional
+            A fitted label model to report on.
+        L : numpy.ndarray, optional
+            The training label matrix.
+        names : sequence of str, optional
+            Its LF names.
+        L_dev : numpy.ndarray, optional
+            The dev label matrix (dev gold comes from the constructor).
+
+        Returns
+        -------
+        LabelModelReport
         """
         if (
             self.session is not None

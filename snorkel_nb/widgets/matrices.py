@@ -271,6 +271,20 @@ class LFMatrices(W.VBox):
         ``lf_a == lf_b`` lists the LF's own points (its coverage). Called from
         code (``redraw=True``) the chart is redrawn with the cell outlined; a
         click in the chart already outlines it.
+
+        Parameters
+        ----------
+        lf_a, lf_b : str
+            The cell's LFs.
+        kind : {"overlap", "conflict"}, optional
+            Defaults to the matrix shown.
+        redraw : bool, default True
+            Redraw the chart with the cell outlined.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The points listed.
         """
         kind = kind or self._cell_kind()
         an = self.analysis
