@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from snorkel_nb.labeling.analysis import LFAnalysis
-from snorkel_nb.labeling.apply.core import LFErrorRecord, label_rows, row_type
+from snorkel_nb.labeling.apply.core import LFErrorRecord, frame_rows, label_rows
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.model import (
     DawidSkene,
@@ -141,10 +141,7 @@ def check_columns(
                     f"LF {lf.name!r} reads column {f!r}, which {source} "
                     f"does not have; its columns: {cols}"
                 )
-    rows = [
-        row_type(sample.columns)._make(v)
-        for v in zip(*[sample[c].tolist() for c in sample.columns])
-    ]
+    rows = list(frame_rows(sample))
     for lf in lfs:
         try:
             label_rows(rows, len(rows), sample.index, [lf], mode="raise")

@@ -34,10 +34,19 @@ class DictRow(dict):
 
     The pandas appliers of TFs and SFs hand these to user functions instead of
     one ``pd.Series`` per row: attribute reads and writes, new fields and
-    ``copy`` all work, at a fraction of a Series' cost.
+    ``copy`` all work, at a fraction of a Series' cost. Rows of a DataFrame
+    carry their index label as ``x.name`` (kept by ``copy``), as a Series row
+    does; a column called ``name`` is then ``x["name"]``, as in pandas.
     """
 
-    __slots__ = ()
+    __slots__ = ("name",)
+
+    @classmethod
+    def with_name(cls, items: Any, name: Any) -> "DictRow":
+        """A row of ``items`` whose ``.name`` is ``name`` (an index label)."""
+        row = cls(items)
+        _set_slot(row, "name", name)
+        return row
 
     def __getattr__(self, key: str) -> Any:
         try:
@@ -48,20 +57,34 @@ class DictRow(dict):
             ) from None
 
     def __setattr__(self, key: str, value: Any) -> None:
-        self[key] = value
+        if key == "name":  # the index label, as ``series.name = ...``
+            _set_slot(self, key, value)
+        else:
+            self[key] = value
 
     def __delattr__(self, key: str) -> None:
         del self[key]
 
     def copy(self) -> "DictRow":
-        return DictRow(self)
+        out = DictRow(self)
+        try:
+            _set_slot(out, "name", object.__getattribute__(self, "name"))
+        except AttributeError:  # built without an index label
+            pass
+        return out
+
+
+_set_slot = object.__setattr__
 
 
 def dataframe_rows(df: pd.DataFrame) -> Any:
-    """Yield each row of ``df`` as a :class:`DictRow` (column order kept)."""
+    """Yield each row of ``df`` as a :class:`DictRow` (column order kept), its
+    index label as ``.name``."""
     columns = list(df.columns)
-    for values in zip(*[df[c].tolist() for c in columns]):
-        yield DictRow(zip(columns, values))
+    cols = [df[c].tolist() for c in columns]
+    with_name = DictRow.with_name
+    for *values, label in zip(*cols, df.index.tolist()):
+        yield with_name(zip(columns, values), label)
 
 
 def get_parameters(

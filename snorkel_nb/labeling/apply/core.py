@@ -25,7 +25,17 @@ import traceback
 import warnings
 from collections import namedtuple
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Hashable, Iterable, Literal, NamedTuple, Sequence
+from functools import partial
+from typing import (
+    Any,
+    Callable,
+    Hashable,
+    Iterable,
+    Iterator,
+    Literal,
+    NamedTuple,
+    Sequence,
+)
 
 import numpy as np
 import pandas as pd
@@ -70,14 +80,29 @@ def row_type(columns: Sequence[Any]) -> type:
     descriptors, so ``x.text`` costs about as much as a tuple index: much
     cheaper than a pandas Series per row. ``x["text"]`` also works (also for
     column names that are not identifiers), and ``x.copy()`` returns a
-    :class:`MutableRow` for code that wants to set fields.
+    :class:`MutableRow` for code that wants to set fields. ``x.name`` is the
+    row's index label, as on the Series that ``df.apply(f, axis=1)`` passes
+    (Snorkel's rows): rows from :func:`frame_rows` store it after the fields
+    (a column called ``name`` is still ``x["name"]``, as in pandas).
     """
     names = [str(c) for c in columns]
     pos = {name: i for i, name in enumerate(names)}
+    n = len(names)
     base = namedtuple("RowBase", names, rename=True)  # type: ignore[misc]
 
     class Row(base):  # type: ignore[misc, valid-type]
         __slots__ = ()
+
+        @property
+        def name(self) -> Any:
+            """The index label (``None`` for a row built without one)."""
+            return tuple.__getitem__(self, n) if tuple.__len__(self) > n else None
+
+        def __len__(self) -> int:
+            return n
+
+        def __iter__(self) -> Any:
+            return iter(tuple.__getitem__(self, slice(0, n)))
 
         def __getitem__(self, key: Any) -> Any:
             if isinstance(key, str):
@@ -87,19 +112,44 @@ def row_type(columns: Sequence[Any]) -> type:
                     raise KeyError(
                         f"data point has no field {key!r}; fields: {names}"
                     ) from None
-            return tuple.__getitem__(self, key)
+            if isinstance(key, slice):
+                return tuple.__getitem__(self, slice(0, n))[key]
+            i = key + n if key < 0 else key
+            if not 0 <= i < n:
+                raise IndexError(f"field {key} out of range for {n} fields")
+            return tuple.__getitem__(self, i)
+
+        def __repr__(self) -> str:
+            fields = ", ".join(f"{k}={v!r}" for k, v in zip(names, self))
+            return f"Row({fields}) [name={self.name!r}]"
 
         def get(self, key: str, default: Any = None) -> Any:
             i = pos.get(key)
             return default if i is None else tuple.__getitem__(self, i)
 
         def copy(self) -> MutableRow:
-            return MutableRow(zip(names, self))
+            return MutableRow.with_name(zip(names, self), self.name)
 
         def keys(self) -> list[str]:
             return list(names)
 
     return Row
+
+
+def frame_rows(df: pd.DataFrame) -> Iterator[Any]:
+    """Each row of ``df`` as a light :func:`row_type` row whose ``.name`` is
+    its index label (Snorkel's LFs see ``df.apply(axis=1)`` Series, which
+    carry it).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"text": ["a", "b"]}, index=["t1", "t2"])
+    >>> [(x.text, x.name) for x in frame_rows(df)]
+    [('a', 't1'), ('b', 't2')]
+    """
+    new = partial(tuple.__new__, row_type(df.columns))
+    cols = [df[c].tolist() for c in df.columns]
+    return map(new, zip(*cols, df.index.tolist()))
 
 
 def _as_label(v: Any) -> int:
@@ -364,11 +414,7 @@ def label_frame(
             out[lf.name] = (col, None)
             bar.update(1)
         if rowwise:
-            make = row_type(df.columns)._make
-            values = (
-                zip(*[df[c].tolist() for c in df.columns]) if len(df.columns) else ()
-            )
-            rows = (make(v) for v in values)
+            rows = frame_rows(df)
             out.update(label_rows(rows, n, df.index, rowwise, mode, bar))
     finally:
         bar.close()
