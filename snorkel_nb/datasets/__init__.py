@@ -8,14 +8,18 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from snorkel_nb.datasets.youtube_crowd import load_youtube_crowd, youtube_crowd_workers
+
 __all__ = [
     "TREC_CLASSES",
     "load_trec",
     "load_youtube",
     "load_youtube_authors",
+    "load_youtube_crowd",
     "load_youtube_weak_labels",
     "small_data",
     "trec_rules",
+    "youtube_crowd_workers",
 ]
 
 TREC_CLASSES = ["ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"]
