@@ -41,6 +41,10 @@ def test_runner_counts_a_small_snorkel_style_suite(tmp_path):
     assert "| **all** | **1** | 1 | 2 | 0 | 4 |" in table
     # the goal set: 4 public tests (nothing private here), 1 passes
     assert "**1 / 4 pass (25.0%)**" in table
+    # each failing goal test is listed; one with no known reason says so,
+    # quoting its assertion
+    assert "- utils/test_core.py::test_fails: UNEXPLAINED: AssertionError" in table
+    assert "- utils/test_missing.py::test_a: UNEXPLAINED:" in table
 
 
 def test_internals_are_found_through_the_test_classes_helpers(tmp_path):

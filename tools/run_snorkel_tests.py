@@ -109,6 +109,86 @@ SPACY_NAMES = (
 )
 
 
+# Why each goal test that fails here fails, read test by test (issue 22). A
+# failing goal test missing from this table is listed with its assertion text,
+# which flags it as unexplained.
+_RAISE = (
+    "deliberate: the default `fault_tolerant` abstains on a raising LF and records "
+    "it (Differences: 'An LF raises'); `fault_tolerant=False` raises as Snorkel"
+)
+_TAGS = (
+    "needs `en_core_web_sm` ({what}); our fallback is a blank pipeline, which "
+    "tokenizes but has no {what}"
+)
+FAIL_REASONS = {
+    "classification/test_multitask_classifier.py::ClassifierTest::test_predict": (
+        "deliberate: the random tie-break hashes the row index with splitmix64, "
+        "not SHA-1, so the class picked on tied rows differs (Differences: "
+        "'probs_to_preds tie-break')"
+    ),
+    "labeling/apply/test_lf_applier.py::TestLFApplier::test_lf_applier_fault": _RAISE,
+    "labeling/apply/test_lf_applier.py::TestPandasApplier::"
+    "test_lf_applier_pandas_fault": _RAISE,
+    "labeling/apply/test_lf_applier.py::TestDaskApplier::"
+    "test_lf_applier_dask_fault": _RAISE,
+    "labeling/apply/test_lf_applier.py::TestPandasApplier::"
+    "test_lf_applier_pandas_spacy_preprocessor": _TAGS.format(what="POS tags"),
+    "labeling/apply/test_lf_applier.py::TestDaskApplier::"
+    "test_lf_applier_dask_spacy_preprocessor": _TAGS.format(what="POS tags"),
+    "labeling/apply/test_lf_applier.py::TestDaskApplier::"
+    "test_lf_applier_pandas_spacy_preprocessor_memoized": _TAGS.format(what="POS tags"),
+    "labeling/lf/test_nlp.py::TestNLPLabelingFunction::"
+    "test_labeling_function_serialize": _TAGS.format(what="PERSON entities"),
+    "labeling/lf/test_nlp.py::TestNLPLabelingFunction::"
+    "test_nlp_labeling_function": _TAGS.format(what="PERSON entities"),
+    "labeling/lf/test_nlp.py::TestNLPLabelingFunction::"
+    "test_nlp_labeling_function_decorator": _TAGS.format(what="PERSON entities"),
+    "labeling/preprocess/test_nlp.py::TestSpacyPreprocessor::"
+    "test_spacy_preprocessor": _TAGS.format(what="POS tags"),
+    "slicing/sf/test_nlp.py::TestNLPSlicingFunction::test_nlp_slicing_function": (
+        _TAGS.format(what="PERSON entities")
+    ),
+    "slicing/sf/test_nlp.py::TestNLPSlicingFunction::"
+    "test_nlp_slicing_function_decorator": _TAGS.format(what="PERSON entities"),
+    "map/test_core.py::TestGetHashable::test_get_hashable_series_with_doc": (
+        "needs `en_core_web_sm`: the test itself calls `spacy.load`, before any of "
+        "our code; with `--spacy-blank` (spacy.load falls back to a blank "
+        "pipeline) it passes"
+    ),
+    "labeling/model/test_label_model.py::LabelModelTest::test_set_mu_eps": (
+        "deliberate fit difference (Differences: 'LabelModel training'): on this "
+        "2-row matrix no row is ever class 0, so P(vote 0 | y=0) is the Dirichlet "
+        "prior's 0.32, not an SGD estimate clipped to `mu_eps`; `mu_eps` has no "
+        "effect here"
+    ),
+    "labeling/test_convergence.py::LabelingConvergenceTest::"
+    "test_labeling_convergence": (
+        "deliberate abstain model (Differences: 'LabelModel abstains'): covered "
+        "rows 0 errors, as Snorkel; on the 19% all-abstain rows the test takes "
+        "`predict_proba().argmax()`: Snorkel's uniform 0.5 argmaxes to class 0 "
+        "(75% of those rows), our per-class abstain rates give 0.53 for class 1 "
+        "(the LFs are all functions of `x0 % d`, so silence is not independent "
+        "given y); `predict` returns -1 there, as Snorkel's does"
+    ),
+}
+
+
+def failure_messages(junit: Path, prefix: str) -> dict[str, str]:
+    """``{"path::class::test": first line of the failure}`` of failed tests."""
+    out = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        bad = case.find("failure")
+        bad = case.find("error") if bad is None else bad
+        if bad is None:
+            continue
+        parts = case.get("classname", "").removeprefix(prefix + ".").split(".")
+        cls = "" if parts[-1].startswith("test") else parts.pop()
+        key = "/".join(parts) + ".py::" + (cls + "::" if cls else "")
+        text = (bad.get("message") or bad.text or "").strip().splitlines()
+        out[key + case.get("name", "")] = text[0][:160] if text else "failed"
+    return out
+
+
 def _internal_uses(
     fn: ast.AST, methods: dict[str, ast.AST], seen: set[str] | None = None
 ) -> set[str]:
@@ -182,14 +262,22 @@ def goal_summary(junit: Path, root: Path, files: list[Path]) -> str:
     Snorkel internals are excluded and listed), with the spaCy-model tests shown
     apart because they fail against Snorkel itself when the model is missing."""
     passed = passed_tests(junit, root.name)
+    messages = failure_messages(junit, root.name)
     n: dict[str, int] = defaultdict(int)
     ok: dict[str, int] = defaultdict(int)
     internals = []
+    failing = []
     for rel in files:
         for (cls, name), (kind, why) in classify_tests(root / rel).items():
             n[kind] += 1
             hit = (str(rel), cls, name) in passed
             ok[kind] += hit
+            test_id = f"{rel}::{cls + '::' if cls else ''}{name}"
+            if kind != "internal" and not hit:
+                why_fails = FAIL_REASONS.get(test_id) or (
+                    "UNEXPLAINED: " + messages.get(test_id, "did not run")
+                )
+                failing.append(f"{test_id}: {why_fails}")
             if kind == "internal":
                 internals.append(
                     f"{rel}::{cls + '::' if cls else ''}{name} "
@@ -204,12 +292,40 @@ def goal_summary(junit: Path, root: Path, files: list[Path]) -> str:
         "the `en_core_web_sm` model (tags, entities), which is not installable "
         f"here. Without them: {ok['public']} / {n['public']} "
         f"({100 * ok['public'] / max(1, n['public']):.1f}%).",
+        "The spaCy tests already run through our fallback (`SpacyPreprocessor` "
+        "and the NLP LFs/SFs load a blank pipeline when the model is missing): "
+        "it tokenizes, but has no tagger or entity recogniser, so tests that read "
+        "`pos_` or `ents` cannot pass without the model. `--spacy-blank` also "
+        "patches `spacy.load` for the one test that loads the model itself.",
+        "",
+        f"Failing goal tests ({len(failing)}), each with its reason:",
+        "",
+        *[f"- {t}" for t in failing],
+        "",
         f"Snorkel internals (private methods or LabelModel training state; not a "
         f"goal): {ok['internal']} / {n['internal']} pass:",
         "",
         *[f"- {t}" for t in internals],
     ]
     return "\n".join(lines)
+
+
+SPACY_BLANK = """
+try:
+    import spacy as _spacy
+
+    _load = _spacy.load
+
+    def _load_or_blank(name, *args, **kwargs):
+        try:
+            return _load(name, *args, **kwargs)
+        except OSError:
+            return _spacy.blank(str(name).split("_")[0])
+
+    _spacy.load = _load_or_blank
+except ImportError:
+    pass
+"""
 
 
 def table(counts: dict[str, dict[str, int]]) -> str:
@@ -247,6 +363,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("-k", default=None, help="pytest -k expression")
     ap.add_argument(
+        "--spacy-blank",
+        action="store_true",
+        help="diagnosis: make spacy.load fall back to a blank pipeline of the "
+        "model's language when the model is missing (as our SpacyPreprocessor "
+        "does), to see which spaCy tests get further without the model",
+    )
+    ap.add_argument(
         "--against",
         choices=["snorkel_nb", "snorkel"],
         default="snorkel_nb",
@@ -270,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             "import sys\n"
             f"sys.path[:0] = [{str(REPO)!r}]\n"
             f"sys.path.extend({[str(Path(p).resolve()) for p in args.extra_path]!r})\n"
+            + (SPACY_BLANK if args.spacy_blank else "")
         )
         junit = Path(tmp) / "junit.xml"
         cmd = [
@@ -315,6 +439,11 @@ def main(argv: list[str] | None = None) -> int:
             + table(counts)
             + f"\n\npytest: {tail.splitlines()[-1] if tail else ''}\n"
         )
+        if args.spacy_blank:
+            text += (
+                "\n(`--spacy-blank`: spacy.load falls back to a blank pipeline "
+                "when a model is missing)\n"
+            )
         if args.against == "snorkel_nb" and not args.k:
             text += "\n" + goal_summary(junit, dst, files) + "\n"
         print(text)
