@@ -146,6 +146,12 @@ class CentralModel(VersionsMixin):
         per-task majority vote.
     label_model_kwargs
         Passed to each label model (per component).
+    class_balance
+        ``"dev"`` (default): a label model's class prior is the label
+        frequency of the task's gold dev labels where there are any (the
+        only use of gold in labelling; on TREC it lifts the joint label
+        model from 0.604 / 0.510 to 0.732 / 0.660 test accuracy, coarse /
+        fine); ``"none"``: estimated from the votes alone.
     policy
         Default :class:`WarmStartPolicy` of :meth:`add_task`.
 
@@ -186,6 +192,7 @@ class CentralModel(VersionsMixin):
         label_model: str = "label_model",
         label_model_kwargs: Mapping[str, Any] | None = None,
         policy: WarmStartPolicy | None = None,
+        class_balance: str = "dev",
     ) -> None:
         if not isinstance(registry, TaskRegistry):
             registry = TaskRegistry(registry)
@@ -194,6 +201,10 @@ class CentralModel(VersionsMixin):
         if label_model not in LABEL_MODES:
             raise CentralModelError(
                 f"label_model must be one of {LABEL_MODES}; got {label_model!r}"
+            )
+        if class_balance not in ("dev", "none"):
+            raise CentralModelError(
+                f"class_balance must be 'dev' or 'none'; got {class_balance!r}"
             )
         self.registry = registry
         settings = {
@@ -206,11 +217,12 @@ class CentralModel(VersionsMixin):
             "seed": int(seed),
             "label_model": label_model,
             "label_model_kwargs": dict(label_model_kwargs or {}),
+            "class_balance": class_balance,
         }
         saved = registry.get_meta("settings")
         if saved is None:
             registry.set_meta("settings", settings)
-        elif saved != settings:
+        elif {"class_balance": "none", **saved} != settings:
             raise CentralModelError(
                 f"{registry.path} holds a central model with settings {saved}; "
                 "reopen it with CentralModel.open(path) (or use a new registry)"
@@ -258,6 +270,7 @@ class CentralModel(VersionsMixin):
         settings = reg.get_meta("settings")
         if settings is None:
             raise CentralModelError(f"{reg.path} holds no central model yet")
+        settings = {"class_balance": "none", **settings}  # stores before the option
         return cls(reg, data=data, policy=policy, **settings)
 
     def __repr__(self) -> str:
@@ -1047,7 +1060,12 @@ class CentralModel(VersionsMixin):
         kw = {"seed": self.settings["seed"], **self.settings["label_model_kwargs"]}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            lm = fit_unit(self._state().graph(), unit, Ls, mode, kw)
+            gold = (
+                {t: g for t in unit if (g := self._gold(t)) is not None}
+                if self.settings["class_balance"] == "dev"
+                else None
+            )
+            lm = fit_unit(self._state().graph(), unit, Ls, mode, kw, gold)
         inputs: dict[str, Any] = (
             {"label_matrix": L_ids[task]}
             if len(unit) == 1

@@ -160,20 +160,25 @@ def fit_unit(
     Ls: Mapping[str, np.ndarray],
     mode: str,
     kwargs: Mapping[str, Any],
+    Y_dev: Mapping[str, np.ndarray] | None = None,
 ) -> Any:
     """Fit the label model of ``unit`` on its tasks' train label matrices:
     majority vote, a :class:`LabelModel` (one task) or a
-    :class:`MultiTaskLabelModel` (tasks linked by edges)."""
+    :class:`MultiTaskLabelModel` (tasks linked by edges). ``Y_dev``:
+    ``{task: gold dev indices}`` (-1 = unknown), used for the class balance
+    only."""
+    Y_dev = {t: y for t, y in (Y_dev or {}).items() if t in unit and (y >= 0).any()}
     if mode == "majority":
         (t,) = unit
         return MajorityLabelVoter(cardinality=graph.cardinality(t))
     if len(unit) == 1:
         (t,) = unit
         lm = LabelModel(cardinality=graph.cardinality(t), **kwargs)
-        lm.fit(Ls[t])
+        y = Y_dev.get(t)
+        lm.fit(Ls[t], Y_dev=None if y is None else y[y >= 0])
         return lm
     return MultiTaskLabelModel(unit_graph(graph, unit), **kwargs).fit(
-        {t: Ls[t] for t in unit}
+        {t: Ls[t] for t in unit}, Y_dev=Y_dev or None
     )
 
 

@@ -118,13 +118,15 @@ def test_a_component_is_labelled_like_a_standalone_multitask_label_model(tmp_pat
     assert e["coarse"]["label_model"] == e["fine"]["label_model"]
     assert e["side"]["label_model"] != e["coarse"]["label_model"]
     Ls = {t: _L(c, t) for t in ("coarse", "fine")}
-    ref = MultiTaskLabelModel(G, seed=0, select=False).fit(Ls)
+    gold = {t: H.Y[t][N:] for t in ("coarse", "fine")}  # class balance only
+    ref = MultiTaskLabelModel(G, seed=0, select=False).fit(Ls, Y_dev=gold)
     want = unit_probs(ref, Ls)
     for t in ("coarse", "fine"):
         np.testing.assert_array_equal(c._targets(t).numpy(), want[t])
     # the coarse targets use the fine votes: they differ from coarse alone
     alone = MultiTaskLabelModel(G.copy().remove_task("fine"), seed=0, select=False)
-    solo = unit_probs(alone.fit({"coarse": Ls["coarse"]}), {"coarse": Ls["coarse"]})
+    alone.fit({"coarse": Ls["coarse"]}, Y_dev={"coarse": gold["coarse"]})
+    solo = unit_probs(alone, {"coarse": Ls["coarse"]})
     assert not np.allclose(solo["coarse"], want["coarse"])
     # the version records the one label model for both tasks; reopened, the
     # targets come back from its files unchanged
