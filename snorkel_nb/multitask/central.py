@@ -734,11 +734,18 @@ class CentralModel(VersionsMixin):
                 items.append(StaleItem("task", unit[0], "registered, never trained"))
                 changing.add(unit[0])
                 continue
-            L_items = []
-            for t in unit:
-                why = self._matrix_changes(t, unit, deps, working, changing)
-                if why:
-                    L_items.append(StaleItem("label_matrix", t, "; ".join(why)))
+            whys = {
+                t: self._matrix_changes(t, unit, deps, working, changing) for t in unit
+            }
+            if any(whys.values()):  # the unit is refit: refresh what reads it
+                for t in unit:
+                    if not whys[t]:
+                        whys[t] = self._refresh_reasons(t, unit, deps)
+            L_items = [
+                StaleItem("label_matrix", t, "; ".join(whys[t]))
+                for t in unit
+                if whys[t]
+            ]
             lm_why = self._label_model_changes(unit, L_items)
             if lm_why:
                 names = "" if len(unit) == 1 else f" (joint: {list(unit)})"
@@ -805,6 +812,20 @@ class CentralModel(VersionsMixin):
             elif live_u and used.get(u) != live_u:
                 why.append(f"reads predictions of {u!r}, whose head changed")
         return why
+
+    def _refresh_reasons(
+        self, t: str, unit: Sequence[str], deps: Mapping[str, Mapping[str, list[str]]]
+    ) -> list[str]:
+        """When a unit's label model is refit anyway, a matrix that read an older
+        head of its own unit is rebuilt on the current one (then the head
+        retrained from it is its echo, and retraining stops there)."""
+        used = self._art(self._live[t]["label_matrix"]).inputs.get("uses_heads", {})
+        return [
+            f"reads predictions of {u!r} from an older head (refreshed as "
+            "the unit is refit)"
+            for u in deps[t]["uses"]
+            if u in unit and used.get(u) != self._live.get(u, {}).get("head")
+        ]
 
     def _is_echo(self, L_id: str, used_head: str | None, live_head: str | None) -> bool:
         if not used_head or not live_head:
