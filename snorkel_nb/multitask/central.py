@@ -149,9 +149,10 @@ class CentralModel(VersionsMixin):
     class_balance
         ``"dev"`` (default): a label model's class prior is the label
         frequency of the task's gold dev labels where there are any (the
-        only use of gold in labelling; on TREC it lifts the joint label
-        model from 0.604 / 0.510 to 0.732 / 0.660 test accuracy, coarse /
-        fine); ``"none"``: estimated from the votes alone.
+        only use of gold in labelling, as the multi-task label model of
+        bench/results/multitask.md is given it; without it, TREC's coarse
+        rules over-predict one class); ``"none"``: estimated from the votes
+        alone.
     policy
         Default :class:`WarmStartPolicy` of :meth:`add_task`.
 

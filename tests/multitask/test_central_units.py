@@ -10,6 +10,8 @@ what reads their predictions; a reloaded version predicts bit-identically.
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -101,6 +103,20 @@ def _central(tmp_path, **kw):
     return c
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One trained registry (coarse -> fine, side), built once per module."""
+    d = tmp_path_factory.mktemp("built")
+    _central(d)
+    return d
+
+
+def _copy(built, tmp_path):
+    """A private copy of the built registry, reopened (LFs from their source)."""
+    shutil.copytree(built, tmp_path, dirs_exist_ok=True)
+    return CentralModel.open(tmp_path / "c.db", data=DATA)
+
+
 def _L(c, task, key="L"):
     return c._load_L(c._live[task]["label_matrix"])[key]
 
@@ -112,8 +128,10 @@ def _heads(c):
     }
 
 
-def test_a_component_is_labelled_like_a_standalone_multitask_label_model(tmp_path):
-    c = _central(tmp_path)
+def test_a_component_is_labelled_like_a_standalone_multitask_label_model(
+    built, tmp_path
+):
+    c = _copy(built, tmp_path)
     e = c._live
     assert e["coarse"]["label_model"] == e["fine"]["label_model"]
     assert e["side"]["label_model"] != e["coarse"]["label_model"]
@@ -138,8 +156,8 @@ def test_a_component_is_labelled_like_a_standalone_multitask_label_model(tmp_pat
     assert c2.stale() == []
 
 
-def test_an_edit_in_a_unit_stales_the_unit_and_what_reads_it(tmp_path):
-    c = _central(tmp_path)
+def test_an_edit_in_a_unit_stales_the_unit_and_what_reads_it(built, tmp_path):
+    c = _copy(built, tmp_path)
     assert c.stale() == []  # the fine matrix read the coarse head: an echo
     c.remove_lf("fine", "lf_vfine_4")
     got = [(s.kind, s.task) for s in c.stale()]
@@ -180,8 +198,8 @@ def test_an_edit_in_a_unit_stales_the_unit_and_what_reads_it(tmp_path):
     assert c.stale() == []  # no loop: the retrained coarse head is an echo
 
 
-def test_an_edgeless_task_is_untouched_by_an_edit_in_a_unit(tmp_path):
-    c = _central(tmp_path)
+def test_an_edgeless_task_is_untouched_by_an_edit_in_a_unit(built, tmp_path):
+    c = _copy(built, tmp_path)
     c.remove_lf("coarse", "lf_vcoarse_3")
     got = [(s.kind, s.task) for s in c.stale()]
     # the unit is refit, so fine's matrix is rebuilt on the current coarse
@@ -219,8 +237,8 @@ def test_an_edgeless_task_is_untouched_by_an_edit_in_a_unit(tmp_path):
     assert c2.stale() == []
 
 
-def test_version_round_trip_is_identical_with_a_joint_label_model(tmp_path):
-    c = _central(tmp_path)
+def test_version_round_trip_is_identical_with_a_joint_label_model(built, tmp_path):
+    c = _copy(built, tmp_path)
     v1 = c.current_version
     p1 = c.predict_proba(X[N:])
     t1 = {t: c._targets(t).numpy().copy() for t in ("coarse", "fine")}
@@ -236,8 +254,8 @@ def test_version_round_trip_is_identical_with_a_joint_label_model(tmp_path):
         np.testing.assert_array_equal(c3._targets(t).numpy(), t1[t])
 
 
-def test_a_damaged_joint_label_model_file_is_named(tmp_path):
-    c = _central(tmp_path)
+def test_a_damaged_joint_label_model_file_is_named(built, tmp_path):
+    c = _copy(built, tmp_path)
     aid = c._live["coarse"]["label_model"]
     path = c.registry.artifact_path(aid)
     inner = path.with_name(path.name + ".mtlm.component0.npz")
@@ -247,8 +265,8 @@ def test_a_damaged_joint_label_model_file_is_named(tmp_path):
         c2._targets("coarse")
 
 
-def test_units_reading_each_other_in_a_cycle_are_refused(tmp_path):
-    c = _central(tmp_path)
+def test_units_reading_each_other_in_a_cycle_are_refused(built, tmp_path):
+    c = _copy(built, tmp_path)
 
     @labeling_function(name="fine_from_side")
     def fine_from_side(x):
