@@ -898,7 +898,7 @@ class CentralModel(VersionsMixin):
                     "task reads predictions of another"
                 )
             self._cold_start(first)
-            done = [it for it in items if it.task in first and it.kind != "label_model"]
+            done = self._cold_items(first, items)
             self.last_retrained += done
             bar.update(len(done))
             if report:
@@ -910,6 +910,33 @@ class CentralModel(VersionsMixin):
         self._run_items(items, policy, bar, report, offset=len(self.last_retrained))
         bar.close()
         return self._commit("retrain stale: " + ", ".join(kinds), "retrained")
+
+    def _cold_items(
+        self, first: Sequence[str], items: Sequence[StaleItem]
+    ) -> list[StaleItem]:
+        """What a cold start of ``first`` built, as stale items: a "task" item
+        for a task alone in its unit, else its label matrix, one label model
+        per unit (over its tasks in ``first``) and the heads."""
+        units = self._units()
+        whole = {i.task for i in items if i.kind == "task"}
+        done = [
+            StaleItem("task", t, "registered, never trained")
+            if t in whole
+            else StaleItem("label_matrix", t, "registered, never trained")
+            for t in first
+        ]
+        seen: set[tuple[str, ...]] = set()
+        for t in first:
+            if t not in whole and units[t] not in seen:
+                seen.add(units[t])
+                part = tuple(x for x in units[t] if x in first)
+                done.append(StaleItem("label_model", t, "cold start", part))
+        done += [
+            StaleItem("head", t, "trained with the trunk (cold start)")
+            for t in first
+            if t not in whole
+        ]
+        return done
 
     def _run_items(
         self,

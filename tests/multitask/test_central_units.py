@@ -283,3 +283,40 @@ def test_units_reading_each_other_in_a_cycle_are_refused(built, tmp_path):
     assert m._units()["fine"] == ("fine",)
     m.update_lf("fine", uses_predictions(fine_from_side, "side"))
     assert [s.task for s in m.stale()] == ["fine"] * 3
+
+
+def test_a_cold_start_with_a_prediction_reader_in_the_unit(tmp_path):
+    """Registered untrained, coarse trains the trunk alone (fine reads its
+    predictions); then fine joins and the unit is fitted jointly."""
+    c = CentralModel(
+        TaskRegistry(tmp_path / "c.db"),
+        hidden=(16,),
+        first_epochs=10,
+        data=DATA,
+        label_model_kwargs={"select": False},
+    )
+    c.add_task("coarse", COARSE, labels=G.labels("coarse"), train=False)
+    c.add_task(
+        "fine",
+        [*FINE, uses_predictions(fine_from_coarse, "coarse")],
+        labels=G.labels("fine"),
+        parent="coarse",
+        mapping=MAPPING,
+        train=False,
+    )
+    assert [(s.kind, s.task) for s in c.stale()][:2] == [
+        ("label_matrix", "coarse"),
+        ("label_matrix", "fine"),
+    ]
+    v = c.retrain_stale(progress=False)
+    assert [(s.kind, s.task) for s in c.last_retrained] == [
+        ("label_matrix", "coarse"),  # the cold start: coarse alone
+        ("label_model", "coarse"),
+        ("head", "coarse"),
+        ("label_matrix", "fine"),
+        ("label_model", "coarse"),  # then the joint label model of both
+        ("head", "coarse"),
+        ("head", "fine"),
+    ]
+    assert v.tasks["coarse"]["label_model"] == v.tasks["fine"]["label_model"]
+    assert c.stale() == []
