@@ -44,7 +44,6 @@ import torch
 
 from snorkel_nb.classification import set_seed
 from snorkel_nb.labeling import LabelingFunction
-from snorkel_nb.labeling.model import LabelModel, MajorityLabelVoter
 from snorkel_nb.labeling.source import LFSourceError, compile_lf, lf_source
 from snorkel_nb.multitask.central_nn import (
     build_head,
@@ -58,6 +57,17 @@ from snorkel_nb.multitask.central_nn import (
     trunk_out_dim,
 )
 from snorkel_nb.multitask.central_data import data_to_arrays, data_from_arrays
+from snorkel_nb.multitask.central_labels import (
+    LABEL_MODES,
+    check_units_acyclic,
+    fit_unit,
+    label_units,
+    load_unit,
+    save_unit,
+    unit_matrices,
+    unit_order,
+    unit_probs,
+)
 from snorkel_nb.multitask.central_state import (
     find_dependency_cycle,
     lf_changes,
@@ -128,9 +138,21 @@ class CentralModel(VersionsMixin):
     data
         The rows every task is labelled on (:class:`CentralData`).
     label_model
-        ``"label_model"`` (:class:`LabelModel`) or ``"majority"``.
+        ``"label_model"`` (default): one label model per connected component
+        of the task graph, a :class:`MultiTaskLabelModel` where edges link
+        tasks and the single-task :class:`LabelModel` for an edgeless task
+        (see :mod:`~snorkel_nb.multitask.central_labels`);
+        ``"independent"``: a single-task LabelModel per task; ``"majority"``:
+        per-task majority vote.
     label_model_kwargs
-        Passed to each task's label model.
+        Passed to each label model (per component).
+    class_balance
+        ``"dev"`` (default): a label model's class prior is the label
+        frequency of the task's gold dev labels where there are any (the
+        only use of gold in labelling, as the multi-task label model of
+        bench/results/multitask.md is given it; without it, TREC's coarse
+        rules over-predict one class); ``"none"``: estimated from the votes
+        alone.
     policy
         Default :class:`WarmStartPolicy` of :meth:`add_task`.
 
@@ -171,14 +193,19 @@ class CentralModel(VersionsMixin):
         label_model: str = "label_model",
         label_model_kwargs: Mapping[str, Any] | None = None,
         policy: WarmStartPolicy | None = None,
+        class_balance: str = "dev",
     ) -> None:
         if not isinstance(registry, TaskRegistry):
             registry = TaskRegistry(registry)
         if trunk not in ("mlp", "text"):
             raise CentralModelError(f"trunk must be 'mlp' or 'text'; got {trunk!r}")
-        if label_model not in ("label_model", "majority"):
+        if label_model not in LABEL_MODES:
             raise CentralModelError(
-                f"label_model must be 'label_model' or 'majority'; got {label_model!r}"
+                f"label_model must be one of {LABEL_MODES}; got {label_model!r}"
+            )
+        if class_balance not in ("dev", "none"):
+            raise CentralModelError(
+                f"class_balance must be 'dev' or 'none'; got {class_balance!r}"
             )
         self.registry = registry
         settings = {
@@ -191,11 +218,12 @@ class CentralModel(VersionsMixin):
             "seed": int(seed),
             "label_model": label_model,
             "label_model_kwargs": dict(label_model_kwargs or {}),
+            "class_balance": class_balance,
         }
         saved = registry.get_meta("settings")
         if saved is None:
             registry.set_meta("settings", settings)
-        elif saved != settings:
+        elif {"class_balance": "none", **saved} != settings:
             raise CentralModelError(
                 f"{registry.path} holds a central model with settings {saved}; "
                 "reopen it with CentralModel.open(path) (or use a new registry)"
@@ -208,8 +236,9 @@ class CentralModel(VersionsMixin):
         self._lf_objs: dict[str, MultiTaskLF] = {}
         self._art_cache: dict[str, ArtifactRecord] = {}
         self._L_cache: dict[str, dict[str, np.ndarray]] = {}
-        self._target_cache: dict[str, tuple[np.ndarray, dict[str, float]]] = {}
-        self._lm_metrics: dict[str, dict[str, float]] = {}
+        self._target_cache: dict[tuple[str, str], np.ndarray] = {}
+        self._lm_metrics: dict[tuple[str, str], dict[str, float]] = {}
+        self._units_cache: tuple[Any, dict[str, tuple[str, ...]]] | None = None
         self._H: dict[str, tuple[torch.Tensor, torch.Tensor | None]] = {}
         self._trunk: torch.nn.Module | None = None
         self._trunk_cfg: dict[str, Any] | None = None
@@ -242,6 +271,7 @@ class CentralModel(VersionsMixin):
         settings = reg.get_meta("settings")
         if settings is None:
             raise CentralModelError(f"{reg.path} holds no central model yet")
+        settings = {"class_balance": "none", **settings}  # stores before the option
         return cls(reg, data=data, policy=policy, **settings)
 
     def __repr__(self) -> str:
@@ -425,7 +455,11 @@ class CentralModel(VersionsMixin):
         return self._order()
 
     def _check_acyclic(
-        self, task: str, parents: Sequence[str], uses: Sequence[str]
+        self,
+        task: str,
+        parents: Sequence[str],
+        uses: Sequence[str],
+        graph: TaskGraph | None = None,
     ) -> None:
         deps = self._deps()
         d = deps.setdefault(task, {"parents": [], "uses": [], "lfs": []})
@@ -445,6 +479,26 @@ class CentralModel(VersionsMixin):
                 "parent heads: " + " -> ".join(cyc) + " (each task must come after "
                 "the tasks whose predictions it reads)"
             )
+        g = graph if graph is not None else self.graph
+        order = [t for t in self._order() if t != task] + [task]
+        units = label_units(g, order, self.settings["label_model"])
+        check_units_acyclic(units, {t: x["uses"] for t, x in deps.items()})
+
+    def _units(self) -> dict[str, tuple[str, ...]]:
+        """``{task: the tasks labelled jointly with it}`` (see central_labels)."""
+        state = self._state()
+        if self._units_cache is None or self._units_cache[0] is not state:
+            units = label_units(
+                state.graph(), state.order(), self.settings["label_model"]
+            )
+            self._units_cache = (state, units)
+        return self._units_cache[1]
+
+    def _unit_order(self) -> list[tuple[str, ...]]:
+        state = self._state()
+        return unit_order(
+            state.order(), self._units(), {t: d["uses"] for t, d in state.deps.items()}
+        )
 
     def _as_mlf(self, task: str, lf: Any) -> tuple[MultiTaskLF, tuple[str, ...]]:
         uses = tuple(getattr(lf, "uses", ()) or ())
@@ -530,7 +584,7 @@ class CentralModel(VersionsMixin):
         except TaskGraphError as e:
             raise CentralModelError(f"task {spec.name!r}: {e}") from None
         self._check_acyclic(
-            spec.name, list(spec.parents), [u for _, us in mlfs for u in us]
+            spec.name, list(spec.parents), [u for _, us in mlfs for u in us], g
         )
         self.registry.register_task(
             spec.name, list(spec.labels), {p: dict(m) for p, m in spec.parents.items()}
@@ -652,11 +706,14 @@ class CentralModel(VersionsMixin):
 
     # -- staleness -----------------------------------------------------------
     def stale(self) -> list[StaleItem]:
-        """What must be recomputed, in dependency order: per task its label
-        matrix, label model and head; downstream tasks after their upstream.
+        """What must be recomputed, in dependency order: per label unit (a task,
+        or the tasks a graph component labels jointly) its label matrices, its
+        one label model and its heads; downstream units after their upstream.
 
         ``"task"`` items are registered tasks never trained (all of it is
-        built). Reasons name the LF or upstream task that caused them.
+        built). A ``"label_model"`` item of a multi-task unit names the unit's
+        first task and lists the unit in ``tasks``. Reasons name the LF or
+        upstream task that caused them.
         """
         state = self._state()
         deps, working = state.deps, state.hashes
@@ -672,58 +729,138 @@ class CentralModel(VersionsMixin):
             self._art_cache.update(self.registry.artifacts_by_id(missing))
         changing: set[str] = set()
         items: list[StaleItem] = []
-        for t in state.order():
-            e = self._live.get(t)
-            if e is None or not e.get("head"):
-                items.append(StaleItem("task", t, "registered, never trained"))
-                changing.add(t)
+        for unit in self._unit_order():
+            e0 = self._live.get(unit[0])
+            if len(unit) == 1 and (e0 is None or not e0.get("head")):
+                items.append(StaleItem("task", unit[0], "registered, never trained"))
+                changing.add(unit[0])
                 continue
-            Lrec = self._art(e["label_matrix"])
-            why = lf_changes(Lrec.inputs["lfs"], working.get(t, {}))
-            if self._data_id is not None and Lrec.inputs.get("data") != self._data_id:
-                why.append("the data changed")
-            used = Lrec.inputs.get("uses_heads", {})
-            for u in deps[t]["uses"]:
-                if u in changing:
-                    why.append(f"reads predictions of {u!r}, whose head is retrained")
-                elif u in self._live and used.get(u) != self._live[u]["head"]:
-                    why.append(f"reads predictions of {u!r}, whose head changed")
-            if why:
-                items += [
-                    StaleItem("label_matrix", t, "; ".join(why)),
-                    StaleItem("label_model", t, "its label matrix is recomputed"),
-                    StaleItem("head", t, "its label model is refit"),
-                ]
-                changing.add(t)
+            whys = {
+                t: self._matrix_changes(t, unit, deps, working, changing) for t in unit
+            }
+            if any(whys.values()):  # the unit is refit: refresh what reads it
+                for t in unit:
+                    if not whys[t]:
+                        whys[t] = self._refresh_reasons(t, unit, deps)
+            L_items = [
+                StaleItem("label_matrix", t, "; ".join(whys[t]))
+                for t in unit
+                if whys[t]
+            ]
+            lm_why = self._label_model_changes(unit, L_items)
+            if lm_why:
+                names = "" if len(unit) == 1 else f" (joint: {list(unit)})"
+                items += L_items
+                items.append(
+                    StaleItem("label_model", unit[0], lm_why + names, tuple(unit))
+                )
+                for t in unit:
+                    items.append(StaleItem("head", t, "its label model is refit"))
+                changing |= set(unit)
                 continue
-            if (
-                self._art(e["label_model"]).inputs.get("label_matrix")
-                != e["label_matrix"]
-            ):
-                items += [
-                    StaleItem("label_model", t, "fit on another label matrix"),
-                    StaleItem("head", t, "its label model is refit"),
-                ]
-                changing.add(t)
-                continue
-            hin = self._art(e["head"]).inputs
-            hwhy = (
-                []
-                if hin.get("label_model") == e["label_model"]
-                else ["trained on another label model"]
-            )
-            for p in deps[t]["parents"]:
-                if p in changing:
-                    hwhy.append(f"reads parent head {p!r}, which is retrained")
-                elif (
-                    p in self._live
-                    and hin.get("parents", {}).get(p) != self._live[p]["head"]
-                ):
-                    hwhy.append(f"reads parent head {p!r}, which changed")
-            if hwhy:
-                items.append(StaleItem("head", t, "; ".join(hwhy)))
-                changing.add(t)
+            for t in unit:
+                e = self._live[t]
+                hin = self._art(e["head"]).inputs
+                hwhy = (
+                    []
+                    if hin.get("label_model") == e["label_model"]
+                    else ["trained on another label model"]
+                )
+                for p in deps[t]["parents"]:
+                    if p in changing:
+                        hwhy.append(f"reads parent head {p!r}, which is retrained")
+                    elif (
+                        p in self._live
+                        and hin.get("parents", {}).get(p) != self._live[p]["head"]
+                    ):
+                        hwhy.append(f"reads parent head {p!r}, which changed")
+                if hwhy:
+                    items.append(StaleItem("head", t, "; ".join(hwhy)))
+                    changing.add(t)
         return items
+
+    def _matrix_changes(
+        self,
+        t: str,
+        unit: Sequence[str],
+        deps: Mapping[str, Mapping[str, list[str]]],
+        working: Mapping[str, Mapping[str, str]],
+        changing: set[str],
+    ) -> list[str]:
+        """Why ``t``'s live label matrix is out of date (empty: it is not).
+
+        A matrix that reads predictions of a task of its own unit is not
+        stale when that task's live head was trained on a label model fitted
+        on this very matrix (on the same trunk): the head is its echo.
+        """
+        e = self._live.get(t)
+        if e is None or not e.get("label_matrix") or not e.get("head"):
+            return ["registered, never trained"]
+        Lrec = self._art(e["label_matrix"])
+        why = lf_changes(Lrec.inputs["lfs"], working.get(t, {}))
+        if self._data_id is not None and Lrec.inputs.get("data") != self._data_id:
+            why.append("the data changed")
+        used = Lrec.inputs.get("uses_heads", {})
+        for u in deps[t]["uses"]:
+            live_u = self._live.get(u, {}).get("head")
+            if u in unit:
+                if used.get(u) != live_u and not self._is_echo(
+                    e["label_matrix"], used.get(u), live_u
+                ):
+                    why.append(f"reads predictions of {u!r}, whose head changed")
+            elif u in changing:
+                why.append(f"reads predictions of {u!r}, whose head is retrained")
+            elif live_u and used.get(u) != live_u:
+                why.append(f"reads predictions of {u!r}, whose head changed")
+        return why
+
+    def _refresh_reasons(
+        self, t: str, unit: Sequence[str], deps: Mapping[str, Mapping[str, list[str]]]
+    ) -> list[str]:
+        """When a unit's label model is refit anyway, a matrix that read an older
+        head of its own unit is rebuilt on the current one (then the head
+        retrained from it is its echo, and retraining stops there)."""
+        used = self._art(self._live[t]["label_matrix"]).inputs.get("uses_heads", {})
+        return [
+            f"reads predictions of {u!r} from an older head (refreshed as "
+            "the unit is refit)"
+            for u in deps[t]["uses"]
+            if u in unit and used.get(u) != self._live.get(u, {}).get("head")
+        ]
+
+    def _is_echo(self, L_id: str, used_head: str | None, live_head: str | None) -> bool:
+        if not used_head or not live_head:
+            return False
+        for a in (used_head, live_head):
+            if a not in self._art_cache:
+                self._art_cache.update(self.registry.artifacts_by_id([a]))
+        hin = self._art(live_head).inputs
+        if hin.get("trunk") != self._art(used_head).inputs.get("trunk"):
+            return False
+        lm = hin.get("label_model")
+        return bool(lm) and L_id in unit_matrices(self._art(lm).inputs, None).values()
+
+    def _label_model_changes(
+        self, unit: Sequence[str], L_items: Sequence[StaleItem]
+    ) -> str:
+        """Why the unit's label model must be refit ('' if it need not)."""
+        if L_items:
+            return (
+                "label matrix of "
+                + ", ".join(repr(i.task) for i in L_items)
+                + " is recomputed"
+            )
+        ids = {self._live[t]["label_model"] for t in unit}
+        if len(ids) != 1 or None in ids:
+            return "its tasks are now labelled jointly"
+        (aid,) = ids
+        fitted = unit_matrices(self._art(aid).inputs, unit[0])
+        live = {t: self._live[t]["label_matrix"] for t in unit}
+        if set(fitted) != set(live):
+            return "its tasks are now labelled jointly"
+        if fitted != live:
+            return "fit on another label matrix"
+        return ""
 
     def retrain_stale(
         self,
@@ -732,25 +869,28 @@ class CentralModel(VersionsMixin):
     ) -> Version | None:
         """Recompute exactly :meth:`stale`'s items, then record a version
         (``None`` when nothing was stale). ``progress``: a bar, or a callback
-        ``(done, total, item)`` (for a widget)."""
+        ``(done, total, item)`` (for a widget).
+
+        With no trunk yet, the never-trained tasks whose LFs read no
+        predictions train it first (the cold start); what is stale after
+        that is then recomputed too (all of it is in ``last_retrained``).
+        """
         items = self.stale()
         self.last_retrained = []
         if not items:
             return None
         policy = policy or self.policy
-        total = len(items)
         report = progress if callable(progress) else None
         bar = progress_bar(
-            total=total, disable=progress is not True, desc="retrain stale"
+            total=len(items), disable=progress is not True, desc="retrain stale"
         )
-        done = 0
-        pending = list(items)
+        kinds = sorted({f"{it.kind} {it.task}" for it in items})
         if self._trunk is None:
             deps = self._deps()
             first = [
-                it.task
-                for it in pending
-                if it.kind == "task" and not deps[it.task]["uses"]
+                t
+                for t in self._order()
+                if not self._live.get(t, {}).get("head") and not deps[t]["uses"]
             ]
             if not first:
                 raise CentralModelError(
@@ -758,14 +898,56 @@ class CentralModel(VersionsMixin):
                     "task reads predictions of another"
                 )
             self._cold_start(first)
-            for it in [x for x in pending if x.kind == "task" and x.task in first]:
-                pending.remove(it)
-                self.last_retrained.append(it)
-                done += 1
-                bar.update(1)
-                if report:
-                    report(done, total, it)
-        for it in pending:
+            done = self._cold_items(first, items)
+            self.last_retrained += done
+            bar.update(len(done))
+            if report:
+                for i, it in enumerate(done, 1):
+                    report(i, len(items), it)
+            items = self.stale()
+            kinds = sorted({*kinds, *(f"{it.kind} {it.task}" for it in items)})
+            bar.total = len(done) + len(items)
+        self._run_items(items, policy, bar, report, offset=len(self.last_retrained))
+        bar.close()
+        return self._commit("retrain stale: " + ", ".join(kinds), "retrained")
+
+    def _cold_items(
+        self, first: Sequence[str], items: Sequence[StaleItem]
+    ) -> list[StaleItem]:
+        """What a cold start of ``first`` built, as stale items: a "task" item
+        for a task alone in its unit, else its label matrix, one label model
+        per unit (over its tasks in ``first``) and the heads."""
+        units = self._units()
+        whole = {i.task for i in items if i.kind == "task"}
+        done = [
+            StaleItem("task", t, "registered, never trained")
+            if t in whole
+            else StaleItem("label_matrix", t, "registered, never trained")
+            for t in first
+        ]
+        seen: set[tuple[str, ...]] = set()
+        for t in first:
+            if t not in whole and units[t] not in seen:
+                seen.add(units[t])
+                part = tuple(x for x in units[t] if x in first)
+                done.append(StaleItem("label_model", t, "cold start", part))
+        done += [
+            StaleItem("head", t, "trained with the trunk (cold start)")
+            for t in first
+            if t not in whole
+        ]
+        return done
+
+    def _run_items(
+        self,
+        items: Sequence[StaleItem],
+        policy: WarmStartPolicy,
+        bar: Any = None,
+        report: Callable[[int, int, StaleItem], None] | None = None,
+        offset: int = 0,
+    ) -> None:
+        """Recompute ``items`` in order (one building block each)."""
+        for i, it in enumerate(items, 1):
             if it.kind == "task":
                 self._build_label_matrix(it.task)
                 self._fit_label_model(it.task)
@@ -777,13 +959,10 @@ class CentralModel(VersionsMixin):
             else:
                 self._train_head(it.task, policy)
             self.last_retrained.append(it)
-            done += 1
-            bar.update(1)
+            if bar is not None:
+                bar.update(1)
             if report:
-                report(done, total, it)
-        bar.close()
-        kinds = sorted({f"{it.kind} {it.task}" for it in items})
-        return self._commit("retrain stale: " + ", ".join(kinds), "retrained")
+                report(offset + i, offset + len(items), it)
 
     # -- building blocks (each one artefact) -------------------------------
     def _lf_obj(self, rec: LFRecord) -> MultiTaskLF:
@@ -912,65 +1091,73 @@ class CentralModel(VersionsMixin):
         return self._L_cache[aid]
 
     def _fit_label_model(self, task: str) -> str:
-        """Fit ``task``'s label model on its live label matrix -> artefact."""
-        L_id = self._live[task]["label_matrix"]
-        Ld = self._load_L(L_id)
-        L = Ld["L"]
-        k = len(self._labels(task))
-        if not (L >= 0).any():
+        """Fit the label model of ``task``'s label unit (``task`` and the tasks
+        linked to it by graph edges that have a label matrix) -> one artefact,
+        which becomes the live label model of every task of the unit."""
+        unit = [
+            t for t in self._units()[task] if self._live.get(t, {}).get("label_matrix")
+        ]
+        L_ids = {t: self._live[t]["label_matrix"] for t in unit}
+        Ld = {t: self._load_L(L_ids[t]) for t in unit}
+        Ls = {t: Ld[t]["L"] for t in unit}
+        if not any((L >= 0).any() for L in Ls.values()):
             raise CentralModelError(
-                f"no LF of task {task!r} votes on any training "
+                f"no LF of task(s) {unit} votes on any training "
                 "row; the label model has nothing to fit"
             )
-        seed = self.settings["seed"]
-        if self.settings["label_model"] == "majority":
-            lm: Any = MajorityLabelVoter(cardinality=k)
-            aid = self.registry.save_arrays(
-                "label_model",
-                task,
-                {},
-                {"model": "majority", "k": k},
-                {"label_matrix": L_id},
-            ).id
-        else:
-            lm = LabelModel(
-                cardinality=k, **{"seed": seed, **self.settings["label_model_kwargs"]}
+        mode = self.settings["label_model"]
+        kw = {"seed": self.settings["seed"], **self.settings["label_model_kwargs"]}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gold = (
+                {t: g for t in unit if (g := self._gold(t)) is not None}
+                if self.settings["class_balance"] == "dev"
+                else None
             )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                lm.fit(L)
-            aid = self.registry.save_file(
-                "label_model", task, lm.save, {"label_matrix": L_id}
-            ).id
-        P = lm.predict_proba(L).astype(np.float32)
-        P[~(L >= 0).any(1)] = -1  # no vote: no label for the head's loss
-        metrics = {"coverage": float((L >= 0).any(1).mean())}
-        gold = self._gold(task)
-        if gold is not None and "L_dev" in Ld:
-            Pd = lm.predict_proba(Ld["L_dev"])
-            voted = (Ld["L_dev"] >= 0).any(1) & (gold >= 0)
-            if voted.any():
-                metrics["lm_dev_accuracy"] = float(
-                    (Pd[voted].argmax(1) == gold[voted]).mean()
-                )
-        self._target_cache[aid] = (P, metrics)
-        self._lm_metrics[aid] = metrics
-        self._set_live(task, label_model=aid)
+            lm = fit_unit(self._state().graph(), unit, Ls, mode, kw, gold)
+        inputs: dict[str, Any] = (
+            {"label_matrix": L_ids[task]}
+            if len(unit) == 1
+            else {"label_matrices": L_ids}
+        )
+        aid = self.registry.save_file(
+            "label_model", task, save_unit(lm, mode), inputs
+        ).id
+        self._unit_targets(aid, lm, Ld)
+        for t in unit:
+            self._set_live(t, label_model=aid)
         return aid
+
+    def _unit_targets(
+        self, aid: str, lm: Any, Ld: Mapping[str, Mapping[str, Any]]
+    ) -> None:
+        """Cache the targets and label-model metrics of every task of a unit."""
+        P = unit_probs(lm, {t: d["L"] for t, d in Ld.items()})
+        dev = all("L_dev" in d for d in Ld.values())
+        Pd = unit_probs(lm, {t: d["L_dev"] for t, d in Ld.items()}) if dev else {}
+        for t, p in P.items():
+            metrics = {"coverage": float((p[:, 0] >= 0).mean())}
+            gold = self._gold(t)
+            if gold is not None and t in Pd:
+                voted = (Pd[t][:, 0] >= 0) & (gold >= 0)
+                if voted.any():
+                    metrics["lm_dev_accuracy"] = float(
+                        (Pd[t][voted].argmax(1) == gold[voted]).mean()
+                    )
+            self._target_cache[(aid, t)] = p
+            self._lm_metrics[(aid, t)] = metrics
 
     def _targets(self, task: str) -> torch.Tensor:
         aid = self._live[task]["label_model"]
-        if aid not in self._target_cache:
-            config, _ = self.registry.load_arrays(aid)
-            L = self._load_L(self._art(aid).inputs["label_matrix"])["L"]
-            if config.get("model") == "majority":
-                lm: Any = MajorityLabelVoter(cardinality=int(config["k"]))
-            else:
-                lm = LabelModel.load(self.registry.artifact_path(aid))
-            P = lm.predict_proba(L).astype(np.float32)
-            P[~(L >= 0).any(1)] = -1
-            self._target_cache[aid] = (P, {})
-        return torch.from_numpy(self._target_cache[aid][0])
+        if (aid, task) not in self._target_cache:
+            rec = self._art(aid)
+            lm = load_unit(self.registry.artifact_path(aid))
+            L_ids = unit_matrices(rec.inputs, task)
+            Ld = {t: self._load_L(i) for t, i in L_ids.items()}
+            P = unit_probs(lm, {t: d["L"] for t, d in Ld.items()})
+            for t, p in P.items():
+                self._target_cache[(aid, t)] = p
+        return torch.from_numpy(self._target_cache[(aid, task)])
 
     def _dev(
         self, tasks: Sequence[str]
@@ -1053,8 +1240,11 @@ class CentralModel(VersionsMixin):
         for t in tasks:  # no trunk yet: these tasks' LFs read no predictions
             self._build_label_matrix(t)
         self._fresh_trunk()
-        for t in tasks:
-            self._fit_label_model(t)
+        fitted: set[str] = set()
+        for t in tasks:  # one label model per unit (its tasks with a matrix)
+            if t not in fitted:
+                self._fit_label_model(t)
+                fitted |= set(self._units()[t])
         self._joint_train(tasks, self.settings["first_epochs"])
 
     def _fresh_trunk(self) -> None:
@@ -1153,13 +1343,37 @@ class CentralModel(VersionsMixin):
                     "tasks, but no task is trained yet"
                 )
             self._cold_start([task])
-        else:
+        elif len(self._units()[task]) == 1:
             self._build_label_matrix(task)
             self._fit_label_model(task)
             self._train_head(task, policy)
             if policy.trunk_epochs > 0:
                 self._fine_tune_trunk(task, policy)
+        else:  # joins a multi-task unit: its label model is refit with it
+            affected = self._downstream(self._units()[task])
+            self.last_retrained = []
+            self._run_items([it for it in self.stale() if it.task in affected], policy)
+            if policy.trunk_epochs > 0:
+                self._fine_tune_trunk(task, policy)
         return self._commit(f"add task {task}", "retrained", task)
+
+    def _downstream(self, tasks: Sequence[str]) -> set[str]:
+        """``tasks`` and every task that depends on them (parents, predictions,
+        label units), transitively."""
+        deps, units = self._deps(), self._units()
+        out = set(tasks)
+        grew = True
+        while grew:
+            grew = False
+            for t, d in deps.items():
+                if t not in out and (
+                    out & set(d["parents"])
+                    or out & set(d["uses"])
+                    or out & set(units[t])
+                ):
+                    out.add(t)
+                    grew = True
+        return out
 
     def _set_live(self, task: str, **kw: str) -> None:
         """Point ``task``'s live entry at new artefacts (a new dict: entries
@@ -1222,7 +1436,7 @@ class CentralModel(VersionsMixin):
             with torch.no_grad():
                 logits = run_heads(Hd, self._heads, self._parents(), live)
         for t in live:
-            m = dict(self._lm_metrics.get(self._live[t]["label_model"], {}))
+            m = dict(self._lm_metrics.get((self._live[t]["label_model"], t), {}))
             gold = self._gold(t) if self._data is not None else None
             if gold is not None and t in logits:
                 m["dev_accuracy"] = dev_accuracy(logits[t], torch.from_numpy(gold))

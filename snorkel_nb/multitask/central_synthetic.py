@@ -67,8 +67,14 @@ def task_family(
     acc_range: tuple[float, float] = (0.6, 0.85),
     propensity: tuple[float, float] = (0.3, 0.7),
     seed: int = 0,
+    features: np.ndarray | None = None,
+    prefix: str = "t",
 ) -> TaskFamily:
     """Draw ``n_tasks`` related ``k``-class tasks over shared features.
+
+    ``features``: ``[n + n_dev, d]`` features to read the tasks out of (e.g.
+    an SVD of real texts' TF-IDF, so the tasks live on real rows); default
+    Gaussian ones. Tasks are named ``<prefix>0``, ``<prefix>1``, ...
 
     Examples
     --------
@@ -82,13 +88,21 @@ def task_family(
     True
     """
     rng = np.random.default_rng(seed)
+    if features is not None:
+        X = np.asarray(features, dtype=np.float32)
+        if X.ndim != 2 or len(X) != n + n_dev:
+            raise ValueError(
+                f"features must be [n + n_dev = {n + n_dev}, d]; got {X.shape}"
+            )
+        d = X.shape[1]
     W = rng.normal(size=(d, n_factors))
-    X = rng.normal(size=(n + n_dev, d)).astype(np.float32)
+    if features is None:
+        X = rng.normal(size=(n + n_dev, d)).astype(np.float32)
     z = X @ W
     cols: dict[str, np.ndarray] = {}
     labels, lfs, y, y_dev, accs = {}, {}, {}, {}, {}
     for t in range(n_tasks):
-        name = f"t{t}"
+        name = f"{prefix}{t}"
         A = rng.normal(size=(n_factors, k))
         yt = (z @ A).argmax(1)
         acc = rng.uniform(*acc_range, size=m_lfs)

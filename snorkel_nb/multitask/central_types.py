@@ -101,12 +101,14 @@ class StaleItem:
 
     ``kind``: ``"task"`` (registered, never trained: build all of it),
     ``"label_matrix"``, ``"label_model"`` or ``"head"``; ``reason`` says why
-    in words (which LF, which upstream task).
+    in words (which LF, which upstream task); ``tasks``: for the
+    ``"label_model"`` item of a multi-task label unit, every task it labels.
     """
 
     kind: str
     task: str
     reason: str
+    tasks: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -129,7 +129,7 @@ class VersionsMixin:
         self._H.clear()
         for t in v.tasks:
             self._lm_metrics.setdefault(
-                v.tasks[t]["label_model"],
+                (v.tasks[t]["label_model"], t),
                 {
                     m: x
                     for m, x in v.metrics.get(t, {}).items()
