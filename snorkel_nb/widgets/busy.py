@@ -9,8 +9,9 @@ whether their actions run in the background (in a live kernel) or inline.
 from __future__ import annotations
 
 import os
+import threading
 import time
-from typing import Iterable
+from typing import Callable, Iterable
 
 from snorkel_nb.labeling.loop_runner import Task
 from snorkel_nb.widgets import _html
@@ -94,4 +95,51 @@ def busy_html(tasks: Iterable[Task], lanes: tuple[str, ...] = ()) -> str:
     )
 
 
-__all__ = ["ENV", "busy_html", "in_kernel", "resolve_background"]
+class BusyTicker:
+    """Redraw a running line every ``period`` seconds while work is active, so
+    its seconds count up (a daemon thread, started on demand, ends when idle).
+
+    Parameters
+    ----------
+    redraw : callable
+        Draws the line; returns True while there is still work to show.
+    period : float, default 0.5
+        Seconds between redraws.
+
+    Examples
+    --------
+    >>> calls = []
+    >>> ticker = BusyTicker(lambda: calls.append(1) or len(calls) < 3, period=0.01)
+    >>> ticker.poke(); ticker.join(5); len(calls)
+    3
+    """
+
+    def __init__(self, redraw: Callable[[], bool], period: float = 0.5) -> None:
+        self.redraw, self.period = redraw, float(period)
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def poke(self) -> None:
+        """Start ticking unless a tick thread already runs."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._thread = threading.Thread(
+                target=self._loop, name="snorkel_nb-ticker", daemon=True
+            )
+            self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(self.period)
+            if not self.redraw():
+                return
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the tick thread to end (tests)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+
+__all__ = ["ENV", "BusyTicker", "busy_html", "in_kernel", "resolve_background"]

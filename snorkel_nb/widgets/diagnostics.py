@@ -26,7 +26,7 @@ from snorkel_nb.labeling.session import LabelModelReport, LFSession, label_model
 from snorkel_nb.viz import charts
 from snorkel_nb.viz.fit_story import FitStory, story_for_model
 from snorkel_nb.widgets import _html
-from snorkel_nb.widgets.busy import busy_html, resolve_background
+from snorkel_nb.widgets.busy import BusyTicker, busy_html, resolve_background
 
 EDIT_OPS = ("add", "replace", "remove", "set")
 CHART_KEYS = ("accuracy", "balance", "probs", "calibration", "dependencies")
@@ -179,6 +179,7 @@ class LabelModelDiagnostics(W.VBox):
         if session is not None:
             session.on_change(self._on_session_change)
             if callable(getattr(session, "on_task", None)):
+                self._ticker = BusyTicker(self._draw_busy)
                 session.on_task(self._on_task)
 
     # -- construction ------------------------------------------------------
@@ -474,9 +475,14 @@ class LabelModelDiagnostics(W.VBox):
     def _on_task(self, task: Any) -> None:
         """Show a spinner while any label-model fit of the session runs (any
         thread; the studio's fits too)."""
+        if self._draw_busy() and self.background:
+            self._ticker.poke()
+
+    def _draw_busy(self) -> bool:
         active = [t for t in self.session.busy if t.lane == "fit"]
         self.spinner.value = _html.STYLE + busy_html(active) if active else ""
         self.refresh_button.disabled = bool(active)
+        return bool(active)
 
     def refit_async(self) -> Any:
         """What the Refit button does following a session: start a fit on the

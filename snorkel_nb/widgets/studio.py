@@ -26,7 +26,7 @@ from snorkel_nb.labeling.source import (
     lf_source,
 )
 from snorkel_nb.widgets import _html
-from snorkel_nb.widgets.busy import busy_html, resolve_background
+from snorkel_nb.widgets.busy import BusyTicker, busy_html, resolve_background
 from snorkel_nb.widgets.editor import code_editor
 from snorkel_nb.widgets.matrices import LFMatrices
 from snorkel_nb.widgets.studio_files import StudioFiles
@@ -187,6 +187,7 @@ class LFStudio(StudioFiles, W.VBox):
                 self.tabs,
                 self.actions,
                 self.confirm_box,
+                self.running,
                 self.status,
                 self.lf_stats,
                 self.loop_box,
@@ -201,6 +202,7 @@ class LFStudio(StudioFiles, W.VBox):
         self.layout = W.Layout(max_width="1080px")
 
         session.on_change(self._on_session_change)
+        self._ticker = BusyTicker(self._draw_busy)
         session.on_task(self._on_task)
         if session.names:
             self.current_lf = session.names[0]
@@ -360,6 +362,8 @@ class LFStudio(StudioFiles, W.VBox):
             layout=W.Layout(display="none"),
         )
         self.status = W.HTML()
+        #: what the edit worker is doing (applying an LF, undoing, ...)
+        self.running = W.HTML()
         self.lf_stats = W.HTML()
         self.run_button.on_click(self._on_run_clicked)
         self.undo_button.on_click(self._on_undo_clicked)
@@ -673,10 +677,18 @@ class LFStudio(StudioFiles, W.VBox):
             self._start_fit()
 
     def _on_task(self, task: Any) -> None:
-        """Redraw the running line whenever a session task changes (any thread)."""
+        """Redraw the running lines whenever a session task changes (any thread)."""
+        if self._draw_busy() and self.background:
+            self._ticker.poke()
+
+    def _draw_busy(self) -> bool:
+        """The fit lane's line by the Fit button, the edit lane's under the
+        actions; True while any task is active."""
         active = self.session.busy
-        self.spinner.value = busy_html(active)
+        self.spinner.value = busy_html(active, ("fit",))
+        self.running.value = busy_html(active, ("edit",))
         self.fit_button.disabled = any(t.lane == "fit" for t in active)
+        return bool(active)
 
     def fit_label_model(self) -> Any:
         """Fit the label model now (what the button does); errors are shown."""

@@ -180,7 +180,8 @@ def test_a_code_lf_applies_in_the_background_with_a_running_line(session):
     session.on_task(lambda t: t is task and t.progress and seen.set())
     if not task.progress:
         assert seen.wait(WAIT)
-    line = studio.spinner.value
+    line = studio.running.value
+    assert studio.spinner.value == ""  # the fit line: nothing fits
     assert "snb-spin" in line and "applying lf_slow to 44 rows" in line
     assert "applying the LFs to 40 training rows" in line
     # the old state stays whole and readable meanwhile
@@ -188,7 +189,7 @@ def test_a_code_lf_applies_in_the_background_with_a_running_line(session):
     held.set()
     assert session.wait(WAIT)
     assert session.names == ["check", "song", "lf_slow"]
-    assert "Added lf_slow" in studio.status.value and studio.spinner.value == ""
+    assert "Added lf_slow" in studio.status.value and studio.running.value == ""
 
 
 def test_a_newer_run_of_the_same_lf_supersedes_the_pending_one(session):
