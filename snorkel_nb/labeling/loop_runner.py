@@ -226,10 +226,12 @@ class LoopRunner:
         try:
             result = work(task)
             value = commit(task, result) if task.current else DROPPED
-        except Exception as exc:  # noqa: BLE001 - kept on the task, shown by the UI
+        except BaseException as exc:  # noqa: BLE001 - kept on the task, shown by the UI
             task.error = exc
             task.traceback = traceback.format_exc()
             self._settle(task, "failed", exc)
+            if not isinstance(exc, Exception):
+                raise  # a KeyboardInterrupt of an inline task: still stop
             return
         if value is DROPPED:
             self._settle(task, "superseded", None)

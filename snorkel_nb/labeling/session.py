@@ -249,7 +249,23 @@ class LFSession:
 
     def set_lfs(self, lfs: Iterable[LabelingFunction]) -> None:
         """Replace the whole LF set (unchanged LFs keep their cached columns)."""
-        self._set_lfs(list(lfs))
+        lfs = list(lfs)
+        if not hasattr(self, "runner"):  # constructing
+            self._set_lfs(lfs)
+            return
+        self._inline(
+            f"set:{next(_EDITS)}",
+            f"applying {len(lfs)} LFs to {self._n_rows():,} rows",
+            lambda t: self._set_lfs(lfs, t),
+        )
+
+    def _inline(self, key: str, label: str, work: Callable[[Task], Any]) -> Any:
+        """Run an edit or fit made from code as an inline task, so the widgets
+        show it as running too; its failure is raised as usual."""
+        return self.runner.submit("edit", key, label, work, _keep, False).result()
+
+    def _n_rows(self) -> int:
+        return len(self.df) + (0 if self.dev_df is None else len(self.dev_df))
 
     def _set_lfs(
         self,
@@ -303,7 +319,11 @@ class LFSession:
         votes outside ``-1..k-1`` is rejected (``ValueError``) and the session
         is left as it was.
         """
-        return self._upsert(lf)
+        return self._inline(
+            f"lf:{getattr(lf, 'name', '?')}",
+            f"applying {getattr(lf, 'name', '?')} to {self._n_rows():,} rows",
+            lambda t: self._upsert(lf, t),
+        )
 
     def _upsert(
         self,
@@ -349,7 +369,11 @@ class LFSession:
 
     def remove(self, name: str) -> SessionChange:
         """Remove the LF called ``name`` (its column is dropped, nothing re-run)."""
-        return self._remove(name)
+        return self._inline(
+            f"remove:{name}:{next(_EDITS)}",
+            f"removing {name}",
+            lambda t: self._remove(name, t),
+        )
 
     def _remove(
         self, name: str, task: Task | None = None, background: bool | None = None
@@ -411,11 +435,10 @@ class LFSession:
         -------
         Task
         """
-        n = len(self.df) + (0 if self.dev_df is None else len(self.dev_df))
         return self.runner.submit(
             "edit",
             f"lf:{lf.name}",
-            f"applying {lf.name} to {n:,} rows",
+            f"applying {lf.name} to {self._n_rows():,} rows",
             lambda t: self._upsert(lf, t, background=_bg(t, background)),
             _keep,
             background,
@@ -547,10 +570,25 @@ class LFSession:
         (True, ['song'])
         """
         state, kwargs = self._fit_inputs(label_model_kwargs)
-        fit = self._fit_on(state, kwargs)
-        with self.lock:
-            self._commit_fit(state, fit, kwargs)
-        return fit
+        fits: list[LoopFit] = []
+
+        def work(task: Task) -> LoopFit:
+            fits.append(self._fit_on(state, kwargs))
+            return fits[0]
+
+        def commit(task: Task, fit: LoopFit) -> LoopFit:
+            with self.lock:
+                self._commit_fit(state, fit, kwargs)
+            return fit
+
+        self.runner.submit(
+            "fit", "fit", self._fit_label(state), work, commit, False
+        ).result()
+        return fits[0]  # even if a fit started meanwhile elsewhere superseded it
+
+    @staticmethod
+    def _fit_label(state: _State) -> str:
+        return f"fitting the label model on {len(state.lfs)} LFs"
 
     def fit_label_model_async(
         self, background: bool | None = None, **label_model_kwargs: Any
@@ -603,7 +641,7 @@ class LFSession:
         return self.runner.submit(
             "fit",
             "fit",
-            f"fitting the label model on {len(state.lfs)} LFs",
+            self._fit_label(state),
             lambda t: self._fit_on(state, kwargs),
             commit,
             background,

@@ -269,3 +269,30 @@ def test_without_background_everything_runs_inline(session):
     studio.fit_button.click()
     assert studio.last_task.state == "done" and session.label_model_fit is not None
     assert session.busy == [] and studio.spinner.value == ""
+
+
+def test_an_edit_made_from_code_shows_as_running_in_the_studio(session):
+    studio = make_studio(session, background=False)
+    seen_while_applying = []
+
+    def nice(x):
+        if not seen_while_applying:
+            seen_while_applying.append(studio.running.value)
+        return 0 if "nice" in x.text else ABSTAIN
+
+    session.upsert(LabelingFunction("nice", nice))  # as a notebook cell would
+    assert "applying nice to 44 rows" in seen_while_applying[0]
+    assert "snb-spin" in seen_while_applying[0]
+    assert studio.running.value == "" and session.busy == []
+
+
+def test_an_interrupted_inline_apply_leaves_no_spinner_behind(session):
+    studio = make_studio(session, background=False)
+
+    def interrupted(x):
+        raise KeyboardInterrupt  # the user pressed Interrupt mid-apply
+
+    with pytest.raises(KeyboardInterrupt):
+        session.upsert(LabelingFunction("lf_int", interrupted))
+    assert session.busy == [] and studio.running.value == ""
+    assert session.names == ["check", "song"]
