@@ -136,7 +136,15 @@ class LoopRunner:
     # -- listeners ------------------------------------------------------------
     def on_task(self, callback: TaskListener, remove: bool = False) -> None:
         """Call ``callback(task)`` at every state or progress change of a task
-        (from the thread running it)."""
+        (from the thread running it).
+
+        Parameters
+        ----------
+        callback : callable
+            Called with the :class:`Task`.
+        remove : bool, default False
+            Unregister ``callback`` instead.
+        """
         (self._listeners.remove if remove else self._listeners.append)(callback)
 
     def emit(self, task: Task) -> None:

@@ -392,7 +392,15 @@ class LFSession:
     # -- off the caller's thread ---------------------------------------------------
     def on_task(self, callback: TaskListener, remove: bool = False) -> None:
         """Call ``callback(task)`` whenever a background task (apply, fit) is
-        queued, starts, reports progress or finishes (from its thread)."""
+        queued, starts, reports progress or finishes (from its thread).
+
+        Parameters
+        ----------
+        callback : callable
+            Called with the :class:`Task`.
+        remove : bool, default False
+            Unregister ``callback`` instead.
+        """
         self.runner.on_task(callback, remove)
 
     @property
