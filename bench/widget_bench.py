@@ -9,6 +9,15 @@ up to date again:
    ``LabelModelDiagnostics.refit()`` = ``session.fit_label_model()`` (the
    default label model and majority vote's numbers) + the diagnostics report
    + its five charts + its tables, split into those parts.
+3. the studio in the loop, inline vs in the background: an edit made in
+   ``LFStudio`` (Run of a Keyword-tab LF and of a Code-tab LF, auto-refit on,
+   diagnostics following the session) timed until the Run handler returns
+   (the kernel is free again) and until everything has landed (numbers, label
+   model, diagnostics). In a second background pass the kernel thread wakes
+   every 5 ms meanwhile and the longest stall it sees is reported (how
+   responsive the notebook stays); that pass's own wake-ups would slow the
+   work, so "until all landed" comes from the first pass, where the kernel
+   thread just waits.
 
 One thread everywhere (set before numpy / torch load). Writes
 ``bench/results/widgets.md``; ``--quick`` runs 20k rows and does not write it.
@@ -25,6 +34,7 @@ import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import io  # noqa: E402
 import pstats  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -158,6 +168,80 @@ def time_refit(s: LFSession, diag, profile: bool) -> tuple[dict, str]:
     return parts, text
 
 
+def studio_edits():
+    """Studio edits alternating a Keyword-tab LF and a Code-tab LF (row-wise)."""
+    for r in range(REPEATS):
+        yield "keyword LF (Keyword tab)", ("keyword", WORDS[3 + 2 * r])
+        yield "code LF (Code tab, row-wise)", ("code", WORDS[71 + r])
+
+
+def kernel_stalls(done: threading.Event) -> float:
+    """Longest time the calling (kernel) thread waited beyond a 5 ms nap
+    until ``done`` is set: how long a cell or a click would have waited."""
+    worst = 0.0
+    while not done.is_set():
+        t0 = time.perf_counter()
+        time.sleep(0.005)
+        worst = max(worst, time.perf_counter() - t0 - 0.005)
+    return worst
+
+
+def time_studio(
+    df, dev, background: bool, probe: bool = False
+) -> dict[str, list[float]]:
+    from snorkel_nb.widgets import LabelModelDiagnostics, LFStudio
+
+    s = LFSession(
+        df.drop(columns="label"),
+        build_lfs(),
+        dev_df=dev.drop(columns="label"),
+        Y_dev=dev["label"].to_numpy(),
+        class_names=["neg", "pos"],
+        auto_refit=True,
+    )
+    studio = LFStudio(s, autosave=False, background=background)
+    LabelModelDiagnostics.from_session(s, background=background)
+    out: dict[str, list[float]] = {}
+    for kind, (tab, word) in studio_edits():
+        if tab == "keyword":
+            studio.tabs.selected_index = 1
+            studio.keywords.value = word
+            studio.lf_name.value = "kw_3"
+            studio.label.value = 1
+        else:
+            studio.tabs.selected_index = 0
+            studio.code.value = (
+                "@labeling_function()\ndef plain_0(x):\n"
+                f"    return 1 if {word!r} in x.text else ABSTAIN\n"
+            )
+        done = threading.Event()
+        t0 = time.perf_counter()
+        studio.run_button.click()
+        t1 = time.perf_counter()
+        if probe:
+            waiter = threading.Thread(target=lambda d=done: (s.wait(), d.set()))
+            waiter.start()
+            stall = kernel_stalls(done)
+            waiter.join()
+        else:
+            s.wait()
+            stall = t1 - t0  # inline: the kernel was held the whole time
+        t2 = time.perf_counter()
+        assert studio.last_task.state == "done", studio.status.value
+        assert not s.label_model_stale, "the refit did not land"
+        measures = (
+            [("longest kernel stall meanwhile", stall)]
+            if probe
+            else [("until the kernel is free", t1 - t0), ("until all landed", t2 - t0)]
+        )
+        if not background:
+            measures.append(("longest kernel stall meanwhile", stall))
+        for key, v in measures:
+            out.setdefault(f"{kind}: {key}", []).append(v)
+    s.runner.close()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="20k rows; no results file")
@@ -189,6 +273,8 @@ def main() -> None:
     diag = LabelModelDiagnostics.from_session(s)
     first = time.perf_counter() - t0
     refit, prof = time_refit(s, diag, args.profile)
+    studio_runs = {bg: time_studio(df, dev, bg) for bg in (False, True)}
+    studio_runs[True].update(time_studio(df, dev, True, probe=True))
 
     med = {k: float(np.median(v)) for k, v in refit.items()}
     mx = {k: float(np.max(v)) for k, v in refit.items()}
@@ -217,6 +303,31 @@ def main() -> None:
         "| part | median (s) | max (s) |",
         "|---|---|---|",
     ] + [f"| {k} | {med[k]:.3f} | {mx[k]:.3f} |" for k in refit]
+    lines += [
+        "",
+        "## 3. The studio: edit -> kernel free again, inline vs background",
+        "",
+        "`LFStudio` Run (auto-refit on, diagnostics following the session): time "
+        "until the Run handler returns (the kernel takes the next cell or click), "
+        "until the edit, the refit and the diagnostics have all landed, and the "
+        "longest the kernel thread waited meanwhile (inline: the whole time; "
+        "background: measured in a second pass, as its 5 ms wake-ups slow the "
+        "work).",
+        "",
+        "| edit: measure | inline median (s) | background median (s) "
+        "| background max (s) |",
+        "|---|---|---|---|",
+    ]
+    order = ("kernel is free", "all landed", "stall")
+    for k in sorted(
+        studio_runs[True],
+        key=lambda k: (not k.startswith("key"), [o in k for o in order].index(True)),
+    ):
+        lines.append(
+            f"| {k} | {np.median(studio_runs[False][k]):.3f} "
+            f"| {np.median(studio_runs[True][k]):.3f} "
+            f"| {np.max(studio_runs[True][k]):.3f} |"
+        )
     lines += [
         "",
         f"Cold start (all {M} LFs applied + tables): {cold:.2f} s; first "

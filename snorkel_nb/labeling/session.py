@@ -10,12 +10,23 @@ on the current LFs (a :class:`~snorkel_nb.labeling.loop_fit.LoopFit`, kept with
 the previous one for before -> after deltas), every edit marks that fit stale,
 and with ``auto_refit`` every edit refits at once.
 
+Nothing has to block the caller: :meth:`LFSession.upsert_async`,
+:meth:`~LFSession.remove_async`, :meth:`~LFSession.run_async` and
+:meth:`~LFSession.fit_label_model_async` run the slow part (applying an LF,
+fitting) on worker threads of a
+:class:`~snorkel_nb.labeling.loop_runner.LoopRunner` and commit the result in
+one quick, locked step; a fit whose LFs changed while it ran is dropped, never
+shown. Readers always see one consistent state (LFs, matrices, errors), since
+each edit swaps it whole.
+
 The label-model diagnostics' data live in
 :mod:`snorkel_nb.labeling.model.report` (re-exported here).
 """
 
 from __future__ import annotations
 
+import itertools
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
@@ -27,6 +38,7 @@ from snorkel_nb.labeling.analysis import LFAnalysis
 from snorkel_nb.labeling.apply import LFErrorRecord, PandasLFApplier
 from snorkel_nb.labeling.lf import LabelingFunction
 from snorkel_nb.labeling.loop_fit import LoopFit, fit_loop
+from snorkel_nb.labeling.loop_runner import DROPPED, LoopRunner, Task, TaskListener
 from snorkel_nb.labeling.matrix import ABSTAIN, check_gold
 
 # The label-model report moved to labeling/model/report.py; importable here too.
@@ -37,6 +49,18 @@ from snorkel_nb.labeling.model.report import (
 )
 
 ChangeCallback = Callable[[dict], None]
+_EDITS = itertools.count()  # unique keys: these edits never supersede each other
+
+
+@dataclass(frozen=True)
+class _State:
+    """One committed state of the session, swapped whole by each edit so a
+    reader on another thread never sees LFs and matrices that disagree."""
+
+    lfs: tuple[LabelingFunction, ...] = ()
+    L: np.ndarray | None = None
+    L_dev: np.ndarray | None = None
+    errors: Any = None  # dict[str, LFErrorRecord]
 
 
 @dataclass
@@ -87,6 +111,10 @@ class LFSession:
         ``"1"``, ...).
     auto_refit
         Refit the label model after every edit (see :meth:`fit_label_model`).
+    background
+        Default for the ``*_async`` methods and for automatic refits: run
+        them on worker threads (``True``) or inline (``False``, the default:
+        deterministic). The widgets pass their own setting per call.
 
     Attributes
     ----------
@@ -125,6 +153,7 @@ class LFSession:
         cardinality: int = 2,
         class_names: Sequence[str] | None = None,
         auto_refit: bool = False,
+        background: bool = False,
     ) -> None:
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"df must be a pandas DataFrame; got {type(df).__name__}")
@@ -155,24 +184,55 @@ class LFSession:
             if dev_df is None:
                 raise ValueError("Y_dev given without dev_df")
             self.Y_dev = check_gold(np.asarray(Y_dev), len(dev_df), self.cardinality)
+        # the appliers are column caches only (keyed by LF fingerprint); what
+        # the session holds is self._state
         self._applier = PandasLFApplier([])
         self._dev_applier = PandasLFApplier([]) if dev_df is not None else None
         self._callbacks: list[ChangeCallback] = []
-        self.L: np.ndarray | None = None
-        self.L_dev: np.ndarray | None = None
-        self.errors: dict[str, LFErrorRecord] = {}
-        self._analysis: LFAnalysis | None = None
-        self._dev_analysis: LFAnalysis | None = None
+        self._state = _State(errors={})
+        self._analysis: tuple[_State, LFAnalysis] | None = None
+        self._dev_analysis: tuple[_State, LFAnalysis] | None = None
+        #: serialises edits and fit commits across threads (the slow part of
+        #: a fit runs outside it)
+        self.lock = threading.RLock()
+        self.runner = LoopRunner(background=background)
+        # per thread: whether the edit running there (run_async) refits in
+        # the background
+        self._edit_local = threading.local()
         self.set_lfs(lfs)
 
     # -- LF set ------------------------------------------------------------
     @property
     def lfs(self) -> list[LabelingFunction]:
-        return self._applier.lfs
+        return list(self._state.lfs)
 
     @property
     def names(self) -> list[str]:
-        return self._applier.names
+        return [lf.name for lf in self._state.lfs]
+
+    @property
+    def L(self) -> np.ndarray | None:
+        """The [n, m] training label matrix (``None`` while there are no LFs)."""
+        return self._state.L
+
+    @property
+    def L_dev(self) -> np.ndarray | None:
+        """The dev label matrix (``None`` without LFs or a dev split)."""
+        return self._state.L_dev
+
+    @property
+    def errors(self) -> dict[str, LFErrorRecord]:
+        """``{lf_name: LFErrorRecord}`` of the LFs that raised on some rows."""
+        return dict(self._state.errors)
+
+    @property
+    def background(self) -> bool:
+        """Default of the ``*_async`` methods and automatic refits."""
+        return self.runner.background
+
+    @background.setter
+    def background(self, value: bool) -> None:
+        self.runner.background = bool(value)
 
     def __contains__(self, name: str) -> bool:
         return name in self.names
@@ -190,27 +250,66 @@ class LFSession:
     def set_lfs(self, lfs: Iterable[LabelingFunction]) -> None:
         """Replace the whole LF set (unchanged LFs keep their cached columns)."""
         lfs = list(lfs)
-        before = self.names if hasattr(self, "_applier") else []
-        self._switch(lfs)
-        given = [lf.name for lf in lfs]
-        self._order = given + [n for n in self._order if n not in given]
-        self._edited(
-            SessionChange("set", ""), given + [n for n in before if n not in given]
+        if not hasattr(self, "runner"):  # constructing
+            self._set_lfs(lfs)
+            return
+        self._inline(
+            f"set:{next(_EDITS)}",
+            f"applying {len(lfs)} LFs to {self._n_rows():,} rows",
+            lambda t: self._set_lfs(lfs, t),
         )
 
-    def _switch(self, lfs: list[LabelingFunction]) -> None:
-        """Move both appliers to ``lfs`` and refresh; on failure restore the old set."""
-        appliers = [a for a in (self._applier, self._dev_applier) if a is not None]
-        old = self._applier.lfs
-        for a in appliers:
-            a.set_lfs(lfs)
-        try:
-            self._refresh()
-        except Exception:
-            for a in appliers:
-                a.set_lfs(old)
-            self._refresh()
-            raise
+    def _inline(self, key: str, label: str, work: Callable[[Task], Any]) -> Any:
+        """Run an edit or fit made from code as an inline task, so the widgets
+        show it as running too; its failure is raised as usual."""
+        return self.runner.submit("edit", key, label, work, _keep, False).result()
+
+    def _n_rows(self) -> int:
+        return len(self.df) + (0 if self.dev_df is None else len(self.dev_df))
+
+    def _set_lfs(
+        self,
+        lfs: list[LabelingFunction],
+        task: Task | None = None,
+        background: bool | None = None,
+    ) -> SessionChange | None:
+        with self.lock:
+            before = self.names
+            state = self._stage(lfs, task)
+            if task is not None and not task.current:
+                return None
+            self._state = state
+            given = [lf.name for lf in lfs]
+            self._order = given + [n for n in self._order if n not in given]
+            change = SessionChange("set", "")
+            self._edited(
+                change,
+                given + [n for n in before if n not in given],
+                background,
+            )
+            return change
+
+    def _stage(self, lfs: list[LabelingFunction], task: Task | None = None) -> _State:
+        """The state with ``lfs``: only new or edited LFs' columns are computed.
+        Raises (and changes nothing the session shows) on a bad LF set."""
+        if not lfs:
+            for a in (self._applier, self._dev_applier):
+                if a is not None:
+                    a.set_lfs([])
+            return _State(errors={})
+        note = task.report if task is not None else (lambda _: None)
+        self._applier.set_lfs(lfs)
+        note(f"applying the LFs to {len(self.df):,} training rows")
+        L = self._apply(self._applier, self.df)
+        errors = dict(self._applier.errors)
+        L_dev = None
+        if self._dev_applier is not None:
+            self._dev_applier.set_lfs(lfs)
+            note(f"applying the LFs to {len(self.dev_df):,} dev rows")
+            L_dev = self._apply(self._dev_applier, self.dev_df)
+            for name, rec in self._dev_applier.errors.items():
+                errors.setdefault(name, rec)
+        return _State(tuple(lfs), L, L_dev, errors)
 
     def upsert(self, lf: LabelingFunction) -> SessionChange:
         """Add ``lf``, or replace the LF of the same name; only its column is run.
@@ -220,23 +319,39 @@ class LFSession:
         votes outside ``-1..k-1`` is rejected (``ValueError``) and the session
         is left as it was.
         """
+        return self._inline(
+            f"lf:{getattr(lf, 'name', '?')}",
+            f"applying {getattr(lf, 'name', '?')} to {self._n_rows():,} rows",
+            lambda t: self._upsert(lf, t),
+        )
+
+    def _upsert(
+        self,
+        lf: LabelingFunction,
+        task: Task | None = None,
+        background: bool | None = None,
+    ) -> SessionChange | None:
         if not isinstance(lf, LabelingFunction):
             raise TypeError(
                 f"expected a LabelingFunction, got {type(lf).__name__}"
                 " (decorate plain functions with @labeling_function())"
             )
-        op = "replace" if lf.name in self.names else "add"
-        self._switch(self._placed(lf))
-        if lf.name not in self._order:
-            self._order.append(lf.name)
-        change = SessionChange(op, lf.name, self.errors.get(lf.name))
-        self._edited(change, [lf.name])
-        return change
+        with self.lock:
+            op = "replace" if lf.name in self.names else "add"
+            state = self._stage(self._placed(lf), task)
+            if task is not None and not task.current:
+                return None  # a newer edit of this LF supersedes this one
+            self._state = state
+            if lf.name not in self._order:
+                self._order.append(lf.name)
+            change = SessionChange(op, lf.name, state.errors.get(lf.name))
+            self._edited(change, [lf.name], background)
+            return change
 
     def _placed(self, lf: LabelingFunction) -> list[LabelingFunction]:
         """The LF list with ``lf`` in its place: a replacement keeps its
         position, a re-added LF goes back where it was, a new one goes last."""
-        current = self._applier.lfs
+        current = self.lfs
         if lf.name in self.names:
             return [lf if f.name == lf.name else f for f in current]
         if lf.name not in self._order:
@@ -254,26 +369,174 @@ class LFSession:
 
     def remove(self, name: str) -> SessionChange:
         """Remove the LF called ``name`` (its column is dropped, nothing re-run)."""
-        if name not in self.names:
-            raise KeyError(f"no LF named {name!r}; LFs: {self.names}")
-        self._switch([f for f in self._applier.lfs if f.name != name])
-        change = SessionChange("remove", name)
-        self._edited(change, [name])
-        return change
+        return self._inline(
+            f"remove:{name}:{next(_EDITS)}",
+            f"removing {name}",
+            lambda t: self._remove(name, t),
+        )
+
+    def _remove(
+        self, name: str, task: Task | None = None, background: bool | None = None
+    ) -> SessionChange | None:
+        with self.lock:
+            if name not in self.names:
+                raise KeyError(f"no LF named {name!r}; LFs: {self.names}")
+            state = self._stage([f for f in self.lfs if f.name != name], task)
+            if task is not None and not task.current:
+                return None
+            self._state = state
+            change = SessionChange("remove", name)
+            self._edited(change, [name], background)
+            return change
+
+    # -- off the caller's thread ---------------------------------------------------
+    def on_task(self, callback: TaskListener, remove: bool = False) -> None:
+        """Call ``callback(task)`` whenever a background task (apply, fit) is
+        queued, starts, reports progress or finishes (from its thread).
+
+        Parameters
+        ----------
+        callback : callable
+            Called with the :class:`Task`.
+        remove : bool, default False
+            Unregister ``callback`` instead.
+        """
+        self.runner.on_task(callback, remove)
+
+    @property
+    def busy(self) -> list[Task]:
+        """The tasks queued or running now (empty when idle)."""
+        return self.runner.active
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until every background task has finished (False on timeout).
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling import LabelingFunction
+        >>> s = LFSession(pd.DataFrame({"text": ["a", "b"]}), background=True)
+        >>> task = s.upsert_async(LabelingFunction("is_a", lambda x: int(x.text == "a")))
+        >>> s.wait(timeout=30), task.state, s.names
+        (True, 'done', ['is_a'])
+        """
+        return self.runner.wait(timeout)
+
+    def upsert_async(
+        self, lf: LabelingFunction, background: bool | None = None
+    ) -> Task:
+        """:meth:`upsert` on the edit worker: returns a :class:`Task` at once.
+
+        Edits run one after another, in order; a newer edit of the same LF
+        supersedes a pending one (its result is dropped). The task's result
+        is the :class:`SessionChange` (``None`` if superseded); a failure is
+        kept on the task (``task.error``), not raised.
+
+        Parameters
+        ----------
+        lf : LabelingFunction
+            The LF to add or replace.
+        background : bool, optional
+            Run on a worker thread (default :attr:`background`); ``False``
+            runs it now, in this thread.
+
+        Returns
+        -------
+        Task
+        """
+        return self.runner.submit(
+            "edit",
+            f"lf:{lf.name}",
+            f"applying {lf.name} to {self._n_rows():,} rows",
+            lambda t: self._upsert(lf, t, background=_bg(t, background)),
+            _keep,
+            background,
+        )
+
+    def remove_async(self, name: str, background: bool | None = None) -> Task:
+        """:meth:`remove` on the edit worker (in order with pending edits).
+
+        Parameters
+        ----------
+        name : str
+            The LF to remove.
+        background : bool, optional
+            As in :meth:`upsert_async`.
+
+        Returns
+        -------
+        Task
+        """
+        return self.runner.submit(
+            "edit",
+            f"remove:{name}:{next(_EDITS)}",
+            f"removing {name}",
+            lambda t: self._remove(name, t, background=_bg(t, background)),
+            _keep,
+            background,
+        )
+
+    def run_async(
+        self,
+        label: str,
+        edit: Callable[[], Any],
+        background: bool | None = None,
+    ) -> Task:
+        """Run ``edit()`` (e.g. an undo) on the edit worker, in order with the
+        other edits; its automatic refit, if any, runs in the background too.
+
+        Parameters
+        ----------
+        label : str
+            What it does, in plain words.
+        edit : callable
+            Makes session edits (``upsert`` / ``remove`` / ``set_lfs``).
+        background : bool, optional
+            As in :meth:`upsert_async`.
+
+        Returns
+        -------
+        Task
+        """
+
+        def work(task: Task) -> Any:
+            self._edit_local.background = _bg(task, background)
+            try:
+                result = edit()
+            finally:
+                self._edit_local.background = None
+            return True if result is None else result
+
+        return self.runner.submit(
+            "edit", f"run:{next(_EDITS)}", label, work, _keep, background
+        )
 
     # -- the label model in the loop ----------------------------------------------
-    def _edited(self, change: SessionChange, names: Sequence[str]) -> None:
-        """An LF edit: mark the fit stale, tell the listeners, refit if asked."""
+    def _edited(
+        self,
+        change: SessionChange,
+        names: Sequence[str],
+        background: bool | None = None,
+    ) -> None:
+        """An LF edit: mark the fit stale, tell the listeners, refit if asked
+        (in the background when the edit came from a background task)."""
         if self.label_model_fit is not None:
             self._changed_since_fit += [
                 n for n in names if n not in self._changed_since_fit
             ]
         self._notify(change)
-        if self.auto_refit and self.L is not None:
-            try:
-                self.fit_label_model(**self.label_model_kwargs)
-            except Exception as exc:  # noqa: BLE001 - the edit itself succeeded
-                self._notify(SessionChange("fit_failed", "", detail=str(exc)))
+        if not (self.auto_refit and self.L is not None):
+            return
+        if background is None:
+            background = getattr(self._edit_local, "background", None)
+        if background is None:
+            background = self.background
+        if background:
+            self.fit_label_model_async(background=True)
+            return
+        try:
+            self.fit_label_model(**self.label_model_kwargs)
+        except Exception as exc:  # noqa: BLE001 - the edit itself succeeded
+            self._notify(SessionChange("fit_failed", "", detail=str(exc)))
 
     @property
     def label_model_stale(self) -> bool:
@@ -314,25 +577,109 @@ class LFSession:
         >>> s.label_model_stale, s.changed_since_fit
         (True, ['song'])
         """
-        if self.L is None:
+        state, kwargs = self._fit_inputs(label_model_kwargs)
+        fits: list[LoopFit] = []
+
+        def work(task: Task) -> LoopFit:
+            fits.append(self._fit_on(state, kwargs))
+            return fits[0]
+
+        def commit(task: Task, fit: LoopFit) -> LoopFit:
+            with self.lock:
+                self._commit_fit(state, fit, kwargs)
+            return fit
+
+        self.runner.submit(
+            "fit", "fit", self._fit_label(state), work, commit, False
+        ).result()
+        return fits[0]  # even if a fit started meanwhile elsewhere superseded it
+
+    @staticmethod
+    def _fit_label(state: _State) -> str:
+        return f"fitting the label model on {len(state.lfs)} LFs"
+
+    def fit_label_model_async(
+        self, background: bool | None = None, **label_model_kwargs: Any
+    ) -> Task:
+        """:meth:`fit_label_model` on the fit worker: returns a :class:`Task` at once.
+
+        The fit runs on the LFs of now; if any LF changes before it ends, its
+        result is dropped (never shown) and the session stays stale (with
+        ``auto_refit``, that edit has queued a new fit). A newer fit request
+        supersedes a pending one. A failure is kept on the task and notified
+        as ``fit_failed``.
+
+        Parameters
+        ----------
+        background : bool, optional
+            Run on a worker thread (default :attr:`background`).
+        **label_model_kwargs
+            As in :meth:`fit_label_model`.
+
+        Returns
+        -------
+        Task
+            Its result is the :class:`LoopFit` (``None`` if dropped).
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> df = pd.DataFrame({"text": ["check it", "song", "check song", "x"] * 25})
+        >>> @labeling_function()
+        ... def check(x):
+        ...     return 1 if "check" in x.text else -1
+        >>> s = LFSession(df, [check])
+        >>> task = s.fit_label_model_async(background=True)
+        >>> s.wait(timeout=60), task.state, s.label_model_fit is task.result()
+        (True, 'done', True)
+        """
+        state, kwargs = self._fit_inputs(label_model_kwargs)
+
+        def commit(task: Task, fit: LoopFit) -> Any:
+            with self.lock:
+                if self._state is not state:
+                    return DROPPED  # the LFs changed while it ran: stale
+                self._commit_fit(state, fit, kwargs)
+                return fit
+
+        def failed(task: Task) -> None:
+            if task.state == "failed":
+                self._notify(SessionChange("fit_failed", "", detail=str(task.error)))
+
+        return self.runner.submit(
+            "fit",
+            "fit",
+            self._fit_label(state),
+            lambda t: self._fit_on(state, kwargs),
+            commit,
+            background,
+        ).then(failed)
+
+    def _fit_inputs(self, label_model_kwargs: dict) -> tuple[_State, dict]:
+        state = self._state
+        if state.L is None:
             raise ValueError(
                 "the session has no LFs yet; upsert one before fitting the label model"
             )
-        kwargs = {**self.label_model_kwargs, **label_model_kwargs}
-        fit = fit_loop(
-            self.L,
-            self.names,
+        return state, {**self.label_model_kwargs, **label_model_kwargs}
+
+    def _fit_on(self, state: _State, kwargs: dict) -> LoopFit:
+        return fit_loop(
+            state.L,
+            [lf.name for lf in state.lfs],
             self.cardinality,
-            self.L_dev if self.Y_dev is not None else None,
+            state.L_dev if self.Y_dev is not None else None,
             self.Y_dev,
             **kwargs,
         )
+
+    def _commit_fit(self, state: _State, fit: LoopFit, kwargs: dict) -> None:
         self.label_model_kwargs = kwargs
         self.previous_label_model_fit = self.label_model_fit
         self.label_model_fit = fit
-        self._changed_since_fit = []
+        if self._state is state:
+            self._changed_since_fit = []
         self._notify(SessionChange("fit", "label model"))
-        return fit
 
     def _apply(self, applier: PandasLFApplier, df: pd.DataFrame) -> np.ndarray:
         with warnings.catch_warnings():
@@ -349,20 +696,6 @@ class LFSession:
                 f"labels must be -1 (abstain) or 0..{self.cardinality - 1}"
             )
         return L
-
-    def _refresh(self) -> None:
-        self._analysis = self._dev_analysis = None
-        if not self._applier.names:
-            self.L = self.L_dev = None
-            self.errors = {}
-            return
-        self.L = self._apply(self._applier, self.df)
-        errors = dict(self._applier.errors)
-        if self._dev_applier is not None:
-            self.L_dev = self._apply(self._dev_applier, self.dev_df)
-            for name, rec in self._dev_applier.errors.items():
-                errors.setdefault(name, rec)
-        self.errors = errors
 
     # -- callbacks -----------------------------------------------------------
     def on_change(self, callback: ChangeCallback, remove: bool = False) -> None:
@@ -381,20 +714,30 @@ class LFSession:
     @property
     def analysis(self) -> LFAnalysis:
         """:class:`LFAnalysis` of the current training matrix (cached per edit)."""
-        if self.L is None:
+        state = self._state
+        if state.L is None:
             raise ValueError("the session has no LFs yet; upsert one first")
-        if self._analysis is None:
-            self._analysis = LFAnalysis(self.L, self.names)
-        return self._analysis
+        cached = self._analysis
+        if cached is None or cached[0] is not state:
+            cached = self._analysis = (
+                state,
+                LFAnalysis(state.L, [lf.name for lf in state.lfs]),
+            )
+        return cached[1]
 
     @property
     def dev_analysis(self) -> LFAnalysis | None:
         """:class:`LFAnalysis` of the dev matrix, or ``None`` without a dev split."""
-        if self.L_dev is None:
+        state = self._state
+        if state.L_dev is None:
             return None
-        if self._dev_analysis is None:
-            self._dev_analysis = LFAnalysis(self.L_dev, self.names)
-        return self._dev_analysis
+        cached = self._dev_analysis
+        if cached is None or cached[0] is not state:
+            cached = self._dev_analysis = (
+                state,
+                LFAnalysis(state.L_dev, [lf.name for lf in state.lfs]),
+            )
+        return cached[1]
 
     def summary(self) -> pd.DataFrame:
         """One row per LF: Polarity, Coverage, Overlaps, Conflicts on the training data;
@@ -628,6 +971,18 @@ class LFSession:
             rows = rows[:n]
         cols = [lf_a] if lf_a == lf_b else [lf_a, lf_b]
         return self._votes_frame(rows, cols)
+
+
+def _bg(task: Task, background: bool | None) -> bool:
+    """Whether a task's follow-up work (an automatic refit) runs in the
+    background: as the task itself did."""
+    return task.runner.background if background is None else bool(background)
+
+
+def _keep(task: Task, change: Any) -> Any:
+    """Commit step of an edit task: the edit committed itself under the lock
+    (``None`` when it saw that a newer edit superseded it)."""
+    return DROPPED if change is None else change
 
 
 # ---------------------------------------------------------------------------

@@ -22,7 +22,12 @@ STYLE = (
     ".snb-banner-rescued{border-color:#f58518;background:#fff4e5}"
     ".snb-banner-stale{border-color:#f58518;background:#fff8e1}"
     ".snb-banner-no_gold{border-color:#4c78a8;background:#eef4fb}"
-    ".snb-banner-ok{border-color:#54a24b;background:#eef8ec}</style>"
+    ".snb-banner-ok{border-color:#54a24b;background:#eef8ec}"
+    ".snb-busy{color:#335;font-size:13px}"
+    ".snb-spin{display:inline-block;width:12px;height:12px;border:2px solid #bbb;"
+    "border-top-color:#36c;border-radius:50%;animation:snbspin .8s linear infinite;"
+    "vertical-align:middle;margin-right:6px}"
+    "@keyframes snbspin{to{transform:rotate(360deg)}}</style>"
 )
 
 

@@ -26,6 +26,7 @@ from snorkel_nb.labeling.session import LabelModelReport, LFSession, label_model
 from snorkel_nb.viz import charts
 from snorkel_nb.viz.fit_story import FitStory, story_for_model
 from snorkel_nb.widgets import _html
+from snorkel_nb.widgets.busy import BusyTicker, busy_html, resolve_background
 
 EDIT_OPS = ("add", "replace", "remove", "set")
 CHART_KEYS = ("accuracy", "balance", "probs", "calibration", "dependencies")
@@ -84,6 +85,13 @@ class LabelModelDiagnostics(W.VBox):
         Names of the classes (default ``0, 1, ...``, or the session's).
     session
         The :class:`LFSession` to follow (use :meth:`from_session`).
+    fit_kwargs
+        Label-model settings for refits.
+    background
+        Following a session, the Refit button fits on a worker thread (the
+        kernel stays free; a spinner shows while any fit of the session runs,
+        and a fit overtaken by an edit is dropped). ``None`` (default): in a
+        Jupyter kernel yes, elsewhere no. :meth:`refit` from code is inline.
 
     Examples
     --------
@@ -114,9 +122,12 @@ class LabelModelDiagnostics(W.VBox):
         class_names: Sequence[str] | None = None,
         session: LFSession | None = None,
         fit_kwargs: dict | None = None,
+        background: bool | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.background = resolve_background(background)
+        self.last_task: Any = None
         charts.enable_offline()
         self.model, self.L, self.names = model, L, list(names)
         self.L_dev, self.Y_dev, self.df, self.baseline = L_dev, Y_dev, df, baseline
@@ -144,6 +155,7 @@ class LabelModelDiagnostics(W.VBox):
             else "recompute the report",
         )
         self.refresh_button.on_click(self._on_refresh_clicked)
+        self.spinner = W.HTML()
         self.report: LabelModelReport = self._compute()
         self.story: FitStory = self._story()
         for key in CHART_KEYS:
@@ -154,7 +166,7 @@ class LabelModelDiagnostics(W.VBox):
             W.HTML(_html.STYLE + "<b>Label-model diagnostics</b>"),
             self.stale_banner,
             self.banner,
-            W.HBox([self.refresh_button, self.scores], layout=wrap),
+            W.HBox([self.refresh_button, self.spinner, self.scores], layout=wrap),
             W.HBox([c["accuracy"], c["calibration"]], layout=wrap),
             W.HBox([c["balance"], c["probs"]], layout=wrap),
             c["dependencies"],
@@ -166,6 +178,9 @@ class LabelModelDiagnostics(W.VBox):
         self.add_class("snb-diagnostics")  # a handle for the browser test and CSS
         if session is not None:
             session.on_change(self._on_session_change)
+            if callable(getattr(session, "on_task", None)):
+                self._ticker = BusyTicker(self._draw_busy)
+                session.on_task(self._on_task)
 
     # -- construction ------------------------------------------------------
     @classmethod
@@ -457,7 +472,52 @@ class LabelModelDiagnostics(W.VBox):
             cb(self.report)
         return self.report
 
+    def _on_task(self, task: Any) -> None:
+        """Show a spinner while any label-model fit of the session runs (any
+        thread; the studio's fits too)."""
+        if self._draw_busy() and self.background:
+            self._ticker.poke()
+
+    def _draw_busy(self) -> bool:
+        active = [t for t in self.session.busy if t.lane == "fit"]
+        self.spinner.value = _html.STYLE + busy_html(active) if active else ""
+        self.refresh_button.disabled = bool(active)
+        return bool(active)
+
+    def refit_async(self) -> Any:
+        """What the Refit button does following a session: start a fit on the
+        current LFs (in the background when :attr:`background`); the view
+        redraws when the session's fit lands. Returns the task.
+
+        Returns
+        -------
+        Task
+        """
+        if self.session.L is None:
+            raise ValueError("the session has no LFs yet; add one first")
+
+        def done(task: Any) -> None:
+            if task.state == "failed":
+                self.notes.value = _html.STYLE + _html.error_box(
+                    f"The refit failed: {task.error}", task.traceback
+                )
+            elif task.state == "done" and task.result().model is self.model:
+                self._clear_stale()
+
+        self.last_task = self.session.fit_label_model_async(
+            background=self.background, **self.fit_kwargs
+        )
+        return self.last_task.then(done)
+
     def _on_refresh_clicked(self, _: Any = None) -> None:
+        if self.session is not None and callable(
+            getattr(self.session, "fit_label_model_async", None)
+        ):
+            try:
+                self.refit_async()
+            except Exception as exc:  # noqa: BLE001 - show in the widget
+                self.notes.value = _html.STYLE + _html.error_box(str(exc))
+            return
         self.refresh_button.disabled = True
         self.refresh_button.icon = "spinner"
         try:

@@ -26,6 +26,7 @@ from snorkel_nb.labeling.source import (
     lf_source,
 )
 from snorkel_nb.widgets import _html
+from snorkel_nb.widgets.busy import BusyTicker, busy_html, resolve_background
 from snorkel_nb.widgets.editor import code_editor
 from snorkel_nb.widgets.matrices import LFMatrices
 from snorkel_nb.widgets.studio_files import StudioFiles
@@ -103,6 +104,15 @@ class LFStudio(StudioFiles, W.VBox):
         A data column holding gold labels, shown as ``gold`` in the examples.
     editor
         ``"codemirror"`` or ``"textarea"``.
+    background
+        Run applies and fits started from the studio (Run, Undo, Redo,
+        Restore, Remove, Fit, auto-refit) on worker threads, so the kernel
+        stays free and a spinner with progress text shows meanwhile; a newer
+        Run of the same LF, or any edit during a fit, supersedes the older
+        result. ``None`` (default): in a Jupyter kernel yes, elsewhere no
+        (set ``SNORKEL_NB_BACKGROUND=0`` to turn it off). ``False`` runs them
+        inline, deterministically. Calls from code (``session.upsert``,
+        :meth:`fit_label_model`) always run inline.
 
     Examples
     --------
@@ -132,9 +142,13 @@ class LFStudio(StudioFiles, W.VBox):
         name: str = "studio",
         gold_column: str | None = "label",
         editor: str = "codemirror",
+        background: bool | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.background = resolve_background(background)
+        #: the latest task this studio started (Run, Fit, Undo, ...)
+        self.last_task: Any = None
         self.n_samples = int(n_samples)
         self.namespace = dict(namespace or {})
         names = list(
@@ -173,6 +187,7 @@ class LFStudio(StudioFiles, W.VBox):
                 self.tabs,
                 self.actions,
                 self.confirm_box,
+                self.running,
                 self.status,
                 self.lf_stats,
                 self.loop_box,
@@ -187,6 +202,8 @@ class LFStudio(StudioFiles, W.VBox):
         self.layout = W.Layout(max_width="1080px")
 
         session.on_change(self._on_session_change)
+        self._ticker = BusyTicker(self._draw_busy)
+        session.on_task(self._on_task)
         if session.names:
             self.current_lf = session.names[0]
         self.autosave_path: Path | None = None
@@ -345,6 +362,8 @@ class LFStudio(StudioFiles, W.VBox):
             layout=W.Layout(display="none"),
         )
         self.status = W.HTML()
+        #: what the edit worker is doing (applying an LF, undoing, ...)
+        self.running = W.HTML()
         self.lf_stats = W.HTML()
         self.run_button.on_click(self._on_run_clicked)
         self.undo_button.on_click(self._on_undo_clicked)
@@ -502,18 +521,21 @@ class LFStudio(StudioFiles, W.VBox):
             self.session.lf_stats(lf.name) if lf.name in self.session.names else None
         )
         self._last_run = (lf.name, before)
-        if self.session.auto_refit:
-            self._spin(True)
-        try:
-            change = self.session.upsert(lf)
-        except Exception as exc:  # noqa: BLE001 - the session was restored
-            self._last_run = None
-            self._spin(False)
+        self.last_task = self.session.upsert_async(lf, background=self.background)
+        self.last_task.then(lambda task: self._after_run(task, lf))
+
+    def _after_run(self, task: Any, lf: LabelingFunction) -> None:
+        """Show what a Run did, once its apply has finished (any thread)."""
+        if task.state == "superseded":
+            return  # a newer Run of this LF reports instead
+        if task.state == "failed":
+            if self._last_run is not None and self._last_run[0] == lf.name:
+                self._last_run = None
             self._show_error(
-                f"LF {lf.name!r} was not added: {exc}", traceback.format_exc()
+                f"LF {lf.name!r} was not added: {task.error}", task.traceback
             )
             return
-        self._spin(False)
+        change = task.result()
         self.error = ""
         if change.error is not None:
             rec = change.error
@@ -547,31 +569,60 @@ class LFStudio(StudioFiles, W.VBox):
         name = getattr(self, "_pending_remove", None)
         self._hide_confirm()
         if name and name in self.session.names:
-            self.session.remove(name)
-            self._ok(f"Removed {name}. Undo brings it back.")
+            self._edit(
+                f"removing {name}",
+                lambda: self.session.remove(name),
+                lambda _: f"Removed {name}. Undo brings it back.",
+            )
+
+    def _edit(
+        self,
+        label: str,
+        edit: Callable[[], Any],
+        ok: Callable[[Any], str],
+        failed: Callable[[BaseException], str] | None = None,
+    ) -> Any:
+        """Run a session edit on the session's edit worker (in order with
+        pending Runs; inline when not in the background), then show ``ok(result)``
+        or the failure."""
+
+        def done(task: Any) -> None:
+            if task.state == "done":
+                self._ok(ok(task.result()))
+            elif task.state == "failed":
+                msg = failed(task.error) if failed is not None else None
+                if msg is None:
+                    msg = f"{label[0].upper()}{label[1:]} failed: {task.error}"
+                self._show_error(msg, "" if failed else task.traceback)
+
+        self.last_task = self.session.run_async(label, edit, background=self.background)
+        return self.last_task.then(done)
 
     def _on_undo_clicked(self, _: Any = None) -> None:
-        try:
-            edit = self.history.undo()
-        except IndexError:
-            self._show_error("Nothing to undo.")
-            return
-        self._ok(f"Undid: {edit.describe()}.")
+        self._edit(
+            "undoing the last edit",
+            self.history.undo,
+            lambda edit: f"Undid: {edit.describe()}.",
+            lambda exc: "Nothing to undo." if isinstance(exc, IndexError) else None,
+        )
 
     def _on_redo_clicked(self, _: Any = None) -> None:
-        try:
-            edit = self.history.redo()
-        except IndexError:
-            self._show_error("Nothing to redo.")
-            return
-        self._ok(f"Redid: {edit.describe()}.")
+        self._edit(
+            "redoing the last undone edit",
+            self.history.redo,
+            lambda edit: f"Redid: {edit.describe()}.",
+            lambda exc: "Nothing to redo." if isinstance(exc, IndexError) else None,
+        )
 
     def _on_restore_clicked(self, _: Any = None) -> None:
         if self.versions.value is None or not self.current_lf:
             return
-        name = self.current_lf
-        self.history.restore(name, int(self.versions.value))
-        self._ok(f"Restored version {int(self.versions.value) + 1} of {name}.")
+        name, version = self.current_lf, int(self.versions.value)
+        self._edit(
+            f"restoring version {version + 1} of {name}",
+            lambda: self.history.restore(name, version),
+            lambda _: f"Restored version {version + 1} of {name}.",
+        )
 
     def _on_edit_clicked(self, _: Any = None) -> None:
         name = self.lf_select.value
@@ -623,7 +674,21 @@ class LFStudio(StudioFiles, W.VBox):
             and self.session.names
             and (self.session.label_model_fit is None or self.session.label_model_stale)
         ):
-            self.fit_label_model()
+            self._start_fit()
+
+    def _on_task(self, task: Any) -> None:
+        """Redraw the running lines whenever a session task changes (any thread)."""
+        if self._draw_busy() and self.background:
+            self._ticker.poke()
+
+    def _draw_busy(self) -> bool:
+        """The fit lane's line by the Fit button, the edit lane's under the
+        actions; True while any task is active."""
+        active = self.session.busy
+        self.spinner.value = busy_html(active, ("fit",))
+        self.running.value = busy_html(active, ("edit",))
+        self.fit_button.disabled = any(t.lane == "fit" for t in active)
+        return bool(active)
 
     def fit_label_model(self) -> Any:
         """Fit the label model now (what the button does); errors are shown."""
@@ -642,11 +707,34 @@ class LFStudio(StudioFiles, W.VBox):
             self._spin(False)
 
     def _on_fit_clicked(self, _: Any = None) -> None:
-        if self.fit_label_model() is not None:
-            fit = self.session.label_model_fit
-            self._ok(
-                f"Label model fitted on {len(fit.lf_names)} LFs in {fit.seconds:.2f} s."
-            )
+        self._start_fit()
+
+    def _start_fit(self) -> Any:
+        """Fit the label model as the button does: in the background when the
+        studio runs so, showing the outcome when it ends."""
+        if not self.session.names:
+            self._show_error("Add an LF before fitting the label model.")
+            return None
+
+        def done(task: Any) -> None:
+            if task.state == "done":
+                fit = task.result()
+                self._ok(
+                    f"Label model fitted on {len(fit.lf_names)} LFs in "
+                    f"{fit.seconds:.2f} s."
+                )
+            elif task.state == "failed":
+                self._show_error(
+                    f"The label-model fit failed: {task.error}", task.traceback
+                )
+            elif not any(t.lane == "fit" for t in self.session.busy):
+                self._ok(
+                    "An out-of-date fit was dropped (the LFs changed while it "
+                    "ran); press Fit label model to fit the current LFs."
+                )
+
+        self.last_task = self.session.fit_label_model_async(background=self.background)
+        return self.last_task.then(done)
 
     def _render_loop(self) -> None:
         s = self.session

@@ -20,10 +20,7 @@ STYLE = (
     ".snb-up{color:#060}.snb-down{color:#a00}.snb-stale{color:#a60;font-weight:bold}"
     ".snb-hint{background:#f3f7ff;border:1px solid #9bd;padding:6px 10px}"
     ".snb-banner{background:#fff8e1;border:1px solid #e0b84c;padding:6px 10px}"
-    ".snb-spin{display:inline-block;width:12px;height:12px;border:2px solid #bbb;"
-    "border-top-color:#36c;border-radius:50%;animation:snbspin .8s linear infinite;"
-    "vertical-align:middle;margin-right:6px}"
-    "@keyframes snbspin{to{transform:rotate(360deg)}}</style>"
+    "</style>"
 )
 
 
