@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Sequence
@@ -196,6 +195,7 @@ def fit_loop(
     """
     from snorkel_nb.labeling.model import LabelModel, MajorityLabelVoter
     from snorkel_nb.labeling.model.report import label_model_report
+    from snorkel_nb.labeling.thread_warnings import captured_warnings
 
     L = np.asarray(L)
     if L.ndim != 2 or L.shape[1] == 0 or L.shape[0] == 0:
@@ -206,8 +206,7 @@ def fit_loop(
     init, fit_kw = _split_kwargs(LabelModel, label_model_kwargs)
     model = LabelModel(cardinality=k, **init)
     t0 = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with captured_warnings() as caught:  # this thread only: fits run on workers
         model.fit(L, **fit_kw)
     seconds = time.perf_counter() - t0
     mv = MajorityLabelVoter(cardinality=k)

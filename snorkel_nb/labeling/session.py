@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
@@ -47,6 +46,7 @@ from snorkel_nb.labeling.model.report import (
     fit_notes,
     label_model_report,
 )
+from snorkel_nb.labeling.thread_warnings import suppressed_warnings
 
 ChangeCallback = Callable[[dict], None]
 _EDITS = itertools.count()  # unique keys: these edits never supersede each other
@@ -682,8 +682,7 @@ class LFSession:
         self._notify(SessionChange("fit", "label model"))
 
     def _apply(self, applier: PandasLFApplier, df: pd.DataFrame) -> np.ndarray:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # kept in .errors
+        with suppressed_warnings(RuntimeWarning):  # kept in .errors
             L = applier.apply(df, progress_bar=False)
         if L.size and int(L.max()) >= self.cardinality:
             bad = [

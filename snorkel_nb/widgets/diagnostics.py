@@ -11,7 +11,6 @@ visibly, and Refresh refits the label model on the current LFs.
 
 from __future__ import annotations
 
-import warnings
 from types import SimpleNamespace
 from typing import Any, Callable, Sequence
 
@@ -23,6 +22,7 @@ import traitlets
 
 from snorkel_nb.labeling.matrix import ABSTAIN
 from snorkel_nb.labeling.session import LabelModelReport, LFSession, label_model_report
+from snorkel_nb.labeling.thread_warnings import suppressed_warnings
 from snorkel_nb.viz import charts
 from snorkel_nb.viz.fit_story import FitStory, story_for_model
 from snorkel_nb.widgets import _html
@@ -636,8 +636,7 @@ def _session_fit(session: LFSession, fit_kwargs: dict, refit: bool = False) -> A
         return session.fit_label_model(**fit_kwargs)
     from snorkel_nb.labeling.model import LabelModel
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with suppressed_warnings(Warning):  # this thread only (refits run on workers)
         model = LabelModel(cardinality=session.cardinality, **fit_kwargs).fit(session.L)
     return SimpleNamespace(model=model)  # the one LoopFit field this view reads
 
