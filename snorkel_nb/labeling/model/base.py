@@ -192,7 +192,37 @@ class BaseLabeler(ABC):
         voted predicts -1, as in Snorkel, even where the model's probabilities
         for it are not a tie (a model with class-conditional abstain rates can
         be confident there; ``predict_proba`` keeps that, and the "random"
-        policy uses it). Raises ``ValueError`` on a matrix with no rows.
+        policy uses it).
+
+        Parameters
+        ----------
+        L : array-like or scipy.sparse matrix
+            [n, m] label matrix, -1 = abstain.
+        return_probs : bool, default False
+            Also return the [n, k] probabilities.
+        tie_break_policy : {"abstain", "random", "true-random"}
+            How a row whose top probabilities tie is labelled (see
+            :func:`probs_to_preds`).
+        row_offset : int, default 0
+            Position of ``L``'s first row in the whole data set.
+
+        Returns
+        -------
+        preds : numpy.ndarray
+            [n] int labels, -1 = abstain.
+        probs : numpy.ndarray
+            [n, k] probabilities; only when ``return_probs``.
+
+        Raises
+        ------
+        ValueError
+            If ``L`` has no rows or is otherwise malformed.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling.model import MajorityLabelVoter
+        >>> MajorityLabelVoter(2).predict(np.array([[1, 1, 0], [-1, -1, -1]]))
+        array([ 1, -1])
         """
         self._reject_empty(L)
         probs = self.predict_proba(L)
