@@ -36,6 +36,24 @@ def default_autosave_path(name: str = "studio") -> Path:
 def save_lfs(lfs: Iterable[LabelingFunction], path: str | os.PathLike) -> Path:
     """Write the LFs as an importable Python module to ``path``, atomically.
 
+    Parameters
+    ----------
+    lfs : iterable of LabelingFunction
+        LFs with a known source (written in a notebook, compiled, or built by
+        a builder; see ``export_lfs``).
+    path : str or os.PathLike
+        Destination ``.py`` file; replaced atomically if it exists.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not end in ``.py``.
+
     Examples
     --------
     >>> import tempfile

@@ -144,7 +144,33 @@ class LFHistory:
 
     def restore(self, name: str, index: int) -> None:
         """Put version ``index`` of LF ``name`` (see :meth:`versions`) back in
-        the session, as a new, undoable edit."""
+        the session, as a new, undoable edit.
+
+        Parameters
+        ----------
+        name : str
+            The LF's name.
+        index : int
+            Position in ``versions(name)``, oldest first; negative counts from
+            the newest. A version recorded by a remove removes the LF.
+
+        Raises
+        ------
+        IndexError
+            If LF ``name`` has no version ``index``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from snorkel_nb.labeling.session import LFSession
+        >>> s = LFSession(pd.DataFrame({"text": ["a", "b"]}))
+        >>> h = LFHistory(s)
+        >>> _ = s.upsert(LabelingFunction("f", lambda x: 0))
+        >>> _ = s.upsert(LabelingFunction("f", lambda x: 1))
+        >>> h.restore("f", 0)
+        >>> s.lfs[0](s.df.iloc[0]), len(h.versions("f"))
+        (0, 3)
+        """
         versions = self._versions.get(name, [])
         if not -len(versions) <= index < len(versions):
             raise IndexError(

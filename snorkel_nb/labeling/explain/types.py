@@ -51,8 +51,32 @@ def _as_text(v: Any) -> str:
 
 
 def example_text(example: Any, field_name: str) -> str | None:
-    """The text of an explanation's example: a string, or ``field_name`` of a
-    mapping / row; ``None`` when there is no example."""
+    """The text of an explanation's example, whatever form the user gave it.
+
+    Parameters
+    ----------
+    example : str, mapping, row or None
+        The example itself, or a mapping / ``pandas`` row / object holding it
+        under ``field_name``.
+    field_name : str
+        The text field's name.
+
+    Returns
+    -------
+    str or None
+        The text (a missing or NaN value reads as ``""``); ``None`` when there
+        is no example.
+
+    Raises
+    ------
+    AttributeError
+        If ``example`` has no ``field_name`` key or attribute.
+
+    Examples
+    --------
+    >>> example_text({"text": "Call now"}, "text"), example_text(None, "text")
+    ('Call now', None)
+    """
     if example is None:
         return None
     if isinstance(example, str):
