@@ -164,6 +164,29 @@ class TaskGraph:
         return self
 
     def remove_edge(self, parent: str, child: str) -> "TaskGraph":
+        """Remove the edge ``parent -> child`` (both tasks stay).
+
+        Parameters
+        ----------
+        parent, child : str
+            The edge's tasks.
+
+        Returns
+        -------
+        TaskGraph
+            ``self``, so calls chain.
+
+        Raises
+        ------
+        TaskGraphError
+            If there is no such edge.
+
+        Examples
+        --------
+        >>> g = TaskGraph.from_hierarchy(["HUM:ind", "LOC:city"])
+        >>> g.remove_edge("coarse", "fine").edges
+        []
+        """
         if (parent, child) not in self._edges:
             raise TaskGraphError(f"no edge {parent!r} -> {child!r}")
         del self._edges[(parent, child)]
@@ -178,6 +201,26 @@ class TaskGraph:
         fine: str = "fine",
     ) -> "TaskGraph":
         """Two-level graph from ``"COARSE<sep>fine"`` label strings (e.g. TREC).
+
+        Parameters
+        ----------
+        labels : iterable of str
+            Fine label names, each ``COARSE<sep>rest``; repeats are ignored.
+            Fine labels keep their full string; both tasks' labels are sorted.
+        sep : str, default ":"
+            Separator between the coarse prefix and the rest.
+        coarse, fine : str
+            Names of the two tasks.
+
+        Returns
+        -------
+        TaskGraph
+            Tasks ``coarse`` and ``fine`` with the edge ``coarse -> fine``.
+
+        Raises
+        ------
+        TaskGraphError
+            If a label lacks ``sep``.
 
         Examples
         --------
@@ -239,6 +282,30 @@ class TaskGraph:
         }
 
     def parent_label(self, parent: str, child: str, child_label: LabelRef) -> str:
+        """The parent label that ``child_label`` refines, by name.
+
+        Parameters
+        ----------
+        parent, child : str
+            The edge's tasks.
+        child_label : str or int
+            A label of ``child``, by name or index.
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        TaskGraphError
+            On an unknown edge or label.
+
+        Examples
+        --------
+        >>> g = TaskGraph.from_hierarchy(["HUM:ind", "LOC:city"])
+        >>> g.parent_label("coarse", "fine", 1)
+        'LOC'
+        """
         table = self._edge(parent, child)
         return self._labels[parent][table[self.label_index(child, child_label)]]
 

@@ -78,6 +78,22 @@ def multitask_lf(
     """Decorator: ``@multitask_lf(task="fine")`` or ``@multitask_lf()`` for LFs
     that return label names or ``{task: label}`` dicts.
 
+    Parameters
+    ----------
+    task : str or sequence of str, optional
+        The task (or tasks) the LF votes on; default: every task of the graph
+        it is applied with.
+    name : str, optional
+        The LF's name; default: the function's name.
+    **kwargs
+        Passed to :class:`~snorkel_nb.labeling.LabelingFunction` (e.g.
+        ``resources``, ``pre``).
+
+    Returns
+    -------
+    callable
+        Decorator turning ``f(x)`` into a :class:`MultiTaskLF`.
+
     Examples
     --------
     >>> @multitask_lf()
@@ -295,9 +311,40 @@ class MultiTaskLFApplier:
     ) -> dict[str, np.ndarray]:
         """Label ``df``: ``{task: [n, m_t] int matrix}``, -1 = abstain.
 
-        ``implied=True`` also writes, for each vote on a child task, the parent
-        label it implies into the parent's column of the same LF (when the LF
-        may vote on the parent); useful for majority vote baselines.
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The rows to label.
+        progress_bar : bool, default True
+            Show the applier's progress bar.
+        implied : bool, default False
+            Also write, for each vote on a child task, the parent label it
+            implies into the parent's column of the same LF (when the LF may
+            vote on the parent); useful for majority vote baselines.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            One [n, m_t] int8 matrix per task (int32 when a task has 127 or
+            more labels), columns named by ``self.columns[task]``.
+
+        Raises
+        ------
+        ValueError
+            If an LF returns a label outside its tasks, a name shared by
+            several of its tasks, or a bare int while it may vote on several
+            tasks.
+
+        Examples
+        --------
+        >>> g = TaskGraph.from_hierarchy(["HUM:ind", "HUM:gr", "LOC:city"])
+        >>> @multitask_lf()
+        ... def city(x):
+        ...     return "LOC:city" if "city" in x.text.lower() else None
+        >>> df = pd.DataFrame({"text": ["Who is he ?", "What city is big ?"]})
+        >>> L = MultiTaskLFApplier([city], g).apply(df, False, implied=True)
+        >>> L["coarse"].tolist(), L["fine"].tolist()
+        ([[-1], [1]], [[-1], [2]])
         """
         for p in self._packed:
             p.bad.clear()
