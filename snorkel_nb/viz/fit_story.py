@@ -241,6 +241,19 @@ def story_for_model(
     """:func:`fit_story` of ``model.fit_report_``; models without one (majority
     vote, a duck-typed model) get a plain note.
 
+    Parameters
+    ----------
+    model : object
+        A fitted label model; its ``fit_report_`` is read if it has one.
+    names : sequence of str, optional
+        LF names, to replace LF numbers in the report's messages.
+    has_dev_gold : bool, default True
+        Whether dev gold labels were given.
+
+    Returns
+    -------
+    FitStory
+
     Examples
     --------
     >>> story_for_model(object()).level
