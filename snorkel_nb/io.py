@@ -23,7 +23,25 @@ FORMAT_VERSION = 1
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` via temp file + ``os.replace`` (atomic on POSIX)."""
+    """Write ``data`` to ``path`` via temp file + ``os.replace`` (atomic on POSIX).
+
+    A crash mid-write leaves the previous file intact and no temp file behind.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination; missing parent directories are created.
+    data : bytes
+        The full contents.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "sub" / "a.txt"
+    >>> atomic_write_bytes(p, b"hi")
+    >>> p.read_bytes()
+    b'hi'
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

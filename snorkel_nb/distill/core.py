@@ -55,7 +55,24 @@ class Lineage:
 
 
 def soften(probs: np.ndarray, temperature: float) -> np.ndarray:
-    """Targets at ``temperature`` (1 = unchanged).
+    """Targets at ``temperature`` (1 = unchanged): ``p ** (1/T)``, renormalised.
+
+    Parameters
+    ----------
+    probs : numpy.ndarray
+        [n, k] probabilities.
+    temperature : float
+        > 1 flattens the targets, < 1 sharpens them.
+
+    Returns
+    -------
+    numpy.ndarray
+        [n, k] rows summing to 1 (``probs`` itself at temperature 1).
+
+    Raises
+    ------
+    ValueError
+        If ``temperature`` is not > 0.
 
     Examples
     --------

@@ -136,6 +136,23 @@ def read_onnx_lineage(path: str | os.PathLike) -> Lineage | None:
 def save_student(student: Student, path: str | os.PathLike) -> Path:
     """Save a fitted student (config + arrays + lineage), atomically and checksummed.
 
+    Parameters
+    ----------
+    student : Student
+        A fitted student.
+    path : str or os.PathLike
+        The JSON file to write (arrays go to ``path.npz`` beside it).
+
+    Returns
+    -------
+    pathlib.Path
+        The JSON file written; give it to :func:`load_student`.
+
+    Raises
+    ------
+    RuntimeError
+        If the student is not fitted.
+
     Examples
     --------
     >>> import tempfile

@@ -135,6 +135,23 @@ def select(
 
     Best = highest ``dev_accuracy`` (ties and missing dev gold: ``agreement``).
 
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per candidate: ``candidate``, ``role`` (only ``"student"``
+        rows are judged), ``agreement`` and the measured columns the
+        constraints read (``p99_ms_b1``, ``parity``, ``dev_accuracy``, ...).
+    constraints : Constraints
+        The deployment limits.
+
+    Returns
+    -------
+    marked : pandas.DataFrame
+        A copy of ``table`` with ``qualifies`` (bool; None for non-students)
+        and ``missed`` (the missed constraints, in words).
+    best : str or None
+        The best qualifying candidate's name; ``None`` if none qualifies.
+
     Examples
     --------
     >>> t = pd.DataFrame({"candidate": ["a", "b", "c"], "role": "student",
@@ -179,6 +196,29 @@ def measure_latency(
     session must run with one thread, as :class:`OnnxStudent` does, for the
     CPU time to be per call). With ``n_runs`` a multiple of ``len(texts)``
     every text weighs the same in the percentiles.
+
+    Parameters
+    ----------
+    model : OnnxStudent
+        Anything with ``predict_proba(list of str)``.
+    texts : sequence of str
+        Texts to cycle through; non-empty.
+    batch_size : int, default 1
+        Texts per call.
+    n_runs : int, default 200
+        Timed calls (>= 1).
+    warmup : int, default 50
+        Untimed calls first.
+
+    Returns
+    -------
+    dict of str to float
+        ``p50``, ``p99``, ``cpu_p50``, ``cpu_p99`` in milliseconds.
+
+    Raises
+    ------
+    ValueError
+        If ``texts`` is empty or ``n_runs < 1``.
 
     Examples
     --------
