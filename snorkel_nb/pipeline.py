@@ -130,6 +130,32 @@ def check_columns(
     """Fail early, naming the LF and column, if an LF reads a missing column.
 
     Builder LFs declare their ``field``; other LFs are dry-run on a few rows.
+
+    Parameters
+    ----------
+    lfs : sequence of LabelingFunction
+        The LFs the pipeline will apply.
+    sample : pandas.DataFrame
+        A few rows of the input, with all of its columns.
+    source : str
+        What the rows come from (e.g. the input path), for the message.
+
+    Raises
+    ------
+    ValueError
+        If a builder LF's declared field, or a column an LF reads in the dry
+        run, is missing from ``sample``. Other LF failures are left to the
+        applier to record.
+
+    Examples
+    --------
+    >>> from snorkel_nb.labeling.builders import keyword_lf
+    >>> check_columns([keyword_lf(["spam"], label=1, field="body")],
+    ...               pd.DataFrame({"text": ["hi"]}), "input.csv")
+    Traceback (most recent call last):
+    ...
+    ValueError: LF 'keyword_spam' reads column 'body', which input.csv does not \
+have; its columns: ['text']
     """
     cols = [str(c) for c in sample.columns]
     for lf in lfs:

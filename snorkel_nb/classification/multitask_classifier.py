@@ -133,7 +133,27 @@ class MultitaskClassifier(nn.Module):
     def forward(
         self, X_dict: Mapping[str, Any], task_names: Iterable[str]
     ) -> dict[str, Any]:
-        """Run every operation the tasks need (each once); return all outputs."""
+        """Run every operation the tasks need (each once); return all outputs.
+
+        Parameters
+        ----------
+        X_dict : mapping of str to object
+            The batch's input fields (tensors are moved to the model's
+            device); operations read them as ``("_input_", field)``.
+        task_names : iterable of str
+            Tasks whose operation sequences to run; shared operations run
+            once.
+
+        Returns
+        -------
+        dict of str to object
+            ``{"_input_": X_dict, operation name: its output, ...}``.
+
+        Raises
+        ------
+        ValueError
+            If an operation fails (the message names it and the error).
+        """
         outputs: dict[str, Any] = {"_input_": move_to_device(dict(X_dict), self.device)}
         for task_name in task_names:
             for op in self.op_sequences[task_name]:
@@ -156,7 +176,34 @@ class MultitaskClassifier(nn.Module):
     def calculate_loss(
         self, X_dict: Mapping[str, Any], Y_dict: Mapping[str, torch.Tensor]
     ) -> tuple[dict[str, torch.Tensor], dict[str, int]]:
-        """Per-task loss over rows with a label (-1 rows are masked) and their counts."""
+        """Per-task loss over rows with a label (-1 rows are masked) and their counts.
+
+        Parameters
+        ----------
+        X_dict : mapping of str to object
+            The batch's input fields.
+        Y_dict : mapping of str to torch.Tensor
+            ``{label name: [n] labels (or [n, k] soft labels)}``; -1 marks a
+            row without a label. Labels named after no task are ignored.
+
+        Returns
+        -------
+        loss_dict : dict of str to torch.Tensor
+            Scalar loss per label with at least one labelled row.
+        count_dict : dict of str to int
+            Number of labelled rows behind each loss.
+
+        Examples
+        --------
+        >>> from snorkel_nb.classification import Operation, Task
+        >>> pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        >>> t = Task("t", pool, [Operation("head", [("_input_", "x")])])
+        >>> m = MultitaskClassifier([t], device=-1)
+        >>> loss, count = m.calculate_loss({"x": torch.zeros(3, 2)},
+        ...                                {"t": torch.tensor([0, -1, 1])})
+        >>> count, loss["t"].shape
+        ({'t': 2}, torch.Size([]))
+        """
         loss_dict, count_dict = {}, {}
         labels_to_tasks = self._get_labels_to_tasks(Y_dict.keys())
         outputs = self.forward(X_dict, labels_to_tasks.values())

@@ -83,6 +83,41 @@ class Trainer:
     def fit(
         self, model: MultitaskClassifier, dataloaders: Sequence[DictDataLoader]
     ) -> None:
+        """Train ``model`` in place; keep the best epoch's weights when a
+        ``checkpoint_metric`` is set.
+
+        Each epoch's mean losses (and, with ``valid_split`` dataloaders, their
+        scores) are appended to ``self.history``; ``self.best_epoch`` is the
+        checkpointed epoch.
+
+        Parameters
+        ----------
+        model : MultitaskClassifier
+            The model to train.
+        dataloaders : sequence of DictDataLoader
+            Loaders whose dataset ``split`` is ``train_split`` are trained on,
+            ``valid_split`` ones scored after each epoch; others are ignored.
+
+        Raises
+        ------
+        ValueError
+            If no dataloader has the train split, or ``checkpoint_metric`` is
+            not among the computed metrics.
+
+        Examples
+        --------
+        >>> from torch import nn
+        >>> from snorkel_nb.classification import DictDataset, Operation, Task
+        >>> pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        >>> task = Task("task", pool, [Operation("head", [("_input_", "input_data")])])
+        >>> model = MultitaskClassifier([task], device=-1)
+        >>> X = torch.tensor([[0.0, 1.0], [1.0, 0.0]] * 8)
+        >>> ds = DictDataset.from_tensors(X, torch.tensor([0, 1] * 8), "train")
+        >>> t = Trainer(n_epochs=2, lr=0.1, progress_bar=False, seed=0)
+        >>> t.fit(model, [DictDataLoader(ds, batch_size=4)])
+        >>> [row["epoch"] for row in t.history]
+        [0, 1]
+        """
         c = self.config
         train = [dl for dl in dataloaders if dl.dataset.split == c.train_split]
         valid = [dl for dl in dataloaders if dl.dataset.split == c.valid_split]

@@ -20,6 +20,23 @@ def generate_simple_label_matrix(
     ``abstain_multiplier`` scales the abstain weight before normalising (> 1
     for sparse LFs). Uses numpy's global generator (``np.random.seed``).
 
+    Parameters
+    ----------
+    n : int
+        Number of points (>= 1).
+    m : int
+        Number of LFs (>= 1).
+    cardinality : int
+        Number of classes ``k`` (>= 2).
+    abstain_multiplier : float, default 1.0
+        Scale of the abstain weight (>= 0).
+
+    Raises
+    ------
+    ValueError
+        If ``n``, ``m`` or ``cardinality`` is not a positive integer,
+        ``cardinality < 2`` or ``abstain_multiplier < 0``.
+
     Returns
     -------
     (P, Y, L)
