@@ -141,6 +141,15 @@ def load_artifact(
     ValueError
         If the checksum does not match (corrupt or partially copied file), or
         the artefact is of another kind.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = save_artifact(os.path.join(tempfile.mkdtemp(), "m.json"), "demo", {})
+    >>> load_artifact(p, kind="label_model")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: ... holds a 'demo', not a 'label_model'.
     """
     path = Path(path)
     doc = json.loads(path.read_text())

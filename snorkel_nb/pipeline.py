@@ -248,6 +248,27 @@ def run_pipeline(
         Number of classes (default: the LF file's ``CARDINALITY``, else 2).
     model
         A model name from :data:`MODELS` or an unfitted model.
+    n_workers : int, default 2
+        Worker processes of the ``LocalCluster`` started when ``scheduler``
+        is ``None``.
+    progress_bar : bool, default True
+        Show the apply pass's progress.
+    class_balance : array-like, optional
+        [k] class prior for the fit.
+
+    Returns
+    -------
+    PipelineResult
+        The output paths, the row count, the fitted model, the LF summary and
+        the LF errors recorded.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the LF file or the data does not exist.
+    ValueError
+        If the data cannot be read as Parquet, an LF reads a missing column,
+        or ``model`` names no known model.
 
     Examples
     --------

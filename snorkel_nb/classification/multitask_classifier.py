@@ -153,6 +153,17 @@ class MultitaskClassifier(nn.Module):
         ------
         ValueError
             If an operation fails (the message names it and the error).
+
+        Examples
+        --------
+        >>> from snorkel_nb.classification import Operation, Task
+        >>> pool = nn.ModuleDict({"trunk": nn.Linear(2, 4), "head": nn.Linear(4, 2)})
+        >>> t = Task("t", pool, [Operation("trunk", [("_input_", "x")]),
+        ...                      Operation("head", ["trunk"])])
+        >>> m = MultitaskClassifier([t], device=-1)
+        >>> out = m.forward({"x": torch.zeros(3, 2)}, ["t"])
+        >>> sorted(out), tuple(out["trunk"].shape)
+        (['_input_', 'head', 'trunk'], (3, 4))
         """
         outputs: dict[str, Any] = {"_input_": move_to_device(dict(X_dict), self.device)}
         for task_name in task_names:
@@ -257,6 +268,20 @@ class MultitaskClassifier(nn.Module):
         Returns
         -------
         dict
+            ``{"golds": {label: [n]}, "probs": {label: [n, k]}}`` and, with
+            ``return_preds``, ``"preds": {label: [n]}``.
+
+        Examples
+        --------
+        >>> from snorkel_nb.classification import DictDataset, Operation, Task
+        >>> pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        >>> t = Task("task", pool, [Operation("head", [("_input_", "input_data")])])
+        >>> m = MultitaskClassifier([t], device=-1)
+        >>> X, Y = torch.eye(2).repeat(2, 1), torch.tensor([0, 1, 0, 1])
+        >>> dl = DictDataLoader(DictDataset.from_tensors(X, Y, "valid"), batch_size=2)
+        >>> out = m.predict(dl, return_preds=True)
+        >>> sorted(out), out["probs"]["task"].shape
+        (['golds', 'preds', 'probs'], (4, 2))
         """
         self.eval()
         golds: dict[str, list] = defaultdict(list)
@@ -297,6 +322,17 @@ class MultitaskClassifier(nn.Module):
         Returns
         -------
         dict of str to float, or pandas.DataFrame
+
+        Examples
+        --------
+        >>> from snorkel_nb.classification import DictDataset, Operation, Task
+        >>> pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        >>> t = Task("task", pool, [Operation("head", [("_input_", "input_data")])])
+        >>> m = MultitaskClassifier([t], device=-1)
+        >>> X, Y = torch.eye(2).repeat(2, 1), torch.tensor([0, 1, 0, 1])
+        >>> dl = DictDataLoader(DictDataset.from_tensors(X, Y, "valid"), batch_size=2)
+        >>> list(m.score([dl]))
+        ['task/SnorkelDataset/valid/accuracy']
         """
         scores: dict[str, float] = {}
         for dl in dataloaders:

@@ -47,6 +47,11 @@ def pad_batch(
     tuple of Tensor
         The padded [n, L] tensor and its [n, L] mask of the same dtype.
 
+    Raises
+    ------
+    ValueError
+        If ``batch`` is empty or holds something other than 1-D tensors.
+
     Examples
     --------
     >>> padded, mask = pad_batch([torch.tensor([1, 2]), torch.tensor([3])])

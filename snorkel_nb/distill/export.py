@@ -87,12 +87,30 @@ def export_onnx(
     atol
         The largest max absolute probability difference accepted.
 
+    Returns
+    -------
+    ExportResult
+        The file, its size, the largest difference seen and the rows checked.
+
     Raises
     ------
     ParityError
         If onnxruntime differs from the student by more than ``atol``; the
         message names the worst text and suggests the hashed or torch student
         (they tokenise outside the graph, in Python, exactly as in training).
+    NonServableFeatureError
+        If ``features`` does not declare the student's column servable.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from snorkel_nb.distill.students import HashedLinear
+    >>> s = HashedLinear(n_buckets=256).fit(["buy it", "nice song"],
+    ...                                     [[0.1, 0.9], [0.9, 0.1]])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     r = export_onnx(s, f"{d}/s.onnx", ["buy now", "café 🎵"])
+    >>> r.n_checked, r.max_abs_diff <= PARITY_ATOL
+    (2, True)
     """
     import onnx
 

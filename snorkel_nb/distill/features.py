@@ -62,6 +62,15 @@ non-servable (known only in batch); a student may use only ['text'].
         ------
         NonServableFeatureError
             On a feature declared non-servable or not declared at all.
+
+        Examples
+        --------
+        >>> FeatureSet(servable=["text"]).check_servable(["text", "votes"])
+        Traceback (most recent call last):
+        ...
+        snorkel_nb.distill.features.NonServableFeatureError: feature 'votes' is \
+not declared in the FeatureSet; declare it servable to let a student use it \
+(servable: ['text']).
         """
         for f in features:
             if f in self.non_servable:

@@ -303,6 +303,10 @@ def qualify(
         Gold labels: the test split is reported, the dev split selects.
     constraints
         :class:`Constraints`.
+    features
+        :class:`FeatureSet` the students' inputs are checked against.
+    temperature, confidence_weight
+        Passed to :func:`~snorkel_nb.distill.distill`.
     workdir
         Where the ONNX files go (default: a temporary directory).
     n_latency, latency_batches
@@ -310,12 +314,43 @@ def qualify(
 
     Returns
     -------
-    :class:`Qualification` with a table of the teacher and every student:
-    ``accuracy``, ``f1`` (test), ``dev_accuracy``, ``agreement`` (with the
-    teacher's arg-max on test), ``p50_ms_b1``, ``p99_ms_b1``, ``p50_ms_b256``,
-    ``p99_ms_b256`` (per batch; ``cpu_p99_ms_b*`` too), ``size_bytes`` (ONNX
-    file), ``parity`` (max absolute probability difference on every test
-    row), ``qualifies`` and ``missed``.
+    Qualification
+        A table of the teacher and every student: ``accuracy``, ``f1``
+        (test), ``dev_accuracy``, ``agreement`` (with the teacher's arg-max on
+        test), ``p50_ms_b1``, ``p99_ms_b1``, ``p50_ms_b256``, ``p99_ms_b256``
+        (per batch; ``cpu_p99_ms_b*`` too), ``size_bytes`` (ONNX file),
+        ``parity`` (max absolute probability difference on every test row),
+        ``qualifies`` and ``missed``; plus the chosen candidate.
+
+    Raises
+    ------
+    ValueError
+        If no candidates are given or they read different text columns.
+    NonServableFeatureError
+        If ``features`` does not declare an input column servable.
+
+    Warns
+    -----
+    UserWarning
+        For a candidate that does not export, or whose ONNX parity exceeds
+        ``constraints.max_parity``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from snorkel_nb.distill.students import HashedLinear
+    >>> class Keyword:
+    ...     def predict_proba(self, texts):
+    ...         p = np.array([0.9 if "buy" in t else 0.1 for t in texts])
+    ...         return np.stack([1 - p, p], 1)
+    >>> texts = ["buy now", "nice song", "buy it", "love it"] * 5
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     q = qualify({"hashed": HashedLinear(n_buckets=256)}, Keyword(), texts,
+    ...                 X_test=texts, Y_test=[1, 0, 1, 0] * 5, workdir=d,
+    ...                 constraints=Constraints(max_p99_ms_b1=None),
+    ...                 n_latency=5, latency_batches=(1,))
+    >>> q.best, q.table["qualifies"].tolist()
+    ('hashed', [None, True])
     """
     t: Teacher = as_teacher(teacher)
     Y_test = np.asarray(Y_test)

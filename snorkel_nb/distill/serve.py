@@ -235,6 +235,13 @@ def encode_hashed(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(ids, weights)``, both ``[n, t]``: hashed n-grams, l2-normalised counts.
 
+    Vectorised over the whole batch: the texts' words are joined into one
+    code-point array, every n-gram is a substring of it, and its hash comes
+    from prefix sums in a few numpy operations, not one Python call per gram
+    (slow on long comments). Counts equal those of
+    :func:`hashed_ngrams` + :func:`gram_bucket`. Rows are padded with id 0
+    and weight 0; ``t >= 1``.
+
     Parameters
     ----------
     texts : sequence of str
@@ -253,12 +260,10 @@ def encode_hashed(
     tuple of numpy.ndarray
         ``ids`` (int64) and ``weights`` (float32), zero-padded.
 
-    Vectorised over the whole batch: the texts' words are joined into one
-    code-point array, every n-gram is a substring of it, and its hash comes
-    from prefix sums in a few numpy operations, not one Python call per gram
-    (slow on long comments). Counts equal those of
-    :func:`hashed_ngrams` + :func:`gram_bucket`. Rows are padded with id 0
-    and weight 0; ``t >= 1``.
+    Raises
+    ------
+    ValueError
+        If ``char_ngrams`` is not ``(lo, hi)`` with ``2 <= lo <= hi``.
 
     Examples
     --------

@@ -99,6 +99,11 @@ class LFAnalysis:
         -------
         LFAnalysis
 
+        Raises
+        ------
+        ValueError
+            If ``stats`` is not a ``LabelStats`` with patterns.
+
         Examples
         --------
         >>> L = np.array([[0, 0, -1], [1, 0, -1], [-1, -1, 1], [0, 0, -1]])
@@ -285,6 +290,17 @@ class LFAnalysis:
         numpy.ndarray
             ``[m, k + 1, k]``; each ``[:, :, y]`` column sums to 1 where class
             ``y`` occurs in ``Y``.
+
+        Raises
+        ------
+        ValueError
+            If ``Y`` is malformed, or the analysis was built from statistics.
+
+        Examples
+        --------
+        >>> L = np.array([[0, 0], [1, 0], [-1, 1]])
+        >>> LFAnalysis(L).lf_empirical_probs(np.array([0, 0, 1]), 2)[0].tolist()
+        [[0.0, 1.0], [0.5, 0.0], [0.5, 0.0]]
         """
         Y = self._gold(Y)
         out = np.zeros((self.m, k + 1, k))
@@ -316,6 +332,12 @@ class LFAnalysis:
         Returns
         -------
         pandas.DataFrame
+
+        Raises
+        ------
+        ValueError
+            If ``Y`` is malformed (or given to an analysis built from
+            statistics), or ``est_weights`` is not ``[m]``.
 
         Examples
         --------
@@ -408,6 +430,19 @@ class LFAnalysis:
         -------
         numpy.ndarray
             Sorted row indices.
+
+        Raises
+        ------
+        ValueError
+            On an unknown ``kind``, or an analysis built from statistics.
+        KeyError, IndexError
+            On an unknown LF name or column.
+
+        Examples
+        --------
+        >>> a = LFAnalysis(np.array([[0, 0], [1, 0], [-1, 1]]), ["a", "b"])
+        >>> a.pair_points("a", "b", kind="conflict").tolist()
+        [1]
         """
         self._need_rows("pair_points")
         a = self.lf_index(lf_a)

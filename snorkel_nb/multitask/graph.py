@@ -69,6 +69,12 @@ class TaskGraph:
         TaskGraph
             ``self``, so calls chain.
 
+        Raises
+        ------
+        TaskGraphError
+            On an empty or duplicate name, fewer than 2 labels, or repeated
+            label names.
+
         Examples
         --------
         >>> TaskGraph().add_task("coarse", ["PER", "ORG"]).labels("coarse")
@@ -275,6 +281,16 @@ class TaskGraph:
         Returns
         -------
         dict of str to str
+
+        Raises
+        ------
+        TaskGraphError
+            If there is no such edge.
+
+        Examples
+        --------
+        >>> TaskGraph.from_hierarchy(["HUM:ind", "LOC:city"]).mapping("coarse", "fine")
+        {'HUM:ind': 'HUM', 'LOC:city': 'LOC'}
         """
         table = self._edge(parent, child)
         return {
@@ -322,6 +338,17 @@ class TaskGraph:
         Returns
         -------
         int
+
+        Raises
+        ------
+        TaskGraphError
+            On an unknown task, label name, or an index out of range.
+
+        Examples
+        --------
+        >>> g = TaskGraph({"coarse": ["HUM", "LOC"]})
+        >>> g.label_index("coarse", "LOC"), g.label_index("coarse", 0)
+        (1, 0)
         """
         labels = self.labels(task)
         if isinstance(label, (int, np.integer)) and not isinstance(label, bool):

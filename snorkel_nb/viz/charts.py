@@ -235,6 +235,15 @@ def heatmap(
     selected
         ``(lf_a, lf_b)`` of a cell to show as selected when drawn.
 
+    Returns
+    -------
+    altair.LayerChart
+
+    Raises
+    ------
+    ValueError
+        If ``color_by`` is neither "value" nor "count".
+
     Examples
     --------
     >>> df = pd.DataFrame({"lf_a": ["a", "a", "b", "b"], "lf_b": ["a", "b", "a", "b"],

@@ -160,6 +160,11 @@ def fit_story(
     has_dev_gold
         Whether dev gold labels were given (without them, "give a dev set").
 
+    Returns
+    -------
+    FitStory
+        ``level`` (one of :data:`LEVELS`), headline, reasons and advice.
+
     Examples
     --------
     >>> s = fit_story({"problems": ["LFs [1] estimated below chance although they "

@@ -138,6 +138,12 @@ class ExplanationCompiler:
         ------
         ExplanationParseError
             When the explanation cannot be read (see :data:`SUPPORTED_FORMS`).
+
+        Examples
+        --------
+        >>> c = ExplanationCompiler(["HAM", "SPAM"])
+        >>> [x.lf.name for x in c.candidates("SPAM because it contains a link")]
+        ['spam_has_links']
         """
         exp = (
             explanation
@@ -196,6 +202,25 @@ class ExplanationCompiler:
         Returns
         -------
         FilterResult
+            The surviving LFs, the filter report and any collected parse
+            errors.
+
+        Raises
+        ------
+        ValueError
+            On an unknown ``errors`` mode.
+        ExplanationParseError
+            With ``errors="raise"``, on the first explanation that cannot be
+            read.
+
+        Examples
+        --------
+        >>> c = ExplanationCompiler(["HAM", "SPAM"])
+        >>> df = pd.DataFrame({"text": ["check my channel", "nice song", "love it"]})
+        >>> r = c.compile_all(["SPAM because it contains the word 'channel'",
+        ...                    "HAM because it hums"], df, errors="collect")
+        >>> [lf.name for lf in r.lfs], len(r.parse_errors)
+        (['spam_contains_channel'], 1)
         """
         if errors not in ("raise", "collect"):
             raise ValueError(f"errors must be 'raise' or 'collect'; got {errors!r}.")

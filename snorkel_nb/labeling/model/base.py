@@ -47,6 +47,11 @@ def probs_to_preds(
     numpy.ndarray
         ``[n]`` int64 labels (``-1`` for an abstained tie).
 
+    Raises
+    ------
+    ValueError
+        On an unknown policy, or ``probs`` not [n, k>=2].
+
     Examples
     --------
     >>> probs_to_preds(np.array([[0.7, 0.3], [0.5, 0.5]]))
@@ -262,6 +267,17 @@ class BaseLabeler(ABC):
             roc_auc, coverage.
         tie_break_policy
             ``"abstain"`` (Snorkel's default), ``"random"`` or ``"true-random"``.
+
+        Returns
+        -------
+        dict of str to float
+            ``{metric: value}`` for the metrics asked for.
+
+        Raises
+        ------
+        ValueError
+            If ``L`` has no rows or is malformed, ``Y`` does not match it, or a
+            metric name is unknown.
 
         Examples
         --------

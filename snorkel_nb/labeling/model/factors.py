@@ -177,6 +177,15 @@ def log_joint(
     -------
     torch.Tensor
         [n, k] log P(y) + sum of the factors' log tables.
+
+    Examples
+    --------
+    >>> Lt = torch.tensor([[0], [-1]], dtype=torch.int8)
+    >>> P = torch.tensor([[0.5, 0.5], [0.9, 0.1], [0.1, 0.9]], dtype=torch.float64)
+    >>> lp = torch.log(torch.tensor([0.5, 0.5], dtype=torch.float64))
+    >>> post = torch.softmax(log_joint(Lt, lp, [(0,)], [P.log()]), 1)
+    >>> post.round(decimals=6).tolist()
+    [[0.9, 0.1], [0.5, 0.5]]
     """
     k = log_prior.shape[0]
     a = k if vote_card is None else vote_card
@@ -213,6 +222,17 @@ def marginal_tables(
     -------
     numpy.ndarray
         [m, a+1, k] float; value index 0 = abstain, v + 1 = vote v.
+
+    Examples
+    --------
+    A clique table built from two independent LFs gives back each LF's table:
+
+    >>> t0 = np.array([[0.5, 0.2], [0.3, 0.1], [0.2, 0.7]])
+    >>> t1 = np.array([[0.6, 0.3], [0.1, 0.4], [0.3, 0.3]])
+    >>> joint = np.einsum("ay,by->bay", t0, t1).reshape(9, 2)  # code v0 + 3 v1
+    >>> M = marginal_tables([(0, 1)], [np.log(joint)], m=2, k=2)
+    >>> bool(np.allclose(M[0], t0)), bool(np.allclose(M[1], t1))
+    (True, True)
     """
     a = k if vote_card is None else vote_card
     out = np.zeros((m, a + 1, k))
@@ -286,6 +306,13 @@ def split_factors(
         [m*(a+1), k] stacked singleton tables; zero rows for LFs in cliques.
     cliques : list of (tuple of int, torch.Tensor)
         The factors with two or more LFs and their tables.
+
+    Examples
+    --------
+    >>> tabs = [torch.zeros(9, 2), torch.ones(3, 2)]
+    >>> W, cliques = split_factors([(0, 1), (2,)], tabs, m=3, k=2)
+    >>> tuple(W.shape), W[6:].tolist(), [C for C, _ in cliques]
+    ((9, 2), [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]], [(0, 1)])
     """
     a = k if vote_card is None else vote_card
     ref = tabs[0] if len(tabs) else torch.zeros(1, dtype=torch.float64)
@@ -326,6 +353,18 @@ def fast_log_joint(
     -------
     torch.Tensor
         [c, k] unnormalised log posterior.
+
+    Examples
+    --------
+    >>> Lt = torch.tensor([[-1, 0, 1], [1, 1, -1]], dtype=torch.int8)
+    >>> factors = [(0, 1), (2,)]
+    >>> g = torch.Generator().manual_seed(0)
+    >>> tabs = [torch.randn(9, 2, generator=g), torch.randn(3, 2, generator=g)]
+    >>> lp = torch.log(torch.tensor([0.3, 0.7]))
+    >>> W, cliques = split_factors(factors, tabs, m=3, k=2)
+    >>> fast = fast_log_joint(Lt, lp, W, cliques, k=2)
+    >>> bool(torch.allclose(fast, log_joint(Lt, lp, factors, tabs)))
+    True
     """
     out = value_onehot(Lt, k, W.dtype) @ W + lp
     for C, t in cliques:

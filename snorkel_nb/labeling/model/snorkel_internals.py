@@ -55,6 +55,15 @@ def check_snorkel_fit_options(
         The number of LFs (columns of ``L_train``), to check ``prec_init``'s
         length; ``None`` skips that check.
 
+    Raises
+    ------
+    ValueError
+        On an unknown ``optimizer`` or ``lr_scheduler``, a negative
+        ``warmup_steps``, a ``warmup_unit`` other than "epochs", or a
+        ``prec_init`` whose length is not ``n_lfs``.
+    TypeError
+        On a ``prec_init`` of an unsupported type.
+
     Examples
     --------
     >>> check_snorkel_fit_options({"optimizer": "adam", "prec_init": [0.7, 0.8]}, 2)
@@ -146,6 +155,15 @@ class SnorkelFitChecksMixin:
             ``prec_init`` whose length is not ``m``.
         TypeError
             On a ``prec_init`` of an unsupported type.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling.model import LabelModel
+        >>> L = np.array([[0, 1], [1, 1], [0, -1]])
+        >>> LabelModel(cardinality=2).fit(L, optimizer="adagrad")
+        Traceback (most recent call last):
+        ...
+        ValueError: Unrecognized optimizer option 'adagrad'
         """
         shape = getattr(L_train, "shape", None)
         n_lfs = shape[1] if shape is not None and len(shape) == 2 else None
