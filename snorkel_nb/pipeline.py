@@ -56,7 +56,26 @@ PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 
 @dataclass
 class PipelineResult:
-    """Where :func:`run_pipeline` wrote its outputs, and what it learned."""
+    """Where :func:`run_pipeline` wrote its outputs, and what it learned.
+
+    Attributes
+    ----------
+    out : str
+        Directory of the probabilistic labels.
+    L_path, summary_path : str
+        The label matrix (Parquet) and the LF summary (CSV).
+    model_path : str or None
+        The saved model (``<out>_model.json``) for a factor label model
+        (``LabelModel``, ``DawidSkene``, ...); ``None`` for majority vote.
+    n : int
+        Rows labelled.
+    model : BaseLabeler
+        The fitted model.
+    summary : pandas.DataFrame
+        The LF summary.
+    errors : dict of str to LFErrorRecord
+        Exceptions the LFs raised, per LF.
+    """
 
     out: str
     L_path: str

@@ -144,6 +144,20 @@ def collate_dicts(batch: list[Batch]) -> Batch:
 class DictDataLoader(DataLoader):
     """A ``torch.utils.data.DataLoader`` over a :class:`DictDataset`.
 
+    Parameters
+    ----------
+    dataset : DictDataset
+        The data.
+    collate_fn : callable, default collate_dicts
+        Merges rows into ``(X_dict, Y_dict)`` batches.
+    **kwargs
+        Any other ``DataLoader`` argument (``batch_size``, ``shuffle``, ...).
+
+    Raises
+    ------
+    TypeError
+        If ``dataset`` is not a ``DictDataset``.
+
     Examples
     --------
     >>> ds = DictDataset.from_tensors(torch.zeros(5, 2), torch.zeros(5).long(), "train")

@@ -26,7 +26,34 @@ class TrainerConfig:
     ``"circle_task/CircleDataset/valid/accuracy"``, or ``"model/all/valid/accuracy"``
     for the mean over tasks) with ``checkpoint_metric_mode`` ``"max"``/``"min"``
     picks the epoch whose weights are kept; ``patience`` epochs without
-    improvement stop training early (0 = never stop early)."""
+    improvement stop training early (0 = never stop early).
+
+    Attributes
+    ----------
+    seed : int or None
+        Seeds python, numpy and torch before training.
+    n_epochs : int
+        Passes over the training dataloaders.
+    lr, l2 : float
+        Learning rate and weight decay of the optimiser.
+    grad_clip : float or None
+        Gradient-norm clip (``None`` or 0: no clipping).
+    train_split, valid_split, test_split : str
+        Dataset splits trained on, scored each epoch, and held out.
+    progress_bar : bool
+        Show a bar per epoch and print each epoch's metrics.
+    optimizer : {"adam", "sgd", "adamax"}
+        The torch optimiser.
+    batch_scheduler : {"shuffled", "sequential"}
+        Interleave the dataloaders' batches at random, or one loader after
+        another.
+    checkpoint_metric : str or None
+        Metric key whose best epoch's weights are kept.
+    checkpoint_metric_mode : {"max", "min"}
+        Whether larger or smaller is better.
+    patience : int
+        Epochs without improvement before stopping (0: never stop early).
+    """
 
     seed: int | None = None
     n_epochs: int = 1
@@ -53,6 +80,19 @@ def set_seed(seed: int) -> None:
 
 class Trainer:
     """Train a :class:`MultitaskClassifier` on the ``train_split`` dataloaders.
+
+    Parameters
+    ----------
+    name : str, optional
+        The trainer's name; default the class name.
+    **kwargs
+        :class:`TrainerConfig` fields (``n_epochs``, ``lr``, ``optimizer``,
+        ``checkpoint_metric``, ...).
+
+    Raises
+    ------
+    ValueError
+        On an unknown option, optimizer, batch scheduler or checkpoint mode.
 
     Examples
     --------

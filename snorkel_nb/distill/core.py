@@ -23,7 +23,35 @@ from snorkel_nb.distill.teachers import Teacher, as_teacher, check_probs, data_h
 
 @dataclasses.dataclass(frozen=True)
 class Lineage:
-    """Where a student came from: teacher, tasks, LF set, data, settings."""
+    """Where a student came from: teacher, tasks, LF set, data, settings.
+
+    Attributes
+    ----------
+    teacher, teacher_class : str
+        The teacher's name and class.
+    tasks, lf_names : tuple of str
+        The teacher's tasks and the LFs behind it.
+    lf_version : str or None
+        Version (hash) of the LF set.
+    data_sha256, teacher_probs_sha256 : str
+        sha256 of the training texts and of the teacher's probabilities
+        (before temperature or arg-max).
+    n_rows, cardinality : int
+        Training rows and classes.
+    student_kind : str
+        The student class's ``kind``.
+    student_config : dict
+        The student's settings.
+    temperature : float
+        Temperature the targets were softened at.
+    confidence_weight, soft : bool
+        Whether rows were weighted by teacher confidence, and whether soft
+        (not arg-max) targets were used.
+    features : dict or None
+        The :class:`FeatureSet` checked (``to_dict``), if any.
+    created_utc : str
+        ISO time of the distillation.
+    """
 
     teacher: str
     teacher_class: str

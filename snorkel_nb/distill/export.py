@@ -51,7 +51,19 @@ def onnx_available() -> bool:
 
 @dataclasses.dataclass(frozen=True)
 class ExportResult:
-    """The written file, its size, and the parity measured on ``n_checked`` rows."""
+    """The written file, its size, and the parity measured on ``n_checked`` rows.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The ``.onnx`` file.
+    size_bytes : int
+        Its size.
+    max_abs_diff : float
+        Largest absolute probability difference, onnxruntime vs the student.
+    n_checked : int
+        Rows the difference was measured on.
+    """
 
     path: Path
     size_bytes: int

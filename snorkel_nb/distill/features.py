@@ -25,6 +25,18 @@ class NonServableFeatureError(ValueError):
 class FeatureSet:
     """Names of servable and non-servable columns or feature builders.
 
+    Parameters
+    ----------
+    servable : sequence of str, default ("text",)
+        Features known at prediction time.
+    non_servable : sequence of str, default ()
+        Features known only in batch (teacher-side only).
+
+    Raises
+    ------
+    ValueError
+        If a feature is declared both servable and non-servable.
+
     Examples
     --------
     >>> fs = FeatureSet(servable=["text"], non_servable=["author_count"])

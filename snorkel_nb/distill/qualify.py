@@ -37,6 +37,26 @@ class Constraints:
     ``latency_clock``: ``"wall"`` (what a caller waits) or ``"cpu"`` (the
     serving thread's CPU time, which leaves out waiting for a core; use it
     to judge the model on a shared, overloaded machine and say so).
+
+    Parameters
+    ----------
+    max_p99_ms_b1, max_p99_ms_b256 : float or None, default 1.0 and None
+        p99 latency budget per call, at batch size 1 and 256.
+    max_size_bytes : int or None
+        ONNX file size budget.
+    min_agreement : float or None
+        Least agreement with the teacher's arg-max on test.
+    min_dev_accuracy : float or None
+        Least dev accuracy.
+    max_parity : float, default PARITY_ATOL
+        Largest ONNX-vs-student probability difference accepted.
+    latency_clock : {"wall", "cpu"}, default "wall"
+        Which latency the budgets apply to.
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``latency_clock``.
     """
 
     max_p99_ms_b1: float | None = 1.0
@@ -98,7 +118,19 @@ class Constraints:
 
 @dataclasses.dataclass(frozen=True)
 class Qualification:
-    """The qualification verdict: table, chosen candidate, message."""
+    """The qualification verdict: table, chosen candidate, message.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per teacher / student, as returned by :func:`qualify`.
+    best : str or None
+        The chosen student; ``None`` when none qualifies.
+    constraints : Constraints
+        The limits judged against.
+    onnx_paths : dict of str to pathlib.Path
+        Each exported student's ONNX file.
+    """
 
     table: pd.DataFrame
     best: str | None

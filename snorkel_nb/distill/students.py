@@ -177,6 +177,8 @@ class Student:
 
 @dataclasses.dataclass(frozen=True)
 class TfidfConfig:
+    """Settings of :class:`TfidfLogReg` (see its Parameters); saved with it."""
+
     C: float = 10.0
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (1, 4)
@@ -196,6 +198,24 @@ class TfidfLogReg(Student):
     :func:`~snorkel_nb.distill.serve.normalize_text` outside the graph, so
     the vectorisers do not lower-case (skl2onnx's lower-casing depends on the
     locale) and word tokens use a Unicode pattern both engines agree on.
+
+    Parameters
+    ----------
+    C : float, default 10.0
+        Inverse L2 regularisation strength of the logistic regression.
+    word_ngrams : int, default 2
+        Word n-grams of length 1..``word_ngrams``.
+    char_ngrams : (int, int), default (1, 4)
+        Range of character n-gram lengths.
+    min_df : int, default 2
+        Terms in fewer training texts are dropped.
+    max_iter : int, default 3000
+        Solver iterations.
+    text_column : str, default "text"
+        Column read when the input is a DataFrame.
+    max_chars : int or None, default MAX_CHARS
+        Characters kept per normalised text (``None``: all); part of the
+        exported preprocessing.
 
     Examples
     --------
@@ -321,6 +341,8 @@ class TfidfLogReg(Student):
 
 @dataclasses.dataclass(frozen=True)
 class HashedConfig:
+    """Settings of :class:`HashedLinear` (see its Parameters); saved with it."""
+
     n_buckets: int = 2**17
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (2, 4)
@@ -406,6 +428,24 @@ def _torch_bag_module(emb: Any, head: Any) -> Any:
 
 class HashedLinear(_HashedStudent):
     """Logistic regression on hashed word and character n-grams (no vocabulary).
+
+    Parameters
+    ----------
+    n_buckets : int, default 2**17
+        Hash space size (rows of the weight / embedding table).
+    word_ngrams : int, default 2
+        Word n-grams of length 1..``word_ngrams``.
+    char_ngrams : (int, int), default (2, 4)
+        Character n-gram lengths within each space-padded word (lo >= 2).
+    C : float, default 10.0
+        Inverse L2 regularisation strength.
+    max_iter : int, default 3000
+        Solver iterations.
+    text_column : str, default "text"
+        Column read when the input is a DataFrame.
+    max_chars : int or None, default MAX_CHARS
+        Characters kept per normalised text (``None``: all); part of the
+        exported preprocessing.
 
     Examples
     --------
@@ -507,6 +547,8 @@ class HashedLinear(_HashedStudent):
 
 @dataclasses.dataclass(frozen=True)
 class TorchBagConfig:
+    """Settings of :class:`TorchBag` (see its Parameters); saved with it."""
+
     n_buckets: int = 2**16
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (2, 4)
@@ -526,6 +568,34 @@ class TorchBag(_HashedStudent):
 
     Trained on the soft cross-entropy (sparse Adam for the embedding table,
     Adam for the MLP) in batches of similar length, shuffled with ``seed``.
+
+    Parameters
+    ----------
+    n_buckets : int, default 2**16
+        Hash space size (rows of the weight / embedding table).
+    word_ngrams : int, default 2
+        Word n-grams of length 1..``word_ngrams``.
+    char_ngrams : (int, int), default (2, 4)
+        Character n-gram lengths within each space-padded word (lo >= 2).
+    dim : int, default 64
+        Embedding size.
+    hidden : int, default 64
+        Hidden units of the MLP.
+    epochs : int, default 10
+        Passes over the training texts.
+    lr : float, default 0.02
+        Learning rate of both optimisers.
+    weight_decay : float, default 1e-5
+        L2 penalty on the MLP's weights.
+    batch_size : int, default 64
+        Texts per step.
+    seed : int, default 0
+        Seed of the initialisation and the shuffling.
+    text_column : str, default "text"
+        Column read when the input is a DataFrame.
+    max_chars : int or None, default MAX_CHARS
+        Characters kept per normalised text (``None``: all); part of the
+        exported preprocessing.
 
     Examples
     --------

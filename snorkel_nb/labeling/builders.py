@@ -64,6 +64,25 @@ class BuiltLabelingFunction(LabelingFunction):
     Adds ``spec`` (builder name and JSON-able arguments) and, for regex-based
     LFs, ``batch_group``. Its :attr:`fingerprint` hashes the spec, so rebuilding
     the same LF keeps cached columns and changing any argument invalidates them.
+
+    Parameters
+    ----------
+    name : str
+        The LF's name.
+    f : callable
+        ``f(x) -> label or -1`` on one data point.
+    batch : callable
+        ``batch(df) -> [n] int array``, the vectorised equivalent of ``f``.
+    description : str
+        Plain-words description shown in summaries.
+    spec : dict
+        ``{"builder": ..., "args": {...}, ...}``: JSON-able arguments that
+        rebuild the LF (and are hashed into its fingerprint).
+    batch_group : (hashable, callable), optional
+        Group key and group function: LFs sharing the key are labelled
+        together (e.g. :func:`apply_regex_group`).
+    fingerprint_extra : str, default ""
+        Extra text hashed into the fingerprint (e.g. a resource's digest).
     """
 
     def __init__(

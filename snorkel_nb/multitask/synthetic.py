@@ -26,6 +26,19 @@ from snorkel_nb.multitask.graph import TaskGraph
 
 @dataclasses.dataclass
 class HierarchicalData:
+    """A generated two-level data set and its planted parameters.
+
+    Attributes
+    ----------
+    graph : TaskGraph
+        ``coarse -> fine``.
+    L, Y : dict of str to numpy.ndarray
+        Per task, the [n, m_t] int8 label matrix (-1 = abstain) and the [n]
+        true labels.
+    accuracies, propensities : dict of str to numpy.ndarray
+        Per task, each LF's planted accuracy and firing rate.
+    """
+
     graph: TaskGraph
     L: dict[str, np.ndarray]
     Y: dict[str, np.ndarray]

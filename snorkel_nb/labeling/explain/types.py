@@ -106,6 +106,21 @@ class ExplanationLF(LabelingFunction):
     :func:`lf_from_spec`). Applied by
     :class:`~snorkel_nb.labeling.apply.PandasLFApplier`, all explanation LFs on
     one field share a single lower-cased view of the column.
+
+    Parameters
+    ----------
+    name : str
+        The LF's name.
+    predicate : Predicate
+        The parsed condition on the text.
+    label : int
+        The class id voted where the predicate holds.
+    label_name : str
+        The class's name.
+    field : str, default "text"
+        The text column read.
+    explanation : str, default ""
+        The original explanation.
     """
 
     def __init__(
@@ -178,7 +193,21 @@ class ExplanationLF(LabelingFunction):
 
 @dataclass
 class Candidate:
-    """One reading of one explanation, before filtering."""
+    """One reading of one explanation, before filtering.
+
+    Attributes
+    ----------
+    explanation : Explanation
+        The explanation read.
+    lf : ExplanationLF
+        The LF of this reading.
+    rank : int
+        0 for the most literal reading, higher for looser ones.
+    index : int
+        Position of the explanation in the batch.
+    notes : list of str
+        Why a filter kept or dropped it.
+    """
 
     explanation: Explanation
     lf: ExplanationLF

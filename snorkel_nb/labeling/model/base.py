@@ -146,6 +146,18 @@ class BaseLabeler(ABC):
     """Base class: subclasses implement ``fit`` and ``predict_proba``.
 
     ``predict`` and ``score`` are written once here and never overridden.
+
+    Parameters
+    ----------
+    cardinality : int, default 2
+        Number of classes ``k`` (>= 2).
+    **kwargs
+        Accepted and ignored here (subclasses take their own settings).
+
+    Raises
+    ------
+    ValueError
+        If ``cardinality`` is not an integer >= 2.
     """
 
     cardinality: int

@@ -19,13 +19,20 @@ from snorkel_nb.labeling.model.stats import LabelStats
 class DawidSkeneConfig(ModelConfig):
     """Hyper-parameters of :class:`DawidSkene`.
 
-    n_epochs: maximum EM iterations. tol: relative change of the log-likelihood
-    that stops EM. abstain: ``"independent"`` (classic Dawid–Skene: whether an
-    LF abstains does not depend on the class) or ``"class"`` (abstention rates
-    are learned per class; the guard's safe refit always uses these, since
-    under ``"independent"`` an LF that votes one class carries no information).
-    prior_strength: Dirichlet pseudo-counts per class column, centred on the
-    majority-vote estimate (MAP-EM).
+    Attributes
+    ----------
+    n_epochs : int
+        Maximum EM iterations.
+    tol : float
+        Relative change of the log-likelihood that stops EM.
+    abstain : {"independent", "class"}
+        ``"independent"`` (classic Dawid–Skene: whether an LF abstains does
+        not depend on the class) or ``"class"`` (abstention rates are learned
+        per class; the guard's safe refit always uses these, since under
+        ``"independent"`` an LF that votes one class carries no information).
+    prior_strength : float
+        Dirichlet pseudo-counts per class column, centred on the
+        majority-vote estimate (MAP-EM).
     """
 
     n_epochs: int = 100

@@ -118,9 +118,17 @@ def learn_structure(
 class Comparison:
     """Result of :func:`compare`.
 
-    agreement: [models x models] fraction of points with the same prediction on
-    ``L``; scores: dev metrics per model (empty without gold); recommendation
-    and reason: which model to use and why; models: the fitted models.
+    Attributes
+    ----------
+    agreement : pandas.DataFrame
+        [models x models] fraction of points with the same prediction on
+        ``L``.
+    scores : pandas.DataFrame
+        Dev metrics per model (empty without gold).
+    recommendation, reason : str
+        Which model to use, and why.
+    models : dict of str to BaseLabeler
+        The fitted models.
     """
 
     agreement: pd.DataFrame
