@@ -54,8 +54,9 @@ class DawidSkene(FactorLabeler):
     >>> from snorkel_nb.labeling.model import generate_synthetic
     >>> d = generate_synthetic(n=2000, m=8, k=3, seed=0)
     >>> ds = DawidSkene(cardinality=3).fit(d.L)
-    >>> ds.score(d.L, d.Y)["accuracy"] > 0.8
-    True
+    >>> s = ds.score(d.L, d.Y, metrics=["accuracy", "coverage"])
+    >>> bool(s["accuracy"] > 0.8), s["coverage"]
+    (True, 0.981)
     """
 
     config_cls = DawidSkeneConfig
