@@ -58,6 +58,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def sha256(data: bytes) -> str:
+    """Hex sha256 of ``data`` (the artefact checksum)."""
     return hashlib.sha256(data).hexdigest()
 
 

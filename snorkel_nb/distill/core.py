@@ -71,12 +71,14 @@ class Lineage:
     created_utc: str
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (tuples as lists), as stored in artefacts and ONNX."""
         d = dataclasses.asdict(self)
         d["tasks"], d["lf_names"] = list(self.tasks), list(self.lf_names)
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Lineage":
+        """Rebuild from :meth:`to_dict` output."""
         d = dict(d)
         d["tasks"], d["lf_names"] = tuple(d["tasks"]), tuple(d["lf_names"])
         return cls(**d)

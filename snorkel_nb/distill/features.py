@@ -97,6 +97,7 @@ not declared in the FeatureSet; declare it servable to let a student use it \
                 )
 
     def to_dict(self) -> dict[str, list[str]]:
+        """JSON-able ``{servable, non_servable}`` lists (stored in the lineage)."""
         return {
             "servable": list(self.servable),
             "non_servable": list(self.non_servable),

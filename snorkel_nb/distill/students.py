@@ -129,6 +129,7 @@ class Student:
         raise NotImplementedError
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """[n, k] class probabilities for raw texts (a subclass hook)."""
         raise NotImplementedError
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
@@ -170,6 +171,7 @@ class Student:
             )
 
     def get_config(self) -> dict[str, Any]:
+        """The student's settings as a dict (saved with it)."""
         return dataclasses.asdict(self.config)  # type: ignore[attr-defined]
 
     # Subclasses: state() -> arrays, _set_state(arrays), onnx_model() -> (proto, prep)

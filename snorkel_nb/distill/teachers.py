@@ -172,6 +172,7 @@ class Teacher:
         return probs.copy()
 
     def cache_info(self) -> dict[str, int]:
+        """``{entries, hits}`` of the probability cache (one per distinct input)."""
         return {"entries": len(self._cache), "hits": self._hits}
 
     def describe(self) -> dict[str, Any]:

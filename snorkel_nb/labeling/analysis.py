@@ -154,6 +154,7 @@ class LFAnalysis:
 
     @property
     def n(self) -> int:
+        """Number of points (rows of L, or rows the statistics summed)."""
         return self._n
 
     def _mean(self, flags: np.ndarray) -> float:
@@ -171,6 +172,7 @@ class LFAnalysis:
 
     @property
     def m(self) -> int:
+        """Number of LFs (columns of L)."""
         return self.L.shape[1]
 
     # -- label-level (over points) ----------------------------------------

@@ -87,6 +87,7 @@ class SavedSet:
     modified: float
 
     def describe(self) -> str:
+        """One line: how many LFs, when saved, where."""
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.modified))
         return f"{len(self.names)} LFs saved {when} in {self.path}"
 

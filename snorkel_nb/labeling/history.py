@@ -32,6 +32,7 @@ class Edit:
     after: Any
 
     def describe(self) -> str:
+        """The edit in words, e.g. ``'remove is_a'``."""
         return f"{self.op} {self.name}" if self.name else f"{self.op} the LF set"
 
 
@@ -104,10 +105,12 @@ class LFHistory:
     # -- replay ---------------------------------------------------------------
     @property
     def can_undo(self) -> bool:
+        """Whether there is an edit to undo."""
         return bool(self.undo_stack)
 
     @property
     def can_redo(self) -> bool:
+        """Whether there is an undone edit to redo."""
         return bool(self.redo_stack)
 
     def _put(self, name: str, lf: Any) -> None:

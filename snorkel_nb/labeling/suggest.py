@@ -73,6 +73,7 @@ class Suggestion:
 
     @property
     def explanation(self) -> str:
+        """The suggestion as an explanation the compiler reads."""
         return f"{self.label_name} because it contains the word '{self.ngram}'"
 
     def to_lf(self, field: str = "text") -> LabelingFunction:

@@ -246,27 +246,34 @@ class TaskGraph:
     # -- queries -------------------------------------------------------------
     @property
     def tasks(self) -> list[str]:
+        """Task names, in the order they were added."""
         return list(self._labels)
 
     @property
     def edges(self) -> list[tuple[str, str]]:
+        """``(parent, child)`` pairs, sorted."""
         return sorted(self._edges)
 
     def labels(self, task: str) -> tuple[str, ...]:
+        """Label names of ``task`` (``TaskGraphError`` if unknown)."""
         self._check_task(task)
         return self._labels[task]
 
     def cardinality(self, task: str) -> int:
+        """Number of labels of ``task``."""
         return len(self.labels(task))
 
     def cardinalities(self) -> dict[str, int]:
+        """``{task: number of labels}``."""
         return {t: len(v) for t, v in self._labels.items()}
 
     def parents(self, task: str) -> list[str]:
+        """Tasks with an edge into ``task``, sorted."""
         self._check_task(task)
         return sorted(p for p, c in self._edges if c == task)
 
     def children(self, task: str) -> list[str]:
+        """Tasks ``task`` has an edge to, sorted."""
         self._check_task(task)
         return sorted(c for p, c in self._edges if p == task)
 
@@ -403,6 +410,7 @@ class TaskGraph:
         )
 
     def component_of(self, task: str) -> tuple[str, ...]:
+        """The connected component (topological order) holding ``task``."""
         self._check_task(task)
         return next(c for c in self.components() if task in c)
 
@@ -487,6 +495,7 @@ class TaskGraph:
 
     # -- serialisation ---------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
+        """JSON-able ``{tasks, edges}`` (edges carry their label mapping)."""
         return {
             "tasks": {t: list(v) for t, v in self._labels.items()},
             "edges": [
@@ -497,6 +506,7 @@ class TaskGraph:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "TaskGraph":
+        """Rebuild a graph from :meth:`to_dict` output (every edge re-checked)."""
         if not isinstance(d, Mapping) or "tasks" not in d:
             raise TaskGraphError("a task graph dict needs a 'tasks' entry")
         g = cls(d["tasks"])
@@ -505,13 +515,16 @@ class TaskGraph:
         return g
 
     def to_json(self) -> str:
+        """The graph as JSON text (keys sorted, so equal graphs give equal text)."""
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
     def from_json(cls, s: str) -> "TaskGraph":
+        """Rebuild a graph from :meth:`to_json` text."""
         return cls.from_dict(json.loads(s))
 
     def copy(self) -> "TaskGraph":
+        """An independent copy (via :meth:`to_dict`)."""
         return TaskGraph.from_dict(self.to_dict())
 
     def __eq__(self, other: object) -> bool:

@@ -736,6 +736,7 @@ class MultiTaskLabelModel:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "MultiTaskLabelModel":
+        """Load a model saved by :meth:`save` (graph + component models)."""
         config, _, _ = load_artifact(path, kind=KIND)
         path = Path(path)
         m = cls(TaskGraph.from_dict(config["graph"]), **config["label_model_kwargs"])

@@ -49,6 +49,7 @@ class FitStory:
 
     @property
     def is_fallback(self) -> bool:
+        """Whether the fitted model is (or decides as) majority vote."""
         return self.level == "fallback"
 
 

@@ -48,6 +48,7 @@ class SyntheticData:
 
     @property
     def cardinality(self) -> int:
+        """Number of classes ``k``."""
         return len(self.class_balance)
 
     def oracle(self) -> FactorLabeler:
