@@ -45,6 +45,14 @@ class MultitaskClassifier(nn.Module):
         the module; state-dict keys carry ``.module``, so Snorkel checkpoints
         load). On the CPU or one GPU the wrapper just calls the module. Pass
         ``False`` for plain modules in the pool.
+    **kwargs
+        Not accepted: any other keyword raises (a misspelt option is a bug).
+
+    Raises
+    ------
+    ValueError
+        On an unknown option, a non-Task entry, a duplicate task name, or an
+        operation whose module no task provides.
 
     Examples
     --------

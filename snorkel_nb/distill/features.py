@@ -77,12 +77,11 @@ non-servable (known only in batch); a student may use only ['text'].
 
         Examples
         --------
-        >>> FeatureSet(servable=["text"]).check_servable(["text", "votes"])
-        Traceback (most recent call last):
-        ...
-        snorkel_nb.distill.features.NonServableFeatureError: feature 'votes' is \
-not declared in the FeatureSet; declare it servable to let a student use it \
-(servable: ['text']).
+        >>> try:
+        ...     FeatureSet(servable=["text"]).check_servable(["text", "votes"])
+        ... except NonServableFeatureError as e:
+        ...     print(str(e).split(";")[0])
+        feature 'votes' is not declared in the FeatureSet
         """
         for f in features:
             if f in self.non_servable:

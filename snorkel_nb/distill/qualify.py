@@ -329,8 +329,10 @@ def qualify(
         A :class:`~snorkel_nb.distill.teachers.Teacher` (or bare model);
         its probabilities are cached, so it runs once per split.
     X_train, X_test, X_dev
-        Servable inputs (DataFrame or strings); ``X_teacher_*`` are the
-        teacher's inputs for the same rows (default: the servable ones).
+        Servable inputs (DataFrame or strings).
+    X_teacher_train, X_teacher_test
+        The teacher's inputs for the train and test rows (may hold
+        non-servable features); default: the servable ones.
     Y_test, Y_dev
         Gold labels: the test split is reported, the dev split selects.
     constraints

@@ -732,7 +732,30 @@ STUDENT_KINDS: dict[str, type[Student]] = {
 
 
 def make_student(kind: str, **params: Any) -> Student:
-    """A fresh student: ``kind`` is tfidf_logreg, hashed_linear or torch_bag."""
+    """A fresh student: ``kind`` is tfidf_logreg, hashed_linear or torch_bag.
+
+    Parameters
+    ----------
+    kind : str
+        A key of ``STUDENT_KINDS``.
+    **params
+        The student class's settings (e.g. ``n_buckets``).
+
+    Returns
+    -------
+    Student
+        Unfitted.
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``kind``.
+
+    Examples
+    --------
+    >>> make_student("hashed_linear", n_buckets=1024).config.n_buckets
+    1024
+    """
     if kind not in STUDENT_KINDS:
         raise ValueError(
             f"unknown student kind {kind!r}; known: {sorted(STUDENT_KINDS)}"

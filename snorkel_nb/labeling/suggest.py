@@ -161,6 +161,13 @@ def suggest_lfs(
     dev
         Optional small labelled dev set (DataFrame with ``field`` and
         ``label_column``, or give gold as ``Y_dev``).
+    Y_dev
+        Gold labels of ``dev``'s rows (-1 = unknown); used only with ``dev``,
+        instead of its ``label_column``.
+    field
+        The text column of ``data`` and ``dev``.
+    label_column
+        ``dev``'s gold column when ``Y_dev`` is not given.
     target
         ``"uncovered+conflict"``, ``"uncovered"``, ``"conflict"`` or ``"all"``.
     ngram_range, min_count, stop_words
@@ -185,7 +192,9 @@ def suggest_lfs(
     Raises
     ------
     ValueError
-        When no label can be estimated (neither dev gold nor ``L``/``lfs``).
+        When no label can be estimated (neither dev gold nor ``L``/``lfs``),
+        ``data`` has no ``field`` column, or ``L`` and ``data`` differ in row
+        count.
 
     Examples
     --------

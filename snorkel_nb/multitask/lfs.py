@@ -40,6 +40,13 @@ class MultiTaskLF:
     task
         The one task it votes on, or a list of tasks it may vote on (default:
         every task of the graph it is applied with).
+    name
+        The LF's name; default the wrapped LF's (or the function's) name.
+
+    Raises
+    ------
+    TypeError
+        If ``lf`` is neither a LabelingFunction nor callable.
 
     Examples
     --------
@@ -254,6 +261,18 @@ class MultiTaskLFApplier:
         attribute).
     graph
         The :class:`TaskGraph` the labels belong to.
+    fail_fast
+        Stop at an LF's first exception with an ``LFApplyError`` naming the
+        LF and row, instead of recording it (see ``PandasLFApplier``).
+
+    Raises
+    ------
+    TypeError
+        If ``graph`` is not a TaskGraph or an entry of ``lfs`` is not an LF.
+    ValueError
+        If ``lfs`` is empty.
+    TaskGraphError
+        If an LF declares an unknown task.
 
     Examples
     --------

@@ -31,16 +31,16 @@ def generate_simple_label_matrix(
     abstain_multiplier : float, default 1.0
         Scale of the abstain weight (>= 0).
 
+    Returns
+    -------
+    (P, Y, L)
+        [m, k+1, k] tables, [n] labels in 0..k-1, [n, m] int matrix in -1..k-1.
+
     Raises
     ------
     ValueError
         If ``n``, ``m`` or ``cardinality`` is not a positive integer,
         ``cardinality < 2`` or ``abstain_multiplier < 0``.
-
-    Returns
-    -------
-    (P, Y, L)
-        [m, k+1, k] tables, [n] labels in 0..k-1, [n, m] int matrix in -1..k-1.
 
     Examples
     --------

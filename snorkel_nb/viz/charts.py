@@ -230,6 +230,9 @@ def heatmap(
     select
         Add a point selection ``cell`` over ``lf_a, lf_b`` (click a cell); the
         selected cell gets a dark outline drawn above every other cell.
+    size
+        Side of the square chart in pixels; default 28 per LF, within
+        160..640.
     color_by
         ``value`` (fraction of points) or ``count`` (number of points).
     selected

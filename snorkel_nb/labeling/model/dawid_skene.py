@@ -49,6 +49,24 @@ class DawidSkene(FactorLabeler):
     symmetry) and regularised with a Dirichlet prior centred on it. Declared
     ``dependencies`` make the dependent LFs share one joint confusion table.
 
+    Parameters
+    ----------
+    cardinality : int, default 2
+        Number of classes ``k``.
+    **kwargs
+        Settings: ``seed`` (default 0); ``guard`` (default True: check the
+        fit for degeneracy against majority vote and refit safely when it
+        fails, see ``fit_report_``); ``progress_bar`` (default False);
+        ``device`` (default "cpu"); ``verbose`` (accepted for Snorkel 0.9;
+        ``fit_report_`` always tells the story); and the EM settings
+        ``n_epochs``, ``tol``, ``abstain``, ``prior_strength`` (see
+        :class:`DawidSkeneConfig`).
+
+    Raises
+    ------
+    ValueError
+        On an unknown or invalid setting.
+
     Examples
     --------
     >>> from snorkel_nb.labeling.model import generate_synthetic

@@ -87,6 +87,11 @@ class MajorityLabelVoter(BaseLabeler):
     ``predict_proba`` spreads mass uniformly over the tied top classes (all
     classes for a point no LF covered), as Snorkel does.
 
+    Parameters
+    ----------
+    cardinality : int, default 2
+        Number of classes ``k``.
+
     Examples
     --------
     >>> mv = MajorityLabelVoter(cardinality=2)
