@@ -376,7 +376,18 @@ class MultiTaskLabelModel:
     def alphabets(self, L_dict: Mapping[str, Any]) -> list[list[np.ndarray]]:
         """Per multi-task component, each LF's alphabet (the labels it votes
         in ``L_dict``), as ``fit`` derives them; over row chunks, take the
-        union per LF (``np.union1d``) before calling :meth:`stats`."""
+        union per LF (``np.union1d``) before calling :meth:`stats`.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task.
+
+        Returns
+        -------
+        list of list of numpy.ndarray
+            Per multi-task component, one sorted label array per LF.
+        """
         L = self._check_L(L_dict, fitting=True)
         out = []
         for comp in self.components:
@@ -588,7 +599,25 @@ class MultiTaskLabelModel:
     def predict_proba_joint(
         self, L_dict: Mapping[str, Any]
     ) -> list[tuple[tuple[str, ...], np.ndarray, np.ndarray]]:
-        """Per component ``(tasks, states [J, t], probs [n, J])``."""
+        """Per component ``(tasks, states [J, t], probs [n, J])``.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task, with the LF
+            columns the model was fitted with.
+
+        Returns
+        -------
+        list of (tuple of str, numpy.ndarray, numpy.ndarray)
+            One entry per connected component.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted, or ``L_dict`` is malformed or has other
+            LF columns than at fit time.
+        """
         models = self._fitted()
         L = self._check_L(L_dict)
         out = []
@@ -608,6 +637,23 @@ class MultiTaskLabelModel:
         The gold-free yardstick of ``select_strength``: on rows the model was
         not fitted on, a higher mean says the LF tables explain the votes
         (abstentions included) better.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task, with the LF
+            columns the model was fitted with.
+
+        Returns
+        -------
+        numpy.ndarray
+            [n] float.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted, or ``L_dict`` is malformed or has other
+            LF columns than at fit time.
         """
         models = self._fitted()
         L = self._check_L(L_dict)
@@ -630,7 +676,25 @@ class MultiTaskLabelModel:
 
     def predict_proba(self, L_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
         """``{task: [n, k_t]}`` marginals of the joint posterior (rows sum to
-        1 minus the task's N/A probability)."""
+        1 minus the task's N/A probability).
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task, with the LF
+            columns the model was fitted with.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``{task: [n, k_t]}``, in the graph's task order.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted, or ``L_dict`` is malformed or has other
+            LF columns than at fit time.
+        """
         out = {}
         for tasks, states, P in self.predict_proba_joint(L_dict):
             for i, t in enumerate(tasks):
@@ -639,7 +703,33 @@ class MultiTaskLabelModel:
 
     def predict(self, L_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
         """Each task's label in the most probable joint state (-1 where N/A),
-        so predictions obey the graph."""
+        so predictions obey the graph.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task, with the LF
+            columns the model was fitted with.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``{task: [n] labels}``, -1 where the task does not apply.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted, or ``L_dict`` is malformed or has other
+            LF columns than at fit time.
+
+        Examples
+        --------
+        >>> from snorkel_nb.multitask.synthetic import generate_hierarchical
+        >>> d = generate_hierarchical(n=2000, seed=0)
+        >>> pred = MultiTaskLabelModel(d.graph).fit(d.L).predict(d.L)
+        >>> bool((pred["fine"] == d.Y["fine"]).mean() > 0.5)
+        True
+        """
         out = {}
         for tasks, states, P in self.predict_proba_joint(L_dict):
             best = states[P.argmax(1)]
@@ -717,7 +807,19 @@ class MultiTaskLabelModel:
 
     # -- persistence -----------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:
-        """One artefact for the graph plus one per component LabelModel."""
+        """One artefact for the graph plus one per component LabelModel.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The graph artefact's JSON path; component ``i`` goes to
+            ``<path>.component<i>`` beside it.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted.
+        """
         models = self._fitted()
         path = Path(path)
         for i, lm in enumerate(models):
@@ -736,7 +838,38 @@ class MultiTaskLabelModel:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "MultiTaskLabelModel":
-        """Load a model saved by :meth:`save` (graph + component models)."""
+        """Load a model saved by :meth:`save` (graph + component models).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The path given to :meth:`save`.
+
+        Returns
+        -------
+        MultiTaskLabelModel
+            Fitted, ready to predict.
+
+        Raises
+        ------
+        ValueError
+            If a file is of another kind or fails its checksum.
+        FileNotFoundError
+            If a file is missing.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from snorkel_nb.multitask.synthetic import generate_hierarchical
+        >>> d = generate_hierarchical(n=1000, seed=0)
+        >>> mt = MultiTaskLabelModel(d.graph).fit(d.L)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     mt.save(f"{tmp}/mt.json")
+        ...     back = MultiTaskLabelModel.load(f"{tmp}/mt.json")
+        >>> a, b = back.predict_proba(d.L), mt.predict_proba(d.L)
+        >>> bool(np.allclose(a["fine"], b["fine"]))
+        True
+        """
         config, _, _ = load_artifact(path, kind=KIND)
         path = Path(path)
         m = cls(TaskGraph.from_dict(config["graph"]), **config["label_model_kwargs"])
