@@ -99,7 +99,19 @@ class MultitaskClassifier(nn.Module):
         return f"{type(self).__name__}(name={self.name})"
 
     def add_task(self, task: Task) -> None:
-        """Add a task; its modules join the pool (existing names are shared)."""
+        """Add a task; its modules join the pool (existing names are shared).
+
+        Parameters
+        ----------
+        task : Task
+            The task to add (its name must be new).
+
+        Raises
+        ------
+        ValueError
+            If an operation uses a module that neither the task nor an earlier
+            task provides.
+        """
         missing = [
             op
             for op in task.op_sequence
@@ -375,13 +387,41 @@ class MultitaskClassifier(nn.Module):
         return out
 
     def save(self, model_path: str | os.PathLike) -> None:
-        """Write the state dict atomically (``torch.save`` format, tensors only)."""
+        """Write the state dict atomically (``torch.save`` format, tensors only).
+
+        Parameters
+        ----------
+        model_path : str or os.PathLike
+            Destination file.
+        """
         buf = io.BytesIO()
         torch.save(self.state_dict(), buf)
         atomic_write_bytes(model_path, buf.getvalue())
 
     def load(self, model_path: str | os.PathLike) -> None:
         """Load a state dict saved by :meth:`save` (``weights_only=True``: no
-        arbitrary objects are unpickled)."""
+        arbitrary objects are unpickled).
+
+        Parameters
+        ----------
+        model_path : str or os.PathLike
+            A file written by :meth:`save` for a model with the same tasks.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from snorkel_nb.classification import Operation, Task
+        >>> def model():
+        ...     pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        ...     t = Task("t", pool, [Operation("head", [("_input_", "x")])])
+        ...     return MultitaskClassifier([t], device=-1)
+        >>> a, b = model(), model()
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     a.save(f"{d}/m.pt")
+        ...     b.load(f"{d}/m.pt")
+        >>> x = {"x": torch.ones(1, 2)}
+        >>> bool(torch.equal(a.forward(x, ["t"])["head"], b.forward(x, ["t"])["head"]))
+        True
+        """
         state = torch.load(model_path, map_location=self.device, weights_only=True)
         self.load_state_dict(state)

@@ -158,7 +158,22 @@ def export_onnx(
 
 
 def read_onnx_lineage(path: str | os.PathLike) -> Lineage | None:
-    """The :class:`Lineage` stored in an exported file's metadata (None if absent)."""
+    """The :class:`Lineage` stored in an exported file's metadata (None if absent).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An ``.onnx`` file written by :func:`export_onnx`.
+
+    Returns
+    -------
+    Lineage or None
+
+    Raises
+    ------
+    ValueError
+        If the file was not exported by :func:`export_onnx`.
+    """
     d = OnnxStudent(str(path)).lineage
     return Lineage.from_dict(d) if d else None
 
@@ -205,7 +220,23 @@ def save_student(student: Student, path: str | os.PathLike) -> Path:
 
 
 def load_student(path: str | os.PathLike) -> Student:
-    """Load a student saved by :func:`save_student` (lineage back in ``lineage_``)."""
+    """Load a student saved by :func:`save_student` (lineage back in ``lineage_``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The JSON file :func:`save_student` returned.
+
+    Returns
+    -------
+    Student
+        Fitted, of the saved kind and settings.
+
+    Raises
+    ------
+    ValueError
+        If the artefact is of another kind or fails its checksum.
+    """
     config, arrays, meta = io.load_artifact(path, kind=ARTIFACT_KIND)
     params = {
         k: tuple(v) if isinstance(v, list) else v for k, v in config["params"].items()

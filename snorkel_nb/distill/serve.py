@@ -409,7 +409,23 @@ class OnnxStudent:
         self.output = self.preprocess.get("output", self.session.get_outputs()[-1].name)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """``[n, k]`` class probabilities for a list of raw strings."""
+        """``[n, k]`` class probabilities for a list of raw strings.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Raw, non-empty texts.
+
+        Returns
+        -------
+        numpy.ndarray
+            [n, k] float64.
+
+        Raises
+        ------
+        ValueError
+            On an empty list, a non-string or an empty string.
+        """
         texts = check_texts(texts)
         feed = prepare_inputs(self.preprocess, texts)
         out = self.session.run([self.output], feed)[0]

@@ -133,7 +133,18 @@ class Student:
         raise NotImplementedError
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
-        """Arg-max class per text (ties to the lower class index)."""
+        """Arg-max class per text (ties to the lower class index).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Raw, non-empty texts.
+
+        Returns
+        -------
+        numpy.ndarray
+            [n] int class indices.
+        """
         return self.predict_proba(texts).argmax(1)
 
     def score(self, texts: Sequence[str], Y: Any) -> float:

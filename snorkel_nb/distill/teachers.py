@@ -156,7 +156,23 @@ class Teacher:
         self._hits = 0
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Checked ``[n, k]`` probabilities, from the cache when ``X`` was seen."""
+        """Checked ``[n, k]`` probabilities, from the cache when ``X`` was seen.
+
+        Parameters
+        ----------
+        X : object
+            The teacher's input rows (passed through ``featurize``).
+
+        Returns
+        -------
+        numpy.ndarray
+            [n, k] probabilities (a copy; the cache is never exposed).
+
+        Raises
+        ------
+        ValueError
+            If the model's probabilities are malformed (see :func:`check_probs`).
+        """
         key = data_hash(X)
         if key in self._cache:
             self._hits += 1
@@ -253,5 +269,15 @@ def task_head_teacher(
 
 
 def as_teacher(teacher: Any) -> Teacher:
-    """Wrap a bare model in :class:`Teacher` (a Teacher is returned as is)."""
+    """Wrap a bare model in :class:`Teacher` (a Teacher is returned as is).
+
+    Parameters
+    ----------
+    teacher : Teacher or object
+        A Teacher, or any model with ``predict_proba``.
+
+    Returns
+    -------
+    Teacher
+    """
     return teacher if isinstance(teacher, Teacher) else Teacher(teacher)

@@ -25,7 +25,22 @@ AUTOSAVE_DIR = ".snorkel_nb_autosave"
 
 def default_autosave_path(name: str = "studio") -> Path:
     """``./.snorkel_nb_autosave/<name>.py`` (relative to the notebook's directory,
-    which is the kernel's working directory)."""
+    which is the kernel's working directory).
+
+    Parameters
+    ----------
+    name : str, default "studio"
+        File stem: letters, digits, ``_``, ``.`` or ``-``.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        If ``name`` holds other characters (no path traversal).
+    """
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name or ""):
         raise ValueError(
             f"autosave name must be letters, digits, '_', '.' or '-'; got {name!r}"
@@ -71,7 +86,22 @@ def save_lfs(lfs: Iterable[LabelingFunction], path: str | os.PathLike) -> Path:
 
 
 def load_lfs(path: str | os.PathLike) -> list[LabelingFunction]:
-    """The LFs defined in the .py file ``path`` (export format or plain module)."""
+    """The LFs defined in the .py file ``path`` (export format or plain module).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.py`` file (e.g. written by :func:`save_lfs`).
+
+    Returns
+    -------
+    list of LabelingFunction
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no LF file at {path}")
@@ -94,7 +124,17 @@ class SavedSet:
 
 def peek(path: str | os.PathLike) -> SavedSet | None:
     """The LF names in an exported file (from its block markers), or None if
-    there is no file. No code is run."""
+    there is no file. No code is run.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An LF file.
+
+    Returns
+    -------
+    SavedSet or None
+    """
     path = Path(path)
     if not path.is_file():
         return None

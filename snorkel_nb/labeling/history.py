@@ -99,7 +99,18 @@ class LFHistory:
 
     def versions(self, name: str) -> list[tuple[str, LabelingFunction | None]]:
         """Every state LF ``name`` has had, oldest first: ``(op, lf)`` pairs
-        (``lf`` is None after a remove). Undo and redo add entries too."""
+        (``lf`` is None after a remove). Undo and redo add entries too.
+
+        Parameters
+        ----------
+        name : str
+            The LF's name.
+
+        Returns
+        -------
+        list of (str, LabelingFunction or None)
+            Empty for an LF never seen.
+        """
         return list(self._versions.get(name, []))
 
     # -- replay ---------------------------------------------------------------
