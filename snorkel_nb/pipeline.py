@@ -90,7 +90,23 @@ class PipelineResult:
 def load_lfs(path: str) -> tuple[list[LabelingFunction], int | None]:
     """LFs defined in a Python file: its ``lfs`` list if it has one, else every
     :class:`LabelingFunction` at module level in definition order; plus its
-    ``CARDINALITY`` if set. The module is shipped to workers by value."""
+    ``CARDINALITY`` if set. The module is shipped to workers by value.
+
+    Parameters
+    ----------
+    path : str
+        A ``.py`` file.
+
+    Returns
+    -------
+    lfs : list of LabelingFunction
+    cardinality : int or None
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` is not an existing ``.py`` file.
+    """
     if not os.path.isfile(path) or not path.endswith(".py"):
         raise FileNotFoundError(f"--lfs {path!r}: not a Python file")
     name = "snorkel_nb_user_lfs_" + os.path.splitext(os.path.basename(path))[0]
@@ -115,7 +131,25 @@ def load_lfs(path: str) -> tuple[list[LabelingFunction], int | None]:
 
 
 def parquet_files(data: str | Sequence[str]) -> list[str]:
-    """Expand a glob, a directory or a list into Parquet files, rejecting others."""
+    """Expand a glob, a directory or a list into Parquet files, rejecting others.
+
+    Parameters
+    ----------
+    data : str, os.PathLike or sequence of them
+        Globs, directories (their Parquet files, sorted) or files.
+
+    Returns
+    -------
+    list of str
+        The Parquet files, in order.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a glob matches nothing or a path does not exist.
+    ValueError
+        If a directory holds no Parquet file or a file is not Parquet.
+    """
     patterns = [data] if isinstance(data, (str, os.PathLike)) else list(data)
     files: list[str] = []
     for pat in map(os.fspath, patterns):
@@ -407,7 +441,18 @@ def run_pipeline(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point (see the module docstring)."""
+    """Command-line entry point (see the module docstring).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 on a bad input (the error is printed to stderr).
+    """
     p = argparse.ArgumentParser(
         prog="python -m snorkel_nb.pipeline", description=__doc__.split("\n\n")[0]
     )

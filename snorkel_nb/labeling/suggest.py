@@ -77,7 +77,17 @@ class Suggestion:
         return f"{self.label_name} because it contains the word '{self.ngram}'"
 
     def to_lf(self, field: str = "text") -> LabelingFunction:
-        """The suggestion as a labeling function (a :func:`keyword_lf`)."""
+        """The suggestion as a labeling function (a :func:`keyword_lf`).
+
+        Parameters
+        ----------
+        field : str, default "text"
+            The text column the LF reads.
+
+        Returns
+        -------
+        LabelingFunction
+        """
         return _keyword_lf(self.ngram, self.label, self.label_name, field)
 
 

@@ -98,7 +98,23 @@ class TaskGraph:
         return self
 
     def remove_task(self, name: str) -> "TaskGraph":
-        """Remove a task and every edge touching it."""
+        """Remove a task and every edge touching it.
+
+        Parameters
+        ----------
+        name : str
+            An existing task.
+
+        Returns
+        -------
+        TaskGraph
+            ``self``, so calls chain.
+
+        Raises
+        ------
+        TaskGraphError
+            On an unknown task.
+        """
         self._check_task(name)
         del self._labels[name]
         self._edges = {e: m for e, m in self._edges.items() if name not in e}
@@ -410,7 +426,17 @@ class TaskGraph:
         )
 
     def component_of(self, task: str) -> tuple[str, ...]:
-        """The connected component (topological order) holding ``task``."""
+        """The connected component (topological order) holding ``task``.
+
+        Parameters
+        ----------
+        task : str
+            An existing task.
+
+        Returns
+        -------
+        tuple of str
+        """
         self._check_task(task)
         return next(c for c in self.components() if task in c)
 
@@ -506,7 +532,22 @@ class TaskGraph:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "TaskGraph":
-        """Rebuild a graph from :meth:`to_dict` output (every edge re-checked)."""
+        """Rebuild a graph from :meth:`to_dict` output (every edge re-checked).
+
+        Parameters
+        ----------
+        d : mapping
+            ``{"tasks": {name: labels}, "edges": [{parent, child, mapping}]}``.
+
+        Returns
+        -------
+        TaskGraph
+
+        Raises
+        ------
+        TaskGraphError
+            If ``d`` has no ``tasks`` or an edge is invalid.
+        """
         if not isinstance(d, Mapping) or "tasks" not in d:
             raise TaskGraphError("a task graph dict needs a 'tasks' entry")
         g = cls(d["tasks"])
@@ -520,7 +561,17 @@ class TaskGraph:
 
     @classmethod
     def from_json(cls, s: str) -> "TaskGraph":
-        """Rebuild a graph from :meth:`to_json` text."""
+        """Rebuild a graph from :meth:`to_json` text.
+
+        Parameters
+        ----------
+        s : str
+            JSON text from :meth:`to_json`.
+
+        Returns
+        -------
+        TaskGraph
+        """
         return cls.from_dict(json.loads(s))
 
     def copy(self) -> "TaskGraph":

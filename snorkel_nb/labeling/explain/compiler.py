@@ -75,6 +75,15 @@ def explanation_lf(
 def lf_from_spec(spec: Mapping[str, Any]) -> ExplanationLF:
     """Rebuild an :class:`ExplanationLF` from its ``spec`` (no re-parsing).
 
+    Parameters
+    ----------
+    spec : mapping
+        An ``ExplanationLF.spec``.
+
+    Returns
+    -------
+    ExplanationLF
+
     Examples
     --------
     >>> c = ExplanationCompiler(["HAM", "SPAM"])
@@ -172,6 +181,20 @@ class ExplanationCompiler:
         """All candidate LFs of one explanation (most literal reading first).
 
         Use :meth:`compile_all` / :class:`FilterBank` to prune them.
+
+        Parameters
+        ----------
+        explanation : str or Explanation
+            ``"LABEL because ..."``.
+
+        Returns
+        -------
+        list of ExplanationLF
+
+        Raises
+        ------
+        ExplanationParseError
+            When the explanation cannot be read.
         """
         return [c.lf for c in self.candidates(explanation)]
 
