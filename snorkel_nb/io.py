@@ -23,7 +23,25 @@ FORMAT_VERSION = 1
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` via temp file + ``os.replace`` (atomic on POSIX)."""
+    """Write ``data`` to ``path`` via temp file + ``os.replace`` (atomic on POSIX).
+
+    A crash mid-write leaves the previous file intact and no temp file behind.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination; missing parent directories are created.
+    data : bytes
+        The full contents.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "sub" / "a.txt"
+    >>> atomic_write_bytes(p, b"hi")
+    >>> p.read_bytes()
+    b'hi'
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -40,6 +58,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def sha256(data: bytes) -> str:
+    """Hex sha256 of ``data`` (the artefact checksum)."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -123,6 +142,15 @@ def load_artifact(
     ValueError
         If the checksum does not match (corrupt or partially copied file), or
         the artefact is of another kind.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = save_artifact(os.path.join(tempfile.mkdtemp(), "m.json"), "demo", {})
+    >>> load_artifact(p, kind="label_model")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: ... holds a 'demo', not a 'label_model'.
     """
     path = Path(path)
     doc = json.loads(path.read_text())

@@ -56,7 +56,26 @@ PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 
 @dataclass
 class PipelineResult:
-    """Where :func:`run_pipeline` wrote its outputs, and what it learned."""
+    """Where :func:`run_pipeline` wrote its outputs, and what it learned.
+
+    Attributes
+    ----------
+    out : str
+        Directory of the probabilistic labels.
+    L_path, summary_path : str
+        The label matrix (Parquet) and the LF summary (CSV).
+    model_path : str or None
+        The saved model (``<out>_model.json``) for a factor label model
+        (``LabelModel``, ``DawidSkene``, ...); ``None`` for majority vote.
+    n : int
+        Rows labelled.
+    model : BaseLabeler
+        The fitted model.
+    summary : pandas.DataFrame
+        The LF summary.
+    errors : dict of str to LFErrorRecord
+        Exceptions the LFs raised, per LF.
+    """
 
     out: str
     L_path: str
@@ -71,7 +90,23 @@ class PipelineResult:
 def load_lfs(path: str) -> tuple[list[LabelingFunction], int | None]:
     """LFs defined in a Python file: its ``lfs`` list if it has one, else every
     :class:`LabelingFunction` at module level in definition order; plus its
-    ``CARDINALITY`` if set. The module is shipped to workers by value."""
+    ``CARDINALITY`` if set. The module is shipped to workers by value.
+
+    Parameters
+    ----------
+    path : str
+        A ``.py`` file.
+
+    Returns
+    -------
+    lfs : list of LabelingFunction
+    cardinality : int or None
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` is not an existing ``.py`` file.
+    """
     if not os.path.isfile(path) or not path.endswith(".py"):
         raise FileNotFoundError(f"--lfs {path!r}: not a Python file")
     name = "snorkel_nb_user_lfs_" + os.path.splitext(os.path.basename(path))[0]
@@ -96,7 +131,25 @@ def load_lfs(path: str) -> tuple[list[LabelingFunction], int | None]:
 
 
 def parquet_files(data: str | Sequence[str]) -> list[str]:
-    """Expand a glob, a directory or a list into Parquet files, rejecting others."""
+    """Expand a glob, a directory or a list into Parquet files, rejecting others.
+
+    Parameters
+    ----------
+    data : str, os.PathLike or sequence of them
+        Globs, directories (their Parquet files, sorted) or files.
+
+    Returns
+    -------
+    list of str
+        The Parquet files, in order.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a glob matches nothing or a path does not exist.
+    ValueError
+        If a directory holds no Parquet file or a file is not Parquet.
+    """
     patterns = [data] if isinstance(data, (str, os.PathLike)) else list(data)
     files: list[str] = []
     for pat in map(os.fspath, patterns):
@@ -130,6 +183,32 @@ def check_columns(
     """Fail early, naming the LF and column, if an LF reads a missing column.
 
     Builder LFs declare their ``field``; other LFs are dry-run on a few rows.
+
+    Parameters
+    ----------
+    lfs : sequence of LabelingFunction
+        The LFs the pipeline will apply.
+    sample : pandas.DataFrame
+        A few rows of the input, with all of its columns.
+    source : str
+        What the rows come from (e.g. the input path), for the message.
+
+    Raises
+    ------
+    ValueError
+        If a builder LF's declared field, or a column an LF reads in the dry
+        run, is missing from ``sample``. Other LF failures are left to the
+        applier to record.
+
+    Examples
+    --------
+    >>> from snorkel_nb.labeling.builders import keyword_lf
+    >>> check_columns([keyword_lf(["spam"], label=1, field="body")],
+    ...               pd.DataFrame({"text": ["hi"]}), "input.csv")
+    Traceback (most recent call last):
+    ...
+    ValueError: LF 'keyword_spam' reads column 'body', which input.csv does not \
+have; its columns: ['text']
     """
     cols = [str(c) for c in sample.columns]
     for lf in lfs:
@@ -219,6 +298,27 @@ def run_pipeline(
         Number of classes (default: the LF file's ``CARDINALITY``, else 2).
     model
         A model name from :data:`MODELS` or an unfitted model.
+    n_workers : int, default 2
+        Worker processes of the ``LocalCluster`` started when ``scheduler``
+        is ``None``.
+    progress_bar : bool, default True
+        Show the apply pass's progress.
+    class_balance : array-like, optional
+        [k] class prior for the fit.
+
+    Returns
+    -------
+    PipelineResult
+        The output paths, the row count, the fitted model, the LF summary and
+        the LF errors recorded.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the LF file or the data does not exist.
+    ValueError
+        If the data cannot be read as Parquet, an LF reads a missing column,
+        or ``model`` names no known model.
 
     Examples
     --------
@@ -338,7 +438,18 @@ def run_pipeline(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point (see the module docstring)."""
+    """Command-line entry point (see the module docstring).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 on a bad input (the error is printed to stderr).
+    """
     p = argparse.ArgumentParser(
         prog="python -m snorkel_nb.pipeline", description=__doc__.split("\n\n")[0]
     )

@@ -66,6 +66,12 @@ def progress_bar(iterable: Any = None, *, disable: bool = False, **kwargs: Any) 
     **kwargs
         Any other ``tqdm`` argument (``total``, ``desc``, ``unit``, ``leave``).
 
+    Returns
+    -------
+    tqdm.tqdm
+        Iterates like ``iterable``; disabled when ``disable`` is set or the
+        output stream is not a terminal.
+
     Examples
     --------
     >>> import io

@@ -66,6 +66,26 @@ def _row_codes(stacked: np.ndarray) -> np.ndarray:
 def get_label_instances(bucket: tuple[int, ...], x: Any, *y: Any) -> np.ndarray:
     """The rows of ``x`` whose labels in ``y`` equal ``bucket``.
 
+    Parameters
+    ----------
+    bucket : tuple of int
+        One label per array in ``y``, e.g. ``(gold, pred)``.
+    x : numpy.ndarray
+        [n, ...] rows to select from.
+    *y : array-like
+        [n] label arrays, as many as ``bucket`` has entries.
+
+    Returns
+    -------
+    numpy.ndarray
+        The matching rows of ``x``; an empty array (with a warning) when no
+        row matches.
+
+    Raises
+    ------
+    ValueError
+        If ``len(y) != len(bucket)`` or ``x`` and ``y[0]`` differ in length.
+
     Examples
     --------
     >>> x = np.array(["a", "b", "c"])

@@ -92,6 +92,16 @@ def metric_score(
     **kwargs
         Passed to the scikit-learn metric.
 
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        On an unknown metric or ``filter_dict`` key, or when the metric needs
+        a label set that was not given.
+
     Examples
     --------
     >>> metric_score([1, 1, 1, 2, 2], [1, 1, 1, 2, 1], metric="accuracy")

@@ -57,7 +57,33 @@ class Scorer:
         self.abstain_label = abstain_label
 
     def score(self, golds: Any, preds: Any = None, probs: Any = None) -> dict[str, Any]:
-        """``{metric: score}`` for every metric of this scorer."""
+        """``{metric: score}`` for every metric of this scorer.
+
+        Parameters
+        ----------
+        golds : array-like
+            [n] gold labels.
+        preds : array-like, optional
+            [n] predicted labels (-1 = abstain); needed by most metrics.
+        probs : array-like, optional
+            [n, k] probabilities; needed by ``roc_auc`` and similar.
+
+        Returns
+        -------
+        dict of str to object
+            One entry per metric (a custom metric returning a dict adds its
+            entries).
+
+        Raises
+        ------
+        ValueError
+            If ``golds`` is empty.
+
+        Examples
+        --------
+        >>> Scorer(metrics=["accuracy"]).score([0, 1, 1], [0, 1, 0])
+        {'accuracy': 0.6666666666666666}
+        """
         if len(golds) == 0:
             raise ValueError("Cannot score empty labels")
         out: dict[str, Any] = {}
@@ -79,8 +105,33 @@ class Scorer:
     ) -> dict[str, dict[str, Any]] | pd.DataFrame:
         """Scores overall and on each slice of ``S`` (an SF applier's output).
 
-        Returns ``{"overall": {...}, slice_name: {...}}``, or a DataFrame with
-        one row per slice when ``as_dataframe``.
+        Parameters
+        ----------
+        S : numpy.recarray
+            [n] slice membership, one 0/1 field per slice.
+        golds, preds : array-like
+            [n] gold and predicted labels.
+        probs : array-like
+            [n, k] probabilities.
+        as_dataframe : bool, default False
+            Return a DataFrame with one row per slice.
+
+        Returns
+        -------
+        dict or pandas.DataFrame
+            ``{"overall": {...}, slice_name: {...}}``, or its DataFrame.
+
+        Raises
+        ------
+        ValueError
+            If the inputs differ in length, or a slice is empty.
+
+        Examples
+        --------
+        >>> S = np.rec.fromarrays([np.array([1, 0, 1])], names=["short"])
+        >>> Scorer(metrics=["accuracy"]).score_slices(
+        ...     S, [0, 1, 1], [0, 1, 0], np.array([[1, 0], [0, 1], [1, 0]]))
+        {'overall': {'accuracy': 0.6666666666666666}, 'short': {'accuracy': 0.5}}
         """
         golds, preds, probs = np.asarray(golds), np.asarray(preds), np.asarray(probs)
         if not S.shape[0] == len(golds) == len(preds) == len(probs):

@@ -92,7 +92,33 @@ class DictDataset(Dataset):
         task_name: str = DEFAULT_TASK_NAME,
         dataset_name: str = DEFAULT_DATASET_NAME,
     ) -> "DictDataset":
-        """One field, one task."""
+        """A dataset with one input field and one task's labels.
+
+        Parameters
+        ----------
+        X_tensor : torch.Tensor
+            [n, ...] inputs.
+        Y_tensor : torch.Tensor
+            [n] labels (-1 = none) or [n, k] soft labels.
+        split : str
+            ``"train"``, ``"valid"``, ``"test"``, ...
+        input_data_key : str, default "input_data"
+            Name of the input field.
+        task_name : str, default "task"
+            Name of the label (and of the task it trains).
+        dataset_name : str, default "SnorkelDataset"
+            Dataset name, used in metric keys.
+
+        Returns
+        -------
+        DictDataset
+
+        Examples
+        --------
+        >>> ds = DictDataset.from_tensors(torch.zeros(3, 2), torch.zeros(3), "valid")
+        >>> ds.split, list(ds.X_dict), list(ds.Y_dict)
+        ('valid', ['input_data'], ['task'])
+        """
         return cls(
             dataset_name, split, {input_data_key: X_tensor}, {task_name: Y_tensor}
         )
@@ -117,6 +143,20 @@ def collate_dicts(batch: list[Batch]) -> Batch:
 
 class DictDataLoader(DataLoader):
     """A ``torch.utils.data.DataLoader`` over a :class:`DictDataset`.
+
+    Parameters
+    ----------
+    dataset : DictDataset
+        The data.
+    collate_fn : callable, default collate_dicts
+        Merges rows into ``(X_dict, Y_dict)`` batches.
+    **kwargs
+        Any other ``DataLoader`` argument (``batch_size``, ``shuffle``, ...).
+
+    Raises
+    ------
+    TypeError
+        If ``dataset`` is not a ``DictDataset``.
 
     Examples
     --------

@@ -34,6 +34,12 @@ def cross_entropy_with_probs(
     torch.Tensor
         A scalar, or ``[n]`` with ``reduction="none"``.
 
+    Raises
+    ------
+    ValueError
+        If ``input`` and ``target`` differ in shape, or ``reduction`` is
+        unknown.
+
     Examples
     --------
     >>> x = torch.tensor([[2.0, 0.0]])

@@ -45,6 +45,14 @@ class MultitaskClassifier(nn.Module):
         the module; state-dict keys carry ``.module``, so Snorkel checkpoints
         load). On the CPU or one GPU the wrapper just calls the module. Pass
         ``False`` for plain modules in the pool.
+    **kwargs
+        Not accepted: any other keyword raises (a misspelt option is a bug).
+
+    Raises
+    ------
+    ValueError
+        On an unknown option, a non-Task entry, a duplicate task name, or an
+        operation whose module no task provides.
 
     Examples
     --------
@@ -91,7 +99,19 @@ class MultitaskClassifier(nn.Module):
         return f"{type(self).__name__}(name={self.name})"
 
     def add_task(self, task: Task) -> None:
-        """Add a task; its modules join the pool (existing names are shared)."""
+        """Add a task; its modules join the pool (existing names are shared).
+
+        Parameters
+        ----------
+        task : Task
+            The task to add (its name must be new).
+
+        Raises
+        ------
+        ValueError
+            If an operation uses a module that neither the task nor an earlier
+            task provides.
+        """
         missing = [
             op
             for op in task.op_sequence
@@ -133,7 +153,38 @@ class MultitaskClassifier(nn.Module):
     def forward(
         self, X_dict: Mapping[str, Any], task_names: Iterable[str]
     ) -> dict[str, Any]:
-        """Run every operation the tasks need (each once); return all outputs."""
+        """Run every operation the tasks need (each once); return all outputs.
+
+        Parameters
+        ----------
+        X_dict : mapping of str to object
+            The batch's input fields (tensors are moved to the model's
+            device); operations read them as ``("_input_", field)``.
+        task_names : iterable of str
+            Tasks whose operation sequences to run; shared operations run
+            once.
+
+        Returns
+        -------
+        dict of str to object
+            ``{"_input_": X_dict, operation name: its output, ...}``.
+
+        Raises
+        ------
+        ValueError
+            If an operation fails (the message names it and the error).
+
+        Examples
+        --------
+        >>> from snorkel_nb.classification import Operation, Task
+        >>> pool = nn.ModuleDict({"trunk": nn.Linear(2, 4), "head": nn.Linear(4, 2)})
+        >>> t = Task("t", pool, [Operation("trunk", [("_input_", "x")]),
+        ...                      Operation("head", ["trunk"])])
+        >>> m = MultitaskClassifier([t], device=-1)
+        >>> out = m.forward({"x": torch.zeros(3, 2)}, ["t"])
+        >>> sorted(out), tuple(out["trunk"].shape)
+        (['_input_', 'head', 'trunk'], (3, 4))
+        """
         outputs: dict[str, Any] = {"_input_": move_to_device(dict(X_dict), self.device)}
         for task_name in task_names:
             for op in self.op_sequences[task_name]:
@@ -156,7 +207,34 @@ class MultitaskClassifier(nn.Module):
     def calculate_loss(
         self, X_dict: Mapping[str, Any], Y_dict: Mapping[str, torch.Tensor]
     ) -> tuple[dict[str, torch.Tensor], dict[str, int]]:
-        """Per-task loss over rows with a label (-1 rows are masked) and their counts."""
+        """Per-task loss over rows with a label (-1 rows are masked) and their counts.
+
+        Parameters
+        ----------
+        X_dict : mapping of str to object
+            The batch's input fields.
+        Y_dict : mapping of str to torch.Tensor
+            ``{label name: [n] labels (or [n, k] soft labels)}``; -1 marks a
+            row without a label. Labels named after no task are ignored.
+
+        Returns
+        -------
+        loss_dict : dict of str to torch.Tensor
+            Scalar loss per label with at least one labelled row.
+        count_dict : dict of str to int
+            Number of labelled rows behind each loss.
+
+        Examples
+        --------
+        >>> from snorkel_nb.classification import Operation, Task
+        >>> pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        >>> t = Task("t", pool, [Operation("head", [("_input_", "x")])])
+        >>> m = MultitaskClassifier([t], device=-1)
+        >>> loss, count = m.calculate_loss({"x": torch.zeros(3, 2)},
+        ...                                {"t": torch.tensor([0, -1, 1])})
+        >>> count, loss["t"].shape
+        ({'t': 2}, torch.Size([]))
+        """
         loss_dict, count_dict = {}, {}
         labels_to_tasks = self._get_labels_to_tasks(Y_dict.keys())
         outputs = self.forward(X_dict, labels_to_tasks.values())
@@ -210,6 +288,20 @@ class MultitaskClassifier(nn.Module):
         Returns
         -------
         dict
+            ``{"golds": {label: [n]}, "probs": {label: [n, k]}}`` and, with
+            ``return_preds``, ``"preds": {label: [n]}``.
+
+        Examples
+        --------
+        >>> from snorkel_nb.classification import DictDataset, Operation, Task
+        >>> pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        >>> t = Task("task", pool, [Operation("head", [("_input_", "input_data")])])
+        >>> m = MultitaskClassifier([t], device=-1)
+        >>> X, Y = torch.eye(2).repeat(2, 1), torch.tensor([0, 1, 0, 1])
+        >>> dl = DictDataLoader(DictDataset.from_tensors(X, Y, "valid"), batch_size=2)
+        >>> out = m.predict(dl, return_preds=True)
+        >>> sorted(out), out["probs"]["task"].shape
+        (['golds', 'preds', 'probs'], (4, 2))
         """
         self.eval()
         golds: dict[str, list] = defaultdict(list)
@@ -250,6 +342,17 @@ class MultitaskClassifier(nn.Module):
         Returns
         -------
         dict of str to float, or pandas.DataFrame
+
+        Examples
+        --------
+        >>> from snorkel_nb.classification import DictDataset, Operation, Task
+        >>> pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        >>> t = Task("task", pool, [Operation("head", [("_input_", "input_data")])])
+        >>> m = MultitaskClassifier([t], device=-1)
+        >>> X, Y = torch.eye(2).repeat(2, 1), torch.tensor([0, 1, 0, 1])
+        >>> dl = DictDataLoader(DictDataset.from_tensors(X, Y, "valid"), batch_size=2)
+        >>> list(m.score([dl]))
+        ['task/SnorkelDataset/valid/accuracy']
         """
         scores: dict[str, float] = {}
         for dl in dataloaders:
@@ -284,13 +387,41 @@ class MultitaskClassifier(nn.Module):
         return out
 
     def save(self, model_path: str | os.PathLike) -> None:
-        """Write the state dict atomically (``torch.save`` format, tensors only)."""
+        """Write the state dict atomically (``torch.save`` format, tensors only).
+
+        Parameters
+        ----------
+        model_path : str or os.PathLike
+            Destination file.
+        """
         buf = io.BytesIO()
         torch.save(self.state_dict(), buf)
         atomic_write_bytes(model_path, buf.getvalue())
 
     def load(self, model_path: str | os.PathLike) -> None:
         """Load a state dict saved by :meth:`save` (``weights_only=True``: no
-        arbitrary objects are unpickled)."""
+        arbitrary objects are unpickled).
+
+        Parameters
+        ----------
+        model_path : str or os.PathLike
+            A file written by :meth:`save` for a model with the same tasks.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from snorkel_nb.classification import Operation, Task
+        >>> def model():
+        ...     pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        ...     t = Task("t", pool, [Operation("head", [("_input_", "x")])])
+        ...     return MultitaskClassifier([t], device=-1)
+        >>> a, b = model(), model()
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     a.save(f"{d}/m.pt")
+        ...     b.load(f"{d}/m.pt")
+        >>> x = {"x": torch.ones(1, 2)}
+        >>> bool(torch.equal(a.forward(x, ["t"])["head"], b.forward(x, ["t"])["head"]))
+        True
+        """
         state = torch.load(model_path, map_location=self.device, weights_only=True)
         self.load_state_dict(state)

@@ -19,6 +19,16 @@ class Operation:
     pairs (``outputs[name][key]``); ``"_input_"`` is the batch's ``X_dict``.
     With several inputs the module is called as ``module(*inputs)``.
 
+    Parameters
+    ----------
+    module_name : str
+        Key of the module in the model's pool.
+    inputs : sequence of str or (str, key)
+        Where the module's arguments come from; empty: the module gets the
+        whole outputs dict.
+    name : str, optional
+        The operation's output name; default ``module_name``.
+
     Examples
     --------
     >>> Operation("head", ["trunk"]).name
@@ -52,6 +62,26 @@ class Task:
     ``loss_func(logits, Y)`` defaults to ``F.cross_entropy``; use
     :func:`~snorkel_nb.classification.cross_entropy_with_probs` for
     probabilistic labels. ``output_func`` defaults to softmax over dim 1.
+
+    Parameters
+    ----------
+    name : str
+        The task's name (also the label key it trains on).
+    module_pool : torch.nn.ModuleDict
+        The modules its operations use (shared by name across tasks).
+    op_sequence : sequence of Operation
+        Operations in order; the last one's output is the logits.
+    scorer : Scorer, optional
+        Default ``Scorer(metrics=["accuracy"])``.
+    loss_func : callable, optional
+        ``loss_func(logits, Y)``; default ``F.cross_entropy``.
+    output_func : callable, optional
+        Logits to probabilities; default softmax over dim 1.
+
+    Raises
+    ------
+    ValueError
+        If ``op_sequence`` is empty.
 
     Examples
     --------

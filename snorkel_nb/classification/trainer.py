@@ -26,7 +26,34 @@ class TrainerConfig:
     ``"circle_task/CircleDataset/valid/accuracy"``, or ``"model/all/valid/accuracy"``
     for the mean over tasks) with ``checkpoint_metric_mode`` ``"max"``/``"min"``
     picks the epoch whose weights are kept; ``patience`` epochs without
-    improvement stop training early (0 = never stop early)."""
+    improvement stop training early (0 = never stop early).
+
+    Attributes
+    ----------
+    seed : int or None
+        Seeds python, numpy and torch before training.
+    n_epochs : int
+        Passes over the training dataloaders.
+    lr, l2 : float
+        Learning rate and weight decay of the optimiser.
+    grad_clip : float or None
+        Gradient-norm clip (``None`` or 0: no clipping).
+    train_split, valid_split, test_split : str
+        Dataset splits trained on, scored each epoch, and held out.
+    progress_bar : bool
+        Show a bar per epoch and print each epoch's metrics.
+    optimizer : {"adam", "sgd", "adamax"}
+        The torch optimiser.
+    batch_scheduler : {"shuffled", "sequential"}
+        Interleave the dataloaders' batches at random, or one loader after
+        another.
+    checkpoint_metric : str or None
+        Metric key whose best epoch's weights are kept.
+    checkpoint_metric_mode : {"max", "min"}
+        Whether larger or smaller is better.
+    patience : int
+        Epochs without improvement before stopping (0: never stop early).
+    """
 
     seed: int | None = None
     n_epochs: int = 1
@@ -53,6 +80,19 @@ def set_seed(seed: int) -> None:
 
 class Trainer:
     """Train a :class:`MultitaskClassifier` on the ``train_split`` dataloaders.
+
+    Parameters
+    ----------
+    name : str, optional
+        The trainer's name; default the class name.
+    **kwargs
+        :class:`TrainerConfig` fields (``n_epochs``, ``lr``, ``optimizer``,
+        ``checkpoint_metric``, ...).
+
+    Raises
+    ------
+    ValueError
+        On an unknown option, optimizer, batch scheduler or checkpoint mode.
 
     Examples
     --------
@@ -83,6 +123,41 @@ class Trainer:
     def fit(
         self, model: MultitaskClassifier, dataloaders: Sequence[DictDataLoader]
     ) -> None:
+        """Train ``model`` in place; keep the best epoch's weights when a
+        ``checkpoint_metric`` is set.
+
+        Each epoch's mean losses (and, with ``valid_split`` dataloaders, their
+        scores) are appended to ``self.history``; ``self.best_epoch`` is the
+        checkpointed epoch.
+
+        Parameters
+        ----------
+        model : MultitaskClassifier
+            The model to train.
+        dataloaders : sequence of DictDataLoader
+            Loaders whose dataset ``split`` is ``train_split`` are trained on,
+            ``valid_split`` ones scored after each epoch; others are ignored.
+
+        Raises
+        ------
+        ValueError
+            If no dataloader has the train split, or ``checkpoint_metric`` is
+            not among the computed metrics.
+
+        Examples
+        --------
+        >>> from torch import nn
+        >>> from snorkel_nb.classification import DictDataset, Operation, Task
+        >>> pool = nn.ModuleDict({"head": nn.Linear(2, 2)})
+        >>> task = Task("task", pool, [Operation("head", [("_input_", "input_data")])])
+        >>> model = MultitaskClassifier([task], device=-1)
+        >>> X = torch.tensor([[0.0, 1.0], [1.0, 0.0]] * 8)
+        >>> ds = DictDataset.from_tensors(X, torch.tensor([0, 1] * 8), "train")
+        >>> t = Trainer(n_epochs=2, lr=0.1, progress_bar=False, seed=0)
+        >>> t.fit(model, [DictDataLoader(ds, batch_size=4)])
+        >>> [row["epoch"] for row in t.history]
+        [0, 1]
+        """
         c = self.config
         train = [dl for dl in dataloaders if dl.dataset.split == c.train_split]
         valid = [dl for dl in dataloaders if dl.dataset.split == c.valid_split]

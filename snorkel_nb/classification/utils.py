@@ -47,6 +47,11 @@ def pad_batch(
     tuple of Tensor
         The padded [n, L] tensor and its [n, L] mask of the same dtype.
 
+    Raises
+    ------
+    ValueError
+        If ``batch`` is empty or holds something other than 1-D tensors.
+
     Examples
     --------
     >>> padded, mask = pad_batch([torch.tensor([1, 2]), torch.tensor([3])])
@@ -127,6 +132,18 @@ def move_to_device(obj: Any, device: int | str | torch.device = -1) -> Any:
     ``device`` as in Snorkel (``-1`` = CPU, ``k`` = GPU k; CPU when there is
     no GPU) or a ``torch.device``. Other objects are returned unchanged.
 
+    Parameters
+    ----------
+    obj : object
+        A tensor, or dicts / lists / tuples holding tensors.
+    device : int, str or torch.device, default -1
+        Target device.
+
+    Returns
+    -------
+    object
+        Same structure, tensors on ``device``.
+
     Examples
     --------
     >>> move_to_device({"x": [torch.zeros(1)], "n": 3}, -1)["n"]
@@ -149,6 +166,17 @@ def collect_flow_outputs_by_suffix(
 
     Sorted order keeps slice ``i``'s indicator, predictor and feature outputs
     aligned when they are collected by three different suffixes.
+
+    Parameters
+    ----------
+    output_dict : mapping of str to object
+        ``{operation name: output}``, as from ``MultitaskClassifier.forward``.
+    suffix : str
+        Operation-name ending to select.
+
+    Returns
+    -------
+    list
 
     Examples
     --------

@@ -23,6 +23,24 @@ def disagreements(
     ``p_teacher``/``p_student`` (their probability of the teacher's class),
     ``lfs_fired`` (``name=vote`` for each LF that voted) and ``gold`` when given.
 
+    Parameters
+    ----------
+    texts : sequence of str
+        [n] the rows' texts.
+    teacher_probs, student_probs : numpy.ndarray
+        [n, k] probabilities of each model.
+    L : numpy.ndarray, optional
+        [n, m] label matrix behind the teacher, -1 = abstain.
+    lf_names : sequence of str, optional
+        Names of ``L``'s columns; default ``lf0, lf1, ...``.
+    Y : array-like, optional
+        [n] gold labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per disagreement, largest probability gap first.
+
     Examples
     --------
     >>> d = disagreements(["a", "b"], np.array([[.9, .1], [.2, .8]]),

@@ -23,7 +23,35 @@ from snorkel_nb.distill.teachers import Teacher, as_teacher, check_probs, data_h
 
 @dataclasses.dataclass(frozen=True)
 class Lineage:
-    """Where a student came from: teacher, tasks, LF set, data, settings."""
+    """Where a student came from: teacher, tasks, LF set, data, settings.
+
+    Attributes
+    ----------
+    teacher, teacher_class : str
+        The teacher's name and class.
+    tasks, lf_names : tuple of str
+        The teacher's tasks and the LFs behind it.
+    lf_version : str or None
+        Version (hash) of the LF set.
+    data_sha256, teacher_probs_sha256 : str
+        sha256 of the training texts and of the teacher's probabilities
+        (before temperature or arg-max).
+    n_rows, cardinality : int
+        Training rows and classes.
+    student_kind : str
+        The student class's ``kind``.
+    student_config : dict
+        The student's settings.
+    temperature : float
+        Temperature the targets were softened at.
+    confidence_weight, soft : bool
+        Whether rows were weighted by teacher confidence, and whether soft
+        (not arg-max) targets were used.
+    features : dict or None
+        The :class:`FeatureSet` checked (``to_dict``), if any.
+    created_utc : str
+        ISO time of the distillation.
+    """
 
     teacher: str
     teacher_class: str
@@ -43,19 +71,38 @@ class Lineage:
     created_utc: str
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (tuples as lists), as stored in artefacts and ONNX."""
         d = dataclasses.asdict(self)
         d["tasks"], d["lf_names"] = list(self.tasks), list(self.lf_names)
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Lineage":
+        """Rebuild from :meth:`to_dict` output."""
         d = dict(d)
         d["tasks"], d["lf_names"] = tuple(d["tasks"]), tuple(d["lf_names"])
         return cls(**d)
 
 
 def soften(probs: np.ndarray, temperature: float) -> np.ndarray:
-    """Targets at ``temperature`` (1 = unchanged).
+    """Targets at ``temperature`` (1 = unchanged): ``p ** (1/T)``, renormalised.
+
+    Parameters
+    ----------
+    probs : numpy.ndarray
+        [n, k] probabilities.
+    temperature : float
+        > 1 flattens the targets, < 1 sharpens them.
+
+    Returns
+    -------
+    numpy.ndarray
+        [n, k] rows summing to 1 (``probs`` itself at temperature 1).
+
+    Raises
+    ------
+    ValueError
+        If ``temperature`` is not > 0.
 
     Examples
     --------

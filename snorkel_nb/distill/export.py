@@ -51,7 +51,19 @@ def onnx_available() -> bool:
 
 @dataclasses.dataclass(frozen=True)
 class ExportResult:
-    """The written file, its size, and the parity measured on ``n_checked`` rows."""
+    """The written file, its size, and the parity measured on ``n_checked`` rows.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The ``.onnx`` file.
+    size_bytes : int
+        Its size.
+    max_abs_diff : float
+        Largest absolute probability difference, onnxruntime vs the student.
+    n_checked : int
+        Rows the difference was measured on.
+    """
 
     path: Path
     size_bytes: int
@@ -87,12 +99,30 @@ def export_onnx(
     atol
         The largest max absolute probability difference accepted.
 
+    Returns
+    -------
+    ExportResult
+        The file, its size, the largest difference seen and the rows checked.
+
     Raises
     ------
     ParityError
         If onnxruntime differs from the student by more than ``atol``; the
         message names the worst text and suggests the hashed or torch student
         (they tokenise outside the graph, in Python, exactly as in training).
+    NonServableFeatureError
+        If ``features`` does not declare the student's column servable.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from snorkel_nb.distill.students import HashedLinear
+    >>> s = HashedLinear(n_buckets=256).fit(["buy it", "nice song"],
+    ...                                     [[0.1, 0.9], [0.9, 0.1]])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     r = export_onnx(s, f"{d}/s.onnx", ["buy now", "café 🎵"])
+    >>> r.n_checked, r.max_abs_diff <= PARITY_ATOL
+    (2, True)
     """
     import onnx
 
@@ -128,13 +158,45 @@ def export_onnx(
 
 
 def read_onnx_lineage(path: str | os.PathLike) -> Lineage | None:
-    """The :class:`Lineage` stored in an exported file's metadata (None if absent)."""
+    """The :class:`Lineage` stored in an exported file's metadata (None if absent).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An ``.onnx`` file written by :func:`export_onnx`.
+
+    Returns
+    -------
+    Lineage or None
+
+    Raises
+    ------
+    ValueError
+        If the file was not exported by :func:`export_onnx`.
+    """
     d = OnnxStudent(str(path)).lineage
     return Lineage.from_dict(d) if d else None
 
 
 def save_student(student: Student, path: str | os.PathLike) -> Path:
     """Save a fitted student (config + arrays + lineage), atomically and checksummed.
+
+    Parameters
+    ----------
+    student : Student
+        A fitted student.
+    path : str or os.PathLike
+        The JSON file to write (arrays go to ``path.npz`` beside it).
+
+    Returns
+    -------
+    pathlib.Path
+        The JSON file written; give it to :func:`load_student`.
+
+    Raises
+    ------
+    RuntimeError
+        If the student is not fitted.
 
     Examples
     --------
@@ -158,7 +220,23 @@ def save_student(student: Student, path: str | os.PathLike) -> Path:
 
 
 def load_student(path: str | os.PathLike) -> Student:
-    """Load a student saved by :func:`save_student` (lineage back in ``lineage_``)."""
+    """Load a student saved by :func:`save_student` (lineage back in ``lineage_``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The JSON file :func:`save_student` returned.
+
+    Returns
+    -------
+    Student
+        Fitted, of the saved kind and settings.
+
+    Raises
+    ------
+    ValueError
+        If the artefact is of another kind or fails its checksum.
+    """
     config, arrays, meta = io.load_artifact(path, kind=ARTIFACT_KIND)
     params = {
         k: tuple(v) if isinstance(v, list) else v for k, v in config["params"].items()

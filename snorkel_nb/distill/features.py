@@ -25,6 +25,18 @@ class NonServableFeatureError(ValueError):
 class FeatureSet:
     """Names of servable and non-servable columns or feature builders.
 
+    Parameters
+    ----------
+    servable : sequence of str, default ("text",)
+        Features known at prediction time.
+    non_servable : sequence of str, default ()
+        Features known only in batch (teacher-side only).
+
+    Raises
+    ------
+    ValueError
+        If a feature is declared both servable and non-servable.
+
     Examples
     --------
     >>> fs = FeatureSet(servable=["text"], non_servable=["author_count"])
@@ -49,7 +61,28 @@ non-servable (known only in batch); a student may use only ['text'].
             )
 
     def check_servable(self, features: Iterable[str], what: str = "a student") -> None:
-        """Raise :class:`NonServableFeatureError` naming the first bad feature."""
+        """Raise :class:`NonServableFeatureError` naming the first bad feature.
+
+        Parameters
+        ----------
+        features : iterable of str
+            Column or feature-builder names a model would use.
+        what : str, default "a student"
+            What uses them, for the message.
+
+        Raises
+        ------
+        NonServableFeatureError
+            On a feature declared non-servable or not declared at all.
+
+        Examples
+        --------
+        >>> try:
+        ...     FeatureSet(servable=["text"]).check_servable(["text", "votes"])
+        ... except NonServableFeatureError as e:
+        ...     print(str(e).split(";")[0])
+        feature 'votes' is not declared in the FeatureSet
+        """
         for f in features:
             if f in self.non_servable:
                 raise NonServableFeatureError(
@@ -63,6 +96,7 @@ non-servable (known only in batch); a student may use only ['text'].
                 )
 
     def to_dict(self) -> dict[str, list[str]]:
+        """JSON-able ``{servable, non_servable}`` lists (stored in the lineage)."""
         return {
             "servable": list(self.servable),
             "non_servable": list(self.non_servable),
@@ -77,6 +111,34 @@ def servable_texts(
     ``X`` is a DataFrame (every column it carries must be servable: a frame
     named ``X_servable`` holding a batch-only column is a mistake) or a
     sequence of strings (then ``column`` is the feature checked).
+
+    Parameters
+    ----------
+    X : pandas.DataFrame, pandas.Series, numpy.ndarray or sequence
+        The student's input.
+    column : str
+        The text column (or the feature name of a bare sequence).
+    features : FeatureSet or None
+        The declaration to check against; ``None`` skips the check.
+    what : str, default "a student"
+        What reads the texts, for messages.
+
+    Returns
+    -------
+    list
+        The texts, in order.
+
+    Raises
+    ------
+    NonServableFeatureError
+        If a column of ``X`` (or ``column``) is not declared servable.
+    KeyError
+        If the DataFrame ``X`` has no ``column``.
+
+    Examples
+    --------
+    >>> servable_texts(pd.DataFrame({"text": ["a", "b"]}), "text", FeatureSet())
+    ['a', 'b']
     """
     if isinstance(X, pd.DataFrame):
         if features is not None:
@@ -94,7 +156,33 @@ def servable_texts(
 
 
 def check_finite_features(X: Any, what: str = "features") -> np.ndarray:
-    """A float matrix with no NaN/inf, or a ValueError naming the bad columns."""
+    """A float matrix with no NaN/inf, or a ValueError naming the bad columns.
+
+    Parameters
+    ----------
+    X : array-like or pandas.DataFrame
+        [n, d] features (a DataFrame's column names appear in errors).
+    what : str, default "features"
+        Name used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        [n, d] float64.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not 2-D or holds NaN or infinite values.
+
+    Examples
+    --------
+    >>> check_finite_features(pd.DataFrame({"a": [1.0, float("nan")]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: features has NaN or infinite values in columns ['a'] (1 cells); \
+impute or drop them first.
+    """
     cols = list(X.columns) if isinstance(X, pd.DataFrame) else None
     arr = np.asarray(X, dtype=np.float64)
     if arr.ndim != 2:

@@ -37,6 +37,26 @@ class Constraints:
     ``latency_clock``: ``"wall"`` (what a caller waits) or ``"cpu"`` (the
     serving thread's CPU time, which leaves out waiting for a core; use it
     to judge the model on a shared, overloaded machine and say so).
+
+    Parameters
+    ----------
+    max_p99_ms_b1, max_p99_ms_b256 : float or None, default 1.0 and None
+        p99 latency budget per call, at batch size 1 and 256.
+    max_size_bytes : int or None
+        ONNX file size budget.
+    min_agreement : float or None
+        Least agreement with the teacher's arg-max on test.
+    min_dev_accuracy : float or None
+        Least dev accuracy.
+    max_parity : float, default PARITY_ATOL
+        Largest ONNX-vs-student probability difference accepted.
+    latency_clock : {"wall", "cpu"}, default "wall"
+        Which latency the budgets apply to.
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``latency_clock``.
     """
 
     max_p99_ms_b1: float | None = 1.0
@@ -98,7 +118,19 @@ class Constraints:
 
 @dataclasses.dataclass(frozen=True)
 class Qualification:
-    """The qualification verdict: table, chosen candidate, message."""
+    """The qualification verdict: table, chosen candidate, message.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per teacher / student, as returned by :func:`qualify`.
+    best : str or None
+        The chosen student; ``None`` when none qualifies.
+    constraints : Constraints
+        The limits judged against.
+    onnx_paths : dict of str to pathlib.Path
+        Each exported student's ONNX file.
+    """
 
     table: pd.DataFrame
     best: str | None
@@ -134,6 +166,23 @@ def select(
     """Mark each student row ``qualifies``/``missed``; return the best qualifying.
 
     Best = highest ``dev_accuracy`` (ties and missing dev gold: ``agreement``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per candidate: ``candidate``, ``role`` (only ``"student"``
+        rows are judged), ``agreement`` and the measured columns the
+        constraints read (``p99_ms_b1``, ``parity``, ``dev_accuracy``, ...).
+    constraints : Constraints
+        The deployment limits.
+
+    Returns
+    -------
+    marked : pandas.DataFrame
+        A copy of ``table`` with ``qualifies`` (bool; None for non-students)
+        and ``missed`` (the missed constraints, in words).
+    best : str or None
+        The best qualifying candidate's name; ``None`` if none qualifies.
 
     Examples
     --------
@@ -179,6 +228,29 @@ def measure_latency(
     session must run with one thread, as :class:`OnnxStudent` does, for the
     CPU time to be per call). With ``n_runs`` a multiple of ``len(texts)``
     every text weighs the same in the percentiles.
+
+    Parameters
+    ----------
+    model : OnnxStudent
+        Anything with ``predict_proba(list of str)``.
+    texts : sequence of str
+        Texts to cycle through; non-empty.
+    batch_size : int, default 1
+        Texts per call.
+    n_runs : int, default 200
+        Timed calls (>= 1).
+    warmup : int, default 50
+        Untimed calls first.
+
+    Returns
+    -------
+    dict of str to float
+        ``p50``, ``p99``, ``cpu_p50``, ``cpu_p99`` in milliseconds.
+
+    Raises
+    ------
+    ValueError
+        If ``texts`` is empty or ``n_runs < 1``.
 
     Examples
     --------
@@ -257,12 +329,18 @@ def qualify(
         A :class:`~snorkel_nb.distill.teachers.Teacher` (or bare model);
         its probabilities are cached, so it runs once per split.
     X_train, X_test, X_dev
-        Servable inputs (DataFrame or strings); ``X_teacher_*`` are the
-        teacher's inputs for the same rows (default: the servable ones).
+        Servable inputs (DataFrame or strings).
+    X_teacher_train, X_teacher_test
+        The teacher's inputs for the train and test rows (may hold
+        non-servable features); default: the servable ones.
     Y_test, Y_dev
         Gold labels: the test split is reported, the dev split selects.
     constraints
         :class:`Constraints`.
+    features
+        :class:`FeatureSet` the students' inputs are checked against.
+    temperature, confidence_weight
+        Passed to :func:`~snorkel_nb.distill.distill`.
     workdir
         Where the ONNX files go (default: a temporary directory).
     n_latency, latency_batches
@@ -270,12 +348,43 @@ def qualify(
 
     Returns
     -------
-    :class:`Qualification` with a table of the teacher and every student:
-    ``accuracy``, ``f1`` (test), ``dev_accuracy``, ``agreement`` (with the
-    teacher's arg-max on test), ``p50_ms_b1``, ``p99_ms_b1``, ``p50_ms_b256``,
-    ``p99_ms_b256`` (per batch; ``cpu_p99_ms_b*`` too), ``size_bytes`` (ONNX
-    file), ``parity`` (max absolute probability difference on every test
-    row), ``qualifies`` and ``missed``.
+    Qualification
+        A table of the teacher and every student: ``accuracy``, ``f1``
+        (test), ``dev_accuracy``, ``agreement`` (with the teacher's arg-max on
+        test), ``p50_ms_b1``, ``p99_ms_b1``, ``p50_ms_b256``, ``p99_ms_b256``
+        (per batch; ``cpu_p99_ms_b*`` too), ``size_bytes`` (ONNX file),
+        ``parity`` (max absolute probability difference on every test row),
+        ``qualifies`` and ``missed``; plus the chosen candidate.
+
+    Raises
+    ------
+    ValueError
+        If no candidates are given or they read different text columns.
+    NonServableFeatureError
+        If ``features`` does not declare an input column servable.
+
+    Warns
+    -----
+    UserWarning
+        For a candidate that does not export, or whose ONNX parity exceeds
+        ``constraints.max_parity``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from snorkel_nb.distill.students import HashedLinear
+    >>> class Keyword:
+    ...     def predict_proba(self, texts):
+    ...         p = np.array([0.9 if "buy" in t else 0.1 for t in texts])
+    ...         return np.stack([1 - p, p], 1)
+    >>> texts = ["buy now", "nice song", "buy it", "love it"] * 5
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     q = qualify({"hashed": HashedLinear(n_buckets=256)}, Keyword(), texts,
+    ...                 X_test=texts, Y_test=[1, 0, 1, 0] * 5, workdir=d,
+    ...                 constraints=Constraints(max_p99_ms_b1=None),
+    ...                 n_latency=5, latency_batches=(1,))
+    >>> q.best, q.table["qualifies"].tolist()
+    ('hashed', [None, True])
     """
     t: Teacher = as_teacher(teacher)
     Y_test = np.asarray(Y_test)

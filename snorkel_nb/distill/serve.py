@@ -70,7 +70,31 @@ def normalize_text(text: str, max_chars: int | None = None) -> str:
 
 
 def check_texts(texts: Any, what: str = "texts") -> list[str]:
-    """A list of non-empty strings, or a ValueError naming the bad positions."""
+    """A list of non-empty strings, or a ValueError naming the bad positions.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The texts to check (a single string is refused).
+    what : str, default "texts"
+        Name used in error messages.
+
+    Returns
+    -------
+    list of str
+        ``texts`` as a list.
+
+    Raises
+    ------
+    ValueError
+        If ``texts`` is one string, empty, holds a non-string (NaN, None) or
+        an empty / whitespace-only string.
+
+    Examples
+    --------
+    >>> check_texts(("great song", "spam"))
+    ['great song', 'spam']
+    """
     if isinstance(texts, str):
         raise ValueError(f"{what} must be a sequence of strings, not one string.")
     texts = list(texts)
@@ -122,6 +146,22 @@ def gram_bucket(kind: str, gram: str, n: int, n_buckets: int) -> int:
     stable across processes and platforms (unlike ``hash()``), and the same
     number the vectorised :func:`encode_hashed` computes from prefix sums.
 
+    Parameters
+    ----------
+    kind : {"w", "c"}
+        Word or character n-gram (salts the hash).
+    gram : str
+        The n-gram's text.
+    n : int
+        Its length in words or characters (salts the hash).
+    n_buckets : int
+        Hash space size.
+
+    Returns
+    -------
+    int
+        Bucket in ``0..n_buckets-1``.
+
     Examples
     --------
     >>> gram_bucket("c", " hi", 3, 2 ** 16) == gram_bucket("c", " hi", 3, 2 ** 16)
@@ -140,6 +180,19 @@ def hashed_ngrams(
     """``(kind, gram, n)``: word 1..``word_ngrams``-grams, then the character
     n-grams of each word padded with one space either side. The reference
     (pure Python) for what :func:`encode_hashed` counts.
+
+    Parameters
+    ----------
+    text : str
+        Raw text (normalised with :func:`normalize_text`).
+    word_ngrams : int, default 2
+        Word n-grams of length 1..``word_ngrams``.
+    char_ngrams : (int, int), default (2, 4)
+        Range of character n-gram lengths within each padded word.
+
+    Returns
+    -------
+    list of (str, str, int)
 
     Examples
     --------
@@ -182,6 +235,13 @@ def encode_hashed(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(ids, weights)``, both ``[n, t]``: hashed n-grams, l2-normalised counts.
 
+    Vectorised over the whole batch: the texts' words are joined into one
+    code-point array, every n-gram is a substring of it, and its hash comes
+    from prefix sums in a few numpy operations, not one Python call per gram
+    (slow on long comments). Counts equal those of
+    :func:`hashed_ngrams` + :func:`gram_bucket`. Rows are padded with id 0
+    and weight 0; ``t >= 1``.
+
     Parameters
     ----------
     texts : sequence of str
@@ -200,12 +260,10 @@ def encode_hashed(
     tuple of numpy.ndarray
         ``ids`` (int64) and ``weights`` (float32), zero-padded.
 
-    Vectorised over the whole batch: the texts' words are joined into one
-    code-point array, every n-gram is a substring of it, and its hash comes
-    from prefix sums in a few numpy operations, not one Python call per gram
-    (which made long comments cost ~1 ms each). Counts equal those of
-    :func:`hashed_ngrams` + :func:`gram_bucket`. Rows are padded with id 0
-    and weight 0; ``t >= 1``.
+    Raises
+    ------
+    ValueError
+        If ``char_ngrams`` is not ``(lo, hi)`` with ``2 <= lo <= hi``.
 
     Examples
     --------
@@ -275,7 +333,33 @@ def encode_hashed(
 def prepare_inputs(
     preprocess: dict[str, Any], texts: Sequence[str]
 ) -> dict[str, np.ndarray]:
-    """The graph's input feed for ``texts`` under a ``preprocess`` description."""
+    """The graph's input feed for ``texts`` under a ``preprocess`` description.
+
+    Parameters
+    ----------
+    preprocess : dict
+        The ONNX file's ``snorkel_nb.preprocess`` metadata: ``kind``
+        (``"text"`` or ``"hashed"``), ``max_chars`` and, for ``"hashed"``,
+        ``n_buckets``, ``word_ngrams`` and ``char_ngrams``.
+    texts : sequence of str
+        Raw texts.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``{input name: [n, 1] object array}`` for ``"text"``;
+        ``{"ids": [n, t] int64, "weights": [n, t] float32}`` for ``"hashed"``.
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``kind``.
+
+    Examples
+    --------
+    >>> prepare_inputs({"kind": "text"}, ["Hi  There"])
+    {'text': array([['hi there']], dtype=object)}
+    """
     kind = preprocess.get("kind")
     max_chars = preprocess.get("max_chars")  # absent in older exports: no limit
     if kind == "text":
@@ -325,7 +409,23 @@ class OnnxStudent:
         self.output = self.preprocess.get("output", self.session.get_outputs()[-1].name)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """``[n, k]`` class probabilities for a list of raw strings."""
+        """``[n, k]`` class probabilities for a list of raw strings.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Raw, non-empty texts.
+
+        Returns
+        -------
+        numpy.ndarray
+            [n, k] float64.
+
+        Raises
+        ------
+        ValueError
+            On an empty list, a non-string or an empty string.
+        """
         texts = check_texts(texts)
         feed = prepare_inputs(self.preprocess, texts)
         out = self.session.run([self.output], feed)[0]

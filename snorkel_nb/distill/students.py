@@ -97,17 +97,82 @@ class Student:
     def fit(
         self, texts: Sequence[str], probs: Any, sample_weight: Any = None
     ) -> "Student":
+        """Learn from soft targets (a subclass hook; every student overrides it).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            [n] raw, non-empty training texts.
+        probs : array-like
+            [n, k] target probabilities (k >= 2), e.g. a teacher's soft labels.
+        sample_weight : array-like, optional
+            [n] finite weights >= 0; default all 1.
+
+        Returns
+        -------
+        Student
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            If ``texts`` holds a non-string or empty string, ``probs`` is not
+            [n, k>=2] and finite, or ``sample_weight`` is not [n] finite >= 0.
+
+        Examples
+        --------
+        >>> s = TfidfLogReg(min_df=1).fit(["buy now", "nice song"],
+        ...                               [[0.1, 0.9], [0.9, 0.1]])
+        >>> s.cardinality
+        2
+        """
         raise NotImplementedError
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """[n, k] class probabilities for raw texts (a subclass hook)."""
         raise NotImplementedError
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
-        """Arg-max class per text (ties to the lower class index)."""
+        """Arg-max class per text (ties to the lower class index).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Raw, non-empty texts.
+
+        Returns
+        -------
+        numpy.ndarray
+            [n] int class indices.
+        """
         return self.predict_proba(texts).argmax(1)
 
     def score(self, texts: Sequence[str], Y: Any) -> float:
-        """Accuracy against gold ``Y``."""
+        """Accuracy of ``predict(texts)`` against gold ``Y``.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            [n] raw, non-empty texts.
+        Y : array-like
+            [n] gold labels in 0..k-1.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        RuntimeError
+            If the student is not fitted.
+
+        Examples
+        --------
+        >>> s = TfidfLogReg(min_df=1).fit(["buy now", "nice song"],
+        ...                               [[0.1, 0.9], [0.9, 0.1]])
+        >>> s.score(["buy now", "nice song"], [1, 0])
+        1.0
+        """
         return float(np.mean(self.predict(texts) == np.asarray(Y)))
 
     def _check_fitted(self) -> None:
@@ -117,6 +182,7 @@ class Student:
             )
 
     def get_config(self) -> dict[str, Any]:
+        """The student's settings as a dict (saved with it)."""
         return dataclasses.asdict(self.config)  # type: ignore[attr-defined]
 
     # Subclasses: state() -> arrays, _set_state(arrays), onnx_model() -> (proto, prep)
@@ -124,6 +190,8 @@ class Student:
 
 @dataclasses.dataclass(frozen=True)
 class TfidfConfig:
+    """Settings of :class:`TfidfLogReg` (see its Parameters); saved with it."""
+
     C: float = 10.0
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (1, 4)
@@ -137,11 +205,30 @@ class TfidfLogReg(Student):
     """Logistic regression on TF-IDF word and character n-grams.
 
     The character range starts at 1: skl2onnx's character n-grams drift from
-    scikit-learn's when the smallest n is 2 or more (measured max |dp| 4e-3 on
-    YouTube test text; 1e-6 with n from 1). Text is normalised by
+    scikit-learn's by more than the export's parity tolerance
+    (``PARITY_ATOL``) when the smallest n is 2 or more, and stay within it
+    with n from 1. Text is normalised by
     :func:`~snorkel_nb.distill.serve.normalize_text` outside the graph, so
     the vectorisers do not lower-case (skl2onnx's lower-casing depends on the
     locale) and word tokens use a Unicode pattern both engines agree on.
+
+    Parameters
+    ----------
+    C : float, default 10.0
+        Inverse L2 regularisation strength of the logistic regression.
+    word_ngrams : int, default 2
+        Word n-grams of length 1..``word_ngrams``.
+    char_ngrams : (int, int), default (1, 4)
+        Range of character n-gram lengths.
+    min_df : int, default 2
+        Terms in fewer training texts are dropped.
+    max_iter : int, default 3000
+        Solver iterations.
+    text_column : str, default "text"
+        Column read when the input is a DataFrame.
+    max_chars : int or None, default MAX_CHARS
+        Characters kept per normalised text (``None``: all); part of the
+        exported preprocessing.
 
     Examples
     --------
@@ -267,6 +354,8 @@ class TfidfLogReg(Student):
 
 @dataclasses.dataclass(frozen=True)
 class HashedConfig:
+    """Settings of :class:`HashedLinear` (see its Parameters); saved with it."""
+
     n_buckets: int = 2**17
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (2, 4)
@@ -352,6 +441,24 @@ def _torch_bag_module(emb: Any, head: Any) -> Any:
 
 class HashedLinear(_HashedStudent):
     """Logistic regression on hashed word and character n-grams (no vocabulary).
+
+    Parameters
+    ----------
+    n_buckets : int, default 2**17
+        Hash space size (rows of the weight / embedding table).
+    word_ngrams : int, default 2
+        Word n-grams of length 1..``word_ngrams``.
+    char_ngrams : (int, int), default (2, 4)
+        Character n-gram lengths within each space-padded word (lo >= 2).
+    C : float, default 10.0
+        Inverse L2 regularisation strength.
+    max_iter : int, default 3000
+        Solver iterations.
+    text_column : str, default "text"
+        Column read when the input is a DataFrame.
+    max_chars : int or None, default MAX_CHARS
+        Characters kept per normalised text (``None``: all); part of the
+        exported preprocessing.
 
     Examples
     --------
@@ -453,6 +560,8 @@ class HashedLinear(_HashedStudent):
 
 @dataclasses.dataclass(frozen=True)
 class TorchBagConfig:
+    """Settings of :class:`TorchBag` (see its Parameters); saved with it."""
+
     n_buckets: int = 2**16
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (2, 4)
@@ -472,6 +581,34 @@ class TorchBag(_HashedStudent):
 
     Trained on the soft cross-entropy (sparse Adam for the embedding table,
     Adam for the MLP) in batches of similar length, shuffled with ``seed``.
+
+    Parameters
+    ----------
+    n_buckets : int, default 2**16
+        Hash space size (rows of the weight / embedding table).
+    word_ngrams : int, default 2
+        Word n-grams of length 1..``word_ngrams``.
+    char_ngrams : (int, int), default (2, 4)
+        Character n-gram lengths within each space-padded word (lo >= 2).
+    dim : int, default 64
+        Embedding size.
+    hidden : int, default 64
+        Hidden units of the MLP.
+    epochs : int, default 10
+        Passes over the training texts.
+    lr : float, default 0.02
+        Learning rate of both optimisers.
+    weight_decay : float, default 1e-5
+        L2 penalty on the MLP's weights.
+    batch_size : int, default 64
+        Texts per step.
+    seed : int, default 0
+        Seed of the initialisation and the shuffling.
+    text_column : str, default "text"
+        Column read when the input is a DataFrame.
+    max_chars : int or None, default MAX_CHARS
+        Characters kept per normalised text (``None``: all); part of the
+        exported preprocessing.
 
     Examples
     --------
@@ -606,7 +743,30 @@ STUDENT_KINDS: dict[str, type[Student]] = {
 
 
 def make_student(kind: str, **params: Any) -> Student:
-    """A fresh student: ``kind`` is tfidf_logreg, hashed_linear or torch_bag."""
+    """A fresh student: ``kind`` is tfidf_logreg, hashed_linear or torch_bag.
+
+    Parameters
+    ----------
+    kind : str
+        A key of ``STUDENT_KINDS``.
+    **params
+        The student class's settings (e.g. ``n_buckets``).
+
+    Returns
+    -------
+    Student
+        Unfitted.
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``kind``.
+
+    Examples
+    --------
+    >>> make_student("hashed_linear", n_buckets=1024).config.n_buckets
+    1024
+    """
     if kind not in STUDENT_KINDS:
         raise ValueError(
             f"unknown student kind {kind!r}; known: {sorted(STUDENT_KINDS)}"

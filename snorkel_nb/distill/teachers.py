@@ -49,6 +49,28 @@ def check_probs(
 ) -> np.ndarray:
     """An ``[n, k]`` float array with finite rows summing to 1, or a clear error.
 
+    Parameters
+    ----------
+    probs : array-like
+        [n, k] probabilities, k >= 2.
+    n : int, optional
+        Expected number of rows.
+    cardinality : int, optional
+        Expected number of classes.
+    what : str, default "teacher probabilities"
+        Name used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        [n, k] float64, clipped to [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``probs`` is not [n, k>=2], has the wrong row or class count, holds
+        NaN/inf, or its rows are negative or do not sum to 1 (within 1e-4).
+
     Examples
     --------
     >>> check_probs([[0.2, 0.8]], cardinality=3)
@@ -134,7 +156,23 @@ class Teacher:
         self._hits = 0
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Checked ``[n, k]`` probabilities, from the cache when ``X`` was seen."""
+        """Checked ``[n, k]`` probabilities, from the cache when ``X`` was seen.
+
+        Parameters
+        ----------
+        X : object
+            The teacher's input rows (passed through ``featurize``).
+
+        Returns
+        -------
+        numpy.ndarray
+            [n, k] probabilities (a copy; the cache is never exposed).
+
+        Raises
+        ------
+        ValueError
+            If the model's probabilities are malformed (see :func:`check_probs`).
+        """
         key = data_hash(X)
         if key in self._cache:
             self._hits += 1
@@ -150,6 +188,7 @@ class Teacher:
         return probs.copy()
 
     def cache_info(self) -> dict[str, int]:
+        """``{entries, hits}`` of the probability cache (one per distinct input)."""
         return {"entries": len(self._cache), "hits": self._hits}
 
     def describe(self) -> dict[str, Any]:
@@ -180,7 +219,31 @@ def task_head_teacher(
     """A :class:`Teacher` from one task head of a multi-task model (such as
     ``snorkel_nb.multitask.MultitaskModel``), which answers
     ``predict_proba(X, task=...)``; duck-typed, so ``distill`` still does not
-    import the multi-task package. ``kwargs`` go to :class:`Teacher`.
+    import the multi-task package.
+
+    Parameters
+    ----------
+    model : object
+        Has ``predict_proba(X, task=...)``; a ``graph.tasks`` attribute, if
+        present, is used to check ``task``.
+    task : str
+        The head to distil.
+    featurize : callable, optional
+        Maps input rows to the model's input (default: identity).
+    **kwargs
+        Passed to :class:`Teacher` (``name`` defaults to
+        ``"Model[task]"``, ``tasks`` to ``(task,)``).
+
+    Returns
+    -------
+    Teacher
+
+    Raises
+    ------
+    TypeError
+        If ``model`` has no ``predict_proba``.
+    ValueError
+        If ``task`` is not one of the model's tasks.
 
     Examples
     --------
@@ -206,5 +269,15 @@ def task_head_teacher(
 
 
 def as_teacher(teacher: Any) -> Teacher:
-    """Wrap a bare model in :class:`Teacher` (a Teacher is returned as is)."""
+    """Wrap a bare model in :class:`Teacher` (a Teacher is returned as is).
+
+    Parameters
+    ----------
+    teacher : Teacher or object
+        A Teacher, or any model with ``predict_proba``.
+
+    Returns
+    -------
+    Teacher
+    """
     return teacher if isinstance(teacher, Teacher) else Teacher(teacher)

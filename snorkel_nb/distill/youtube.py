@@ -86,6 +86,25 @@ def window_flag_share(
     """Per row: share of the other rows of its video within ``hours`` of its
     date that are flagged (``flag`` 0/1); NaN without a date or neighbours.
 
+    A batch-only feature: it needs the whole collection, so it may feed a
+    teacher's LFs but never a student.
+
+    Parameters
+    ----------
+    date : pandas.Series
+        [n] datetimes (NaT = unknown).
+    video : pandas.Series
+        [n] video ids; windows never cross videos.
+    flag : numpy.ndarray
+        [n] 0/1 (or fractional) flags.
+    hours : float, default WINDOW_HOURS
+        Half-width of the window.
+
+    Returns
+    -------
+    numpy.ndarray
+        [n] float share in [0, 1], or NaN.
+
     Examples
     --------
     >>> d = pd.to_datetime(["2014-01-01", "2014-01-02", "2014-02-01"])
@@ -200,6 +219,28 @@ def youtube_teacher(
     Fitted on ``train`` without gold; ``featurize`` turns any frame from
     :func:`load_youtube_nonservable` into the label matrix. ``use_feature_lfs``:
     names from :func:`feature_lfs`, True for all of them, False for none.
+
+    Parameters
+    ----------
+    train : pandas.DataFrame
+        Training frame from :func:`load_youtube_nonservable` (WRENCH vote
+        columns plus the non-servable features the feature LFs read).
+    use_feature_lfs : sequence of str or bool, default DEFAULT_FEATURE_LFS
+        Which batch-only feature LFs to add to the WRENCH votes.
+    seed : int, default 0
+        The label model's seed.
+
+    Returns
+    -------
+    Teacher
+        Binary (``spam``) teacher whose ``featurize`` builds the label matrix.
+
+    Examples
+    --------
+    >>> train, valid, test = load_youtube_nonservable()
+    >>> t = youtube_teacher(train)
+    >>> t.name, t.predict_proba(valid).shape[1]
+    ('LabelModel (WRENCH + batch LFs)', 2)
     """
     from snorkel_nb.labeling import PandasLFApplier
     from snorkel_nb.labeling.model import LabelModel

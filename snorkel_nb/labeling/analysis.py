@@ -99,6 +99,11 @@ class LFAnalysis:
         -------
         LFAnalysis
 
+        Raises
+        ------
+        ValueError
+            If ``stats`` is not a ``LabelStats`` with patterns.
+
         Examples
         --------
         >>> L = np.array([[0, 0, -1], [1, 0, -1], [-1, -1, 1], [0, 0, -1]])
@@ -149,6 +154,7 @@ class LFAnalysis:
 
     @property
     def n(self) -> int:
+        """Number of points (rows of L, or rows the statistics summed)."""
         return self._n
 
     def _mean(self, flags: np.ndarray) -> float:
@@ -166,6 +172,7 @@ class LFAnalysis:
 
     @property
     def m(self) -> int:
+        """Number of LFs (columns of L)."""
         return self.L.shape[1]
 
     # -- label-level (over points) ----------------------------------------
@@ -208,7 +215,27 @@ class LFAnalysis:
         return self._per_lf(np.ones(len(self._cols), bool)) / self.n
 
     def lf_overlaps(self, normalize_by_coverage: bool = False) -> np.ndarray:
-        """Fraction of points each LF labels that some other LF also labels."""
+        """Fraction of points each LF labels that some other LF also labels.
+
+        Parameters
+        ----------
+        normalize_by_coverage : bool, default False
+            Divide by each LF's coverage: the share of *its own* points that
+            another LF also labels (0 for an LF with no votes).
+
+        Returns
+        -------
+        numpy.ndarray
+            [m] float.
+
+        Examples
+        --------
+        >>> a = LFAnalysis(np.array([[0, 0], [1, -1], [-1, -1], [0, -1]]))
+        >>> a.lf_overlaps().tolist()
+        [0.25, 0.25]
+        >>> a.lf_overlaps(normalize_by_coverage=True).tolist()
+        [0.3333333333333333, 1.0]
+        """
         o = self._per_lf(self._row_votes[self._rows] > 1) / self.n
         if normalize_by_coverage:
             cov = self.lf_coverages()
@@ -216,7 +243,27 @@ class LFAnalysis:
         return o
 
     def lf_conflicts(self, normalize_by_overlaps: bool = False) -> np.ndarray:
-        """Fraction of points where an LF and some other LF vote differently."""
+        """Fraction of points where an LF and some other LF vote differently.
+
+        Parameters
+        ----------
+        normalize_by_overlaps : bool, default False
+            Divide by each LF's overlaps: the share of its overlapping points
+            where it conflicts (0 for an LF with no overlaps).
+
+        Returns
+        -------
+        numpy.ndarray
+            [m] float.
+
+        Examples
+        --------
+        >>> a = LFAnalysis(np.array([[0, 1], [1, 1], [-1, 0], [0, -1]]))
+        >>> a.lf_conflicts().tolist()
+        [0.25, 0.25]
+        >>> a.lf_conflicts(normalize_by_overlaps=True).tolist()
+        [0.5, 0.5]
+        """
         k = self.cardinality
         same = np.bincount(self._rows * k + self._labels, minlength=self.L.shape[0] * k)
         others_differ = (
@@ -233,7 +280,23 @@ class LFAnalysis:
         return check_gold(Y, self.n)
 
     def lf_correct_incorrect(self, Y: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Votes agreeing / disagreeing with gold per LF (points with gold -1 skipped)."""
+        """Votes agreeing / disagreeing with gold per LF (points with gold -1 skipped).
+
+        Parameters
+        ----------
+        Y : array-like
+            [n] gold labels, -1 = unknown.
+
+        Returns
+        -------
+        correct, incorrect : numpy.ndarray
+            [m] float counts per LF.
+
+        Raises
+        ------
+        ValueError
+            If ``Y`` is malformed, or the analysis was built from statistics.
+        """
         Y = self._gold(Y)
         known = Y[self._rows] != ABSTAIN
         right = known & (Y[self._rows] == self._labels)
@@ -285,6 +348,17 @@ class LFAnalysis:
         numpy.ndarray
             ``[m, k + 1, k]``; each ``[:, :, y]`` column sums to 1 where class
             ``y`` occurs in ``Y``.
+
+        Raises
+        ------
+        ValueError
+            If ``Y`` is malformed, or the analysis was built from statistics.
+
+        Examples
+        --------
+        >>> L = np.array([[0, 0], [1, 0], [-1, 1]])
+        >>> LFAnalysis(L).lf_empirical_probs(np.array([0, 0, 1]), 2)[0].tolist()
+        [[0.0, 1.0], [0.5, 0.0], [0.5, 0.0]]
         """
         Y = self._gold(Y)
         out = np.zeros((self.m, k + 1, k))
@@ -316,6 +390,12 @@ class LFAnalysis:
         Returns
         -------
         pandas.DataFrame
+
+        Raises
+        ------
+        ValueError
+            If ``Y`` is malformed (or given to an analysis built from
+            statistics), or ``est_weights`` is not ``[m]``.
 
         Examples
         --------
@@ -408,6 +488,19 @@ class LFAnalysis:
         -------
         numpy.ndarray
             Sorted row indices.
+
+        Raises
+        ------
+        ValueError
+            On an unknown ``kind``, or an analysis built from statistics.
+        KeyError, IndexError
+            On an unknown LF name or column.
+
+        Examples
+        --------
+        >>> a = LFAnalysis(np.array([[0, 0], [1, 0], [-1, 1]]), ["a", "b"])
+        >>> a.pair_points("a", "b", kind="conflict").tolist()
+        [1]
         """
         self._need_rows("pair_points")
         a = self.lf_index(lf_a)
@@ -422,6 +515,22 @@ class LFAnalysis:
 
     def lf_index(self, lf: str | int) -> int:
         """Column of ``L`` for an LF given by name or position.
+
+        Parameters
+        ----------
+        lf : str or int
+            The LF's name or column.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        KeyError
+            On an unknown name.
+        IndexError
+            On a column outside 0..m-1.
 
         Examples
         --------

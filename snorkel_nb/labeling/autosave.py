@@ -25,7 +25,22 @@ AUTOSAVE_DIR = ".snorkel_nb_autosave"
 
 def default_autosave_path(name: str = "studio") -> Path:
     """``./.snorkel_nb_autosave/<name>.py`` (relative to the notebook's directory,
-    which is the kernel's working directory)."""
+    which is the kernel's working directory).
+
+    Parameters
+    ----------
+    name : str, default "studio"
+        File stem: letters, digits, ``_``, ``.`` or ``-``.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        If ``name`` holds other characters (no path traversal).
+    """
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name or ""):
         raise ValueError(
             f"autosave name must be letters, digits, '_', '.' or '-'; got {name!r}"
@@ -35,6 +50,24 @@ def default_autosave_path(name: str = "studio") -> Path:
 
 def save_lfs(lfs: Iterable[LabelingFunction], path: str | os.PathLike) -> Path:
     """Write the LFs as an importable Python module to ``path``, atomically.
+
+    Parameters
+    ----------
+    lfs : iterable of LabelingFunction
+        LFs with a known source (written in a notebook, compiled, or built by
+        a builder; see ``export_lfs``).
+    path : str or os.PathLike
+        Destination ``.py`` file; replaced atomically if it exists.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not end in ``.py``.
 
     Examples
     --------
@@ -53,7 +86,22 @@ def save_lfs(lfs: Iterable[LabelingFunction], path: str | os.PathLike) -> Path:
 
 
 def load_lfs(path: str | os.PathLike) -> list[LabelingFunction]:
-    """The LFs defined in the .py file ``path`` (export format or plain module)."""
+    """The LFs defined in the .py file ``path`` (export format or plain module).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.py`` file (e.g. written by :func:`save_lfs`).
+
+    Returns
+    -------
+    list of LabelingFunction
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no LF file at {path}")
@@ -69,13 +117,24 @@ class SavedSet:
     modified: float
 
     def describe(self) -> str:
+        """One line: how many LFs, when saved, where."""
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.modified))
         return f"{len(self.names)} LFs saved {when} in {self.path}"
 
 
 def peek(path: str | os.PathLike) -> SavedSet | None:
     """The LF names in an exported file (from its block markers), or None if
-    there is no file. No code is run."""
+    there is no file. No code is run.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An LF file.
+
+    Returns
+    -------
+    SavedSet or None
+    """
     path = Path(path)
     if not path.is_file():
         return None

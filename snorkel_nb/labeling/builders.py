@@ -64,6 +64,25 @@ class BuiltLabelingFunction(LabelingFunction):
     Adds ``spec`` (builder name and JSON-able arguments) and, for regex-based
     LFs, ``batch_group``. Its :attr:`fingerprint` hashes the spec, so rebuilding
     the same LF keeps cached columns and changing any argument invalidates them.
+
+    Parameters
+    ----------
+    name : str
+        The LF's name.
+    f : callable
+        ``f(x) -> label or -1`` on one data point.
+    batch : callable
+        ``batch(df) -> [n] int array``, the vectorised equivalent of ``f``.
+    description : str
+        Plain-words description shown in summaries.
+    spec : dict
+        ``{"builder": ..., "args": {...}, ...}``: JSON-able arguments that
+        rebuild the LF (and are hashed into its fingerprint).
+    batch_group : (hashable, callable), optional
+        Group key and group function: LFs sharing the key are labelled
+        together (e.g. :func:`apply_regex_group`).
+    fingerprint_extra : str, default ""
+        Extra text hashed into the fingerprint (e.g. a resource's digest).
     """
 
     def __init__(
@@ -197,6 +216,12 @@ def apply_regex_group(df: pd.DataFrame, lfs: Sequence[LabelingFunction]) -> np.n
     numpy.ndarray
         An [n, len(lfs)] int32 matrix with values in {-1, label}.
 
+    Raises
+    ------
+    ValueError
+        If an LF was not built by ``regex_lf`` or ``keyword_lf``, or reads a
+        missing column.
+
     Examples
     --------
     >>> df = pd.DataFrame({"text": ["how many", "who is", None]})
@@ -279,6 +304,11 @@ def regex_lf(
     flags
         ``re`` flags (IGNORECASE, MULTILINE, DOTALL, VERBOSE, ASCII).
 
+    Returns
+    -------
+    BuiltLabelingFunction
+        With ``spec`` (builder and arguments) and a vectorised ``batch``.
+
     Raises
     ------
     ValueError
@@ -357,6 +387,17 @@ def keyword_lf(
         Match case exactly (default: ignore case).
     whole_word
         Require word boundaries around the keyword (default True).
+
+    Returns
+    -------
+    BuiltLabelingFunction
+        With ``spec`` (builder and arguments) and a vectorised ``batch``.
+
+    Raises
+    ------
+    ValueError
+        No keywords, a keyword that is not a non-empty string, or a label
+        that is not an int >= 0.
 
     Examples
     --------
@@ -449,6 +490,11 @@ def lookup_lf(
     token_pattern
         Regex defining a token in ``"token"`` mode (entries are tokenised the
         same way and re-joined with single spaces).
+
+    Returns
+    -------
+    BuiltLabelingFunction
+        With ``spec`` (builder and arguments) and a vectorised ``batch``.
 
     Raises
     ------
@@ -701,6 +747,11 @@ def model_lf(
         Label of each ``predict_proba`` column (a list), or a dict from the
         estimator's ``classes_`` to labels (use -1 to never vote a class).
         Default: ``estimator.classes_``, which must then be ints >= 0.
+
+    Returns
+    -------
+    BuiltLabelingFunction
+        With ``spec`` (builder and arguments) and a vectorised ``batch``.
 
     Raises
     ------

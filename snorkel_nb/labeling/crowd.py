@@ -220,6 +220,12 @@ def label_matrix_to_crowd(
     -------
     pandas.DataFrame
 
+    Raises
+    ------
+    ValueError
+        If ``L`` is malformed, or ``items`` / ``workers`` do not match its
+        shape.
+
     Examples
     --------
     >>> label_matrix_to_crowd(np.array([[1, -1], [0, 0]]), workers=["a", "b"])

@@ -110,6 +110,37 @@ def label_stats(
     (rows per partition, e.g. ``DaskApplyResult.lengths``) saves the pass that
     counts them when ``L`` is a Dask DataFrame.
 
+    Parameters
+    ----------
+    L : dask.array.Array or dask.dataframe.DataFrame
+        [n, m] label matrix in row partitions, -1 = abstain.
+    cardinality : int
+        Number of classes ``k``.
+    patterns : bool, default True
+        Also count the distinct voting patterns (dropped past
+        ``MAX_PATTERNS``).
+    scheduler : str, dask.distributed.Client or None
+        A client, a scheduler address, ``"threads"``, ``"processes"`` or
+        ``"sync"``; ``None`` uses the current client, else ``"processes"``.
+    return_sample : bool, default False
+        Also return the row sample's statistics.
+    lengths : sequence of int, optional
+        Rows per partition, if known.
+
+    Returns
+    -------
+    LabelStats or (LabelStats, LabelStats or None)
+        The summed statistics, and with ``return_sample`` the sample's
+        (``None`` when the sample was not needed and no patterns were kept).
+
+    Raises
+    ------
+    ValueError
+        If ``L`` has no partitions or is not 2-D, or ``lengths`` does not
+        match the partitions.
+    TypeError
+        If ``L`` is neither a dask array nor a Dask DataFrame.
+
     Examples
     --------
     >>> L = da.from_array(np.array([[0, 1], [0, -1], [0, 1]]), chunks=(2, 2))
@@ -172,6 +203,32 @@ def fit(
     ``stats``: statistics already summed (e.g. ``DaskApplyResult.stats`` from
     the apply pass); used as they are when they qualify for the pattern fit,
     which saves a pass over ``L``.
+
+    Parameters
+    ----------
+    model : BaseLabeler
+        An unfitted label model (``LabelModel``, ``DawidSkene``, ...) or
+        ``MajorityLabelVoter`` (nothing to learn; ``L`` is only checked).
+    L : dask.array.Array or dask.dataframe.DataFrame
+        [n, m] label matrix in row partitions, -1 = abstain.
+    Y_dev : array-like, optional
+        Dev gold labels, used only to estimate the class balance.
+    class_balance : array-like, optional
+        [k] class prior.
+    dependencies : sequence of (int, int), optional
+        Dependent LF pairs (see ``learn_structure``).
+    scheduler : str, dask.distributed.Client or None
+        A client, a scheduler address, ``"threads"``, ``"processes"`` or
+        ``"sync"``; ``None`` uses the current client, else ``"processes"``.
+    stats : LabelStats, optional
+        Statistics already summed over ``L``.
+    lengths : sequence of int, optional
+        Rows per partition, if known.
+
+    Returns
+    -------
+    BaseLabeler
+        ``model``, fitted.
 
     Examples
     --------
@@ -237,6 +294,23 @@ def predict_proba(model: BaseLabeler, L: Any) -> Any:
     array, or a Dask DataFrame with columns ``prob_0..`` and ``L``'s index).
     The model travels once, as one graph key.
 
+    Parameters
+    ----------
+    model : BaseLabeler
+        A fitted label model.
+    L : dask.array.Array or dask.dataframe.DataFrame
+        [n, m] label matrix in row partitions, -1 = abstain.
+
+    Returns
+    -------
+    dask.array.Array or dask.dataframe.DataFrame
+        [n, k] float64 probabilities, not yet computed.
+
+    Raises
+    ------
+    TypeError
+        If ``L`` is neither a dask array nor a Dask DataFrame.
+
     Examples
     --------
     >>> from snorkel_nb.labeling.model import MajorityLabelVoter
@@ -272,6 +346,29 @@ def analysis(
     same summary and pairwise matrices as ``LFAnalysis(L)`` in memory (gold-based
     methods need rows and are not available). ``cardinality`` defaults to
     ``max(2, L.max() + 1)``, as in memory (one extra pass).
+
+    Parameters
+    ----------
+    L : dask.array.Array or dask.dataframe.DataFrame
+        [n, m] label matrix in row partitions, -1 = abstain.
+    lfs : sequence of LabelingFunction or str, optional
+        The LFs (or their names) of ``L``'s columns, to name the summary's
+        rows.
+    cardinality : int, optional
+        Number of classes; inferred with one pass when omitted.
+    scheduler : str, dask.distributed.Client or None
+        A client, a scheduler address, ``"threads"``, ``"processes"`` or
+        ``"sync"``; ``None`` uses the current client, else ``"processes"``.
+
+    Returns
+    -------
+    LFAnalysis
+        Built from the summed statistics (no rows).
+
+    Raises
+    ------
+    ValueError
+        If ``L`` has more than ``MAX_PATTERNS`` distinct voting patterns.
 
     Examples
     --------

@@ -32,6 +32,7 @@ class Edit:
     after: Any
 
     def describe(self) -> str:
+        """The edit in words, e.g. ``'remove is_a'``."""
         return f"{self.op} {self.name}" if self.name else f"{self.op} the LF set"
 
 
@@ -98,16 +99,29 @@ class LFHistory:
 
     def versions(self, name: str) -> list[tuple[str, LabelingFunction | None]]:
         """Every state LF ``name`` has had, oldest first: ``(op, lf)`` pairs
-        (``lf`` is None after a remove). Undo and redo add entries too."""
+        (``lf`` is None after a remove). Undo and redo add entries too.
+
+        Parameters
+        ----------
+        name : str
+            The LF's name.
+
+        Returns
+        -------
+        list of (str, LabelingFunction or None)
+            Empty for an LF never seen.
+        """
         return list(self._versions.get(name, []))
 
     # -- replay ---------------------------------------------------------------
     @property
     def can_undo(self) -> bool:
+        """Whether there is an edit to undo."""
         return bool(self.undo_stack)
 
     @property
     def can_redo(self) -> bool:
+        """Whether there is an undone edit to redo."""
         return bool(self.redo_stack)
 
     def _put(self, name: str, lf: Any) -> None:
@@ -144,7 +158,33 @@ class LFHistory:
 
     def restore(self, name: str, index: int) -> None:
         """Put version ``index`` of LF ``name`` (see :meth:`versions`) back in
-        the session, as a new, undoable edit."""
+        the session, as a new, undoable edit.
+
+        Parameters
+        ----------
+        name : str
+            The LF's name.
+        index : int
+            Position in ``versions(name)``, oldest first; negative counts from
+            the newest. A version recorded by a remove removes the LF.
+
+        Raises
+        ------
+        IndexError
+            If LF ``name`` has no version ``index``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from snorkel_nb.labeling.session import LFSession
+        >>> s = LFSession(pd.DataFrame({"text": ["a", "b"]}))
+        >>> h = LFHistory(s)
+        >>> _ = s.upsert(LabelingFunction("f", lambda x: 0))
+        >>> _ = s.upsert(LabelingFunction("f", lambda x: 1))
+        >>> h.restore("f", 0)
+        >>> s.lfs[0](s.df.iloc[0]), len(h.versions("f"))
+        (0, 3)
+        """
         versions = self._versions.get(name, [])
         if not -len(versions) <= index < len(versions):
             raise IndexError(

@@ -55,6 +55,11 @@ def check_label_matrix(
     name
         Name used in error messages.
 
+    Returns
+    -------
+    numpy.ndarray
+        [n, m] signed-integer matrix, -1 = abstain.
+
     Raises
     ------
     ValueError

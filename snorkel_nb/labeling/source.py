@@ -54,6 +54,13 @@ class LFSourceError(ValueError):
     """User LF code that does not compile, raises, or defines not exactly one LF.
 
     ``detail`` holds the formatted traceback (empty for a structural error).
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in words.
+    detail : str, default ""
+        The formatted traceback, if the code raised.
     """
 
     def __init__(self, message: str, detail: str = "") -> None:

@@ -73,10 +73,21 @@ class Suggestion:
 
     @property
     def explanation(self) -> str:
+        """The suggestion as an explanation the compiler reads."""
         return f"{self.label_name} because it contains the word '{self.ngram}'"
 
     def to_lf(self, field: str = "text") -> LabelingFunction:
-        """The suggestion as a labeling function (a :func:`keyword_lf`)."""
+        """The suggestion as a labeling function (a :func:`keyword_lf`).
+
+        Parameters
+        ----------
+        field : str, default "text"
+            The text column the LF reads.
+
+        Returns
+        -------
+        LabelingFunction
+        """
         return _keyword_lf(self.ngram, self.label, self.label_name, field)
 
 
@@ -160,6 +171,13 @@ def suggest_lfs(
     dev
         Optional small labelled dev set (DataFrame with ``field`` and
         ``label_column``, or give gold as ``Y_dev``).
+    Y_dev
+        Gold labels of ``dev``'s rows (-1 = unknown); used only with ``dev``,
+        instead of its ``label_column``.
+    field
+        The text column of ``data`` and ``dev``.
+    label_column
+        ``dev``'s gold column when ``Y_dev`` is not given.
     target
         ``"uncovered+conflict"``, ``"uncovered"``, ``"conflict"`` or ``"all"``.
     ngram_range, min_count, stop_words
@@ -184,7 +202,9 @@ def suggest_lfs(
     Raises
     ------
     ValueError
-        When no label can be estimated (neither dev gold nor ``L``/``lfs``).
+        When no label can be estimated (neither dev gold nor ``L``/``lfs``),
+        ``data`` has no ``field`` column, or ``L`` and ``data`` differ in row
+        count.
 
     Examples
     --------

@@ -36,6 +36,12 @@ def filter_unlabeled_dataframe(
     (X_kept, y_kept)
         The covered rows of ``X`` (original index kept) and of ``y``, in order.
 
+    Raises
+    ------
+    ValueError
+        If ``L`` is malformed, ``y`` is not [n] or [n, k], or ``X``, ``y`` and
+        ``L`` differ in row count.
+
     Examples
     --------
     >>> import pandas as pd

@@ -69,6 +69,12 @@ class TaskGraph:
         TaskGraph
             ``self``, so calls chain.
 
+        Raises
+        ------
+        TaskGraphError
+            On an empty or duplicate name, fewer than 2 labels, or repeated
+            label names.
+
         Examples
         --------
         >>> TaskGraph().add_task("coarse", ["PER", "ORG"]).labels("coarse")
@@ -92,7 +98,23 @@ class TaskGraph:
         return self
 
     def remove_task(self, name: str) -> "TaskGraph":
-        """Remove a task and every edge touching it."""
+        """Remove a task and every edge touching it.
+
+        Parameters
+        ----------
+        name : str
+            An existing task.
+
+        Returns
+        -------
+        TaskGraph
+            ``self``, so calls chain.
+
+        Raises
+        ------
+        TaskGraphError
+            On an unknown task.
+        """
         self._check_task(name)
         del self._labels[name]
         self._edges = {e: m for e, m in self._edges.items() if name not in e}
@@ -164,6 +186,29 @@ class TaskGraph:
         return self
 
     def remove_edge(self, parent: str, child: str) -> "TaskGraph":
+        """Remove the edge ``parent -> child`` (both tasks stay).
+
+        Parameters
+        ----------
+        parent, child : str
+            The edge's tasks.
+
+        Returns
+        -------
+        TaskGraph
+            ``self``, so calls chain.
+
+        Raises
+        ------
+        TaskGraphError
+            If there is no such edge.
+
+        Examples
+        --------
+        >>> g = TaskGraph.from_hierarchy(["HUM:ind", "LOC:city"])
+        >>> g.remove_edge("coarse", "fine").edges
+        []
+        """
         if (parent, child) not in self._edges:
             raise TaskGraphError(f"no edge {parent!r} -> {child!r}")
         del self._edges[(parent, child)]
@@ -178,6 +223,26 @@ class TaskGraph:
         fine: str = "fine",
     ) -> "TaskGraph":
         """Two-level graph from ``"COARSE<sep>fine"`` label strings (e.g. TREC).
+
+        Parameters
+        ----------
+        labels : iterable of str
+            Fine label names, each ``COARSE<sep>rest``; repeats are ignored.
+            Fine labels keep their full string; both tasks' labels are sorted.
+        sep : str, default ":"
+            Separator between the coarse prefix and the rest.
+        coarse, fine : str
+            Names of the two tasks.
+
+        Returns
+        -------
+        TaskGraph
+            Tasks ``coarse`` and ``fine`` with the edge ``coarse -> fine``.
+
+        Raises
+        ------
+        TaskGraphError
+            If a label lacks ``sep``.
 
         Examples
         --------
@@ -197,27 +262,34 @@ class TaskGraph:
     # -- queries -------------------------------------------------------------
     @property
     def tasks(self) -> list[str]:
+        """Task names, in the order they were added."""
         return list(self._labels)
 
     @property
     def edges(self) -> list[tuple[str, str]]:
+        """``(parent, child)`` pairs, sorted."""
         return sorted(self._edges)
 
     def labels(self, task: str) -> tuple[str, ...]:
+        """Label names of ``task`` (``TaskGraphError`` if unknown)."""
         self._check_task(task)
         return self._labels[task]
 
     def cardinality(self, task: str) -> int:
+        """Number of labels of ``task``."""
         return len(self.labels(task))
 
     def cardinalities(self) -> dict[str, int]:
+        """``{task: number of labels}``."""
         return {t: len(v) for t, v in self._labels.items()}
 
     def parents(self, task: str) -> list[str]:
+        """Tasks with an edge into ``task``, sorted."""
         self._check_task(task)
         return sorted(p for p, c in self._edges if c == task)
 
     def children(self, task: str) -> list[str]:
+        """Tasks ``task`` has an edge to, sorted."""
         self._check_task(task)
         return sorted(c for p, c in self._edges if p == task)
 
@@ -232,6 +304,16 @@ class TaskGraph:
         Returns
         -------
         dict of str to str
+
+        Raises
+        ------
+        TaskGraphError
+            If there is no such edge.
+
+        Examples
+        --------
+        >>> TaskGraph.from_hierarchy(["HUM:ind", "LOC:city"]).mapping("coarse", "fine")
+        {'HUM:ind': 'HUM', 'LOC:city': 'LOC'}
         """
         table = self._edge(parent, child)
         return {
@@ -239,6 +321,30 @@ class TaskGraph:
         }
 
     def parent_label(self, parent: str, child: str, child_label: LabelRef) -> str:
+        """The parent label that ``child_label`` refines, by name.
+
+        Parameters
+        ----------
+        parent, child : str
+            The edge's tasks.
+        child_label : str or int
+            A label of ``child``, by name or index.
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        TaskGraphError
+            On an unknown edge or label.
+
+        Examples
+        --------
+        >>> g = TaskGraph.from_hierarchy(["HUM:ind", "LOC:city"])
+        >>> g.parent_label("coarse", "fine", 1)
+        'LOC'
+        """
         table = self._edge(parent, child)
         return self._labels[parent][table[self.label_index(child, child_label)]]
 
@@ -255,6 +361,17 @@ class TaskGraph:
         Returns
         -------
         int
+
+        Raises
+        ------
+        TaskGraphError
+            On an unknown task, label name, or an index out of range.
+
+        Examples
+        --------
+        >>> g = TaskGraph({"coarse": ["HUM", "LOC"]})
+        >>> g.label_index("coarse", "LOC"), g.label_index("coarse", 0)
+        (1, 0)
         """
         labels = self.labels(task)
         if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
@@ -309,6 +426,17 @@ class TaskGraph:
         )
 
     def component_of(self, task: str) -> tuple[str, ...]:
+        """The connected component (topological order) holding ``task``.
+
+        Parameters
+        ----------
+        task : str
+            An existing task.
+
+        Returns
+        -------
+        tuple of str
+        """
         self._check_task(task)
         return next(c for c in self.components() if task in c)
 
@@ -393,6 +521,7 @@ class TaskGraph:
 
     # -- serialisation ---------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
+        """JSON-able ``{tasks, edges}`` (edges carry their label mapping)."""
         return {
             "tasks": {t: list(v) for t, v in self._labels.items()},
             "edges": [
@@ -403,6 +532,22 @@ class TaskGraph:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "TaskGraph":
+        """Rebuild a graph from :meth:`to_dict` output (every edge re-checked).
+
+        Parameters
+        ----------
+        d : mapping
+            ``{"tasks": {name: labels}, "edges": [{parent, child, mapping}]}``.
+
+        Returns
+        -------
+        TaskGraph
+
+        Raises
+        ------
+        TaskGraphError
+            If ``d`` has no ``tasks`` or an edge is invalid.
+        """
         if not isinstance(d, Mapping) or "tasks" not in d:
             raise TaskGraphError("a task graph dict needs a 'tasks' entry")
         g = cls(d["tasks"])
@@ -411,13 +556,26 @@ class TaskGraph:
         return g
 
     def to_json(self) -> str:
+        """The graph as JSON text (keys sorted, so equal graphs give equal text)."""
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
     def from_json(cls, s: str) -> "TaskGraph":
+        """Rebuild a graph from :meth:`to_json` text.
+
+        Parameters
+        ----------
+        s : str
+            JSON text from :meth:`to_json`.
+
+        Returns
+        -------
+        TaskGraph
+        """
         return cls.from_dict(json.loads(s))
 
     def copy(self) -> "TaskGraph":
+        """An independent copy (via :meth:`to_dict`)."""
         return TaskGraph.from_dict(self.to_dict())
 
     def __eq__(self, other: object) -> bool:

@@ -46,6 +46,33 @@ def joint_prior(
     """[J] prior over joint states matching the given per-task marginals (IPF).
 
     A task's marginal over its labels may sum to < 1; the rest is its N/A mass.
+
+    Parameters
+    ----------
+    states : numpy.ndarray
+        [J, t] joint states of one component (``graph.feasible_set``), -1 =
+        N/A.
+    tasks : sequence of str
+        The component's tasks, one per column of ``states``.
+    graph : TaskGraph
+        The graph (for each task's cardinality).
+    marginals : mapping of str to array-like
+        ``{task: [k_t] marginal}`` for some or all of ``tasks``.
+    n_iter : int, default 200
+        Iterative proportional fitting sweeps.
+
+    Returns
+    -------
+    numpy.ndarray
+        [J] probabilities summing to 1, starting from uniform.
+
+    Examples
+    --------
+    >>> g = TaskGraph({"coarse": ["HUM", "LOC"], "fine": ["ind", "gr", "city"]})
+    >>> _ = g.add_edge("coarse", "fine", {"ind": "HUM", "gr": "HUM", "city": "LOC"})
+    >>> tasks, states = g.feasible_set()
+    >>> joint_prior(states, tasks, g, {"coarse": [0.8, 0.2]}).round(3).tolist()
+    [0.4, 0.4, 0.2]
     """
     p = np.full(len(states), 1.0 / len(states))
     for _ in range(n_iter):
@@ -103,24 +130,42 @@ def default_settings(
 ) -> dict[str, float]:
     """Gold-free LabelModel settings for a multi-task component (no dev tuning).
 
-    ``one_label_share``: the share of the component's LFs that only ever cast
-    one vote (keyword / regex rules).
-
     WHY. Over a joint set of J states, a one-label rule has a firing rate
     per state, and the votes identify few of them: on TREC (J = 50, 150 such
     rules) the engine defaults (weak prior, EM polish) let the latent states
-    drift from their labels and the fine task fell to 0.342 on test, while
-    the *held-out* vote likelihood rose (-6.8 vs -7.5 per row), so
-    likelihood-based selection would pick the drift. Two choices that need
-    no gold: no EM polish (the pairwise moments are less distorted by
-    dependent rules than the full likelihood), and a majority-vote-centred
-    prior with, per state, ``one_label_share * n / J`` pseudo-counts: for
-    one-label rules as many as an average state has rows (tables shrunk
-    about half-way to majority vote's), for LFs that vote several labels
-    none beyond the engine's 1 (their overlaps identify their tables: the
-    planted accuracies are recovered within 0.05 with the weak prior, not
-    with the strong one). On TREC this gives 99, where the dev-chosen value
-    was 100; bench/results/multitask.md reports the synthetic grids too.
+    drift from their labels and the fine task collapsed on test, while the
+    *held-out* vote likelihood rose, so likelihood-based selection would pick
+    the drift. Two choices that need no gold: no EM polish (the pairwise
+    moments are less distorted by dependent rules than the full likelihood),
+    and a majority-vote-centred prior with, per state,
+    ``one_label_share * n / J`` pseudo-counts: for one-label rules as many as
+    an average state has rows (tables shrunk about half-way to majority
+    vote's), for LFs that vote several labels none beyond the engine's 1
+    (their overlaps identify their tables; the strong prior would blur the
+    planted accuracies). On TREC the rule lands next to the dev-chosen value;
+    bench/results/multitask.md has the measured figures and synthetic grids.
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows the component is fitted on (>= 1).
+    n_states : int
+        Size ``J`` of the component's feasible joint set (>= 1).
+    one_label_share : float, default 1.0
+        Share, in [0, 1], of the component's LFs that only ever cast one
+        vote (keyword / regex rules).
+
+    Returns
+    -------
+    dict
+        ``{"em_steps": 0, "prior_strength": max(1, share * n / J)}``
+        (rounded to 2 decimals), as ``LabelModel`` keywords.
+
+    Raises
+    ------
+    ValueError
+        If ``n_rows`` or ``n_states`` is < 1, or ``one_label_share`` lies
+        outside [0, 1].
 
     Examples
     --------
@@ -243,9 +288,41 @@ class MultiTaskLabelModel:
     ) -> "MultiTaskLabelModel":
         """Learn every LF's conditionals over its component's joint set, no gold.
 
-        ``class_balance``: optional ``{task: [k_t] prior}``; ``Y_dev``: optional
-        ``{task: gold labels}`` (-1 = unknown) used only for the class balance,
-        as in ``LabelModel``.
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task of the graph
+            (votes in 0..k_t-1, -1 = abstain; an [n, 0] matrix for a task no
+            LF votes on).
+        class_balance : mapping of str to array-like, optional
+            ``{task: [k_t] prior}`` (may sum to < 1: the rest is N/A).
+        Y_dev : mapping of str to array-like, optional
+            ``{task: gold labels}`` (-1 = unknown), used only for the class
+            balance, as in ``LabelModel``.
+        progress_bar : bool, default False
+            Show one step per connected component.
+
+        Returns
+        -------
+        MultiTaskLabelModel
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            If a task is missing or unknown, a matrix is not 2-D, holds NaN,
+            non-integers or votes outside -1..k_t-1, the row counts differ, a
+            component has no LF, or a class balance / ``Y_dev`` is malformed.
+        TypeError
+            If ``L_dict`` is not a mapping.
+
+        Examples
+        --------
+        >>> from snorkel_nb.multitask.synthetic import generate_hierarchical
+        >>> d = generate_hierarchical(n=2000, seed=0)
+        >>> mt = MultiTaskLabelModel(d.graph).fit(d.L)
+        >>> sorted(mt.columns_.items())
+        [('coarse', 6), ('fine', 10)]
         """
         L = self._check_L(L_dict, fitting=True)
         models = []
@@ -299,7 +376,18 @@ class MultiTaskLabelModel:
     def alphabets(self, L_dict: Mapping[str, Any]) -> list[list[np.ndarray]]:
         """Per multi-task component, each LF's alphabet (the labels it votes
         in ``L_dict``), as ``fit`` derives them; over row chunks, take the
-        union per LF (``np.union1d``) before calling :meth:`stats`."""
+        union per LF (``np.union1d``) before calling :meth:`stats`.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task.
+
+        Returns
+        -------
+        list of list of numpy.ndarray
+            Per multi-task component, one sorted label array per LF.
+        """
         L = self._check_L(L_dict, fitting=True)
         out = []
         for comp in self.components:
@@ -318,9 +406,38 @@ class MultiTaskLabelModel:
         """Summable statistics, one :class:`LabelStats` per connected component.
 
         Statistics of row chunks add up (``s1[i] + s2[i]``) to those of the
-        stacked rows when every chunk is coded with the same ``alphabets``
-        (default: those of ``L_dict``, see :meth:`alphabets`). Fit with
-        :meth:`fit_stats`.
+        stacked rows when every chunk is coded with the same ``alphabets``.
+        Fit with :meth:`fit_stats`.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task (as in ``fit``).
+        alphabets : sequence of sequence of numpy.ndarray, optional
+            Per multi-task component, each LF's alphabet; default: those of
+            ``L_dict`` (see :meth:`alphabets`).
+
+        Returns
+        -------
+        list of LabelStats
+            One per connected component, in ``self.components`` order.
+
+        Raises
+        ------
+        ValueError, TypeError
+            On a malformed ``L_dict`` (as in ``fit``).
+
+        Examples
+        --------
+        >>> from snorkel_nb.multitask.synthetic import generate_hierarchical
+        >>> d = generate_hierarchical(n=2000, seed=0)
+        >>> mt = MultiTaskLabelModel(d.graph)
+        >>> half = {t: L[:1000] for t, L in d.L.items()}
+        >>> rest = {t: L[1000:] for t, L in d.L.items()}
+        >>> a = mt.alphabets(d.L)
+        >>> s = [x + y for x, y in zip(mt.stats(half, a), mt.stats(rest, a))]
+        >>> s[0].n, s[0].m
+        (2000, 16)
         """
         L = self._check_L(L_dict, fitting=True)
         alphabets = self.alphabets(L) if alphabets is None else alphabets
@@ -349,10 +466,52 @@ class MultiTaskLabelModel:
         Y_dev: Mapping[str, Any] | None = None,
     ) -> "MultiTaskLabelModel":
         """``fit`` from per-component statistics (see :meth:`stats`), e.g.
-        summed over row chunks or partitions; the ``alphabets`` they were
-        coded with and ``columns``, ``{task: number of LFs}``. Same fit as ``fit`` on the stacked rows (small n; a
-        one-task component over 50k rows is fitted on its full patterns
-        here, on a row sample's in ``fit``)."""
+        summed over row chunks or partitions.
+
+        Same fit as ``fit`` on the stacked rows (small n; a one-task
+        component over 50k rows is fitted on its full patterns here, on a
+        row sample's in ``fit``).
+
+        Parameters
+        ----------
+        stats : sequence of LabelStats
+            One per connected component, in ``self.components`` order.
+        alphabets : sequence of sequence of numpy.ndarray
+            The alphabets the statistics were coded with (see
+            :meth:`alphabets`).
+        columns : mapping of str to int
+            ``{task: number of LFs}`` for every task.
+        class_balance : mapping of str to array-like, optional
+            ``{task: [k_t] prior}``, as in ``fit``.
+        Y_dev : mapping of str to array-like, optional
+            ``{task: gold labels}``, used only for the class balance.
+
+        Returns
+        -------
+        MultiTaskLabelModel
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            If ``stats`` does not have one entry per component, ``columns``
+            misses a task, or the alphabets and columns do not match a
+            component's LF count.
+        TypeError
+            If an entry of ``stats`` is not a ``LabelStats``.
+
+        Examples
+        --------
+        >>> from snorkel_nb.multitask.synthetic import generate_hierarchical
+        >>> d = generate_hierarchical(n=2000, seed=0)
+        >>> mt = MultiTaskLabelModel(d.graph)
+        >>> a = mt.alphabets(d.L)
+        >>> cols = {t: L.shape[1] for t, L in d.L.items()}
+        >>> P = mt.fit_stats(mt.stats(d.L, a), a, cols).predict_proba(d.L)
+        >>> ref = MultiTaskLabelModel(d.graph).fit(d.L).predict_proba(d.L)
+        >>> bool(np.allclose(P["fine"], ref["fine"], atol=1e-6))
+        True
+        """
         if len(stats) != len(self.components):
             raise ValueError(
                 f"stats has {len(stats)} entries for "
@@ -440,7 +599,25 @@ class MultiTaskLabelModel:
     def predict_proba_joint(
         self, L_dict: Mapping[str, Any]
     ) -> list[tuple[tuple[str, ...], np.ndarray, np.ndarray]]:
-        """Per component ``(tasks, states [J, t], probs [n, J])``."""
+        """Per component ``(tasks, states [J, t], probs [n, J])``.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task, with the LF
+            columns the model was fitted with.
+
+        Returns
+        -------
+        list of (tuple of str, numpy.ndarray, numpy.ndarray)
+            One entry per connected component.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted, or ``L_dict`` is malformed or has other
+            LF columns than at fit time.
+        """
         models = self._fitted()
         L = self._check_L(L_dict)
         out = []
@@ -460,6 +637,23 @@ class MultiTaskLabelModel:
         The gold-free yardstick of ``select_strength``: on rows the model was
         not fitted on, a higher mean says the LF tables explain the votes
         (abstentions included) better.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task, with the LF
+            columns the model was fitted with.
+
+        Returns
+        -------
+        numpy.ndarray
+            [n] float.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted, or ``L_dict`` is malformed or has other
+            LF columns than at fit time.
         """
         models = self._fitted()
         L = self._check_L(L_dict)
@@ -482,7 +676,25 @@ class MultiTaskLabelModel:
 
     def predict_proba(self, L_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
         """``{task: [n, k_t]}`` marginals of the joint posterior (rows sum to
-        1 minus the task's N/A probability)."""
+        1 minus the task's N/A probability).
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task, with the LF
+            columns the model was fitted with.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``{task: [n, k_t]}``, in the graph's task order.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted, or ``L_dict`` is malformed or has other
+            LF columns than at fit time.
+        """
         out = {}
         for tasks, states, P in self.predict_proba_joint(L_dict):
             for i, t in enumerate(tasks):
@@ -491,7 +703,33 @@ class MultiTaskLabelModel:
 
     def predict(self, L_dict: Mapping[str, Any]) -> dict[str, np.ndarray]:
         """Each task's label in the most probable joint state (-1 where N/A),
-        so predictions obey the graph."""
+        so predictions obey the graph.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task, with the LF
+            columns the model was fitted with.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``{task: [n] labels}``, -1 where the task does not apply.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted, or ``L_dict`` is malformed or has other
+            LF columns than at fit time.
+
+        Examples
+        --------
+        >>> from snorkel_nb.multitask.synthetic import generate_hierarchical
+        >>> d = generate_hierarchical(n=2000, seed=0)
+        >>> pred = MultiTaskLabelModel(d.graph).fit(d.L).predict(d.L)
+        >>> bool((pred["fine"] == d.Y["fine"]).mean() > 0.5)
+        True
+        """
         out = {}
         for tasks, states, P in self.predict_proba_joint(L_dict):
             best = states[P.argmax(1)]
@@ -505,7 +743,38 @@ class MultiTaskLabelModel:
         Y: Mapping[str, Any],
         metrics: Sequence[str] = ("accuracy",),
     ) -> dict[str, dict[str, float]]:
-        """``{task: {metric: value}}`` for the tasks in ``Y`` (gold -1 rows skipped)."""
+        """Score each task's predictions against gold; a row predicted N/A
+        counts as wrong.
+
+        Parameters
+        ----------
+        L_dict : mapping of str to array-like
+            ``{task: [n, m_t] label matrix}`` for every task.
+        Y : mapping of str to array-like
+            ``{task: [n] gold labels}`` for the tasks to score (-1 rows are
+            skipped).
+        metrics : sequence of str, default ("accuracy",)
+            Metric names understood by ``Scorer``.
+
+        Returns
+        -------
+        dict
+            ``{task: {metric: value}}``.
+
+        Raises
+        ------
+        ValueError
+            If ``Y`` names an unknown task or has the wrong number of rows.
+
+        Examples
+        --------
+        >>> from snorkel_nb.multitask.synthetic import generate_hierarchical
+        >>> d = generate_hierarchical(n=2000, seed=0)
+        >>> mt = MultiTaskLabelModel(d.graph).fit(d.L)
+        >>> s = mt.score(d.L, d.Y)
+        >>> sorted(s), 0.5 < s["coarse"]["accuracy"] <= 1
+        (['coarse', 'fine'], True)
+        """
         from snorkel_nb.classification.scorer import Scorer
 
         preds = self.predict(L_dict)
@@ -538,7 +807,19 @@ class MultiTaskLabelModel:
 
     # -- persistence -----------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:
-        """One artefact for the graph plus one per component LabelModel."""
+        """One artefact for the graph plus one per component LabelModel.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The graph artefact's JSON path; component ``i`` goes to
+            ``<path>.component<i>`` beside it.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted.
+        """
         models = self._fitted()
         path = Path(path)
         for i, lm in enumerate(models):
@@ -557,6 +838,38 @@ class MultiTaskLabelModel:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "MultiTaskLabelModel":
+        """Load a model saved by :meth:`save` (graph + component models).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The path given to :meth:`save`.
+
+        Returns
+        -------
+        MultiTaskLabelModel
+            Fitted, ready to predict.
+
+        Raises
+        ------
+        ValueError
+            If a file is of another kind or fails its checksum.
+        FileNotFoundError
+            If a file is missing.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from snorkel_nb.multitask.synthetic import generate_hierarchical
+        >>> d = generate_hierarchical(n=1000, seed=0)
+        >>> mt = MultiTaskLabelModel(d.graph).fit(d.L)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     mt.save(f"{tmp}/mt.json")
+        ...     back = MultiTaskLabelModel.load(f"{tmp}/mt.json")
+        >>> a, b = back.predict_proba(d.L), mt.predict_proba(d.L)
+        >>> bool(np.allclose(a["fine"], b["fine"]))
+        True
+        """
         config, _, _ = load_artifact(path, kind=KIND)
         path = Path(path)
         m = cls(TaskGraph.from_dict(config["graph"]), **config["label_model_kwargs"])

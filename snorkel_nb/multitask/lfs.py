@@ -40,6 +40,13 @@ class MultiTaskLF:
     task
         The one task it votes on, or a list of tasks it may vote on (default:
         every task of the graph it is applied with).
+    name
+        The LF's name; default the wrapped LF's (or the function's) name.
+
+    Raises
+    ------
+    TypeError
+        If ``lf`` is neither a LabelingFunction nor callable.
 
     Examples
     --------
@@ -77,6 +84,22 @@ def multitask_lf(
 ) -> Callable[[Callable[..., Any]], MultiTaskLF]:
     """Decorator: ``@multitask_lf(task="fine")`` or ``@multitask_lf()`` for LFs
     that return label names or ``{task: label}`` dicts.
+
+    Parameters
+    ----------
+    task : str or sequence of str, optional
+        The task (or tasks) the LF votes on; default: every task of the graph
+        it is applied with.
+    name : str, optional
+        The LF's name; default: the function's name.
+    **kwargs
+        Passed to :class:`~snorkel_nb.labeling.LabelingFunction` (e.g.
+        ``resources``, ``pre``).
+
+    Returns
+    -------
+    callable
+        Decorator turning ``f(x)`` into a :class:`MultiTaskLF`.
 
     Examples
     --------
@@ -238,6 +261,18 @@ class MultiTaskLFApplier:
         attribute).
     graph
         The :class:`TaskGraph` the labels belong to.
+    fail_fast
+        Stop at an LF's first exception with an ``LFApplyError`` naming the
+        LF and row, instead of recording it (see ``PandasLFApplier``).
+
+    Raises
+    ------
+    TypeError
+        If ``graph`` is not a TaskGraph or an entry of ``lfs`` is not an LF.
+    ValueError
+        If ``lfs`` is empty.
+    TaskGraphError
+        If an LF declares an unknown task.
 
     Examples
     --------
@@ -295,9 +330,40 @@ class MultiTaskLFApplier:
     ) -> dict[str, np.ndarray]:
         """Label ``df``: ``{task: [n, m_t] int matrix}``, -1 = abstain.
 
-        ``implied=True`` also writes, for each vote on a child task, the parent
-        label it implies into the parent's column of the same LF (when the LF
-        may vote on the parent); useful for majority vote baselines.
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The rows to label.
+        progress_bar : bool, default True
+            Show the applier's progress bar.
+        implied : bool, default False
+            Also write, for each vote on a child task, the parent label it
+            implies into the parent's column of the same LF (when the LF may
+            vote on the parent); useful for majority vote baselines.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            One [n, m_t] int8 matrix per task (int32 when a task has 127 or
+            more labels), columns named by ``self.columns[task]``.
+
+        Raises
+        ------
+        ValueError
+            If an LF returns a label outside its tasks, a name shared by
+            several of its tasks, or a bare int while it may vote on several
+            tasks.
+
+        Examples
+        --------
+        >>> g = TaskGraph.from_hierarchy(["HUM:ind", "HUM:gr", "LOC:city"])
+        >>> @multitask_lf()
+        ... def city(x):
+        ...     return "LOC:city" if "city" in x.text.lower() else None
+        >>> df = pd.DataFrame({"text": ["Who is he ?", "What city is big ?"]})
+        >>> L = MultiTaskLFApplier([city], g).apply(df, False, implied=True)
+        >>> L["coarse"].tolist(), L["fine"].tolist()
+        ([[-1], [1]], [[-1], [2]])
         """
         for p in self._packed:
             p.bad.clear()

@@ -26,6 +26,19 @@ from snorkel_nb.multitask.graph import TaskGraph
 
 @dataclasses.dataclass
 class HierarchicalData:
+    """A generated two-level data set and its planted parameters.
+
+    Attributes
+    ----------
+    graph : TaskGraph
+        ``coarse -> fine``.
+    L, Y : dict of str to numpy.ndarray
+        Per task, the [n, m_t] int8 label matrix (-1 = abstain) and the [n]
+        true labels.
+    accuracies, propensities : dict of str to numpy.ndarray
+        Per task, each LF's planted accuracy and firing rate.
+    """
+
     graph: TaskGraph
     L: dict[str, np.ndarray]
     Y: dict[str, np.ndarray]
@@ -34,7 +47,30 @@ class HierarchicalData:
 
 
 def hierarchy_graph(k_coarse: int, fine_per_coarse: int | list[int]) -> TaskGraph:
-    """``coarse`` (C0..) -> ``fine`` (C0.f0, ...) with the obvious mapping."""
+    """Two-level graph ``coarse`` (C0, C1, ...) -> ``fine`` (C0:f0, ...).
+
+    Parameters
+    ----------
+    k_coarse : int
+        Number of coarse labels.
+    fine_per_coarse : int or list of int
+        Fine labels under each coarse label (one count for all, or one per
+        coarse label).
+
+    Returns
+    -------
+    TaskGraph
+
+    Raises
+    ------
+    ValueError
+        If a list ``fine_per_coarse`` does not have ``k_coarse`` entries.
+
+    Examples
+    --------
+    >>> hierarchy_graph(2, [2, 1]).labels("fine")
+    ('C0:f0', 'C0:f1', 'C1:f0')
+    """
     per = (
         [fine_per_coarse] * k_coarse
         if isinstance(fine_per_coarse, int)
@@ -60,6 +96,38 @@ def generate_hierarchical(
     single_label: bool = False,
 ) -> HierarchicalData:
     """Draw labels and LF votes; returns graph, ``L``/``Y``/planted parameters per task.
+
+    Parameters
+    ----------
+    n : int, default 5000
+        Number of rows.
+    k_coarse : int, default 3
+        Number of coarse labels.
+    fine_per_coarse : int or list of int, default 3
+        Fine labels under each coarse label.
+    m_coarse, m_fine : int, default 6 and 10
+        LFs on each task.
+    acc_range : (float, float), default (0.55, 0.9)
+        Planted accuracies are drawn uniformly from this range.
+    propensity : (float, float), default (0.2, 0.6)
+        Planted firing rates are drawn uniformly from this range.
+    sibling_error : float, default 0.8
+        Share of a fine LF's errors that fall on a sibling label.
+    seed : int, default 0
+        Seed of the generator.
+    single_label : bool, default False
+        Plant one-label keyword-style rules instead (see the module doc).
+
+    Returns
+    -------
+    HierarchicalData
+        ``graph``, and per task ``L`` ([n, m_t] int8, -1 = abstain), ``Y``
+        ([n]), ``accuracies`` and ``propensities`` ([m_t]).
+
+    Raises
+    ------
+    ValueError
+        If ``n < 1`` or an LF count is negative.
 
     Examples
     --------

@@ -20,10 +20,27 @@ def generate_simple_label_matrix(
     ``abstain_multiplier`` scales the abstain weight before normalising (> 1
     for sparse LFs). Uses numpy's global generator (``np.random.seed``).
 
+    Parameters
+    ----------
+    n : int
+        Number of points (>= 1).
+    m : int
+        Number of LFs (>= 1).
+    cardinality : int
+        Number of classes ``k`` (>= 2).
+    abstain_multiplier : float, default 1.0
+        Scale of the abstain weight (>= 0).
+
     Returns
     -------
     (P, Y, L)
         [m, k+1, k] tables, [n] labels in 0..k-1, [n, m] int matrix in -1..k-1.
+
+    Raises
+    ------
+    ValueError
+        If ``n``, ``m`` or ``cardinality`` is not a positive integer,
+        ``cardinality < 2`` or ``abstain_multiplier < 0``.
 
     Examples
     --------

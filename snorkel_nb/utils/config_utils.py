@@ -13,6 +13,25 @@ def merge_config(config: C, config_updates: Mapping[str, Any]) -> C:
     Configs are immutable NamedTuples, so a new one is built; a dict given for
     a field that holds a config updates that config's fields.
 
+    Parameters
+    ----------
+    config : NamedTuple
+        The current config.
+    config_updates : mapping of str to object
+        ``{field: new value}``; a mapping value updates a nested config.
+
+    Returns
+    -------
+    NamedTuple
+        A new config of the same type.
+
+    Raises
+    ------
+    TypeError
+        If ``config`` is not a NamedTuple.
+    ValueError
+        If an update names a field the config does not have.
+
     Examples
     --------
     >>> from typing import NamedTuple

@@ -77,6 +77,11 @@ def probs_to_preds(
     np.ndarray
         [n] int labels in {0, ..., k-1}, or -1 under ``"abstain"``.
 
+    Raises
+    ------
+    ValueError
+        If ``probs`` is not [n, k>=2] or holds NaN, or the policy is unknown.
+
     Examples
     --------
     >>> probs_to_preds(np.array([[0.5, 0.5, 0.5]]), tie_break_policy="abstain")
@@ -134,6 +139,12 @@ def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:
     numpy.ndarray
         ``[n, num_classes]`` floats.
 
+    Raises
+    ------
+    ValueError
+        If ``preds`` is not [n] or [n, 1], holds -1 (abstain) or a label
+        >= ``num_classes``.
+
     Examples
     --------
     >>> preds_to_probs(np.array([1, 0]), 2)
@@ -157,9 +168,6 @@ def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:
 def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
     """Cast labels to ints and (by default) flatten an [n, 1] array to [n].
 
-    Raises ``ValueError`` on a non-integer value or on a shape that cannot
-    become 1-d.
-
     Parameters
     ----------
     X : array-like
@@ -171,6 +179,12 @@ def to_int_label_array(X: Any, flatten_vector: bool = True) -> np.ndarray:
     -------
     numpy.ndarray
         Integer labels.
+
+    Raises
+    ------
+    ValueError
+        On a non-numeric dtype, a non-integer value, or (with
+        ``flatten_vector``) a shape that cannot become 1-d.
 
     Examples
     --------
@@ -212,6 +226,11 @@ def filter_labels(
     Returns
     -------
     dict of str to numpy.ndarray or None
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length.
 
     Examples
     --------

@@ -76,7 +76,7 @@ def unvalidated(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
     For the widgets' redraws only: ``JupyterChart`` calls ``to_dict()`` on
     every update, and validating a layered spec costs about as much again as
-    building it (~0.05 s per chart on a loaded 2-core machine). The builders'
+    building it. The builders'
     specs are validated in the tests (and in every doctest), so skipping it on
     a redraw loses nothing.
 
@@ -107,6 +107,20 @@ def top_k_lfs(df: pd.DataFrame, k: int = MAX_LFS, by: str = "value") -> pd.DataF
     become one ``"other"`` row/column holding the *maximum* over the folded
     pairs, and ``n_folded`` says how many pairs each cell stands for. With at
     most ``k`` LFs, ``df`` comes back unchanged (plus ``n_folded = 1``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy pairwise table, one row per ``(lf_a, lf_b)``, diagonal included.
+    k : int, default MAX_LFS
+        LFs kept.
+    by : str, default "value"
+        Column whose diagonal entries rank the LFs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table over the kept LFs plus ``"other"``, with ``n_folded``.
 
     Examples
     --------
@@ -151,6 +165,18 @@ def top_k_lfs(df: pd.DataFrame, k: int = MAX_LFS, by: str = "value") -> pd.DataF
 def fitted_domain(values: Any, floor: float = 1e-9) -> list[float]:
     """``[0, max]`` of ``values`` (NaNs ignored), so small fractions use the whole
     colour range instead of the bottom tenth of a fixed ``[0, 1]`` scale.
+
+    Parameters
+    ----------
+    values : array-like
+        Numbers to cover.
+    floor : float, default 1e-9
+        A maximum at or below this gives ``[0, 1]`` (an all-zero chart).
+
+    Returns
+    -------
+    list of float
+        ``[0.0, top]``.
 
     Examples
     --------
@@ -204,10 +230,22 @@ def heatmap(
     select
         Add a point selection ``cell`` over ``lf_a, lf_b`` (click a cell); the
         selected cell gets a dark outline drawn above every other cell.
+    size
+        Side of the square chart in pixels; default 28 per LF, within
+        160..640.
     color_by
         ``value`` (fraction of points) or ``count`` (number of points).
     selected
         ``(lf_a, lf_b)`` of a cell to show as selected when drawn.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Raises
+    ------
+    ValueError
+        If ``color_by`` is neither "value" nor "count".
 
     Examples
     --------
@@ -327,6 +365,21 @@ def coverage_bars(
     With ``select``, clicking a bar selects ``cell`` with ``lf_a = lf_b = lf``
     (the same selection the heatmaps use: the LF's own points).
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns ``lf`` and ``coverage`` (fraction of points).
+    max_lfs : int, default 60
+        Bars drawn, highest coverage first.
+    select : bool, default True
+        Add the click selection ``cell``.
+    selected : str, optional
+        LF whose bar is drawn as selected.
+
+    Returns
+    -------
+    altair.LayerChart
+
     Examples
     --------
     >>> spec = coverage_bars(pd.DataFrame({"lf": ["a"], "coverage": [.3]})).to_dict()
@@ -394,6 +447,19 @@ def accuracy_scatter(
     coordinate are not drawn. Vertical bars: the model's interval on its
     estimate; horizontal bars: the empirical interval. ``x="coverage"`` plots
     the estimate against coverage instead (no dev gold).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per LF, columns as above.
+    x : {"empirical", "coverage"}, default "empirical"
+        Column on the x axis.
+    subtitle : str, default ""
+        Chart subtitle; default explains the bars.
+
+    Returns
+    -------
+    altair.LayerChart
 
     Examples
     --------
@@ -485,6 +551,19 @@ def prob_histogram(
     The rows are binned here (numpy), so the chart holds ``bins`` rows whatever
     the number of points.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Column ``prob`` (values clipped to [0, 1]).
+    bins : int, default 20
+        Equal-width bins over [0, 1].
+    xtitle : str, default "predicted probability"
+        X-axis title.
+
+    Returns
+    -------
+    altair.Chart
+
     Examples
     --------
     >>> len(prob_histogram(pd.DataFrame({"prob": np.linspace(0, 1, 10_000)})).data)
@@ -514,6 +593,18 @@ def calibration(
     df: pd.DataFrame, ytitle: str = "observed frequency (dev)"
 ) -> alt.LayerChart:
     """Reliability diagram: ``mean_prob`` vs ``frac_positive`` per bin (``count``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per bin: ``mean_prob``, ``frac_positive``, ``count``; empty
+        when there is no dev gold (the subtitle then says so).
+    ytitle : str, default "observed frequency (dev)"
+        Y-axis title.
+
+    Returns
+    -------
+    altair.LayerChart
 
     Examples
     --------
@@ -562,6 +653,18 @@ def class_balance(df: pd.DataFrame, class_order: list[str] | None = None) -> alt
     are drawn hatched-grey at the right, so a label model that labels 68% of
     the points shows the missing 32% instead of bars that quietly sum to 0.68.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns ``class``, ``source`` (a :data:`COLORS` ``source`` name) and
+        ``fraction``.
+    class_order : list of str, optional
+        Order of the classes on the x axis; default: first appearance.
+
+    Returns
+    -------
+    altair.Chart
+
     Examples
     --------
     >>> df = pd.DataFrame({"class": ["HAM", "SPAM", UNCOVERED],
@@ -609,6 +712,19 @@ def dependency_graph(df: pd.DataFrame, lfs: list[str] | None = None) -> alt.Laye
 
     Names sit outside the circle, aligned away from it, so they never overlap
     the edges; the legend says what a line and its width mean.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per edge: ``lf_a``, ``lf_b`` and optionally ``weight``
+        (line width; default 1).
+    lfs : list of str, optional
+        LF names to place on the circle, in order (edge endpoints not listed
+        are added after them).
+
+    Returns
+    -------
+    altair.LayerChart
 
     Examples
     --------

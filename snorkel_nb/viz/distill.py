@@ -24,6 +24,22 @@ def latency_size_scatter(
     (True/False/None). Dashed rules mark ``max_ms`` and ``max_bytes``. One
     point per candidate, so altair's row limit is never near.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per candidate, columns as above; rows without a size or a
+        latency are not drawn.
+    max_ms : float, optional
+        Latency budget in ms (a dashed horizontal rule).
+    max_bytes : float, optional
+        Size budget in bytes (a dashed vertical rule).
+    latency : str, default "p99_ms_b1"
+        Column holding the latency in ms.
+
+    Returns
+    -------
+    altair.LayerChart
+
     Examples
     --------
     >>> df = pd.DataFrame({"candidate": ["a", "b"], "size_bytes": [1e5, 2e6],

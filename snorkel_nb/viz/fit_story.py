@@ -49,6 +49,7 @@ class FitStory:
 
     @property
     def is_fallback(self) -> bool:
+        """Whether the fitted model is (or decides as) majority vote."""
         return self.level == "fallback"
 
 
@@ -160,6 +161,11 @@ def fit_story(
     has_dev_gold
         Whether dev gold labels were given (without them, "give a dev set").
 
+    Returns
+    -------
+    FitStory
+        ``level`` (one of :data:`LEVELS`), headline, reasons and advice.
+
     Examples
     --------
     >>> s = fit_story({"problems": ["LFs [1] estimated below chance although they "
@@ -240,6 +246,19 @@ def story_for_model(
 ) -> FitStory:
     """:func:`fit_story` of ``model.fit_report_``; models without one (majority
     vote, a duck-typed model) get a plain note.
+
+    Parameters
+    ----------
+    model : object
+        A fitted label model; its ``fit_report_`` is read if it has one.
+    names : sequence of str, optional
+        LF names, to replace LF numbers in the report's messages.
+    has_dev_gold : bool, default True
+        Whether dev gold labels were given.
+
+    Returns
+    -------
+    FitStory
 
     Examples
     --------

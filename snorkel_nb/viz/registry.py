@@ -37,6 +37,25 @@ def registry_graph_table(
     ``downstream`` reads ``upstream``'s predictions. Depth follows both kinds
     of edges, so a dependent task is drawn below what it reads.
 
+    Parameters
+    ----------
+    tasks : mapping of str to sequence of str
+        ``{task: label names}``.
+    edges : sequence of (str, str)
+        ``(parent, child)`` refinement edges.
+    dependencies : sequence of (str, str), default ()
+        ``(upstream, downstream)`` prediction dependencies; pairs that are
+        also refinement edges are drawn once, as refinements.
+    stale : sequence of str, default ()
+        Tasks to colour as stale.
+
+    Returns
+    -------
+    nodes : pandas.DataFrame
+        One row per task (``task``, ``x``, ``depth``, ``k``, ``state``, ...).
+    lines : pandas.DataFrame
+        One row per edge: ``parent, child, kind, x, y, x2, y2``.
+
     Examples
     --------
     >>> nodes, lines = registry_graph_table(
@@ -87,6 +106,24 @@ def registry_graph_chart(
     height: int = 220,
 ) -> alt.LayerChart:
     """Tasks top-down by depth: solid grey = refines, dashed red = reads predictions.
+
+    Parameters
+    ----------
+    tasks : mapping of str to sequence of str
+        ``{task: label names}``.
+    edges : sequence of (str, str)
+        ``(parent, child)`` refinement edges.
+    dependencies : sequence of (str, str), default ()
+        ``(upstream, downstream)`` prediction dependencies; pairs that are
+        also refinement edges are drawn once, as refinements.
+    stale : sequence of str, default ()
+        Tasks to colour as stale.
+    width, height : int, default 420 and 220
+        Chart size in pixels.
+
+    Returns
+    -------
+    altair.LayerChart
 
     Examples
     --------
@@ -140,6 +177,17 @@ def registry_graph_chart(
 def metric_columns(df: pd.DataFrame, exclude: Sequence[str] = ("alpha",)) -> list[str]:
     """The numeric columns of ``df`` other than ``exclude`` (the metrics to plot).
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A metrics table.
+    exclude : sequence of str, default ("alpha",)
+        Columns never treated as metrics (boolean columns never are).
+
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> metric_columns(pd.DataFrame({"alpha": [0.0], "task": ["a"], "accuracy": [.5]}))
@@ -165,6 +213,26 @@ def interpolation_chart(
     ``df``: one row per alpha (column ``alpha``; 0 = the old version, 1 = the
     new one) with numeric metric columns. A vertical rule marks ``alpha``, the
     slider's position.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per alpha, as above.
+    alpha : float, optional
+        Where to draw the rule; none when omitted.
+    metrics : sequence of str, optional
+        Columns to plot; default :func:`metric_columns`.
+    title : str, default "metrics along alpha"
+        Chart title.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Raises
+    ------
+    ValueError
+        If ``df`` has no ``alpha`` column.
 
     Examples
     --------

@@ -17,6 +17,21 @@ def task_graph_layout(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Node and edge tables: depth = longest path from a root (cycles cut).
 
+    Parameters
+    ----------
+    tasks : mapping of str to sequence of str
+        ``{task: label names}``.
+    edges : sequence of (str, str)
+        ``(parent, child)`` edges; edges naming an unknown task are dropped.
+
+    Returns
+    -------
+    nodes : pandas.DataFrame
+        ``task, depth, x, k, labels, text``: one row per task, ``x`` in
+        (0, 1) spread within its depth, ``k`` its number of labels.
+    lines : pandas.DataFrame
+        ``parent, child, x, y, x2, y2``: one row per drawn edge.
+
     Examples
     --------
     >>> nodes, lines = task_graph_layout({"c": ["a", "b"], "f": ["x", "y", "z"]},
@@ -77,7 +92,27 @@ def task_graph_chart(
     width: int = 420,
     height: int = 220,
 ) -> alt.LayerChart:
-    """Tasks (circle size ~ cardinality, tooltip = labels) top-down by depth."""
+    """Tasks (circle size ~ cardinality, tooltip = labels) top-down by depth.
+
+    Parameters
+    ----------
+    tasks : mapping of str to sequence of str
+        ``{task: label names}``.
+    edges : sequence of (str, str)
+        ``(parent, child)`` edges.
+    width, height : int, default 420 and 220
+        Chart size in pixels.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> ch = task_graph_chart({"c": ["a", "b"], "f": ["x", "y"]}, [("c", "f")])
+    >>> len(ch.to_dict()["layer"])
+    3
+    """
     nodes, lines = task_graph_layout(tasks, edges)
     y = alt.Y("depth:Q", axis=None, scale=alt.Scale(reverse=True, padding=30))
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1]))

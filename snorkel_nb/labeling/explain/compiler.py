@@ -75,6 +75,15 @@ def explanation_lf(
 def lf_from_spec(spec: Mapping[str, Any]) -> ExplanationLF:
     """Rebuild an :class:`ExplanationLF` from its ``spec`` (no re-parsing).
 
+    Parameters
+    ----------
+    spec : mapping
+        An ``ExplanationLF.spec``.
+
+    Returns
+    -------
+    ExplanationLF
+
     Examples
     --------
     >>> c = ExplanationCompiler(["HAM", "SPAM"])
@@ -138,6 +147,12 @@ class ExplanationCompiler:
         ------
         ExplanationParseError
             When the explanation cannot be read (see :data:`SUPPORTED_FORMS`).
+
+        Examples
+        --------
+        >>> c = ExplanationCompiler(["HAM", "SPAM"])
+        >>> [x.lf.name for x in c.candidates("SPAM because it contains a link")]
+        ['spam_has_links']
         """
         exp = (
             explanation
@@ -166,6 +181,20 @@ class ExplanationCompiler:
         """All candidate LFs of one explanation (most literal reading first).
 
         Use :meth:`compile_all` / :class:`FilterBank` to prune them.
+
+        Parameters
+        ----------
+        explanation : str or Explanation
+            ``"LABEL because ..."``.
+
+        Returns
+        -------
+        list of ExplanationLF
+
+        Raises
+        ------
+        ExplanationParseError
+            When the explanation cannot be read.
         """
         return [c.lf for c in self.candidates(explanation)]
 
@@ -196,6 +225,25 @@ class ExplanationCompiler:
         Returns
         -------
         FilterResult
+            The surviving LFs, the filter report and any collected parse
+            errors.
+
+        Raises
+        ------
+        ValueError
+            On an unknown ``errors`` mode.
+        ExplanationParseError
+            With ``errors="raise"``, on the first explanation that cannot be
+            read.
+
+        Examples
+        --------
+        >>> c = ExplanationCompiler(["HAM", "SPAM"])
+        >>> df = pd.DataFrame({"text": ["check my channel", "nice song", "love it"]})
+        >>> r = c.compile_all(["SPAM because it contains the word 'channel'",
+        ...                    "HAM because it hums"], df, errors="collect")
+        >>> [lf.name for lf in r.lfs], len(r.parse_errors)
+        (['spam_contains_channel'], 1)
         """
         if errors not in ("raise", "collect"):
             raise ValueError(f"errors must be 'raise' or 'collect'; got {errors!r}.")

@@ -117,7 +117,25 @@ def single_regex(p: "Predicate") -> str | None:
 
 
 def slugify(s: str, maxlen: int = 40) -> str:
-    """Lower-case identifier fragment: ``"check out!" -> "check_out"``."""
+    """Lower-case identifier fragment for LF names made from a phrase.
+
+    Parameters
+    ----------
+    s : str
+        Any text; runs of non-alphanumerics become one ``_``.
+    maxlen : int, default 40
+        Most characters kept.
+
+    Returns
+    -------
+    str
+        The fragment; ``"x"`` when nothing alphanumeric is left.
+
+    Examples
+    --------
+    >>> slugify("Check out!"), slugify("?!")
+    ('check_out', 'x')
+    """
     s = re.sub(r"[^0-9a-zA-Z]+", "_", s.lower()).strip("_")
     return (s or "x")[:maxlen].strip("_")
 
@@ -169,7 +187,25 @@ class TextView:
         )
 
     def count(self, pattern: str, raw: bool = False) -> np.ndarray:
-        """Int [n]: number of non-overlapping matches per row."""
+        """Number of non-overlapping matches per row, memoised.
+
+        Parameters
+        ----------
+        pattern : str
+            A regular expression.
+        raw : bool, default False
+            Match the original text instead of the lower-cased one.
+
+        Returns
+        -------
+        numpy.ndarray
+            [n] int64 match counts.
+
+        Examples
+        --------
+        >>> TextView(["a b a", "A"]).count("a").tolist()
+        [2, 1]
+        """
         rx = re.compile(pattern)
         col = self.raw if raw else self.lower
         return self._memo(

@@ -51,8 +51,32 @@ def _as_text(v: Any) -> str:
 
 
 def example_text(example: Any, field_name: str) -> str | None:
-    """The text of an explanation's example: a string, or ``field_name`` of a
-    mapping / row; ``None`` when there is no example."""
+    """The text of an explanation's example, whatever form the user gave it.
+
+    Parameters
+    ----------
+    example : str, mapping, row or None
+        The example itself, or a mapping / ``pandas`` row / object holding it
+        under ``field_name``.
+    field_name : str
+        The text field's name.
+
+    Returns
+    -------
+    str or None
+        The text (a missing or NaN value reads as ``""``); ``None`` when there
+        is no example.
+
+    Raises
+    ------
+    AttributeError
+        If ``example`` has no ``field_name`` key or attribute.
+
+    Examples
+    --------
+    >>> example_text({"text": "Call now"}, "text"), example_text(None, "text")
+    ('Call now', None)
+    """
     if example is None:
         return None
     if isinstance(example, str):
@@ -82,6 +106,21 @@ class ExplanationLF(LabelingFunction):
     :func:`lf_from_spec`). Applied by
     :class:`~snorkel_nb.labeling.apply.PandasLFApplier`, all explanation LFs on
     one field share a single lower-cased view of the column.
+
+    Parameters
+    ----------
+    name : str
+        The LF's name.
+    predicate : Predicate
+        The parsed condition on the text.
+    label : int
+        The class id voted where the predicate holds.
+    label_name : str
+        The class's name.
+    field : str, default "text"
+        The text column read.
+    explanation : str, default ""
+        The original explanation.
     """
 
     def __init__(
@@ -154,7 +193,21 @@ class ExplanationLF(LabelingFunction):
 
 @dataclass
 class Candidate:
-    """One reading of one explanation, before filtering."""
+    """One reading of one explanation, before filtering.
+
+    Attributes
+    ----------
+    explanation : Explanation
+        The explanation read.
+    lf : ExplanationLF
+        The LF of this reading.
+    rank : int
+        0 for the most literal reading, higher for looser ones.
+    index : int
+        Position of the explanation in the batch.
+    notes : list of str
+        Why a filter kept or dropped it.
+    """
 
     explanation: Explanation
     lf: ExplanationLF

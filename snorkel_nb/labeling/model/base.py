@@ -47,6 +47,11 @@ def probs_to_preds(
     numpy.ndarray
         ``[n]`` int64 labels (``-1`` for an abstained tie).
 
+    Raises
+    ------
+    ValueError
+        On an unknown policy, or ``probs`` not [n, k>=2].
+
     Examples
     --------
     >>> probs_to_preds(np.array([[0.7, 0.3], [0.5, 0.5]]))
@@ -141,6 +146,18 @@ class BaseLabeler(ABC):
     """Base class: subclasses implement ``fit`` and ``predict_proba``.
 
     ``predict`` and ``score`` are written once here and never overridden.
+
+    Parameters
+    ----------
+    cardinality : int, default 2
+        Number of classes ``k`` (>= 2).
+    **kwargs
+        Accepted and ignored here (subclasses take their own settings).
+
+    Raises
+    ------
+    ValueError
+        If ``cardinality`` is not an integer >= 2.
     """
 
     cardinality: int
@@ -192,7 +209,37 @@ class BaseLabeler(ABC):
         voted predicts -1, as in Snorkel, even where the model's probabilities
         for it are not a tie (a model with class-conditional abstain rates can
         be confident there; ``predict_proba`` keeps that, and the "random"
-        policy uses it). Raises ``ValueError`` on a matrix with no rows.
+        policy uses it).
+
+        Parameters
+        ----------
+        L : array-like or scipy.sparse matrix
+            [n, m] label matrix, -1 = abstain.
+        return_probs : bool, default False
+            Also return the [n, k] probabilities.
+        tie_break_policy : {"abstain", "random", "true-random"}
+            How a row whose top probabilities tie is labelled (see
+            :func:`probs_to_preds`).
+        row_offset : int, default 0
+            Position of ``L``'s first row in the whole data set.
+
+        Returns
+        -------
+        preds : numpy.ndarray
+            [n] int labels, -1 = abstain.
+        probs : numpy.ndarray
+            [n, k] probabilities; only when ``return_probs``.
+
+        Raises
+        ------
+        ValueError
+            If ``L`` has no rows or is otherwise malformed.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling.model import MajorityLabelVoter
+        >>> MajorityLabelVoter(2).predict(np.array([[1, 1, 0], [-1, -1, -1]]))
+        array([ 1, -1])
         """
         self._reject_empty(L)
         probs = self.predict_proba(L)
@@ -232,6 +279,17 @@ class BaseLabeler(ABC):
             roc_auc, coverage.
         tie_break_policy
             ``"abstain"`` (Snorkel's default), ``"random"`` or ``"true-random"``.
+
+        Returns
+        -------
+        dict of str to float
+            ``{metric: value}`` for the metrics asked for.
+
+        Raises
+        ------
+        ValueError
+            If ``L`` has no rows or is malformed, ``Y`` does not match it, or a
+            metric name is unknown.
 
         Examples
         --------

@@ -53,6 +53,29 @@ class MajorityClassVoter(BaseLabeler):
         """Remember the class balance ``P(Y = y)`` ([k] probabilities).
 
         Classes tied for the largest probability share the mass equally.
+
+        Parameters
+        ----------
+        balance : array-like
+            [k] class probabilities summing to 1.
+        *args, **kwargs
+            Accepted and ignored (Snorkel's ``fit`` signature).
+
+        Returns
+        -------
+        MajorityClassVoter
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If ``balance`` is not [k] non-negative probabilities summing to 1.
+
+        Examples
+        --------
+        >>> MajorityClassVoter(cardinality=3).fit([0.2, 0.4, 0.4]).predict_proba(
+        ...     np.array([[0]]))
+        array([[0. , 0.5, 0.5]])
         """
         b = np.asarray(balance, dtype=float)
         if b.shape != (self.cardinality,):

@@ -19,13 +19,20 @@ from snorkel_nb.labeling.model.stats import LabelStats
 class DawidSkeneConfig(ModelConfig):
     """Hyper-parameters of :class:`DawidSkene`.
 
-    n_epochs: maximum EM iterations. tol: relative change of the log-likelihood
-    that stops EM. abstain: ``"independent"`` (classic Dawid–Skene: whether an
-    LF abstains does not depend on the class) or ``"class"`` (abstention rates
-    are learned per class; the guard's safe refit always uses these, since
-    under ``"independent"`` an LF that votes one class carries no information).
-    prior_strength: Dirichlet pseudo-counts per class column, centred on the
-    majority-vote estimate (MAP-EM).
+    Attributes
+    ----------
+    n_epochs : int
+        Maximum EM iterations.
+    tol : float
+        Relative change of the log-likelihood that stops EM.
+    abstain : {"independent", "class"}
+        ``"independent"`` (classic Dawid–Skene: whether an LF abstains does
+        not depend on the class) or ``"class"`` (abstention rates are learned
+        per class; the guard's safe refit always uses these, since under
+        ``"independent"`` an LF that votes one class carries no information).
+    prior_strength : float
+        Dirichlet pseudo-counts per class column, centred on the
+        majority-vote estimate (MAP-EM).
     """
 
     n_epochs: int = 100
@@ -42,13 +49,32 @@ class DawidSkene(FactorLabeler):
     symmetry) and regularised with a Dirichlet prior centred on it. Declared
     ``dependencies`` make the dependent LFs share one joint confusion table.
 
+    Parameters
+    ----------
+    cardinality : int, default 2
+        Number of classes ``k``.
+    **kwargs
+        Settings: ``seed`` (default 0); ``guard`` (default True: check the
+        fit for degeneracy against majority vote and refit safely when it
+        fails, see ``fit_report_``); ``progress_bar`` (default False);
+        ``device`` (default "cpu"); ``verbose`` (accepted for Snorkel 0.9;
+        ``fit_report_`` always tells the story); and the EM settings
+        ``n_epochs``, ``tol``, ``abstain``, ``prior_strength`` (see
+        :class:`DawidSkeneConfig`).
+
+    Raises
+    ------
+    ValueError
+        On an unknown or invalid setting.
+
     Examples
     --------
     >>> from snorkel_nb.labeling.model import generate_synthetic
     >>> d = generate_synthetic(n=2000, m=8, k=3, seed=0)
     >>> ds = DawidSkene(cardinality=3).fit(d.L)
-    >>> ds.score(d.L, d.Y)["accuracy"] > 0.8
-    True
+    >>> s = ds.score(d.L, d.Y, metrics=["accuracy", "coverage"])
+    >>> bool(s["accuracy"] > 0.8), s["coverage"]
+    (True, 0.981)
     """
 
     config_cls = DawidSkeneConfig

@@ -10,7 +10,27 @@ from snorkel_nb.labeling.model.base import BaseLabeler
 
 
 def vote_counts(L: np.ndarray, cardinality: int) -> np.ndarray:
-    """[n, k] count of votes per class (abstains ignored), vectorised."""
+    """Count each row's votes per class (abstains ignored), in row chunks so
+    no [n, m] temporary is built.
+
+    Parameters
+    ----------
+    L : numpy.ndarray
+        [n, m] integer label matrix, -1 = abstain.
+    cardinality : int
+        Number of classes ``k``; votes >= k are not counted.
+
+    Returns
+    -------
+    numpy.ndarray
+        [n, k] float64 vote counts.
+
+    Examples
+    --------
+    >>> vote_counts(np.array([[1, 1, 0], [-1, -1, -1]]), 2)
+    array([[1., 2.],
+           [0., 0.]])
+    """
     n, _ = L.shape
     counts = np.zeros((n, cardinality), dtype=np.float64)
     for s in range(0, n, 65536):  # chunks: no [n, m] temporaries
@@ -40,6 +60,18 @@ def soft_majority(L: np.ndarray, k: int) -> np.ndarray:
     The one implementation: ``MajorityLabelVoter.predict_proba`` and the
     label models' majority-vote start both use it.
 
+    Parameters
+    ----------
+    L : numpy.ndarray
+        [n, m] integer label matrix, -1 = abstain.
+    k : int
+        Number of classes.
+
+    Returns
+    -------
+    numpy.ndarray
+        [n, k] float64 rows summing to 1.
+
     Examples
     --------
     >>> soft_majority(np.array([[1, 1, 0], [-1, -1, -1]]), 2)
@@ -54,6 +86,11 @@ class MajorityLabelVoter(BaseLabeler):
 
     ``predict_proba`` spreads mass uniformly over the tied top classes (all
     classes for a point no LF covered), as Snorkel does.
+
+    Parameters
+    ----------
+    cardinality : int, default 2
+        Number of classes ``k``.
 
     Examples
     --------

@@ -55,6 +55,15 @@ def check_snorkel_fit_options(
         The number of LFs (columns of ``L_train``), to check ``prec_init``'s
         length; ``None`` skips that check.
 
+    Raises
+    ------
+    ValueError
+        On an unknown ``optimizer`` or ``lr_scheduler``, a negative
+        ``warmup_steps``, a ``warmup_unit`` other than "epochs", or a
+        ``prec_init`` whose length is not ``n_lfs``.
+    TypeError
+        On a ``prec_init`` of an unsupported type.
+
     Examples
     --------
     >>> check_snorkel_fit_options({"optimizer": "adam", "prec_init": [0.7, 0.8]}, 2)
@@ -114,6 +123,48 @@ class SnorkelFitChecksMixin:
         progress_bar: bool | None = None,
         **kwargs: Any,
     ) -> Any:
+        """Reject a bad Snorkel optimiser setting, then fit as the next class
+        in the bases does (for ``LabelModel``: ``FactorLabeler.fit``).
+
+        Parameters
+        ----------
+        L_train : array-like, scipy.sparse matrix or LabelStats
+            [n, m] training label matrix, -1 = abstain.
+        Y_dev : array-like, optional
+            Dev gold labels, used only to estimate the class balance.
+        class_balance : array-like, optional
+            [k] class prior; estimated from the data when neither it nor
+            ``Y_dev`` is given.
+        progress_bar : bool, optional
+            Show a progress bar (Snorkel's argument).
+        **kwargs
+            Snorkel's train config (``n_epochs``, ``seed``, ``lr``,
+            ``optimizer``, ``lr_scheduler``, ``prec_init``, ...) and the
+            model's own keywords (``dependencies``, ``vote_sets``), passed on.
+
+        Returns
+        -------
+        object
+            What the model's own ``fit`` returns (the fitted model).
+
+        Raises
+        ------
+        ValueError
+            On an unknown ``optimizer`` or ``lr_scheduler``, a negative
+            ``warmup_steps``, a ``warmup_unit`` other than "epochs", or a
+            ``prec_init`` whose length is not ``m``.
+        TypeError
+            On a ``prec_init`` of an unsupported type.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling.model import LabelModel
+        >>> L = np.array([[0, 1], [1, 1], [0, -1]])
+        >>> LabelModel(cardinality=2).fit(L, optimizer="adagrad")
+        Traceback (most recent call last):
+        ...
+        ValueError: Unrecognized optimizer option 'adagrad'
+        """
         shape = getattr(L_train, "shape", None)
         n_lfs = shape[1] if shape is not None and len(shape) == 2 else None
         check_snorkel_fit_options(kwargs, n_lfs)

@@ -53,10 +53,30 @@ def learn_structure(
     model is refit without the found pairs' moments and the test repeated
     (``max_rounds``) until the set is stable.
 
+    Parameters
+    ----------
+    L : array-like or scipy.sparse matrix
+        [n, m] label matrix, -1 = abstain; needs m >= 3.
+    cardinality : int, optional
+        Number of classes; inferred from ``L`` when omitted.
+    threshold : float, default 0.1
+        Minimum excess agreement over the model's, as a fraction of the
+        smaller coverage of the pair.
+    alpha : float, default 1e-3
+        Family-wise significance level of the G-tests (Bonferroni over all
+        pairs).
+    max_rounds : int, default 3
+        Most refit-and-retest rounds.
+
     Returns
     -------
     list of (i, j)
         Dependent LF pairs, i < j, strongest first.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is malformed or has fewer than 3 LFs.
 
     Examples
     --------
@@ -98,9 +118,17 @@ def learn_structure(
 class Comparison:
     """Result of :func:`compare`.
 
-    agreement: [models x models] fraction of points with the same prediction on
-    ``L``; scores: dev metrics per model (empty without gold); recommendation
-    and reason: which model to use and why; models: the fitted models.
+    Attributes
+    ----------
+    agreement : pandas.DataFrame
+        [models x models] fraction of points with the same prediction on
+        ``L``.
+    scores : pandas.DataFrame
+        Dev metrics per model (empty without gold).
+    recommendation, reason : str
+        Which model to use, and why.
+    models : dict of str to BaseLabeler
+        The fitted models.
     """
 
     agreement: pd.DataFrame
@@ -131,6 +159,32 @@ def compare(
     (``fit_report_``). With ``Y_dev`` (gold for ``L_dev``, or for ``L`` itself
     when ``L_dev`` is omitted) each model is scored and the best dev accuracy
     wins.
+
+    Parameters
+    ----------
+    L : array-like or scipy.sparse matrix
+        [n, m] training label matrix, -1 = abstain; every model is fitted on
+        it.
+    Y_dev : array-like, optional
+        Gold labels in 0..k-1 for ``L_dev`` (or for ``L`` when ``L_dev`` is
+        omitted).
+    L_dev : array-like, optional
+        [n_dev, m] label matrix the models are scored on.
+    cardinality : int, optional
+        Number of classes; inferred from ``L`` when omitted.
+    seed : int, default 0
+        Seed of each model's fit and of the random tie-break.
+
+    Returns
+    -------
+    Comparison
+        Agreement table, dev scores (empty without gold), the recommended
+        model's name and the reason, and the fitted models.
+
+    Raises
+    ------
+    ValueError
+        If ``L``, ``L_dev`` or ``Y_dev`` is malformed (shape, range, empty).
 
     Examples
     --------

@@ -48,6 +48,7 @@ class SyntheticData:
 
     @property
     def cardinality(self) -> int:
+        """Number of classes ``k``."""
         return len(self.class_balance)
 
     def oracle(self) -> FactorLabeler:
@@ -105,6 +106,39 @@ def generate_synthetic(
     Defaults: accuracies ~ U(0.55, 0.9), propensities ~ U(0.1, 0.6), class
     balance ~ Dirichlet(5) (mildly imbalanced). ``dependencies=d`` (an int)
     plants ``d`` disjoint pairs ``(j, m - 1 - j)``.
+
+    Parameters
+    ----------
+    n : int, default 10000
+        Number of points.
+    m : int, default 10
+        Number of LFs.
+    k : int, default 2
+        Number of classes.
+    accuracies : sequence of float, optional
+        [m] P(vote correct | vote), each in [0, 1].
+    propensities : sequence of float, optional
+        [m] P(vote), each in [0, 1].
+    class_balance : sequence of float, optional
+        [k] class prior (normalised to sum to 1).
+    dependencies : sequence of (int, int) or int, default ()
+        Planted ``(i, j)`` copy pairs, or how many disjoint pairs to plant.
+    copy_prob : float, default 0.9
+        Probability that LF j copies LF i's output in a planted pair.
+    seed : int, default 0
+        Seed of the generator.
+
+    Returns
+    -------
+    SyntheticData
+        ``L`` ([n, m] int8, -1 = abstain), ``Y`` ([n] int64) and the true
+        parameters.
+
+    Raises
+    ------
+    ValueError
+        If ``n < 1``, ``m < 1`` or ``k < 2``, a parameter vector has the
+        wrong length or lies outside [0, 1], or ``2 * dependencies > m``.
 
     Examples
     --------
@@ -174,6 +208,34 @@ def generate_single_class(
     is ever confirmed by another, the case where the class balance is not
     identifiable without gold.
 
+    Parameters
+    ----------
+    n : int, default 10000
+        Number of points.
+    k : int, default 5
+        Number of classes.
+    lfs_per_class : int, default 1
+        LFs voting each class; ``m = k * lfs_per_class``.
+    tpr : sequence of float, optional
+        [m] P(LF fires | its class), each in [0, 1].
+    fpr : sequence of float, optional
+        [m] P(LF fires | another class), each in [0, 1].
+    class_balance : sequence of float, optional
+        [k] class prior (normalised to sum to 1).
+    seed : int, default 0
+        Seed of the generator.
+
+    Returns
+    -------
+    SyntheticData
+        With the exact [m, k+1, k] ``conditionals`` filled in.
+
+    Raises
+    ------
+    ValueError
+        If ``n < 1``, ``k < 2`` or ``lfs_per_class < 1``, or a parameter
+        vector has the wrong length or lies outside [0, 1].
+
     Examples
     --------
     >>> d = generate_single_class(n=1000, k=3, seed=0)
@@ -228,7 +290,29 @@ def simulate_workers(
     ``k - 1`` and the next 2 confuse class ``k - 1`` with class 0 most of
     the time. Every item is labelled by ``per_item`` random workers.
 
-    Returns an [n, n_workers] int8 label matrix (-1 = not labelled).
+    Parameters
+    ----------
+    Y : sequence of int
+        [n] true labels in 0..k-1.
+    cardinality : int, default 2
+        Number of classes ``k``.
+    n_workers : int, default 30
+        Number of simulated workers (LF columns).
+    per_item : int, default 5
+        Workers who label each item, in 1..n_workers.
+    seed : int, default 0
+        Seed of the generator.
+
+    Returns
+    -------
+    numpy.ndarray
+        [n, n_workers] int8 label matrix, -1 = not labelled.
+
+    Raises
+    ------
+    ValueError
+        If ``Y`` is empty, not 1-D or outside 0..k-1, or ``per_item`` is
+        outside 1..n_workers.
 
     Examples
     --------

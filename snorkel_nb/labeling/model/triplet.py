@@ -76,6 +76,22 @@ class TripletLabelModel(FactorLabeler):
     (all LFs are overstated alike); use :class:`LabelModel` when the accuracy
     estimates themselves matter.
 
+    Parameters
+    ----------
+    cardinality : int, default 2
+        Number of classes ``k``.
+    **kwargs
+        Settings: ``seed`` (default 0); ``guard`` (default True: check the
+        fit for degeneracy against majority vote and refit safely when it
+        fails, see ``fit_report_``); ``progress_bar`` (default False);
+        ``device`` (default "cpu"); ``verbose`` (accepted for Snorkel 0.9;
+        ``fit_report_`` always tells the story).
+
+    Raises
+    ------
+    ValueError
+        On an unknown or invalid setting.
+
     Examples
     --------
     >>> from snorkel_nb.labeling.model import generate_synthetic
