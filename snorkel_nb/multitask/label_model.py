@@ -795,8 +795,9 @@ class MultiTaskLabelModel:
     def get_weights(self) -> dict[str, np.ndarray]:
         """``{task: [m_t]}`` estimated accuracy of each LF where it votes."""
         out: dict[str, list[np.ndarray]] = {t: [] for t in self.graph.tasks}
+        models = self._fitted()  # a clear "not fitted" error first
         assert self.columns_ is not None
-        for comp, lm in zip(self.components, self._fitted()):
+        for comp, lm in zip(self.components, models):
             tasks, _ = self.graph.feasible_set(comp)
             w = lm.get_weights()
             s = 0

@@ -158,3 +158,5 @@ def test_clear_errors(planted):
         mt.predict_proba({"coarse": d.L["coarse"][:, :3], "fine": d.L["fine"]})
     with pytest.raises(ValueError, match="not fitted"):
         MultiTaskLabelModel(d.graph).predict(d.L)
+    with pytest.raises(ValueError, match="not fitted"):
+        MultiTaskLabelModel(d.graph).get_weights()
