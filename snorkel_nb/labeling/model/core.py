@@ -10,11 +10,11 @@ whose values include abstain. Under this model a point's posterior is
 so prediction is ``m`` gathers and adds on an [n, k] array (no one-hot matrix
 is ever built), and EM runs on the unique voting patterns only.
 
-This module is the labeler (fit, guard flow, EM, predict, save/load); the
-factor algebra is in ``factors``, the guard's gold-free criteria in
-``guard``, the parameter value in ``params``, the moment objective in
-``moments`` and the candidate selection in ``selection`` (names used
-elsewhere are re-exported here).
+This module is the labeler (fit, guard flow, predict, save/load); EM over
+the patterns and its majority-vote start are in ``em``, the factor algebra
+in ``factors``, the guard's gold-free criteria in ``guard``, the parameter
+value in ``params``, the moment objective in ``moments`` and the candidate
+selection in ``selection`` (names used elsewhere are re-exported here).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import torch
 from snorkel_nb.io import load_artifact, save_artifact
 from snorkel_nb.labeling.matrix import check_gold, check_label_matrix
 from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
+from snorkel_nb.labeling.model.em import em_on_patterns, majority_vote_tables
 from snorkel_nb.labeling.model.factors import (  # noqa: F401 (re-exported)
     MAX_FACTOR_CODES,
     check_dependencies,
@@ -73,8 +74,6 @@ ABSTAIN_MODES = ("class", "independent")
 # What predict does (set by the guard; see FactorLabeler.__init__).
 PREDICT_MODES = ("fit", "majority_vote", "tie_break")
 _EPS = 1e-12
-# Vote alphabets (abstain included) above this size use EM's gather path.
-GATHER_VALUES = 16
 # Snorkel 0.9's LabelModel.fit keyword arguments (its TrainConfig fields).
 SNORKEL_TRAIN_ARGS = frozenset(
     {
@@ -775,7 +774,7 @@ class FactorLabeler(BaseLabeler):
         )
         return model
 
-    # ---- shared EM on patterns ---------------------------------------------------
+    # ---- EM on patterns (see ``em``) -------------------------------------------
     def _em(
         self,
         stats: LabelStats,
@@ -784,124 +783,24 @@ class FactorLabeler(BaseLabeler):
         tables: list[np.ndarray],
         pseudo: list[np.ndarray],
         n_iter: int,
-        update: set[int] | None = None,
-        update_prior: bool = True,
-        prior_pseudo: float = 1.0,
-        independent_abstain: bool = False,
-        tol: float = 1e-7,
-        tied: dict[int, int] | None = None,
+        **kw: Any,
     ) -> tuple[np.ndarray, list[np.ndarray], int, float]:
-        """EM over the unique patterns (weighted by their counts).
-
-        ``pseudo`` are Dirichlet pseudo-counts per table (MAP-EM); ``update``
-        restricts which factors are re-estimated; ``tied`` maps single-LF
-        factors to the one class their LF votes: such a table keeps one column
-        for that class and one column shared by all other classes.
-        """
-        tied = tied or {}
-        dev, dt = self.device, torch.float64
-        k, m, a = self.cardinality, stats.m, stats.cardinality
-        Lt = torch.from_numpy(as_int8(stats.patterns)).to(dev)
-        u = Lt.shape[0]
-        w = torch.as_tensor(stats.counts, dtype=dt, device=dev)
-        lp = torch.as_tensor(log_prior, dtype=dt, device=dev)
-        tabs = [torch.as_tensor(t, dtype=dt, device=dev) for t in tables]
-        ps = [torch.as_tensor(a, dtype=dt, device=dev) for a in pseudo]
-        upd = set(range(len(factors))) if update is None else update
-        multi = [f for f, C in enumerate(factors) if len(C) > 1]
-        chunk = max(1, min(u, int(4e6 // max(m * (a + 1), 1))))  # ~32 MB one-hot
-        # The E-step runs in the [k, rows] layout: with k columns the
-        # [rows, m*(a+1)] one-hot products are memory-bound, and the
-        # transposed ones stream the cached one-hot once (~4x faster at 10k x 20).
-        # (built once per fit and statistics: the fit runs EM from two starts)
-        # Large alphabets (TREC fine: 82 LFs x 51 values) make that one-hot
-        # (a+1) times bigger than the votes: gather the table rows the cast
-        # votes pick and scatter the posteriors back instead, abstains by
-        # difference (same sums, another order; small alphabets keep the
-        # one-hot path and its results). TREC fine 4952 x 82: fit 8.7 -> 4.4 s.
-        gather = a + 1 > GATHER_VALUES
-        hit = self._fit_cache.get("onehot")
-        if gather:  # cast votes only: abstains add each LF's abstain row
-            cache = None
-            ri, ji = torch.nonzero(Lt >= 0, as_tuple=True)
-            ci = ji * (a + 1) + Lt[ri, ji].long() + 1  # rows of the [m*(a+1), k] tables
-            ai = ji * (a + 1)  # the same LF's abstain row
-        elif hit is not None and hit[0] is stats:
-            cache = hit[1]
-        else:
-            cache = (
-                [
-                    value_onehot(Lt[s : s + chunk], a, dt).T.contiguous()
-                    for s in range(0, u, chunk)
-                ]
-                if u * m * (a + 1) <= 1e7
-                else None
-            )
-            if self._fit_active:
-                self._fit_cache["onehot"] = (stats, cache)
-
-        def onehot_t(ci: int, s: int) -> torch.Tensor:
-            return (
-                cache[ci]
-                if cache is not None
-                else value_onehot(Lt[s : s + chunk], a, dt).T
-            )
-
-        mcodes = {f: factor_codes(Lt, factors[f], a) for f in multi}
-        prev = -np.inf
-        it = 0
-        # Singleton factors live in one [m, a+1, k] array, updated in one
-        # vectorised M-step; clique factors keep their own tables.
-        W3 = split_factors(factors, tabs, m, k, a)[0].reshape(m, a + 1, k).clone()
-        sing = [f for f in sorted(upd) if len(factors[f]) == 1]
-        msteps = _SingletonMStep(factors, sing, ps, tied, independent_abstain, k, dev)
-        upd_multi = [f for f in sorted(upd) if len(factors[f]) > 1]
-        bar = _progress(n_iter, self.config.progress_bar, type(self).__name__)
-        for it in range(1, n_iter + 1):  # noqa: B007 (returned below)
-            W2 = W3.reshape(m * (a + 1), k)
-            if gather:
-                lj = W2[0 :: a + 1].sum(0).expand(u, k).clone()
-                lj.index_add_(0, ri, W2[ci] - W2[ai])
-                ljT = lj.T.contiguous()
-            else:
-                WT = W2.T
-                ljT = torch.empty(k, u, dtype=dt, device=dev)
-                for ci, s in enumerate(range(0, u, chunk)):
-                    ljT[:, s : s + chunk] = WT @ onehot_t(ci, s)
-            ljT += lp[:, None]
-            for f in multi:
-                ljT += tabs[f][mcodes[f]].T
-            ll = torch.logsumexp(ljT, dim=0)
-            obj = float((w * ll).sum())
-            qwT = torch.exp(ljT - ll) * w  # [k, u] posterior times count
-            if gather:
-                cnt = torch.zeros(m * (a + 1), k, dtype=dt, device=dev)
-                cnt.index_add_(0, ci, qwT.T[ri])
-                c3 = cnt.view(m, a + 1, k)
-                c3[:, 0] = (qwT.sum(1) - c3[:, 1:].sum(1)).clamp_min(0.0)
-                cntT = cnt.T
-            else:
-                cntT = torch.zeros(k, m * (a + 1), dtype=dt, device=dev)
-                for ci, s in enumerate(range(0, u, chunk)):
-                    cntT += qwT[:, s : s + chunk] @ onehot_t(ci, s).T
-            msteps(cntT.T.reshape(m, a + 1, k), W3)
-            for f in upd_multi:
-                cnt = torch.zeros_like(tabs[f]).index_add_(0, mcodes[f], qwT.T) + ps[f]
-                tabs[f] = torch.log(cnt / cnt.sum(0, keepdim=True))
-            if update_prior:
-                pc = qwT.sum(1) + prior_pseudo
-                lp = torch.log(pc / pc.sum())
-            if bar is not None:
-                bar.update(1)
-            if abs(obj - prev) <= tol * abs(obj):
-                break
-            prev = obj
-        if bar is not None:
-            bar.close()
-        for f, C in enumerate(factors):
-            if len(C) == 1:
-                tabs[f] = W3[C[0]]
-        return lp.cpu().numpy(), [t.cpu().numpy() for t in tabs], it, obj
+        """:func:`~snorkel_nb.labeling.model.em.em_on_patterns` with this
+        model's classes, device, progress bar and per-fit one-hot cache."""
+        return em_on_patterns(
+            stats,
+            log_prior,
+            factors,
+            tables,
+            pseudo,
+            n_iter,
+            cardinality=self.cardinality,
+            device=self.device,
+            cache=self._fit_cache if self._fit_active else None,
+            progress=self.config.progress_bar,
+            desc=type(self).__name__,
+            **kw,
+        )
 
     def _mv_tables(
         self,
@@ -910,34 +809,15 @@ class FactorLabeler(BaseLabeler):
         independent_abstain: bool = False,
         smoothing: float = 1.0,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """One M-step from soft majority-vote labels (a sensible, swap-free start)."""
-        k, a = self.cardinality, stats.cardinality
-        q = self._soft_majority(stats.patterns)
-        pseudo = [
-            np.full(((a + 1) ** len(C), k), smoothing / (a + 1) ** len(C))
-            for C in factors
-        ]
-        # one EM step whose E-step is replaced by majority vote
-        Lt = torch.from_numpy(as_int8(stats.patterns))
-        qw = torch.as_tensor(q * stats.counts[:, None])
-        tabs = []
-        for C, p in zip(factors, pseudo):
-            code = factor_codes(Lt, C, a)
-            cnt = (
-                torch.zeros(p.shape, dtype=torch.float64)
-                .index_add_(0, code, qw)
-                .numpy()
-                + p
-            )
-            if independent_abstain and len(C) == 1:
-                ab = cnt[0].sum() / cnt.sum()
-                votes = cnt[1:] / np.maximum(cnt[1:].sum(0, keepdims=True), _EPS)
-                t = np.vstack([np.full((1, k), ab), (1 - ab) * votes])
-                tabs.append(np.log(np.maximum(t, _EPS)))
-            else:
-                tabs.append(np.log(cnt / cnt.sum(0, keepdims=True)))
-        pc = (q * stats.counts[:, None]).sum(0) + 1.0
-        return np.log(pc / pc.sum()), tabs
+        """One M-step from soft majority-vote labels (see ``em``)."""
+        return majority_vote_tables(
+            stats,
+            factors,
+            self._soft_majority(stats.patterns),
+            self.cardinality,
+            independent_abstain,
+            smoothing,
+        )
 
     # ---- diagnostics -------------------------------------------------------------
     def _warn_identifiability(self, stats: LabelStats) -> None:
@@ -1226,86 +1106,6 @@ class FactorLabeler(BaseLabeler):
             [np.quantile(w, alpha / 2, axis=0), np.quantile(w, 1 - alpha / 2, axis=0)],
             axis=1,
         )
-
-
-class _SingletonMStep:
-    """The M-step of ``FactorLabeler._em`` for every updated single-LF factor
-    at once, written into the [m, a+1, k] log-table array in place.
-
-    Per factor, exactly what the per-factor loop did: with independent
-    abstains one abstain rate per LF; for a tied (single-class) LF voting c,
-    one column for y == c and one shared by every other class; otherwise
-    counts normalised over the values.
-    """
-
-    def __init__(
-        self,
-        factors: list[tuple[int, ...]],
-        fs: list[int],
-        pseudo: list[torch.Tensor],
-        tied: dict[int, int],
-        independent: bool,
-        k: int,
-        dev: torch.device,
-    ) -> None:
-        def idx(sel: list[int]) -> torch.Tensor:
-            return torch.as_tensor(
-                [factors[f][0] for f in sel], dtype=torch.long, device=dev
-            )
-
-        def stack(sel: list[int]) -> torch.Tensor | None:
-            return torch.stack([pseudo[f] for f in sel]) if sel else None
-
-        self.k = k
-        if independent:
-            ind, tie, free = fs, [], []
-        else:
-            ind = []
-            tie = [f for f in fs if f in tied]
-            free = [f for f in fs if f not in tied]
-        self.ind, self.ind_ps = idx(ind), stack(ind)
-        self.tie, self.tie_ps = idx(tie), stack(tie)
-        self.tie_c = torch.as_tensor(
-            [tied[f] for f in tie], dtype=torch.long, device=dev
-        )
-        self.free, self.free_ps = idx(free), stack(free)
-        self.tie_r = torch.arange(len(tie), device=dev)
-        self.has = (len(free) > 0, len(tie) > 0, len(ind) > 0)
-
-    def __call__(self, cnt3: torch.Tensor, W3: torch.Tensor) -> None:
-        has_free, has_tie, has_ind = self.has
-        if has_free:
-            cnt = cnt3[self.free] + self.free_ps
-            W3[self.free] = torch.log(cnt / cnt.sum(1, keepdim=True))
-        if has_tie:
-            cnt = cnt3[self.tie] + self.tie_ps  # [t, a+1, k]
-            r = self.tie_r
-            on = cnt[r, :, self.tie_c]  # [t, a+1]: the column y == c
-            rest = cnt.sum(2) - on
-            t = (rest / rest.sum(1, keepdim=True))[:, :, None].expand(-1, -1, self.k)
-            t = t.clone()
-            t[r, :, self.tie_c] = on / on.sum(1, keepdim=True)
-            W3[self.tie] = torch.log(t)
-        if has_ind:
-            cnt = cnt3[self.ind] + self.ind_ps
-            ab = cnt[:, 0].sum(1) / cnt.sum((1, 2))  # [i]
-            votes = cnt[:, 1:] / cnt[:, 1:].sum(1, keepdim=True).clamp_min(_EPS)
-            t = torch.cat(
-                [
-                    ab[:, None, None].expand(-1, 1, cnt.shape[2]),
-                    (1 - ab)[:, None, None] * votes,
-                ],
-                dim=1,
-            )
-            W3[self.ind] = torch.log(t.clamp_min(_EPS))
-
-
-def _progress(total: int, enabled: bool, desc: str) -> Any:
-    if not enabled:
-        return None
-    from snorkel_nb.progress import progress_bar as tqdm
-
-    return tqdm(total=total, desc=desc, leave=False)
 
 
 __all__ = [
