@@ -34,8 +34,14 @@ from snorkel_nb.labeling.model import (  # noqa: E402
 
 def cases() -> dict:
     out = {}
-    for m, k, seed in [(10, 2, 0), (30, 2, 1), (50, 2, 0), (50, 3, 2), (100, 4, 3),
-                       (200, 4, 0)]:
+    for m, k, seed in [
+        (10, 2, 0),
+        (30, 2, 1),
+        (50, 2, 0),
+        (50, 3, 2),
+        (100, 4, 3),
+        (200, 4, 0),
+    ]:
         out[f"syn 100k m{m} k{k} s{seed}"] = generate_synthetic(
             n=100000, m=m, k=k, seed=seed
         )
@@ -72,13 +78,17 @@ def main() -> None:
         oracle = float((d.oracle().predict_proba(d.L).argmax(1) == d.Y).mean())
         res[name] = P[:20000]
         rep = lm.fit_report_
+        g = rep.get("held_out_lf_gain") or {}
+        gain = (
+            f" loo {g.get('mean', float('nan')):+.4f}+-{g.get('se', float('nan')):.4f}"
+        )
         diff = ""
         if ref is not None and name in ref:
             diff = f" max|dP| {np.abs(res[name] - ref[name]).max():.1e}"
         print(
             f"{name:34s} acc {acc:.4f} oracle {oracle:.4f} cpu {cpu:6.3f}s "
             f"iter {rep.get('n_iter')} em {rep.get('em_iter')} "
-            f"{rep.get('outcome')}{diff}",
+            f"{rep.get('outcome')}{gain}{diff}",
             flush=True,
         )
     if args:
