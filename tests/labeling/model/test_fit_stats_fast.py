@@ -96,3 +96,36 @@ def test_transposed_onehot_equals_the_transpose(a):
     L = torch.randint(-1, a, (257, 7), dtype=torch.int8)
     expected = value_onehot(L, a, torch.float64).T
     assert torch.equal(value_onehot_t(L, a, torch.float64), expected)
+
+
+def test_guard_on_a_cell_capped_subset(monkeypatch):
+    from snorkel_nb.labeling.model import MajorityLabelVoter
+
+    calls = []
+    real = core.FactorLabeler._guard
+
+    def spy(self, stats, gs, cb, deps):
+        calls.append(len(gs.counts))
+        return real(self, stats, gs, cb, deps)
+
+    monkeypatch.setattr(core.FactorLabeler, "_guard", spy)
+    good = generate_synthetic(n=6000, m=20, k=2, seed=0)  # the fit wins
+    # every LF at chance: nothing beats majority vote
+    bad = generate_synthetic(n=6000, m=20, k=2, accuracies=[0.5] * 20, seed=1)
+    monkeypatch.setattr(core, "SAMPLE_ROWS", 1000)  # floor: 200 patterns
+    for cells, most in ((10**9, None), (250 * 20, 500)):
+        monkeypatch.setattr(core, "GUARD_CELLS", cells)
+        fits = []
+        for d in (good, bad):
+            calls.clear()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fits.append(LabelModel(2, select=False).fit(d.L))
+            if most is None:  # judged on all ~1200 patterns
+                assert calls[0] > 1000
+            else:  # on a strided 250-500 of them
+                assert calls[0] <= most
+        assert fits[0].fit_report_["outcome"] == "fit"
+        mv = MajorityLabelVoter(2).predict(bad.L, tie_break_policy="random")
+        ours = fits[1].predict(bad.L, tie_break_policy="random")
+        assert (ours == bad.Y).mean() > (mv == bad.Y).mean() - 0.02
