@@ -10,19 +10,18 @@ whose values include abstain. Under this model a point's posterior is
 so prediction is ``m`` gathers and adds on an [n, k] array (no one-hot matrix
 is ever built), and EM runs on the unique voting patterns only.
 
-This module is the labeler (fit, guard flow, EM, predict, save/load); the
-factor algebra is in ``factors``, the guard's gold-free criteria in
-``guard``, the parameter value in ``params``, the moment objective in
-``moments`` and the candidate selection in ``selection`` (names used
-elsewhere are re-exported here).
+This module is the labeler (fit, predict, save/load, bootstrap). EM over
+the patterns and its majority-vote start are in ``em``, the guard flow
+(check, refit, fall back; ``FitOutcome``) in ``guarded``, its gold-free
+criteria in ``guard``, the factor algebra in ``factors``, the parameter
+value in ``params``, the moment objective in ``moments`` and the candidate
+selection in ``selection`` (names used elsewhere are re-exported here).
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import dataclasses
-import enum
 import json
 import warnings
 from abc import abstractmethod
@@ -34,6 +33,7 @@ import torch
 from snorkel_nb.io import load_artifact, save_artifact
 from snorkel_nb.labeling.matrix import check_gold, check_label_matrix
 from snorkel_nb.labeling.model.base import BaseLabeler, probs_to_preds
+from snorkel_nb.labeling.model.em import em_on_patterns, majority_vote_tables
 from snorkel_nb.labeling.model.factors import (  # noqa: F401 (re-exported)
     MAX_FACTOR_CODES,
     check_dependencies,
@@ -56,6 +56,12 @@ from snorkel_nb.labeling.model.guard import (  # noqa: F401 (re-exported)
     loo_gain_over_mv,
     mv_agreement,
 )
+from snorkel_nb.labeling.model.guarded import (  # noqa: F401 (re-exported)
+    DegenerateFitWarning,
+    FitOutcome,
+    GuardedFitMixin,
+    IdentifiabilityWarning,
+)
 from snorkel_nb.labeling.model.majority import (
     soft_majority,
     spread_over_top,
@@ -73,8 +79,19 @@ ABSTAIN_MODES = ("class", "independent")
 # What predict does (set by the guard; see FactorLabeler.__init__).
 PREDICT_MODES = ("fit", "majority_vote", "tie_break")
 _EPS = 1e-12
-# Vote alphabets (abstain included) above this size use EM's gather path.
-GATHER_VALUES = 16
+# Handed more distinct patterns than this, a model that can fit from the
+# overlap matrix alone (``fits_without_patterns``) runs its EM polish and
+# guard on a row sample of them (``LabelStats.row_sample``) instead: their
+# cost grows with the patterns, their accuracy does not need them all.
+MAX_PATTERNS = 5 * SAMPLE_ROWS
+# The guard judges on at most this many (pattern, LF) cells (a strided
+# subset of the patterns, never under SAMPLE_ROWS // 5 of them): its checks
+# cost O(patterns x LFs) and were 2/3 of fit_stats at 100k x 50 on a 10k-row
+# sample. Its held-out test counts (row, LF) pairs, so with many LFs fewer
+# rows keep its power: on tools/lm_big_check.py's 9 cases every outcome is
+# unchanged, the weakest held-out gain 7 standard errors (8 on 10k rows).
+# The 9 real benchmark sets have at most 104k cells: unaffected.
+GUARD_CELLS = 250_000
 # Snorkel 0.9's LabelModel.fit keyword arguments (its TrainConfig fields).
 SNORKEL_TRAIN_ARGS = frozenset(
     {
@@ -112,41 +129,6 @@ class _instance_or_class:  # noqa: N801 (used as a decorator)
 
         bound.__doc__ = self.fn.__doc__
         return bound
-
-
-class FitOutcome(str, enum.Enum):
-    """What a fit ended as (``fit_report_["outcome"]``): codes to branch on,
-    where ``fit_report_["action"]`` is the sentence for people."""
-
-    FIT = "fit"  # the fit itself, passed the guard unchanged
-    GUARDED_REFIT = "guarded refit"  # the guard's safe refit replaced it
-    TIE_BREAK = "tie break"  # majority vote's decisions, the fit breaks ties
-    MAJORITY_VOTE = "majority vote"  # fell back to majority vote
-    DAWID_SKENE = "dawid-skene"  # the selection switched to Dawid-Skene
-
-
-_GUARD_ACTIONS = {
-    FitOutcome.GUARDED_REFIT: (
-        "refit from the majority-vote start with a strong prior toward the "
-        "majority-vote estimate and per-class abstain rates"
-    ),
-    FitOutcome.TIE_BREAK: (
-        "kept majority vote's decisions; the fit only breaks its ties between "
-        "voted classes (pass class_balance= or Y_dev= to use the whole fit)"
-    ),
-    FitOutcome.MAJORITY_VOTE: (
-        "fell back to majority vote (same decisions and ties; a given class "
-        "balance labels the points no LF covers)"
-    ),
-}
-
-
-class DegenerateFitWarning(UserWarning):
-    """A fit looked degenerate and a safer estimate was used instead."""
-
-
-class IdentifiabilityWarning(UserWarning):
-    """The data cannot pin down some LF's parameters without gold labels."""
 
 
 def _resolve_device(device: str | torch.device | None) -> torch.device:
@@ -211,7 +193,7 @@ class ModelConfig:
     verbose: bool = False
 
 
-class FactorLabeler(BaseLabeler):
+class FactorLabeler(GuardedFitMixin, BaseLabeler):
     """Base of the probabilistic label models (see the module docstring).
 
     Subclasses implement ``_fit_stats(stats, class_balance, dependencies)`` that
@@ -469,8 +451,21 @@ class FactorLabeler(BaseLabeler):
             )
         return L
 
+    # Can the fit work from the overlap matrix plus a row sample's patterns
+    # (LabelModel's moment fit)? Then fit_stats caps the patterns it uses.
+    fits_without_patterns = False
+
     def _needs_patterns(self, L: np.ndarray) -> bool:
         return True
+
+    def _too_many_patterns(self, stats: LabelStats) -> bool:
+        """``fit(L)``'s rule for dropping patterns, applied to statistics:
+        more than ``MAX_PATTERNS`` of them, or past that many rows, distinct
+        patterns on a fifth of the rows or more."""
+        if not self.fits_without_patterns or stats.patterns is None:
+            return False
+        u = len(stats.counts)
+        return u > MAX_PATTERNS or (stats.n > MAX_PATTERNS and u >= 0.2 * stats.n)
 
     def fit_stats(
         self,
@@ -488,7 +483,10 @@ class FactorLabeler(BaseLabeler):
         then those of the alphabet-coded matrix (vote cardinality = the
         largest alphabet). ``_row_sample``: statistics *with patterns* of a
         row sample, used when ``stats`` has none (big matrices whose rows are
-        nearly all distinct).
+        nearly all distinct). Statistics with more distinct patterns than the
+        fit needs (see ``MAX_PATTERNS``) are fitted as ``fit(L)`` fits such a
+        matrix: from the overlap matrix, with the EM polish and the guard on
+        a row sample drawn from the patterns (``fit_report_["em_rows"]``).
         """
         if vote_sets is not None:
             if dependencies:
@@ -502,7 +500,11 @@ class FactorLabeler(BaseLabeler):
             raise ValueError("Cannot fit a label model on 0 rows.")
         cb = self._class_balance(class_balance, Y_dev)
         deps = check_dependencies(dependencies, stats.m)
-        torch.manual_seed(self.config.seed)
+        # (the CPU generator only: torch.manual_seed also queues a lazy seed
+        # of every CUDA device, which recorded a stack trace on each fit)
+        torch.default_generator.manual_seed(int(self.config.seed))
+        if self.device.type == "cuda":
+            torch.cuda.manual_seed_all(int(self.config.seed))
         self.n_lfs = stats.m
         self.dependencies = deps
         self.fit_report_ = {
@@ -511,6 +513,10 @@ class FactorLabeler(BaseLabeler):
             "outcome": FitOutcome.FIT.value,
         }
         self._mode = "fit"
+        if _row_sample is None and self.vote_sets_ is None:
+            if self._too_many_patterns(stats):
+                _row_sample = stats.row_sample(SAMPLE_ROWS)
+                stats = stats.without_patterns()
         self._warn_identifiability(stats)
         u = (
             len(stats.counts)
@@ -529,10 +535,12 @@ class FactorLabeler(BaseLabeler):
                     self._row_sample = None
                 gs = stats if stats.patterns is not None else _row_sample
                 if guard and gs is not None:
-                    if len(gs.counts) > 5 * SAMPLE_ROWS:
+                    cap = max(SAMPLE_ROWS // 5, GUARD_CELLS // max(stats.m, 1))
+                    cap = min(cap, 5 * SAMPLE_ROWS)
+                    if len(gs.counts) > cap:
                         # judge on a strided subset of the (hash-ordered) patterns
                         # with their counts: the guard costs O(patterns x LFs)
-                        step = len(gs.counts) // (5 * SAMPLE_ROWS)
+                        step = len(gs.counts) // cap
                         gs = LabelStats.from_patterns(
                             gs.patterns[::step],
                             gs.counts[::step],
@@ -775,7 +783,7 @@ class FactorLabeler(BaseLabeler):
         )
         return model
 
-    # ---- shared EM on patterns ---------------------------------------------------
+    # ---- EM on patterns (see ``em``) -------------------------------------------
     def _em(
         self,
         stats: LabelStats,
@@ -784,124 +792,24 @@ class FactorLabeler(BaseLabeler):
         tables: list[np.ndarray],
         pseudo: list[np.ndarray],
         n_iter: int,
-        update: set[int] | None = None,
-        update_prior: bool = True,
-        prior_pseudo: float = 1.0,
-        independent_abstain: bool = False,
-        tol: float = 1e-7,
-        tied: dict[int, int] | None = None,
+        **kw: Any,
     ) -> tuple[np.ndarray, list[np.ndarray], int, float]:
-        """EM over the unique patterns (weighted by their counts).
-
-        ``pseudo`` are Dirichlet pseudo-counts per table (MAP-EM); ``update``
-        restricts which factors are re-estimated; ``tied`` maps single-LF
-        factors to the one class their LF votes: such a table keeps one column
-        for that class and one column shared by all other classes.
-        """
-        tied = tied or {}
-        dev, dt = self.device, torch.float64
-        k, m, a = self.cardinality, stats.m, stats.cardinality
-        Lt = torch.from_numpy(as_int8(stats.patterns)).to(dev)
-        u = Lt.shape[0]
-        w = torch.as_tensor(stats.counts, dtype=dt, device=dev)
-        lp = torch.as_tensor(log_prior, dtype=dt, device=dev)
-        tabs = [torch.as_tensor(t, dtype=dt, device=dev) for t in tables]
-        ps = [torch.as_tensor(a, dtype=dt, device=dev) for a in pseudo]
-        upd = set(range(len(factors))) if update is None else update
-        multi = [f for f, C in enumerate(factors) if len(C) > 1]
-        chunk = max(1, min(u, int(4e6 // max(m * (a + 1), 1))))  # ~32 MB one-hot
-        # The E-step runs in the [k, rows] layout: with k columns the
-        # [rows, m*(a+1)] one-hot products are memory-bound, and the
-        # transposed ones stream the cached one-hot once (~4x faster at 10k x 20).
-        # (built once per fit and statistics: the fit runs EM from two starts)
-        # Large alphabets (TREC fine: 82 LFs x 51 values) make that one-hot
-        # (a+1) times bigger than the votes: gather the table rows the cast
-        # votes pick and scatter the posteriors back instead, abstains by
-        # difference (same sums, another order; small alphabets keep the
-        # one-hot path and its results). TREC fine 4952 x 82: fit 8.7 -> 4.4 s.
-        gather = a + 1 > GATHER_VALUES
-        hit = self._fit_cache.get("onehot")
-        if gather:  # cast votes only: abstains add each LF's abstain row
-            cache = None
-            ri, ji = torch.nonzero(Lt >= 0, as_tuple=True)
-            ci = ji * (a + 1) + Lt[ri, ji].long() + 1  # rows of the [m*(a+1), k] tables
-            ai = ji * (a + 1)  # the same LF's abstain row
-        elif hit is not None and hit[0] is stats:
-            cache = hit[1]
-        else:
-            cache = (
-                [
-                    value_onehot(Lt[s : s + chunk], a, dt).T.contiguous()
-                    for s in range(0, u, chunk)
-                ]
-                if u * m * (a + 1) <= 1e7
-                else None
-            )
-            if self._fit_active:
-                self._fit_cache["onehot"] = (stats, cache)
-
-        def onehot_t(ci: int, s: int) -> torch.Tensor:
-            return (
-                cache[ci]
-                if cache is not None
-                else value_onehot(Lt[s : s + chunk], a, dt).T
-            )
-
-        mcodes = {f: factor_codes(Lt, factors[f], a) for f in multi}
-        prev = -np.inf
-        it = 0
-        # Singleton factors live in one [m, a+1, k] array, updated in one
-        # vectorised M-step; clique factors keep their own tables.
-        W3 = split_factors(factors, tabs, m, k, a)[0].reshape(m, a + 1, k).clone()
-        sing = [f for f in sorted(upd) if len(factors[f]) == 1]
-        msteps = _SingletonMStep(factors, sing, ps, tied, independent_abstain, k, dev)
-        upd_multi = [f for f in sorted(upd) if len(factors[f]) > 1]
-        bar = _progress(n_iter, self.config.progress_bar, type(self).__name__)
-        for it in range(1, n_iter + 1):  # noqa: B007 (returned below)
-            W2 = W3.reshape(m * (a + 1), k)
-            if gather:
-                lj = W2[0 :: a + 1].sum(0).expand(u, k).clone()
-                lj.index_add_(0, ri, W2[ci] - W2[ai])
-                ljT = lj.T.contiguous()
-            else:
-                WT = W2.T
-                ljT = torch.empty(k, u, dtype=dt, device=dev)
-                for ci, s in enumerate(range(0, u, chunk)):
-                    ljT[:, s : s + chunk] = WT @ onehot_t(ci, s)
-            ljT += lp[:, None]
-            for f in multi:
-                ljT += tabs[f][mcodes[f]].T
-            ll = torch.logsumexp(ljT, dim=0)
-            obj = float((w * ll).sum())
-            qwT = torch.exp(ljT - ll) * w  # [k, u] posterior times count
-            if gather:
-                cnt = torch.zeros(m * (a + 1), k, dtype=dt, device=dev)
-                cnt.index_add_(0, ci, qwT.T[ri])
-                c3 = cnt.view(m, a + 1, k)
-                c3[:, 0] = (qwT.sum(1) - c3[:, 1:].sum(1)).clamp_min(0.0)
-                cntT = cnt.T
-            else:
-                cntT = torch.zeros(k, m * (a + 1), dtype=dt, device=dev)
-                for ci, s in enumerate(range(0, u, chunk)):
-                    cntT += qwT[:, s : s + chunk] @ onehot_t(ci, s).T
-            msteps(cntT.T.reshape(m, a + 1, k), W3)
-            for f in upd_multi:
-                cnt = torch.zeros_like(tabs[f]).index_add_(0, mcodes[f], qwT.T) + ps[f]
-                tabs[f] = torch.log(cnt / cnt.sum(0, keepdim=True))
-            if update_prior:
-                pc = qwT.sum(1) + prior_pseudo
-                lp = torch.log(pc / pc.sum())
-            if bar is not None:
-                bar.update(1)
-            if abs(obj - prev) <= tol * abs(obj):
-                break
-            prev = obj
-        if bar is not None:
-            bar.close()
-        for f, C in enumerate(factors):
-            if len(C) == 1:
-                tabs[f] = W3[C[0]]
-        return lp.cpu().numpy(), [t.cpu().numpy() for t in tabs], it, obj
+        """:func:`~snorkel_nb.labeling.model.em.em_on_patterns` with this
+        model's classes, device, progress bar and per-fit one-hot cache."""
+        return em_on_patterns(
+            stats,
+            log_prior,
+            factors,
+            tables,
+            pseudo,
+            n_iter,
+            cardinality=self.cardinality,
+            device=self.device,
+            cache=self._fit_cache if self._fit_active else None,
+            progress=self.config.progress_bar,
+            desc=type(self).__name__,
+            **kw,
+        )
 
     def _mv_tables(
         self,
@@ -910,243 +818,15 @@ class FactorLabeler(BaseLabeler):
         independent_abstain: bool = False,
         smoothing: float = 1.0,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """One M-step from soft majority-vote labels (a sensible, swap-free start)."""
-        k, a = self.cardinality, stats.cardinality
-        q = self._soft_majority(stats.patterns)
-        pseudo = [
-            np.full(((a + 1) ** len(C), k), smoothing / (a + 1) ** len(C))
-            for C in factors
-        ]
-        # one EM step whose E-step is replaced by majority vote
-        Lt = torch.from_numpy(as_int8(stats.patterns))
-        qw = torch.as_tensor(q * stats.counts[:, None])
-        tabs = []
-        for C, p in zip(factors, pseudo):
-            code = factor_codes(Lt, C, a)
-            cnt = (
-                torch.zeros(p.shape, dtype=torch.float64)
-                .index_add_(0, code, qw)
-                .numpy()
-                + p
-            )
-            if independent_abstain and len(C) == 1:
-                ab = cnt[0].sum() / cnt.sum()
-                votes = cnt[1:] / np.maximum(cnt[1:].sum(0, keepdims=True), _EPS)
-                t = np.vstack([np.full((1, k), ab), (1 - ab) * votes])
-                tabs.append(np.log(np.maximum(t, _EPS)))
-            else:
-                tabs.append(np.log(cnt / cnt.sum(0, keepdims=True)))
-        pc = (q * stats.counts[:, None]).sum(0) + 1.0
-        return np.log(pc / pc.sum()), tabs
-
-    # ---- diagnostics -------------------------------------------------------------
-    def _warn_identifiability(self, stats: LabelStats) -> None:
-        msgs = identifiability_problems(stats)
-        self.fit_report_["identifiability"] = msgs
-        for msg in msgs:
-            warnings.warn(msg, IdentifiabilityWarning, stacklevel=4)
-
-    def _guard(
-        self,
-        stats: LabelStats,
-        gs: LabelStats,
-        cb: np.ndarray | None,
-        deps: list[tuple[int, int]],
-    ) -> None:
-        """Keep the fit only if it looks sane *and* beats majority vote.
-
-        1. Degeneracy checks against majority vote (collapsed classes, unanimous
-           votes overruled, ...); if any fire, refit with a strong prior toward
-           the majority-vote estimate and check again.
-        1b. With the prior pinned (given, or from that refit), a model's
-           alternative fit at the same prior (LabelModel: the pure moment
-           estimate) replaces it if it predicts held-out LFs (as in 2) better.
-        2. A gold-free held-out test: each LF in turn is treated as a noisy
-           label, and the model's prediction from the *other* LFs is compared
-           with majority vote of the other LFs on the points where the LF votes
-           and at least one other LF votes too. A conditionally independent LF
-           that is better than chance agrees more often with the more accurate
-           predictor, so the fit is kept only if it agrees significantly more
-           (paired difference > 2 standard errors) than majority vote does.
-
-        Otherwise the model *becomes* majority vote: it reproduces majority
-        vote's decisions and ties exactly; points no LF covers are labelled by
-        the class balance only when the user gave it (else they are ties, as in
-        majority vote). When the test has no evidence at all (no LF's vote is
-        ever matched by another's), :meth:`_trust_without_evidence` decides.
-        """
-        problems = degeneracy_problems(self, gs)
-        self.fit_report_["problems"] = problems
-        outcome: FitOutcome | None = None  # None: the fit stands as it is
-        moment_alternative = False
-        if problems:
-            safe = self._fit_safe(gs, cb, deps)
-            again = degeneracy_problems(self, gs) if safe else problems
-            if safe and not again:
-                outcome = FitOutcome.GUARDED_REFIT
-            else:
-                problems = again
-                outcome = FitOutcome.MAJORITY_VOTE
-        gain = se = float("nan")
-        if outcome is not FitOutcome.MAJORITY_VOTE:
-            refit = outcome is FitOutcome.GUARDED_REFIT
-            prior = cb if cb is not None else np.exp(self._log_prior)
-            if (
-                (cb is not None or refit)
-                and self._choose_moment_alternative(
-                    stats, gs, deps, False if refit else None, prior
-                )
-                and refit
-            ):
-                moment_alternative = True
-            gain, se = loo_gain_over_mv(self, gs)
-            self.fit_report_["held_out_lf_gain"] = {"mean": gain, "se": se}
-            # e.g. one LF per class, each voting its class only: no vote is
-            # ever confirmed by another, so the test cannot judge the fit.
-            no_evidence = se == 0 and gain == 0 and has_co_votes(gs)
-            if no_evidence:
-                verdict = self._trust_without_evidence(gs, cb)
-                if verdict == "fit":
-                    self.fit_report_["held_out_note"] = (
-                        "no held-out evidence (no LF's vote is matched by "
-                        "another's); fit kept: the given class balance identifies it"
-                    )
-                    if outcome is None:
-                        return
-                else:
-                    problems = [
-                        *problems,
-                        (
-                            "no held-out evidence: no LF's vote is ever matched by another "
-                            "LF's vote where the fit and majority vote differ (e.g. each "
-                            "class has a single LF), so the fit cannot be checked without "
-                            "gold and the class balance is not identifiable"
-                        ),
-                    ]
-                    moment_alternative = False
-                    outcome = FitOutcome.MAJORITY_VOTE
-                    if verdict == "tie_break":
-                        self._mode = "tie_break"
-                        self._vote_weight = equal_vote_weight(
-                            equal_accuracy_model(gs, self._factors, cb)[2]
-                        )
-                        outcome = FitOutcome.TIE_BREAK
-            elif not (gain > 2 * se and gain > 0):
-                problems = [
-                    *problems,
-                    (
-                        f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. {se:.2%}) "
-                        "more often than majority vote does, not significantly better"
-                    ),
-                ]
-                moment_alternative = False
-                outcome = FitOutcome.MAJORITY_VOTE
-            elif outcome is None:
-                return
-        if outcome is FitOutcome.MAJORITY_VOTE:
-            factors = factors_from_dependencies(deps, stats.m, self.cardinality)
-            self.params_ = FactorParams.of(*equal_accuracy_model(gs, factors, cb))
-            self._mode = "majority_vote"
-            self._vote_weight = equal_vote_weight(self._tables)
-        action = _GUARD_ACTIONS[outcome]
-        if moment_alternative:
-            action += (
-                "; its LF tables re-estimated from the pairwise moments at "
-                "that prior, which predict held-out LFs better"
-            )
-        self.fit_report_["outcome"] = outcome.value
-        self.fit_report_["problems"] = problems
-        self.fit_report_["action"] = action
-        warnings.warn(
-            f"{type(self).__name__}: the fit looked degenerate, no better than "
-            f"majority vote or uncheckable ({'; '.join(problems)}); {action}. "
-            "Duplicated or correlated LFs that are not declared as dependencies "
-            "can cause this (see learn_structure). See model.fit_report_.",
-            DegenerateFitWarning,
-            stacklevel=4,
+        """One M-step from soft majority-vote labels (see ``em``)."""
+        return majority_vote_tables(
+            stats,
+            factors,
+            self._soft_majority(stats.patterns),
+            self.cardinality,
+            independent_abstain,
+            smoothing,
         )
-
-    def _choose_moment_alternative(
-        self,
-        stats: LabelStats,
-        gs: LabelStats,
-        deps: list[tuple[int, int]],
-        independent: bool | None,
-        prior: np.ndarray,
-    ) -> bool:
-        """Switch to the model's alternative fit at the same prior (see
-        ``_moment_alternative``) if it passes the degeneracy checks and predicts
-        held-out LFs better than the current fit (paired, on the same points).
-
-        Only tried when the prior is pinned (given, or from the safe refit):
-        the held-out test judges how a fit weighs the LFs, not its prior (on
-        YouTube the unpolished fit with its own estimated prior, 0.68 / 0.32
-        against a true 0.48 / 0.52, scores 73.6% but passes the test).
-        """
-        alt = self._moment_alternative(stats, gs, deps, independent, prior)
-        if alt is None:
-            return False
-        current = copy.copy(self)
-        self.params_ = FactorParams.of(*alt)
-        gain, se = loo_gain_over_mv(self, gs, baseline=current)
-        better = gain > 0 and not degeneracy_problems(self, gs)
-        self.fit_report_["moment_alternative"] = {
-            "gain": gain,
-            "se": se,
-            "chosen": better,
-        }
-        if not better:
-            self.params_ = current.params_
-        else:  # the EM polish's figures no longer describe the model
-            for key in ("em_iter", "start", "log_likelihood", "em_rows"):
-                self.fit_report_.pop(key, None)
-        return better
-
-    def _moment_alternative(
-        self,
-        stats: LabelStats,
-        gs: LabelStats,
-        deps: list[tuple[int, int]],
-        independent: bool | None,
-        prior: np.ndarray,
-    ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray]] | None:
-        """An alternative fit at the pinned ``prior`` (the given class balance
-        or the safe refit's); None if the model has none."""
-        return None
-
-    def _trust_without_evidence(self, gs: LabelStats, cb: np.ndarray | None) -> str:
-        """How to use a fit the held-out test cannot judge: "fit", "tie_break"
-        or "majority_vote".
-
-        Only a model whose every LF votes a single class with its off-target
-        rates shared (LabelModel's default) is used at all. For such LFs the
-        overlaps fix, per LF, the coverage and p(y = c) * (TPR - FPR), not the
-        class prior itself. Given the balance, the fit is identified and kept.
-        Without it, majority vote's decisions stay and the fit only
-        breaks its ties between voted classes: that choice hardly moves along
-        the unidentified prior. On ``generate_single_class(n=20000, k=5)``
-        (Dirichlet(3) balances), seeds 0-11: this beat majority vote on all 12
-        (+1.4 to +10.1 points); Snorkel's whole fit under its assumed uniform
-        prior lost to majority vote on 9. Given the true balance the kept fit
-        was within 0.6 of the Bayes-optimal accuracy on 11 of 12 (1.3 below on
-        the 12th).
-        """
-        tied = self._single_class_factors(gs, self._factors)
-        if len(tied) < len(self._factors):
-            return "majority_vote"
-        return "fit" if cb is not None else "tie_break"
-
-    def _fit_safe(
-        self, stats: LabelStats, cb: np.ndarray | None, deps: list[tuple[int, int]]
-    ) -> bool:
-        """Refit with safer settings; return False if the model has none."""
-        return False
-
-    def _single_class_factors(
-        self, stats: LabelStats, factors: list[tuple[int, ...]]
-    ) -> dict[int, int]:
-        """Factors whose off-target columns EM shares (see ``_em``); none here."""
-        return {}
 
     def confidence_intervals(
         self, L: Any, n_bootstrap: int = 50, alpha: float = 0.05, seed: int = 0
@@ -1226,86 +906,6 @@ class FactorLabeler(BaseLabeler):
             [np.quantile(w, alpha / 2, axis=0), np.quantile(w, 1 - alpha / 2, axis=0)],
             axis=1,
         )
-
-
-class _SingletonMStep:
-    """The M-step of ``FactorLabeler._em`` for every updated single-LF factor
-    at once, written into the [m, a+1, k] log-table array in place.
-
-    Per factor, exactly what the per-factor loop did: with independent
-    abstains one abstain rate per LF; for a tied (single-class) LF voting c,
-    one column for y == c and one shared by every other class; otherwise
-    counts normalised over the values.
-    """
-
-    def __init__(
-        self,
-        factors: list[tuple[int, ...]],
-        fs: list[int],
-        pseudo: list[torch.Tensor],
-        tied: dict[int, int],
-        independent: bool,
-        k: int,
-        dev: torch.device,
-    ) -> None:
-        def idx(sel: list[int]) -> torch.Tensor:
-            return torch.as_tensor(
-                [factors[f][0] for f in sel], dtype=torch.long, device=dev
-            )
-
-        def stack(sel: list[int]) -> torch.Tensor | None:
-            return torch.stack([pseudo[f] for f in sel]) if sel else None
-
-        self.k = k
-        if independent:
-            ind, tie, free = fs, [], []
-        else:
-            ind = []
-            tie = [f for f in fs if f in tied]
-            free = [f for f in fs if f not in tied]
-        self.ind, self.ind_ps = idx(ind), stack(ind)
-        self.tie, self.tie_ps = idx(tie), stack(tie)
-        self.tie_c = torch.as_tensor(
-            [tied[f] for f in tie], dtype=torch.long, device=dev
-        )
-        self.free, self.free_ps = idx(free), stack(free)
-        self.tie_r = torch.arange(len(tie), device=dev)
-        self.has = (len(free) > 0, len(tie) > 0, len(ind) > 0)
-
-    def __call__(self, cnt3: torch.Tensor, W3: torch.Tensor) -> None:
-        has_free, has_tie, has_ind = self.has
-        if has_free:
-            cnt = cnt3[self.free] + self.free_ps
-            W3[self.free] = torch.log(cnt / cnt.sum(1, keepdim=True))
-        if has_tie:
-            cnt = cnt3[self.tie] + self.tie_ps  # [t, a+1, k]
-            r = self.tie_r
-            on = cnt[r, :, self.tie_c]  # [t, a+1]: the column y == c
-            rest = cnt.sum(2) - on
-            t = (rest / rest.sum(1, keepdim=True))[:, :, None].expand(-1, -1, self.k)
-            t = t.clone()
-            t[r, :, self.tie_c] = on / on.sum(1, keepdim=True)
-            W3[self.tie] = torch.log(t)
-        if has_ind:
-            cnt = cnt3[self.ind] + self.ind_ps
-            ab = cnt[:, 0].sum(1) / cnt.sum((1, 2))  # [i]
-            votes = cnt[:, 1:] / cnt[:, 1:].sum(1, keepdim=True).clamp_min(_EPS)
-            t = torch.cat(
-                [
-                    ab[:, None, None].expand(-1, 1, cnt.shape[2]),
-                    (1 - ab)[:, None, None] * votes,
-                ],
-                dim=1,
-            )
-            W3[self.ind] = torch.log(t.clamp_min(_EPS))
-
-
-def _progress(total: int, enabled: bool, desc: str) -> Any:
-    if not enabled:
-        return None
-    from snorkel_nb.progress import progress_bar as tqdm
-
-    return tqdm(total=total, desc=desc, leave=False)
 
 
 __all__ = [

@@ -222,6 +222,42 @@ class LabelStats:
 
     __add__ = merge
 
+    def row_sample(self, rows: int) -> "LabelStats":
+        """Patterns (vote counts only) of a systematic sample of about
+        ``rows`` of the rows, drawn from the patterns alone.
+
+        The rows are laid out pattern by pattern in the patterns' (hash)
+        order and every ``n / rows``-th is taken, so a pattern is sampled in
+        proportion to its count, deterministically: what a strided row
+        sample ``L[::step]`` of a shuffled ``L`` would give. The fit uses it
+        when it is handed far more distinct patterns than its EM polish and
+        guard need.
+
+        Examples
+        --------
+        >>> L = np.array([[0, 0]] * 6 + [[1, 1]] * 2 + [[0, 1]] * 2)
+        >>> s = LabelStats.from_matrix(L, 2).row_sample(5)
+        >>> s.n, sorted(zip(s.patterns.tolist(), s.counts.tolist()))
+        (5, [([0, 0], 3.0), ([0, 1], 1.0), ([1, 1], 1.0)])
+        """
+        if self.patterns is None:
+            raise ValueError("these LabelStats hold no patterns to sample from.")
+        if rows < 1:
+            raise ValueError(f"rows must be >= 1; got {rows}.")
+        cum = np.cumsum(self.counts)
+        total = float(cum[-1]) if len(cum) else 0.0
+        rows = int(min(rows, max(total, 1)))
+        pos = (np.arange(rows) + 0.5) * (total / rows)
+        pick = np.minimum(np.searchsorted(cum, pos, side="right"), len(cum) - 1)
+        sel, cnt = np.unique(pick, return_counts=True)
+        return LabelStats.from_patterns(
+            self.patterns[sel], cnt.astype(np.float64), self.cardinality, overlap=False
+        )
+
+    def without_patterns(self) -> "LabelStats":
+        """The same statistics with the patterns dropped (overlap matrix only)."""
+        return LabelStats(self.n, self.m, self.cardinality, self.overlap)
+
     # ---- derived quantities -------------------------------------------------
     def vote_counts(self) -> np.ndarray:
         """[m, k] number of votes of each LF for each class."""

@@ -63,12 +63,12 @@ def test_k30_recovers_planted_accuracies():
 
 
 def test_gather_em_equals_onehot_em(monkeypatch):
-    from snorkel_nb.labeling.model import core
+    from snorkel_nb.labeling.model import em
 
     d = generate_synthetic(n=1500, m=8, k=20, seed=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         gathered = LabelModel(cardinality=20).fit(d.L).predict_proba(d.L)
-        monkeypatch.setattr(core, "GATHER_VALUES", 10**6)  # one-hot path
+        monkeypatch.setattr(em, "GATHER_VALUES", 10**6)  # one-hot path
         onehot = LabelModel(cardinality=20).fit(d.L).predict_proba(d.L)
     np.testing.assert_allclose(gathered, onehot, atol=1e-8)
