@@ -18,7 +18,7 @@ from snorkel_nb.labeling.model.core import (
 )
 from snorkel_nb.labeling.matrix import check_label_matrix
 from snorkel_nb.labeling.model.moments import MomentObjective, one_blas_thread
-from snorkel_nb.labeling.model.nesting import mask_nested, mask_stats, nested_exceptions
+from snorkel_nb.labeling.model.nesting import mask_nested, nested_exceptions
 from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.snorkel_internals import SnorkelFitChecksMixin
 from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
@@ -65,10 +65,10 @@ class LabelModelConfig(ModelConfig):
     ``fit_report_["selection"]``.
     nested: where a single-class LF fires almost only inside a broader
     single-class LF of another class (an exception to a broad rule, see
-    :mod:`~snorkel_nb.labeling.model.nesting`), drop the broad LF's vote on
-    the exception's rows, in the fit and in every prediction; the pairs are
-    in ``fit_report_["nested"]``. Needs the voting patterns (skipped when
-    fitting from statistics without them).
+    :mod:`~snorkel_nb.labeling.model.nesting`), a fallback to majority vote
+    drops the broad LF's vote on the exception's rows (the fit itself sees
+    every vote); the pairs are in ``fit_report_["nested"]``. Needs the
+    voting patterns (skipped when fitting from statistics without them).
     voted_only: when the fit itself is used (not majority vote) and the class
     balance was estimated, a row with votes is labelled with one of the classes
     some LF voted for (the posterior conditioned on that, see
@@ -177,8 +177,8 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         vote_sets: Sequence[Any] | None = None,
     ) -> "LabelModel":
         """Fit from precomputed :class:`LabelStats` (see
-        ``FactorLabeler.fit_stats``); with ``config.nested``, broad LFs'
-        votes are first dropped where their nested exceptions vote."""
+        ``FactorLabeler.fit_stats``); with ``config.nested``, also find the
+        nested exceptions a majority-vote fallback counts votes with."""
         pairs: list[tuple[int, int]] = []
         if (
             self.config.nested
@@ -188,8 +188,6 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             and stats.cardinality == self.cardinality
         ):
             pairs = nested_exceptions(stats)
-            if pairs:
-                stats = mask_stats(stats, pairs)
         super().fit_stats(
             stats,
             Y_dev=Y_dev,
@@ -203,16 +201,19 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
 
     @property
     def nested_(self) -> list[tuple[int, int]]:
-        """(exception, broad) LF pairs whose broad vote the model drops
-        where the exception votes (``fit_report_["nested"]``)."""
+        """(exception, broad) LF pairs whose broad vote a majority-vote
+        fallback drops where the exception votes (``fit_report_["nested"]``)."""
         report = getattr(self, "fit_report_", None) or {}
         return [(int(i), int(j)) for i, j in report.get("nested", [])]
 
     def predict_proba(self, L: Any) -> np.ndarray:
-        """[n, k] posterior class probabilities for each row of ``L`` (broad
-        LFs' votes dropped where their nested exceptions vote, as in the fit;
-        with ``voted_only``, see the config)."""
-        pairs = self.nested_
+        """[n, k] posterior class probabilities for each row of ``L``.
+
+        After a fallback to majority vote (or its tie-break variant), votes
+        are counted with broad LFs' votes dropped where their nested
+        exceptions vote (``nested_``); with ``voted_only``, see the config.
+        """
+        pairs = self.nested_ if self._mode != "fit" else []
         restrict = self._restricts_to_voted()
         if pairs or restrict:
             L = mask_nested(check_label_matrix(L, n_lfs=self.n_lfs), pairs)
@@ -459,8 +460,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         from snorkel_nb.labeling.model.selection import compare_candidates
 
         cfg = dataclasses.asdict(self.config)
-        # folds of already masked statistics: no second nesting pass
-        cfg.update(select=False, progress_bar=False, nested=False)
+        cfg.update(select=False, progress_bar=False)
         k, device = self.cardinality, self.config.device
 
         def incumbent(s: LabelStats) -> FactorLabeler:
