@@ -35,9 +35,10 @@ Detection is gold-free, from pair counts alone:
   of its rows, and that must be at least ``min_expected_miss``.
 
 ``share`` = 0.9 ("nine votes in ten inside the broad rule"). How much it
-matters, on TREC coarse test (majority vote on the masked matrix; 63.4%
-unmasked, HLM 68.0%): 67.2 / 66.7 / 66.5 / 65.9% at share 0.8 / 0.9 / 0.95 /
-1.0. On the other 8 shared sets no pair of different classes is found except
+matters, on TREC coarse test (``MajorityLabelVoter`` on the masked matrix;
+63.4% unmasked, HLM 68.0%; the default ``LabelModel`` falls back to majority
+vote there and scores 66.9%): 67.2 / 66.7 / 66.5 / 65.9% at share 0.8 / 0.9
+/ 0.95 / 1.0. On the other 8 shared sets no pair of different classes is found except
 one on CDR (score unchanged); see ``bench/results/labelmodel_sets.md``.
 """
 
