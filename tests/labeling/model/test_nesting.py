@@ -15,7 +15,7 @@ from snorkel_nb.labeling.model import LabelModel, MajorityLabelVoter
 from snorkel_nb.labeling.model.nesting import mask_nested, nested_exceptions
 from snorkel_nb.labeling.model.stats import LabelStats
 from snorkel_nb.labeling.model.synthetic import generate_single_class, simulate_workers
-from snorkel_nb.labeling.model.voted import restrict_to_voted
+from snorkel_nb.labeling.model.voted import MARGIN, restrict_to_voted
 
 
 def _broad_rule(seed: int, n: int = 6000, same_class: bool = False):
@@ -118,11 +118,21 @@ def test_share_must_be_a_fraction():
 
 
 # ---- decisions among voted classes ------------------------------------------------
-def test_restrict_to_voted_hand_computed():
-    P = np.array([[0.6, 0.3, 0.1], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6]])
-    L = np.array([[1, 2], [1, 1], [-1, -1]])
+def test_restrict_to_voted_moves_just_enough():
+    P = np.array([[0.6, 0.3, 0.1], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2]])
+    L = np.array([[1, 2], [1, 1], [-1, -1], [1, 0]])
     out = restrict_to_voted(P, L, 3)
-    np.testing.assert_allclose(out, [[0, 0.75, 0.25], [0, 1, 0], [0.2, 0.2, 0.6]])
+    np.testing.assert_allclose(out.sum(1), 1)
+    assert out[:2].argmax(1).tolist() == [1, 1]
+    # the least mixture toward P(. | voted): the top voted class ends MARGIN
+    # above the best unvoted one
+    np.testing.assert_allclose(out[:2, 1] - out[:2, 0], MARGIN, atol=1e-12)
+    # row 0 by hand: lam = (0.6 + MARGIN - 0.3) / (0.3 / 0.4 - 0.3 + 0.6)
+    lam = (0.3 + MARGIN) / 1.05
+    np.testing.assert_allclose(
+        out[0], (1 - lam) * P[0] + lam * np.array([0, 0.75, 0.25])
+    )
+    np.testing.assert_array_equal(out[2:], P[2:])  # no votes / voted top class
     with pytest.raises(ValueError, match="shape"):
         restrict_to_voted(P[:2], L, 3)
 
