@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment, minimize
@@ -16,10 +16,13 @@ from snorkel_nb.labeling.model.core import (
     ModelConfig,
     factors_from_dependencies,
 )
+from snorkel_nb.labeling.matrix import check_label_matrix
 from snorkel_nb.labeling.model.moments import MomentObjective, one_blas_thread
+from snorkel_nb.labeling.model.nesting import mask_nested, nested_exceptions
 from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.snorkel_internals import SnorkelFitChecksMixin
 from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
+from snorkel_nb.labeling.model.voted import restrict_to_voted
 
 # L-BFGS stops when one step improves the moment objective by less than this
 # (relative). At 1e-12 it ran to the 200-iteration cap on every shared set;
@@ -65,6 +68,18 @@ class LabelModelConfig(ModelConfig):
     switch when Dawid-Skene predicts them significantly better (crowd
     workers with asymmetric confusions); recorded in
     ``fit_report_["selection"]``.
+    nested: where a single-class LF fires almost only inside a broader
+    single-class LF of another class (an exception to a broad rule, see
+    :mod:`~snorkel_nb.labeling.model.nesting`), a fallback to majority vote
+    drops the broad LF's vote on the exception's rows (the fit itself sees
+    every vote); the pairs are in ``fit_report_["nested"]``. Needs the
+    voting patterns (skipped when fitting from statistics without them).
+    voted_only: when the fit itself is used (not majority vote) and the class
+    balance was estimated, a row with votes is labelled with one of the classes
+    some LF voted for (the posterior conditioned on that, see
+    :mod:`~snorkel_nb.labeling.model.voted`): the guard's held-out test
+    checks exactly those choices, and a choice of an unvoted class rests on
+    the estimated prior and abstain terms alone.
     """
 
     n_epochs: int = 200
@@ -73,6 +88,8 @@ class LabelModelConfig(ModelConfig):
     em_steps: int = 300
     share_off_target: bool = True
     select: bool = True
+    nested: bool = True
+    voted_only: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,6 +172,70 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         return len(unique_patterns(sample)[0]) < 0.2 * len(sample)
 
     # ------------------------------------------------------------------------
+    def fit_stats(
+        self,
+        stats: LabelStats,
+        Y_dev: Any = None,
+        class_balance: Any = None,
+        dependencies: Sequence[tuple[int, int]] | None = None,
+        _row_sample: LabelStats | None = None,
+        *,
+        vote_sets: Sequence[Any] | None = None,
+    ) -> "LabelModel":
+        """Fit from precomputed :class:`LabelStats` (see
+        ``FactorLabeler.fit_stats``); with ``config.nested``, also find the
+        nested exceptions a majority-vote fallback counts votes with."""
+        pairs: list[tuple[int, int]] = []
+        if (
+            self.config.nested
+            and vote_sets is None
+            and not dependencies
+            and stats.patterns is not None
+            and stats.cardinality == self.cardinality
+        ):
+            pairs = nested_exceptions(stats)
+        super().fit_stats(
+            stats,
+            Y_dev=Y_dev,
+            class_balance=class_balance,
+            dependencies=dependencies,
+            _row_sample=_row_sample,
+            vote_sets=vote_sets,
+        )
+        self.fit_report_["nested"] = [list(p) for p in pairs]
+        return self
+
+    @property
+    def nested_(self) -> list[tuple[int, int]]:
+        """(exception, broad) LF pairs whose broad vote a majority-vote
+        fallback drops where the exception votes (``fit_report_["nested"]``)."""
+        report = getattr(self, "fit_report_", None) or {}
+        return [(int(i), int(j)) for i, j in report.get("nested", [])]
+
+    def predict_proba(self, L: Any) -> np.ndarray:
+        """[n, k] posterior class probabilities for each row of ``L``.
+
+        After a fallback to majority vote (or its tie-break variant), votes
+        are counted with broad LFs' votes dropped where their nested
+        exceptions vote (``nested_``); with ``voted_only``, see the config.
+        """
+        pairs = self.nested_ if self._mode != "fit" else []
+        restrict = self._restricts_to_voted()
+        if pairs or restrict:
+            L = mask_nested(check_label_matrix(L, n_lfs=self.n_lfs), pairs)
+        P = super().predict_proba(L)
+        return restrict_to_voted(P, L, self.cardinality) if restrict else P
+
+    def _restricts_to_voted(self) -> bool:
+        """Whether predictions choose among the voted classes (see config)."""
+        report = getattr(self, "fit_report_", None) or {}
+        return bool(
+            self.config.voted_only
+            and self._mode == "fit"
+            and self.vote_sets_ is None
+            and not report.get("class_balance_given")
+        )
+
     def _fit_stats(
         self,
         stats: LabelStats,

@@ -337,6 +337,8 @@ def fit_notes(report: dict) -> list[str]:
     >>> fit_notes({"problems": ["class 1 collapsed"],
     ...            "action": "fell back to majority vote"})[0]
     'The fit looked unreliable (class 1 collapsed); it fell back to majority vote.'
+    >>> fit_notes({"nested": [[3, 0]]})[0][:40]
+    '1 LFs fire almost only inside a broader '
     """
     notes = []
     if report.get("action"):
@@ -355,6 +357,15 @@ def fit_notes(report: dict) -> list[str]:
         notes.append(
             "Model selection had no evidence (no LF casts two different "
             "votes where another LF votes too); the fit was kept."
+        )
+    nested = report.get("nested") or []
+    if nested:
+        shown = ", ".join(f"LF {i} inside LF {j}" for i, j in nested[:5])
+        more = f" and {len(nested) - 5} more" if len(nested) > 5 else ""
+        notes.append(
+            f"{len(nested)} LFs fire almost only inside a broader LF of another "
+            f"class ({shown}{more}): a fallback to majority vote counts the specific "
+            "LF and not the broad one on those rows."
         )
     return notes
 
