@@ -69,6 +69,7 @@ from snorkel_nb.labeling.model.majority import (
 )
 from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
+from snorkel_nb.labeling.thread_warnings import suppressed_warnings
 
 _PRED_CHUNK = 16384
 # Rows in the strided sample whose patterns stand in for the full ones on big
@@ -867,10 +868,9 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
         w = []
         strength = float(getattr(self.config, "prior_strength", 1.0))
         with (
-            warnings.catch_warnings(),
+            suppressed_warnings(Warning),
             _few_threads(len(stats.counts) * stats.m * (self.cardinality + 1)),
         ):
-            warnings.simplefilter("ignore")
             for _ in range(n_bootstrap):
                 cnt = rng.multinomial(stats.n, stats.counts / stats.counts.sum())
                 keep = cnt > 0

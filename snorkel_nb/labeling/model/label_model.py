@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from typing import Any, Sequence
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment, minimize
 
+from snorkel_nb.labeling.matrix import check_label_matrix
 from snorkel_nb.labeling.model.core import (
     SAMPLE_ROWS,
     FactorLabeler,
@@ -16,13 +16,13 @@ from snorkel_nb.labeling.model.core import (
     ModelConfig,
     factors_from_dependencies,
 )
-from snorkel_nb.labeling.matrix import check_label_matrix
 from snorkel_nb.labeling.model.moments import MomentObjective, one_blas_thread
 from snorkel_nb.labeling.model.nesting import mask_nested, nested_exceptions
 from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.snorkel_internals import SnorkelFitChecksMixin
 from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
 from snorkel_nb.labeling.model.voted import restrict_to_voted
+from snorkel_nb.labeling.thread_warnings import suppressed_warnings
 
 # L-BFGS stops when one step improves the moment objective by less than this
 # (relative). At 1e-12 it ran to the 200-iteration cap on every shared set;
@@ -399,8 +399,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             n,
             scale=2.0 / max(m - 1, 1) / n,
         )
-        with warnings.catch_warnings(), one_blas_thread():
-            warnings.simplefilter("ignore")
+        with suppressed_warnings(Warning), one_blas_thread():
             res = minimize(
                 obj,
                 obj.x0,
@@ -480,8 +479,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
                 s, class_balance=cb
             )
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with suppressed_warnings(Warning):
             res = compare_candidates(
                 stats,
                 {"label model": incumbent, "dawid-skene": dawid_skene},
@@ -492,8 +490,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             gain, se = res["diffs"]["dawid-skene"]
             if gain > 0 and gain > 2 * se:
                 chosen = "dawid-skene"
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
+                with suppressed_warnings(Warning):
                     ds = dawid_skene(stats)
                 self.params_ = ds.params_
                 self._mode, self._vote_weight = "fit", 0.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from typing import Any
 
 import numpy as np
@@ -13,6 +12,7 @@ from scipy.stats import chi2
 from snorkel_nb.labeling.matrix import check_gold, check_label_matrix, infer_cardinality
 from snorkel_nb.labeling.model.base import BaseLabeler
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
+from snorkel_nb.labeling.thread_warnings import suppressed_warnings
 
 
 def _pair_misfit(model: Any, stats: LabelStats) -> tuple[np.ndarray, np.ndarray]:
@@ -96,8 +96,7 @@ def learn_structure(
     n_pairs = m * (m - 1) / 2
     found: list[tuple[int, int]] = []
     for _ in range(max_rounds):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with suppressed_warnings(Warning):
             lm = LabelModel(cardinality=k, guard=False, em_steps=0).fit_stats(
                 stats, dependencies=found
             )
@@ -210,8 +209,7 @@ def compare(
     }
     preds = {}
     guarded = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with suppressed_warnings(Warning):
         for name, mdl in models.items():
             mdl.fit(L)
             preds[name] = mdl.predict(L, tie_break_policy="random")

@@ -23,7 +23,6 @@ import numpy as np
 
 from snorkel_nb.labeling.model.majority import vote_counts
 
-
 # how far the top voted class ends above every unvoted one (probs_to_preds
 # treats classes within 1e-5 of the maximum as tied)
 MARGIN = 1e-4
