@@ -102,3 +102,44 @@ def test_self_training_labels_only_unlabelled_rows_from_its_own_predictions():
     np.testing.assert_array_equal(pl, expect)  # the first network's own picks
     assert (pl[hidden] >= 0).mean() > 0.5
     assert (m.pseudo_labels_["c"] == -1).all()  # every coarse row had a label
+
+
+def test_specific_decode_follows_the_finest_head_and_obeys_the_graph():
+    m = MultitaskModel(two_level())
+    P = {
+        "c": np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]),
+        "f": np.array([[0.1, 0.1, 0.8], [0.5, 0.3, 0.2], [0.2, 0.7, 0.1]]),
+    }
+    pred = m.decode_labels(P)
+    assert pred["f"].tolist() == [2, 0, 1]
+    assert pred["c"].tolist() == [1, 0, 0]  # parent of b1, a1, a2
+    heads = MultitaskModel(two_level(), decode="heads").decode_labels(P)
+    assert heads["c"].tolist() == [0, 1, 0]
+    # a child that refines only "a" (b is N/A for it) leaves the coarse head alone
+    g = TaskGraph({"c": ["a", "b"], "f": ["a1", "a2"]})
+    g.add_edge("c", "f", {"a1": "a", "a2": "a"})
+    part = MultitaskModel(g).decode_labels({"c": P["c"], "f": P["f"][:, :2]})
+    assert part["c"].tolist() == [0, 1, 0]
+    with pytest.raises(ValueError, match="decode must be"):
+        MultitaskModel(two_level(), decode="joint")
+
+
+def test_seed_ensemble_averages_its_networks_and_round_trips(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 4)).astype(np.float32)
+    f = np.where(X[:, 0] > 0, np.where(X[:, 1] > 0, 0, 1), 2)
+    Y = {"c": (f == 2).astype(np.int64), "f": f}
+    kw = dict(n_epochs=3, lr=0.02, progress_bar=False, seed=4)
+    m = MultitaskModel(two_level(), n_models=3, **kw).fit(X, Y)
+    assert len(m.networks) == 3 and m.network is m.networks[0]
+    single = [
+        MultitaskModel(two_level(), **{**kw, "seed": 4 + i}).fit(X, Y) for i in range(3)
+    ]
+    expect = np.mean([s.predict_proba(X, task="f") for s in single], axis=0)
+    np.testing.assert_allclose(m.predict_proba(X, task="f"), expect, rtol=1e-6)
+    m.save(tmp_path / "ens.json")
+    back = MultitaskModel.load(tmp_path / "ens.json")
+    np.testing.assert_array_equal(
+        back.predict_proba(X, task="f"), m.predict_proba(X, task="f")
+    )
+    assert back.predict(X)["c"].tolist() == m.predict(X)["c"].tolist()
