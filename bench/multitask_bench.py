@@ -57,7 +57,9 @@ from snorkel_nb.multitask.trec import (  # noqa: E402
 OUT = Path(__file__).parent / "results" / "multitask.md"
 # The network recipe of (d), (e) and (f), chosen on dev by `--ablation`
 # (bench/results/multitask_ablation.md); decode="specific" (a task takes the
-# label its finest refining head implies) and l2 are MultitaskModel defaults.
+# label its finest refining head implies) and l2=3e-5 are MultitaskModel
+# defaults. Five seeds averaged (n_models=5) gain about a point on dev at 5x
+# the training time, so the bench keeps one.
 NETWORK: dict = dict(
     trunk="text",
     hidden=(128,),
@@ -66,7 +68,7 @@ NETWORK: dict = dict(
     l2=3e-5,
     batch_size=256,
     patience=8,
-    n_models=5,
+    n_models=1,
     progress_bar=False,
     seed=0,
     tfidf={"min_df": 2},
@@ -250,23 +252,8 @@ def trec(lines: list[str], epochs: int) -> None:
 
 ABLATION: list[tuple[str, dict, str]] = [
     ("recipe (NETWORK), one model", {}, "lm"),
-    (
-        "previous recipe: batch 64, lr 2e-3, 20 epochs, l2 0, one model, heads",
-        dict(
-            batch_size=64,
-            lr=2e-3,
-            n_epochs=20,
-            patience=5,
-            l2=0.0,
-            n_models=1,
-            decode="heads",
-        ),
-        "lm",
-    ),
-    ("five seeds averaged (n_models=5)", dict(n_models=5), "lm"),
     ("decode='heads' (each head's argmax)", dict(decode="heads"), "lm"),
     ("l2 = 0", dict(l2=0.0), "lm"),
-    ("l2 = 1e-4", dict(l2=1e-4), "lm"),
     (
         "+ char 2-5-grams, sublinear tf, lead 2 tokens",
         dict(
@@ -280,8 +267,6 @@ ABLATION: list[tuple[str, dict, str]] = [
         ),
         "lm",
     ),
-    ("linear trunk (hidden=())", dict(hidden=()), "lm"),
-    ("dropout 0.3", dict(dropout=0.3), "lm"),
     ("labels sharpened, temperature 0.5", dict(label_temperature=0.5), "lm"),
     (
         "all rows + 1 self-training round (threshold 0.9)",
@@ -289,6 +274,12 @@ ABLATION: list[tuple[str, dict, str]] = [
         "all",
     ),
     ("diagnostic, not a (d): recipe on majority-vote labels", {}, "mv"),
+    (
+        "previous recipe: batch 64, lr 2e-3, 20 epochs, l2 0, heads",
+        dict(batch_size=64, lr=2e-3, n_epochs=20, patience=5, l2=0.0, decode="heads"),
+        "lm",
+    ),
+    ("five seeds averaged (n_models=5)", dict(n_models=5), "lm"),
 ]
 
 
@@ -304,8 +295,9 @@ def mv_targets(L: np.ndarray, k: int) -> np.ndarray:
     return np.where(tot > 0, P / np.maximum(tot, 1), -1)
 
 
-def ablation(lines: list[str]) -> None:
-    """The recipe search, one change at a time, dev and test side by side."""
+def ablation(lines: list[str], out: Path) -> None:
+    """The recipe search, one change at a time, dev and test side by side;
+    ``out`` is rewritten after every row, so a cut-short run keeps its rows."""
     tr, dev, te = load_trec_hierarchy(small=False)
     g = trec_graph()
     app = MultiTaskLFApplier(trec_lfs(g), g)
@@ -358,6 +350,7 @@ def ablation(lines: list[str]) -> None:
             f"{s.seconds:.0f} |"
         )
         print(lines[-1], flush=True)
+        out.write_text("\n".join(lines + [""]))
     lines.append("")
 
 
@@ -515,7 +508,7 @@ def main() -> None:
         "",
     ]
     if a.ablation:
-        ablation(lines)
+        ablation(lines, a.out)
     elif not a.only_scale:
         if not a.skip_trec:
             trec(lines, epochs=20 if a.quick else 40)
