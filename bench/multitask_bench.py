@@ -66,6 +66,7 @@ NETWORK: dict = dict(
     emb_dim=128,
     lr=5e-3,
     l2=3e-5,
+    n_epochs=40,
     batch_size=256,
     patience=8,
     n_models=1,
