@@ -194,12 +194,17 @@ def anchor_evidence(runs, y: np.ndarray, oofs: dict, quick: bool) -> list[str]:
         if len(i) == 0:
             continue
         dy = 100 * float(np.mean(np.abs(y[i] - y[j])))
+        note = (
+            ": the MAE of a perfect predictor if twins shared their expected "
+            "value and noise were Gaussian (an upper bound on the irreducible "
+            "error, as twins still differ)"
+            if ed == 1 and cd == 0.01
+            else ""
+        )
         md.append(
             f"| near twins: <= {ed} edit(s), first 3 epochs within {100 * cd:.0f} "
             f"pt(s) ({len(i)} pairs) | {dy / np.sqrt(2):.2f} | mean final "
-            f"difference {dy:.2f} / sqrt(2): the MAE of a perfect predictor if "
-            "twins shared their expected value and noise were Gaussian (an "
-            "upper bound on the irreducible error) |"
+            f"difference {dy:.2f} / sqrt(2){note} |"
         )
     Z = E / E[np.isfinite(E)].std() + Cd / Cd.std()
     np.fill_diagonal(Z, np.inf)
