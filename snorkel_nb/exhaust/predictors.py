@@ -36,10 +36,12 @@ from snorkel_nb.exhaust.features import CurveBase, feature_columns, fit_curve_pr
 from snorkel_nb.exhaust.logs import CURVES, make_runs_table
 
 __all__ = [
+    "ACC_TARGETS",
     "TARGETS",
     "BoostedPredictor",
     "ClosestLayersPredictor",
     "EditDistanceKNN",
+    "KERNEL_LINKS",
     "EnsemblePredictor",
     "ExhaustPredictor",
     "KernelPredictor",
@@ -50,7 +52,9 @@ __all__ = [
 ]
 
 TARGETS = ("final_acc", "best_acc", "overfit", "train_time")
-_ACC_TARGETS = ("final_acc", "best_acc")
+#: targets that are accuracies (fractions in [0, 1])
+ACC_TARGETS = ("final_acc", "best_acc")
+_ACC_TARGETS = ACC_TARGETS
 _STANDARD = {
     "run_id",
     "source",
@@ -60,6 +64,9 @@ _STANDARD = {
     "train_time",
     "final_val_acc",
 }
+#: how :class:`KernelPredictor` learns an accuracy target
+KERNEL_LINKS = ("residual", "logit", "error-ratio")
+_EPS = 1e-4
 _LEAKY = ("acc", "loss", "time", "top1", "top5", "score", "metric", "epoch")
 
 
@@ -651,6 +658,15 @@ class KernelPredictor(_ThreadCappedPredictor):
 
     Parameters
     ----------
+    link
+        How an accuracy target is learned (see :data:`KERNEL_LINKS`):
+        ``"residual"`` (the residual over the curve base, default),
+        ``"logit"`` (``logit(y)``: errors shrink near 0 and 1, which helps
+        when most runs sit near the ceiling, as on SVHN) or ``"error-ratio"``
+        (``log((1 - y) / (1 - acc_k))``: the final error as a multiple of the
+        last seen error; ``log(1 - y)`` with no epochs). Which one wins is
+        data-dependent: :func:`~snorkel_nb.exhaust.recommend_predictor`
+        compares them by inner CV. Other targets use ``"residual"`` only.
     C, epsilon
         SVR regularisation and tube width (standardised target units).
     gamma
@@ -676,9 +692,11 @@ class KernelPredictor(_ThreadCappedPredictor):
         gamma: float = 0.5,
         n_threads: int | None = 1,
         features: Sequence[str] | None = None,
+        link: str = "residual",
     ) -> None:
         super().__init__(target, max_epochs_seen)
         self.features = features
+        self.link = link
         self.C = C
         self.epsilon = epsilon
         self.gamma = gamma
@@ -697,9 +715,39 @@ class KernelPredictor(_ThreadCappedPredictor):
         X = np.where(np.isfinite(X), X, mu)
         return np.clip((X - mu) / sd, -5.0, 5.0)
 
+    def _to_link(self, y: np.ndarray, base: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """The learned quantity for targets ``y`` (``base``/``last`` per run)."""
+        if self.link == "logit":
+            p = np.clip(y, _EPS, 1 - _EPS)
+            return np.log(p / (1 - p))
+        if self.link == "error-ratio":
+            return np.log(np.clip(1 - y, _EPS, 1) / np.clip(1 - last, _EPS, 1))
+        return y - base
+
+    def _from_link(
+        self, z: np.ndarray, base: np.ndarray, last: np.ndarray
+    ) -> np.ndarray:
+        """Inverse of :meth:`_to_link`."""
+        if self.link == "logit":
+            return 1 / (1 + np.exp(-z))
+        if self.link == "error-ratio":
+            return 1 - np.clip(1 - last, _EPS, 1) * np.exp(z)
+        return z + base
+
+    def _last(self, runs: pd.DataFrame, k: int) -> np.ndarray:
+        """Last seen validation accuracy (0 with no epochs: error ratio = error)."""
+        return early_curve(runs, "val_acc", k)[:, -1] if k else np.zeros(len(runs))
+
     def _fit(self, runs: Any) -> KernelPredictor:
         from sklearn.svm import SVR
 
+        if self.link not in KERNEL_LINKS:
+            raise ValueError(f"link={self.link!r}; choose one of {KERNEL_LINKS}.")
+        if self.link != "residual" and self.target not in _ACC_TARGETS:
+            raise ValueError(
+                f"link={self.link!r} needs an accuracy target {_ACC_TARGETS}, not "
+                f"{self.target!r}; use link='residual'."
+            )
         runs, y = self._prepare_fit(runs)
         self.features_ = _Features().fit(runs, self.max_epochs_seen, self.features)
         self._fit_bases(runs, y)
@@ -719,7 +767,7 @@ class KernelPredictor(_ThreadCappedPredictor):
                 Xi = np.where(np.isfinite(X), X, mu)
                 sd = Xi.std(0)
             self.scalers_.append((mu, np.where(sd > 1e-12, sd, 1.0)))
-            r = (yt - base)[ok]
+            r = self._to_link(yt, base, self._last(runs, k))[ok]
             r_mu, r_sd = float(r.mean()), float(r.std() + 1e-12)
             svr = SVR(
                 C=self.C, epsilon=self.epsilon, gamma=self.gamma / max(X.shape[1], 1)
@@ -735,7 +783,8 @@ class KernelPredictor(_ThreadCappedPredictor):
         def run(model: tuple, part: pd.DataFrame) -> np.ndarray:
             svr, kk, r_mu, r_sd = model
             X = self._scale(self._X(part, kk), kk)
-            return svr.predict(X) * r_sd + r_mu + self._base(part, kk)
+            z = svr.predict(X) * r_sd + r_mu
+            return self._from_link(z, self._base(part, kk), self._last(part, kk))
 
         model = self.models_[k]
         base = self._base(runs, model[1])

@@ -27,6 +27,7 @@ from snorkel_nb.exhaust.models import (
     StructuredBoostedPredictor,
 )
 from snorkel_nb.exhaust.predictors import (
+    ACC_TARGETS,
     ExhaustPredictor,
     KernelPredictor,
     as_runs,
@@ -46,8 +47,10 @@ def default_candidates(
     """The candidates :func:`recommend_predictor` compares by default.
 
     Structured gradient boosting, the RBF kernel model (up to
-    :data:`KERNEL_MAX_RUNS` runs), the learning-curve fit and the plain GBR
-    baseline: all fit in seconds, so inner CV stays cheap. (Pass an
+    :data:`KERNEL_MAX_RUNS` runs; for accuracy targets also learning
+    ``logit(y)`` and the error ratio, see ``KernelPredictor(link=)``), the
+    learning-curve fit and the plain GBR baseline: all fit in seconds, so
+    inner CV stays cheap. (Pass an
     :class:`~snorkel_nb.exhaust.LSTMPredictor` in ``candidates`` to include
     it; it costs minutes.)
 
@@ -67,7 +70,10 @@ def default_candidates(
 
     Examples
     --------
-    >>> sorted(default_candidates())
+    >>> sorted(default_candidates())  # doctest: +NORMALIZE_WHITESPACE
+    ['curve-fit', 'kernel', 'kernel-error-ratio', 'kernel-logit', 'plain-gbr',
+     'structured-gbr']
+    >>> sorted(default_candidates("train_time"))
     ['curve-fit', 'kernel', 'plain-gbr', 'structured-gbr']
     >>> "kernel" in default_candidates(n_runs=5000)
     False
@@ -79,8 +85,12 @@ def default_candidates(
         "curve-fit": CurveFitPredictor(target, k),
         "plain-gbr": SimpleGBRPredictor(target, k),
     }
+    if target in ACC_TARGETS:  # the same kernel, learning logit(y) / error ratio
+        out["kernel-logit"] = KernelPredictor(target, k, link="logit")
+        out["kernel-error-ratio"] = KernelPredictor(target, k, link="error-ratio")
     if n_runs > KERNEL_MAX_RUNS:
-        del out["kernel"]
+        for name in [n for n in out if n.startswith("kernel")]:
+            del out[name]
     return out
 
 
