@@ -351,13 +351,14 @@ def table(
     target = 20_000_000
     big = [full] if full is not two else []
     rate = n / full["apply_s"]
+    same_out = Path(args.out).resolve() == RESULTS.resolve()
     lines = [
         "# Dask: LF application and label-model fit from partition statistics",
         "",
         f"Command: `python bench/dask_bench.py{' --quick' if args.quick else ''}"
         f" --rows {args.rows} --scaling-rows {args.scaling_rows} --sample "
         f"{args.sample} --snorkel-rows {s['snorkel_rows']}"
-        f"{'' if Path(args.out).resolve() == RESULTS.resolve() else ' --out ' + str(args.out)}"
+        f"{'' if same_out else ' --out ' + str(args.out)}"
         "`. 2-core machine "
         "shared with other sessions (1-min load average at the start of each run "
         "in the last column), one thread per worker process, BLAS threads pinned "

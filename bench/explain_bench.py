@@ -100,7 +100,8 @@ TREC = [
     ),
     (
         "DESC because 'what' appears within 3 words before 'mean'",
-        "what does `` extended definition '' mean and how would one write a paper on it ?",
+        "what does `` extended definition '' mean and how would one write a paper "
+        "on it ?",
     ),
     (
         "ENTY because it contains 'what kind of' or 'what type of'",
@@ -121,7 +122,8 @@ TREC = [
     ),
     (
         "HUM because it mentions 'company' or 'person' or 'name of the'",
-        "which company that manufactures video-game hardware sells the `` super system ''",
+        "which company that manufactures video-game hardware sells the "
+        "`` super system ''",
     ),
     (
         "LOC because the question starts with 'where'",
@@ -174,7 +176,8 @@ def label_models(k: int) -> list[tuple[str, object]]:
 def score(
     L_train: np.ndarray, L_test: np.ndarray, y_test: np.ndarray, k: int
 ) -> dict[str, tuple[float, float]]:
-    """name -> (accuracy on all test points, ties/uncovered broken at random; coverage)."""
+    """name -> (accuracy on all test points, ties/uncovered broken at random;
+    coverage)."""
     res = {}
     for name, model in label_models(k):
         try:
@@ -236,7 +239,8 @@ def run_task(title: str, labels, explanations, load, baseline, k: int) -> list[s
     n_cand = len(res.report)
     print(
         f"\n== {title}: {len(explanations)} explanations -> {n_cand} candidate "
-        f"readings -> {len(res.lfs)} LFs kept (compile + filter {t_compile * 1e3:.0f} ms)"
+        f"readings -> {len(res.lfs)} LFs kept "
+        f"(compile + filter {t_compile * 1e3:.0f} ms)"
     )
     print(res.summary())
     ours = score(L_tr, L_te, test["label"].to_numpy(), k)
@@ -277,7 +281,8 @@ def bench_suggest() -> list[str]:
         "### LF suggestions",
         "",
         f"`suggest_lfs` on {len(big)} rows (YouTube train "
-        f"repeated), 4 LFs, dev gold = valid: {dt:.2f} s (warm; shared 2-core machine).",
+        f"repeated), 4 LFs, dev gold = valid: {dt:.2f} s "
+        "(warm; shared 2-core machine).",
         "",
     ]
 

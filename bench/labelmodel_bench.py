@@ -1,4 +1,5 @@
-"""Label-model benchmark: snorkel_nb vs Snorkel, FlyingSquid, Dawid-Skene, majority vote.
+"""Label-model benchmark: snorkel_nb vs Snorkel, FlyingSquid, Dawid-Skene, majority
+vote.
 
 Usage::
 
@@ -460,8 +461,9 @@ the train rows themselves against their gold labels (used for scoring only).
 (synthetic: the true one). Plain Dawid-Skene is
 transductive (fit on train + eval rows) and treats abstain as missing, so an LF
 that only ever votes one class carries no signal for it (hence its collapse on
-the real sets, whose LFs mostly vote one class). Synthetic: `generate_synthetic(seed=0)`,
-fit and scored on the same rows; the oracle uses the true parameters.
+the real sets, whose LFs mostly vote one class). Synthetic:
+`generate_synthetic(seed=0)`, fit and scored on the same rows; the oracle uses the
+true parameters.
 Single-class: `generate_single_class(n=20000, k=5, seed=0..4)`, one
 keyword-like LF per class (random TPR 0.3-0.9 / FPR 0.01-0.25, Dirichlet(3)
 balance), fit and scored on the same rows.

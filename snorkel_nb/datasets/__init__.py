@@ -102,7 +102,10 @@ def load_trec() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 def trec_rules() -> pd.DataFrame:
-    """The 68 regex rules for TREC: ``label_name``, ``label``, ``pattern``, ``exemplar``."""
+    """The 68 regex rules for TREC.
+
+    Columns: ``label_name``, ``label``, ``pattern``, ``exemplar``.
+    """
     with _path("trec", "trec_rules.csv").open("rb") as fh:
         df = pd.read_csv(fh, keep_default_na=False)
     df.insert(1, "label", df["label_name"].map(TREC_CLASSES.index))

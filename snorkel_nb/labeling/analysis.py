@@ -129,7 +129,10 @@ class LFAnalysis:
         weights: np.ndarray | None,
         stats: LabelStats | None,
     ) -> None:
-        """Per-vote index arrays; ``weights``: how many rows each row of L stands for."""
+        """Per-vote index arrays.
+
+        ``weights``: how many rows each row of L stands for.
+        """
         n, m = self.L.shape
         self._n = int(n_rows)
         self._w = weights
@@ -469,7 +472,10 @@ class LFAnalysis:
         return self._tidy(self.overlap_matrix(), "overlap")
 
     def pairwise_conflicts(self) -> pd.DataFrame:
-        """Tidy ``lf_a, lf_b, count, value, kind``: fraction of points where they disagree."""
+        """Tidy ``lf_a, lf_b, count, value, kind``.
+
+        ``value``: fraction of points where they disagree.
+        """
         return self._tidy(self.conflict_matrix(), "conflict")
 
     def pair_points(

@@ -1,10 +1,10 @@
 """The LF set as a .py file: save, load, and an autosave that survives a restart.
 
 "Restart & Run All" used to drop every LF written in the studio. The studio now
-writes the session's LF set, as the module :func:`~snorkel_nb.labeling.source.export_lfs`
-produces, to a file next to the notebook after every edit (atomically: a crash
-mid-write leaves the previous file whole), and offers to reload it when a new
-kernel builds the studio again.
+writes the session's LF set, as the module
+:func:`~snorkel_nb.labeling.source.export_lfs` produces, to a file next to the
+notebook after every edit (atomically: a crash mid-write leaves the previous file
+whole), and offers to reload it when a new kernel builds the studio again.
 """
 
 from __future__ import annotations

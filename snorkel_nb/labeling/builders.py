@@ -322,8 +322,11 @@ def regex_lf(
     'regex_check_out'
     >>> lf.batch(pd.DataFrame({"text": ["Check it out", "hello"]})).tolist()
     [1, -1]
-    >>> lf.spec
-    {'builder': 'regex_lf', 'args': {'pattern': 'check.*out', 'label': 1, 'field': 'text', 'name': 'regex_check_out', 'flags': ['IGNORECASE']}, 'exportable': True}
+    >>> lf.spec  # doctest: +NORMALIZE_WHITESPACE
+    {'builder': 'regex_lf',
+     'args': {'pattern': 'check.*out', 'label': 1, 'field': 'text',
+              'name': 'regex_check_out', 'flags': ['IGNORECASE']},
+     'exportable': True}
     """
     label = _check_label(label)
     if not isinstance(pattern, str) or not pattern:
@@ -768,7 +771,8 @@ def model_lf(
     >>> clf = make_pipeline(CountVectorizer(), LogisticRegression(C=10.0))
     >>> clf = clf.fit(texts, [1, 1, 0, 0] * 5)
     >>> lf = model_lf(clf, threshold=0.8)
-    >>> lf.batch(pd.DataFrame({"text": ["buy cheap pills", "love this", None]})).tolist()
+    >>> texts = pd.DataFrame({"text": ["buy cheap pills", "love this", None]})
+    >>> lf.batch(texts).tolist()
     [1, 0, -1]
     """
     proba = getattr(estimator, "predict_proba", None)

@@ -76,7 +76,8 @@ def crowd_to_label_matrix(
 
     Examples
     --------
-    >>> votes = pd.DataFrame({"item": [0, 0, 1, 1, 2], "worker": ["a", "b", "a", "b", "a"],
+    >>> votes = pd.DataFrame({"item": [0, 0, 1, 1, 2],
+    ...                       "worker": ["a", "b", "a", "b", "a"],
     ...                       "label": ["pos", "neg", "pos", "pos", "neg"]})
     >>> L, items, workers = crowd_to_label_matrix(votes, labels=["neg", "pos"])
     >>> L

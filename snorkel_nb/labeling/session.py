@@ -415,7 +415,9 @@ class LFSession:
         --------
         >>> from snorkel_nb.labeling import LabelingFunction
         >>> s = LFSession(pd.DataFrame({"text": ["a", "b"]}), background=True)
-        >>> task = s.upsert_async(LabelingFunction("is_a", lambda x: int(x.text == "a")))
+        >>> task = s.upsert_async(
+        ...     LabelingFunction("is_a", lambda x: int(x.text == "a"))
+        ... )
         >>> s.wait(timeout=30), task.state, s.names
         (True, 'done', ['is_a'])
         """
@@ -899,7 +901,8 @@ class LFSession:
         --------
         >>> from snorkel_nb.labeling import LabelingFunction
         >>> df = pd.DataFrame({"text": ["spam a", "spam b", "ham", "spam c"]})
-        >>> s = LFSession(df, [LabelingFunction("spam", lambda x: int("spam" in x.text))])
+        >>> spam = LabelingFunction("spam", lambda x: int("spam" in x.text))
+        >>> s = LFSession(df, [spam])
         >>> page, total = s.lf_points("spam", search="SPAM", page=1, page_size=2)
         >>> total, page["text"].tolist()
         (3, ['spam c'])

@@ -728,8 +728,8 @@ def dependency_graph(df: pd.DataFrame, lfs: list[str] | None = None) -> alt.Laye
 
     Examples
     --------
-    >>> g = dependency_graph(pd.DataFrame({"lf_a": ["a"], "lf_b": ["b"], "weight": [1.]}),
-    ...                      ["a", "b", "c"])
+    >>> edges = pd.DataFrame({"lf_a": ["a"], "lf_b": ["b"], "weight": [1.0]})
+    >>> g = dependency_graph(edges, ["a", "b", "c"])
     >>> len(g.to_dict()["layer"])  # edges, nodes, names left / right / centred
     5
     """

@@ -1,4 +1,6 @@
-"""A slow label-model fit never blocks the kernel, in real JupyterLab (headless Chromium).
+"""A slow label-model fit never blocks the kernel, in real JupyterLab.
+
+Runs in headless Chromium.
 
 The notebook patches ``LabelModel.fit`` to sleep ``SLOW_S`` seconds. A real
 click on **Fit label model** must show the studio's spinner at once; while the

@@ -4,9 +4,9 @@ The notebook ``registry_smoke.ipynb`` builds a small real ``CentralModel``
 (synthetic data), edits an LF so something is stale and shows the view; this
 test clicks the button in the browser, so the click goes through the widget
 comm to the kernel and the engine, and waits for the view to report the new
-version, then interpolates between the last two versions. Set-up in ``lab_harness.py``: Debian's
-``/usr/bin/chromium`` driven by the playwright package (never
-``playwright install``); skips when either is missing. Writes
+version, then interpolates between the last two versions. Set-up in
+``lab_harness.py``: Debian's ``/usr/bin/chromium`` driven by the playwright
+package (never ``playwright install``); skips when either is missing. Writes
 ``test-artifacts/registry_view.png``.
 """
 

@@ -3,8 +3,8 @@
 Types an LF into the CodeMirror editor with the keyboard (Enter, Tab to indent
 the body), runs it with Ctrl+Enter, edits it and runs it again with
 Shift+Enter, and checks that the studio added, then replaced, the LF, and that
-Shift+Enter did not run the notebook cell (the cell's execution count stays); then clicks Fit label
-model and reads the label-model vs majority-vote panel.
+Shift+Enter did not run the notebook cell (the cell's execution count stays);
+then clicks Fit label model and reads the label-model vs majority-vote panel.
 
 Needs ``/usr/bin/chromium``, jupyterlab, anywidget and playwright (python package
 only; never ``playwright install``). Skips otherwise. Writes

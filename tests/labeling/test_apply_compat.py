@@ -1,4 +1,7 @@
-"""Snorkel 0.9 applier surface: LFApplier, fault_tolerant, return_meta, ApplierMetadata."""
+"""Snorkel 0.9 applier surface.
+
+LFApplier, fault_tolerant, return_meta, ApplierMetadata.
+"""
 
 from types import SimpleNamespace
 

@@ -1,4 +1,7 @@
-"""An empty label matrix raises at every model entry point; score says what it covers."""
+"""An empty label matrix raises at every model entry point.
+
+``score`` says what it covers.
+"""
 
 from __future__ import annotations
 

@@ -354,7 +354,7 @@ def test_compile_all_collects_errors():
     assert "UNPARSED ('spammy')" in res.summary()
 
 
-# ------------------------------------------------- forms from issue 24 (first ten minutes)
+# ---------------------------------------- forms from issue 24 (first ten minutes)
 def test_quoted_terms_may_hold_apostrophes():
     parses = parse_explanation("SPAM because it contains 'i'll' or 'i'm'", YT)
     assert parses[0].predicate == Or(

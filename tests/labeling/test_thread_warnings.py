@@ -20,10 +20,10 @@ def test_worker_capture_keeps_other_threads_warnings_visible():
 
     def worker():
         with captured_warnings() as caught:
-            warnings.warn("from the fit", UserWarning)
+            warnings.warn("from the fit", UserWarning, stacklevel=1)
             started.set()
             release.wait(timeout=30)  # the main thread warns while we capture
-            warnings.warn("late fit warning", UserWarning)
+            warnings.warn("late fit warning", UserWarning, stacklevel=1)
         inside.extend(str(w.message) for w in caught)
 
     with warnings.catch_warnings(record=True) as main_seen:
@@ -31,7 +31,7 @@ def test_worker_capture_keeps_other_threads_warnings_visible():
         t = threading.Thread(target=worker)
         t.start()
         assert started.wait(timeout=30)
-        warnings.warn("from a notebook cell", UserWarning)
+        warnings.warn("from a notebook cell", UserWarning, stacklevel=1)
         release.set()
         t.join(timeout=30)
     assert inside == ["from the fit", "late fit warning"]
@@ -44,8 +44,8 @@ def test_worker_suppression_drops_only_its_categories():
 
     def worker():
         with suppressed_warnings(RuntimeWarning):
-            warnings.warn("lf raised", RuntimeWarning)
-            warnings.warn("other", UserWarning)
+            warnings.warn("lf raised", RuntimeWarning, stacklevel=1)
+            warnings.warn("other", UserWarning, stacklevel=1)
 
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
@@ -56,7 +56,7 @@ def test_worker_suppression_drops_only_its_categories():
 
 def test_main_thread_capture_records_everything():
     with captured_warnings(ignore=(DeprecationWarning,)) as caught:
-        warnings.warn("a", UserWarning)
-        warnings.warn("b", DeprecationWarning)
-        warnings.warn("a", UserWarning)  # "always": repeats are kept
+        warnings.warn("a", UserWarning, stacklevel=1)
+        warnings.warn("b", DeprecationWarning, stacklevel=1)
+        warnings.warn("a", UserWarning, stacklevel=1)  # "always": repeats are kept
     assert [str(w.message) for w in caught] == ["a", "a"]

@@ -77,7 +77,8 @@ def test_studio_code_run_add_replace_remove(session):
     studio.run_button.click()
     assert session.names == ["lf_check", "keyword_song", "link", "ham_lookup"]
     assert studio.error == ""
-    # conflicts sample for the keyword LF: "check this song"? (lf_check is subscribe now)
+    # conflicts sample for the keyword LF: "check this song"?
+    # (lf_check is subscribe now)
     studio.lf_select.value = "keyword_song"
     assert studio.current_lf == "keyword_song"
     studio.lf_select.value = "link"

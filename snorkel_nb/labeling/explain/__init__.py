@@ -1,4 +1,7 @@
-"""Natural-language explanations compiled into labeling functions (Babble Labble-style)."""
+"""Natural-language explanations compiled into labeling functions.
+
+In the style of Babble Labble.
+"""
 
 from snorkel_nb.labeling.explain.compiler import (
     Candidate,

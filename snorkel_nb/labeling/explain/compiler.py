@@ -1,4 +1,7 @@
-"""Compile parsed explanations into :class:`~snorkel_nb.labeling.lf.LabelingFunction`s."""
+"""Compile parsed explanations into labeling functions.
+
+The output is a list of :class:`~snorkel_nb.labeling.lf.LabelingFunction`.
+"""
 
 from __future__ import annotations
 

@@ -266,7 +266,10 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
         return spread_over_top(self._latent_votes(pats))
 
     def _validate_config(self) -> None:
-        """Check the settings the EM-based models share (abstain mode, epochs, prior)."""
+        """Check the settings the EM-based models share.
+
+        Abstain mode, epochs, prior.
+        """
         c = self.config
         if hasattr(c, "abstain") and c.abstain not in ABSTAIN_MODES:
             raise ValueError(
@@ -495,7 +498,8 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
             return self._fit_vote_sets_stats(stats, vote_sets, Y_dev, class_balance)
         if stats.cardinality != self.vote_cardinality:
             raise ValueError(
-                f"stats have cardinality {stats.cardinality}, model has {self.cardinality}."
+                f"stats have cardinality {stats.cardinality}, "
+                f"model has {self.cardinality}."
             )
         if stats.n == 0:
             raise ValueError("Cannot fit a label model on 0 rows.")
@@ -574,7 +578,8 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
             cb = np.asarray(class_balance, dtype=np.float64)
             if cb.shape != (k,) or np.any(~np.isfinite(cb)) or np.any(cb <= 0):
                 raise ValueError(
-                    f"class_balance must be {k} positive numbers; got {class_balance!r}."
+                    f"class_balance must be {k} positive numbers; "
+                    f"got {class_balance!r}."
                 )
             if abs(cb.sum() - 1) > 1e-3:
                 raise ValueError(

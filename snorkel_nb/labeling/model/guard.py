@@ -134,7 +134,8 @@ def degeneracy_problems(model: FactorLabeler, stats: LabelStats) -> list[str]:
                 md_freq[c] < mv_freq[c] / 5 or prior[c] < mv_freq[c] / 10
             ):
                 problems.append(
-                    f"class {c} collapsed: predicted on {md_freq[c]:.1%} of covered points "
+                    f"class {c} collapsed: predicted on {md_freq[c]:.1%} "
+                    "of covered points "
                     f"(prior {prior[c]:.3f}) vs {mv_freq[c]:.1%} by majority vote"
                 )
         agree_mv = float(

@@ -158,9 +158,10 @@ class GuardedFitMixin:
                     problems = [
                         *problems,
                         (
-                            "no held-out evidence: no LF's vote is ever matched by another "
-                            "LF's vote where the fit and majority vote differ (e.g. each "
-                            "class has a single LF), so the fit cannot be checked without "
+                            "no held-out evidence: no LF's vote is ever matched "
+                            "by another LF's vote where the fit and majority "
+                            "vote differ (e.g. each class has a single LF), so "
+                            "the fit cannot be checked without "
                             "gold and the class balance is not identifiable"
                         ),
                     ]
@@ -176,7 +177,8 @@ class GuardedFitMixin:
                 problems = [
                     *problems,
                     (
-                        f"predicting held-out LFs, it agrees {gain:+.2%} (s.e. {se:.2%}) "
+                        f"predicting held-out LFs, it agrees {gain:+.2%} "
+                        f"(s.e. {se:.2%}) "
                         "more often than majority vote does, not significantly better"
                     ),
                 ]

@@ -60,14 +60,15 @@ class LabelModelConfig(ModelConfig):
     with ``abstain="class"``, an LF that only ever votes one class c fires at
     one rate when y == c and at one *shared* rate for every other class (the
     usual keyword/regex LF). Its separate rates per other class are not
-    identified by the overlaps, and EM left free stalls in poor optima: on ``generate_single_class(k=5)`` given
-    the true balance (seeds 0-11) it ended 1.6-11.9 points below the
-    Bayes-optimal accuracy, vs within 0.6 on 11 of 12 with the rates shared.
+    identified by the overlaps, and EM left free stalls in poor optima: on
+    ``generate_single_class(k=5)`` given the true balance (seeds 0-11) it
+    ended 1.6-11.9 points below the Bayes-optimal accuracy, vs within 0.6 on
+    11 of 12 with the rates shared.
     select: after a fit the guard had to rescue (refit or majority vote),
-    compare it with a full-confusion Dawid-Skene fit by held-out votes (:mod:`~snorkel_nb.labeling.model.selection`) and
-    switch when Dawid-Skene predicts them significantly better (crowd
-    workers with asymmetric confusions); recorded in
-    ``fit_report_["selection"]``.
+    compare it with a full-confusion Dawid-Skene fit by held-out votes
+    (:mod:`~snorkel_nb.labeling.model.selection`) and switch when Dawid-Skene
+    predicts them significantly better (crowd workers with asymmetric
+    confusions); recorded in ``fit_report_["selection"]``.
     nested: where a single-class LF fires almost only inside a broader
     single-class LF of another class (an exception to a broad rule, see
     :mod:`~snorkel_nb.labeling.model.nesting`), a fallback to majority vote

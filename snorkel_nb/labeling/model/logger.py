@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 
 class Logger:
-    """Log ``"split/metric"`` or ``"task/split/metric"`` values every ``log_freq`` units.
+    """Log ``"split/metric"`` or ``"task/split/metric"`` values every ``log_freq``
+    units.
 
     Parameters
     ----------

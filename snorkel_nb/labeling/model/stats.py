@@ -8,9 +8,10 @@ statistics are enough to fit any of them:
 * the **overlap matrix** ``O = onehot(L).T @ onehot(L)``, an [m*k, m*k] matrix of
   pairwise vote co-occurrence counts (its diagonal holds each LF's vote counts).
 
-Both add up over chunks of rows: ``LabelStats.from_matrix(A) + LabelStats.from_matrix(B)``
-equals ``LabelStats.from_matrix(vstack(A, B))``, which is what a Dask fit over
-partitions needs.
+Both add up over chunks of rows:
+``LabelStats.from_matrix(A) + LabelStats.from_matrix(B)`` equals
+``LabelStats.from_matrix(vstack(A, B))``, which is what a Dask fit over partitions
+needs.
 """
 
 from __future__ import annotations

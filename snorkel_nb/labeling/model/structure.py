@@ -137,7 +137,8 @@ class Comparison:
     models: dict[str, BaseLabeler]
 
     def __repr__(self) -> str:
-        s = f"Recommendation: {self.recommendation} ({self.reason})\n\nAgreement on L:\n"
+        s = f"Recommendation: {self.recommendation} ({self.reason})\n\n"
+        s += "Agreement on L:\n"
         s += self.agreement.round(3).to_string()
         if len(self.scores):
             s += "\n\nDev scores:\n" + self.scores.round(4).to_string()

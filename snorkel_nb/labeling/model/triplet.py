@@ -1,4 +1,7 @@
-"""TripletLabelModel: FlyingSquid's closed-form triplet method (binary; one-vs-rest for k > 2)."""
+"""TripletLabelModel: FlyingSquid's closed-form triplet method.
+
+Binary; one-vs-rest for k > 2.
+"""
 
 from __future__ import annotations
 
