@@ -64,7 +64,39 @@ def restrict_to_voted(P: np.ndarray, L: np.ndarray, k: int) -> np.ndarray:
     P = np.asarray(P, dtype=np.float64)
     if P.shape != (L.shape[0], k):
         raise ValueError(f"P has shape {P.shape}; expected ({L.shape[0]}, {k}).")
-    voted = vote_counts(L, k) > 0
+    return restrict_to_allowed(P, vote_counts(L, k) > 0)
+
+
+def restrict_to_allowed(P: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """:func:`restrict_to_voted` with the allowed classes given directly.
+
+    The multi-task label model allows, per row, the joint states whose labels
+    the row's LFs voted for (``MultiTaskLabelModel(voted_states=True)``).
+
+    Parameters
+    ----------
+    P
+        [n, k] class (or joint-state) probabilities.
+    allowed
+        [n, k] bool; a row with no allowed class keeps ``P``.
+
+    Returns
+    -------
+    numpy.ndarray
+        [n, k] probabilities whose argmax on a row with an allowed class is
+        an allowed class.
+
+    Examples
+    --------
+    >>> P = np.array([[0.6, 0.3, 0.1], [0.6, 0.3, 0.1]])
+    >>> allowed = np.array([[False, True, True], [False, False, False]])
+    >>> restrict_to_allowed(P, allowed).argmax(1).tolist()
+    [1, 0]
+    """
+    P = np.asarray(P, dtype=np.float64)
+    voted = np.asarray(allowed, dtype=bool)
+    if voted.shape != P.shape:
+        raise ValueError(f"allowed has shape {voted.shape}; P has {P.shape}.")
     a = np.where(voted, P, -1.0).max(1)  # best voted class
     b = np.where(voted, -1.0, P).max(1)  # best unvoted class
     fix = voted.any(1) & (b + MARGIN > a)
@@ -87,4 +119,4 @@ def restrict_to_voted(P: np.ndarray, L: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-__all__ = ["restrict_to_voted"]
+__all__ = ["restrict_to_allowed", "restrict_to_voted"]
