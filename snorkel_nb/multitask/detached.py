@@ -107,6 +107,19 @@ class Inputs:
     def from_saved(
         cls, config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
     ) -> "Inputs":
+        """Rebuild from :meth:`to_config` and :meth:`to_arrays`.
+
+        Parameters
+        ----------
+        config
+            ``{"trunk", "text_col", "feature_cols", "tfidf"}``.
+        arrays
+            The TF-IDF arrays (empty for an mlp trunk).
+
+        Returns
+        -------
+        Inputs
+        """
         tfidf = (
             None
             if config.get("tfidf") is None
