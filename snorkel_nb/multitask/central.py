@@ -1582,7 +1582,19 @@ class CentralModel(VersionsMixin):
         self, X: Any, task: str | None = None
     ) -> np.ndarray | dict[str, np.ndarray]:
         """[n] int class indices (the argmax of :meth:`predict_proba`), or
-        ``{task: [n]}`` when ``task`` is ``None``; same arguments and errors.
+        ``{task: [n]}`` when ``task`` is ``None``; same errors.
+
+        Parameters
+        ----------
+        X
+            n rows, as in :meth:`predict_proba`.
+        task
+            One trained task, or ``None`` for all of them.
+
+        Returns
+        -------
+        numpy.ndarray or dict of str to numpy.ndarray
+            Indices into the task's labels.
         """
         P = self.predict_proba(X, task)
         if isinstance(P, dict):
