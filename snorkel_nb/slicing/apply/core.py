@@ -82,7 +82,30 @@ class SFApplier:
         progress_bar: bool = True,
         fault_tolerant: bool = False,
     ) -> np.recarray:
-        """[n] record array with one int field (0/1) per SF."""
+        """[n] record array with one int field (0/1) per SF.
+
+        Parameters
+        ----------
+        data_points
+            Any objects the SFs accept (``len`` must work).
+        progress_bar
+            Show a bar over the points.
+        fault_tolerant
+            ``True``: a point on which an SF raises counts as outside the
+            slice; ``False`` (Snorkel's default): the exception propagates.
+
+        Returns
+        -------
+        numpy.recarray
+            [n], one int64 field per SF name (an SF's bool as 0/1, ``None``
+            as 0).
+
+        Raises
+        ------
+        TypeError
+            If an SF returns something other than a bool, int or ``None``
+            (unless ``fault_tolerant``).
+        """
         return self._run(data_points, len(data_points), progress_bar, fault_tolerant)
 
 
@@ -103,7 +126,29 @@ class PandasSFApplier(SFApplier):
     def apply(  # type: ignore[override]
         self, df: pd.DataFrame, progress_bar: bool = True, fault_tolerant: bool = False
     ) -> np.recarray:
-        """[len(df)] record array with one int field (0/1) per SF."""
+        """[len(df)] record array with one int field (0/1) per SF.
+
+        Parameters
+        ----------
+        df
+            The data points; SFs see each row as a dict with attribute access.
+        progress_bar
+            Show a bar over the rows.
+        fault_tolerant
+            As in :meth:`SFApplier.apply`.
+
+        Returns
+        -------
+        numpy.recarray
+            [len(df)], one int64 field per SF name.
+
+        Raises
+        ------
+        ValueError
+            If ``df`` is not a DataFrame.
+        TypeError
+            As in :meth:`SFApplier.apply`.
+        """
         if not isinstance(df, pd.DataFrame):
             raise ValueError(
                 f"PandasSFApplier.apply expects a pandas DataFrame, got "
