@@ -214,7 +214,20 @@ class LabelModelDiagnostics(W.VBox):
     def on_refresh(
         self, callback: Callable[[LabelModelReport], None], remove: bool = False
     ) -> None:
-        """Call ``callback(report)`` after each refresh."""
+        """Call ``callback(report)`` after each refresh.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (self._callbacks.remove if remove else self._callbacks.append)(callback)
 
     @property

@@ -119,7 +119,20 @@ class LFMatrices(W.VBox):
         callback: Callable[[str, str, str, pd.DataFrame], None],
         remove: bool = False,
     ) -> None:
-        """Call ``callback(lf_a, lf_b, kind, points)`` when a cell is shown."""
+        """Call ``callback(lf_a, lf_b, kind, points)`` when a cell is shown.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         if remove:
             self._cell_callbacks.remove(callback)
         else:

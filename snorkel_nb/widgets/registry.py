@@ -207,7 +207,20 @@ class RegistryView(W.VBox):
 
     # -- callbacks -------------------------------------------------------------
     def on_retrain(self, callback: Callable[[Any], None], remove: bool = False) -> None:
-        """``callback(version_or_None)`` after "Retrain stale" finishes."""
+        """``callback(version_or_None)`` after "Retrain stale" finishes.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (self._retrain_callbacks.remove if remove else self._retrain_callbacks.append)(
             callback
         )
@@ -215,7 +228,20 @@ class RegistryView(W.VBox):
     def on_rollback(
         self, callback: Callable[[Any], None], remove: bool = False
     ) -> None:
-        """``callback(new_version)`` after a rollback."""
+        """``callback(new_version)`` after a rollback.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (
             self._rollback_callbacks.remove
             if remove
@@ -225,7 +251,20 @@ class RegistryView(W.VBox):
     def on_interpolate(
         self, callback: Callable[[pd.DataFrame], None], remove: bool = False
     ) -> None:
-        """``callback(table)`` after an interpolation (one row per alpha)."""
+        """``callback(table)`` after an interpolation (one row per alpha).
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (
             self._interpolate_callbacks.remove
             if remove

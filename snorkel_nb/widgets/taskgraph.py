@@ -133,7 +133,20 @@ class TaskGraphEditor(W.VBox):
     def on_push(
         self, callback: Callable[[TaskGraph], None], remove: bool = False
     ) -> None:
-        """``callback(graph)`` after a successful push."""
+        """``callback(graph)`` after a successful push.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (self._push_callbacks.remove if remove else self._push_callbacks.append)(
             callback
         )
@@ -141,7 +154,20 @@ class TaskGraphEditor(W.VBox):
     def on_change(
         self, callback: Callable[[list[str]], None], remove: bool = False
     ) -> None:
-        """``callback(errors)`` after every edit."""
+        """``callback(errors)`` after every edit.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (self._change_callbacks.remove if remove else self._change_callbacks.append)(
             callback
         )
