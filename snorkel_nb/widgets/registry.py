@@ -442,7 +442,25 @@ class RegistryView(W.VBox):
         return new
 
     def show_diff(self, a: Any = None, b: Any = None) -> Any:
-        """Show what changed from version ``a`` to ``b`` (default: the pickers)."""
+        """Show what changed from version ``a`` to ``b`` (default: the pickers).
+
+        Parameters
+        ----------
+        a, b
+            Version ids (or ``VersionInfo``); ``None`` takes the picker's value.
+
+        Returns
+        -------
+        VersionDiff
+            From :meth:`CentralModel.diff`; also kept in ``diff_result``.
+
+        Raises
+        ------
+        ValueError
+            If a version is neither given nor picked.
+        CentralModelError
+            If a version is unknown.
+        """
         a = self.version_a.value if a is None else a
         b = self.version_b.value if b is None else b
         if a is None or b is None:
@@ -456,7 +474,31 @@ class RegistryView(W.VBox):
     def interpolate(
         self, task: str | None = None, v_old: Any = None, v_new: Any = None
     ) -> pd.DataFrame:
-        """Metrics of ``task``'s head blended from ``v_old`` (alpha 0) to ``v_new``."""
+        """Metrics of ``task``'s head blended from ``v_old`` (alpha 0) to ``v_new``.
+
+        Runs :meth:`CentralModel.interpolate` at the view's ``alphas``, then
+        calls the :meth:`on_interpolate` callbacks.
+
+        Parameters
+        ----------
+        task
+            The task; ``None`` takes the task picker's value.
+        v_old, v_new
+            Version ids; ``None`` takes the version pickers' values.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``alpha``, ``accuracy``, ``agree_old``, ``agree_new``, one row per
+            alpha; also kept in ``interpolation``.
+
+        Raises
+        ------
+        ValueError
+            If the task or a version is neither given nor picked.
+        CentralModelError
+            As :meth:`CentralModel.interpolate`.
+        """
         task = self.interp_task.value if task is None else task
         v_old = self.version_a.value if v_old is None else v_old
         v_new = self.version_b.value if v_new is None else v_new

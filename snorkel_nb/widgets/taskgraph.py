@@ -174,7 +174,29 @@ class TaskGraphEditor(W.VBox):
 
     # -- edits (also the API the buttons call) ---------------------------------------
     def add_task(self, name: str, labels: Sequence[str] | int) -> None:
-        """Add a task or replace its labels (a cardinality k gives labels 0..k-1)."""
+        """Add a task or replace its labels (a cardinality k gives labels 0..k-1).
+
+        The draft is re-validated: problems go to :attr:`errors`, not raised.
+
+        Parameters
+        ----------
+        name
+            The task's name.
+        labels
+            Label names, or a cardinality ``k`` (labels ``"0"`` .. ``"k-1"``).
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is empty.
+
+        Examples
+        --------
+        >>> ed = TaskGraphEditor()
+        >>> ed.add_task("sentiment", 3)
+        >>> ed.tasks
+        {'sentiment': ['0', '1', '2']}
+        """
         if not name:
             raise ValueError("give the task a name")
         if isinstance(labels, int):
@@ -193,7 +215,20 @@ class TaskGraphEditor(W.VBox):
         self._refresh()
 
     def add_edge(self, parent: str, child: str, mapping: Mapping[str, str]) -> None:
-        """Add or replace ``parent -> child`` with ``{child_label: parent_label}``."""
+        """Add or replace ``parent -> child`` with ``{child_label: parent_label}``.
+
+        Not checked here: unknown tasks or labels, unmapped child labels and
+        cycles show up in :attr:`errors` (and block :meth:`push`).
+
+        Parameters
+        ----------
+        parent
+            The coarser task.
+        child
+            The task that refines it.
+        mapping
+            Each child label to one parent label (keys and values as str).
+        """
         self.edges[(parent, child)] = {str(c): str(p) for c, p in mapping.items()}
         self._refresh()
 
