@@ -297,7 +297,19 @@ class LFMatrices(W.VBox):
         Returns
         -------
         pandas.DataFrame
-            The points listed.
+            The points listed, with a ``vote:<lf>`` column per LF; empty (and
+            the error shown in the view, not raised) for an unknown LF or an
+            ``"other"`` cell.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> L = np.array([[0, 0, -1], [1, 0, -1], [-1, -1, 1]])
+        >>> m = LFMatrices(LFAnalysis(L, ["a", "b", "c"]))
+        >>> m.show_cell("a", "a")["vote:a"].tolist(), m.selected_cell["kind"]
+        ([0, 1], 'overlap')
+        >>> m.show_cell("a", "nope").empty
+        True
         """
         kind = kind or self._cell_kind()
         an = self.analysis
