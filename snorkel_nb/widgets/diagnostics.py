@@ -486,6 +486,16 @@ class LabelModelDiagnostics(W.VBox):
         Returns
         -------
         LabelModelReport
+            Also kept in ``report``; the ``on_refresh`` callbacks get it.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling.model import MajorityLabelVoter
+        >>> d = LabelModelDiagnostics(MajorityLabelVoter(), np.array([[1, 0]]),
+        ...                           ["a", "b"])
+        >>> rep = d.refresh(L=np.array([[1, 1], [0, 0], [1, -1]]), names=["x", "y"])
+        >>> rep is d.report, rep.accuracies["lf"].tolist()
+        (True, ['x', 'y'])
         """
         if (
             self.session is not None
