@@ -1000,6 +1000,30 @@ class CentralModel(VersionsMixin):
         CentralModelError
             If there is no trunk yet and every untrained task reads
             predictions of another.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> v1 = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> @labeling_function(name="pos_a")
+        ... def stricter(x):
+        ...     return 1 if x.a > 0.5 else (0 if x.a < -0.5 else -1)
+        >>> c.update_lf("sign_a", stricter)
+        >>> len(c.stale()) > 0
+        True
+        >>> v2 = c.retrain_stale(progress=False)
+        >>> c.stale(), v2.parent == v1.id
+        ([], True)
+        >>> c.lf_usage("sign_a", "pos_a")["versions"] == [v2.id]
+        True
         """
         items = self.stale()
         self.last_retrained = []
@@ -1558,6 +1582,24 @@ class CentralModel(VersionsMixin):
         ------
         CentralModelError
             If no task is trained yet or ``task`` has no trained head.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> v1 = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> P = c.predict_proba(X[:5], "sign_a")
+        >>> P.shape, bool(np.allclose(P.sum(1), 1))
+        ((5, 2), True)
+        >>> list(c.predict_proba(X[:5]))
+        ['sign_a']
         """
         if self._trunk is None or self._inputs is None:
             raise CentralModelError("no task is trained yet")
