@@ -271,6 +271,14 @@ class TaskRegistry:
         ------
         RegistryError
             If ``name`` is not a non-empty string or is already registered.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> reg.register_task("fine", ["ind", "city"], {"coarse": {"ind": "HUM"}})
+        >>> reg.task("fine").parents
+        {'coarse': {'ind': 'HUM'}}
         """
         if not isinstance(name, str) or not name:
             raise RegistryError(f"a task needs a non-empty string name; got {name!r}")
@@ -335,6 +343,15 @@ class TaskRegistry:
         ------
         RegistryError
             If ``task`` is not registered.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> reg.register_task("t", ["a", "b"])
+        >>> recs = reg.register_lfs("t", [("x", "x = 1", ()), ("y", "y = 1", ["u"])])
+        >>> [(r.name, r.uses) for r in recs]
+        [('x', ()), ('y', ('u',))]
         """
         now = _now()
         recs = [
@@ -415,6 +432,16 @@ class TaskRegistry:
         ------
         RegistryError
             If ``task`` has no working LF ``name``.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> reg.register_task("t", ["a", "b"])
+        >>> rec = reg.register_lf("t", "x", "x = 1")
+        >>> reg.remove_lf("t", "x")
+        >>> reg.lfs("t"), reg.lf_by_hash(rec.source_hash).name
+        ([], 'x')
         """
         with self._write(working=True) as db:
             if (
@@ -440,6 +467,17 @@ class TaskRegistry:
         ------
         RegistryError
             If a hash is unknown (nothing is changed then).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> reg.register_task("t", ["a", "b"])
+        >>> old = reg.register_lf("t", "x", "x = 1")
+        >>> _ = reg.register_lf("t", "x", "x = 2")
+        >>> reg.set_working_lfs("t", {"x": old.source_hash})
+        >>> reg.lfs("t")[0].source
+        'x = 1'
         """
         with self._write(working=True) as db:
             for name, h in hashes.items():
@@ -720,6 +758,15 @@ class TaskRegistry:
         ------
         RegistryError
             If ``parent`` is unknown or an artefact named is not recorded.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> tr = reg.save_arrays("trunk", None, {"w": np.zeros(2)}, {}, {})
+        >>> v = reg.add_version(None, tr.id, {}, {}, {}, message="first")
+        >>> reg.current_version().id == v.id, v.message, v.trunk == tr.id
+        (True, 'first', True)
         """
         named = [trunk] if trunk else []
         named += [
