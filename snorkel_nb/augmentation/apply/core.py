@@ -162,6 +162,20 @@ class TFApplier(BaseTFApplier):
             For each input point, the outputs of the policy's sequences
             (a sequence none of whose TFs applied adds nothing; the empty
             sequence of ``keep_original`` adds the original).
+
+        Examples
+        --------
+        A TF that returns ``None`` does not apply, so that point adds nothing:
+
+        >>> from types import SimpleNamespace
+        >>> from snorkel_nb.augmentation import ApplyOnePolicy, transformation_function
+        >>> @transformation_function()
+        ... def negate_odd(x):
+        ...     return SimpleNamespace(num=-x.num) if x.num % 2 else None
+        >>> pts = [SimpleNamespace(num=n) for n in (1, 2)]
+        >>> applier = TFApplier([negate_odd], ApplyOnePolicy(keep_original=False))
+        >>> [p.num for p in applier.apply(pts, progress_bar=False)]
+        [-1]
         """
         out: list[DataPoint] = []
         for x in tqdm(data_points, disable=not progress_bar, desc="Applying TFs"):

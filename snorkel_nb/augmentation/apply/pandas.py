@@ -128,6 +128,19 @@ class PandasTFApplier(BaseTFApplier):
         ------
         ValueError
             If ``df`` is not a DataFrame.
+
+        Examples
+        --------
+        >>> from snorkel_nb.augmentation import ApplyOnePolicy, transformation_function
+        >>> @transformation_function()
+        ... def shout(x):
+        ...     x.text = x.text.upper()
+        ...     x.extra = 1  # a field the input lacks: dropped
+        ...     return x
+        >>> df = pd.DataFrame({"text": ["hi"]}, index=["r1"])
+        >>> out = PandasTFApplier([shout], ApplyOnePolicy()).apply(df, progress_bar=False)
+        >>> out.index.tolist(), out.text.tolist(), list(out.columns)
+        (['r1', 'r1'], ['hi', 'HI'], ['text'])
         """
         rows: list[Any] = []
         index: list[Any] = []

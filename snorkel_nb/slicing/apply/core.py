@@ -105,6 +105,17 @@ class SFApplier:
         TypeError
             If an SF returns something other than a bool, int or ``None``
             (unless ``fault_tolerant``).
+
+        Examples
+        --------
+        >>> from snorkel_nb.slicing import slicing_function
+        >>> @slicing_function()
+        ... def has_a(x):
+        ...     return "a" in x["text"]
+        >>> S = SFApplier([has_a]).apply([{"text": "cat"}, {}], progress_bar=False,
+        ...                              fault_tolerant=True)
+        >>> S.has_a.tolist()
+        [1, 0]
         """
         return self._run(data_points, len(data_points), progress_bar, fault_tolerant)
 
@@ -148,6 +159,20 @@ class PandasSFApplier(SFApplier):
             If ``df`` is not a DataFrame.
         TypeError
             As in :meth:`SFApplier.apply`.
+
+        Examples
+        --------
+        >>> from snorkel_nb.slicing import slicing_function
+        >>> @slicing_function()
+        ... def short(x):
+        ...     return len(x.text) < 4
+        >>> @slicing_function()
+        ... def has_a(x):
+        ...     return "a" in x.text
+        >>> df = pd.DataFrame({"text": ["cat", "a long one", "dog"]})
+        >>> S = PandasSFApplier([short, has_a]).apply(df, progress_bar=False)
+        >>> S.dtype.names, S.short.tolist(), S.has_a.tolist()
+        (('short', 'has_a'), [1, 0, 1], [1, 1, 0])
         """
         if not isinstance(df, pd.DataFrame):
             raise ValueError(
