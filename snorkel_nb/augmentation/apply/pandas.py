@@ -138,7 +138,8 @@ class PandasTFApplier(BaseTFApplier):
         ...     x.extra = 1  # a field the input lacks: dropped
         ...     return x
         >>> df = pd.DataFrame({"text": ["hi"]}, index=["r1"])
-        >>> out = PandasTFApplier([shout], ApplyOnePolicy()).apply(df, progress_bar=False)
+        >>> applier = PandasTFApplier([shout], ApplyOnePolicy())
+        >>> out = applier.apply(df, progress_bar=False)
         >>> out.index.tolist(), out.text.tolist(), list(out.columns)
         (['r1', 'r1'], ['hi', 'HI'], ['text'])
         """

@@ -321,6 +321,26 @@ class DaskLFApplier(BaseLFApplier):
             If a scheduler address cannot be reached.
         LFApplyError
             In fail-fast mode, at the first LF failure.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> import dask.dataframe as dd
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> @labeling_function()
+        ... def first_char(x):
+        ...     return int(x.text[0] == "h")
+        >>> ddf = dd.from_pandas(pd.DataFrame({"text": ["hi", "", "ok"]}),
+        ...                      npartitions=2)
+        >>> applier = DaskLFApplier([first_char])
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # the failure is also warned
+        ...     L, meta = applier.apply(ddf, scheduler="sync", progress_bar=False,
+        ...                             return_meta=True)
+        >>> L.compute().ravel().tolist(), meta.faults
+        ([1, -1, 0], {'first_char': 1})
+        >>> applier.errors["first_char"].first_row  # position over all partitions
+        1
         """
         results, lengths = self._run(
             df, scheduler, fault_tolerant, fail_fast, progress_bar, keep_L=True
