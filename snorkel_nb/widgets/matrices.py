@@ -132,6 +132,18 @@ class LFMatrices(W.VBox):
         ------
         ValueError
             With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> m = LFMatrices(LFAnalysis(np.array([[0, 1], [1, 1]]), ["a", "b"]))
+        >>> clicks = []
+        >>> def record(a, b, kind, pts):
+        ...     clicks.append((a, b, kind, len(pts)))
+        >>> m.on_cell_click(record)
+        >>> _ = m.show_cell("a", "b", "conflict")
+        >>> clicks
+        [('a', 'b', 'conflict', 1)]
         """
         if remove:
             self._cell_callbacks.remove(callback)

@@ -146,6 +146,16 @@ class TaskGraphEditor(W.VBox):
         ------
         ValueError
             With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> ed = TaskGraphEditor()
+        >>> pushed = []
+        >>> ed.on_push(pushed.append)
+        >>> ed.add_task("t", 2)
+        >>> _ = ed.push()
+        >>> [g.tasks for g in pushed]
+        [['t']]
         """
         (self._push_callbacks.remove if remove else self._push_callbacks.append)(
             callback
@@ -167,6 +177,17 @@ class TaskGraphEditor(W.VBox):
         ------
         ValueError
             With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> ed = TaskGraphEditor()
+        >>> seen = []
+        >>> ed.on_change(seen.append)
+        >>> ed.add_task("t", 2)
+        >>> ed.on_change(seen.append, remove=True)
+        >>> ed.add_task("u", 2)
+        >>> seen
+        [[]]
         """
         (self._change_callbacks.remove if remove else self._change_callbacks.append)(
             callback
@@ -228,6 +249,15 @@ class TaskGraphEditor(W.VBox):
             The task that refines it.
         mapping
             Each child label to one parent label (keys and values as str).
+
+        Examples
+        --------
+        >>> ed = TaskGraphEditor()
+        >>> ed.add_task("coarse", ["HUM", "LOC"])
+        >>> ed.add_task("fine", ["ind", "city"])
+        >>> ed.add_edge("coarse", "fine", {"ind": "HUM", "city": "LOC"})
+        >>> ed.errors, ed.edges[("coarse", "fine")]
+        ([], {'ind': 'HUM', 'city': 'LOC'})
         """
         self.edges[(parent, child)] = {str(c): str(p) for c, p in mapping.items()}
         self._refresh()
