@@ -287,6 +287,27 @@ class CentralModel(VersionsMixin):
         ------
         CentralModelError
             If the registry holds no central model yet.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> path = os.path.join(tempfile.mkdtemp(), "c.db")
+        >>> c = CentralModel(path, hidden=(8,), first_epochs=2,
+        ...                  label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> v = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> P = c.predict_proba(X[:3], "sign_a")
+        >>> c.registry.close()
+        >>> again = CentralModel.open(path)
+        >>> again.tasks(), again.current_version.id == v.id
+        (['sign_a'], True)
+        >>> bool(np.allclose(again.predict_proba(X[:3], "sign_a"), P))
+        True
         """
         reg = path if isinstance(path, TaskRegistry) else TaskRegistry(path)
         settings = reg.get_meta("settings")

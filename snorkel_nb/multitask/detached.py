@@ -119,6 +119,19 @@ class Inputs:
         Returns
         -------
         Inputs
+
+        Raises
+        ------
+        ValueError
+            If the config's ``trunk`` is neither ``"mlp"`` nor ``"text"``.
+
+        Examples
+        --------
+        >>> inp = Inputs("text", text_col="q").fit(["who is it", "where is it"])
+        >>> back = Inputs.from_saved(inp.to_config(), inp.to_arrays())
+        >>> ids = [back(["who is it"])[k].numpy() for k in ("ids", "w")]
+        >>> all((a == b).all() for a, b in zip(ids, inp(["who is it"]).values()))
+        True
         """
         tfidf = (
             None
