@@ -460,6 +460,29 @@ class RegistryView(W.VBox):
             If a version is neither given nor picked.
         CentralModelError
             If a version is unknown.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> from snorkel_nb.multitask.central import CentralData, CentralModel
+        >>> X = np.random.default_rng(0).normal(size=(200, 2)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> @labeling_function()
+        ... def pos_b(x):
+        ...     return 1 if x.b > 0.3 else (0 if x.b < -0.3 else -1)
+        >>> df = pd.DataFrame({"a": X[:, 0], "b": X[:, 1]})
+        >>> central = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"),
+        ...                        hidden=(8,), first_epochs=2, label_model="majority",
+        ...                        data=CentralData(df, X))
+        >>> view = RegistryView(central)
+        >>> v1 = central.add_task("sign_a", [pos_a], labels=["neg", "pos"])
+        >>> v2 = central.add_task("sign_b", [pos_b], labels=["neg", "pos"])
+        >>> d = view.show_diff(v1.id, v2.id)
+        >>> d.tasks_added, d.tasks_removed, d is view.diff_result
+        (['sign_b'], [], True)
         """
         a = self.version_a.value if a is None else a
         b = self.version_b.value if b is None else b
