@@ -445,6 +445,17 @@ class LFStudio(StudioFiles, W.VBox):
         ------
         ValueError
             With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"text": ["check out my channel", "nice song"]})
+        >>> studio = LFStudio(LFSession(df), show_matrices=False, autosave=False)
+        >>> events = []
+        >>> studio.on_lf_changed(events.append)
+        >>> studio.code.value = TEMPLATE
+        >>> studio.run_button.click()
+        >>> [(e["op"], e["name"]) for e in events]
+        [('add', 'lf_new')]
         """
         (self._lf_callbacks.remove if remove else self._lf_callbacks.append)(callback)
 
@@ -464,6 +475,17 @@ class LFStudio(StudioFiles, W.VBox):
         ------
         ValueError
             With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"text": ["check out my channel", "nice song"]})
+        >>> studio = LFStudio(LFSession(df), show_matrices=False, autosave=False)
+        >>> errors = []
+        >>> studio.on_error(lambda message, tb: errors.append(message))
+        >>> studio.code.value = "def broken(:"
+        >>> studio.run_button.click()
+        >>> len(errors), studio.session.names
+        (1, [])
         """
         (self._error_callbacks.remove if remove else self._error_callbacks.append)(
             callback
