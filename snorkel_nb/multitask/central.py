@@ -639,6 +639,23 @@ class CentralModel(VersionsMixin):
             of an unknown type, the parent or mapping is invalid, the task
             would close a dependency cycle, or it reads predictions while no
             task is trained yet.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> c.add_task("sign_a", [pos_a], labels=["no", "yes"], train=False)
+        >>> [(it.kind, it.task) for it in c.stale()]
+        [('task', 'sign_a')]
+        >>> c.retrain_stale(progress=False).task_names
+        ['sign_a']
         """
         spec = make_task_spec(task, labels, parent, mapping)
         if data is not None:
@@ -1484,6 +1501,22 @@ class CentralModel(VersionsMixin):
         ------
         CentralModelError
             If no task is trained yet.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> v1 = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> v2 = c.consolidate(epochs=1)
+        >>> v2.message, c.diff(v1, v2).trunk_changed
+        ('consolidate 1 tasks', True)
         """
         tasks = [t for t in self._order() if t in self._heads]
         if not tasks:
@@ -1658,6 +1691,22 @@ class CentralModel(VersionsMixin):
         -------
         numpy.ndarray or dict of str to numpy.ndarray
             Indices into the task's labels.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> _ = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> pred = c.predict(X[:4], "sign_a")
+        >>> pred.shape, set(pred.tolist()) <= {0, 1}
+        ((4,), True)
         """
         P = self.predict_proba(X, task)
         if isinstance(P, dict):
