@@ -259,6 +259,17 @@ class LabelModelDiagnostics(W.VBox):
         ------
         ValueError
             With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling.model import MajorityLabelVoter
+        >>> d = LabelModelDiagnostics(MajorityLabelVoter(), np.array([[1, 0]]),
+        ...                           ["a", "b"])
+        >>> reports = []
+        >>> d.on_refresh(reports.append)
+        >>> rep = d.refresh(L=np.array([[1, 1], [0, -1]]))
+        >>> len(reports), reports[0] is rep
+        (1, True)
         """
         (self._callbacks.remove if remove else self._callbacks.append)(callback)
 
