@@ -133,6 +133,17 @@ class SliceAwareClassifier(MultitaskClassifier):
         ValueError
             If the base task's labels are missing, ``S`` lacks a slice
             field, or ``S`` and the labels differ in length.
+
+        Examples
+        --------
+        >>> model = SliceAwareClassifier(nn.Linear(3, 4), head_dim=4,
+        ...                              slice_names=["short"], device=-1)
+        >>> ds = DictDataset("data", "test", {"input_data": torch.zeros(4, 3)},
+        ...                  {"task": torch.tensor([0, 1, 0, 1])})
+        >>> S = np.rec.fromarrays([np.array([1, 0, 0, 1])], names="short")
+        >>> dl = model.make_slice_dataloader(ds, S, batch_size=2)
+        >>> ds.Y_dict["task_slice:short_pred"].tolist()
+        [0, -1, -1, 1]
         """
         if self.base_task.name not in dataset.Y_dict:
             raise ValueError(
@@ -170,6 +181,21 @@ class SliceAwareClassifier(MultitaskClassifier):
         Returns
         -------
         dict of str to float or pandas.DataFrame
+
+        Examples
+        --------
+        >>> model = SliceAwareClassifier(nn.Linear(3, 4), head_dim=4,
+        ...                              slice_names=["short"], device=-1)
+        >>> ds = DictDataset("data", "test", {"input_data": torch.zeros(4, 3)},
+        ...                  {"task": torch.tensor([0, 1, 0, 1])})
+        >>> S = np.rec.fromarrays([np.array([1, 0, 0, 1])], names="short")
+        >>> dl = model.make_slice_dataloader(ds, S, batch_size=2)
+        >>> for key in sorted(model.score_slices([dl])):
+        ...     if key.endswith("accuracy"):
+        ...         print(key)
+        task/data/test/accuracy
+        task_slice:base_pred/data/test/accuracy
+        task_slice:short_pred/data/test/accuracy
         """
         labels = {label for dl in dataloaders for label in dl.dataset.Y_dict}
         remap: dict[str, str | None] = {}
