@@ -521,6 +521,29 @@ class RegistryView(W.VBox):
             If the task or a version is neither given nor picked.
         CentralModelError
             As :meth:`CentralModel.interpolate`.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> from snorkel_nb.multitask.central import CentralData, CentralModel
+        >>> X = np.random.default_rng(0).normal(size=(200, 2)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> central = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"),
+        ...                        hidden=(8,), first_epochs=2, label_model="majority",
+        ...                        data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> view = RegistryView(central)
+        >>> v1 = central.add_task("sign_a", [pos_a], labels=["neg", "pos"])
+        >>> v2 = central.consolidate(epochs=1)
+        >>> tables = []
+        >>> view.on_interpolate(tables.append)
+        >>> table = view.interpolate("sign_a", v1.id, v2.id)
+        >>> table["alpha"].tolist() == list(view.alphas), tables[0] is table
+        (True, True)
+        >>> float(table["agree_old"].iloc[0]), float(table["agree_new"].iloc[-1])
+        (1.0, 1.0)
         """
         task = self.interp_task.value if task is None else task
         v_old = self.version_a.value if v_old is None else v_old
