@@ -93,7 +93,28 @@ NEXT_STEP = "pip install jupyterlab && jupyter lab tutorials/01_spam.ipynb"
 
 def split_valid(valid, seed: int = 0):
     """Halve the labelled ``valid`` split: one half trains the model LF, the
-    other grades every LF, so no LF is graded on the data it learned from."""
+    other grades every LF, so no LF is graded on the data it learned from.
+
+    Parameters
+    ----------
+    valid
+        The labelled DataFrame to split.
+    seed
+        Seed of the row permutation.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(dev, held)``: ``len(valid) // 2`` rows and the rest, each with a
+        fresh RangeIndex.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dev, held = split_valid(pd.DataFrame({"x": range(5)}))
+    >>> len(dev), len(held), sorted([*dev.x, *held.x])
+    (2, 3, [0, 1, 2, 3, 4])
+    """
     order = np.random.default_rng(seed).permutation(len(valid))
     half = len(valid) // 2
     dev = valid.iloc[order[:half]].reset_index(drop=True)

@@ -43,7 +43,26 @@ class DictRow(dict):
 
     @classmethod
     def with_name(cls, items: Any, name: Any) -> "DictRow":
-        """A row of ``items`` whose ``.name`` is ``name`` (an index label)."""
+        """A row of ``items`` whose ``.name`` is ``name`` (an index label).
+
+        Parameters
+        ----------
+        items
+            Anything ``dict()`` accepts: a mapping or ``(key, value)`` pairs.
+        name
+            The row's index label (not a field: ``row["name"]`` stays a
+            column).
+
+        Returns
+        -------
+        DictRow
+
+        Examples
+        --------
+        >>> row = DictRow.with_name([("text", "hi")], "r7")
+        >>> row.text, row.name, dict(row)
+        ('hi', 'r7', {'text': 'hi'})
+        """
         row = cls(items)
         _set_slot(row, "name", name)
         return row
@@ -90,7 +109,35 @@ def dataframe_rows(df: pd.DataFrame) -> Any:
 def get_parameters(
     f: Callable[..., Any], allow_args: bool = False, allow_kwargs: bool = False
 ) -> list[str]:
-    """Names of ``f``'s parameters; ``*args`` / ``**kwargs`` rejected by default."""
+    """Names of ``f``'s parameters; ``*args`` / ``**kwargs`` rejected by default.
+
+    Parameters
+    ----------
+    f
+        Any callable ``inspect.getfullargspec`` can read.
+    allow_args
+        Accept a ``*args`` parameter (it is not listed).
+    allow_kwargs
+        Accept a ``**kwargs`` parameter (it is not listed).
+
+    Returns
+    -------
+    list of str
+        The positional-or-keyword parameter names, in order (keyword-only
+        ones are not listed).
+
+    Raises
+    ------
+    ValueError
+        If ``f`` has ``*args`` / ``**kwargs`` that are not allowed.
+
+    Examples
+    --------
+    >>> def f(x, y=1, *rest):
+    ...     pass
+    >>> get_parameters(f, allow_args=True)
+    ['x', 'y']
+    """
     spec = inspect.getfullargspec(f)
     name = getattr(f, "__qualname__", None) or type(f).__name__
     if not allow_args and spec.varargs is not None:

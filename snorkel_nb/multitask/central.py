@@ -266,7 +266,49 @@ class CentralModel(VersionsMixin):
         policy: WarmStartPolicy | None = None,
     ) -> "CentralModel":
         """Reopen a central model from its registry (settings, current version,
-        stored data; LFs are rebuilt from their stored source when needed)."""
+        stored data; LFs are rebuilt from their stored source when needed).
+
+        Parameters
+        ----------
+        path
+            The registry database file, or an open :class:`TaskRegistry`.
+        data
+            Data to use instead of the stored data (a change of data makes
+            every label matrix stale).
+        policy
+            Default :class:`WarmStartPolicy` of :meth:`add_task`.
+
+        Returns
+        -------
+        CentralModel
+            With the stored settings and the current version live.
+
+        Raises
+        ------
+        CentralModelError
+            If the registry holds no central model yet.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> path = os.path.join(tempfile.mkdtemp(), "c.db")
+        >>> c = CentralModel(path, hidden=(8,), first_epochs=2,
+        ...                  label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> v = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> P = c.predict_proba(X[:3], "sign_a")
+        >>> c.registry.close()
+        >>> again = CentralModel.open(path)
+        >>> again.tasks(), again.current_version.id == v.id
+        (['sign_a'], True)
+        >>> bool(np.allclose(again.predict_proba(X[:3], "sign_a"), P))
+        True
+        """
         reg = path if isinstance(path, TaskRegistry) else TaskRegistry(path)
         settings = reg.get_meta("settings")
         if settings is None:
@@ -560,6 +602,60 @@ class CentralModel(VersionsMixin):
         (with ``mapping = {label: parent_label}``) or ``{parent: mapping}``.
         Returns the new version (``None`` with ``train=False``; the task is
         then listed by :meth:`stale`).
+
+        Parameters
+        ----------
+        task
+            A :class:`TaskSpec` or the task name.
+        lfs
+            At least one LF: ``LabelingFunction``, ``MultiTaskLF`` or a
+            callable ``x -> label`` (-1 = abstain); wrap one in
+            ``uses_predictions(lf, other_task)`` to read another task's
+            predictions. Names must not repeat.
+        parent
+            Parent task name (with ``mapping``) or ``{parent: mapping}``.
+        labels
+            The task's class names (when ``task`` is a name).
+        mapping
+            ``{label: parent_label}`` for a ``parent`` given by name.
+        data
+            Passed to :meth:`set_data` first, if given.
+        policy
+            Warm-start settings for this task; default the model's ``policy``.
+        train
+            Train now; ``False`` only registers it.
+        progress
+            Show progress bars while training.
+
+        Returns
+        -------
+        Version or None
+            The new current version; ``None`` when ``train=False``.
+
+        Raises
+        ------
+        CentralModelError
+            If the task exists, ``lfs`` is empty, LF names repeat, an LF is
+            of an unknown type, the parent or mapping is invalid, the task
+            would close a dependency cycle, or it reads predictions while no
+            task is trained yet.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> c.add_task("sign_a", [pos_a], labels=["no", "yes"], train=False)
+        >>> [(it.kind, it.task) for it in c.stale()]
+        [('task', 'sign_a')]
+        >>> c.retrain_stale(progress=False).task_names
+        ['sign_a']
         """
         spec = make_task_spec(task, labels, parent, mapping)
         if data is not None:
@@ -616,7 +712,23 @@ class CentralModel(VersionsMixin):
         return self._commit(f"remove task {task}", "retrained", task)
 
     def update_lf(self, task: str, lf: Any) -> None:
-        """Add or replace (by name) one LF of ``task``; marks things stale."""
+        """Add or replace (by name) one LF of ``task``; marks things stale
+        (recompute with :meth:`retrain_stale`).
+
+        Parameters
+        ----------
+        task
+            A registered task.
+        lf
+            A ``LabelingFunction``, ``MultiTaskLF`` or callable, as in
+            :meth:`add_task`.
+
+        Raises
+        ------
+        CentralModelError
+            If ``task`` is unknown, ``lf`` is of an unknown type, or the
+            predictions it reads would close a dependency cycle.
+        """
         if task not in self._task_records():
             raise CentralModelError(f"unknown task {task!r}")
         _, uses = self._as_mlf(task, lf)
@@ -625,7 +737,20 @@ class CentralModel(VersionsMixin):
         self._emit("lf_updated", task, detail=rec.name)
 
     def remove_lf(self, task: str, name: str) -> None:
-        """Remove LF ``name`` from ``task``'s working set; marks things stale."""
+        """Remove LF ``name`` from ``task``'s working set; marks things stale.
+
+        Parameters
+        ----------
+        task
+            The task.
+        name
+            The LF's name.
+
+        Raises
+        ------
+        CentralModelError
+            If ``task`` has no working LF ``name``.
+        """
         try:
             self.registry.remove_lf(task, name)
         except RegistryError as e:
@@ -670,7 +795,27 @@ class CentralModel(VersionsMixin):
         ``task`` (by its source hash): ``{kind: [(task, artefact id)]}`` for
         label matrices, label models and heads - including other tasks' heads
         and matrices reached through parent heads and read predictions - and
-        the ``versions`` that hold any of them."""
+        the ``versions`` that hold any of them.
+
+        Parameters
+        ----------
+        task
+            The task.
+        name
+            The name of one of its working LFs.
+
+        Returns
+        -------
+        dict
+            ``{"source_hash": str, "label_matrix": [(task, id)],
+            "label_model": [(task, id)], "head": [(task, id)],
+            "versions": [int]}``.
+
+        Raises
+        ------
+        CentralModelError
+            If ``task`` has no working LF ``name``.
+        """
         h = self._state().hashes.get(task, {}).get(name)
         if h is None:
             raise CentralModelError(f"task {task!r} has no LF {name!r}")
@@ -874,6 +1019,49 @@ class CentralModel(VersionsMixin):
         With no trunk yet, the never-trained tasks whose LFs read no
         predictions train it first (the cold start); what is stale after
         that is then recomputed too (all of it is in ``last_retrained``).
+
+        Parameters
+        ----------
+        progress
+            ``True`` for a progress bar, ``False`` for none, or a callback
+            ``(done, total, item)``.
+        policy
+            Warm-start settings; default the model's ``policy``.
+
+        Returns
+        -------
+        Version or None
+            The new current version, or ``None`` when nothing was stale.
+
+        Raises
+        ------
+        CentralModelError
+            If there is no trunk yet and every untrained task reads
+            predictions of another.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> v1 = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> @labeling_function(name="pos_a")
+        ... def stricter(x):
+        ...     return 1 if x.a > 0.5 else (0 if x.a < -0.5 else -1)
+        >>> c.update_lf("sign_a", stricter)
+        >>> len(c.stale()) > 0
+        True
+        >>> v2 = c.retrain_stale(progress=False)
+        >>> c.stale(), v2.parent == v1.id
+        ([], True)
+        >>> c.lf_usage("sign_a", "pos_a")["versions"] == [v2.id]
+        True
         """
         items = self.stale()
         self.last_retrained = []
@@ -1296,6 +1484,39 @@ class CentralModel(VersionsMixin):
         for when the trunk, trained on the first tasks, has fallen behind
         the tasks added since. Label matrices that read the predictions of a
         retrained head become stale (see :meth:`stale`).
+
+        Parameters
+        ----------
+        epochs
+            Joint training epochs; default the ``first_epochs`` setting.
+        progress
+            Show a progress bar.
+
+        Returns
+        -------
+        Version
+            The new current version.
+
+        Raises
+        ------
+        CentralModelError
+            If no task is trained yet.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> v1 = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> v2 = c.consolidate(epochs=1)
+        >>> v2.message, c.diff(v1, v2).trunk_changed
+        ('consolidate 1 tasks', True)
         """
         tasks = [t for t in self._order() if t in self._heads]
         if not tasks:
@@ -1395,7 +1616,45 @@ class CentralModel(VersionsMixin):
         self, X: Any, task: str | None = None
     ) -> np.ndarray | dict[str, np.ndarray]:
         """[n, k] probabilities of ``task`` (or ``{task: probs}`` for every
-        trained task); ``X`` a DataFrame, a feature matrix (mlp) or texts."""
+        trained task); ``X`` a DataFrame, a feature matrix (mlp) or texts.
+
+        Parameters
+        ----------
+        X
+            n rows: a DataFrame like ``CentralData.train``, an [n, d] feature
+            matrix (mlp trunk) or a sequence of texts (text trunk).
+        task
+            One trained task, or ``None`` for all of them.
+
+        Returns
+        -------
+        numpy.ndarray or dict of str to numpy.ndarray
+            [n, k] float rows summing to 1 (k = the task's label count);
+            a dict ``{task: [n, k]}`` when ``task`` is ``None``.
+
+        Raises
+        ------
+        CentralModelError
+            If no task is trained yet or ``task`` has no trained head.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> v1 = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> P = c.predict_proba(X[:5], "sign_a")
+        >>> P.shape, bool(np.allclose(P.sum(1), 1))
+        ((5, 2), True)
+        >>> list(c.predict_proba(X[:5]))
+        ['sign_a']
+        """
         if self._trunk is None or self._inputs is None:
             raise CentralModelError("no task is trained yet")
         if task is not None and task not in self._heads:
@@ -1418,6 +1677,37 @@ class CentralModel(VersionsMixin):
     def predict(
         self, X: Any, task: str | None = None
     ) -> np.ndarray | dict[str, np.ndarray]:
+        """[n] int class indices (the argmax of :meth:`predict_proba`), or
+        ``{task: [n]}`` when ``task`` is ``None``; same errors.
+
+        Parameters
+        ----------
+        X
+            n rows, as in :meth:`predict_proba`.
+        task
+            One trained task, or ``None`` for all of them.
+
+        Returns
+        -------
+        numpy.ndarray or dict of str to numpy.ndarray
+            Indices into the task's labels.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> X = np.random.default_rng(0).normal(size=(200, 3)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> c = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"), hidden=(8,),
+        ...                  first_epochs=2, label_model="majority",
+        ...                  data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> _ = c.add_task("sign_a", [pos_a], labels=["no", "yes"])
+        >>> pred = c.predict(X[:4], "sign_a")
+        >>> pred.shape, set(pred.tolist()) <= {0, 1}
+        ((4,), True)
+        """
         P = self.predict_proba(X, task)
         if isinstance(P, dict):
             return {t: p.argmax(1) for t, p in P.items()}

@@ -59,6 +59,30 @@ def data_to_arrays(d: CentralData) -> tuple[dict[str, np.ndarray], dict[str, Any
 def data_from_arrays(
     config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
 ) -> CentralData:
+    """Rebuild the :class:`CentralData` that :func:`data_to_arrays` stored.
+
+    Parameters
+    ----------
+    config
+        Its config: column names and kinds of ``train`` / ``dev``, gold
+        indices, ``text_col``, ``feature_cols``.
+    arrays
+        Its arrays (``train/<i>``, ``dev/<i>``, ``gold/<i>``, ``X``,
+        ``X_dev``); non-numeric columns come back with dtype object.
+
+    Returns
+    -------
+    CentralData
+
+    Examples
+    --------
+    >>> d = CentralData(pd.DataFrame({"a": [1.0, 2.0], "s": ["x", "y"]}),
+    ...                 np.eye(2, dtype="float32"))
+    >>> back = data_from_arrays(*reversed(data_to_arrays(d)))
+    >>> back.train.equals(d.train), back.X.tolist()
+    (True, [[1.0, 0.0], [0.0, 1.0]])
+    """
+
     def frame(cols: list[list[str]], prefix: str) -> pd.DataFrame:
         return pd.DataFrame(
             {

@@ -49,6 +49,25 @@ def label_units(
 ) -> dict[str, tuple[str, ...]]:
     """``{task: its unit}``, each unit's tasks in ``order``.
 
+    Parameters
+    ----------
+    graph
+        The task graph; its connected components are the units.
+    order
+        Task order (units list their tasks in it).
+    mode
+        One of ``LABEL_MODES``; only ``"label_model"`` groups tasks.
+
+    Returns
+    -------
+    dict of str to tuple of str
+        Every task of a unit maps to the same tuple.
+
+    Raises
+    ------
+    ValueError
+        If ``mode`` is not one of ``LABEL_MODES``.
+
     Examples
     --------
     >>> g = TaskGraph({"c": ["a", "b"], "f": ["a1", "b1"], "x": ["p", "q"]})
@@ -88,6 +107,18 @@ def check_units_acyclic(
 ) -> None:
     """Refuse label units that read each other's predictions in a cycle.
 
+    Parameters
+    ----------
+    units
+        ``{task: its unit}`` (from :func:`label_units`).
+    uses
+        ``{task: tasks whose predictions its LFs read}``.
+
+    Raises
+    ------
+    DependencyCycleError
+        Naming the cycle of units.
+
     Examples
     --------
     >>> units = {"a": ("a",), "b": ("b", "c"), "c": ("b", "c")}
@@ -115,6 +146,25 @@ def unit_order(
 ) -> list[tuple[str, ...]]:
     """Units in an order where each comes after the units it reads predictions
     of (ties: the position of the unit's first task in ``order``).
+
+    Parameters
+    ----------
+    order
+        Task order for the ties.
+    units
+        ``{task: its unit}``.
+    uses
+        ``{task: tasks whose predictions its LFs read}``.
+
+    Returns
+    -------
+    list of tuple of str
+        Every unit once.
+
+    Raises
+    ------
+    DependencyCycleError
+        If units read each other's predictions in a cycle.
 
     Examples
     --------
@@ -145,7 +195,27 @@ def unit_order(
 
 
 def unit_graph(graph: TaskGraph, unit: Sequence[str]) -> TaskGraph:
-    """The sub-graph of ``unit``'s tasks and the edges among them."""
+    """The sub-graph of ``unit``'s tasks and the edges among them.
+
+    Parameters
+    ----------
+    graph
+        The full task graph.
+    unit
+        Tasks of ``graph``.
+
+    Returns
+    -------
+    TaskGraph
+        A new graph; ``graph`` is unchanged.
+
+    Examples
+    --------
+    >>> g = TaskGraph({"c": ["a", "b"], "f": ["a1", "b1"], "x": ["p", "q"]})
+    >>> _ = g.add_edge("c", "f", {"a1": "a", "b1": "b"})
+    >>> sorted(unit_graph(g, ["c", "f"]).tasks), unit_graph(g, ["f"]).parents("f")
+    (['c', 'f'], [])
+    """
     g = TaskGraph({t: list(graph.labels(t)) for t in unit})
     for t in unit:
         for p in graph.parents(t):
@@ -166,7 +236,28 @@ def fit_unit(
     majority vote, a :class:`LabelModel` (one task) or a
     :class:`MultiTaskLabelModel` (tasks linked by edges). ``Y_dev``:
     ``{task: gold dev indices}`` (-1 = unknown), used for the class balance
-    only."""
+    only.
+
+    Parameters
+    ----------
+    graph
+        The task graph (labels, cardinalities, edges).
+    unit
+        The unit's tasks; exactly one for ``mode="majority"``.
+    Ls
+        ``{task: [n, m_task] int label matrix}``, -1 = abstain, same n rows.
+    mode
+        One of ``LABEL_MODES``.
+    kwargs
+        Passed to the ``LabelModel`` / ``MultiTaskLabelModel`` constructor.
+    Y_dev
+        ``{task: [n_dev] int gold}``, -1 = unknown; ``None`` for none.
+
+    Returns
+    -------
+    MajorityLabelVoter, LabelModel or MultiTaskLabelModel
+        Fitted (the voter needs no fit).
+    """
     Y_dev = {t: y for t, y in (Y_dev or {}).items() if t in unit and (y >= 0).any()}
     if mode == "majority":
         (t,) = unit
@@ -189,6 +280,25 @@ def unit_probs(model: Any, Ls: Mapping[str, np.ndarray]) -> dict[str, np.ndarray
     A multi-task unit's task marginals are renormalised (a task's N/A mass,
     where its parent label is not refined, is dropped: the head has no N/A
     class); rows with all mass on N/A get -1 too.
+
+    Parameters
+    ----------
+    model
+        A fitted unit model from :func:`fit_unit`.
+    Ls
+        ``{task: [n, m_task] int label matrix}`` of the unit's tasks
+        (one task unless ``model`` is a ``MultiTaskLabelModel``).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``{task: [n, k_task] float32}``; unlabelled rows are all -1.
+
+    Examples
+    --------
+    >>> L = np.array([[1, 1], [0, -1], [-1, -1]])
+    >>> unit_probs(MajorityLabelVoter(cardinality=2), {"t": L})["t"].tolist()
+    [[0.0, 1.0], [1.0, 0.0], [-1.0, -1.0]]
     """
     voted = np.zeros(len(next(iter(Ls.values()))), dtype=bool)
     for L in Ls.values():
@@ -220,7 +330,21 @@ def _digest(path: Path) -> str:
 def save_unit(model: Any, mode: str) -> Callable[[Path], None]:
     """A writer for :meth:`TaskRegistry.save_file`: majority vote and the
     single-task LabelModel as before; a MultiTaskLabelModel beside a small
-    artefact that records the sha256 of each of its files (checked on load)."""
+    artefact that records the sha256 of each of its files (checked on load).
+
+    Parameters
+    ----------
+    model
+        A unit model from :func:`fit_unit`.
+    mode
+        The label mode it was fitted with; not read (the file format
+        follows the model's type).
+
+    Returns
+    -------
+    callable
+        ``write(path)``; :func:`load_unit` reads ``path`` back.
+    """
 
     def write(path: Path) -> None:
         if isinstance(model, MajorityLabelVoter):
@@ -278,7 +402,26 @@ def _kind(path: Path) -> str | None:
 
 
 def unit_matrices(lm_inputs: Mapping[str, Any], task: str | None) -> dict[str, str]:
-    """``{task: label matrix id}`` a label model artefact was fitted on."""
+    """``{task: label matrix id}`` a label model artefact was fitted on.
+
+    Parameters
+    ----------
+    lm_inputs
+        The label model artefact's ``inputs``: ``{"label_matrices": {task:
+        id}}`` (a unit) or ``{"label_matrix": id}`` (one task).
+    task
+        The task of a one-task artefact (``""`` if ``None``).
+
+    Returns
+    -------
+    dict of str to str
+        Empty when ``lm_inputs`` names no matrix.
+
+    Examples
+    --------
+    >>> unit_matrices({"label_matrix": "la-1"}, "t")
+    {'t': 'la-1'}
+    """
     if "label_matrices" in lm_inputs:
         return dict(lm_inputs["label_matrices"])
     if "label_matrix" in lm_inputs:

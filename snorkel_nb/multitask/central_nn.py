@@ -61,7 +61,28 @@ def trunk_out_dim(trunk: nn.Module) -> int:
 
 
 def run_trunk(trunk: nn.Module, feats: Feats, batch_size: int = 4096) -> torch.Tensor:
-    """Trunk features in eval mode (no dropout, no gradient), batched."""
+    """Trunk features in eval mode (no dropout, no gradient), batched.
+
+    Parameters
+    ----------
+    trunk
+        The trunk; left in eval mode.
+    feats
+        Its inputs by name, each with n rows (passed positionally in order).
+    batch_size
+        Rows per forward pass.
+
+    Returns
+    -------
+    torch.Tensor
+        [n, trunk.out_dim] float features ([0, out_dim] for n = 0).
+
+    Examples
+    --------
+    >>> t = build_trunk({"trunk": "mlp", "hidden": [8], "dropout": 0.0, "in_dim": 3})
+    >>> run_trunk(t, {"x": torch.zeros(5, 3)}, batch_size=2).shape
+    torch.Size([5, 8])
+    """
     trunk.eval()
     n = len(next(iter(feats.values())))
     outs = []
@@ -77,7 +98,30 @@ def run_heads(
     parents: Mapping[str, Sequence[str]],
     order: Sequence[str],
 ) -> dict[str, torch.Tensor]:
-    """Logits of the tasks in ``order`` (parents before children)."""
+    """Logits of the tasks in ``order`` (parents before children).
+
+    Parameters
+    ----------
+    H
+        [n, d] trunk features.
+    heads
+        ``{task: head}``; a child head also takes its parents' logits.
+    parents
+        ``{task: graph parents}`` (tasks absent have none).
+    order
+        Tasks to run; each task's parents must come before it.
+
+    Returns
+    -------
+    dict of str to torch.Tensor
+        ``{task: [n, k_task] logits}``.
+
+    Examples
+    --------
+    >>> heads = {"a": build_head({"in_dim": 4, "parent_dims": [], "k": 3})}
+    >>> run_heads(torch.zeros(2, 4), heads, {}, ["a"])["a"].shape
+    torch.Size([2, 3])
+    """
     logits: dict[str, torch.Tensor] = {}
     for t in order:
         ps = parents.get(t, ())
@@ -88,7 +132,27 @@ def run_heads(
 def closure(
     tasks: Sequence[str], parents: Mapping[str, Sequence[str]], order: Sequence[str]
 ) -> list[str]:
-    """``tasks`` and all their graph ancestors, in ``order``."""
+    """``tasks`` and all their graph ancestors, in ``order``.
+
+    Parameters
+    ----------
+    tasks
+        The tasks needed.
+    parents
+        ``{task: graph parents}``.
+    order
+        A topological order of all tasks.
+
+    Returns
+    -------
+    list of str
+        The needed tasks, in ``order``.
+
+    Examples
+    --------
+    >>> closure(["f"], {"f": ["c"], "c": []}, ["c", "x", "f"])
+    ['c', 'f']
+    """
     need: set[str] = set()
     todo = list(tasks)
     while todo:
@@ -104,6 +168,25 @@ def _valid_rows(P: torch.Tensor) -> torch.Tensor:
 
 
 def dev_accuracy(logits: torch.Tensor, gold: torch.Tensor) -> float:
+    """Accuracy of ``argmax(logits)`` on the rows whose gold is known.
+
+    Parameters
+    ----------
+    logits
+        [n, k] scores.
+    gold
+        [n] int class indices, -1 = unknown.
+
+    Returns
+    -------
+    float
+        NaN when no gold label is known.
+
+    Examples
+    --------
+    >>> dev_accuracy(torch.tensor([[0.0, 1.0], [1.0, 0.0]]), torch.tensor([1, -1]))
+    1.0
+    """
     keep = gold >= 0
     if not keep.any():
         return float("nan")
@@ -137,6 +220,54 @@ def fit(
     epoch with the best mean dev accuracy over those tasks is kept.
     ``features = (H_train, H_dev)`` passes frozen-trunk features already
     computed (the central model caches them per trunk).
+
+    Parameters
+    ----------
+    trunk
+        The shared trunk.
+    heads
+        ``{task: head}``; every task run (the loss tasks and their graph
+        ancestors) must have one.
+    parents
+        ``{task: graph parents}``.
+    order
+        A topological order of the tasks.
+    feats
+        Trunk inputs by name, n rows each.
+    targets
+        ``{task: [n, k] float probabilities}`` for the loss.
+    train_modules
+        ``"trunk"`` and/or task names whose parameters are updated.
+    epochs
+        Maximum epochs.
+    lr
+        Adam learning rate.
+    batch_size
+        Rows per step.
+    seed
+        Seeds torch (weights, dropout) and the row shuffle.
+    dev
+        ``(dev feats, {task: [n_dev] int gold, -1 = unknown})`` for the
+        best-epoch choice and early stopping, or ``None``.
+    patience
+        Stop after this many epochs without a better dev accuracy (0: never).
+    progress
+        Show a progress bar.
+    desc
+        The progress bar's label.
+    features
+        ``(H_train, H_dev or None)`` precomputed frozen-trunk features.
+
+    Returns
+    -------
+    list of dict
+        One row per epoch run: ``epoch``, ``loss`` (mean per row) and, with
+        dev gold, ``dev_accuracy``.
+
+    Raises
+    ------
+    ValueError
+        If ``train_modules`` names no module in use.
     """
     set_seed(seed)
     loss_tasks = [t for t in order if t in targets]
@@ -242,11 +373,43 @@ def _restore(
 
 
 def state_arrays(module: nn.Module) -> dict[str, np.ndarray]:
-    """A state dict as plain numpy arrays (saved with ``save_artifact``)."""
+    """A state dict as plain numpy arrays (saved with ``save_artifact``).
+
+    Examples
+    --------
+    >>> sorted(state_arrays(torch.nn.Linear(2, 1)))
+    ['bias', 'weight']
+    """
     return {k: v.detach().cpu().numpy().copy() for k, v in module.state_dict().items()}
 
 
 def load_state_arrays(module: nn.Module, arrays: Mapping[str, np.ndarray]) -> nn.Module:
+    """Load :func:`state_arrays` output into ``module`` (in place).
+
+    Parameters
+    ----------
+    module
+        A module of the same architecture.
+    arrays
+        ``{state dict key: array}``.
+
+    Returns
+    -------
+    torch.nn.Module
+        ``module`` itself, in eval mode.
+
+    Raises
+    ------
+    RuntimeError
+        From ``load_state_dict`` when keys or shapes do not match.
+
+    Examples
+    --------
+    >>> a, b = torch.nn.Linear(2, 1), torch.nn.Linear(2, 1)
+    >>> _ = load_state_arrays(b, state_arrays(a))
+    >>> bool(torch.equal(a.weight, b.weight))
+    True
+    """
     module.load_state_dict(
         {k: torch.from_numpy(np.asarray(v)) for k, v in arrays.items()}
     )
@@ -258,6 +421,25 @@ def blend_states(
     a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray], alpha: float, what: str
 ) -> dict[str, np.ndarray]:
     """``(1 - alpha) * a + alpha * b`` per tensor (alpha 0 gives ``a`` exactly).
+
+    Parameters
+    ----------
+    a, b
+        ``{name: array}`` with the same names and shapes.
+    alpha
+        Weight of ``b``; 0 and 1 return exact copies of ``a`` and ``b``.
+    what
+        What is blended (e.g. ``"head"``), for the error message.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        New arrays in ``a``'s dtypes.
+
+    Raises
+    ------
+    ValueError
+        If the names or a shape differ.
 
     Examples
     --------

@@ -92,6 +92,38 @@ def make_task_spec(
     parent: str | Mapping[str, Mapping[str, str]] | None,
     mapping: Mapping[str, str] | None,
 ) -> TaskSpec:
+    """The :class:`TaskSpec` that :meth:`CentralModel.add_task`'s arguments
+    name.
+
+    Parameters
+    ----------
+    task
+        A TaskSpec (then ``labels`` and ``parent`` must be ``None``) or a
+        non-empty task name.
+    labels
+        Class names, required with a name.
+    parent
+        A parent task name (needs ``mapping``), ``{parent: mapping}`` or
+        ``None``.
+    mapping
+        ``{label: parent_label}`` for a parent given by name; ignored
+        otherwise.
+
+    Returns
+    -------
+    TaskSpec
+
+    Raises
+    ------
+    CentralModelError
+        If both a TaskSpec and labels/parent are given, the name is empty,
+        labels are missing, or a named parent has no mapping.
+
+    Examples
+    --------
+    >>> make_task_spec("fine", ["a1", "b1"], "c", {"a1": "a", "b1": "b"}).parents
+    {'c': {'a1': 'a', 'b1': 'b'}}
+    """
     if isinstance(task, TaskSpec):
         if labels is not None or parent is not None:
             raise CentralModelError(
@@ -144,6 +176,25 @@ def find_dependency_cycle(up: Mapping[str, set[str]]) -> list[str] | None:
 
 
 def lf_changes(used: Mapping[str, str], working: Mapping[str, str]) -> list[str]:
+    """LF changes between two ``{name: source_hash}`` sets, in words.
+
+    Parameters
+    ----------
+    used
+        The LF set something was computed from.
+    working
+        The current working LF set.
+
+    Returns
+    -------
+    list of str
+        Added, removed and edited names (each sorted); empty when equal.
+
+    Examples
+    --------
+    >>> lf_changes({"a": "h1", "b": "h2"}, {"a": "h9", "c": "h3"})
+    ["LF(s) ['c'] added", "LF(s) ['b'] removed", "LF(s) ['a'] edited"]
+    """
     out = []
     added = sorted(n for n in working if n not in used)
     removed = sorted(n for n in used if n not in working)
@@ -163,4 +214,23 @@ def stable_seed(name: str) -> int:
 
 
 def sub_arrays(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    """The arrays whose name starts with ``prefix``, with it removed.
+
+    Parameters
+    ----------
+    arrays
+        ``{name: array}``.
+    prefix
+        E.g. ``"head."``.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The same array objects (not copies).
+
+    Examples
+    --------
+    >>> sorted(sub_arrays({"h.w": np.zeros(1), "t.w": np.ones(1)}, "h."))
+    ['w']
+    """
     return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}

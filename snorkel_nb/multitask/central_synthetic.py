@@ -39,6 +39,19 @@ class TaskFamily:
 def vote_lf(column: str, name: str | None = None) -> LabelingFunction:
     """An LF that returns the vote stored in ``column`` (-1 abstains).
 
+    Parameters
+    ----------
+    column
+        The DataFrame column holding the votes.
+    name
+        The LF's name; default ``"lf_<column>"``.
+
+    Returns
+    -------
+    LabelingFunction
+        Compiled from source (so the central model can store it), with a
+        vectorised ``batch`` that reads the column at once.
+
     Examples
     --------
     >>> lf = vote_lf("v0")
@@ -75,6 +88,44 @@ def task_family(
     ``features``: ``[n + n_dev, d]`` features to read the tasks out of (e.g.
     an SVD of real texts' TF-IDF, so the tasks live on real rows); default
     Gaussian ones. Tasks are named ``<prefix>0``, ``<prefix>1``, ...
+
+    Parameters
+    ----------
+    n_tasks
+        Number of tasks.
+    n, n_dev
+        Train and dev rows.
+    d
+        Feature dimension (taken from ``features`` when given).
+    n_factors
+        Shared latent factors: each task is the argmax of a random linear
+        read-out of ``X @ W``, so the tasks are related.
+    k
+        Classes per task.
+    m_lfs
+        LFs per task; LF ``j`` of task ``<task>`` votes in column
+        ``"v<task>_<j>"``.
+    acc_range
+        Each LF's accuracy when it fires is drawn uniformly from it.
+    propensity
+        Each LF's firing rate is drawn uniformly from it.
+    seed
+        Seed of every draw.
+    features
+        Optional ``[n + n_dev, d]`` features.
+    prefix
+        Task name prefix.
+
+    Returns
+    -------
+    TaskFamily
+        Features, vote frames, labels, LFs, gold ``y`` / ``y_dev`` and the
+        planted LF ``accuracies`` per task.
+
+    Raises
+    ------
+    ValueError
+        If ``features`` is not 2-D with ``n + n_dev`` rows.
 
     Examples
     --------
@@ -131,6 +182,24 @@ def task_family(
 
 def family_data(fam: TaskFamily, tasks: list[str] | None = None) -> CentralData:
     """The family as :class:`CentralData` (gold dev labels for ``tasks``,
-    default all)."""
+    default all).
+
+    Parameters
+    ----------
+    fam
+        From :func:`task_family`.
+    tasks
+        Tasks whose gold dev labels are given; ``None`` for all.
+
+    Returns
+    -------
+    CentralData
+
+    Examples
+    --------
+    >>> data = family_data(task_family(n_tasks=2, n=100, n_dev=20), ["t1"])
+    >>> list(data.gold_dev), data.X.shape
+    (['t1'], (100, 16))
+    """
     gold = {t: fam.y_dev[t] for t in (tasks or list(fam.y_dev))}
     return CentralData(fam.df, fam.X, fam.dev, fam.X_dev, gold_dev=gold)

@@ -28,6 +28,21 @@ def coarse_prediction_lf(
     """Vote ``fine`` where the coarse head predicts ``coarse`` with at least
     ``min_conf`` probability (reads ``pred_coarse`` / ``conf_coarse``).
 
+    Parameters
+    ----------
+    coarse
+        The coarse label.
+    fine
+        The fine label voted.
+    min_conf
+        Least coarse-head probability to vote.
+
+    Returns
+    -------
+    LabelingFunction
+        Named ``"coarse_<coarse>_default"``, compiled from source, marked as
+        using the ``"coarse"`` task's predictions.
+
     Examples
     --------
     >>> import pandas as pd

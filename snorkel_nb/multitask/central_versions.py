@@ -74,7 +74,24 @@ class VersionsMixin:
 
     def diff(self, v_a: VersionRef, v_b: VersionRef) -> VersionDiff:
         """Tasks added / removed, LFs added / removed / edited, heads retrained,
-        trunk changed and every metric's ``(a, b)`` values."""
+        trunk changed and every metric's ``(a, b)`` values.
+
+        Parameters
+        ----------
+        v_a, v_b
+            Version ids or :class:`VersionInfo` (``a`` the older, usually).
+
+        Returns
+        -------
+        VersionDiff
+            LF changes are listed for tasks in both versions; a metric missing
+            from one side is ``None`` in its pair.
+
+        Raises
+        ------
+        CentralModelError
+            If either version is unknown.
+        """
         a, b = self._version(v_a), self._version(v_b)
         common = [t for t in b.tasks if t in a.tasks]
         lfs_added, lfs_removed, lfs_changed = {}, {}, {}
@@ -196,7 +213,29 @@ class VersionsMixin:
         self, task: str, v_old: VersionRef, v_new: VersionRef, alpha: float
     ) -> DetachedTaskModel:
         """``task`` with every layer it depends on blended as
-        ``(1 - alpha) * old + alpha * new`` (a deployable phase-out step)."""
+        ``(1 - alpha) * old + alpha * new`` (a deployable phase-out step).
+
+        Parameters
+        ----------
+        task
+            A task of ``v_new``.
+        v_old, v_new
+            Version ids or :class:`VersionInfo`.
+        alpha
+            In [0, 1]; 0 gives ``v_old``'s weights exactly, 1 ``v_new``'s.
+
+        Returns
+        -------
+        DetachedTaskModel
+            Trunk, ``task``'s head and its graph ancestors' heads (graph of
+            ``v_new``); its lineage names the blend.
+
+        Raises
+        ------
+        CentralModelError
+            If ``alpha`` is outside [0, 1], a version is unknown or lacks a
+            task needed, or the trunks or a head differ in shape.
+        """
         if not 0 <= float(alpha) <= 1:
             raise CentralModelError(f"alpha must be in [0, 1]; got {alpha}")
         a, b = self._version(v_old), self._version(v_new)
@@ -243,7 +282,28 @@ class VersionsMixin:
         they differ) as ``(1 - alpha) * old + alpha * new``; one row per alpha
         with the dev metrics: ``accuracy`` (gold dev, NaN without),
         ``agree_old`` / ``agree_new`` (share of dev predictions equal to the
-        old / new version's). Train rows stand in when there is no dev set."""
+        old / new version's). Train rows stand in when there is no dev set.
+
+        Parameters
+        ----------
+        task
+            A task of both versions.
+        v_old, v_new
+            Version ids or :class:`VersionInfo`.
+        alpha
+            One weight or several, each in [0, 1].
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``alpha``, ``accuracy``, ``agree_old``, ``agree_new``;
+            one row per alpha, in the order given.
+
+        Raises
+        ------
+        CentralModelError
+            If ``alpha`` is empty or out of [0, 1], or as :meth:`blend`.
+        """
         alphas = [float(alpha)] if np.isscalar(alpha) else [float(x) for x in alpha]
         if not alphas:
             raise CentralModelError("interpolate needs at least one alpha")

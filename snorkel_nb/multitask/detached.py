@@ -107,6 +107,32 @@ class Inputs:
     def from_saved(
         cls, config: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
     ) -> "Inputs":
+        """Rebuild from :meth:`to_config` and :meth:`to_arrays`.
+
+        Parameters
+        ----------
+        config
+            ``{"trunk", "text_col", "feature_cols", "tfidf"}``.
+        arrays
+            The TF-IDF arrays (empty for an mlp trunk).
+
+        Returns
+        -------
+        Inputs
+
+        Raises
+        ------
+        ValueError
+            If the config's ``trunk`` is neither ``"mlp"`` nor ``"text"``.
+
+        Examples
+        --------
+        >>> inp = Inputs("text", text_col="q").fit(["who is it", "where is it"])
+        >>> back = Inputs.from_saved(inp.to_config(), inp.to_arrays())
+        >>> ids = [back(["who is it"])[k].numpy() for k in ("ids", "w")]
+        >>> all((a == b).all() for a, b in zip(ids, inp(["who is it"]).values()))
+        True
+        """
         tfidf = (
             None
             if config.get("tfidf") is None

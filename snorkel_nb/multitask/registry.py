@@ -145,6 +145,22 @@ ARTIFACT_KINDS = ("label_matrix", "label_model", "head", "trunk", "data")
 def source_hash(task: str, name: str, source: str, uses: Sequence[str] = ()) -> str:
     """sha256 of what identifies an LF version: task, name, source, used tasks.
 
+    Parameters
+    ----------
+    task
+        The task the LF labels.
+    name
+        The LF's name.
+    source
+        The LF's source text.
+    uses
+        Tasks whose predictions the LF reads; order does not matter (sorted).
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
     Examples
     --------
     >>> source_hash("t", "lf", "x = 1") == source_hash("t", "lf", "x = 2")
@@ -239,7 +255,31 @@ class TaskRegistry:
         labels: Sequence[str],
         parents: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """Insert a task (error if the name exists)."""
+        """Insert a task (error if the name exists).
+
+        Parameters
+        ----------
+        name
+            Non-empty task name.
+        labels
+            The task's class names; class ``i`` is ``labels[i]``.
+        parents
+            ``{parent task: {child label: parent label}}`` for the task graph;
+            ``None`` for a root task.
+
+        Raises
+        ------
+        RegistryError
+            If ``name`` is not a non-empty string or is already registered.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> reg.register_task("fine", ["ind", "city"], {"coarse": {"ind": "HUM"}})
+        >>> reg.task("fine").parents
+        {'coarse': {'ind': 'HUM'}}
+        """
         if not isinstance(name, str) or not name:
             raise RegistryError(f"a task needs a non-empty string name; got {name!r}")
         try:
@@ -284,7 +324,35 @@ class TaskRegistry:
     def register_lfs(
         self, task: str, lfs: Sequence[tuple[str, str, Sequence[str]]]
     ) -> list[LFRecord]:
-        """Several ``(name, source, uses)`` in one transaction."""
+        """Register several LFs of ``task`` in one transaction (see
+        :meth:`register_lf`).
+
+        Parameters
+        ----------
+        task
+            A registered task.
+        lfs
+            ``(name, source, uses)`` triples.
+
+        Returns
+        -------
+        list of LFRecord
+            One record per LF, in the order given.
+
+        Raises
+        ------
+        RegistryError
+            If ``task`` is not registered.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> reg.register_task("t", ["a", "b"])
+        >>> recs = reg.register_lfs("t", [("x", "x = 1", ()), ("y", "y = 1", ["u"])])
+        >>> [(r.name, r.uses) for r in recs]
+        [('x', ()), ('y', ('u',))]
+        """
         now = _now()
         recs = [
             LFRecord(task, n, src, source_hash(task, n, src, u), tuple(sorted(u)), now)
@@ -312,7 +380,29 @@ class TaskRegistry:
         self, task: str, name: str, source: str, uses: Sequence[str] = ()
     ) -> LFRecord:
         """Put ``name`` (with this source) in ``task``'s working LF set; the
-        source is kept forever under its hash so versions can name it."""
+        source is kept forever under its hash so versions can name it.
+
+        Parameters
+        ----------
+        task
+            A registered task.
+        name
+            The LF's name; replaces a working LF of the same name.
+        source
+            The LF's source text.
+        uses
+            Tasks whose predictions the LF reads.
+
+        Returns
+        -------
+        LFRecord
+            The stored record, with its :func:`source_hash`.
+
+        Raises
+        ------
+        RegistryError
+            If ``task`` is not registered.
+        """
         h = source_hash(task, name, source, uses)
         now = _now()
         with self._write(working=True) as db:
@@ -328,6 +418,31 @@ class TaskRegistry:
         return LFRecord(task, name, source, h, tuple(sorted(uses)), now)
 
     def remove_lf(self, task: str, name: str) -> None:
+        """Take ``name`` out of ``task``'s working LF set (its source stays
+        stored for the versions that name it).
+
+        Parameters
+        ----------
+        task
+            The task.
+        name
+            The LF's name.
+
+        Raises
+        ------
+        RegistryError
+            If ``task`` has no working LF ``name``.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> reg.register_task("t", ["a", "b"])
+        >>> rec = reg.register_lf("t", "x", "x = 1")
+        >>> reg.remove_lf("t", "x")
+        >>> reg.lfs("t"), reg.lf_by_hash(rec.source_hash).name
+        ([], 'x')
+        """
         with self._write(working=True) as db:
             if (
                 db.execute(
@@ -339,7 +454,31 @@ class TaskRegistry:
 
     def set_working_lfs(self, task: str, hashes: Mapping[str, str]) -> None:
         """Replace ``task``'s working LF set by ``{name: source_hash}`` (all
-        hashes must be known), e.g. when a version is loaded."""
+        hashes must be known), e.g. when a version is loaded.
+
+        Parameters
+        ----------
+        task
+            The task whose working set is replaced.
+        hashes
+            ``{lf name: source hash}``; each hash must already be stored.
+
+        Raises
+        ------
+        RegistryError
+            If a hash is unknown (nothing is changed then).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> reg.register_task("t", ["a", "b"])
+        >>> old = reg.register_lf("t", "x", "x = 1")
+        >>> _ = reg.register_lf("t", "x", "x = 2")
+        >>> reg.set_working_lfs("t", {"x": old.source_hash})
+        >>> reg.lfs("t")[0].source
+        'x = 1'
+        """
         with self._write(working=True) as db:
             for name, h in hashes.items():
                 if not db.execute(
@@ -402,7 +541,31 @@ class TaskRegistry:
         inputs: Mapping[str, Any],
     ) -> ArtifactRecord:
         """``write(path)`` an artefact with ``save_artifact`` (it is atomic),
-        then record it and its lineage in one transaction."""
+        then record it and its lineage in one transaction.
+
+        Parameters
+        ----------
+        kind
+            One of ``ARTIFACT_KINDS``.
+        task
+            The task it belongs to, or ``None`` (e.g. a trunk).
+        write
+            Called with the new file's path; must write it there (a JSON file
+            with its ``<path>.npz``, as :func:`snorkel_nb.io.save_artifact`).
+        inputs
+            What it was computed from: ``{key: id}``, ``{key: {name: id}}`` or
+            ``{key: [id, ...]}``; every id goes to the lineage table.
+
+        Returns
+        -------
+        ArtifactRecord
+            The record, with a fresh id ``"<kind[:2]>-<16 hex>"``.
+
+        Raises
+        ------
+        RegistryError
+            If ``kind`` is not one of ``ARTIFACT_KINDS``.
+        """
         if kind not in ARTIFACT_KINDS:
             raise RegistryError(
                 f"artefact kind must be one of {ARTIFACT_KINDS}; got {kind!r}"
@@ -433,7 +596,40 @@ class TaskRegistry:
         config: Mapping[str, Any],
         inputs: Mapping[str, Any],
     ) -> ArtifactRecord:
-        """Write an immutable ``(config, arrays)`` artefact, then record it."""
+        """Write an immutable ``(config, arrays)`` artefact, then record it.
+
+        Parameters
+        ----------
+        kind
+            One of ``ARTIFACT_KINDS``.
+        task
+            The task it belongs to, or ``None``.
+        arrays
+            Named numpy arrays (stored in the ``.npz``).
+        config
+            JSON-serialisable settings stored next to them.
+        inputs
+            What it was computed from (see :meth:`save_file`).
+
+        Returns
+        -------
+        ArtifactRecord
+            The record; :meth:`load_arrays` with its ``id`` reads it back.
+
+        Raises
+        ------
+        RegistryError
+            If ``kind`` is not one of ``ARTIFACT_KINDS``.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> rec = reg.save_arrays("data", None, {"x": np.arange(3)}, {"n": 3}, {})
+        >>> config, arrays = reg.load_arrays(rec.id)
+        >>> config["n"], arrays["x"].tolist()
+        (3, [0, 1, 2])
+        """
         return self.save_file(
             kind,
             task,
@@ -531,7 +727,47 @@ class TaskRegistry:
         make_current: bool = True,
     ) -> VersionInfo:
         """Record a version (and make it current) in one transaction; every
-        artefact it names must already be recorded."""
+        artefact it names must already be recorded.
+
+        Parameters
+        ----------
+        parent
+            The version it derives from (its manifest is the base of the stored
+            delta), or ``None``.
+        trunk
+            The trunk artefact id, or ``None``.
+        tasks
+            ``{task: {"label_matrix": id, "label_model": id, "head": id,
+            "lfs": {name: source_hash}}}``; tasks of ``parent`` missing here
+            are recorded as removed.
+        graph
+            The task graph (JSON-serialisable).
+        metrics
+            ``{task: {metric: value}}``.
+        message
+            A free-text note.
+        make_current
+            Also set it as the current version.
+
+        Returns
+        -------
+        VersionInfo
+            The new version, with its full manifest.
+
+        Raises
+        ------
+        RegistryError
+            If ``parent`` is unknown or an artefact named is not recorded.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> tr = reg.save_arrays("trunk", None, {"w": np.zeros(2)}, {}, {})
+        >>> v = reg.add_version(None, tr.id, {}, {}, {}, message="first")
+        >>> reg.current_version().id == v.id, v.message, v.trunk == tr.id
+        (True, 'first', True)
+        """
         named = [trunk] if trunk else []
         named += [
             a
@@ -647,10 +883,41 @@ class TaskRegistry:
 
     # -- key/value (model settings) ---------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
+        """A stored setting.
+
+        Parameters
+        ----------
+        key
+            Its name.
+        default
+            Returned when ``key`` is not stored.
+
+        Returns
+        -------
+        Any
+            The JSON-decoded value, or ``default``.
+        """
         r = self._query("SELECT value FROM meta WHERE key = ?", (key,))
         return json.loads(r[0]["value"]) if r else default
 
     def set_meta(self, key: str, value: Any) -> None:
+        """Store a setting (replacing any value under ``key``).
+
+        Parameters
+        ----------
+        key
+            Its name.
+        value
+            Any JSON-serialisable value.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> reg = TaskRegistry(os.path.join(tempfile.mkdtemp(), "c.db"))
+        >>> reg.set_meta("epochs", 5)
+        >>> reg.get_meta("epochs"), reg.get_meta("absent", 0)
+        (5, 0)
+        """
         with self._write() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, _json(value)))
 

@@ -43,6 +43,24 @@ def load_spacy(language: str = EN_CORE_WEB_SM, disable: Sequence[str] = ()) -> A
     cannot be loaded, a blank pipeline of its language (the code before the
     first ``_``, e.g. ``en`` for ``en_core_web_sm``) is returned with a
     :class:`SpacyModelMissingWarning`.
+
+    Parameters
+    ----------
+    language
+        A spaCy model name (``"en_core_web_sm"``) or a language code.
+    disable
+        Pipeline components not to load; part of the sharing key.
+
+    Returns
+    -------
+    spacy.language.Language
+        The loaded model, or a blank pipeline (``"xx"`` when the language
+        code is unknown to spaCy).
+
+    Raises
+    ------
+    ImportError
+        If spaCy is not installed (the message names the ``nlp`` extra).
     """
     key = (language, tuple(disable or ()))
     if key in _PIPELINES:

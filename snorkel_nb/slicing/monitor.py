@@ -14,6 +14,24 @@ def slice_dataframe(
 ) -> pd.DataFrame:
     """The rows of ``df`` in the slice (original index and order kept).
 
+    Parameters
+    ----------
+    df
+        The data points.
+    slicing_function
+        The SF; it sees each row as a dict with attribute access, and an
+        exception it raises propagates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A slice of ``df`` (``iloc``) on the rows where the SF is true.
+
+    Raises
+    ------
+    ValueError
+        If ``df`` is not a DataFrame.
+
     Examples
     --------
     >>> from snorkel_nb.slicing import slicing_function

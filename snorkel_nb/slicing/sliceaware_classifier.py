@@ -113,6 +113,37 @@ class SliceAwareClassifier(MultitaskClassifier):
         ``S`` is the record array of an SF applier on the same rows;
         ``dataloader_kwargs`` go to :class:`DictDataLoader` (``batch_size``,
         ``shuffle``, ...). The dataset's ``Y_dict`` gains the slice labels.
+
+        Parameters
+        ----------
+        dataset
+            Must hold labels for the base task in ``Y_dict``.
+        S
+            [n] record array with a field per slice of this model.
+        **dataloader_kwargs
+            Passed to :class:`DictDataLoader`.
+
+        Returns
+        -------
+        DictDataLoader
+            Over ``dataset`` (modified in place: slice labels added).
+
+        Raises
+        ------
+        ValueError
+            If the base task's labels are missing, ``S`` lacks a slice
+            field, or ``S`` and the labels differ in length.
+
+        Examples
+        --------
+        >>> model = SliceAwareClassifier(nn.Linear(3, 4), head_dim=4,
+        ...                              slice_names=["short"], device=-1)
+        >>> ds = DictDataset("data", "test", {"input_data": torch.zeros(4, 3)},
+        ...                  {"task": torch.tensor([0, 1, 0, 1])})
+        >>> S = np.rec.fromarrays([np.array([1, 0, 0, 1])], names="short")
+        >>> dl = model.make_slice_dataloader(ds, S, batch_size=2)
+        >>> ds.Y_dict["task_slice:short_pred"].tolist()
+        [0, -1, -1, 1]
         """
         if self.base_task.name not in dataset.Y_dict:
             raise ValueError(
@@ -138,6 +169,33 @@ class SliceAwareClassifier(MultitaskClassifier):
         scored with the base task's predictions; ``*_ind`` labels are skipped.
         Keys are ``"label/dataset/split/metric"``, e.g.
         ``"task_slice:short_pred/data/test/accuracy"``.
+
+        Parameters
+        ----------
+        dataloaders
+            Dataloaders from :meth:`make_slice_dataloader`.
+        as_dataframe
+            Return a DataFrame (columns label, dataset, split, metric, score)
+            instead of a dict.
+
+        Returns
+        -------
+        dict of str to float or pandas.DataFrame
+
+        Examples
+        --------
+        >>> model = SliceAwareClassifier(nn.Linear(3, 4), head_dim=4,
+        ...                              slice_names=["short"], device=-1)
+        >>> ds = DictDataset("data", "test", {"input_data": torch.zeros(4, 3)},
+        ...                  {"task": torch.tensor([0, 1, 0, 1])})
+        >>> S = np.rec.fromarrays([np.array([1, 0, 0, 1])], names="short")
+        >>> dl = model.make_slice_dataloader(ds, S, batch_size=2)
+        >>> for key in sorted(model.score_slices([dl])):
+        ...     if key.endswith("accuracy"):
+        ...         print(key)
+        task/data/test/accuracy
+        task_slice:base_pred/data/test/accuracy
+        task_slice:short_pred/data/test/accuracy
         """
         labels = {label for dl in dataloaders for label in dl.dataset.Y_dict}
         remap: dict[str, str | None] = {}

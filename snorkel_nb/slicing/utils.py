@@ -34,6 +34,33 @@ def add_slice_labels(dataloader: Any, base_task: Any, S: np.recarray) -> None:
 
     Works with any dataloader whose ``dataset.Y_dict`` maps task names to
     torch tensors (``snorkel_nb.classification.DictDataLoader``).
+
+    Parameters
+    ----------
+    dataloader
+        Its ``dataset.Y_dict`` is updated in place.
+    base_task
+        Anything with a ``name`` whose labels are in ``Y_dict``.
+    S
+        [n] record array of slice memberships (0/1), one field per slice.
+
+    Raises
+    ------
+    KeyError
+        If ``Y_dict`` has no labels for ``base_task``.
+    ValueError
+        If ``S`` and the labels differ in length.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from types import SimpleNamespace
+    >>> data = SimpleNamespace(Y_dict={"t": torch.tensor([0, 1])})
+    >>> dl = SimpleNamespace(dataset=data)
+    >>> S = np.rec.fromarrays([np.array([1, 0])], names="short")
+    >>> add_slice_labels(dl, SimpleNamespace(name="t"), S)
+    >>> dl.dataset.Y_dict["t_slice:short_pred"].tolist()
+    [0, -1]
     """
     import torch
 
@@ -111,8 +138,17 @@ def convert_to_slice_tasks(base_task: Task, slice_names: Sequence[str]) -> list[
     Returns
     -------
     list of Task
-        ``2 * (len(slice_names) + 1) + 1`` tasks: the indicator tasks, the
-        predictor tasks, then the re-headed base task.
+        ``2 * (len(slice_names) + 1) + 1`` tasks (``"base"`` is added when
+        absent): the indicator tasks, the predictor tasks, then the
+        re-headed base task.
+
+    Raises
+    ------
+    TypeError
+        If ``slice_names`` is one string.
+    ValueError
+        If ``slice_names`` repeats a name, or the head module is missing or
+        not a linear layer the sizes can be read from.
 
     Examples
     --------

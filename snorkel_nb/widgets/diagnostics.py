@@ -37,6 +37,23 @@ def wilson_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of ``correct / total`` (NaN where ``total`` is 0).
 
+    Why Wilson: LF accuracies are often measured on a handful of dev points,
+    where the normal interval leaves [0, 1] and collapses at 0 or 1.
+
+    Parameters
+    ----------
+    correct
+        Successes per entry.
+    total
+        Trials per entry (same shape; 0 gives NaN bounds).
+    z
+        Normal quantile of the confidence level (1.96: 95%).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(low, high)`` float arrays of the input's shape.
+
     Examples
     --------
     >>> lo, hi = wilson_interval(np.array([8]), np.array([10]))
@@ -194,6 +211,21 @@ class LabelModelDiagnostics(W.VBox):
         (:attr:`stale`, and a banner naming the changed LFs); Refresh refits
         on the current LFs; a fit made elsewhere (the studio's "Fit label
         model", or ``session.auto_refit``) is shown at once.
+
+        Parameters
+        ----------
+        session
+            The LF session (its ``L``, ``names``, dev split, ``df`` and class
+            names are used).
+        model
+            A fitted label model; ``None`` fits one on the session.
+        **kwargs
+            ``fit_kwargs`` (for that fit and every Refresh); the rest go to
+            :class:`LabelModelDiagnostics`.
+
+        Returns
+        -------
+        LabelModelDiagnostics
         """
         fit_kwargs = kwargs.pop("fit_kwargs", None) or {}
         if model is None:
@@ -214,7 +246,31 @@ class LabelModelDiagnostics(W.VBox):
     def on_refresh(
         self, callback: Callable[[LabelModelReport], None], remove: bool = False
     ) -> None:
-        """Call ``callback(report)`` after each refresh."""
+        """Call ``callback(report)`` after each refresh.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling.model import MajorityLabelVoter
+        >>> d = LabelModelDiagnostics(MajorityLabelVoter(), np.array([[1, 0]]),
+        ...                           ["a", "b"])
+        >>> reports = []
+        >>> d.on_refresh(reports.append)
+        >>> rep = d.refresh(L=np.array([[1, 1], [0, -1]]))
+        >>> len(reports), reports[0] is rep
+        (1, True)
+        """
         (self._callbacks.remove if remove else self._callbacks.append)(callback)
 
     @property
@@ -441,6 +497,16 @@ class LabelModelDiagnostics(W.VBox):
         Returns
         -------
         LabelModelReport
+            Also kept in ``report``; the ``on_refresh`` callbacks get it.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling.model import MajorityLabelVoter
+        >>> d = LabelModelDiagnostics(MajorityLabelVoter(), np.array([[1, 0]]),
+        ...                           ["a", "b"])
+        >>> rep = d.refresh(L=np.array([[1, 1], [0, 0], [1, -1]]), names=["x", "y"])
+        >>> rep is d.report, rep.accuracies["lf"].tolist()
+        (True, ['x', 'y'])
         """
         if (
             self.session is not None

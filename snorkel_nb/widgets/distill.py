@@ -107,7 +107,20 @@ class TeacherStudentView(W.VBox):
     def on_export(
         self, callback: Callable[[str, Path], None], remove: bool = False
     ) -> None:
-        """Call ``callback(candidate, path)`` after each export."""
+        """Call ``callback(candidate, path)`` after each export.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (self._export_callbacks.remove if remove else self._export_callbacks.append)(
             callback
         )

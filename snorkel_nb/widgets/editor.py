@@ -92,6 +92,17 @@ def code_editor(
     prefer
         ``"codemirror"`` or ``"textarea"`` (force the fallback).
 
+    Returns
+    -------
+    CodeEditor or TextareaEditor
+        Both have ``value``, ``on_run`` and ``request_run``; the textarea
+        when anywidget (or the bundled CodeMirror) is not available.
+
+    Raises
+    ------
+    ValueError
+        If ``prefer`` is neither value.
+
     Examples
     --------
     >>> ed = code_editor("x = 1", prefer="textarea")

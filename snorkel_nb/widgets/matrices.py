@@ -119,7 +119,32 @@ class LFMatrices(W.VBox):
         callback: Callable[[str, str, str, pd.DataFrame], None],
         remove: bool = False,
     ) -> None:
-        """Call ``callback(lf_a, lf_b, kind, points)`` when a cell is shown."""
+        """Call ``callback(lf_a, lf_b, kind, points)`` when a cell is shown.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> m = LFMatrices(LFAnalysis(np.array([[0, 1], [1, 1]]), ["a", "b"]))
+        >>> clicks = []
+        >>> def record(a, b, kind, pts):
+        ...     clicks.append((a, b, kind, len(pts)))
+        >>> m.on_cell_click(record)
+        >>> _ = m.show_cell("a", "b", "conflict")
+        >>> clicks
+        [('a', 'b', 'conflict', 1)]
+        """
         if remove:
             self._cell_callbacks.remove(callback)
         else:
@@ -284,7 +309,19 @@ class LFMatrices(W.VBox):
         Returns
         -------
         pandas.DataFrame
-            The points listed.
+            The points listed, with a ``vote:<lf>`` column per LF; empty (and
+            the error shown in the view, not raised) for an unknown LF or an
+            ``"other"`` cell.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> L = np.array([[0, 0, -1], [1, 0, -1], [-1, -1, 1]])
+        >>> m = LFMatrices(LFAnalysis(L, ["a", "b", "c"]))
+        >>> m.show_cell("a", "a")["vote:a"].tolist(), m.selected_cell["kind"]
+        ([0, 1], 'overlap')
+        >>> m.show_cell("a", "nope").empty
+        True
         """
         kind = kind or self._cell_kind()
         an = self.analysis

@@ -207,7 +207,20 @@ class RegistryView(W.VBox):
 
     # -- callbacks -------------------------------------------------------------
     def on_retrain(self, callback: Callable[[Any], None], remove: bool = False) -> None:
-        """``callback(version_or_None)`` after "Retrain stale" finishes."""
+        """``callback(version_or_None)`` after "Retrain stale" finishes.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (self._retrain_callbacks.remove if remove else self._retrain_callbacks.append)(
             callback
         )
@@ -215,7 +228,20 @@ class RegistryView(W.VBox):
     def on_rollback(
         self, callback: Callable[[Any], None], remove: bool = False
     ) -> None:
-        """``callback(new_version)`` after a rollback."""
+        """``callback(new_version)`` after a rollback.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (
             self._rollback_callbacks.remove
             if remove
@@ -225,7 +251,20 @@ class RegistryView(W.VBox):
     def on_interpolate(
         self, callback: Callable[[pd.DataFrame], None], remove: bool = False
     ) -> None:
-        """``callback(table)`` after an interpolation (one row per alpha)."""
+        """``callback(table)`` after an interpolation (one row per alpha).
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+        """
         (
             self._interpolate_callbacks.remove
             if remove
@@ -403,7 +442,48 @@ class RegistryView(W.VBox):
         return new
 
     def show_diff(self, a: Any = None, b: Any = None) -> Any:
-        """Show what changed from version ``a`` to ``b`` (default: the pickers)."""
+        """Show what changed from version ``a`` to ``b`` (default: the pickers).
+
+        Parameters
+        ----------
+        a, b
+            Version ids (or ``VersionInfo``); ``None`` takes the picker's value.
+
+        Returns
+        -------
+        VersionDiff
+            From :meth:`CentralModel.diff`; also kept in ``diff_result``.
+
+        Raises
+        ------
+        ValueError
+            If a version is neither given nor picked.
+        CentralModelError
+            If a version is unknown.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> from snorkel_nb.multitask.central import CentralData, CentralModel
+        >>> X = np.random.default_rng(0).normal(size=(200, 2)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> @labeling_function()
+        ... def pos_b(x):
+        ...     return 1 if x.b > 0.3 else (0 if x.b < -0.3 else -1)
+        >>> df = pd.DataFrame({"a": X[:, 0], "b": X[:, 1]})
+        >>> central = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"),
+        ...                        hidden=(8,), first_epochs=2, label_model="majority",
+        ...                        data=CentralData(df, X))
+        >>> view = RegistryView(central)
+        >>> v1 = central.add_task("sign_a", [pos_a], labels=["neg", "pos"])
+        >>> v2 = central.add_task("sign_b", [pos_b], labels=["neg", "pos"])
+        >>> d = view.show_diff(v1.id, v2.id)
+        >>> d.tasks_added, d.tasks_removed, d is view.diff_result
+        (['sign_b'], [], True)
+        """
         a = self.version_a.value if a is None else a
         b = self.version_b.value if b is None else b
         if a is None or b is None:
@@ -417,7 +497,54 @@ class RegistryView(W.VBox):
     def interpolate(
         self, task: str | None = None, v_old: Any = None, v_new: Any = None
     ) -> pd.DataFrame:
-        """Metrics of ``task``'s head blended from ``v_old`` (alpha 0) to ``v_new``."""
+        """Metrics of ``task``'s head blended from ``v_old`` (alpha 0) to ``v_new``.
+
+        Runs :meth:`CentralModel.interpolate` at the view's ``alphas``, then
+        calls the :meth:`on_interpolate` callbacks.
+
+        Parameters
+        ----------
+        task
+            The task; ``None`` takes the task picker's value.
+        v_old, v_new
+            Version ids; ``None`` takes the version pickers' values.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``alpha``, ``accuracy``, ``agree_old``, ``agree_new``, one row per
+            alpha; also kept in ``interpolation``.
+
+        Raises
+        ------
+        ValueError
+            If the task or a version is neither given nor picked.
+        CentralModelError
+            As :meth:`CentralModel.interpolate`.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> from snorkel_nb.multitask.central import CentralData, CentralModel
+        >>> X = np.random.default_rng(0).normal(size=(200, 2)).astype("float32")
+        >>> @labeling_function()
+        ... def pos_a(x):
+        ...     return 1 if x.a > 0.3 else (0 if x.a < -0.3 else -1)
+        >>> central = CentralModel(os.path.join(tempfile.mkdtemp(), "c.db"),
+        ...                        hidden=(8,), first_epochs=2, label_model="majority",
+        ...                        data=CentralData(pd.DataFrame({"a": X[:, 0]}), X))
+        >>> view = RegistryView(central)
+        >>> v1 = central.add_task("sign_a", [pos_a], labels=["neg", "pos"])
+        >>> v2 = central.consolidate(epochs=1)
+        >>> tables = []
+        >>> view.on_interpolate(tables.append)
+        >>> table = view.interpolate("sign_a", v1.id, v2.id)
+        >>> table["alpha"].tolist() == list(view.alphas), tables[0] is table
+        (True, True)
+        >>> float(table["agree_old"].iloc[0]), float(table["agree_new"].iloc[-1])
+        (1.0, 1.0)
+        """
         task = self.interp_task.value if task is None else task
         v_old = self.version_a.value if v_old is None else v_old
         v_new = self.version_b.value if v_new is None else v_new

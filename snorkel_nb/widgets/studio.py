@@ -432,13 +432,61 @@ class LFStudio(StudioFiles, W.VBox):
     def on_lf_changed(
         self, callback: Callable[[dict], None], remove: bool = False
     ) -> None:
-        """Call ``callback({"op", "name", "error", ...})`` after each session change."""
+        """Call ``callback({"op", "name", "error", ...})`` after each session change.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"text": ["check out my channel", "nice song"]})
+        >>> studio = LFStudio(LFSession(df), show_matrices=False, autosave=False)
+        >>> events = []
+        >>> studio.on_lf_changed(events.append)
+        >>> studio.code.value = TEMPLATE
+        >>> studio.run_button.click()
+        >>> [(e["op"], e["name"]) for e in events]
+        [('add', 'lf_new')]
+        """
         (self._lf_callbacks.remove if remove else self._lf_callbacks.append)(callback)
 
     def on_error(
         self, callback: Callable[[str, str], None], remove: bool = False
     ) -> None:
-        """Call ``callback(message, traceback)`` when an LF fails to build or run."""
+        """Call ``callback(message, traceback)`` when an LF fails to build or run.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"text": ["check out my channel", "nice song"]})
+        >>> studio = LFStudio(LFSession(df), show_matrices=False, autosave=False)
+        >>> errors = []
+        >>> studio.on_error(lambda message, tb: errors.append(message))
+        >>> studio.code.value = "def broken(:"
+        >>> studio.run_button.click()
+        >>> len(errors), studio.session.names
+        (1, [])
+        """
         (self._error_callbacks.remove if remove else self._error_callbacks.append)(
             callback
         )

@@ -40,6 +40,24 @@ def highlight(
 ) -> str:
     """Safe HTML of ``text`` with the matches of ``patterns`` in ``<mark>``.
 
+    ``text`` is HTML-unescaped first (data sets such as YouTube store
+    ``&#39;``), so each character is escaped exactly once; overlapping
+    matches merge into one mark.
+
+    Parameters
+    ----------
+    text
+        Any value (``str()`` is taken).
+    patterns
+        Compiled regexes; empty matches are ignored.
+    max_chars
+        Characters kept; a longer text is cut and ends with ``…``.
+
+    Returns
+    -------
+    str
+        Escaped HTML.
+
     Examples
     --------
     >>> highlight("Don&#39;t <b>check</b> out", [re.compile("check")])
@@ -67,7 +85,26 @@ def highlight(
 
 
 def class_label(value: Any, class_names: Sequence[str]) -> str:
-    """``"spam (1)"`` for a vote / gold value; ``"abstain"`` for -1."""
+    """``"spam (1)"`` for a vote / gold value; ``"abstain"`` for -1.
+
+    Parameters
+    ----------
+    value
+        A class index (anything ``int()`` takes), or any other value, shown
+        as ``str(value)``.
+    class_names
+        Names by class index; an index without a distinct name shows as the
+        number alone.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> [class_label(v, ["ham", "spam"]) for v in (1, -1, 5, "n/a")]
+    ['spam (1)', 'abstain', '5', 'n/a']
+    """
     try:
         v = int(value)
     except (TypeError, ValueError):
@@ -104,6 +141,11 @@ def examples_table(
         A data column that holds gold labels (e.g. ``"label"``), shown as ``gold``.
     first_row
         Number shown for the first row (paging).
+
+    Returns
+    -------
+    str
+        HTML; ``"<i>(none)</i>"`` when ``df`` is ``None`` or empty.
 
     Examples
     --------

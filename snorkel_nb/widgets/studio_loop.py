@@ -47,6 +47,24 @@ def loop_panel(
     """The label model's coverage, dev accuracy and class balance beside
     majority vote's, with the change since ``before`` (an earlier fit).
 
+    Parameters
+    ----------
+    fit
+        A :class:`~snorkel_nb.labeling.loop_fit.LoopFit`, or ``None`` (then
+        a hint to press "Fit label model").
+    before
+        The previous fit, for the deltas and the LFs added / removed.
+    class_names
+        Names by class index; default the indices.
+    stale
+        LFs changed since ``fit``; when any, an "out of date" banner heads
+        the panel.
+
+    Returns
+    -------
+    str
+        HTML (a table, then the fit's notes).
+
     Examples
     --------
     >>> import numpy as np
@@ -121,7 +139,28 @@ def loop_panel(
 
 
 def lf_change_line(name: str, before: dict | None, after: dict) -> str:
-    """``coverage 0.120 → 0.180 (+0.060), dev accuracy …`` for the LF just run."""
+    """``coverage 0.120 → 0.180 (+0.060), dev accuracy …`` for the LF just run.
+
+    Parameters
+    ----------
+    name
+        The LF's name.
+    before
+        Its summary row before the change (``Coverage``, ``Emp. Acc.``,
+        ``Conflicts``), or ``None`` for a new LF.
+    after
+        Its summary row now; keys it lacks are left out.
+
+    Returns
+    -------
+    str
+        One HTML ``<div>``.
+
+    Examples
+    --------
+    >>> lf_change_line("has_link", {"Coverage": 0.12}, {"Coverage": 0.18})[:56]
+    '<div><b>has_link</b> (before → after): coverage 0.120 → '
+    """
     parts = []
     for key, label in (
         ("Coverage", "coverage"),

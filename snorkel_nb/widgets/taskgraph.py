@@ -133,7 +133,30 @@ class TaskGraphEditor(W.VBox):
     def on_push(
         self, callback: Callable[[TaskGraph], None], remove: bool = False
     ) -> None:
-        """``callback(graph)`` after a successful push."""
+        """``callback(graph)`` after a successful push.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> ed = TaskGraphEditor()
+        >>> pushed = []
+        >>> ed.on_push(pushed.append)
+        >>> ed.add_task("t", 2)
+        >>> _ = ed.push()
+        >>> [g.tasks for g in pushed]
+        [['t']]
+        """
         (self._push_callbacks.remove if remove else self._push_callbacks.append)(
             callback
         )
@@ -141,14 +164,60 @@ class TaskGraphEditor(W.VBox):
     def on_change(
         self, callback: Callable[[list[str]], None], remove: bool = False
     ) -> None:
-        """``callback(errors)`` after every edit."""
+        """``callback(errors)`` after every edit.
+
+        Parameters
+        ----------
+        callback
+            Called with the arguments above, in registration order.
+        remove
+            ``True`` unregisters ``callback`` instead of adding it.
+
+        Raises
+        ------
+        ValueError
+            With ``remove=True``, if ``callback`` is not registered.
+
+        Examples
+        --------
+        >>> ed = TaskGraphEditor()
+        >>> seen = []
+        >>> ed.on_change(seen.append)
+        >>> ed.add_task("t", 2)
+        >>> ed.on_change(seen.append, remove=True)
+        >>> ed.add_task("u", 2)
+        >>> seen
+        [[]]
+        """
         (self._change_callbacks.remove if remove else self._change_callbacks.append)(
             callback
         )
 
     # -- edits (also the API the buttons call) ---------------------------------------
     def add_task(self, name: str, labels: Sequence[str] | int) -> None:
-        """Add a task or replace its labels (a cardinality k gives labels 0..k-1)."""
+        """Add a task or replace its labels (a cardinality k gives labels 0..k-1).
+
+        The draft is re-validated: problems go to :attr:`errors`, not raised.
+
+        Parameters
+        ----------
+        name
+            The task's name.
+        labels
+            Label names, or a cardinality ``k`` (labels ``"0"`` .. ``"k-1"``).
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is empty.
+
+        Examples
+        --------
+        >>> ed = TaskGraphEditor()
+        >>> ed.add_task("sentiment", 3)
+        >>> ed.tasks
+        {'sentiment': ['0', '1', '2']}
+        """
         if not name:
             raise ValueError("give the task a name")
         if isinstance(labels, int):
@@ -167,7 +236,29 @@ class TaskGraphEditor(W.VBox):
         self._refresh()
 
     def add_edge(self, parent: str, child: str, mapping: Mapping[str, str]) -> None:
-        """Add or replace ``parent -> child`` with ``{child_label: parent_label}``."""
+        """Add or replace ``parent -> child`` with ``{child_label: parent_label}``.
+
+        Not checked here: unknown tasks or labels, unmapped child labels and
+        cycles show up in :attr:`errors` (and block :meth:`push`).
+
+        Parameters
+        ----------
+        parent
+            The coarser task.
+        child
+            The task that refines it.
+        mapping
+            Each child label to one parent label (keys and values as str).
+
+        Examples
+        --------
+        >>> ed = TaskGraphEditor()
+        >>> ed.add_task("coarse", ["HUM", "LOC"])
+        >>> ed.add_task("fine", ["ind", "city"])
+        >>> ed.add_edge("coarse", "fine", {"ind": "HUM", "city": "LOC"})
+        >>> ed.errors, ed.edges[("coarse", "fine")]
+        ([], {'ind': 'HUM', 'city': 'LOC'})
+        """
         self.edges[(parent, child)] = {str(c): str(p) for c, p in mapping.items()}
         self._refresh()
 

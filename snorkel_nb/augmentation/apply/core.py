@@ -18,7 +18,31 @@ from snorkel_nb.utils.data_operators import check_unique_names
 
 
 def field_of(x: Any, column: Any) -> Any:
-    """One field of a TF's output point (a row dict, Series or namespace)."""
+    """One field of a TF's output point (a row dict, Series or namespace).
+
+    Parameters
+    ----------
+    x
+        A dict or Series (read by key) or any object (read as an attribute).
+    column
+        The field name.
+
+    Returns
+    -------
+    Any
+        The field's value.
+
+    Raises
+    ------
+    KeyError, AttributeError
+        If ``x`` has no such field.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> field_of({"a": 1}, "a"), field_of(SimpleNamespace(a=2), "a")
+    (1, 2)
+    """
     if isinstance(x, (dict, pd.Series)):
         return x[column]
     return getattr(x, column)
@@ -89,7 +113,33 @@ class TFApplier(BaseTFApplier):
     def apply_generator(
         self, data_points: DataPoints, batch_size: int
     ) -> Iterator[list[DataPoint]]:
-        """Yield the augmented points of each ``batch_size`` input points."""
+        """Yield the augmented points of each ``batch_size`` input points.
+
+        Parameters
+        ----------
+        data_points
+            A sequence (sliced in batches) of any objects the TFs accept.
+        batch_size
+            Input points per yielded batch.
+
+        Yields
+        ------
+        list
+            The augmented points of one batch, per input point in policy
+            order.
+
+        Examples
+        --------
+        >>> from types import SimpleNamespace
+        >>> from snorkel_nb.augmentation import ApplyOnePolicy, transformation_function
+        >>> @transformation_function()
+        ... def inc(x):
+        ...     return SimpleNamespace(num=x.num + 1)
+        >>> pts = [SimpleNamespace(num=n) for n in (1, 5, 9)]
+        >>> gen = TFApplier([inc], ApplyOnePolicy()).apply_generator(pts, 2)
+        >>> [[p.num for p in batch] for batch in gen]
+        [[1, 2, 5, 6], [9, 10]]
+        """
         for i in range(0, len(data_points), batch_size):
             batch: list[DataPoint] = []
             for x in data_points[i : i + batch_size]:
@@ -97,7 +147,36 @@ class TFApplier(BaseTFApplier):
             yield batch
 
     def apply(self, data_points: DataPoints, progress_bar: bool = True) -> list[Any]:
-        """The augmented data set, as a list (originals first per point)."""
+        """The augmented data set, as a list, per input point in policy order.
+
+        Parameters
+        ----------
+        data_points
+            Any objects the TFs accept.
+        progress_bar
+            Show a bar over the input points.
+
+        Returns
+        -------
+        list
+            For each input point, the outputs of the policy's sequences
+            (a sequence none of whose TFs applied adds nothing; the empty
+            sequence of ``keep_original`` adds the original).
+
+        Examples
+        --------
+        A TF that returns ``None`` does not apply, so that point adds nothing:
+
+        >>> from types import SimpleNamespace
+        >>> from snorkel_nb.augmentation import ApplyOnePolicy, transformation_function
+        >>> @transformation_function()
+        ... def negate_odd(x):
+        ...     return SimpleNamespace(num=-x.num) if x.num % 2 else None
+        >>> pts = [SimpleNamespace(num=n) for n in (1, 2)]
+        >>> applier = TFApplier([negate_odd], ApplyOnePolicy(keep_original=False))
+        >>> [p.num for p in applier.apply(pts, progress_bar=False)]
+        [-1]
+        """
         out: list[DataPoint] = []
         for x in tqdm(data_points, disable=not progress_bar, desc="Applying TFs"):
             out.extend(self._apply_policy_to_data_point(x))

@@ -65,7 +65,38 @@ class PandasTFApplier(BaseTFApplier):
     def apply_generator(
         self, df: pd.DataFrame, batch_size: int
     ) -> Iterator[pd.DataFrame]:
-        """Yield the augmented rows of each ``batch_size`` input rows."""
+        """Yield the augmented rows of each ``batch_size`` input rows.
+
+        Parameters
+        ----------
+        df
+            The input rows.
+        batch_size
+            Input rows per yielded frame.
+
+        Yields
+        ------
+        pandas.DataFrame
+            The augmented rows of one batch, with their originals' index
+            labels and the input's columns.
+
+        Raises
+        ------
+        ValueError
+            If ``df`` is not a DataFrame.
+
+        Examples
+        --------
+        >>> from snorkel_nb.augmentation import ApplyOnePolicy, transformation_function
+        >>> @transformation_function()
+        ... def double(x):
+        ...     x.num = 2 * x.num
+        ...     return x
+        >>> df = pd.DataFrame({"num": [1, 5, 7]})
+        >>> gen = PandasTFApplier([double], ApplyOnePolicy()).apply_generator(df, 2)
+        >>> [f["num"].tolist() for f in gen]
+        [[1, 2, 5, 10], [7, 14]]
+        """
         rows: list[Any] = []
         index: list[Any] = []
         for i, (idx, xs) in enumerate(self._augment(df, False)):
@@ -78,7 +109,40 @@ class PandasTFApplier(BaseTFApplier):
             yield self._frame(rows, index, df)
 
     def apply(self, df: pd.DataFrame, progress_bar: bool = True) -> pd.DataFrame:
-        """The augmented DataFrame (originals first per row)."""
+        """The augmented DataFrame, per input row in policy order.
+
+        Parameters
+        ----------
+        df
+            The input rows.
+        progress_bar
+            Show a bar over the rows.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The input's columns; each output row keeps its original's index
+            label (so labels repeat).
+
+        Raises
+        ------
+        ValueError
+            If ``df`` is not a DataFrame.
+
+        Examples
+        --------
+        >>> from snorkel_nb.augmentation import ApplyOnePolicy, transformation_function
+        >>> @transformation_function()
+        ... def shout(x):
+        ...     x.text = x.text.upper()
+        ...     x.extra = 1  # a field the input lacks: dropped
+        ...     return x
+        >>> df = pd.DataFrame({"text": ["hi"]}, index=["r1"])
+        >>> applier = PandasTFApplier([shout], ApplyOnePolicy())
+        >>> out = applier.apply(df, progress_bar=False)
+        >>> out.index.tolist(), out.text.tolist(), list(out.columns)
+        (['r1', 'r1'], ['hi', 'HI'], ['text'])
+        """
         rows: list[Any] = []
         index: list[Any] = []
         for idx, xs in self._augment(df, progress_bar):

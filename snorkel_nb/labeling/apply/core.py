@@ -199,6 +199,11 @@ def error_mode(
     -------
     {"tolerant", "raise", "fail_fast"}
 
+    Raises
+    ------
+    ValueError
+        If ``fault_tolerant=True`` and ``fail_fast=True`` are both given.
+
     Examples
     --------
     >>> error_mode(None, None, False), error_mode(False, None, False)
@@ -265,7 +270,26 @@ def merge_error_records(
 
 
 def warn_errors(records: Iterable[LFErrorRecord], stacklevel: int = 3) -> None:
-    """One warning listing every LF that raised (tolerant mode)."""
+    """One warning listing every LF that raised (tolerant mode).
+
+    Parameters
+    ----------
+    records
+        The error records of one apply call; nothing is warned when empty.
+    stacklevel
+        Passed to :func:`warnings.warn` so the warning points at the caller's
+        ``apply`` line.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> rec = LFErrorRecord("lf_a", 2, 0, "r0", "KeyError('x')", "")
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     warn_errors([rec])
+    >>> str(w[0].message)[:44]
+    '1 LF(s) raised on some rows and abstained th'
+    """
     failed = list(records)
     if failed:
         warnings.warn(
@@ -296,7 +320,28 @@ def check_lfs(lfs: Iterable[LabelingFunction]) -> dict[str, LabelingFunction]:
 
 
 def stack_columns(cols: Sequence[np.ndarray], n: int) -> np.ndarray:
-    """[n, m] label matrix from columns: int8 when all labels fit, else int32."""
+    """[n, m] label matrix from columns: int8 when all labels fit, else int32.
+
+    Parameters
+    ----------
+    cols
+        m int arrays of length ``n`` (labels >= -1).
+    n
+        Number of rows (needed when ``cols`` is empty).
+
+    Returns
+    -------
+    numpy.ndarray
+        [n, m], int8 when every label is below 127, else int32.
+
+    Examples
+    --------
+    >>> stack_columns([np.array([0, -1]), np.array([1, 1])], 2)
+    array([[ 0,  1],
+           [-1,  1]], dtype=int8)
+    >>> stack_columns([np.array([300])], 1).dtype
+    dtype('int32')
+    """
     top = max((int(c.max()) for c in cols if len(c)), default=0)
     L = np.empty((n, len(cols)), dtype=np.int8 if top < 127 else np.int32)
     for j, c in enumerate(cols):
@@ -355,6 +400,14 @@ def label_frame(
     -------
     dict
         ``{lf_name: (labels, error_record_or_None)}``.
+
+    Raises
+    ------
+    LFApplyError
+        With ``mode="fail_fast"``, at the first row an LF fails on.
+    Exception
+        With ``mode="raise"``, the LF's own exception (a note names the LF
+        and row); also a group batch's bad-shape ``ValueError``.
 
     Examples
     --------
@@ -429,7 +482,46 @@ def label_rows(
     mode: ErrorMode = "tolerant",
     bar: Any = None,
 ) -> Labelled:
-    """Row-wise path: call every LF on each of ``n`` data points (any objects)."""
+    """Row-wise path: call every LF on each of ``n`` data points (any objects).
+
+    Parameters
+    ----------
+    rows
+        The data points (any objects the LFs accept), ``n`` of them.
+    n
+        Number of data points.
+    index
+        A label per data point, for error records (e.g. ``df.index``).
+    lfs
+        The LFs; preprocessor chains run at most once per row and prefix.
+    mode
+        The error policy (see :func:`error_mode`).
+    bar
+        An outer progress bar advanced once per LF, or ``None``; a row bar
+        is shown only when it is given and enabled.
+
+    Returns
+    -------
+    dict
+        ``{lf_name: ([n] int32 labels, error record or None)}``.
+
+    Raises
+    ------
+    LFApplyError
+        With ``mode="fail_fast"``, at the first failure.
+    Exception
+        With ``mode="raise"``, the LF's own exception.
+
+    Examples
+    --------
+    >>> from snorkel_nb.labeling import labeling_function
+    >>> @labeling_function()
+    ... def pos(x):
+    ...     return 1 if x > 0 else -1
+    >>> labels, err = label_rows([3, -2], 2, ["a", "b"], [pos])["pos"]
+    >>> labels, err
+    (array([ 1, -1], dtype=int32), None)
+    """
     out = [np.full(n, ABSTAIN, dtype=np.int32) for _ in lfs]
     errs = [_ErrorCollector(lf, index, mode) for lf in lfs]
     plain = [(j, lf.label) for j, lf in enumerate(lfs) if not lf.pre]
@@ -580,6 +672,29 @@ class LFApplier(BaseLFApplier):
         -------
         numpy.ndarray or tuple
             ``L``, or ``(L, meta)`` with ``return_meta=True``.
+
+        Raises
+        ------
+        TypeError
+            If given a DataFrame or Series (use ``PandasLFApplier``).
+        ValueError
+            If the applier has no LFs.
+        LFApplyError
+            In fail-fast mode, at the first LF failure.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> @labeling_function()
+        ... def needs_key(x):
+        ...     return 1 if x["k"] else 0
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # the failure is also warned
+        ...     L, meta = LFApplier([needs_key]).apply(
+        ...         [{"k": 1}, {}], progress_bar=False, return_meta=True)
+        >>> L.ravel().tolist(), meta.faults
+        ([1, -1], {'needs_key': 1})
         """
         if isinstance(data_points, (pd.DataFrame, pd.Series)):
             raise TypeError(

@@ -103,6 +103,32 @@ def read_parquet(
     Used instead of ``dd.read_parquet``, which in dask 2026.8 with pandas 3
     fails on files whose index is a named ``RangeIndex`` (stored as metadata,
     as ``DataFrame.to_parquet`` writes it). The index is kept as written.
+
+    Parameters
+    ----------
+    files
+        Parquet file paths, one partition each, in this order; the first
+        file's schema is the frame's ``meta``.
+    columns
+        Columns to read; ``None`` for all.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Lazy; nothing is read until it is computed.
+
+    Raises
+    ------
+    ValueError
+        If ``files`` is empty or the first file lacks a column of ``columns``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "a.parquet")
+    >>> pd.DataFrame({"lf": [0, -1], "x": [1, 2]}).to_parquet(p)
+    >>> read_parquet([p], columns=["lf"]).compute()["lf"].tolist()
+    [0, -1]
     """
     import pyarrow.parquet as pq
 
@@ -264,6 +290,57 @@ class DaskLFApplier(BaseLFApplier):
         default, ``fault_tolerant=False`` re-raises the LF's own exception.
         The array's chunks are the input partitions, in order; call
         ``.compute()`` (or ``np.asarray``) to collect it.
+
+        Parameters
+        ----------
+        df
+            The data points, a Dask DataFrame.
+        scheduler
+            A ``Client``, a scheduler address, ``"threads"``, ``"processes"``,
+            ``"sync"``, or ``None`` (the current client, else processes).
+        fault_tolerant
+            ``False`` re-raises an LF's own exception.
+        progress_bar
+            Show a progress bar (dask tasks done).
+        return_meta
+            Also return :class:`ApplierMetadata` (per-LF failure counts).
+        fail_fast
+            Raise :class:`LFApplyError` at the first failure.
+
+        Returns
+        -------
+        dask.array.Array or tuple
+            [n, m] int8 ``L`` (-1 = abstain), or ``(L, meta)``.
+
+        Raises
+        ------
+        ValueError
+            If ``df`` is not a Dask DataFrame, there are no LFs, or an LF
+            votes a label of 127 or more.
+        ConnectionError
+            If a scheduler address cannot be reached.
+        LFApplyError
+            In fail-fast mode, at the first LF failure.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> import dask.dataframe as dd
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> @labeling_function()
+        ... def first_char(x):
+        ...     return int(x.text[0] == "h")
+        >>> ddf = dd.from_pandas(pd.DataFrame({"text": ["hi", "", "ok"]}),
+        ...                      npartitions=2)
+        >>> applier = DaskLFApplier([first_char])
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # the failure is also warned
+        ...     L, meta = applier.apply(ddf, scheduler="sync", progress_bar=False,
+        ...                             return_meta=True)
+        >>> L.compute().ravel().tolist(), meta.faults
+        ([1, -1, 0], {'first_char': 1})
+        >>> applier.errors["first_char"].first_row  # position over all partitions
+        1
         """
         results, lengths = self._run(
             df, scheduler, fault_tolerant, fail_fast, progress_bar, keep_L=True
@@ -291,7 +368,54 @@ class DaskLFApplier(BaseLFApplier):
         one ``part.NNNNN.parquet`` per input partition, the input's index kept),
         never holding it on the driver. With ``cardinality`` each partition also
         returns its :class:`LabelStats` (``patterns=False``: overlap only), summed
-        into the result's ``stats``."""
+        into the result's ``stats``.
+
+        Parameters
+        ----------
+        df
+            The data points, a Dask DataFrame.
+        path
+            Output directory: created, or emptied when it holds only part
+            files of an earlier run.
+        scheduler
+            As in :meth:`apply`.
+        cardinality
+            Number of classes; when given, statistics are computed on the
+            workers and every vote must be below it.
+        fault_tolerant, progress_bar, fail_fast
+            As in :meth:`apply`.
+        patterns
+            With ``cardinality``: also count voting patterns (exact label
+            model fits), else overlap counts only.
+
+        Returns
+        -------
+        DaskApplyResult
+            ``path``, ``n``, partition ``lengths``, ``errors``, ``stats`` and
+            the LF ``names``; ``.read()`` opens the matrix lazily.
+
+        Raises
+        ------
+        ValueError
+            As in :meth:`apply`; also if ``path`` is a file or holds other
+            files, or a vote is outside ``0..cardinality - 1``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import dask.dataframe as dd
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> @labeling_function()
+        ... def has_link(x):
+        ...     return 1 if "http" in x.text else 0
+        >>> ddf = dd.from_pandas(pd.DataFrame({"text": ["http://a", "b", "c"]}),
+        ...                      npartitions=2)
+        >>> res = DaskLFApplier([has_link]).apply_to_parquet(
+        ...     ddf, os.path.join(tempfile.mkdtemp(), "L"), scheduler="sync",
+        ...     cardinality=2, progress_bar=False)
+        >>> res.n, res.lengths, res.stats.n, res.read().compute()["has_link"].tolist()
+        (3, [2, 1], 3, [1, 0, 0])
+        """
         path = os.fspath(path)
         _prepare_dir(path)
         _, lengths = self._run(
@@ -501,7 +625,29 @@ class PandasParallelLFApplier(DaskLFApplier):
         return_meta: bool = False,
         fail_fast: bool | None = None,
     ) -> np.ndarray | tuple[np.ndarray, ApplierMetadata]:
-        """Label ``df`` with ``n_parallel`` (>= 2) partitions; see DaskLFApplier."""
+        """Label ``df`` with ``n_parallel`` (>= 2) partitions; see DaskLFApplier.
+
+        Parameters
+        ----------
+        df
+            The data points, a pandas DataFrame.
+        n_parallel
+            Number of partitions (>= 2).
+        scheduler
+            As in :meth:`DaskLFApplier.apply`; default ``"processes"``.
+        fault_tolerant, progress_bar, return_meta, fail_fast
+            As in :meth:`DaskLFApplier.apply`.
+
+        Returns
+        -------
+        numpy.ndarray or tuple
+            [n, m] int8 ``L`` in row order, or ``(L, meta)``.
+
+        Raises
+        ------
+        ValueError
+            If ``n_parallel < 2``, or as :meth:`DaskLFApplier.apply`.
+        """
         if n_parallel < 2:
             raise ValueError(
                 "n_parallel should be >= 2. For single process Pandas, "

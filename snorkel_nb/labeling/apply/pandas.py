@@ -106,6 +106,18 @@ class PandasLFApplier(BaseLFApplier):
             If ``df`` is not a DataFrame or there are no LFs.
         LFApplyError
             With ``fail_fast=True``, on the first failing LF and row.
+
+        Examples
+        --------
+        >>> from snorkel_nb.labeling import labeling_function
+        >>> @labeling_function()
+        ... def short(x):
+        ...     return 0 if len(x.text) < 4 else -1
+        >>> applier = PandasLFApplier([short])
+        >>> df = pd.DataFrame({"text": ["hi", "hello"]})
+        >>> L, meta = applier.apply(df, progress_bar=False, return_meta=True)
+        >>> L.ravel().tolist(), meta.faults
+        ([0, -1], {})
         """
         if not isinstance(df, pd.DataFrame):
             raise ValueError(

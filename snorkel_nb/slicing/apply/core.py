@@ -82,7 +82,41 @@ class SFApplier:
         progress_bar: bool = True,
         fault_tolerant: bool = False,
     ) -> np.recarray:
-        """[n] record array with one int field (0/1) per SF."""
+        """[n] record array with one int field (0/1) per SF.
+
+        Parameters
+        ----------
+        data_points
+            Any objects the SFs accept (``len`` must work).
+        progress_bar
+            Show a bar over the points.
+        fault_tolerant
+            ``True``: a point on which an SF raises counts as outside the
+            slice; ``False`` (Snorkel's default): the exception propagates.
+
+        Returns
+        -------
+        numpy.recarray
+            [n], one int64 field per SF name (an SF's bool as 0/1, ``None``
+            as 0).
+
+        Raises
+        ------
+        TypeError
+            If an SF returns something other than a bool, int or ``None``
+            (unless ``fault_tolerant``).
+
+        Examples
+        --------
+        >>> from snorkel_nb.slicing import slicing_function
+        >>> @slicing_function()
+        ... def has_a(x):
+        ...     return "a" in x["text"]
+        >>> S = SFApplier([has_a]).apply([{"text": "cat"}, {}], progress_bar=False,
+        ...                              fault_tolerant=True)
+        >>> S.has_a.tolist()
+        [1, 0]
+        """
         return self._run(data_points, len(data_points), progress_bar, fault_tolerant)
 
 
@@ -103,7 +137,43 @@ class PandasSFApplier(SFApplier):
     def apply(  # type: ignore[override]
         self, df: pd.DataFrame, progress_bar: bool = True, fault_tolerant: bool = False
     ) -> np.recarray:
-        """[len(df)] record array with one int field (0/1) per SF."""
+        """[len(df)] record array with one int field (0/1) per SF.
+
+        Parameters
+        ----------
+        df
+            The data points; SFs see each row as a dict with attribute access.
+        progress_bar
+            Show a bar over the rows.
+        fault_tolerant
+            As in :meth:`SFApplier.apply`.
+
+        Returns
+        -------
+        numpy.recarray
+            [len(df)], one int64 field per SF name.
+
+        Raises
+        ------
+        ValueError
+            If ``df`` is not a DataFrame.
+        TypeError
+            As in :meth:`SFApplier.apply`.
+
+        Examples
+        --------
+        >>> from snorkel_nb.slicing import slicing_function
+        >>> @slicing_function()
+        ... def short(x):
+        ...     return len(x.text) < 4
+        >>> @slicing_function()
+        ... def has_a(x):
+        ...     return "a" in x.text
+        >>> df = pd.DataFrame({"text": ["cat", "a long one", "dog"]})
+        >>> S = PandasSFApplier([short, has_a]).apply(df, progress_bar=False)
+        >>> S.dtype.names, S.short.tolist(), S.has_a.tolist()
+        (('short', 'has_a'), [1, 0, 1], [1, 1, 0])
+        """
         if not isinstance(df, pd.DataFrame):
             raise ValueError(
                 f"PandasSFApplier.apply expects a pandas DataFrame, got "
