@@ -118,7 +118,8 @@ def feature_columns(
             _NOTICED.add(key)
             warnings.warn(
                 f"Features used: architecture, early curves and {cols or 'no scalars'};"
-                f" ignored columns {ignored} (name them in features=[...] to use them).",
+                f" ignored columns {ignored} (name them in features=[...] to use "
+                "them).",
                 FeatureNotice,
                 stacklevel=3,
             )
@@ -166,7 +167,8 @@ class StructuredFeaturizer:
     >>> f = StructuredFeaturizer().fit([[{"type": "C", "width": 16},
     ...                                  {"type": "C", "width": 64}]])
     >>> x = f.transform([[{"type": "C", "width": 16}, {"type": "C", "width": 64}]])
-    >>> float(x[0, f.names_.index("width_last")]), float(x[0, f.names_.index("p1_width")])
+    >>> col = f.names_.index
+    >>> float(x[0, col("width_last")]), float(x[0, col("p1_width")])
     (64.0, 64.0)
     """
 

@@ -311,7 +311,8 @@ class ExhaustPredictor(ABC):
 
 
 class _ThreadCappedPredictor(ExhaustPredictor):
-    """Runs ``_fit`` / ``_predict`` with BLAS, OpenMP and torch capped at ``n_threads``."""
+    """Runs ``_fit`` / ``_predict`` with BLAS, OpenMP and torch capped at
+    ``n_threads``."""
 
     n_threads: int | None = 1
 
@@ -516,8 +517,9 @@ class BoostedPredictor(_ThreadCappedPredictor):
     targets are learned as the residual over a ridge fit on the early curve
     (:class:`~snorkel_nb.exhaust.features.CurveBase`; not the gain over the
     last seen accuracy, which hurts when epoch ``k`` is far below the final
-    value); ``train_time`` is learned in log space. ``n_threads`` caps OpenMP threads (default 1: for
-    a few thousand runs more threads only add contention).
+    value); ``train_time`` is learned in log space. ``n_threads`` caps OpenMP
+    threads (default 1: for a few thousand runs more threads only add
+    contention).
 
     Examples
     --------

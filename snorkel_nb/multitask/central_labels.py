@@ -14,7 +14,8 @@ its tasks refits the unit's label model, so every head of the unit gets
 new targets. Units must form a DAG through prediction-reading LFs; within a
 unit, an LF may read another task's predictions (the fine task reading the
 coarse head): the head then trained on the unit's label model is the
-*echo* of that label matrix and does not make it stale again, which is what keeps retraining from looping.
+*echo* of that label matrix and does not make it stale again, which is what
+keeps retraining from looping.
 """
 
 from __future__ import annotations

@@ -42,8 +42,9 @@ def char_ngrams(text: str, lo: int, hi: int) -> list[str]:
 
     Examples
     --------
-    >>> char_ngrams("Who is", 2, 3)
-    ['# w', '#wh', '#ho', '#o ', '# wh', '#who', '#ho ', '# i', '#is', '#s ', '# is', '#is ']
+    >>> char_ngrams("Who is", 2, 3)  # doctest: +NORMALIZE_WHITESPACE
+    ['# w', '#wh', '#ho', '#o ', '# wh', '#who', '#ho ',
+     '# i', '#is', '#s ', '# is', '#is ']
     """
     out = []
     for tok in tokenize(text):

@@ -40,7 +40,8 @@ FINE_RULES: dict[str, list[str]] = {
         r"\bwhat happened\b",
     ],
     "DESC:manner": [
-        r"^how (do|does|did|can|could|should|would|to|is|are) (i|you|we|one|a|an|the)\b",
+        r"^how (do|does|did|can|could|should|would|to|is|are) "
+        r"(i|you|we|one|a|an|the)\b",
         r"^how (do|does|did|can) \w+",
         r"\bhow to\b",
     ],

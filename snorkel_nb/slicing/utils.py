@@ -155,7 +155,8 @@ def convert_to_slice_tasks(base_task: Task, slice_names: Sequence[str]) -> list[
     >>> pool = nn.ModuleDict({"body": nn.Linear(2, 8), "head": nn.Linear(8, 2)})
     >>> task = Task("t", pool, [Operation("body", [("_input_", "x")]),
     ...                         Operation("head", ["body"])])
-    >>> [t.name for t in convert_to_slice_tasks(task, ["short"])]  # doctest: +NORMALIZE_WHITESPACE
+    >>> tasks = convert_to_slice_tasks(task, ["short"])
+    >>> [t.name for t in tasks]  # doctest: +NORMALIZE_WHITESPACE
     ['t_slice:short_ind', 't_slice:base_ind', 't_slice:short_pred',
      't_slice:base_pred', 't']
     """

@@ -275,7 +275,8 @@ class LFMatrices(W.VBox):
             self.show_cell(a, b, self._cell_kind(), redraw=False)
 
     def _display(self, pts: pd.DataFrame) -> pd.DataFrame:
-        """``pts`` with votes shown as class names (the returned frame keeps numbers)."""
+        """``pts`` with votes shown as class names (the returned frame keeps
+        numbers)."""
         names = self.class_names
         if names is None or not len(pts):
             return pts

@@ -273,7 +273,8 @@ class RegistryView(W.VBox):
 
     # -- tables (plain DataFrames, testable) -----------------------------------
     def dependencies(self) -> list[tuple[str, str]]:
-        """``(upstream, downstream)``: an LF of downstream reads upstream's predictions."""
+        """``(upstream, downstream)``: an LF of downstream reads upstream's
+        predictions."""
         deps = self.central.dependencies()
         return [(up, t) for t, d in deps.items() for up in d.get("uses", [])]
 
@@ -351,9 +352,9 @@ class RegistryView(W.VBox):
         self.header.value = _html.STYLE + (
             _html.warn(EMPTY_REGISTRY)
             if not names
-            else f"<div>{len(names)} task(s), {len(versions)} version(s); current version "
-            f"<b>{_html.esc(self.current_version or '–')}</b>; {len(stale)} stale "
-            "item(s).</div>"
+            else f"<div>{len(names)} task(s), {len(versions)} version(s); "
+            f"current version <b>{_html.esc(self.current_version or '–')}</b>; "
+            f"{len(stale)} stale item(s).</div>"
         )
         self.tasks_table.value = _html.STYLE + (
             "<i>(no tasks)</i>"

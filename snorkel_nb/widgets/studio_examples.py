@@ -150,7 +150,8 @@ def examples_table(
     Examples
     --------
     >>> df = pd.DataFrame({"text": ["a <b>", "spam!"], "vote:x": [1, -1]})
-    >>> out = examples_table(df, {"text": [re.compile("spam")]}, class_names=["ham", "spam"])
+    >>> marks = {"text": [re.compile("spam")]}
+    >>> out = examples_table(df, marks, class_names=["ham", "spam"])
     >>> "&lt;b&gt;" in out and "<mark>spam</mark>" in out and "spam (1)" in out
     True
     """
