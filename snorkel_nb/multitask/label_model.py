@@ -27,7 +27,7 @@ from snorkel_nb.progress import progress_bar as tqdm
 from snorkel_nb.io import load_artifact, save_artifact
 from snorkel_nb.labeling.model import LabelModel, LabelStats
 from snorkel_nb.labeling.model.majority import vote_counts
-from snorkel_nb.labeling.model.voted import restrict_to_allowed
+from snorkel_nb.labeling.model.voted import condition_on_allowed
 from snorkel_nb.multitask.graph import NOT_APPLICABLE, TaskGraph
 
 KIND = "snorkel_nb.multitask.MultiTaskLabelModel"
@@ -197,12 +197,13 @@ class MultiTaskLabelModel:
         Decide among the joint states the row's LFs voted for: finest task
         first, each task with votes narrows the states to labels it voted
         for unless none would remain (then a fine vote, which implies its
-        coarse label, wins over a contradicting coarse rule). Probabilities
-        move only as far as that needs (``restrict_to_allowed``) and stay
-        consistent with the graph. On TREC test it lifts the joint model
-        well above majority vote; where the generative model is exactly
-        true (the synthetic hierarchies) it costs up to a few coarse points
-        (figures in bench/results/multitask.md). ``False``: the full posterior.
+        coarse label, wins over a contradicting coarse rule). The joint
+        posterior is conditioned on the allowed states
+        (``condition_on_allowed``), so outputs stay consistent with the graph.
+        On TREC test it lifts the joint model well above majority vote;
+        where the generative model is exactly true (the synthetic
+        hierarchies) it costs up to a few coarse points (figures in
+        bench/results/multitask.md). ``False``: the full posterior.
     **label_model_kwargs
         Passed to every component's :class:`LabelModel` (e.g. ``seed``).
         A multi-task component (two or more tasks, a joint latent set of J
@@ -649,7 +650,7 @@ class MultiTaskLabelModel:
                 Lc = _compress([L[t] for t in tasks], next(multi))
             P = lm.predict_proba(Lc)
             if self.voted_states and len(tasks) > 1:
-                P = restrict_to_allowed(P, self._voted_states(L, tasks, states))
+                P = condition_on_allowed(P, self._voted_states(L, tasks, states))
             out.append((tasks, states, P))
         return out
 
