@@ -491,6 +491,32 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
         fit needs (see ``MAX_PATTERNS``) are fitted as ``fit(L)`` fits such a
         matrix: from the overlap matrix, with the EM polish and the guard on
         a row sample drawn from the patterns (``fit_report_["em_rows"]``).
+
+        Parameters
+        ----------
+        stats
+            Statistics of the label matrix (:meth:`LabelStats.from_matrix`).
+        Y_dev
+            Gold labels of a dev set, used only to estimate the class balance.
+        class_balance
+            ``[k]`` class prior; overrides ``Y_dev``.
+        dependencies
+            Pairs of dependent LFs, modelled as joint factors.
+        _row_sample
+            Statistics with patterns of a row sample (see above).
+        vote_sets
+            Per-LF vote alphabets (see above).
+
+        Returns
+        -------
+        FactorLabeler
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            If ``vote_sets`` is combined with ``dependencies``, the statistics'
+            cardinality does not match the model's, or they cover 0 rows.
         """
         if vote_sets is not None:
             if dependencies:
@@ -649,6 +675,24 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
         breaking them: the rejected fit's posterior (TREC -4.2, Basketball
         -4.4 points vs the random choice) and LF accuracies from agreement
         with majority vote (TREC -3.5).
+
+        Parameters
+        ----------
+        L
+            ``[n, m]`` label matrix (-1 = abstain).
+        return_probs
+            Also return the ``[n, k]`` probabilities.
+        tie_break_policy
+            ``"abstain"`` (-1 on ties), ``"random"`` or ``"true-random"``, as in
+            Snorkel.
+        row_offset
+            Index of ``L``'s first row in the whole matrix, so chunked calls break
+            ties as one call would.
+
+        Returns
+        -------
+        numpy.ndarray or tuple
+            ``[n]`` labels, or ``(labels, probabilities)`` with ``return_probs``.
         """
         if tie_break_policy != "abstain" or self._mode == "fit":
             return super().predict(
@@ -761,6 +805,24 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
         Works both as ``LabelModel.load(path)`` (returns a new model) and, as
         Snorkel users write it, ``lm.load(path)`` on an instance (which then
         becomes the loaded model and is returned too).
+
+        Parameters
+        ----------
+        path
+            File written by :meth:`save`.
+        device
+            Torch device to load onto; None keeps the saved one.
+
+        Returns
+        -------
+        FactorLabeler
+            The loaded model.
+
+        Raises
+        ------
+        ValueError
+            If the file is not a saved model of this class, fails its checksum, or
+            names an unknown prediction mode.
         """
         cfg, arrays, meta = load_artifact(path, kind=cls.__name__)
         if device is not None:
@@ -847,6 +909,29 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
         vote the weights are one shared accuracy, so that estimate is redone
         on each resample instead (EM from it would drift back toward the fit
         the guard rejected).
+
+        Parameters
+        ----------
+        L
+            ``[n, m]`` label matrix, or its :class:`LabelStats` (with patterns).
+        n_bootstrap
+            Number of resamples (at least 2).
+        alpha
+            Miscoverage: the interval holds the ``alpha / 2`` and ``1 - alpha / 2``
+            quantiles.
+        seed
+            Seed of the resampling.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[m, 2]`` lower and upper bounds.
+
+        Raises
+        ------
+        ValueError
+            If the model is not fitted, ``alpha`` is not in (0, 1) or
+            ``n_bootstrap < 2``.
         """
         self._check_fitted()
         if not 0 < alpha < 1:

@@ -54,6 +54,48 @@ def em_on_patterns(
     one-hot between calls on the same ``stats`` (a fit runs EM from two
     starts). Returns (log prior, log tables, iterations, log-likelihood).
 
+    Parameters
+    ----------
+    stats
+        Statistics with patterns.
+    log_prior
+        ``[k]`` starting log class prior.
+    factors
+        Tuples of LF indices, one per table.
+    tables
+        Starting log tables, ``[(a+1)^len(C), k]`` per factor.
+    pseudo
+        Dirichlet pseudo-counts, one array per table (same shapes).
+    n_iter
+        Maximum number of iterations.
+    update
+        Indices of the factors to re-estimate; None re-estimates all.
+    update_prior
+        Re-estimate the class prior too.
+    prior_pseudo
+        Dirichlet pseudo-count added to each class of the prior.
+    independent_abstain
+        Single-LF tables give abstaining one class-independent probability.
+    tol
+        Stop when the objective changes by less than this fraction of it.
+    tied
+        Single-LF factors mapped to their LF's one class (see above).
+    cardinality
+        The latent classes k.
+    device
+        Torch device to run on.
+    cache
+        Dict keeping the one-hot between calls (see above).
+    progress
+        Show a tqdm progress bar.
+    desc
+        The progress bar's label.
+
+    Returns
+    -------
+    tuple
+        ``(log prior, log tables, iterations, log-likelihood)``.
+
     Examples
     --------
     >>> from snorkel_nb.labeling.model.factors import factors_from_dependencies
@@ -176,6 +218,20 @@ def value_onehot_t(Lt: torch.Tensor, a: int, dtype: torch.dtype) -> torch.Tensor
     this layout (each row contiguous) rather than transposed after; at
     10k x 200 LFs x 5 values that copy was most of EM's set-up.
 
+    Parameters
+    ----------
+    Lt
+        ``[c, m]`` integer votes (-1 = abstain).
+    a
+        Vote cardinality.
+    dtype
+        Dtype of the result.
+
+    Returns
+    -------
+    torch.Tensor
+        ``[m*(a+1), c]`` indicator.
+
     Examples
     --------
     >>> value_onehot_t(torch.tensor([[0, -1]]), 1, torch.float64).ravel().tolist()
@@ -201,6 +257,26 @@ def majority_vote_tables(
 
     ``soft_labels``: [u, k] majority vote of each pattern in the latent
     label set. Returns (log prior, log tables per factor).
+
+    Parameters
+    ----------
+    stats
+        Statistics with patterns.
+    factors
+        Tuples of LF indices, one per table.
+    soft_labels
+        ``[u, k]`` majority vote of each pattern (see above).
+    cardinality
+        The latent classes k.
+    independent_abstain
+        Single-LF tables give abstaining one class-independent probability.
+    smoothing
+        Total Dirichlet pseudo-count per class column of each table.
+
+    Returns
+    -------
+    tuple
+        ``(log prior, log tables per factor)``.
 
     Examples
     --------

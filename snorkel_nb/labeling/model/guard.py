@@ -41,6 +41,21 @@ def equal_accuracy_model(
     TREC's explanation-compiled LFs to 0.31 (Brier score on covered test and
     fit points 0.55 vs 0.16 pooled); the old rule of raising the accuracy
     until one vote outweighed the prior gave TREC 0.96 (Brier 0.75 vs 0.62).
+
+    Parameters
+    ----------
+    stats
+        Statistics with patterns of the label matrix.
+    factors
+        The factors (tuples of LF indices) to build tables for.
+    cb
+        ``[k]`` class balance, or None for the soft majority vote's class
+        frequencies (plus-one smoothed).
+
+    Returns
+    -------
+    tuple
+        ``(log prior, factors, log tables per factor)``.
     """
     k, m = stats.cardinality, stats.m
     agree, tot = mv_agreement(stats.patterns, stats.counts, k, return_totals=True)
@@ -67,7 +82,21 @@ def equal_accuracy_model(
 
 
 def identifiability_problems(stats: LabelStats, min_overlap: int = 10) -> list[str]:
-    """Why some LF parameters cannot be learned without gold (messages)."""
+    """Why some LF parameters cannot be learned without gold (messages).
+
+    Parameters
+    ----------
+    stats
+        Statistics (with the overlap matrix) of the label matrix.
+    min_overlap
+        LFs whose overlaps with the other LFs sum to fewer points than this
+        are reported as unreliable.
+
+    Returns
+    -------
+    list of str
+        One message per problem found (empty when none).
+    """
     msgs = []
     m, k = stats.m, stats.cardinality
     votes = stats.vote_counts().sum(1)
@@ -108,7 +137,20 @@ def identifiability_problems(stats: LabelStats, min_overlap: int = 10) -> list[s
 
 
 def degeneracy_problems(model: FactorLabeler, stats: LabelStats) -> list[str]:
-    """Signs that a fit collapsed, judged against majority vote on the patterns."""
+    """Signs that a fit collapsed, judged against majority vote on the patterns.
+
+    Parameters
+    ----------
+    model
+        The fitted label model to judge.
+    stats
+        Statistics with patterns of the matrix it was fitted on.
+
+    Returns
+    -------
+    list of str
+        One message per sign of collapse (empty when none).
+    """
     k = model.cardinality
     pats, w = stats.patterns, stats.counts
     probs = model._proba_np(as_int8(pats))
@@ -181,6 +223,21 @@ def loo_gain_over_mv(
     expected agreement of a random tie-break). Returns the count-weighted mean
     of (model agreement - baseline agreement) with j's vote, and its standard
     error.
+
+    Parameters
+    ----------
+    model
+        The fitted label model to judge.
+    stats
+        Statistics with patterns of the matrix it was fitted on.
+    baseline
+        Another fit with the same factors to compare with, or None for
+        majority vote.
+
+    Returns
+    -------
+    tuple of float
+        ``(mean gain, standard error)``.
     """
     k = model.cardinality
     pats, w = as_int8(stats.patterns), stats.counts
@@ -368,7 +425,25 @@ def mv_agreement(
 ) -> Any:
     """[m] how often each LF agrees with the majority vote of the *other* LFs
     (count-weighted over the patterns where that majority is unique); with
-    ``return_totals`` also the [m] weight of those patterns."""
+    ``return_totals`` also the [m] weight of those patterns.
+
+    Parameters
+    ----------
+    pats
+        ``[u, m]`` unique vote patterns (-1 = abstain).
+    w
+        ``[u]`` pattern counts.
+    k
+        Number of classes.
+    return_totals
+        Also return the weight each LF's agreement was measured on.
+
+    Returns
+    -------
+    numpy.ndarray or tuple
+        ``[m]`` agreement (NaN for LFs never measured), or ``(agreement,
+        totals)`` with ``return_totals``.
+    """
     u, m = pats.shape
     counts = vote_counts(pats, k)  # [u, k]
     # The others' votes are the row's counts less one vote for v, so their

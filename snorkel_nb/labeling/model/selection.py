@@ -47,6 +47,22 @@ def held_out_vote_loglik(
     LF votes too. Returns ``(values, weights)`` flattened over those pairs.
 
     ``model`` is a fitted :class:`FactorLabeler` whose factors are single LFs.
+
+    Parameters
+    ----------
+    model
+        Fitted :class:`FactorLabeler` with single-LF factors.
+    patterns
+        ``[u, m]`` unique vote patterns.
+    counts
+        ``[u]`` pattern counts.
+    lfs
+        ``[m]`` bool mask of the LFs to score.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(values, weights)``, one entry per (pattern, LF) pair.
     """
     a = model.vote_cardinality
     Lt = torch.from_numpy(as_int8(patterns))
@@ -78,7 +94,22 @@ def split_stats(
     stats: LabelStats, folds: int, seed: int
 ) -> list[tuple[LabelStats, LabelStats]]:
     """``folds`` (train, held-out) pairs of row sets: each pattern's count is
-    split multinomially into folds, so no row is needed, only patterns."""
+    split multinomially into folds, so no row is needed, only patterns.
+
+    Parameters
+    ----------
+    stats
+        Statistics with patterns.
+    folds
+        Number of folds.
+    seed
+        Seed of the multinomial split.
+
+    Returns
+    -------
+    list of tuple
+        ``folds`` pairs ``(train stats, held-out stats)``.
+    """
     rng = np.random.default_rng(seed)
     c = np.round(stats.counts).astype(np.int64)
     parts = (
@@ -116,6 +147,23 @@ def compare_candidates(
     first candidate is the incumbent. ``scores`` is empty when there is too
     little evidence (fewer than ``MIN_PAIRS`` informative pairs or under
     ``MIN_SHARE`` of all pairs).
+
+    Parameters
+    ----------
+    stats
+        Statistics with patterns.
+    fitters
+        Candidate name -> function fitting it on :class:`LabelStats`; the
+        first is the incumbent.
+    folds
+        Number of folds the pattern counts are split into.
+    seed
+        Seed of the split.
+
+    Returns
+    -------
+    dict
+        See above.
     """
     lfs = multi_vote_lfs(stats)
     pats, cnt = stats.patterns, stats.counts

@@ -51,6 +51,15 @@ def unique_patterns(
     byte-wise unique is used instead.
 
     Returns ``(patterns, counts)`` or ``(patterns, counts, inverse)``.
+
+    Parameters
+    ----------
+    L
+        ``[n, m]`` label matrix.
+    weights
+        ``[n]`` row weights; None counts each row once.
+    return_inverse
+        Also return each row's pattern index.
     """
     n, m = L.shape
     if n == 0:
@@ -85,6 +94,20 @@ def overlap_matrix(
     class-major (``np.equal`` writes contiguous rows; twice as fast as
     interleaving classes) and one BLAS product per chunk, so memory stays
     O(chunk * m * k); exact, since a chunk's counts fit float32.
+
+    Parameters
+    ----------
+    L
+        ``[n, m]`` label matrix (-1 = abstain).
+    cardinality
+        Number of vote values k.
+    weights
+        ``[n]`` row weights (e.g. pattern counts); None counts each row once.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[m*k, m*k]`` float64 counts.
     """
     n, m = L.shape
     k = cardinality
@@ -152,6 +175,28 @@ class LabelStats:
         all that :class:`~snorkel_nb.labeling.model.LabelModel` needs to fit);
         ``overlap=False`` keeps only its diagonal (the vote counts), for
         pattern-only uses such as the degeneracy guard's row sample.
+
+        Parameters
+        ----------
+        L
+            ``[n, m]`` label matrix (-1 = abstain).
+        cardinality
+            Number of vote values k.
+        patterns
+            Compute the unique patterns and their counts.
+        overlap
+            Compute the full overlap matrix (else only its diagonal).
+        validate
+            Check ``L`` with ``check_label_matrix`` first.
+
+        Returns
+        -------
+        LabelStats
+
+        Raises
+        ------
+        ValueError
+            If ``validate`` and ``L`` is not a valid label matrix.
         """
         if validate:
             L = check_label_matrix(L, cardinality=cardinality, allow_empty=True)
@@ -178,7 +223,29 @@ class LabelStats:
         overlap: bool = True,
     ) -> "LabelStats":
         """Statistics of a matrix given as unique rows and their counts
-        (``overlap=False``: only the vote counts, as in :meth:`from_matrix`)."""
+        (``overlap=False``: only the vote counts, as in :meth:`from_matrix`).
+
+        Parameters
+        ----------
+        patterns
+            ``[u, m]`` unique rows of the label matrix.
+        counts
+            ``[u]`` non-negative count of each row.
+        cardinality
+            Number of vote values k.
+        overlap
+            Compute the full overlap matrix (else only its diagonal).
+
+        Returns
+        -------
+        LabelStats
+
+        Raises
+        ------
+        ValueError
+            If ``patterns`` is not a valid label matrix or ``counts`` is not a
+            non-negative vector with one entry per pattern.
+        """
         patterns = check_label_matrix(
             patterns, cardinality=cardinality, allow_empty=True
         )
