@@ -166,7 +166,19 @@ class EditCosts:
     def weighted(
         cls, type_weights: Mapping[str, float] | None = None, arg_scale: float = 2.0
     ) -> EditCosts:
-        """The weighted, argument-aware costs (see the class docstring)."""
+        """The weighted, argument-aware costs (see the class docstring).
+
+        Parameters
+        ----------
+        type_weights
+            Per-layer-type weight (1.0 for types not listed).
+        arg_scale
+            Larger values make argument changes cheaper.
+
+        Returns
+        -------
+        EditCosts
+        """
         return cls(True, tuple(sorted((type_weights or {}).items())), arg_scale)
 
     def type_weight(self, kind: str) -> float:

@@ -127,7 +127,20 @@ def feature_columns(
 
 
 def scalar_matrix(runs: pd.DataFrame, cols: Sequence[str]) -> np.ndarray:
-    """``[n, len(cols)]`` floats, log-scaled for :data:`LOG_SCALARS` (NaN kept)."""
+    """``[n, len(cols)]`` floats, log-scaled for :data:`LOG_SCALARS` (NaN kept).
+
+    Parameters
+    ----------
+    runs
+        A runs table.
+    cols
+        Columns to take; a column ``runs`` lacks stays all NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n, len(cols)]`` float64 (non-numeric values become NaN).
+    """
     out = np.full((len(runs), len(cols)), np.nan)
     for j, c in enumerate(cols):
         if c in runs.columns:
@@ -423,6 +436,25 @@ class CurveBase:
         horizon: float,
         prior: dict[str, float] | None = None,
     ) -> CurveBase:
+        """Fit the ridge base on the finite rows.
+
+        Parameters
+        ----------
+        c
+            ``[n, k]`` early validation curves.
+        y
+            ``[n]`` targets (final accuracies).
+        horizon
+            Epoch the curves are extrapolated to (see :func:`extrapolate`).
+        prior
+            Population rates (:func:`fit_curve_prior`); None fits without them.
+
+        Returns
+        -------
+        CurveBase
+            ``self``; with fewer than 2 finite rows or no epochs there is no ridge
+            fit (``model_`` is None).
+        """
         from sklearn.linear_model import Ridge
 
         self.horizon_, self.prior_ = horizon, prior
@@ -454,7 +486,19 @@ class CurveBase:
     def from_state(
         cls, cfg: dict[str, Any], arrays: dict[str, np.ndarray]
     ) -> CurveBase:
-        """Inverse of :meth:`state`."""
+        """Inverse of :meth:`state`.
+
+        Parameters
+        ----------
+        cfg
+            The config :meth:`state` returned (``alpha``, ``horizon``, ``prior``).
+        arrays
+            The arrays :meth:`state` returned (``coef`` and ``intercept`` when fitted).
+
+        Returns
+        -------
+        CurveBase
+        """
         self = cls(cfg["alpha"])
         self.horizon_, self.prior_ = cfg["horizon"], cfg["prior"]
         self.model_ = (

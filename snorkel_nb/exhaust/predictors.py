@@ -147,7 +147,22 @@ def as_runs(runs_or_archs: Any) -> pd.DataFrame:
 
 
 def early_curve(runs: pd.DataFrame, metric: str, k: int) -> np.ndarray:
-    """``[n, k]`` first ``k`` epochs of ``metric`` (NaN-padded)."""
+    """``[n, k]`` first ``k`` epochs of ``metric`` (NaN-padded).
+
+    Parameters
+    ----------
+    runs
+        A runs table whose ``metric`` column holds per-epoch sequences.
+    metric
+        The curve column; all NaN when ``runs`` lacks it.
+    k
+        Number of epochs kept.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n, k]`` float64.
+    """
     out = np.full((len(runs), k), np.nan)
     if k == 0 or metric not in runs.columns:
         return out
@@ -160,7 +175,20 @@ def early_curve(runs: pd.DataFrame, metric: str, k: int) -> np.ndarray:
 def meta_columns(
     runs: pd.DataFrame, features: Sequence[str] | None = None
 ) -> list[str]:
-    """Scalar feature columns: the whitelist of :func:`feature_columns`."""
+    """Scalar feature columns: the whitelist of :func:`feature_columns`.
+
+    Parameters
+    ----------
+    runs
+        A runs table.
+    features
+        Columns the user names, or None for the standard ones (see
+        :func:`feature_columns`).
+
+    Returns
+    -------
+    list of str
+    """
     return feature_columns(runs, features)
 
 

@@ -701,7 +701,20 @@ class LFSession:
     # -- callbacks -----------------------------------------------------------
     def on_change(self, callback: ChangeCallback, remove: bool = False) -> None:
         """Call ``callback({"op", "kind", "name", "error", "detail"})`` after every
-        edit and every label-model fit (see :class:`SessionChange`)."""
+        edit and every label-model fit (see :class:`SessionChange`).
+
+        Parameters
+        ----------
+        callback
+            Called with the change as a dict.
+        remove
+            Unregister ``callback`` instead.
+
+        Raises
+        ------
+        ValueError
+            If ``remove`` and ``callback`` was not registered.
+        """
         if remove:
             self._callbacks.remove(callback)
         else:

@@ -45,7 +45,20 @@ KIND = "snorkel_nb.multitask.MultitaskModel"
 def soft_or_hard_cross_entropy(
     logits: torch.Tensor, target: torch.Tensor
 ) -> torch.Tensor:
-    """Soft cross-entropy for [n, k] probabilities, plain one for int labels."""
+    """Soft cross-entropy for [n, k] probabilities, plain one for int labels.
+
+    Parameters
+    ----------
+    logits
+        ``[n, k]`` network outputs.
+    target
+        ``[n]`` integer labels or ``[n, k]`` probabilities.
+
+    Returns
+    -------
+    torch.Tensor
+        The mean loss (a scalar).
+    """
     if target.dim() == 1:
         return F.cross_entropy(logits, target.long())
     return cross_entropy_with_probs(logits, target)
@@ -57,6 +70,24 @@ def sharpen(
     """Raise soft labels to ``1 / temperature`` and renormalise each row to its
     original (non-N/A) mass; ``temperature < 1`` sharpens, ``1`` is a no-op.
     Rows without a label (-1) and hard int labels pass unchanged.
+
+    Parameters
+    ----------
+    targets
+        Task name -> ``[n, k]`` soft labels (rows of -1 = no label) or ``[n]``
+        int labels.
+    temperature
+        Positive exponent divisor.
+
+    Returns
+    -------
+    dict
+        Task name -> sharpened labels.
+
+    Raises
+    ------
+    ValueError
+        If ``temperature`` is not positive.
 
     Examples
     --------
@@ -666,6 +697,25 @@ class MultitaskModel:
     def load(
         cls, path: str | os.PathLike, device: str | int = "cpu"
     ) -> "MultitaskModel":
+        """Load a model saved with :meth:`save`.
+
+        Parameters
+        ----------
+        path
+            The JSON file :meth:`save` wrote (its ``.npz`` lies next to it).
+        device
+            Torch device for the networks.
+
+        Returns
+        -------
+        MultitaskModel
+            The fitted model, networks in eval mode.
+
+        Raises
+        ------
+        ValueError
+            If the file holds another kind of artifact or fails its checksum.
+        """
         config, arrays, meta = load_artifact(path, kind=KIND)
         p = dict(config["params"])
         m = cls(TaskGraph.from_dict(config["graph"]), device=device, **p)

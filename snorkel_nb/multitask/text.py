@@ -40,6 +40,19 @@ def char_ngrams(text: str, lo: int, hi: int) -> list[str]:
     scikit-learn's ``analyzer="char_wb"``; prefixed ``"#"`` so they never
     collide with word terms.
 
+    Parameters
+    ----------
+    text
+        The text to split.
+    lo
+        Shortest n-gram length.
+    hi
+        Longest n-gram length.
+
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> char_ngrams("Who is", 2, 3)  # doctest: +NORMALIZE_WHITESPACE
@@ -222,6 +235,19 @@ class TfidfIds:
     def from_saved(
         cls, config: dict[str, Any], arrays: dict[str, np.ndarray]
     ) -> "TfidfIds":
+        """Rebuild a fitted featurizer from its saved parts.
+
+        Parameters
+        ----------
+        config
+            What :meth:`to_config` returned.
+        arrays
+            What :meth:`to_arrays` returned (``tfidf_vocab``, ``tfidf_idf``).
+
+        Returns
+        -------
+        TfidfIds
+        """
         f = cls(**config)
         f.vocab = {str(w): i + 1 for i, w in enumerate(arrays["tfidf_vocab"].tolist())}
         f.idf = arrays["tfidf_idf"].astype(np.float32)

@@ -158,7 +158,25 @@ def trec_graph() -> TaskGraph:
 
 
 def trec_labels(df: pd.DataFrame, graph: TaskGraph) -> dict[str, object]:
-    """Gold ``{"coarse": idx, "fine": idx}`` arrays for a TREC DataFrame."""
+    """Gold ``{"coarse": idx, "fine": idx}`` arrays for a TREC DataFrame.
+
+    Parameters
+    ----------
+    df
+        TREC rows with ``coarse`` and ``fine`` label-name columns.
+    graph
+        The task graph whose label lists give the indices.
+
+    Returns
+    -------
+    dict
+        Task name -> ``[n]`` label indices.
+
+    Raises
+    ------
+    ValueError
+        If a label name is not in the graph.
+    """
     return {t: df[t].map(graph.labels(t).index).to_numpy() for t in ("coarse", "fine")}
 
 

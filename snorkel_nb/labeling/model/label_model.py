@@ -185,7 +185,28 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
     ) -> "LabelModel":
         """Fit from precomputed :class:`LabelStats` (see
         ``FactorLabeler.fit_stats``); with ``config.nested``, also find the
-        nested exceptions a majority-vote fallback counts votes with."""
+        nested exceptions a majority-vote fallback counts votes with.
+
+        Parameters
+        ----------
+        stats
+            Statistics of the label matrix.
+        Y_dev
+            Gold dev labels, used only for the class balance.
+        class_balance
+            ``[k]`` class prior; overrides ``Y_dev``.
+        dependencies
+            Pairs of dependent LFs.
+        _row_sample
+            Statistics with patterns of a row sample.
+        vote_sets
+            Per-LF vote alphabets.
+
+        Returns
+        -------
+        LabelModel
+            ``self``, fitted.
+        """
         pairs: list[tuple[int, int]] = []
         if (
             self.config.nested
@@ -567,6 +588,20 @@ def tables_for(
     """Log tables per factor from [m, a+1, k] conditionals ``T``; a clique
     starts as the product of its LFs' marginals (shared by the label models
     that fit per-LF conditionals: ``LabelModel`` and ``TripletLabelModel``).
+
+    Parameters
+    ----------
+    factors
+        Tuples of LF indices, one per table.
+    T
+        ``[m, a+1, k]`` per-LF conditionals P(vote | class); row 0 = abstain.
+    k
+        Number of classes.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        ``[(a+1)^len(C), k]`` log table per factor.
 
     Examples
     --------

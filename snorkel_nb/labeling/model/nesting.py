@@ -114,6 +114,18 @@ def mask_nested(L: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
     """A copy of ``L`` with each broad LF's vote dropped (-1) on the rows where
     one of its exceptions votes (all pairs judged on the original votes).
 
+    Parameters
+    ----------
+    L
+        ``[n, m]`` label matrix (-1 = abstain).
+    pairs
+        ``(exception, broad)`` LF index pairs.
+
+    Returns
+    -------
+    numpy.ndarray
+        The masked copy (``L`` itself when ``pairs`` is empty).
+
     Examples
     --------
     >>> mask_nested(np.array([[1, 0], [1, -1]]), [(1, 0)])

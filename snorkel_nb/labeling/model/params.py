@@ -35,7 +35,26 @@ class FactorParams:
         factors: Sequence[Sequence[int]],
         tables: Sequence[np.ndarray],
     ) -> "FactorParams":
-        """Build from any sequences (factors become tuples of ints)."""
+        """Build from any sequences (factors become tuples of ints).
+
+        Parameters
+        ----------
+        log_prior
+            ``[k]`` log class prior.
+        factors
+            LF indices of each factor.
+        tables
+            Log table of each factor.
+
+        Returns
+        -------
+        FactorParams
+
+        Raises
+        ------
+        ValueError
+            If ``factors`` and ``tables`` differ in length.
+        """
         if len(factors) != len(tables):
             raise ValueError(f"{len(factors)} factors but {len(tables)} tables.")
         return cls(
