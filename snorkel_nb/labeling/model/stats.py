@@ -50,8 +50,6 @@ def unique_patterns(
     comparing every row with its representative and, if any, the exact (slower)
     byte-wise unique is used instead.
 
-    Returns ``(patterns, counts)`` or ``(patterns, counts, inverse)``.
-
     Parameters
     ----------
     L
@@ -60,6 +58,12 @@ def unique_patterns(
         ``[n]`` row weights; None counts each row once.
     return_inverse
         Also return each row's pattern index.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(patterns, counts)``, or ``(patterns, counts, inverse)`` with
+        ``return_inverse``.
     """
     n, m = L.shape
     if n == 0:
