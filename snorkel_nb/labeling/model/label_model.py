@@ -60,10 +60,9 @@ class LabelModelConfig(ModelConfig):
     with ``abstain="class"``, an LF that only ever votes one class c fires at
     one rate when y == c and at one *shared* rate for every other class (the
     usual keyword/regex LF). Its separate rates per other class are not
-    identified by the overlaps, and EM left free stalls in poor optima: on
-    ``generate_single_class(k=5)`` given the true balance (seeds 0-11) it
-    ended 1.6-11.9 points below the Bayes-optimal accuracy, vs within 0.6 on
-    11 of 12 with the rates shared.
+    identified by the overlaps, and EM left free stalls in poor optima
+    (well below the Bayes-optimal accuracy on ``generate_single_class``, and
+    close to it with the rates shared).
     select: after a fit the guard had to rescue (refit or majority vote),
     compare it with a full-confusion Dawid-Skene fit by held-out votes
     (:mod:`~snorkel_nb.labeling.model.selection`) and switch when Dawid-Skene

@@ -6,15 +6,11 @@ majority vote does *choosing among the classes the other LFs voted for*
 (:func:`~snorkel_nb.labeling.model.guard.loo_gain_over_mv`). A fit's choice
 of a class nobody voted for rests on the estimated prior and the abstain
 terms alone, which no gold-free test here checks, and on real LF sets it was
-the larger error: TREC fine as one 50-class task, 4,952 x 82, lost 8 points
-to majority vote on test (80.2 vs 88.5%), mostly by relabelling lone votes
-as the big estimated class (87.4% with this rule); on YouTube test the kept
-fit scores 86.2% and 87.5% with it (majority vote 83.2%). Where the
-generative model is exactly true it costs a little: at most 0.3 points on
-``generate_synthetic`` (k = 2, 3, 5), up to 0.7 on ``generate_single_class``
-with 3 LFs per class, where silence is informative (the bench's synthetic
-section). With a class balance the user gave, the prior is known and the
-full posterior is used.
+the larger error (TREC fine as one 50-class task relabelled lone votes as the
+big estimated class). Where the generative model is exactly true it costs a
+little, most where silence is informative (few LFs per class). Figures:
+``bench/results/labelmodel_sets.md`` and ``lmstats.md``. With a class balance
+the user gave, the prior is known and the full posterior is used.
 """
 
 from __future__ import annotations
@@ -36,9 +32,8 @@ def restrict_to_voted(P: np.ndarray, L: np.ndarray, k: int) -> np.ndarray:
 
     The least such mixture ``(1 - lam) P + lam P(. | voted)`` and not the
     conditional itself: the conditional gives every lone vote probability 1,
-    and end models train on these probabilities (YouTube test Brier score
-    0.215 -> 0.226 with the conditional, 0.202 with this; tutorial 08's
-    distilled student, small mode, 0.924 -> 0.904 with the conditional).
+    and end models train on these probabilities (on YouTube the conditional
+    worsened the Brier score and the distilled student of tutorial 08).
 
     Parameters
     ----------
@@ -126,9 +121,8 @@ def condition_on_allowed(P: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     The multi-task label model's voted-state rule uses this, not the least
     move of :func:`restrict_to_allowed`: there the rule overrules the fit on
     many rows (a lone fine vote against a broad coarse rule), and end models
-    trained on the least move learn near-ties. On TREC the compiled network
-    trained on the least-move probabilities scored 0.722 / 0.656 test, on
-    the conditional 0.770 / 0.712 (coarse / fine; dev means 0.638 vs 0.670).
+    trained on the least move learn near-ties (on TREC the compiled network
+    did clearly better, on dev and test, trained on the conditional).
 
     Parameters
     ----------
