@@ -59,39 +59,7 @@ def restrict_to_voted(P: np.ndarray, L: np.ndarray, k: int) -> np.ndarray:
     P = np.asarray(P, dtype=np.float64)
     if P.shape != (L.shape[0], k):
         raise ValueError(f"P has shape {P.shape}; expected ({L.shape[0]}, {k}).")
-    return restrict_to_allowed(P, vote_counts(L, k) > 0)
-
-
-def restrict_to_allowed(P: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """:func:`restrict_to_voted` with the allowed classes given directly.
-
-    For an arbitrary allowed set per row (the single-task rule passes the
-    voted classes).
-
-    Parameters
-    ----------
-    P
-        [n, k] class (or joint-state) probabilities.
-    allowed
-        [n, k] bool; a row with no allowed class keeps ``P``.
-
-    Returns
-    -------
-    numpy.ndarray
-        [n, k] probabilities whose argmax on a row with an allowed class is
-        an allowed class.
-
-    Examples
-    --------
-    >>> P = np.array([[0.6, 0.3, 0.1], [0.6, 0.3, 0.1]])
-    >>> allowed = np.array([[False, True, True], [False, False, False]])
-    >>> restrict_to_allowed(P, allowed).argmax(1).tolist()
-    [1, 0]
-    """
-    P = np.asarray(P, dtype=np.float64)
-    voted = np.asarray(allowed, dtype=bool)
-    if voted.shape != P.shape:
-        raise ValueError(f"allowed has shape {voted.shape}; P has {P.shape}.")
+    voted = vote_counts(L, k) > 0
     a = np.where(voted, P, -1.0).max(1)  # best voted class
     b = np.where(voted, -1.0, P).max(1)  # best unvoted class
     fix = voted.any(1) & (b + MARGIN > a)
@@ -119,7 +87,7 @@ def condition_on_allowed(P: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     allowed state keep ``P``).
 
     The multi-task label model's voted-state rule uses this, not the least
-    move of :func:`restrict_to_allowed`: there the rule overrules the fit on
+    move of :func:`restrict_to_voted`: there the rule overrules the fit on
     many rows (a lone fine vote against a broad coarse rule), and end models
     trained on the least move learn near-ties (on TREC the compiled network
     did clearly better, on dev and test, trained on the conditional).
@@ -157,4 +125,4 @@ def condition_on_allowed(P: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return np.where(rows[:, None], Q, P)
 
 
-__all__ = ["condition_on_allowed", "restrict_to_allowed", "restrict_to_voted"]
+__all__ = ["condition_on_allowed", "restrict_to_voted"]
