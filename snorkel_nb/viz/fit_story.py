@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from snorkel_nb.labeling.model.report import abstention_note
+
 #: banner levels, most severe first
 LEVELS = ("fallback", "rescued", "no_gold", "ok")
 
@@ -182,6 +184,7 @@ def fit_story(
     problems = [_named(str(p), names) for p in rep.get("problems") or []]
     ident = [_named(str(p), names) for p in rep.get("identifiability") or []]
     sel_words, sel_advice = _selection_words(rep.get("selection") or {})
+    sel_words = " ".join(w for w in (abstention_note(rep), sel_words) if w)
     advice: list[str] = []
     for p in problems + ident:
         advice += [

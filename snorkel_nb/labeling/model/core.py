@@ -271,10 +271,9 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
         Abstain mode, epochs, prior.
         """
         c = self.config
-        if hasattr(c, "abstain") and c.abstain not in ABSTAIN_MODES:
-            raise ValueError(
-                f"abstain must be one of {ABSTAIN_MODES}; got {c.abstain!r}."
-            )
+        modes = self.abstain_modes
+        if hasattr(c, "abstain") and c.abstain not in modes:
+            raise ValueError(f"abstain must be one of {modes}; got {c.abstain!r}.")
         if getattr(c, "n_epochs", 1) < 1:
             raise ValueError(f"n_epochs must be >= 1; got {c.n_epochs}.")
         if getattr(c, "prior_strength", 0) < 0:
@@ -458,6 +457,7 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
     # Can the fit work from the overlap matrix plus a row sample's patterns
     # (LabelModel's moment fit)? Then fit_stats caps the patterns it uses.
     fits_without_patterns = False
+    abstain_modes: tuple[str, ...] = ABSTAIN_MODES
 
     def _needs_patterns(self, L: np.ndarray) -> bool:
         return True

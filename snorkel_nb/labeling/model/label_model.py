@@ -10,6 +10,7 @@ from scipy.optimize import linear_sum_assignment, minimize
 
 from snorkel_nb.labeling.matrix import check_label_matrix
 from snorkel_nb.labeling.model.core import (
+    ABSTAIN_MODES,
     SAMPLE_ROWS,
     FactorLabeler,
     FitOutcome,
@@ -19,6 +20,11 @@ from snorkel_nb.labeling.model.core import (
 from snorkel_nb.labeling.model.moments import MomentObjective, one_blas_thread
 from snorkel_nb.labeling.model.nesting import mask_nested, nested_exceptions
 from snorkel_nb.labeling.model.params import FactorParams
+from snorkel_nb.labeling.model.selection import (
+    abstention_bic,
+    has_vote_evidence,
+    pattern_log_likelihood,
+)
 from snorkel_nb.labeling.model.snorkel_internals import SnorkelFitChecksMixin
 from snorkel_nb.labeling.model.stats import LabelStats, unique_patterns
 from snorkel_nb.labeling.model.voted import restrict_to_voted
@@ -43,10 +49,14 @@ class LabelModelConfig(ModelConfig):
 
     n_epochs: maximum L-BFGS iterations on the moment objective. abstain:
     ``"class"`` (abstention rates are learned per class, so an LF that fires
-    mostly on one class is informative when silent too) or ``"independent"``
+    mostly on one class is informative when silent too), ``"independent"``
     (silence says nothing about y, so an LF that only ever votes one class
     carries no information; the guard's safe refit always learns per-class
-    rates).
+    rates) or ``"auto"`` (the default: ``"class"``, unless the LFs cast
+    several different votes, as crowd workers do, and a BIC comparison of the
+    two fits finds abstention independent of the class, see
+    :func:`~snorkel_nb.labeling.model.selection.abstention_bic`; the result
+    is ``abstain_`` and ``fit_report_["abstention"]``).
     prior_strength: Dirichlet pseudo-counts per LF and class pulling each
     conditional toward its starting value (a weak, majority-vote-centred
     prior). em_steps: at most this many EM iterations over the unique
@@ -83,7 +93,7 @@ class LabelModelConfig(ModelConfig):
     """
 
     n_epochs: int = 200
-    abstain: str = "class"
+    abstain: str = "auto"
     prior_strength: float = 1.0
     em_steps: int = 300
     share_off_target: bool = True
@@ -153,6 +163,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
 
     config_cls = LabelModelConfig
     fits_without_patterns = True
+    abstain_modes = ("auto", *ABSTAIN_MODES)
 
     def _validate_config(self) -> None:
         super()._validate_config()
@@ -266,12 +277,94 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         independent: bool | None = None,
     ) -> None:
         em_stats = stats if stats.patterns is not None else self._row_sample
+        if independent is None:
+            auto = self.config.abstain == "auto"
+            self.abstain_ = "class" if auto else self.config.abstain
         lp, factors, tables, report = self._fit_params(
             stats, em_stats, cb, deps, strength, independent, polish=True
         )
+        if independent is None and auto and self._abstention_testable(stats, deps):
+            alt = self._independent_alternative(
+                stats, cb, lp, factors, tables, strength
+            )
+            a = self.vote_cardinality
+            choice = abstention_bic(
+                stats,
+                pattern_log_likelihood(stats, lp, factors, tables, a),
+                pattern_log_likelihood(stats, *alt[:3], a),
+                single_class_lfs=len(self._single_class_factors(stats, factors)),
+            )
+            if choice["chosen"] == "independent":
+                lp, factors, tables, report = alt
+                self.abstain_ = "independent"
+            report["abstention"] = choice
         self.params_ = FactorParams.of(lp, factors, tables)
         self.fit_report_.update(report)
         self.fit_report_["class_balance_given"] = cb is not None
+
+    def _independent_alternative(
+        self,
+        stats: LabelStats,
+        cb: np.ndarray | None,
+        lp: np.ndarray,
+        factors: list[tuple[int, ...]],
+        tables: list[np.ndarray],
+        strength: float | None,
+    ) -> tuple[np.ndarray, list[tuple[int, ...]], list[np.ndarray], dict]:
+        """The class-independent-abstention fit for ``abstain="auto"``: EM
+        started from the per-class fit's vote tables with each LF's abstain
+        rate made its coverage (the nearest independent model), so the
+        comparison costs one warm EM run rather than a second whole fit.
+
+        On the sparse simulated crowds and the real crowd sets it reaches the
+        same decisions as a separate moment fit with two EM starts (see
+        ``bench/results/labelmodel_sets.md``).
+        """
+        k = self.cardinality
+        cov = np.clip(stats.coverage(), 1e-6, 1 - 1e-6)
+        start = []
+        for f, C in enumerate(factors):
+            T = np.exp(tables[f])  # [a + 1, k]: single-LF factors only here
+            votes = T[1:] / np.clip(T[1:].sum(0, keepdims=True), 1e-300, None)
+            j = C[0]
+            start.append(
+                np.log(np.vstack([np.full((1, k), 1 - cov[j]), cov[j] * votes]))
+            )
+        a = self.config.prior_strength if strength is None else strength
+        _, mv = self._mv_tables(stats, factors, independent_abstain=True)
+        pseudo = [np.exp(t) * a for t in mv]
+        lp2, tabs2, it, obj = self._em(
+            stats,
+            lp if cb is None else np.log(cb),
+            factors,
+            start,
+            pseudo,
+            self.config.em_steps or 50,
+            update_prior=cb is None,
+            independent_abstain=True,
+            tol=1e-8,
+        )
+        report = {"em_iter": it, "start": "per-class fit", "log_likelihood": obj}
+        return lp2, factors, tabs2, report
+
+    def _abstention_testable(
+        self, stats: LabelStats, deps: list[tuple[int, int]]
+    ) -> bool:
+        """Whether ``abstain="auto"`` compares the two abstention models: the
+        whole patterns are needed, and LFs casting several different votes
+        (where single-class LFs dominate, silence is what identifies them and
+        per-class rates stay; ``has_vote_evidence``)."""
+        return (
+            stats.patterns is not None
+            and self.vote_sets_ is None
+            and not deps
+            and has_vote_evidence(stats)
+        )
+
+    def _abstain_independent(self) -> bool:
+        """The abstention model in use (``abstain_``, set by the fit)."""
+        mode = getattr(self, "abstain_", None) or self.config.abstain
+        return mode == "independent"
 
     def _fit_params(
         self,
@@ -286,9 +379,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         """(log prior, factors, log tables, report): the moment fit, then (if
         ``polish`` and ``em_steps``) the EM polish on ``em_stats``' patterns."""
         k, m = self.cardinality, stats.m
-        ind = (
-            self.config.abstain == "independent" if independent is None else independent
-        )
+        ind = self._abstain_independent() if independent is None else independent
         a = self.config.prior_strength if strength is None else strength
         em_steps = self.config.em_steps if polish else 0
         report: dict = {}
@@ -446,7 +537,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         c = self.config
         if (
             not c.share_off_target
-            or c.abstain != "class"
+            or self._abstain_independent()
             or self.vote_sets_ is not None
         ):
             return {}
@@ -489,7 +580,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         from snorkel_nb.labeling.model.selection import compare_candidates
 
         cfg = dataclasses.asdict(self.config)
-        cfg.update(select=False, progress_bar=False)
+        cfg.update(select=False, progress_bar=False, abstain=self.abstain_)
         k, device = self.cardinality, self.config.device
 
         def incumbent(s: LabelStats) -> FactorLabeler:

@@ -328,6 +328,32 @@ def label_model_report(
     )
 
 
+def abstention_note(report: dict) -> str:
+    """One sentence on ``abstain="auto"``'s choice (``fit_report_["abstention"]``),
+    or ``""`` when it compared nothing.
+
+    Examples
+    --------
+    >>> abstention_note({"abstention": {"chosen": "independent", "bic_gain": -40.0,
+    ...                                 "extra_parameters": 30}})[:44]
+    'Whether an LF votes looked independent of th'
+    """
+    ab = report.get("abstention") or {}
+    if not ab:
+        return ""
+    gain, extra = ab.get("bic_gain", 0.0), ab.get("extra_parameters", 0)
+    if ab.get("chosen") == "independent":
+        return (
+            "Whether an LF votes looked independent of the class (BIC "
+            f"{gain:+.1f} for {extra} per-class abstention rates), so the model "
+            "ignores abstentions, as Dawid-Skene does."
+        )
+    return (
+        f"Abstentions carry evidence about the class (BIC {gain:+.1f} for {extra} "
+        "per-class abstention rates): the model keeps per-class rates."
+    )
+
+
 def fit_notes(report: dict) -> list[str]:
     """Plain-word notes from a model's ``fit_report_``: what the fit chose
     and why (the guard's problems and action, the model selection).
@@ -344,6 +370,8 @@ def fit_notes(report: dict) -> list[str]:
     if report.get("action"):
         probs = "; ".join(report.get("problems") or []) or "see fit_report_"
         notes.append(f"The fit looked unreliable ({probs}); it {report['action']}.")
+    if abstention_note(report):
+        notes.append(abstention_note(report))
     sel = report.get("selection") or {}
     if sel.get("scores"):
         scores = ", ".join(f"{k} {v:.4f}" for k, v in sel["scores"].items())
@@ -370,4 +398,4 @@ def fit_notes(report: dict) -> list[str]:
     return notes
 
 
-__all__ = ["LabelModelReport", "fit_notes", "label_model_report"]
+__all__ = ["LabelModelReport", "abstention_note", "fit_notes", "label_model_report"]

@@ -329,8 +329,11 @@ def test_moment_alternative_only_with_a_pinned_prior(monkeypatch):
         return orig(self, *args)
 
     monkeypatch.setattr(LabelModel, "_moment_fit", counted)
-    # (select=False: the model selection's fold fits would add their own)
-    lm = LabelModel(3, select=False).fit(d.L, class_balance=d.class_balance)
+    # (select=False: the model selection's fold fits would add their own;
+    # abstain="class": the abstention comparison fits a second model)
+    lm = LabelModel(3, select=False, abstain="class").fit(
+        d.L, class_balance=d.class_balance
+    )
     assert "moment_alternative" in lm.fit_report_
     # the alternative is the main fit's own moment stage: computed once, and
     # the per-fit cache is emptied afterwards

@@ -35,8 +35,9 @@ def _planted(n: int = 12000, seed: int = 0):
 
 def test_identity_alphabets_reproduce_the_single_task_model():
     d = generate_synthetic(n=3000, m=8, k=3, seed=1)
-    # vote alphabets use the full posterior (no voted-classes rule)
-    plain = LabelModel(3, guard=False, voted_only=False).fit(d.L)
+    # vote alphabets use the full posterior (no voted-classes rule) and
+    # per-class abstention rates
+    plain = LabelModel(3, guard=False, voted_only=False, abstain="class").fit(d.L)
     eye = LabelModel(3).fit(d.L, vote_sets=[np.eye(3, dtype=bool)] * 8)
     np.testing.assert_allclose(
         plain.predict_proba(d.L), eye.predict_proba(d.L), atol=1e-6
