@@ -279,7 +279,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         em_stats = stats if stats.patterns is not None else self._row_sample
         if independent is None:
             auto = self.config.abstain == "auto"
-            self.abstain_ = "class" if auto else self.config.abstain
+            self._abstain = "class" if auto else self.config.abstain
         lp, factors, tables, report = self._fit_params(
             stats, em_stats, cb, deps, strength, independent, polish=True
         )
@@ -296,7 +296,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             )
             if choice["chosen"] == "independent":
                 lp, factors, tables, report = alt
-                self.abstain_ = "independent"
+                self._abstain = "independent"
             report["abstention"] = choice
         self.params_ = FactorParams.of(lp, factors, tables)
         self.fit_report_.update(report)
@@ -361,10 +361,20 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             and has_vote_evidence(stats)
         )
 
+    @property
+    def abstain_(self) -> str:
+        """The abstention model of the fit, ``"class"`` or ``"independent"``
+        (``abstain="auto"`` resolved; a loaded model reads its fit report)."""
+        mode = getattr(self, "_abstain", None)
+        if mode is None:
+            report = getattr(self, "fit_report_", None) or {}
+            chosen = (report.get("abstention") or {}).get("chosen")
+            auto = self.config.abstain == "auto"
+            mode = chosen or ("class" if auto else self.config.abstain)
+        return mode
+
     def _abstain_independent(self) -> bool:
-        """The abstention model in use (``abstain_``, set by the fit)."""
-        mode = getattr(self, "abstain_", None) or self.config.abstain
-        return mode == "independent"
+        return self.abstain_ == "independent"
 
     def _fit_params(
         self,

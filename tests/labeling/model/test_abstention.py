@@ -92,3 +92,14 @@ def test_warm_started_alternative_matches_a_separate_independent_fit():
     np.testing.assert_allclose(
         lm.get_conditional_probs(), separate.get_conditional_probs(), atol=0.03
     )
+
+
+def test_the_choice_survives_save_and_load(tmp_path):
+    rng = np.random.default_rng(2)
+    Y = rng.integers(0, 2, 1500)
+    L = simulate_workers(Y, 2, n_workers=40, per_item=3, seed=2)
+    lm = _fit(2, L)
+    lm.save(tmp_path / "lm.json")
+    back = LabelModel.load(tmp_path / "lm.json")
+    assert back.abstain_ == lm.abstain_ == "independent"
+    np.testing.assert_allclose(back.predict_proba(L), lm.predict_proba(L))
