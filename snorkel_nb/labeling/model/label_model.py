@@ -144,6 +144,10 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
     * **Dependencies**: pairs declared dependent are left out of the
       objective (they violate conditional independence) and each dependent
       group gets a joint table, refined by EM over the unique patterns.
+    * **Abstention**: per class by default, so a silent keyword LF is
+      evidence too; where LFs cast several different votes (crowd workers),
+      ``abstain="auto"`` keeps class-independent rates instead when a BIC
+      comparison says silence carries no evidence (``abstain_``).
     * A degeneracy guard (see ``fit_report_``) compares the fit to majority
       vote and falls back to safer estimates with a ``DegenerateFitWarning``.
       When the prior is pinned (given, or from the guard's safe refit) it
@@ -320,6 +324,9 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         same decisions as a separate moment fit with two EM starts (see
         ``bench/results/labelmodel_sets.md``).
         """
+        if not self.config.em_steps:  # the pure moment estimator, as asked
+            em_stats = stats if stats.patterns is not None else self._row_sample
+            return self._fit_params(stats, em_stats, cb, [], strength, True, True)
         k = self.cardinality
         cov = np.clip(stats.coverage(), 1e-6, 1 - 1e-6)
         start = []
@@ -339,7 +346,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             factors,
             start,
             pseudo,
-            self.config.em_steps or 50,
+            self.config.em_steps,
             update_prior=cb is None,
             independent_abstain=True,
             tol=1e-8,
