@@ -581,8 +581,8 @@ def main(argv: list[str] | None = None) -> None:
         "\n## Simulated sparse crowds: per-class or class-independent abstention\n",
         "Who labels an item is set by assignment, so abstention says nothing "
         'about the class; `abstain="auto"` (the default) compares the two '
-        "abstention models by BIC when LFs cast several different votes "
-        "(`selection.abstention_bic`). Accuracy (%) on all items.\n",
+        "abstention models by AIC when LFs cast several different votes "
+        "(`selection.abstention_aic`). Accuracy (%) on all items.\n",
         sparse_crowd_section(),
     ]
     if not args.no_speed:

@@ -21,7 +21,7 @@ from snorkel_nb.labeling.model.moments import MomentObjective, one_blas_thread
 from snorkel_nb.labeling.model.nesting import mask_nested, nested_exceptions
 from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.selection import (
-    abstention_bic,
+    abstention_aic,
     has_vote_evidence,
     pattern_log_likelihood,
 )
@@ -53,9 +53,9 @@ class LabelModelConfig(ModelConfig):
     (silence says nothing about y, so an LF that only ever votes one class
     carries no information; the guard's safe refit always learns per-class
     rates) or ``"auto"`` (the default: ``"class"``, unless the LFs cast
-    several different votes, as crowd workers do, and a BIC comparison of the
+    several different votes, as crowd workers do, and an AIC comparison of the
     two fits finds abstention independent of the class, see
-    :func:`~snorkel_nb.labeling.model.selection.abstention_bic`; the result
+    :func:`~snorkel_nb.labeling.model.selection.abstention_aic`; the result
     is ``abstain_`` and ``fit_report_["abstention"]``).
     prior_strength: Dirichlet pseudo-counts per LF and class pulling each
     conditional toward its starting value (a weak, majority-vote-centred
@@ -146,7 +146,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
       group gets a joint table, refined by EM over the unique patterns.
     * **Abstention**: per class by default, so a silent keyword LF is
       evidence too; where LFs cast several different votes (crowd workers),
-      ``abstain="auto"`` keeps class-independent rates instead when a BIC
+      ``abstain="auto"`` keeps class-independent rates instead when an AIC
       comparison says silence carries no evidence (``abstain_``).
     * A degeneracy guard (see ``fit_report_``) compares the fit to majority
       vote and falls back to safer estimates with a ``DegenerateFitWarning``.
@@ -292,7 +292,7 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
                 stats, cb, lp, factors, tables, strength
             )
             a = self.vote_cardinality
-            choice = abstention_bic(
+            choice = abstention_aic(
                 stats,
                 pattern_log_likelihood(stats, lp, factors, tables, a),
                 pattern_log_likelihood(stats, *alt[:3], a),

@@ -334,22 +334,22 @@ def abstention_note(report: dict) -> str:
 
     Examples
     --------
-    >>> abstention_note({"abstention": {"chosen": "independent", "bic_gain": -40.0,
+    >>> abstention_note({"abstention": {"chosen": "independent", "aic_gain": -40.0,
     ...                                 "extra_parameters": 30}})[:44]
     'Whether an LF votes looked independent of th'
     """
     ab = report.get("abstention") or {}
     if not ab:
         return ""
-    gain, extra = ab.get("bic_gain", 0.0), ab.get("extra_parameters", 0)
+    gain, extra = ab.get("aic_gain", 0.0), ab.get("extra_parameters", 0)
     if ab.get("chosen") == "independent":
         return (
-            "Whether an LF votes looked independent of the class (BIC "
+            "Whether an LF votes looked independent of the class (AIC "
             f"{gain:+.1f} for {extra} per-class abstention rates), so the model "
             "ignores abstentions, as Dawid-Skene does."
         )
     return (
-        f"Abstentions carry evidence about the class (BIC {gain:+.1f} for {extra} "
+        f"Abstentions carry evidence about the class (AIC {gain:+.1f} for {extra} "
         "per-class abstention rates): the model keeps per-class rates."
     )
 

@@ -131,13 +131,13 @@ def pattern_log_likelihood(
     return float((torch.logsumexp(lj, 1).numpy() * stats.counts).sum())
 
 
-def abstention_bic(
+def abstention_aic(
     stats: LabelStats,
     loglik_class: float,
     loglik_independent: float,
     single_class_lfs: int = 0,
 ) -> dict[str, Any]:
-    """Does *whether* an LF votes depend on the class? A BIC comparison of
+    """Does *whether* an LF votes depend on the class? An AIC comparison of
     the fits with per-class and with class-independent abstention rates.
 
     Per-class rates are what make a silent keyword LF informative, but where
@@ -147,6 +147,12 @@ def abstention_bic(
     with them, 89.5% without). The per-class model nests the other, so the
     penalised likelihood ratio decides; an LF that votes a single class with
     a shared off-target rate has one extra rate, not ``k - 1``.
+
+    AIC (penalty: one nat per extra rate), not BIC, because the aim is
+    prediction, not finding the true model: on a 97 / 3 crowd whose workers
+    skip 60% of the items of the class they do not favour, the per-class
+    rates gained 43 nats for 30 rates, under BIC's ``15 log n`` = 120, and
+    ignoring them cost 7 points (87.4% vs 94.6%).
 
     Parameters
     ----------
@@ -161,24 +167,24 @@ def abstention_bic(
     -------
     dict
         ``chosen`` (``"class"`` or ``"independent"``), both log-likelihoods,
-        ``extra_parameters`` and ``bic_gain`` (per-class minus independent,
+        ``extra_parameters`` and ``aic_gain`` (per-class minus independent,
         penalised; > 0 keeps per-class rates).
 
     Examples
     --------
     >>> s = LabelStats.from_matrix(np.array([[0, 1]] * 100), 2)
-    >>> abstention_bic(s, -10.0, -12.0)["chosen"]
+    >>> abstention_aic(s, -10.0, -11.0)["chosen"]
     'independent'
     """
     k, m = stats.cardinality, stats.m
     extra = single_class_lfs + (m - single_class_lfs) * (k - 1)
-    gain = (loglik_class - loglik_independent) - 0.5 * extra * np.log(max(stats.n, 2.0))
+    gain = (loglik_class - loglik_independent) - extra
     return {
         "chosen": "class" if gain > 0 else "independent",
         "log_likelihood": {"class": loglik_class, "independent": loglik_independent},
         "extra_parameters": int(extra),
-        "bic_gain": float(gain),
-        "criterion": "BIC of per-class vs class-independent abstention rates",
+        "aic_gain": float(gain),
+        "criterion": "AIC of per-class vs class-independent abstention rates",
     }
 
 
