@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from snorkel_nb.labeling.model.core import factor_codes, log_joint
+from snorkel_nb.labeling.model.factors import factor_codes, log_joint
 from snorkel_nb.labeling.model.stats import LabelStats, as_int8
 
 # at least this many informative held-out pairs before the criterion is used

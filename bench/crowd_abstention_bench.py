@@ -1,0 +1,143 @@
+"""Random simulated crowds: does ``abstain="auto"`` pick the right abstention model?
+
+Usage: ``python bench/crowd_abstention_bench.py [--draws 24]``
+(writes ``bench/results/crowd_abstention.md``).
+
+Protocol: ``--draws`` crowds, each with a random number of classes (2-5), items
+(300 / 1,000 / 3,000), workers (10 / 30 / 80), workers per item (2-10) and
+class balance (Dirichlet 0.7 / 2 / 10), labelled by ``simulate_workers``
+(asymmetric confusions). Every third crowd *self-selects*: each worker
+favours one class and skips 60% of the other classes' items, so abstaining
+is evidence about the class; in the others who labels an item is set by
+assignment. Every model gets ``L`` alone, is fitted and scored on all items
+(accuracy, ties broken by ``probs_to_preds(..., "random", seed=0)``); one
+thread for everyone.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[_v] = "1"
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import peers  # noqa: E402
+
+from snorkel_nb.labeling.model import (  # noqa: E402
+    DawidSkene,
+    LabelModel,
+    MajorityLabelVoter,
+    simulate_workers,
+)
+from snorkel_nb.labeling.model.base import probs_to_preds  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "results" / "crowd_abstention.md"
+
+
+def crowd(draw: int) -> tuple[np.ndarray, np.ndarray, int, str]:
+    """(L, Y, k, description) of one random crowd (see the module docstring)."""
+    r = np.random.default_rng(draw)
+    k = int(r.choice([2, 2, 3, 4, 5]))
+    n = int(r.choice([300, 1000, 3000]))
+    w = int(r.choice([10, 30, 80]))
+    per = int(min(w, r.choice([2, 3, 5, 10])))
+    Y = r.choice(k, n, p=r.dirichlet(np.ones(k) * r.choice([0.7, 2, 10])))
+    L = simulate_workers(Y, k, n_workers=w, per_item=per, seed=draw)
+    kind = "assigned"
+    if draw % 3 == 2:
+        favoured = r.integers(0, k, w)
+        skip = (r.random(L.shape) < 0.6) & (Y[:, None] != favoured[None, :])
+        L = np.where(skip, -1, L).astype(np.int8)
+        kind = "self-selected"
+    return L, Y, k, f"{n} x {w}, k={k}, {per} per item, {kind}"
+
+
+def models() -> dict:
+    def ours(**kw):
+        return lambda L, k: LabelModel(k, **kw).fit(L)
+
+    out = {
+        "majority vote": lambda L, k: MajorityLabelVoter(k),
+        "LabelModel (ours, default)": ours(),
+        'ours, abstain="class"': ours(abstain="class"),
+        "DawidSkene (ours)": lambda L, k: DawidSkene(k).fit(L),
+    }
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--draws", type=int, default=24)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    names = [*models(), "Snorkel LabelModel", "HLM"]
+    head = "| draw | crowd | " + " | ".join(names) + " | ours chose |"
+    lines = [head, "|" + "---|" * (len(names) + 3)]
+    scores = []
+    for draw in range(args.draws):
+        L, Y, k, desc = crowd(draw)
+        row, chose = [], ""
+        for name in names:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if name in ("Snorkel LabelModel", "HLM"):
+                    P = peers.PEERS[name](L, L, k)
+                else:
+                    model = models()[name](L, k)
+                    P = model.predict_proba(L)
+                    if name == "LabelModel (ours, default)":
+                        chose = f"{model.abstain_}, {model.fit_report_['outcome']}"
+            if P is None:
+                row.append(np.nan)
+                continue
+            P = np.asarray(P, dtype=np.float64)
+            pred = probs_to_preds(P / P.sum(1, keepdims=True), "random", seed=0)
+            row.append(100 * float((pred == Y).mean()))
+        scores.append(row)
+        cells = " | ".join("—" if np.isnan(v) else f"{v:.1f}" for v in row)
+        lines.append(f"| {draw} | {desc} | {cells} | {chose} |")
+        print(lines[-1], flush=True)
+    S = np.array(scores)
+    mean = " | ".join(f"**{v:.2f}**" for v in np.nanmean(S, 0))
+    lines.append(f"| **mean** | | {mean} | |")
+    ours_, cls, mv = S[:, 1], S[:, 2], S[:, 0]
+    best_other = np.nanmax(np.delete(S, 1, axis=1), 1)
+    summary = [
+        "",
+        f"Default vs per-class abstention: worst {np.min(ours_ - cls):+.2f}, "
+        f"best {np.max(ours_ - cls):+.2f} points; vs majority vote: worst "
+        f"{np.min(ours_ - mv):+.2f}; vs the best other model per crowd: worst "
+        f"{np.min(ours_ - best_other):+.2f}.",
+    ]
+    text = "\n".join(
+        [
+            "# Random simulated crowds: per-class or class-independent abstention",
+            "",
+            "Generated by `python bench/crowd_abstention_bench.py`. "
+            + " ".join(__doc__.split("Protocol: ", 1)[1].split())
+            + " Accuracy (%) on all items.",
+            "",
+            *lines,
+            *summary,
+            "",
+        ]
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(text)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
