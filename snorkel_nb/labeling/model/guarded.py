@@ -27,7 +27,7 @@ from snorkel_nb.labeling.model.guard import (
     loo_gain_over_mv,
 )
 from snorkel_nb.labeling.model.params import FactorParams
-from snorkel_nb.labeling.model.selection import has_vote_evidence
+from snorkel_nb.labeling.model.selection import crowd_like
 from snorkel_nb.labeling.model.stats import LabelStats
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -184,7 +184,7 @@ class GuardedFitMixin:
                     ),
                 ]
                 moment_alternative = False
-                if outcome is None and len(problems) == 1 and has_vote_evidence(gs):
+                if outcome is None and len(problems) == 1 and crowd_like(gs):
                     # Crowd-like votes with no degeneracy: the test has little
                     # power where rows carry 2-3 votes (the other LFs' majority
                     # is often one vote, which the fit and majority vote read
@@ -287,8 +287,8 @@ class GuardedFitMixin:
         was within 0.6 of the Bayes-optimal accuracy on 11 of 12 (1.3 below on
         the 12th).
 
-        Crowd-like votes (LFs that cast several different votes,
-        ``has_vote_evidence``) get the same treatment: with two votes per
+        Crowd-like votes (most LFs cast several different votes,
+        ``crowd_like``) get the same treatment: with two votes per
         item the test never has a third vote to check against, but the pairs
         identify each worker's confusions and majority vote ties exactly
         where two workers disagree (a simulated 1000 x 30 crowd, 4 classes, 2
@@ -296,7 +296,7 @@ class GuardedFitMixin:
         ``bench/results/crowd_abstention.md``).
         """
         tied = self._single_class_factors(gs, self._factors)
-        if len(tied) < len(self._factors) and not has_vote_evidence(gs):
+        if len(tied) < len(self._factors) and not crowd_like(gs):
             return "majority_vote"
         return "fit" if cb is not None else "tie_break"
 

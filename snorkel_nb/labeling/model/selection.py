@@ -92,6 +92,34 @@ def has_vote_evidence(stats: LabelStats) -> bool:
     return informative >= MIN_PAIRS and share >= MIN_SHARE
 
 
+def crowd_like(stats: LabelStats) -> bool:
+    """Whether the votes look like a crowd's: at least half of the LFs that
+    vote cast several different votes, and they carry enough held-out pairs
+    (``has_vote_evidence``). A keyword set with one multi-class LF among
+    single-class ones is not (Basketball: 1 of 4).
+
+    Parameters
+    ----------
+    stats
+        Statistics with patterns.
+
+    Returns
+    -------
+    bool
+        See above.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> L = rng.integers(-1, 2, size=(400, 5))
+    >>> crowd_like(LabelStats.from_matrix(L, 2))
+    True
+    """
+    voting = stats.vote_counts().sum(1) > 0
+    multi = multi_vote_lfs(stats)
+    return bool(has_vote_evidence(stats) and 2 * multi.sum() >= voting.sum())
+
+
 def pattern_log_likelihood(
     stats: LabelStats,
     log_prior: np.ndarray,

@@ -110,3 +110,20 @@ def test_folds_partition_the_rows_and_scores_are_paired():
         stats, {"a": lm, "ds": lambda s: DawidSkene(2, guard=False).fit_stats(s)}
     )
     assert set(ds["scores"]) == {"a", "ds"} and ds["share"] == 1.0
+
+
+def test_crowd_like_needs_most_lfs_to_cast_several_votes():
+    from snorkel_nb.labeling.model.selection import crowd_like
+
+    rng = np.random.default_rng(0)
+    Y = rng.integers(0, 2, 2000)
+    workers = simulate_workers(Y, 2, n_workers=20, per_item=3, seed=0)
+    assert crowd_like(LabelStats.from_matrix(workers, 2))
+    # three keyword LFs and one two-class LF that votes on every row: its pairs
+    # are half of all, but it is one LF of four
+    kw = np.full((2000, 4), -1, dtype=np.int8)
+    for j, c in enumerate((0, 1, 1)):
+        kw[rng.random(2000) < np.where(Y == c, 0.5, 0.1), j] = c
+    kw[:, 3] = np.where(rng.random(2000) < 0.7, Y, 1 - Y)
+    stats = LabelStats.from_matrix(kw, 2)
+    assert multi_vote_lfs(stats).sum() == 1 and not crowd_like(stats)
