@@ -41,6 +41,7 @@ __all__ = [
     "BoostedPredictor",
     "ClosestLayersPredictor",
     "EditDistanceKNN",
+    "CURVE_SHAPE_NAMES",
     "KERNEL_LINKS",
     "EnsemblePredictor",
     "ExhaustPredictor",
@@ -250,6 +251,35 @@ class ExhaustPredictor(ABC):
         if k == 0 or self.target not in _ACC_TARGETS:
             return np.zeros(len(runs))
         return self.bases_[k].predict(early_curve(runs, "val_acc", k))
+
+    def curve_base(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        """The fitted curve base each run's residual target is learned over.
+
+        Parameters
+        ----------
+        runs : pandas.DataFrame or list
+            Runs whose first ``epochs_seen`` validation accuracies are read.
+        epochs_seen : int, default 0
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[n_runs]``: 0 with no epochs or a non-accuracy target, NaN where
+            a run lacks the early curve.
+
+        Examples
+        --------
+        >>> from snorkel_nb.exhaust.datasets import load_metaqnn
+        >>> runs = load_metaqnn("svhn")
+        >>> kp = KernelPredictor(max_epochs_seen=2).fit(runs.iloc[:100])
+        >>> kp.curve_base(runs.iloc[:3], 0).tolist()
+        [0.0, 0.0, 0.0]
+        """
+        k = self._check_k(epochs_seen)
+        if not hasattr(self, "bases_"):
+            raise ValueError(f"{type(self).__name__} has no curve base.")
+        return self._base(as_runs(runs), k)
 
     # -- helpers ---------------------------------------------------------
     def _prepare_fit(self, runs: Any) -> tuple[pd.DataFrame, np.ndarray]:
@@ -637,6 +667,22 @@ def _fit_slope(x: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return z.mean(1) - b * x.mean(), b
 
 
+#: names of the :func:`_curve_shape` columns (k = 1: the first; k = 2: 9; k >= 3: 11)
+CURVE_SHAPE_NAMES = (
+    "last acc",
+    "last gain",
+    "mean gain",
+    "log-curve slope",
+    "log-curve extrapolated gain",
+    "logistic slope",
+    "logistic extrapolated gain",
+    "power-law slope",
+    "power-law extrapolated gain",
+    "curvature",
+    "ratio of last two gains",
+)
+
+
 def _curve_shape(c: np.ndarray, horizon: float) -> np.ndarray:
     """Shape features of ``[n, k]`` early validation curves.
 
@@ -744,6 +790,58 @@ class KernelPredictor(_ThreadCappedPredictor):
         mu, sd = self.scalers_[k]
         X = np.where(np.isfinite(X), X, mu)
         return np.clip((X - mu) / sd, -5.0, 5.0)
+
+    def transform(self, runs: Any, epochs_seen: int = 0) -> np.ndarray:
+        """The standardised features the SVR sees for ``epochs_seen`` epochs.
+
+        Shared with other models of the same features (for example a
+        Gaussian process in ``bench/exhaust_bench.py`` that estimates the
+        noise these features leave unexplained).
+
+        Parameters
+        ----------
+        runs : pandas.DataFrame or list
+            Runs (or architectures) to featurise.
+        epochs_seen : int, default 0
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[n_runs, len(feature_names(epochs_seen))]``, imputed and clipped.
+
+        Examples
+        --------
+        >>> from snorkel_nb.exhaust.datasets import load_metaqnn
+        >>> runs = load_metaqnn("svhn")
+        >>> kp = KernelPredictor(max_epochs_seen=3).fit(runs.iloc[:100])
+        >>> X = kp.transform(runs.iloc[:5], 3)
+        >>> X.shape[1] == len(kp.feature_names(3))
+        True
+        """
+        k = self._check_k(epochs_seen)
+        return self._scale(self._X(as_runs(runs), k), k)
+
+    def feature_names(self, epochs_seen: int = 0) -> list[str]:
+        """Names of the columns of :meth:`transform` (same order).
+
+        Parameters
+        ----------
+        epochs_seen : int, default 0
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        list of str
+        """
+        k = self._check_k(epochs_seen)
+        names = [*self.features_.arch_.feature_names(), *self.features_.meta_]
+        for m in self.features_.metrics_:
+            names += [f"{m}@{e + 1}" for e in range(k)]
+            names += [f"{m} gain"] if k >= 2 else []
+        if k:
+            names += list(CURVE_SHAPE_NAMES[: 1 if k == 1 else 9 if k == 2 else 11])
+        return names
 
     def _to_link(self, y: np.ndarray, base: np.ndarray, last: np.ndarray) -> np.ndarray:
         """The learned quantity for targets ``y`` (``base``/``last`` per run)."""

@@ -147,3 +147,19 @@ def test_kernel_curve_shape_and_fallback(split):
     bare = p.predict([["C(64,3,1)", "P(2,2)"]], epochs_seen=2)
     np.testing.assert_allclose(bare, p.predict([["C(64,3,1)", "P(2,2)"]]))
     assert p.horizon_ == 10
+
+
+def test_kernel_transform_is_what_its_svr_sees():
+    """transform() + the fitted SVR + curve_base() rebuild predict() exactly."""
+    runs = synthetic_runs(120, seed=3)
+    kp = KernelPredictor(max_epochs_seen=3).fit(runs)
+    for k in (0, 1, 2, 3):
+        X = kp.transform(runs, k)
+        assert X.shape == (len(runs), len(kp.feature_names(k)))
+        assert np.isfinite(X).all() and np.abs(X).max() <= 5.0
+        svr, kk, r_mu, r_sd = kp.models_[k]
+        rebuilt = svr.predict(X) * r_sd + r_mu + kp.curve_base(runs, k)
+        np.testing.assert_allclose(rebuilt, kp.predict(runs, k), atol=1e-10)
+    assert kp.feature_names(0)[:2] == ["depth", "log_arg_product_sum"]
+    assert kp.feature_names(3)[-1] == "ratio of last two gains"
+    assert not kp.curve_base(runs, 0).any()
