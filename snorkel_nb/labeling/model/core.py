@@ -886,11 +886,25 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
         independent_abstain: bool = False,
         smoothing: float = 1.0,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """One M-step from soft majority-vote labels (see ``em``)."""
+        """One M-step from soft majority-vote labels (see ``em``); within a fit
+        the soft labels of the same patterns are computed once."""
+        key = ("soft majority", id(stats.patterns))
+        if not self._fit_active or key not in self._fit_cache:
+            soft = self._soft_majority(stats.patterns)
+            if not self._fit_active:
+                return majority_vote_tables(
+                    stats,
+                    factors,
+                    soft,
+                    self.cardinality,
+                    independent_abstain,
+                    smoothing,
+                )
+            self._fit_cache[key] = soft
         return majority_vote_tables(
             stats,
             factors,
-            self._soft_majority(stats.patterns),
+            self._fit_cache[key],
             self.cardinality,
             independent_abstain,
             smoothing,

@@ -291,11 +291,10 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             alt = self._independent_alternative(
                 stats, cb, lp, factors, tables, strength
             )
-            a = self.vote_cardinality
             choice = abstention_aic(
                 stats,
-                pattern_log_likelihood(stats, lp, factors, tables, a),
-                pattern_log_likelihood(stats, *alt[:3], a),
+                self._whole_loglik(stats, (lp, factors, tables, report)),
+                self._whole_loglik(stats, alt),
                 single_class_lfs=len(self._single_class_factors(stats, factors)),
             )
             if choice["chosen"] == "independent":
@@ -353,6 +352,16 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
         )
         report = {"em_iter": it, "start": "per-class fit", "log_likelihood": obj}
         return lp2, factors, tabs2, report
+
+    def _whole_loglik(self, stats: LabelStats, fit: tuple) -> float:
+        """Log-likelihood of the whole patterns under ``(lp, factors, tables,
+        report)``: EM's own figure (its last E-step's) when EM ran on these
+        patterns, else computed."""
+        lp, factors, tables, report = fit
+        ll = report.get("log_likelihood")
+        if ll is not None and "em_rows" not in report:
+            return float(ll)
+        return pattern_log_likelihood(stats, lp, factors, tables, self.vote_cardinality)
 
     def _abstention_testable(
         self, stats: LabelStats, deps: list[tuple[int, int]]
