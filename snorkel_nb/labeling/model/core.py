@@ -888,23 +888,18 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """One M-step from soft majority-vote labels (see ``em``); within a fit
         the soft labels of the same patterns are computed once."""
-        key = ("soft majority", id(stats.patterns))
-        if not self._fit_active or key not in self._fit_cache:
+        # keyed by the patterns array itself (compared with `is`, not by id)
+        cached = self._fit_cache.get("soft majority") if self._fit_active else None
+        if cached is not None and cached[0] is stats.patterns:
+            soft = cached[1]
+        else:
             soft = self._soft_majority(stats.patterns)
-            if not self._fit_active:
-                return majority_vote_tables(
-                    stats,
-                    factors,
-                    soft,
-                    self.cardinality,
-                    independent_abstain,
-                    smoothing,
-                )
-            self._fit_cache[key] = soft
+            if self._fit_active:
+                self._fit_cache["soft majority"] = (stats.patterns, soft)
         return majority_vote_tables(
             stats,
             factors,
-            self._fit_cache[key],
+            soft,
             self.cardinality,
             independent_abstain,
             smoothing,
