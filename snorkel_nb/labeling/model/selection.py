@@ -69,8 +69,9 @@ def informative_pairs(stats: LabelStats) -> tuple[float, float]:
 
 
 def has_vote_evidence(stats: LabelStats) -> bool:
-    """Whether enough LFs cast several different votes (crowd-like data) for
-    the held-out-vote and abstention criteria to be informative.
+    """Whether enough of the held-out pairs come from LFs that cast several
+    different votes for the held-out-vote and abstention criteria to be
+    informative (see :func:`crowd_like` for the stricter test of a crowd).
 
     Parameters
     ----------
