@@ -342,15 +342,22 @@ def abstention_note(report: dict) -> str:
     if not ab:
         return ""
     gain, extra = ab.get("aic_gain", 0.0), ab.get("extra_parameters", 0)
+    nats = gain + extra  # the likelihood the per-class rates add
     if ab.get("chosen") == "independent":
+        gained = (
+            f"for {nats:.1f} nats of likelihood (AIC asks for more than {extra})"
+            if nats > 0
+            else "without raising the likelihood"
+        )
         return (
-            "Whether an LF votes looked independent of the class (AIC "
-            f"{gain:+.1f} for {extra} per-class abstention rates), so the model "
+            "Whether an LF votes looked independent of the class: per-class "
+            f"abstention rates would add {extra} parameters {gained}, so the model "
             "ignores abstentions, as Dawid-Skene does."
         )
     return (
-        f"Abstentions carry evidence about the class (AIC {gain:+.1f} for {extra} "
-        "per-class abstention rates): the model keeps per-class rates."
+        "Abstentions carry evidence about the class: per-class abstention rates "
+        f"add {nats:.1f} nats of likelihood for {extra} parameters (AIC), so the "
+        "model keeps them."
     )
 
 
