@@ -743,8 +743,11 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
                 cnt = torch.from_numpy(vote_counts(L[s : s + _PRED_CHUNK], k)).to(lp)
                 unc = cnt.sum(1, keepdim=True) == 0
                 # equal-accuracy log-odds per vote (exact integers times one
-                # weight, so ties stay exact ties) ...
-                vote = cnt * mv_w
+                # weight, so ties stay exact ties), plus the model's order of
+                # exact ties, far below a vote (LabelModel: defaults last) ...
+                vote = cnt * mv_w + torch.from_numpy(
+                    self._tie_order(L[s : s + _PRED_CHUNK], cnt.cpu().numpy())
+                ).to(lp)
                 if self._mode == "tie_break":
                     # ... plus under half a vote from the fit's posterior: it
                     # orders tied classes and never overturns a majority
@@ -752,6 +755,11 @@ class FactorLabeler(GuardedFitMixin, BaseLabeler):
                 lj = torch.where(unc, unc_lp.expand_as(cnt), vote)
             out[s : s + _PRED_CHUNK] = torch.softmax(lj, dim=1).cpu().numpy()
         return out
+
+    def _tie_order(self, L: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """[n, k] log-odds, far below a vote, that the counted-votes modes
+        add to order exact ties (LabelModel: broad rules last); none here."""
+        return np.zeros_like(counts)
 
     @property
     def class_balance_(self) -> np.ndarray:

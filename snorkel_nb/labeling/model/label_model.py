@@ -18,7 +18,12 @@ from snorkel_nb.labeling.model.core import (
     factors_from_dependencies,
 )
 from snorkel_nb.labeling.model.moments import MomentObjective, one_blas_thread
-from snorkel_nb.labeling.model.nesting import mask_nested, nested_exceptions
+from snorkel_nb.labeling.model.nesting import (
+    broad_lfs,
+    defaults_last,
+    mask_nested,
+    nested_exceptions,
+)
 from snorkel_nb.labeling.model.params import FactorParams
 from snorkel_nb.labeling.model.selection import (
     abstention_aic,
@@ -36,6 +41,11 @@ from snorkel_nb.labeling.thread_warnings import suppressed_warnings
 # that follows lands where it did: the same score and Brier score on all 9
 # benchmark sets (bench/results/labelmodel_sets.md).
 MOMENT_FTOL = 1e-10
+# the log-odds by which a decision list's defaults give way in exact ties
+# (``nesting.defaults_last``; at most a tenth of a vote): enough for
+# ``probs_to_preds`` (1e-5 in probability, even in a 50-way tie), too little
+# to move a probability that matters
+TIE_MARGIN = 1e-3
 # ... and where the moment fit only starts an EM polish on a row sample (big
 # matrices; see tools/lm_big_check.py): the polish decides the result, so
 # 1e-6 is enough (probabilities within 3e-4 of the 1e-10 fit on its 9
@@ -82,8 +92,10 @@ class LabelModelConfig(ModelConfig):
     single-class LF of another class (an exception to a broad rule, see
     :mod:`~snorkel_nb.labeling.model.nesting`), a fallback to majority vote
     drops the broad LF's vote on the exception's rows (the fit itself sees
-    every vote); the pairs are in ``fit_report_["nested"]``. Needs the
-    voting patterns (skipped when fitting from statistics without them).
+    every vote), and a broad LF with two or more exceptions, a default,
+    gives way in that fallback's exact ties; the pairs are in
+    ``fit_report_["nested"]``. Needs the voting patterns (skipped when
+    fitting from statistics without them).
     voted_only: when the fit itself is used (not majority vote) and the class
     balance was estimated, a row with votes is labelled with one of the classes
     some LF voted for (the posterior conditioned on that, see
@@ -261,6 +273,12 @@ class LabelModel(SnorkelFitChecksMixin, FactorLabeler):
             L = mask_nested(check_label_matrix(L, n_lfs=self.n_lfs), pairs)
         P = super().predict_proba(L)
         return restrict_to_voted(P, L, self.cardinality) if restrict else P
+
+    def _tie_order(self, L: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        # a decision list's defaults go last (see nesting); a margin no
+        # probability that matters moves by, far below one vote
+        margin = min(TIE_MARGIN, 0.1 * abs(self._vote_weight))
+        return defaults_last(L, counts, broad_lfs(self.nested_), margin)
 
     def _restricts_to_voted(self) -> bool:
         """Whether predictions choose among the voted classes (see config)."""

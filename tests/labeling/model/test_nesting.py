@@ -11,8 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from snorkel_nb.labeling.model import LabelModel, MajorityLabelVoter
-from snorkel_nb.labeling.model.nesting import mask_nested, nested_exceptions
+from snorkel_nb.labeling.model import LabelModel, MajorityLabelVoter, label_model
+from snorkel_nb.labeling.model.nesting import (
+    broad_lfs,
+    defaults_last,
+    mask_nested,
+    nested_exceptions,
+)
 from snorkel_nb.labeling.model.stats import LabelStats
 from snorkel_nb.labeling.model.synthetic import generate_single_class, simulate_workers
 from snorkel_nb.labeling.model.voted import MARGIN, restrict_to_voted
@@ -110,6 +115,57 @@ def test_nested_pairs_survive_save_and_load(tmp_path):
     back = LabelModel.load(tmp_path / "lm")
     assert back.nested_ == lm.nested_
     np.testing.assert_allclose(back.predict_proba(L), lm.predict_proba(L))
+
+
+def _default_rule(seed: int, n: int = 6000):
+    """The broad rule with its two exceptions (LFs 0-2), a *partial*
+    exception for class 2 that fires whether or not the broad LF does (LF 3,
+    so not detected as nested) and one LF for class 0."""
+    rng = np.random.default_rng(seed)
+    Y = rng.choice(3, n, p=[0.4, 0.3, 0.3])
+    inside = rng.random(n) < 0.6
+    L = np.full((n, 5), -1, np.int8)
+    L[inside, 0] = 0
+    for j, c in ((1, 1), (2, 2)):
+        L[inside & (rng.random(n) < np.where(Y == c, 0.5, 0.03)), j] = c
+    L[rng.random(n) < np.where(Y == 2, 0.3, 0.02), 3] = 2
+    L[rng.random(n) < np.where(Y == 0, 0.5, 0.05), 4] = 0
+    return L, Y
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_default_rule_gives_way_in_majority_vote_ties(seed, monkeypatch, tmp_path):
+    L, Y = _default_rule(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lm = LabelModel(3).fit(L)
+    assert lm.fit_report_["outcome"] == "majority vote"
+    assert lm.nested_ == [(1, 0), (2, 0)]
+    masked = mask_nested(L, lm.nested_)
+    mv = _mv(masked, 3)
+    ours = lm.predict(L, tie_break_policy="random")
+    # only ties between the default and LF 3 change, each toward LF 3
+    changed = ours != mv
+    assert changed.any()
+    assert (masked[changed, 0] == 0).all() and (ours[changed] == 2).all()
+    assert _accuracy(ours, L, Y) > _accuracy(mv, L, Y) + 0.01
+    lm.save(tmp_path / "lm")
+    back = LabelModel.load(tmp_path / "lm")
+    np.testing.assert_array_equal(back.predict(L, tie_break_policy="random"), ours)
+    # a margin that orders ties and moves no probability that matters
+    P = lm.predict_proba(L)
+    monkeypatch.setattr(label_model, "TIE_MARGIN", 0.0)
+    assert np.abs(lm.predict_proba(L) - P).max() < 1e-3
+
+
+def test_a_rule_with_one_exception_is_not_a_default():
+    assert broad_lfs([(1, 0), (3, 2), (4, 2)]) == [2]
+    L = np.array([[0, 1, -1], [0, -1, 1], [-1, 1, 1]])
+    C = np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 2.0]])
+    np.testing.assert_array_equal(
+        defaults_last(L, C, [0], 0.01), [[0, 0.01], [0, 0.01], [0, 0]]
+    )
+    assert not defaults_last(L, C, [], 0.01).any()
 
 
 def test_share_must_be_a_fraction():
