@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from snorkel_nb.labeling.matrix import ABSTAIN, check_gold
+from snorkel_nb.labeling.model.nesting import broad_lfs
 
 
 @dataclass
@@ -372,6 +373,8 @@ def fit_notes(report: dict) -> list[str]:
     'The fit looked unreliable (class 1 collapsed); it fell back to majority vote.'
     >>> fit_notes({"nested": [[3, 0]]})[0][:40]
     '1 LFs fire almost only inside a broader '
+    >>> fit_notes({"nested": [[3, 0], [4, 0]]})[1][:40]
+    'LF 0, a broad rule with two or more such'
     """
     notes = []
     if report.get("action"):
@@ -402,6 +405,16 @@ def fit_notes(report: dict) -> list[str]:
             f"class ({shown}{more}): a fallback to majority vote counts the specific "
             "LF and not the broad one on those rows."
         )
+        defaults = broad_lfs([(int(i), int(j)) for i, j in nested])
+        if defaults:
+            lfs = ", ".join(map(str, defaults))
+            notes.append(
+                f"LF {lfs}, a broad rule with two or more such exceptions, is a "
+                "default: it also gives way in that fallback's exact ties."
+                if len(defaults) == 1
+                else f"LFs {lfs}, broad rules with two or more such exceptions, "
+                "are defaults: they also give way in that fallback's exact ties."
+            )
     return notes
 
 
